@@ -1,0 +1,180 @@
+"""Check one respondent's answers against a questionnaire and normalise them.
+
+Questions are walked in order; a question's ``relevant`` (and its section's) is evaluated on
+the answers to the questions shown before it, so skip logic is applied exactly as on the form.
+Every problem is collected (not just the first), each naming its question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from survey.errors import AnswerError, AnswerProblem
+from survey.expressions import EvaluationContext, Value, is_empty
+from survey.questionnaire import Question, Questionnaire, QuestionType
+
+
+class AnswerCheck(NamedTuple):
+    """The outcome of walking a questionnaire with a set of answers."""
+
+    shown: dict[str, bool]  # question id -> shown by skip logic
+    clean: dict[str, Value]  # normalised answers of the shown, answered questions
+    problems: list[AnswerProblem]
+
+
+def visibility(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, bool]:
+    """Which questions are shown, given the answers so far (question id -> shown)."""
+    return check_answers(questionnaire, answers).shown
+
+
+def validate_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Value]:
+    """Return the normalised answers of the shown questions; raise AnswerError on any problem.
+
+    Problems: an unknown question id; an answer to a note; an answer to a question that skip
+    logic hides; a missing required answer; a choice that does not exist; a value of the wrong
+    type, out of range or too long; a selection count or exclusive choice broken; a constraint
+    that fails.
+    """
+    check = check_answers(questionnaire, answers)
+    if check.problems:
+        raise AnswerError(check.problems, questionnaire.id)
+    return check.clean
+
+
+def answer_problems(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[AnswerProblem]:
+    """Every problem with ``answers`` (empty when they are valid)."""
+    return check_answers(questionnaire, answers).problems
+
+
+def check_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> AnswerCheck:
+    """Walk the questions in order, applying skip logic, and collect every problem."""
+    problems: list[AnswerProblem] = []
+    shown: dict[str, bool] = {}
+    clean: dict[str, Value] = {}
+    for key in answers:
+        if not questionnaire.has_question(str(key)):
+            problems.append(AnswerProblem(str(key), "unknown_question", "no such question in this questionnaire"))
+    for section in questionnaire.sections:
+        context = EvaluationContext(answers=clean)
+        section_shown = section.relevant is None or section.relevant.is_true(context)
+        for qid in section.question_ids:
+            question = questionnaire.question(qid)
+            raw = answers.get(qid)
+            visible = section_shown and (question.relevant is None or question.relevant.is_true(EvaluationContext(clean)))
+            shown[qid] = visible
+            if not question.takes_answer:
+                if not is_empty(raw):
+                    problems.append(AnswerProblem(qid, "not_answerable", "a note takes no answer"))
+                continue
+            if not visible:
+                if not is_empty(raw):
+                    problems.append(AnswerProblem(qid, "hidden", "answered although skip logic hides this question"))
+                continue
+            if is_empty(raw):
+                if question.required:
+                    problems.append(AnswerProblem(qid, "required", "a required answer is missing"))
+                continue
+            value, problem = normalise_answer(question, raw)
+            if problem is None and question.constraint is not None:
+                if not question.constraint.is_true(EvaluationContext(answers=clean, current=value)):
+                    problem = AnswerProblem(qid, "constraint", f"the answer breaks the rule {question.constraint.text!r}")
+            if problem is not None:
+                problems.append(problem)
+                continue
+            clean[qid] = value
+    return AnswerCheck(shown, clean, problems)
+
+
+def normalise_answer(question: Question, raw: Any) -> tuple[Value, AnswerProblem | None]:
+    """The answer in its stored form, or a problem naming what is wrong with it."""
+    qid = question.id
+
+    def bad(code: str, detail: str) -> tuple[Value, AnswerProblem]:
+        return None, AnswerProblem(qid, code, detail)
+
+    qtype = question.type
+    if qtype in (QuestionType.SINGLE, QuestionType.YES_NO, QuestionType.TRUE_FALSE):
+        if isinstance(raw, (list, tuple, dict)):
+            return bad("invalid_type", "expected one choice")
+        value = _choice_text(raw)
+        if value not in question.choice_values:
+            return bad("invalid_choice", f"'{value}' is not one of {list(question.choice_values)}")
+        return value, None
+    if qtype is QuestionType.LIKERT5:
+        if raw == "na" and "na" in question.choice_values:
+            return "na", None
+        number = _number(raw)
+        if number is None or not number.is_integer() or not 1 <= number <= 5:
+            allowed = "1-5" + (" or 'na'" if "na" in question.choice_values else "")
+            return bad("invalid_choice", f"expected a rating {allowed}, got {raw!r}")
+        return int(number), None
+    if qtype is QuestionType.MULTIPLE:
+        if isinstance(raw, str):
+            raw = raw.split()
+        if not isinstance(raw, (list, tuple)):
+            return bad("invalid_type", "expected a list of choices")
+        values = [_choice_text(v) for v in raw]
+        unknown = [v for v in values if v not in question.choice_values]
+        if unknown:
+            return bad("invalid_choice", f"{unknown} not among {list(question.choice_values)}")
+        if len(set(values)) != len(values):
+            return bad("invalid_choice", "a choice is selected twice")
+        count = len(values)
+        if (question.min_selected is not None and count < question.min_selected) or (
+            question.max_selected is not None and count > question.max_selected
+        ):
+            return bad(
+                "selection_count",
+                f"{count} selected, expected {question.min_selected or 1} to {question.max_selected or 'any'}",
+            )
+        exclusive = [v for v in values if v in question.exclusive]
+        if exclusive and count > 1:
+            return bad("exclusive", f"'{exclusive[0]}' cannot be combined with other choices")
+        order = {v: i for i, v in enumerate(question.choice_values)}
+        return sorted(values, key=order.__getitem__), None
+    if qtype is QuestionType.NUMBER:
+        number = _number(raw)
+        if number is None or not math.isfinite(number):
+            return bad("invalid_type", f"expected a number, got {raw!r}")
+        if question.integer and not number.is_integer():
+            return bad("invalid_type", f"expected a whole number, got {raw!r}")
+        if (question.min is not None and number < question.min) or (question.max is not None and number > question.max):
+            return bad("out_of_range", f"{_format(number)} is outside {_format(question.min)} to {_format(question.max)}")
+        return (int(number) if number.is_integer() else number), None
+    if qtype is QuestionType.TEXT:
+        if not isinstance(raw, str):
+            return bad("invalid_type", "expected text")
+        text = raw.strip()
+        if len(text) > question.max_length:
+            return bad("too_long", f"{len(text)} characters, at most {question.max_length}")
+        return text, None
+    return bad("not_answerable", "this question takes no answer")  # pragma: no cover - notes handled above
+
+
+def _choice_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _format(number: float | None) -> str:
+    if number is None:
+        return "any"
+    return str(int(number)) if float(number).is_integer() else str(number)

@@ -1,0 +1,72 @@
+"""The exception tree of ``survey``: every error names where the problem is.
+
+``SurveyError`` is the root. Questionnaire problems carry the file and question id, answer
+problems carry the question id and a code the form can translate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SurveyError(Exception):
+    """Root of all errors raised by the ``survey`` library."""
+
+
+class ExpressionError(SurveyError):
+    """An expression (skip logic, constraint, rule) that cannot be parsed or evaluated."""
+
+    def __init__(self, message: str, expression: str, position: int | None = None) -> None:
+        self.expression = expression
+        self.position = position
+        where = f" at character {position + 1}" if position is not None else ""
+        super().__init__(f"{message}{where} in {expression!r}")
+        self.detail = message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a questionnaire or profile file: ``file: item: message``."""
+
+    file: str
+    item: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.item}: {self.message}"
+
+
+class QuestionnaireError(SurveyError):
+    """A questionnaire or profile file that cannot be used; ``problems`` lists every problem."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    """One answer that breaks the questionnaire.
+
+    ``code`` is one of: ``unknown_question``, ``not_answerable``, ``hidden``, ``required``,
+    ``invalid_choice``, ``invalid_type``, ``out_of_range``, ``too_long``, ``selection_count``,
+    ``exclusive``, ``constraint``. ``detail`` is an English explanation for logs and errors;
+    the form shows a translated message from the code.
+    """
+
+    question_id: str
+    code: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.detail}"
+
+
+class AnswerError(SurveyError):
+    """A set of answers that breaks the questionnaire; ``problems`` lists every problem."""
+
+    def __init__(self, problems: list[AnswerProblem], questionnaire_id: str = "") -> None:
+        self.problems = list(problems)
+        self.questionnaire_id = questionnaire_id
+        prefix = f"{questionnaire_id}: " if questionnaire_id else ""
+        super().__init__("; ".join(prefix + str(p) for p in self.problems))

@@ -1,0 +1,563 @@
+"""A small, safe expression language for skip logic, constraints and indicator rules.
+
+The language is close to XLSForm's (``${q}`` references, ``.`` for the current answer,
+``selected()``, ``count-selected()``, ``and``/``or``/``not``, ``div``/``mod``) plus ``in`` lists
+and ``==``. Text is tokenised and parsed by recursive descent into a tree of small nodes that
+are evaluated against a context; nothing is ever handed to Python's ``eval``.
+
+Empty values (unanswered or hidden questions) are ``None``: arithmetic with them gives ``None``,
+and every comparison with them, ``!=`` included, is false, so a question that depends on a
+hidden question stays hidden.
+
+Example
+-------
+>>> rule = compile_expression("${overall} >= 4 and not(selected(${sites}, 'none'))")
+>>> rule.references
+('overall', 'sites')
+>>> rule.evaluate(EvaluationContext(answers={"overall": 5, "sites": ["village"]}))
+True
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from survey.errors import ExpressionError
+
+Value = Any  # None | bool | int | float | str | list[str] | tuple[Value, ...]
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<ref>\$\{\s*(?P<refname>[A-Za-z_][A-Za-z0-9_.-]*)\s*\})
+  | (?P<number>\d+(?:\.\d*)?|\.\d+)
+  | (?P<string>'[^']*'|"[^"]*")
+  | (?P<op><=|>=|!=|==|<>|[=<>+\-*/(),.])
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
+    """,
+    re.VERBOSE,
+)
+
+_KEYWORDS = {"and", "or", "not", "in", "div", "mod", "true", "false"}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # ref, number, string, op, name, end
+    text: str
+    position: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens; raise ExpressionError at the first character not understood."""
+    tokens: list[Token] = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise ExpressionError(f"unexpected character {text[position]!r}", text, position)
+        kind = match.lastgroup
+        if kind == "refname":  # pragma: no cover - lastgroup is the outer group
+            kind = "ref"
+        if kind != "space":
+            value = match.group("refname") if kind == "ref" else match.group(kind)
+            tokens.append(Token(kind, value, position))
+        position = match.end()
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+# ----------------------------------------------------------------------------------------------
+# Evaluation context and value helpers
+
+
+@dataclass
+class EvaluationContext:
+    """What an expression can see: answers by question id, the current answer, extra functions."""
+
+    answers: Mapping[str, Value] = field(default_factory=dict)
+    current: Value = None
+    functions: Mapping[str, Callable[..., Value]] = field(default_factory=dict)
+
+
+def is_empty(value: Value) -> bool:
+    """True for an unanswered value: None, an empty string or an empty selection."""
+    return value is None or value == "" or (isinstance(value, (list, tuple)) and len(value) == 0)
+
+
+def _as_number(value: Value) -> float | None:
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _truthy(value: Value) -> bool:
+    if is_empty(value):
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value != 0 and not math.isnan(value)
+    if isinstance(value, str):
+        return value.lower() not in ("false", "0")
+    return bool(value)
+
+
+def _equal(left: Value, right: Value) -> bool:
+    if isinstance(left, bool) or isinstance(right, bool):
+        return _truthy(left) == _truthy(right)
+    a, b = _as_number(left), _as_number(right)
+    if a is not None and b is not None and not (isinstance(left, str) and isinstance(right, str)):
+        return a == b
+    return str(left) == str(right)
+
+
+def _compare(op: str, left: Value, right: Value) -> bool:
+    if is_empty(left) or is_empty(right):
+        return False
+    if op in ("=", "=="):
+        return _equal(left, right)
+    if op in ("!=", "<>"):
+        return not _equal(left, right)
+    a, b = _as_number(left), _as_number(right)
+    if a is None or b is None:
+        if isinstance(left, str) and isinstance(right, str):
+            a, b = left, right  # type: ignore[assignment]
+        else:
+            return False
+    if op == "<":
+        return a < b  # type: ignore[operator]
+    if op == "<=":
+        return a <= b  # type: ignore[operator]
+    if op == ">":
+        return a > b  # type: ignore[operator]
+    return a >= b  # type: ignore[operator]
+
+
+def _selection(value: Value) -> list[str]:
+    if is_empty(value):
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return str(value).split()
+
+
+def _fn_selected(value: Value, choice: Value) -> bool:
+    return str(choice) in _selection(value) if not is_empty(choice) else False
+
+
+def _fn_count_selected(value: Value) -> int:
+    return len(_selection(value))
+
+
+def _fn_answered(value: Value) -> bool:
+    return not is_empty(value)
+
+
+def _fn_not(value: Value) -> bool:
+    return not _truthy(value)
+
+
+def _fn_if(condition: Value, then: Value, otherwise: Value) -> Value:
+    return then if _truthy(condition) else otherwise
+
+
+def _numbers(values: Sequence[Value]) -> list[float]:
+    out = [_as_number(v) for v in values if not is_empty(v)]
+    return [v for v in out if v is not None]
+
+
+def _fn_min(*values: Value) -> Value:
+    numbers = _numbers(values)
+    return min(numbers) if numbers else None
+
+
+def _fn_max(*values: Value) -> Value:
+    numbers = _numbers(values)
+    return max(numbers) if numbers else None
+
+
+def _fn_string_length(value: Value) -> int:
+    return 0 if is_empty(value) else len(str(value))
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    function: Callable[..., Value]
+    min_args: int
+    max_args: int | None  # None: any number
+
+
+BUILTIN_FUNCTIONS: dict[str, FunctionSpec] = {
+    "selected": FunctionSpec(_fn_selected, 2, 2),
+    "count_selected": FunctionSpec(_fn_count_selected, 1, 1),
+    "count-selected": FunctionSpec(_fn_count_selected, 1, 1),
+    "answered": FunctionSpec(_fn_answered, 1, 1),
+    "not": FunctionSpec(_fn_not, 1, 1),
+    "if": FunctionSpec(_fn_if, 3, 3),
+    "min": FunctionSpec(_fn_min, 1, None),
+    "max": FunctionSpec(_fn_max, 1, None),
+    "string_length": FunctionSpec(_fn_string_length, 1, 1),
+    "string-length": FunctionSpec(_fn_string_length, 1, 1),
+    "true": FunctionSpec(lambda: True, 0, 0),
+    "false": FunctionSpec(lambda: False, 0, 0),
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Syntax tree
+
+
+class Node:
+    def evaluate(self, context: EvaluationContext) -> Value:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Literal(Node):
+    value: Value
+
+    def evaluate(self, context: EvaluationContext) -> Value:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Reference(Node):
+    name: str
+
+    def evaluate(self, context: EvaluationContext) -> Value:
+        value = context.answers.get(self.name)
+        return None if is_empty(value) else value
+
+
+@dataclass(frozen=True)
+class Current(Node):
+    def evaluate(self, context: EvaluationContext) -> Value:
+        return None if is_empty(context.current) else context.current
+
+
+@dataclass(frozen=True)
+class ListLiteral(Node):
+    items: tuple[Node, ...]
+
+    def evaluate(self, context: EvaluationContext) -> Value:
+        return tuple(item.evaluate(context) for item in self.items)
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    operand: Node
+
+    def evaluate(self, context: EvaluationContext) -> Value:
+        return not _truthy(self.operand.evaluate(context))
+
+
+@dataclass(frozen=True)
+class Negate(Node):
+    operand: Node
+
+    def evaluate(self, context: EvaluationContext) -> Value:
+        number = _as_number(self.operand.evaluate(context))
+        return None if number is None else -number
+
+
+@dataclass(frozen=True)
+class Logical(Node):
+    op: str  # and / or
+    left: Node
+    right: Node
+
+    def evaluate(self, context: EvaluationContext) -> Value:
+        left = _truthy(self.left.evaluate(context))
+        if self.op == "and":
+            return left and _truthy(self.right.evaluate(context))
+        return left or _truthy(self.right.evaluate(context))
+
+
+@dataclass(frozen=True)
+class Comparison(Node):
+    op: str
+    left: Node
+    right: Node
+
+    def evaluate(self, context: EvaluationContext) -> Value:
+        return _compare(self.op, self.left.evaluate(context), self.right.evaluate(context))
+
+
+@dataclass(frozen=True)
+class Membership(Node):
+    negated: bool
+    left: Node
+    options: Node
+
+    def evaluate(self, context: EvaluationContext) -> Value:
+        value = self.left.evaluate(context)
+        if is_empty(value):
+            return False
+        options = self.options.evaluate(context)
+        if not isinstance(options, (tuple, list)):
+            options = (options,)
+        found = any(_equal(value, option) for option in options if not is_empty(option))
+        return found != self.negated
+
+
+@dataclass(frozen=True)
+class Arithmetic(Node):
+    op: str
+    left: Node
+    right: Node
+
+    def evaluate(self, context: EvaluationContext) -> Value:
+        a = _as_number(self.left.evaluate(context))
+        b = _as_number(self.right.evaluate(context))
+        if a is None or b is None:
+            return None
+        if self.op == "+":
+            return a + b
+        if self.op == "-":
+            return a - b
+        if self.op == "*":
+            return a * b
+        if b == 0:
+            return None  # division by zero is empty, as in XLSForm's NaN
+        if self.op in ("/", "div"):
+            return a / b
+        return math.fmod(a, b)
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    name: str
+    args: tuple[Node, ...]
+    source: str
+
+    def evaluate(self, context: EvaluationContext) -> Value:
+        values = [arg.evaluate(context) for arg in self.args]
+        spec = BUILTIN_FUNCTIONS.get(self.name)
+        if spec is not None:
+            return spec.function(*values)
+        function = context.functions.get(self.name)
+        if function is None:
+            raise ExpressionError(f"function {self.name}() is not available here", self.source)
+        return function(*values)
+
+
+# ----------------------------------------------------------------------------------------------
+# Parser
+
+
+class _Parser:
+    def __init__(self, text: str, extra_functions: Mapping[str, tuple[int, int | None]]) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.index = 0
+        self.extra_functions = extra_functions
+        self.references: list[str] = []
+        self.uses_current = False
+
+    # token helpers
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.index]
+
+    def _is(self, kind: str, text: str | None = None) -> bool:
+        token = self.token
+        if token.kind != kind:
+            return False
+        if text is None:
+            return True
+        return token.text.lower() == text if kind == "name" else token.text == text
+
+    def _advance(self) -> Token:
+        token = self.token
+        self.index += 1
+        return token
+
+    def _expect(self, kind: str, text: str) -> Token:
+        if not self._is(kind, text):
+            found = self.token.text or "end of expression"
+            raise ExpressionError(f"expected {text!r}, found {found!r}", self.text, self.token.position)
+        return self._advance()
+
+    def _error(self, message: str) -> ExpressionError:
+        return ExpressionError(message, self.text, self.token.position)
+
+    # grammar
+    def parse(self) -> Node:
+        if self._is("end"):
+            raise self._error("empty expression")
+        node = self._or()
+        if not self._is("end"):
+            raise self._error(f"unexpected {self.token.text!r}")
+        return node
+
+    def _or(self) -> Node:
+        node = self._and()
+        while self._is("name", "or"):
+            self._advance()
+            node = Logical("or", node, self._and())
+        return node
+
+    def _and(self) -> Node:
+        node = self._not()
+        while self._is("name", "and"):
+            self._advance()
+            node = Logical("and", node, self._not())
+        return node
+
+    def _not(self) -> Node:
+        if self._is("name", "not") and not self.tokens[self.index + 1].text == "(":
+            self._advance()
+            return Not(self._not())
+        return self._comparison()
+
+    def _comparison(self) -> Node:
+        node = self._additive()
+        if self.token.kind == "op" and self.token.text in ("=", "==", "!=", "<>", "<", "<=", ">", ">="):
+            op = self._advance().text
+            return Comparison(op, node, self._additive())
+        if self._is("name", "in"):
+            self._advance()
+            return Membership(False, node, self._additive())
+        if self._is("name", "not") and self.tokens[self.index + 1].text.lower() == "in":
+            self._advance()
+            self._advance()
+            return Membership(True, node, self._additive())
+        return node
+
+    def _additive(self) -> Node:
+        node = self._multiplicative()
+        while self.token.kind == "op" and self.token.text in ("+", "-"):
+            op = self._advance().text
+            node = Arithmetic(op, node, self._multiplicative())
+        return node
+
+    def _multiplicative(self) -> Node:
+        node = self._unary()
+        while (self.token.kind == "op" and self.token.text in ("*", "/")) or self._is("name", "div") or self._is(
+            "name", "mod"
+        ):
+            op = self._advance().text.lower()
+            node = Arithmetic(op, node, self._unary())
+        return node
+
+    def _unary(self) -> Node:
+        if self._is("op", "-"):
+            self._advance()
+            return Negate(self._unary())
+        return self._primary()
+
+    def _primary(self) -> Node:
+        token = self.token
+        if token.kind == "number":
+            self._advance()
+            number = float(token.text)
+            return Literal(int(number) if number.is_integer() and "." not in token.text else number)
+        if token.kind == "string":
+            self._advance()
+            return Literal(token.text[1:-1])
+        if token.kind == "ref":
+            self._advance()
+            self.references.append(token.text)
+            return Reference(token.text)
+        if self._is("op", "."):
+            self._advance()
+            self.uses_current = True
+            return Current()
+        if self._is("op", "("):
+            self._advance()
+            items = [self._or()]
+            while self._is("op", ","):
+                self._advance()
+                items.append(self._or())
+            self._expect("op", ")")
+            return items[0] if len(items) == 1 else ListLiteral(tuple(items))
+        if token.kind == "name":
+            lowered = token.text.lower()
+            if lowered in ("true", "false") and self.tokens[self.index + 1].text != "(":
+                self._advance()
+                return Literal(lowered == "true")
+            if self.tokens[self.index + 1].text == "(":
+                return self._call()
+            if lowered in _KEYWORDS:
+                raise self._error(f"unexpected {token.text!r}")
+            raise self._error(f"unknown name {token.text!r} (refer to questions as ${{{token.text}}})")
+        if token.kind == "end":
+            raise self._error("expression ends too early")
+        raise self._error(f"unexpected {token.text!r}")
+
+    def _call(self) -> Node:
+        name_token = self._advance()
+        name = name_token.text.lower()
+        self._expect("op", "(")
+        args: list[Node] = []
+        if not self._is("op", ")"):
+            args.append(self._or())
+            while self._is("op", ","):
+                self._advance()
+                args.append(self._or())
+        self._expect("op", ")")
+        if name in BUILTIN_FUNCTIONS:
+            low, high = BUILTIN_FUNCTIONS[name].min_args, BUILTIN_FUNCTIONS[name].max_args
+        elif name in self.extra_functions:
+            low, high = self.extra_functions[name]
+        else:
+            raise ExpressionError(f"unknown function {name_token.text}()", self.text, name_token.position)
+        if len(args) < low or (high is not None and len(args) > high):
+            expected = str(low) if low == high else f"{low} to {high if high is not None else 'any'}"
+            raise ExpressionError(
+                f"{name}() takes {expected} argument(s), got {len(args)}", self.text, name_token.position
+            )
+        return Call(name, tuple(args), self.text)
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed expression: its text, the question ids it refers to, and its syntax tree."""
+
+    text: str
+    root: Node
+    references: tuple[str, ...]
+    uses_current: bool
+
+    def evaluate(self, context: EvaluationContext) -> Value:
+        return self.root.evaluate(context)
+
+    def is_true(self, context: EvaluationContext) -> bool:
+        return _truthy(self.evaluate(context))
+
+
+def compile_expression(
+    text: str,
+    *,
+    allow_current: bool = False,
+    extra_functions: Mapping[str, tuple[int, int | None]] | None = None,
+) -> Expression:
+    """Parse ``text``; raise ExpressionError naming the position of the first problem.
+
+    ``allow_current`` permits ``.`` (constraints). ``extra_functions`` maps further function
+    names to their (min, max) argument counts (indicator rules); they are supplied at
+    evaluation time through ``EvaluationContext.functions``.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError("expression must be text", repr(text))
+    parser = _Parser(text, extra_functions or {})
+    root = parser.parse()
+    if parser.uses_current and not allow_current:
+        raise ExpressionError("'.' (the current answer) is only allowed in constraints", text)
+    references = tuple(dict.fromkeys(parser.references))
+    return Expression(text=text, root=root, references=references, uses_current=parser.uses_current)
+
+
+def truthy(value: Value) -> bool:
+    """The truth value the language gives ``value`` (empty is false)."""
+    return _truthy(value)
