@@ -62,6 +62,8 @@ def check_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> A
         for qid in section.question_ids:
             question = questionnaire.question(qid)
             raw = answers.get(qid)
+            if isinstance(raw, str) and not raw.strip():
+                raw = None  # blank text is no answer
             visible = section_shown and (question.relevant is None or question.relevant.is_true(EvaluationContext(clean)))
             shown[qid] = visible
             if not question.takes_answer:
