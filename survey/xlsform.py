@@ -74,6 +74,8 @@ def language_code(name: str) -> str:
         for code, aliases in LANGUAGE_ALIASES.items():
             if candidate in aliases:
                 return code
+    if match:  # 'Français (fr)': the code in brackets is the language
+        return candidates[0]
     return re.sub(r"[^a-z0-9_]+", "_", candidates[-1]).strip("_") or "default"
 
 
