@@ -1,0 +1,53 @@
+"""Sampling planner for the resident and staff surveys: sample sizes, LQAS decision rules,
+allocation across townships, and PSU selection into a plan with inclusion probabilities and
+weights.
+
+A pure library (numpy, scipy, pandas): no UI, no database. Command line: ``python -m sampling``.
+
+Modules
+-------
+sample_size
+    n against a threshold (score formula or exact binomial) or for a margin (Wald, Wilson,
+    Clopper-Pearson), then design effect, finite population correction and response rate.
+lqas
+    LQAS sample size and decision rule by exact binomial risks.
+allocation
+    Proportional, equal, Neyman and power allocation with minimum and caps, whole numbers summing
+    to n.
+frame
+    Reading and validating frames (CSV in UTF-8 or GB18030, XLSX).
+selection
+    SRS, systematic and PPS systematic selection with certainty units, vectorised over strata.
+plan
+    The plan table (documented columns), CSV/XLSX output.
+errors
+    The exception tree.
+"""
+
+from .allocation import Allocation, allocate
+from .errors import FrameError, InfeasibleError, InputError, SamplingError
+from .frame import Frame, read_table
+from .lqas import LqasRule, lqas_risks, lqas_rule
+from .plan import PLAN_COLUMNS, Plan, draw_plan
+from .sample_size import DomainSizes, SampleSize, domain_sample_sizes, sample_size
+
+__all__ = [
+    "Allocation",
+    "allocate",
+    "SamplingError",
+    "InputError",
+    "FrameError",
+    "InfeasibleError",
+    "Frame",
+    "read_table",
+    "LqasRule",
+    "lqas_rule",
+    "lqas_risks",
+    "Plan",
+    "PLAN_COLUMNS",
+    "draw_plan",
+    "SampleSize",
+    "DomainSizes",
+    "sample_size",
+    "domain_sample_sizes",
+]

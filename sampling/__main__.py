@@ -1,0 +1,246 @@
+"""Command line: ``python -m sampling size|lqas|allocate|select``.
+
+Exit status: 0 on success; 2 for bad input (the message on stderr as ``error: ...``, never a
+traceback). Run ``python -m sampling COMMAND --help`` for the options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .allocation import METHODS as ALLOCATION_METHODS
+from .allocation import allocate
+from .errors import FrameError, InputError, SamplingError
+from .frame import Frame
+from .lqas import CLASSIC_N, lqas_rule
+from .plan import PLAN_COLUMNS, draw_plan
+from .sample_size import domain_sample_sizes, sample_size
+from .selection import METHODS as SELECTION_METHODS
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # noqa: D102 - argparse hook
+        sys.stderr.write(f"error: {message}\n")
+        raise SystemExit(2)
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"{x:.2f}" if not float(x).is_integer() else f"{int(x)}"
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def _size_text(r) -> list[str]:
+    lines = []
+    if r.goal == "threshold":
+        lines.append(
+            f"goal: show p > {r.threshold:g} (one-sided alpha {r.alpha:g}, power {r.power:g} at p = {r.expected:g}), method {r.method}"
+        )
+    else:
+        lines.append(f"goal: p = {r.expected:g} within +/-{r.margin:g} at level {r.level:g}, method {r.method}")
+    lines.append(f"n0 = {r.n0:.2f}")
+    if r.critical_count is not None:
+        lines.append(
+            f"  exact test: claim p > {r.threshold:g} when at least {r.critical_count} of {int(r.n0)} succeed "
+            f"(attained alpha {r.attained_alpha:.4f}, power {r.attained_power:.4f})"
+        )
+    lines.append(f"x deff {r.deff:g} = {r.after_deff:.2f}")
+    if r.population is not None:
+        lines.append(f"fpc (N = {r.population:g}) = {r.after_fpc:.2f}")
+    lines.append(f"/ response rate {r.response_rate:g} = {r.after_response:.2f}")
+    lines.append(f"n = {r.n}")
+    lines.extend(f"warning: {w}" for w in r.warnings)
+    return lines
+
+
+def cmd_size(args: argparse.Namespace) -> int:
+    if (args.threshold is None) == (args.margin is None):
+        raise InputError("give exactly one of --threshold and --margin")
+    method = args.method
+    goal = dict(threshold=args.threshold) if args.threshold is not None else dict(margin=args.margin)
+    common = dict(
+        alpha=args.alpha, power=args.power, level=args.level, method=method, deff=args.deff,
+        response_rate=args.response_rate, **goal,
+    )
+    result = sample_size(args.expected, population=args.population, **common)
+    out = result.to_dict()
+    domains = None
+    if args.frame:
+        if not (args.stratum and args.size):
+            raise InputError("--frame needs --stratum and --size")
+        if args.population is not None:
+            raise InputError("give either --population or --frame (whose strata give the populations)")
+        frame = Frame.read(args.frame, stratum=args.stratum, size=args.size)
+        domains = domain_sample_sizes(frame.populations(), args.expected, **common)
+        out = {**domains.county.to_dict(), **domains.to_dict()}
+    if args.json:
+        _print_json(out)
+    else:
+        if domains is None:
+            print("\n".join(_size_text(result)))
+        else:
+            print("county (one claim for the whole county):")
+            print("\n".join("  " + s for s in _size_text(domains.county)))
+            print("each township as its own domain:")
+            for name, r in domains.townships.items():
+                print(f"  {name}: N = {r.population:g}, n = {r.n}")
+            print(f"  total over townships: {domains.townships_total} ({domains.ratio:.1f} x the county n)")
+    return 0
+
+
+def cmd_lqas(args: argparse.Namespace) -> int:
+    rule = lqas_rule(args.upper, args.lower, alpha=args.alpha, beta=args.beta, n=args.n)
+    out = rule.to_dict()
+    notes = []
+    if not rule.feasible:
+        notes.append(
+            f"no decision rule with n = {rule.n} keeps alpha <= {rule.alpha_max:g} and beta <= {rule.beta_max:g}; "
+            "this one has the smallest larger risk"
+        )
+    if args.n is None and rule.n > CLASSIC_N:
+        notes.append(
+            f"thresholds {rule.upper:g} vs {rule.lower:g} need n = {rule.n} per township, not the classic {CLASSIC_N} "
+            "(which assumes a 30-point gap)"
+        )
+    out["notes"] = notes
+    if args.json:
+        _print_json(out)
+    else:
+        print(f"n = {rule.n}, d = {rule.d}: a township meets the target when at least {rule.d} of {rule.n} succeed")
+        print(f"alpha = P(fail | p = {rule.upper:g}) = {rule.alpha:.4f}; beta = P(pass | p = {rule.lower:g}) = {rule.beta:.4f}")
+        for s in notes:
+            print(f"note: {s}")
+    return 0
+
+
+def cmd_allocate(args: argparse.Namespace) -> int:
+    frame = Frame.read(args.frame, stratum=args.stratum, size=args.size)
+    pops = frame.populations()
+    expected = args.expected
+    if args.expected_column:
+        expected = _stratum_rates(frame, args.expected_column)
+    alloc = allocate(pops, args.n, method=args.method, expected=expected, exponent=args.exponent, minimum=args.min)
+    if args.json:
+        _print_json(alloc.to_dict())
+    else:
+        width = max(len(s) for s in alloc.strata)
+        for s, k, N in zip(alloc.strata, alloc.n, alloc.population):
+            print(f"{s:<{width}}  N = {N:>10g}  n = {int(k)}")
+        print(f"total n = {alloc.total} ({alloc.method})")
+    return 0
+
+
+def _stratum_rates(frame: Frame, column: str) -> dict[str, float]:
+    """Per-stratum expected rates from a frame column (the first row of each stratum)."""
+    if column not in frame.data.columns:
+        raise InputError("no such column", file=frame.source, column=column)
+    values = pd.to_numeric(frame.data[column], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise FrameError(f"expected rate {frame.data[column].iloc[i]!r} is not a number", file=frame.source, row=i + 2, column=column)
+    codes, labels = frame.strata_codes
+    first = np.full(labels.size, -1)
+    first[codes[::-1]] = np.arange(codes.size)[::-1]
+    return {str(labels[h]): float(values[first[h]]) for h in range(labels.size)}
+
+
+def cmd_select(args: argparse.Namespace) -> int:
+    frame = Frame.read(args.frame, stratum=args.stratum, psu=args.psu, size=args.size)
+    plan = draw_plan(frame, args.psus, take=args.take, method=args.method, seed=args.seed)
+    path = plan.write(args.out)
+    if args.json:
+        _print_json({"out": str(path), **plan.to_dict()})
+    else:
+        for r in plan.summary().itertuples(index=False):
+            print(f"{r.stratum}: {int(r.psus)} PSUs, {int(r.people)} people, weights sum to {r.weight_sum:.1f} (N = {r.population:g})")
+        print(f"{len(plan.table)} PSUs written to {path} (method {plan.method}, seed {plan.seed})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m sampling", description="Sampling planner: sample sizes, LQAS rules, allocation, PSU selection.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    s = sub.add_parser("size", help="sample size against a threshold or for a margin of error")
+    s.add_argument("--expected", type=float, required=True, help="expected rate p1 in (0, 1)")
+    s.add_argument("--threshold", type=float, help="show the rate is above this threshold p0 (< expected)")
+    s.add_argument("--margin", type=float, help="half-width E of the interval (0.05 = 5 points)")
+    s.add_argument("--power", type=float, default=0.8, help="power at the expected rate (default 0.8)")
+    s.add_argument("--alpha", type=float, default=0.05, help="one-sided significance level (default 0.05)")
+    s.add_argument("--level", type=float, default=0.95, help="confidence level for --margin (default 0.95)")
+    s.add_argument("--deff", type=float, default=1.0, help="design effect (default 1)")
+    s.add_argument("--population", type=float, help="population size N for the finite population correction")
+    s.add_argument("--response-rate", type=float, default=1.0, help="expected response rate in (0, 1] (default 1)")
+    s.add_argument(
+        "--method", default="normal",
+        help="threshold: normal (score formula) | exact (binomial); margin: normal (Wald) | wilson | exact (Clopper-Pearson)",
+    )
+    s.add_argument("--frame", help="frame (CSV/XLSX): also give each township's n as its own domain, beside the county")
+    s.add_argument("--stratum", help="with --frame: the township column")
+    s.add_argument("--size", help="with --frame: the population column")
+    s.add_argument("--json", action="store_true", help="print JSON with n and every intermediate value")
+    s.set_defaults(func=cmd_size)
+
+    q = sub.add_parser("lqas", help="LQAS sample size and decision rule")
+    q.add_argument("--upper", type=float, required=True, help="target rate (should pass)")
+    q.add_argument("--lower", type=float, required=True, help="lower threshold (should fail)")
+    q.add_argument("--alpha", type=float, default=0.10, help="max P(fail | upper) (default 0.10)")
+    q.add_argument("--beta", type=float, default=0.10, help="max P(pass | lower) (default 0.10)")
+    q.add_argument("--n", type=int, help="fixed sample size per township")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_lqas)
+
+    a = sub.add_parser("allocate", help="allocate n across strata")
+    a.add_argument("frame", metavar="FRAME", help="CSV or XLSX: one row per stratum or per PSU (sizes are summed)")
+    a.add_argument("--n", type=int, required=True, help="total sample size")
+    a.add_argument("--stratum", required=True, help="stratum column")
+    a.add_argument("--size", required=True, help="population (size) column")
+    a.add_argument("--method", default="proportional", help=f"one of {', '.join(ALLOCATION_METHODS)}")
+    a.add_argument("--expected", type=float, help="expected rate for neyman (one for all strata)")
+    a.add_argument("--expected-column", help="column of per-stratum expected rates for neyman")
+    a.add_argument("--exponent", type=float, default=0.5, help="q of the power allocation, in [0, 1] (default 0.5)")
+    a.add_argument("--min", type=int, default=0, help="minimum per stratum (default 0)")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_allocate)
+
+    columns = "; ".join(f"{k}: {v}" for k, v in PLAN_COLUMNS.items())
+    t = sub.add_parser(
+        "select", help="select PSUs per stratum and write the plan",
+        description=f"Writes one row per selected PSU: the frame's columns, then {columns}.",
+    )
+    t.add_argument("frame", metavar="FRAME", help="CSV or XLSX with one row per PSU")
+    t.add_argument("--stratum", required=True, help="stratum column")
+    t.add_argument("--psu", required=True, help="PSU id column (unique within a stratum)")
+    t.add_argument("--size", required=True, help="PSU size column (people)")
+    t.add_argument("--psus", type=int, required=True, help="PSUs to draw in each stratum")
+    t.add_argument("--take", type=int, help="people per PSU (default: everyone in the PSU)")
+    t.add_argument("--method", default="pps", help=f"one of {', '.join(SELECTION_METHODS)} (default pps)")
+    t.add_argument("--seed", type=int, help="random seed (default: drawn and reported)")
+    t.add_argument("--out", required=True, help="plan file (.csv, UTF-8 with BOM, or .xlsx)")
+    t.add_argument("--json", action="store_true", help="print a JSON summary")
+    t.set_defaults(func=cmd_select)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SamplingError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
