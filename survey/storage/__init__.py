@@ -1,0 +1,31 @@
+"""Response storage in SQLite (default, WAL) or PostgreSQL: engine, schema, migrations, repositories.
+
+Use :class:`Store` (``Store.open(url)``); the submodules are its parts:
+
+* ``engine``: URL resolution (``TCM_SURVEY_DB``), engine set-up, connection errors;
+* ``schema``: the current tables; ``migrations``: explicit versioned upgrades in place;
+* ``repositories`` (campaigns, sites, instruments) and ``responses``: queries on one connection.
+"""
+
+from survey.storage.engine import DEFAULT_URL, ENV_DB, StorageError, create_engine, database_url, safe_url
+from survey.storage.migrations import MIGRATIONS, migrate, schema_version
+from survey.storage.responses import StoredResponse, SubmitError, SubmitResult
+from survey.storage.schema import SCHEMA_VERSION
+from survey.storage.store import Store
+
+__all__ = [
+    "DEFAULT_URL",
+    "ENV_DB",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "StorageError",
+    "Store",
+    "StoredResponse",
+    "SubmitError",
+    "SubmitResult",
+    "create_engine",
+    "database_url",
+    "migrate",
+    "safe_url",
+    "schema_version",
+]

@@ -1,0 +1,123 @@
+"""Engines for SQLite (WAL, the embedded default) and PostgreSQL, with clear connection errors.
+
+The URL comes from the caller, else ``TCM_SURVEY_DB``, else ``sqlite:///data/tcm-survey.sqlite``.
+``postgresql://`` and ``postgres://`` URLs are read as ``postgresql+psycopg://`` (psycopg 3).
+
+SQLite connections run with ``journal_mode=WAL`` (readers never block the writer),
+``synchronous=FULL`` (an acknowledged commit survives a crash of the machine, not only of the
+process), ``foreign_keys=ON`` and a 30 s busy timeout. The pysqlite driver's own transaction
+handling is switched off and the engine emits ``BEGIN`` itself, so DDL is transactional too and
+write transactions can ask for ``BEGIN IMMEDIATE`` (execution option ``sqlite_begin``), which
+takes the write lock at once instead of failing on a lock upgrade under contention.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.pool import StaticPool
+
+from survey.errors import SurveyError
+
+ENV_DB = "TCM_SURVEY_DB"
+DEFAULT_URL = "sqlite:///data/tcm-survey.sqlite"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class StorageError(SurveyError):
+    """The database cannot be reached, opened or upgraded."""
+
+
+def database_url(url: str | URL | None = None) -> URL:
+    """The URL to use: ``url``, else ``TCM_SURVEY_DB``, else the SQLite file under ``data/``."""
+    raw = url if url is not None else (os.environ.get(ENV_DB) or DEFAULT_URL)
+    try:
+        parsed = make_url(raw) if isinstance(raw, str) else raw
+    except Exception as exc:
+        raise StorageError(f"not a database URL: {raw!r} ({exc}); e.g. sqlite:///data/tcm-survey.sqlite or postgresql://user@host/db") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StorageError(f"unsupported database {parsed.get_backend_name()!r} in {safe_url(parsed)}: use SQLite or PostgreSQL")
+    return parsed
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL with its password hidden, for messages."""
+    try:
+        return (make_url(url) if isinstance(url, str) else url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable URL>"
+
+
+def create_engine(url: str | URL | None = None, **kwargs: object) -> Engine:
+    """An engine for ``url`` (see :func:`database_url`), set up as the module docstring says.
+
+    Nothing is connected yet; :func:`check_connection` (or ``Store.open``) does that.
+    """
+    parsed = database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, **kwargs)
+    options: dict[str, object] = {
+        "pool_pre_ping": True,
+        "pool_size": 10,
+        "max_overflow": 20,
+        "connect_args": {"connect_timeout": 10, "application_name": "tcm-survey"},
+    }
+    options.update(kwargs)
+    return sa.create_engine(parsed, **options)
+
+
+def _sqlite_engine(url: URL, **kwargs: object) -> Engine:
+    database = url.database or ""
+    memory = database in ("", ":memory:") or "mode=memory" in database
+    options: dict[str, object] = {"connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+    if memory:
+        options["poolclass"] = StaticPool  # one shared connection, else every checkout sees an empty db
+    else:
+        if not database.startswith("file:"):
+            try:
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"cannot create the folder for {database}: {exc.strerror or exc}") from None
+        options["pool_size"] = 8
+        options["max_overflow"] = 16
+        options["pool_timeout"] = 60
+    options.update(kwargs)
+    engine = sa.create_engine(url, **options)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+        dbapi_connection.isolation_level = None  # autocommit at the driver; we emit BEGIN below
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = FULL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # noqa: ANN001
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def check_connection(engine: Engine) -> None:
+    """Connect once; raise StorageError naming the (password-hidden) URL and the reason."""
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except sa.exc.DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+        raise StorageError(f"cannot reach the database {safe_url(engine.url)}: {reason}") from None
+    except sa.exc.SQLAlchemyError as exc:
+        raise StorageError(f"cannot reach the database {safe_url(engine.url)}: {exc}") from None

@@ -1,0 +1,182 @@
+"""Explicit, versioned schema migrations. A new version upgrades an existing database in place.
+
+Each migration is a numbered function that changes the schema from version ``n - 1`` to ``n``
+with explicit DDL; it never reads ``survey.storage.schema`` (which describes only the newest
+version). ``schema_migrations`` records every version applied. :func:`migrate` applies the
+pending ones, each in its own transaction together with its ``schema_migrations`` row, so a
+failed migration leaves the database at the previous version. Two processes starting at once
+do not both migrate: PostgreSQL takes an advisory lock, SQLite a ``BEGIN IMMEDIATE`` write lock,
+and the version is read again under the lock.
+
+To change the schema: add a function ``_vN`` and an entry in :data:`MIGRATIONS`, update
+``schema.py`` (and ``SCHEMA_VERSION``) to match, and extend ``tests/survey/storage/test_migrations.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection, Engine
+
+from survey.storage.engine import StorageError, safe_url
+from survey.storage.schema import SCHEMA_VERSION, UTCDateTime
+
+ADVISORY_LOCK_KEY = 7_305_192_026  # any fixed number: "tcm-survey schema migration"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _v1(connection: Connection) -> None:
+    """Campaigns, their instruments and sites, instrument texts by version hash, responses."""
+    json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+    big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    m = sa.MetaData()
+    sa.Table(
+        "schema_migrations",
+        m,
+        sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("description", sa.Text, nullable=False),
+        sa.Column("applied_at", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "instruments",
+        m,
+        sa.Column("version_hash", sa.String(64), primary_key=True),
+        sa.Column("questionnaire_id", sa.String(64), nullable=False),
+        sa.Column("version", sa.String(64), nullable=False),
+        sa.Column("title", json, nullable=False),
+        sa.Column("canonical_json", sa.Text, nullable=False),
+        sa.Column("registered_at", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "campaigns",
+        m,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("profile_id", sa.String(64), nullable=False),
+        sa.Column("organizer", sa.Text, nullable=False),
+        sa.Column("opens_on", sa.Date, nullable=False),
+        sa.Column("closes_on", sa.Date, nullable=False),
+        sa.Column("timezone", sa.String(64), nullable=False),
+        sa.Column("closed_at", UTCDateTime, nullable=True),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "campaign_instruments",
+        m,
+        sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("short_id", sa.String(4), primary_key=True),
+        sa.Column("version_hash", sa.String(64), sa.ForeignKey("instruments.version_hash"), nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.UniqueConstraint("campaign_id", "version_hash", name="uq_campaign_instruments_hash"),
+    )
+    sa.Table(
+        "sites",
+        m,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("code", sa.String(16), nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("stratum", sa.Text, nullable=False),
+        sa.Column("psu", sa.Text, nullable=False),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("quotas", json, nullable=False),
+        sa.Column("population", sa.Float, nullable=True),
+        sa.Column("inclusion_prob", sa.Float, nullable=True),
+        sa.Column("weight", sa.Float, nullable=True),
+        sa.Column("extra", json, nullable=False),
+        sa.UniqueConstraint("campaign_id", "code", name="uq_sites_code"),
+    )
+    sa.Table(
+        "responses",
+        m,
+        sa.Column("id", big_id, primary_key=True, autoincrement=True),
+        sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False),
+        sa.Column("site_id", sa.Integer, sa.ForeignKey("sites.id"), nullable=False),
+        sa.Column("version_hash", sa.String(64), sa.ForeignKey("instruments.version_hash"), nullable=False),
+        sa.Column("nonce", sa.String(64), nullable=False),
+        sa.Column("source", sa.String(16), nullable=False),
+        sa.Column("answers", json, nullable=False),
+        sa.Column("scores", json, nullable=False),
+        sa.Column("language", sa.String(8), nullable=True),
+        sa.Column("submitted_at", UTCDateTime, nullable=False),
+        sa.UniqueConstraint("campaign_id", "nonce", name="uq_responses_nonce"),
+    )
+    m.create_all(connection)
+
+
+def _v2(connection: Connection) -> None:
+    """Label demo campaigns and simulated responses; index responses by campaign and site."""
+    connection.exec_driver_sql("ALTER TABLE campaigns ADD COLUMN demo BOOLEAN NOT NULL DEFAULT FALSE")
+    connection.exec_driver_sql("ALTER TABLE responses ADD COLUMN simulated BOOLEAN NOT NULL DEFAULT FALSE")
+    connection.exec_driver_sql("CREATE INDEX ix_responses_campaign_site ON responses (campaign_id, site_id)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "campaigns, instruments, sites, responses", _v1),
+    Migration(2, "demo and simulated labels; responses indexed by campaign and site", _v2),
+)
+assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "schema.py and MIGRATIONS disagree"
+
+
+def current_version(connection: Connection) -> int:
+    """The newest version applied (0 for an empty database)."""
+    if not sa.inspect(connection).has_table("schema_migrations"):
+        return 0
+    value = connection.exec_driver_sql("SELECT MAX(version) FROM schema_migrations").scalar()
+    return int(value or 0)
+
+
+def schema_version(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return current_version(connection)
+
+
+def migrate(engine: Engine, target: int | None = None) -> list[int]:
+    """Upgrade the database to ``target`` (default: the newest version); return versions applied.
+
+    Raises
+    ------
+    StorageError
+        The database is newer than this code, or a migration failed (the database then stays
+        at the last version that succeeded).
+    """
+    target = SCHEMA_VERSION if target is None else target
+    if not 0 <= target <= SCHEMA_VERSION:
+        raise ValueError(f"target version must be between 0 and {SCHEMA_VERSION}, got {target}")
+    applied: list[int] = []
+    while True:
+        with engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+                version = current_version(connection)
+                if version > SCHEMA_VERSION:
+                    raise StorageError(
+                        f"the database {safe_url(engine.url)} has schema version {version}, newer than this "
+                        f"tcm-survey ({SCHEMA_VERSION}): upgrade tcm-survey"
+                    )
+                if version >= target:
+                    return applied
+                migration = MIGRATIONS[version]
+                try:
+                    migration.apply(connection)
+                    connection.execute(
+                        sa.text("INSERT INTO schema_migrations (version, description, applied_at) VALUES (:v, :d, :t)").bindparams(
+                            sa.bindparam("t", type_=UTCDateTime)
+                        ),
+                        {"v": migration.version, "d": migration.description, "t": dt.datetime.now(dt.timezone.utc)},
+                    )
+                except sa.exc.SQLAlchemyError as exc:
+                    raise StorageError(f"migration to version {migration.version} ({migration.description}) failed: {exc}") from exc
+            applied.append(migration.version)

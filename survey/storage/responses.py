@@ -1,0 +1,218 @@
+"""The response repository: validated answers stored exactly once per (campaign, nonce).
+
+A nonce is made by the form when it is first shown (e.g. a UUID) and sent with every attempt
+to submit it. The insert is ``INSERT ... ON CONFLICT (campaign_id, nonce) DO NOTHING``: a double
+tap, a reload or a retry after a dropped connection finds the row already there and the caller
+is told it was a repeat (with the id of the stored row), on SQLite and PostgreSQL alike, also
+when the two attempts race each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from survey.campaign import SOURCES, CampaignError
+from survey.errors import SurveyError
+from survey.storage.schema import campaign_instruments, campaigns, instruments, responses, sites
+
+NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class SubmitError(SurveyError):
+    """A response that cannot be stored; ``reason`` is a code the form can translate.
+
+    Reasons: ``bad_nonce``, ``bad_source``, ``unknown_campaign``, ``unknown_site``,
+    ``unknown_instrument``, ``not_yet_open``, ``closed``.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """What happened to a submission. ``repeat``: the nonce was already stored (nothing new
+    written); ``same_answers`` then says whether the stored answers equal the ones sent again."""
+
+    response_id: int
+    repeat: bool
+    same_answers: bool = True
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    id: int
+    campaign_id: int
+    site_code: str
+    version_hash: str
+    questionnaire_id: str
+    nonce: str
+    source: str
+    answers: Mapping[str, Any]
+    scores: Mapping[str, Any]
+    language: str | None
+    submitted_at: dt.datetime
+    simulated: bool
+
+
+def check_submission(nonce: str, source: str) -> None:
+    if not isinstance(nonce, str) or not NONCE.match(nonce):
+        raise SubmitError("bad_nonce", f"nonce {nonce!r} must be 8-64 letters, digits, '-' or '_'")
+    if source not in SOURCES:
+        raise SubmitError("bad_source", f"source {source!r} must be one of {list(SOURCES)}")
+
+
+def insert_response(
+    connection: Connection,
+    *,
+    campaign_id: int,
+    site_code: str,
+    version_hash: str,
+    nonce: str,
+    source: str,
+    answers: Mapping[str, Any],
+    scores: Mapping[str, Any],
+    submitted_at: dt.datetime,
+    language: str | None = None,
+    simulated: bool = False,
+    enforce_window: bool = True,
+) -> SubmitResult:
+    """Insert one response (answers already validated and scored) inside the caller's transaction."""
+    check_submission(nonce, source)
+    campaign = connection.execute(
+        sa.select(campaigns.c.opens_on, campaigns.c.closes_on, campaigns.c.timezone, campaigns.c.closed_at).where(
+            campaigns.c.id == campaign_id
+        )
+    ).first()
+    if campaign is None:
+        raise SubmitError("unknown_campaign", f"no campaign with id {campaign_id!r}")
+    existing = _existing(connection, campaign_id, nonce)
+    if existing is not None:
+        return SubmitResult(existing[0], True, existing[1] == dict(answers))
+    site_id = connection.execute(
+        sa.select(sites.c.id).where(sites.c.campaign_id == campaign_id, sites.c.code == site_code)
+    ).scalar()
+    if site_id is None:
+        raise SubmitError("unknown_site", f"campaign {campaign_id} has no site {site_code!r}")
+    in_campaign = connection.execute(
+        sa.select(campaign_instruments.c.short_id).where(
+            campaign_instruments.c.campaign_id == campaign_id, campaign_instruments.c.version_hash == version_hash
+        )
+    ).first()
+    if in_campaign is None:
+        raise SubmitError("unknown_instrument", f"instrument version {version_hash[:12]} is not part of campaign {campaign_id}")
+    if enforce_window:
+        status = _status(campaign, submitted_at)
+        if status != "open":
+            raise SubmitError(status, f"campaign {campaign_id} is {status.replace('_', ' ')} at {submitted_at.isoformat()}")
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(responses)
+        .values(
+            campaign_id=campaign_id,
+            site_id=site_id,
+            version_hash=version_hash,
+            nonce=nonce,
+            source=source,
+            answers=dict(answers),
+            scores=dict(scores),
+            language=language,
+            submitted_at=submitted_at,
+            simulated=simulated,
+        )
+        .on_conflict_do_nothing(index_elements=["campaign_id", "nonce"])
+        .returning(responses.c.id)
+    )
+    new_id = connection.execute(statement).scalar()
+    if new_id is not None:
+        return SubmitResult(int(new_id), False)
+    existing = _existing(connection, campaign_id, nonce)  # a concurrent attempt won the race
+    if existing is None:  # pragma: no cover - the conflicting row must exist once we see the conflict
+        raise CampaignError(f"nonce {nonce!r} conflicted but no row was found")
+    return SubmitResult(existing[0], True, existing[1] == dict(answers))
+
+
+def _existing(connection: Connection, campaign_id: int, nonce: str) -> tuple[int, dict[str, Any]] | None:
+    row = connection.execute(
+        sa.select(responses.c.id, responses.c.answers).where(responses.c.campaign_id == campaign_id, responses.c.nonce == nonce)
+    ).first()
+    return None if row is None else (int(row[0]), dict(row[1]))
+
+
+def _status(campaign: Any, at: dt.datetime) -> str:
+    from zoneinfo import ZoneInfo
+
+    closed_at = campaign.closed_at
+    if closed_at is not None:
+        if closed_at.tzinfo is None:
+            closed_at = closed_at.replace(tzinfo=dt.timezone.utc)
+        if at >= closed_at:
+            return "closed"
+    local = at.astimezone(ZoneInfo(campaign.timezone)).date()
+    if local < campaign.opens_on:
+        return "not_yet_open"
+    if local > campaign.closes_on:
+        return "closed"
+    return "open"
+
+
+def select_responses(connection: Connection, campaign_id: int) -> list[StoredResponse]:
+    query = (
+        sa.select(
+            responses.c.id,
+            responses.c.campaign_id,
+            sites.c.code,
+            responses.c.version_hash,
+            instruments.c.questionnaire_id,
+            responses.c.nonce,
+            responses.c.source,
+            responses.c.answers,
+            responses.c.scores,
+            responses.c.language,
+            responses.c.submitted_at,
+            responses.c.simulated,
+        )
+        .join(sites, sites.c.id == responses.c.site_id)
+        .join(instruments, instruments.c.version_hash == responses.c.version_hash)
+        .where(responses.c.campaign_id == campaign_id)
+        .order_by(responses.c.id)
+    )
+    return [
+        StoredResponse(
+            id=int(r[0]),
+            campaign_id=r[1],
+            site_code=r[2],
+            version_hash=r[3],
+            questionnaire_id=r[4],
+            nonce=r[5],
+            source=r[6],
+            answers=r[7],
+            scores=r[8],
+            language=r[9],
+            submitted_at=r[10],
+            simulated=bool(r[11]),
+        )
+        for r in connection.execute(query)
+    ]
+
+
+def count_responses(connection: Connection, campaign_id: int) -> dict[tuple[str, str], int]:
+    """(site code, questionnaire id) -> number of responses stored."""
+    query = (
+        sa.select(sites.c.code, instruments.c.questionnaire_id, sa.func.count())
+        .select_from(responses)
+        .join(sites, sites.c.id == responses.c.site_id)
+        .join(instruments, instruments.c.version_hash == responses.c.version_hash)
+        .where(responses.c.campaign_id == campaign_id)
+        .group_by(sites.c.code, instruments.c.questionnaire_id)
+    )
+    return {(r[0], r[1]): int(r[2]) for r in connection.execute(query)}

@@ -1,0 +1,126 @@
+"""The current database schema (version :data:`SCHEMA_VERSION`), as SQLAlchemy Core tables.
+
+These tables are what the repositories query. They are *not* used to create the database:
+``survey.storage.migrations`` does that, one explicit version at a time, and a test checks that
+a database migrated from scratch has exactly these columns and indexes.
+
+No table holds personal identifiers: a response is tied to a site, not to a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.types import TypeDecorator
+
+SCHEMA_VERSION = 2
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC datetime on both backends (timestamptz on PostgreSQL; text on SQLite)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware datetime")
+        value = value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+JSONData = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # INTEGER PRIMARY KEY = rowid on SQLite
+
+metadata = sa.MetaData()
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("applied_at", UTCDateTime, nullable=False),
+)
+
+instruments = sa.Table(
+    "instruments",
+    metadata,
+    sa.Column("version_hash", sa.String(64), primary_key=True),
+    sa.Column("questionnaire_id", sa.String(64), nullable=False),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("title", JSONData, nullable=False),
+    sa.Column("canonical_json", sa.Text, nullable=False),
+    sa.Column("registered_at", UTCDateTime, nullable=False),
+)
+
+campaigns = sa.Table(
+    "campaigns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("profile_id", sa.String(64), nullable=False),
+    sa.Column("organizer", sa.Text, nullable=False),
+    sa.Column("opens_on", sa.Date, nullable=False),
+    sa.Column("closes_on", sa.Date, nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("closed_at", UTCDateTime, nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),  # version 2
+)
+
+campaign_instruments = sa.Table(
+    "campaign_instruments",
+    metadata,
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("short_id", sa.String(4), primary_key=True),
+    sa.Column("version_hash", sa.String(64), sa.ForeignKey("instruments.version_hash"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.UniqueConstraint("campaign_id", "version_hash", name="uq_campaign_instruments_hash"),
+)
+
+sites = sa.Table(
+    "sites",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("code", sa.String(16), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("stratum", sa.Text, nullable=False),
+    sa.Column("psu", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("quotas", JSONData, nullable=False),
+    sa.Column("population", sa.Float, nullable=True),
+    sa.Column("inclusion_prob", sa.Float, nullable=True),
+    sa.Column("weight", sa.Float, nullable=True),
+    sa.Column("extra", JSONData, nullable=False),
+    sa.UniqueConstraint("campaign_id", "code", name="uq_sites_code"),
+)
+
+responses = sa.Table(
+    "responses",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False),
+    sa.Column("site_id", sa.Integer, sa.ForeignKey("sites.id"), nullable=False),
+    sa.Column("version_hash", sa.String(64), sa.ForeignKey("instruments.version_hash"), nullable=False),
+    sa.Column("nonce", sa.String(64), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("answers", JSONData, nullable=False),
+    sa.Column("scores", JSONData, nullable=False),
+    sa.Column("language", sa.String(8), nullable=True),
+    sa.Column("submitted_at", UTCDateTime, nullable=False),
+    sa.Column("simulated", sa.Boolean, nullable=False, server_default=sa.false()),  # version 2
+    sa.UniqueConstraint("campaign_id", "nonce", name="uq_responses_nonce"),
+    sa.Index("ix_responses_campaign_site", "campaign_id", "site_id"),  # version 2
+)

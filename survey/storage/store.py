@@ -1,0 +1,349 @@
+"""``Store``: the one object the app, the command line and the benchmarks use to reach the database.
+
+>>> store = Store.open("sqlite://")            # in memory; default: TCM_SURVEY_DB or data/
+>>> store.schema_version
+2
+
+Every write is one transaction: a campaign with its instruments and sites, a batch of sites, a
+response. Anything that fails inside rolls the whole transaction back, so nothing half-written
+stays. Answers are validated and scored before the transaction opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from survey.campaign import Campaign, CampaignSpec, Site, SiteSpec, UnknownCampaign
+from survey.storage import repositories as repo
+from survey.storage.engine import StorageError, check_connection, create_engine, safe_url
+from survey.storage.migrations import migrate, schema_version
+from survey.storage.responses import (
+    StoredResponse,
+    SubmitError,
+    SubmitResult,
+    check_submission,
+    count_responses,
+    insert_response,
+    select_responses,
+)
+
+if TYPE_CHECKING:
+    import pandas
+
+    from survey.questionnaire import Questionnaire
+    from survey.tokens import TokenCheck
+
+
+class Store:
+    """Campaigns, sites, instrument texts and responses in SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._questionnaires: dict[str, Questionnaire] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, url: str | None = None, *, upgrade: bool = True, **engine_options: Any) -> Store:
+        """Connect (URL, else ``TCM_SURVEY_DB``, else SQLite under ``data/``) and upgrade the schema.
+
+        Raises StorageError naming the URL (password hidden) when the database cannot be reached.
+        """
+        engine = create_engine(url, **engine_options)
+        try:
+            check_connection(engine)
+            if upgrade:
+                migrate(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        return safe_url(self.engine.url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self.engine)
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction (``BEGIN IMMEDIATE`` on SQLite): commit on success, else roll back."""
+        with self.engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
+
+    # --------------------------------------------------------------------------- instruments
+
+    def register_instrument(self, questionnaire: Questionnaire) -> str:
+        with self.write() as connection:
+            return repo.register_instrument(connection, questionnaire)
+
+    def instrument_document(self, version_hash: str) -> dict[str, Any] | None:
+        """The canonical JSON of the exact instrument text a response was given with."""
+        with self.read() as connection:
+            return repo.instrument_document(connection, version_hash)
+
+    def questionnaire(self, version_hash: str) -> Questionnaire:
+        """The stored instrument version rebuilt as a Questionnaire (cached; hash checked)."""
+        cached = self._questionnaires.get(version_hash)
+        if cached is not None:
+            return cached
+        document = self.instrument_document(version_hash)
+        if document is None:
+            raise StorageError(f"no instrument with version hash {version_hash}")
+        from survey.loader import parse_questionnaire
+
+        questionnaire, problems = parse_questionnaire(document, source=f"<stored {version_hash[:12]}>")
+        if problems or questionnaire is None:
+            raise StorageError(f"stored instrument {version_hash[:12]} cannot be read: " + "; ".join(map(str, problems)))
+        if questionnaire.version_hash != version_hash:
+            raise StorageError(f"stored instrument {version_hash[:12]} rebuilds with another hash {questionnaire.version_hash[:12]}")
+        with self._lock:
+            self._questionnaires[version_hash] = questionnaire
+        return questionnaire
+
+    # ----------------------------------------------------------------------------- campaigns
+
+    def create_campaign(
+        self, spec: CampaignSpec, questionnaires: Sequence[Questionnaire], sites: Sequence[SiteSpec] = ()
+    ) -> Campaign:
+        """Create a campaign with its instruments and sites in one transaction; return it stored."""
+        with self.write() as connection:
+            campaign_id = repo.insert_campaign(connection, spec, questionnaires, sites)
+            for questionnaire in questionnaires:
+                self._questionnaires.setdefault(questionnaire.version_hash, questionnaire)
+            campaign = repo.load_campaign(connection, campaign_id)
+        assert campaign is not None
+        return campaign
+
+    def add_sites(self, campaign_id: int, sites: Sequence[SiteSpec]) -> Campaign:
+        """Add sites (all or none) to a campaign; return the campaign as stored."""
+        with self.write() as connection:
+            if repo.load_campaign(connection, campaign_id) is None:
+                raise UnknownCampaign(campaign_id)
+            repo.insert_sites(connection, campaign_id, sites)
+            campaign = repo.load_campaign(connection, campaign_id)
+        assert campaign is not None
+        return campaign
+
+    def add_site(self, campaign_id: int, site: SiteSpec) -> Site:
+        campaign = self.add_sites(campaign_id, [site])
+        stored = campaign.site(site.code)
+        assert stored is not None
+        return stored
+
+    def remove_site(self, campaign_id: int, code: str) -> None:
+        """Remove a site that has no responses yet (its posters then show ``unknown_site``)."""
+        with self.write() as connection:
+            repo.delete_site(connection, campaign_id, code)
+
+    def campaign(self, campaign_id: int) -> Campaign:
+        """The campaign with its instruments and sites; raises UnknownCampaign."""
+        campaign = self.find_campaign(campaign_id)
+        if campaign is None:
+            raise UnknownCampaign(campaign_id)
+        return campaign
+
+    def find_campaign(self, campaign_id: int) -> Campaign | None:
+        with self.read() as connection:
+            return repo.load_campaign(connection, campaign_id)
+
+    def campaigns(self) -> list[Campaign]:
+        with self.read() as connection:
+            return [c for c in (repo.load_campaign(connection, i) for i in repo.campaign_ids(connection)) if c]
+
+    def close_campaign(self, campaign_id: int, at: dt.datetime | None = None) -> None:
+        """Close a campaign now (or at ``at``); its tokens are then refused with ``closed``."""
+        with self.write() as connection:
+            repo.set_closed(connection, campaign_id, at or dt.datetime.now(dt.timezone.utc))
+
+    def reopen_campaign(self, campaign_id: int) -> None:
+        with self.write() as connection:
+            repo.set_closed(connection, campaign_id, None)
+
+    # ---------------------------------------------------------------------------- responses
+
+    def submit(
+        self,
+        campaign_id: int,
+        site_code: str,
+        questionnaire: Questionnaire,
+        answers: Mapping[str, Any],
+        *,
+        nonce: str,
+        source: str = "qr",
+        submitted_at: dt.datetime | None = None,
+        language: str | None = None,
+        simulated: bool = False,
+        enforce_window: bool | None = None,
+    ) -> SubmitResult:
+        """Validate, score and store one response, exactly once per ``(campaign, nonce)``.
+
+        Parameters
+        ----------
+        questionnaire
+            The instrument the respondent saw; its version hash must belong to the campaign.
+        answers
+            Question id -> answer, as the form collected them. Validated first
+            (``survey.answers.validate_answers``): on any problem, AnswerError and nothing written.
+        nonce
+            Made by the form once (8-64 of ``[A-Za-z0-9_-]``, e.g. ``uuid4().hex``), sent on every
+            attempt. A nonce already stored returns ``SubmitResult(id, repeat=True)`` and writes
+            nothing.
+        source
+            ``qr`` (respondent's phone), ``surveyor`` (entered by a surveyor) or ``import``.
+        enforce_window
+            Refuse a campaign that is not open at ``submitted_at`` (SubmitError with reason
+            ``not_yet_open`` or ``closed``). Default: for ``qr`` and ``surveyor``; imports of paper
+            forms may come after the campaign closed.
+
+        Raises
+        ------
+        AnswerError, SubmitError, StorageError
+        """
+        from survey.answers import validate_answers
+        from survey.scoring import score
+
+        check_submission(nonce, source)
+        submitted_at = submitted_at or dt.datetime.now(dt.timezone.utc)
+        if submitted_at.tzinfo is None:
+            raise ValueError("submitted_at must be timezone-aware")
+        cleaned = validate_answers(questionnaire, answers)
+        scores = score(questionnaire, cleaned)
+        if enforce_window is None:
+            enforce_window = source != "import"
+        stored_answers = _as_json(cleaned)
+        try:
+            with self.write() as connection:
+                return insert_response(
+                    connection,
+                    campaign_id=campaign_id,
+                    site_code=site_code,
+                    version_hash=questionnaire.version_hash,
+                    nonce=nonce,
+                    source=source,
+                    answers=stored_answers,
+                    scores=_as_json(scores),
+                    submitted_at=submitted_at,
+                    language=language,
+                    simulated=simulated,
+                    enforce_window=enforce_window,
+                )
+        except sa.exc.OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+            raise StorageError(f"the response was not stored ({self.url}): {reason}") from exc
+
+    def responses(self, campaign_id: int) -> list[StoredResponse]:
+        with self.read() as connection:
+            return select_responses(connection, campaign_id)
+
+    def response_counts(self, campaign_id: int) -> dict[tuple[str, str], int]:
+        """(site code, questionnaire id) -> responses stored, for quota progress."""
+        with self.read() as connection:
+            return count_responses(connection, campaign_id)
+
+    def response_table(self, campaign_id: int) -> pandas.DataFrame:
+        """One row per response with its site's design columns and one column per indicator.
+
+        Columns: ``response_id, campaign, site, site_name, stratum, psu, kind, population,
+        inclusion_prob, site_weight, instrument, version_hash, source, simulated, language,
+        submitted_at``, then the indicator ids (score values; None where not applicable).
+        """
+        import pandas as pd
+
+        campaign = self.campaign(campaign_id)
+        by_code = {s.code: s for s in campaign.sites}
+        records = []
+        indicator_ids: list[str] = []
+        for response in self.responses(campaign_id):
+            site = by_code[response.site_code]
+            record: dict[str, Any] = {
+                "response_id": response.id,
+                "campaign": campaign_id,
+                "site": site.code,
+                "site_name": site.name,
+                "stratum": site.stratum,
+                "psu": site.psu,
+                "kind": site.kind,
+                "population": site.population,
+                "inclusion_prob": site.inclusion_prob,
+                "site_weight": site.weight,
+                "instrument": response.questionnaire_id,
+                "version_hash": response.version_hash,
+                "source": response.source,
+                "simulated": response.simulated,
+                "language": response.language,
+                "submitted_at": response.submitted_at,
+            }
+            for key, value in response.scores.items():
+                if key not in indicator_ids:
+                    indicator_ids.append(key)
+                record[key] = value
+            records.append(record)
+        columns = [
+            "response_id", "campaign", "site", "site_name", "stratum", "psu", "kind", "population",
+            "inclusion_prob", "site_weight", "instrument", "version_hash", "source", "simulated",
+            "language", "submitted_at",
+        ] + indicator_ids
+        return pd.DataFrame.from_records(records, columns=columns)
+
+    # ------------------------------------------------------------------------------- tokens
+
+    def check_token(
+        self,
+        token: str | None,
+        secret: bytes,
+        *,
+        expected_campaign: int | None = None,
+        now: dt.datetime | None = None,
+    ) -> TokenCheck:
+        """``survey.tokens.check_token`` against this store's campaigns."""
+        from survey.tokens import check_token
+
+        return check_token(token, secret, self.find_campaign, expected_campaign=expected_campaign, now=now)
+
+
+def _as_json(value: Any) -> Any:
+    """Plain JSON data (tuples become lists), as the database will hand it back."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=_default))
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"cannot store {type(value).__name__} {value!r} as JSON")
+
+
+__all__ = ["Store", "StorageError", "SubmitError", "SubmitResult", "StoredResponse"]

@@ -1,0 +1,49 @@
+"""Storage fixtures: every storage test runs against SQLite and a real PostgreSQL server.
+
+``scripts/test.sh`` starts a throwaway PostgreSQL (scripts/test.d/postgres.sh) and exports
+``TCM_SURVEY_TEST_PG``; each test gets its own PostgreSQL schema, dropped afterwards. Without
+that variable (pytest run by hand) the PostgreSQL variants are skipped; with
+``TCM_SURVEY_REQUIRE_PG=1`` an unreachable server fails them instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from survey.loader import parse_questionnaire_text
+from survey.storage import Store
+
+from .helpers import MINI, open_spec, pg_base_url, pg_schema_url, sites
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file, or a fresh schema on the test PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'survey.sqlite'}"
+        return
+    url, schema, admin = pg_schema_url(pg_base_url())
+    try:
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    with Store.open(db_url) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def mini():
+    return parse_questionnaire_text(MINI, source="<mini>")
+
+
+@pytest.fixture
+def campaign(store: Store, mini):
+    return store.create_campaign(open_spec(), [mini], sites())

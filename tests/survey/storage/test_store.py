@@ -1,0 +1,275 @@
+"""The response store on SQLite and PostgreSQL: stored once, validated first, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import threading
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from survey.campaign import CampaignError, SiteSpec, UnknownCampaign
+from survey.errors import AnswerError
+from survey.storage import StorageError, Store, SubmitError
+from survey.storage.schema import campaigns, responses
+from survey.storage.schema import sites as sites_table
+
+from .helpers import GOOD_ANSWERS, open_spec, sites
+
+
+def count(store: Store, table: sa.Table) -> int:
+    with store.read() as connection:
+        return connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def test_campaign_round_trip(store: Store, mini) -> None:
+    campaign = store.create_campaign(open_spec(), [mini], sites(3))
+    loaded = store.campaign(campaign.id)
+    assert loaded == campaign
+    assert [s.code for s in loaded.sites] == ["01", "02", "03"]
+    assert loaded.instruments[0].short_id == "m"
+    assert loaded.instruments[0].version_hash == mini.version_hash
+    assert loaded.sites[0].quotas == {"mini": 10}
+    assert loaded.status() == "open"
+    assert store.instrument_document(mini.version_hash) == mini.to_dict()
+    assert store.questionnaire(mini.version_hash).version_hash == mini.version_hash
+
+
+def test_one_quota_for_every_instrument(store: Store, mini) -> None:
+    site = SiteSpec(code="A1", name="甲", stratum="镇", kind="village_clinic", quotas={"*": 7})
+    campaign = store.create_campaign(open_spec(), [mini], [site])
+    assert campaign.sites[0].quotas == {"mini": 7}
+
+
+def test_instrument_text_stored_once_per_version(store: Store, mini) -> None:
+    store.create_campaign(open_spec(), [mini], sites(1))
+    store.create_campaign(open_spec(name="第二轮"), [mini], sites(1))
+    with store.read() as connection:
+        assert connection.exec_driver_sql("SELECT COUNT(*) FROM instruments").scalar_one() == 1
+
+
+def test_submit_stores_once_and_reports_repeats(store: Store, campaign, mini) -> None:
+    nonce = uuid.uuid4().hex
+    first = store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce=nonce)
+    assert not first.repeat
+    again = store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce=nonce)
+    assert again.repeat and again.same_answers and again.response_id == first.response_id
+    changed = store.submit(campaign.id, "01", mini, {**GOOD_ANSWERS, "overall": 2}, nonce=nonce)
+    assert changed.repeat and not changed.same_answers
+    stored = store.responses(campaign.id)
+    assert len(stored) == 1
+    assert stored[0].answers == GOOD_ANSWERS
+    assert stored[0].scores == {"satisfaction": 1, "knowledge": 1}
+    assert stored[0].version_hash == mini.version_hash
+    assert stored[0].source == "qr" and not stored[0].simulated
+    assert stored[0].submitted_at.tzinfo is not None
+    assert store.response_counts(campaign.id) == {("01", "mini"): 1}
+
+
+def test_same_nonce_in_another_campaign_is_another_response(store: Store, campaign, mini) -> None:
+    other = store.create_campaign(open_spec(name="另一次"), [mini], sites(1))
+    store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-0001")
+    assert not store.submit(other.id, "01", mini, GOOD_ANSWERS, nonce="nonce-0001").repeat
+
+
+def test_invalid_answers_write_nothing(store: Store, campaign, mini) -> None:
+    with pytest.raises(AnswerError) as caught:
+        store.submit(campaign.id, "01", mini, {"used": "maybe", "know": "true"}, nonce="nonce-bad-1")
+    assert "used" in str(caught.value)
+    assert count(store, responses) == 0
+
+
+@pytest.mark.parametrize(
+    ("site", "reason"),
+    [("99", "unknown_site")],
+)
+def test_unknown_site_writes_nothing(store: Store, campaign, mini, site, reason) -> None:
+    with pytest.raises(SubmitError) as caught:
+        store.submit(campaign.id, site, mini, GOOD_ANSWERS, nonce="nonce-site-1")
+    assert caught.value.reason == reason
+    assert count(store, responses) == 0
+
+
+def test_unknown_campaign_and_instrument(store: Store, campaign, mini) -> None:
+    with pytest.raises(SubmitError) as caught:
+        store.submit(campaign.id + 100, "01", mini, GOOD_ANSWERS, nonce="nonce-camp-1")
+    assert caught.value.reason == "unknown_campaign"
+    from survey.loader import parse_questionnaire_text
+
+    from .helpers import MINI
+
+    other = parse_questionnaire_text(MINI.replace('version: "1"', 'version: "2"'))
+    with pytest.raises(SubmitError) as caught:
+        store.submit(campaign.id, "01", other, GOOD_ANSWERS, nonce="nonce-inst-1")
+    assert caught.value.reason == "unknown_instrument"
+    with pytest.raises(UnknownCampaign):
+        store.campaign(campaign.id + 100)
+
+
+@pytest.mark.parametrize("nonce", ["short", "has space in it", "x" * 65, "中文中文中文中文"])
+def test_bad_nonce_refused(store: Store, campaign, mini, nonce) -> None:
+    with pytest.raises(SubmitError) as caught:
+        store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce=nonce)
+    assert caught.value.reason == "bad_nonce"
+
+
+def test_campaign_window(store: Store, mini) -> None:
+    today = dt.date.today()
+    future = store.create_campaign(open_spec(opens_on=today + dt.timedelta(days=5), closes_on=today + dt.timedelta(days=9)), [mini], sites(1))
+    with pytest.raises(SubmitError) as caught:
+        store.submit(future.id, "01", mini, GOOD_ANSWERS, nonce="nonce-future")
+    assert caught.value.reason == "not_yet_open"
+    past = store.create_campaign(open_spec(opens_on=today - dt.timedelta(days=9), closes_on=today - dt.timedelta(days=5)), [mini], sites(1))
+    with pytest.raises(SubmitError) as caught:
+        store.submit(past.id, "01", mini, GOOD_ANSWERS, nonce="nonce-past-1", source="surveyor")
+    assert caught.value.reason == "closed"
+    # paper forms entered after the campaign closed
+    assert not store.submit(past.id, "01", mini, GOOD_ANSWERS, nonce="nonce-past-2", source="import").repeat
+    current = store.create_campaign(open_spec(), [mini], sites(1))
+    store.close_campaign(current.id)
+    with pytest.raises(SubmitError) as caught:
+        store.submit(current.id, "01", mini, GOOD_ANSWERS, nonce="nonce-closed")
+    assert caught.value.reason == "closed"
+    store.reopen_campaign(current.id)
+    assert not store.submit(current.id, "01", mini, GOOD_ANSWERS, nonce="nonce-closed").repeat
+
+
+def test_retry_after_close_is_still_a_repeat(store: Store, campaign, mini) -> None:
+    first = store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-late-1")
+    store.close_campaign(campaign.id)
+    again = store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-late-1")
+    assert again.repeat and again.response_id == first.response_id
+
+
+def test_half_failed_campaign_leaves_nothing(store: Store, mini) -> None:
+    bad = [*sites(3), SiteSpec(code="01", name="重复", stratum="镇", kind="village_clinic")]
+    with pytest.raises(CampaignError, match="'01' is already used"):
+        store.create_campaign(open_spec(), [mini], bad)
+    assert count(store, campaigns) == 0
+    assert count(store, sites_table) == 0
+    with store.read() as connection:
+        assert connection.exec_driver_sql("SELECT COUNT(*) FROM campaign_instruments").scalar_one() == 0
+
+
+def test_half_failed_site_batch_leaves_nothing(store: Store, campaign) -> None:
+    batch = [
+        SiteSpec(code="10", name="新点", stratum="镇", kind="village_clinic", quotas={"mini": 3}),
+        SiteSpec(code="11", name="坏点", stratum="镇", kind="village_clinic", quotas={"other": 3}),
+    ]
+    with pytest.raises(CampaignError, match="other"):
+        store.add_sites(campaign.id, batch)
+    assert [s.code for s in store.campaign(campaign.id).sites] == ["01", "02", "03"]
+
+
+def test_failure_inside_the_response_transaction_leaves_nothing(store: Store, campaign, mini) -> None:
+    def fail_after_insert(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if statement.lstrip().upper().startswith("INSERT INTO RESPONSES"):
+            raise RuntimeError("connection dropped after the insert")
+
+    event.listen(store.engine, "after_cursor_execute", fail_after_insert)
+    try:
+        with pytest.raises(RuntimeError):
+            store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-half-1")
+    finally:
+        event.remove(store.engine, "after_cursor_execute", fail_after_insert)
+    assert count(store, responses) == 0
+    assert not store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-half-1").repeat
+
+
+def test_remove_site(store: Store, campaign, mini) -> None:
+    store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-rm-001")
+    with pytest.raises(CampaignError, match="has 1 responses"):
+        store.remove_site(campaign.id, "01")
+    store.remove_site(campaign.id, "02")
+    assert [s.code for s in store.campaign(campaign.id).sites] == ["01", "03"]
+
+
+def test_response_table(store: Store, campaign, mini) -> None:
+    store.submit(campaign.id, "02", mini, {"used": "no", "know": "false"}, nonce="nonce-tab-1", simulated=True)
+    table = store.response_table(campaign.id)
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert row["site"] == "02" and row["stratum"] == "镇0" and bool(row["simulated"])
+    assert row["knowledge"] == 0 and row["satisfaction"] is None
+
+
+def test_threads_racing_on_one_nonce_store_one_row(store: Store, campaign, mini) -> None:
+    results = []
+    barrier = threading.Barrier(16)
+
+    def attempt() -> None:
+        barrier.wait()
+        results.append(store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-race-01"))
+
+    threads = [threading.Thread(target=attempt) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 16
+    assert sum(not r.repeat for r in results) == 1
+    assert len({r.response_id for r in results}) == 1
+    assert count(store, responses) == 1
+
+
+def _process_writer(url: str, campaign_id: int, nonces: list[str], start, queue) -> None:  # noqa: ANN001
+    from survey.loader import parse_questionnaire_text
+
+    from .helpers import MINI
+
+    questionnaire = parse_questionnaire_text(MINI)
+    store = Store.open(url)
+    start.wait()
+    out = []
+    for nonce in nonces:
+        out.append(store.submit(campaign_id, "01", questionnaire, GOOD_ANSWERS, nonce=nonce).repeat)
+    store.close()
+    queue.put(out)
+
+
+def test_processes_racing_on_the_same_nonces_store_each_once(db_url: str, store: Store, campaign) -> None:
+    nonces = [f"nonce-proc-{i:03d}" for i in range(30)]
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(4)
+    queue = context.Queue()
+    workers = [context.Process(target=_process_writer, args=(db_url, campaign.id, nonces, start, queue)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    outcomes = [queue.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    assert count(store, responses) == len(nonces)
+    firsts = sum(not repeat for outcome in outcomes for repeat in outcome)
+    assert firsts == len(nonces)  # each nonce: exactly one attempt wrote, the other three were told "repeat"
+
+
+def test_unreachable_database_names_the_url_without_password() -> None:
+    with pytest.raises(StorageError) as caught:
+        Store.open("postgresql://survey:hunter2@127.0.0.1:9/tcm", connect_args={"connect_timeout": 3})
+    message = str(caught.value)
+    assert "127.0.0.1:9/tcm" in message and "hunter2" not in message and "***" in message
+
+
+def test_bad_urls() -> None:
+    with pytest.raises(StorageError, match="not a database URL"):
+        Store.open("no such thing://")
+    with pytest.raises(StorageError, match="unsupported database 'mysql'"):
+        Store.open("mysql://localhost/db")
+
+
+def test_sqlite_file_in_wal_mode(tmp_path) -> None:
+    with Store.open(f"sqlite:///{tmp_path / 'deep' / 'er' / 'x.sqlite'}") as store:
+        with store.read() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_default_url_from_environment(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TCM_SURVEY_DB", f"sqlite:///{tmp_path / 'env.sqlite'}")
+    with Store.open() as store:
+        assert store.url.endswith("env.sqlite")
+    assert (tmp_path / "env.sqlite").exists()
