@@ -81,7 +81,11 @@ def check_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> A
             value, problem = normalise_answer(question, raw)
             if problem is None and question.constraint is not None:
                 if not question.constraint.is_true(EvaluationContext(answers=clean, current=value)):
-                    problem = AnswerProblem(qid, "constraint", f"the answer breaks the rule {question.constraint.text!r}")
+                    own = question.constraint_message
+                    detail = own.get("en") or next(iter(own.values())) if own else (
+                        f"the answer breaks the rule {question.constraint.text!r}"
+                    )
+                    problem = AnswerProblem(qid, "constraint", detail, own)
             if problem is not None:
                 problems.append(problem)
                 continue

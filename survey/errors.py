@@ -6,6 +6,7 @@ problems carry the question id and a code the form can translate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -57,6 +58,7 @@ class AnswerProblem:
     question_id: str
     code: str
     detail: str
+    message: Mapping[str, str] | None = None  # the questionnaire's own text per language, if any
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.detail}"
