@@ -47,7 +47,7 @@ def per_stratum(name: str, value: int | Mapping[str, int] | None, labels: np.nda
     if isinstance(value, Mapping):
         out = np.empty(labels.size, dtype=np.int64)
         known = {str(k): v for k, v in value.items()}
-        for i, s in enumerate(labels.astype(str)):
+        for i, s in enumerate(str(v) for v in labels):
             if s not in known:
                 raise InputError(f"no {name} given for this stratum", stratum=s, param=name)
             out[i] = check_count(f"{name} of {s!r}", known[s], minimum=minimum)
