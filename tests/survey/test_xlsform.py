@@ -14,7 +14,7 @@ from survey.scoring import score
 from survey.xlsform import XLSFormError, import_xlsform, language_code
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT.parent / "shared" / "xlsform-examples"
+EXAMPLES = ROOT / "tests" / "fixtures" / "xlsform"
 
 
 def write_form(path: Path, survey: list[list], choices: list[list] | None = None, settings: list[list] | None = None) -> Path:
