@@ -13,6 +13,8 @@ import sys
 COMMAND_MODULES = (
     "survey.commands.check",
     "survey.commands.import_xlsform",
+    "survey.commands.demo",
+    "survey.commands.posters",
 )
 
 

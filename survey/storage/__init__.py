@@ -11,7 +11,7 @@ from survey.storage.engine import DEFAULT_URL, ENV_DB, StorageError, create_engi
 from survey.storage.migrations import MIGRATIONS, migrate, schema_version
 from survey.storage.responses import StoredResponse, SubmitError, SubmitResult
 from survey.storage.schema import SCHEMA_VERSION
-from survey.storage.store import Store
+from survey.storage.store import Store, Submission
 
 __all__ = [
     "DEFAULT_URL",
@@ -21,6 +21,7 @@ __all__ = [
     "StorageError",
     "Store",
     "StoredResponse",
+    "Submission",
     "SubmitError",
     "SubmitResult",
     "create_engine",

@@ -16,6 +16,7 @@ import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -40,6 +41,20 @@ if TYPE_CHECKING:
 
     from survey.questionnaire import Questionnaire
     from survey.tokens import TokenCheck
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One response for :meth:`Store.submit_batch`."""
+
+    site_code: str
+    questionnaire: Questionnaire
+    answers: Mapping[str, Any]
+    nonce: str
+    source: str = "import"
+    submitted_at: dt.datetime | None = None
+    language: str | None = None
+    simulated: bool = False
 
 
 class Store:
@@ -261,6 +276,58 @@ class Store:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
             raise StorageError(f"the response was not stored ({self.url}): {reason}") from exc
 
+    def submit_batch(self, campaign_id: int, submissions: Sequence[Submission]) -> list[SubmitResult]:
+        """Store many responses in one transaction (an import, the demo): all or nothing.
+
+        Every answer set is validated and scored first; a problem raises before anything is
+        written, with the position of the submission (``submission 17 (nonce ...): ...``).
+        Repeats of stored nonces are reported as in :meth:`submit`, not written again.
+        """
+        from survey.answers import validate_answers
+        from survey.errors import AnswerError
+        from survey.scoring import score
+
+        prepared = []
+        for position, item in enumerate(submissions, start=1):
+            try:
+                check_submission(item.nonce, item.source)
+                cleaned = validate_answers(item.questionnaire, item.answers)
+                scores = score(item.questionnaire, cleaned)
+            except AnswerError as exc:
+                raise AnswerError(
+                    [type(p)(p.question_id, p.code, f"submission {position} (nonce {item.nonce}): {p.detail}") for p in exc.problems],
+                    exc.questionnaire_id,
+                ) from None
+            except SubmitError as exc:
+                raise SubmitError(exc.reason, f"submission {position}: {exc}") from None
+            if item.submitted_at is not None and item.submitted_at.tzinfo is None:
+                raise ValueError(f"submission {position}: submitted_at must be timezone-aware")
+            prepared.append((item, _as_json(cleaned), _as_json(scores)))
+        now = dt.datetime.now(dt.timezone.utc)
+        results = []
+        with self.write() as connection:
+            for position, (item, answers, scores) in enumerate(prepared, start=1):
+                try:
+                    results.append(
+                        insert_response(
+                            connection,
+                            campaign_id=campaign_id,
+                            site_code=item.site_code,
+                            version_hash=item.questionnaire.version_hash,
+                            nonce=item.nonce,
+                            source=item.source,
+                            answers=answers,
+                            scores=scores,
+                            submitted_at=item.submitted_at or now,
+                            language=item.language,
+                            simulated=item.simulated,
+                            enforce_window=item.source != "import" and not item.simulated,
+                        )
+                    )
+                except SubmitError as exc:
+                    raise SubmitError(exc.reason, f"submission {position} (nonce {item.nonce}): {exc}") from None
+        return results
+
     def responses(self, campaign_id: int) -> list[StoredResponse]:
         with self.read() as connection:
             return select_responses(connection, campaign_id)
@@ -346,4 +413,4 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__} {value!r} as JSON")
 
 
-__all__ = ["Store", "StorageError", "SubmitError", "SubmitResult", "StoredResponse"]
+__all__ = ["Store", "StorageError", "Submission", "SubmitError", "SubmitResult", "StoredResponse"]

@@ -1,0 +1,140 @@
+"""A demo campaign on an illustrative 柳南区 frame, with simulated responses, clearly labelled.
+
+The strata are the real township-level units of 柳南区 (3 towns and 8 street offices, from the
+district's 2024 creation plan). Everything else is illustrative: the populations, the site names
+(built from the stratum's name: "<镇>卫生院", "<镇>示例村卫生室", ...) and the quotas. The campaign
+is marked ``demo``, its name says 演示, every site carries ``extra = {"illustrative": true}``, and
+every response is stored with ``simulated = True``, so no screen can mistake them for real data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from survey.campaign import Campaign, CampaignSpec, SiteSpec
+
+DEMO_NAME = "演示：柳南区基层中医药服务调查（示例框架，模拟数据）"
+DEMO_ORGANIZER = "柳南区卫生健康局（演示）"
+DEMO_PROFILE = "liunan"
+POPULATION_NOTE = "示例人口数，非统计数据 / illustrative population, not official statistics"
+
+# stratum, kind of stratum, illustrative resident population
+STRATA: tuple[tuple[str, str, int], ...] = (
+    ("太阳村镇", "town", 42_000),
+    ("洛满镇", "town", 38_000),
+    ("流山镇", "town", 31_000),
+    ("柳南街道", "street", 86_000),
+    ("柳石街道", "street", 64_000),
+    ("南站街道", "street", 72_000),
+    ("河西街道", "street", 91_000),
+    ("鹅山街道", "street", 58_000),
+    ("银山街道", "street", 47_000),
+    ("南环街道", "street", 69_000),
+    ("潭西街道", "street", 53_000),
+)
+
+# Illustrative success rates per stratum (steer the simulation so the dashboard has contrasts:
+# some townships above the profile's thresholds, some below, some not yet conclusive).
+_RATE_SHIFT = (0.04, -0.06, -0.10, 0.05, 0.02, 0.0, 0.06, -0.03, -0.08, 0.03, 0.01)
+BASE_RATES = {"satisfaction": 0.90, "knowledge": 0.86, "service_awareness": 0.84, "staff_policy": 0.86}
+
+
+def demo_sites() -> list[SiteSpec]:
+    """Two sites per stratum: the township health centre or community health service centre,
+    and a village clinic or community health service station (22 sites)."""
+    sites = []
+    for number, (stratum, kind, population) in enumerate(STRATA, start=1):
+        extra = {"illustrative": True, "note": POPULATION_NOTE}
+        short = stratum.removesuffix("街道") if kind == "street" else stratum
+        if kind == "town":
+            main = SiteSpec(f"{number:02d}A", f"{stratum}卫生院", stratum, "township_centre", psu=f"{number:02d}A",
+                            quotas={"resident": 30, "staff_policy": 8}, population=population, extra=extra)
+            branch = SiteSpec(f"{number:02d}B", f"{stratum}示例村卫生室", stratum, "village_clinic", psu=f"{number:02d}B",
+                              quotas={"resident": 15, "staff_policy": 2}, population=population, extra=extra)
+        else:
+            main = SiteSpec(f"{number:02d}A", f"{short}街道社区卫生服务中心", stratum, "community_centre", psu=f"{number:02d}A",
+                            quotas={"resident": 30, "staff_policy": 8}, population=population, extra=extra)
+            branch = SiteSpec(f"{number:02d}B", f"{short}示例社区卫生服务站", stratum, "community_station", psu=f"{number:02d}B",
+                              quotas={"resident": 15, "staff_policy": 2}, population=population, extra=extra)
+        sites += [main, branch]
+    return sites
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    campaign: Campaign
+    responses: int
+    repeats: int
+
+
+def create_demo(
+    store,  # noqa: ANN001 - survey.storage.Store (not imported here: the demo needs no engine types)
+    *,
+    responses: int = 300,
+    seed: int = 2026,
+    today: dt.date | None = None,
+    questionnaires: Mapping[str, object] | None = None,
+    profile_id: str = DEMO_PROFILE,
+) -> DemoResult:
+    """Create the demo campaign (open from 30 days ago to 30 days ahead) with ``responses``
+    simulated responses spread over the sites by quota, over the past 30 days; return it."""
+    from survey.catalog import shipped_questionnaires
+    from survey.simulate import simulate_answers
+    from survey.storage import Submission
+
+    if responses < 0:
+        raise ValueError(f"--responses must be >= 0, got {responses}")
+    instruments = dict(questionnaires or shipped_questionnaires())
+    chosen = [instruments[i] for i in ("resident", "staff_policy") if i in instruments]
+    if not chosen:
+        raise ValueError("no shipped questionnaire: expected resident.yaml and staff_policy.yaml in questionnaires/")
+    ids = {q.id for q in chosen}
+    sites = [
+        SiteSpec(s.code, s.name, s.stratum, s.kind, psu=s.psu, population=s.population, extra=s.extra,
+                 quotas={k: v for k, v in s.quotas.items() if k in ids})
+        for s in demo_sites()
+    ]
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    spec = CampaignSpec(
+        name=DEMO_NAME,
+        profile_id=profile_id,
+        opens_on=today - dt.timedelta(days=30),
+        closes_on=today + dt.timedelta(days=30),
+        organizer=DEMO_ORGANIZER,
+        demo=True,
+    )
+    campaign = store.create_campaign(spec, chosen, sites)
+
+    rng = np.random.default_rng(seed)
+    cells = [(site, q) for site in campaign.sites for q in chosen if site.quotas.get(q.id)]
+    weights = np.array([site.quotas[q.id] for site, q in cells], dtype=float)
+    counts = rng.multinomial(responses, weights / weights.sum()) if responses else np.zeros(len(cells), dtype=int)
+    stratum_index = {name: i for i, (name, _, _) in enumerate(STRATA)}
+    now = dt.datetime.now(dt.timezone.utc)
+    submissions = []
+    for (site, questionnaire), count in zip(cells, counts):
+        shift = _RATE_SHIFT[stratum_index.get(site.stratum, 0) % len(_RATE_SHIFT)]
+        rates = {k: min(0.99, max(0.3, v + shift)) for k, v in BASE_RATES.items()}
+        for _ in range(int(count)):
+            answers = simulate_answers(questionnaire, rng, rates=rates)
+            submitted = now - dt.timedelta(seconds=float(rng.uniform(0, 29 * 86_400)))
+            source = "surveyor" if questionnaire.audience == "residents" and rng.random() < 0.2 else "qr"
+            submissions.append(
+                Submission(
+                    site_code=site.code,
+                    questionnaire=questionnaire,
+                    answers=answers,
+                    nonce=f"demo-{campaign.id}-{len(submissions):06d}",
+                    source=source,
+                    submitted_at=submitted,
+                    language="zh",
+                    simulated=True,
+                )
+            )
+    submissions.sort(key=lambda s: s.submitted_at)
+    results = store.submit_batch(campaign.id, submissions) if submissions else []
+    return DemoResult(campaign, sum(not r.repeat for r in results), sum(r.repeat for r in results))
