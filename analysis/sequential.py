@@ -1,0 +1,175 @@
+"""Anytime-valid "already passed / already failed" flags for rates watched while data arrive.
+
+Evaluators look at the dashboard every day. Re-checking a fixed-sample confidence bound after
+each batch inflates false passes (about 20% over 20 looks at a true rate equal to the threshold
+with a one-sided 5% bound). These flags use Robbins' mixture likelihood ratio instead, a
+nonnegative supermartingale under the null, so by Ville's inequality the chance that it *ever*
+crosses ``1/alpha`` is at most ``alpha``, however often one looks.
+
+For "passed" (H0: p <= p0 against p > p0), with x successes among n and a uniform mixture over
+(p0, 1):
+
+    M_n = [ ∫_{p0}^{1} p^x (1-p)^(n-x) dp / (1 - p0) ] / [ p0^x (1-p0)^(n-x) ]
+        = B(x+1, n-x+1) · P(Beta(x+1, n-x+1) > p0) / (1 - p0) / [ p0^x (1-p0)^(n-x) ].
+
+For "failed" (H0: p >= p0 against p < p0), the mixture is uniform over (0, p0). The flag is
+raised at the first look where M_n >= 1/alpha and stays raised.
+
+Clustered samples: responses from one village or clinic are alike, so the evidence is computed on
+effective counts x/deff and n/deff (deff >= 1 from the between-PSU variance), and looks happen
+only when a PSU's responses are complete in order of arrival ("updated by whole site").
+The official figure stays the final design-based interval (``analysis`` estimates).
+
+References
+----------
+Robbins, H. (1970). Statistical methods related to the law of the iterated logarithm.
+Howard, Ramdas, McAuliffe & Sekhon (2021). Time-uniform, nonparametric, nonasymptotic
+confidence sequences. Annals of Statistics 49(2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+from scipy import special, stats
+
+PASSED = "passed"
+FAILED = "failed"
+OPEN = "open"
+
+
+def mixture_log_evidence(successes: ArrayLike, n: ArrayLike, threshold: float, *, direction: str) -> NDArray[np.float64]:
+    """log M_n of the uniform-mixture likelihood ratio against the threshold (vectorised).
+
+    ``direction="above"`` gives evidence that p > threshold, ``"below"`` that p < threshold.
+    Non-integer counts (effective counts after a design effect) are allowed. Zero looks give 0.
+    """
+    if direction not in ("above", "below"):
+        raise ValueError(f"direction must be 'above' or 'below', got {direction!r}")
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold must be strictly between 0 and 1, got {threshold!r}")
+    x = np.asarray(successes, dtype=float)
+    total = np.asarray(n, dtype=float)
+    if np.any(x < 0) or np.any(x > total + 1e-9):
+        raise ValueError("successes must lie between 0 and n")
+    failures = np.maximum(total - x, 0.0)
+    a, b = x + 1.0, failures + 1.0
+    log_null = x * np.log(threshold) + failures * np.log1p(-threshold)
+    if direction == "above":
+        log_mass = stats.beta.logsf(threshold, a, b)
+        log_width = np.log1p(-threshold)
+    else:
+        log_mass = stats.beta.logcdf(threshold, a, b)
+        log_width = np.log(threshold)
+    return special.betaln(a, b) + log_mass - log_width - log_null
+
+
+def sequential_flags(
+    successes: ArrayLike, n: ArrayLike, threshold: float, *, alpha: float = 0.05
+) -> NDArray[np.str_]:
+    """The flag after each look, given cumulative counts per look (once raised, it stays).
+
+    ``successes`` and ``n`` are cumulative (non-decreasing) counts at successive looks.
+    """
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be strictly between 0 and 1, got {alpha!r}")
+    cutoff = np.log(1.0 / alpha)
+    passed = np.maximum.accumulate(mixture_log_evidence(successes, n, threshold, direction="above") >= cutoff)
+    failed = np.maximum.accumulate(mixture_log_evidence(successes, n, threshold, direction="below") >= cutoff)
+    first_pass = np.argmax(passed) if passed.any() else len(passed)
+    first_fail = np.argmax(failed) if failed.any() else len(failed)
+    out = np.full(len(passed), OPEN, dtype=object)
+    index = np.arange(len(passed))
+    out[(index >= first_pass) & (first_pass <= first_fail)] = PASSED
+    out[(index >= first_fail) & (first_fail < first_pass)] = FAILED
+    return out.astype(str)
+
+
+@dataclass(frozen=True)
+class MonitorRow:
+    domain: object
+    n: int
+    successes: int
+    psus: int
+    deff: float
+    log_evidence_pass: float
+    log_evidence_fail: float
+    flag: str
+    looks: int
+
+
+def cluster_deff(successes: NDArray[np.float64], sizes: NDArray[np.float64]) -> float:
+    """Design effect of a proportion from PSU totals (with-replacement PSU variance / binomial).
+
+    v = k/(k-1) · Σ_j (x_j - p·n_j)² / n²  with p = Σx/Σn, k PSUs; deff = v / (p(1-p)/n), at least 1.
+    """
+    k = len(sizes)
+    total = sizes.sum()
+    if k < 2 or total <= 0:
+        return 1.0
+    p = successes.sum() / total
+    if p <= 0 or p >= 1:
+        return 1.0
+    variance = k / (k - 1) * np.sum((successes - p * sizes) ** 2) / total**2
+    return float(max(1.0, variance / (p * (1 - p) / total)))
+
+
+def monitor(
+    data: pd.DataFrame,
+    var: str,
+    threshold: float,
+    *,
+    order: str,
+    by: str | None = None,
+    psu: str | None = None,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Per domain: the anytime-valid flag for ``var`` (0/1) against ``threshold``.
+
+    Responses are taken in the order of column ``order`` (e.g. submission time). With ``psu``,
+    a look happens when a PSU's last response has arrived, counts are deflated by the domain's
+    cluster design effect, and the evidence is computed on effective counts. Rows with a missing
+    ``var`` are left out. Returns one row per domain with n, successes, psus, deff, the two log
+    evidences, the flag (passed / failed / open) and the number of looks.
+    """
+    for column in [var, order, *(c for c in (by, psu) if c)]:
+        if column not in data.columns:
+            raise KeyError(f"unknown column {column!r}")
+    frame = data.loc[data[var].notna(), [c for c in dict.fromkeys([var, order, by, psu]) if c]].copy()
+    values = frame[var].to_numpy(dtype=float)
+    if np.any((values != 0) & (values != 1)):
+        bad = values[(values != 0) & (values != 1)][0]
+        raise ValueError(f"column {var!r} must be 0/1, found {bad:g}")
+    domain_codes, domains = (pd.factorize(frame[by], sort=True) if by else (np.zeros(len(frame), dtype=int), np.array(["all"], dtype=object)))
+    unit = frame[psu] if psu else pd.Series(np.arange(len(frame)), index=frame.index)
+    unit_codes, _ = pd.factorize(pd.MultiIndex.from_arrays([domain_codes, unit.to_numpy()]))
+    k = unit_codes.max() + 1 if len(unit_codes) else 0
+    unit_x = np.bincount(unit_codes, weights=values, minlength=k)
+    unit_n = np.bincount(unit_codes, minlength=k).astype(float)
+    unit_domain = np.zeros(k, dtype=int)
+    unit_domain[unit_codes] = domain_codes
+    order_values = frame[order].to_numpy()
+    unit_done = pd.Series(order_values).groupby(unit_codes).max().reindex(range(k)).to_numpy()
+    rows = []
+    cutoff = np.log(1.0 / alpha)
+    for d, name in enumerate(domains):
+        members = np.flatnonzero(unit_domain == d)
+        members = members[np.argsort(unit_done[members], kind="stable")]
+        x, n = unit_x[members], unit_n[members]
+        deff = cluster_deff(x, n) if psu else 1.0
+        cum_x, cum_n = np.cumsum(x) / deff, np.cumsum(n) / deff
+        flags = sequential_flags(cum_x, cum_n, threshold, alpha=alpha) if len(members) else np.array([OPEN])
+        evidence_pass = float(mixture_log_evidence(cum_x[-1:], cum_n[-1:], threshold, direction="above")[0]) if len(members) else 0.0
+        evidence_fail = float(mixture_log_evidence(cum_x[-1:], cum_n[-1:], threshold, direction="below")[0]) if len(members) else 0.0
+        rows.append(
+            MonitorRow(name, int(n.sum()), int(x.sum()), len(members), deff, evidence_pass, evidence_fail,
+                       str(flags[-1]), len(members))
+        )
+    out = pd.DataFrame([r.__dict__ for r in rows])
+    out["threshold"] = threshold
+    out["alpha"] = alpha
+    out["evidence_needed"] = float(cutoff)
+    return out
