@@ -13,4 +13,5 @@ def pages() -> dict[str, list[st.Page]]:
             st.Page("app/pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="home", default=True),
             st.Page("app/pages/preview.py", title=t("nav.preview"), icon=":material/quiz:", url_path="preview"),
         ],
+        t("nav.section.plan"): [st.Page("app/pages/planner.py", title=t("nav.planner"), icon=":material/calculate:", url_path="planner")],
     }

@@ -1,0 +1,269 @@
+"""Planner: sample sizes (county beside every township), LQAS rule, allocation to townships and
+PPS selection of sites, with the plan to download. Every number comes from ``sampling``."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from app.i18n import language, t
+from sampling import Frame, SamplingError, allocate, domain_sample_sizes, draw_plan, lqas_rule, read_table
+from sampling.demo import demo_frame
+from survey.catalog import shipped_questionnaires
+from survey.profiles import load_profiles
+from survey.questionnaire import IndicatorKind, pick
+
+lang = language()
+st.title(t("planner.title"))
+st.caption(t("planner.intro"))
+
+
+def stop_with(exc: Exception) -> None:
+    st.error(t("planner.error", message=str(exc)))
+    st.stop()
+
+
+def pct(x: float) -> str:
+    return f"{x:.0%}" if round(x * 100, 6).is_integer() else f"{x:.1%}"
+
+
+def labels(prefix: str):
+    """format_func showing the string ``prefix + option``, translated during the run and kept
+    (AppTest calls format_func again outside the run, where the language is not set)."""
+    cache: dict[str, str] = {}
+
+    def label(option: str) -> str:
+        if option not in cache:
+            cache[option] = t(prefix + option)
+        return cache[option]
+
+    return label
+
+
+def guess(columns: list[str], names: tuple[str, ...], fallback: int) -> int:
+    for i, c in enumerate(columns):
+        if any(n.lower() in c.lower() for n in names):
+            return i
+    return min(fallback, len(columns) - 1)
+
+
+# 1. Jurisdiction and frame -------------------------------------------------------------------
+st.header(t("planner.setup"))
+profiles = load_profiles()
+indicator_labels: dict[str, str] = {}
+for q in shipped_questionnaires().values():
+    for indicator in q.indicators:
+        if indicator.kind is IndicatorKind.BINARY:
+            indicator_labels.setdefault(indicator.id, pick(indicator.label, lang))
+
+left, right = st.columns(2)
+profile_ids = list(profiles)
+profile_id = left.selectbox(
+    t("planner.profile"), profile_ids, index=profile_ids.index("liunan") if "liunan" in profile_ids else 0,
+    format_func=lambda k: pick(profiles[k].name, lang), key="planner.profile",
+)
+profile = profiles[profile_id]
+indicator_ids = list(profile.thresholds) or list(indicator_labels)
+indicator_id = right.selectbox(
+    t("planner.indicator"), indicator_ids, format_func=lambda k: indicator_labels.get(k, k), key="planner.indicator"
+)
+profile_threshold = profile.threshold(indicator_id)
+if profile_threshold is None:
+    right.caption(t("planner.no_threshold"))
+else:
+    right.caption(t("planner.threshold_is", p=pct(profile_threshold)))
+
+source = st.radio(
+    t("planner.frame_source"), ["demo", "upload"], format_func=labels("planner.frame."),
+    horizontal=True, key="planner.frame_source",
+)
+if source == "demo":
+    st.info(t("planner.demo_note"))
+    frame = demo_frame()
+else:
+    upload = st.file_uploader(t("planner.upload"), type=["csv", "xlsx"], key="planner.upload")
+    if upload is None:
+        st.info(t("planner.upload_hint"))
+        st.stop()
+    try:
+        table = read_table(upload.getvalue(), name=upload.name)
+    except SamplingError as exc:
+        stop_with(exc)
+    columns = list(table.columns)
+    c1, c2, c3 = st.columns(3)
+    stratum_col = c1.selectbox(t("planner.col.stratum"), columns, index=guess(columns, ("街", "镇", "乡", "stratum", "town"), 0), key="planner.col.stratum")
+    psu_col = c2.selectbox(t("planner.col.psu"), columns, index=guess(columns, ("编码", "代码", "psu", "id", "code"), 1), key="planner.col.psu")
+    size_col = c3.selectbox(t("planner.col.size"), columns, index=guess(columns, ("人口", "人数", "size", "pop"), 2), key="planner.col.size")
+    try:
+        frame = Frame.from_dataframe(table, stratum=stratum_col, psu=psu_col, size=size_col, source=upload.name)
+    except SamplingError as exc:
+        stop_with(exc)
+
+totals = frame.stratum_totals()
+populations = frame.populations()
+st.caption(t("planner.frame_summary", strata=len(totals), psus=int(totals["psus"].sum()), people=float(totals["size"].sum())))
+
+# 2. Sample size ------------------------------------------------------------------------------
+st.header(t("planner.size"))
+goal = st.radio(
+    t("planner.goal"), ["threshold", "margin"], format_func=labels("planner.goal."),
+    horizontal=True, key="planner.goal",
+)
+suffix = f"{profile_id}.{indicator_id}"
+base = profile_threshold if profile_threshold is not None else 0.85
+c1, c2, c3, c4 = st.columns(4)
+if goal == "threshold":
+    threshold = c1.number_input(t("planner.threshold"), 0.01, 0.99, float(base), 0.01, format="%.2f", key=f"planner.threshold.{suffix}")
+    expected = c2.number_input(t("planner.expected"), 0.01, 0.99, float(min(base + 0.05, 0.99)), 0.01, format="%.2f", key=f"planner.expected.{suffix}")
+    alpha = c3.number_input(t("planner.alpha"), 0.001, 0.2, 0.05, 0.005, format="%.3f", key="planner.alpha")
+    power = c4.number_input(t("planner.power"), 0.5, 0.99, 0.8, 0.05, format="%.2f", key="planner.power")
+    methods = ["normal", "exact"]
+    goal_args = dict(threshold=threshold, alpha=alpha, power=power)
+else:
+    expected = c1.number_input(t("planner.expected"), 0.01, 0.99, float(min(base + 0.05, 0.99)), 0.01, format="%.2f", key=f"planner.expected.{suffix}")
+    margin = c2.number_input(t("planner.margin"), 0.005, 0.3, 0.05, 0.005, format="%.3f", key="planner.margin")
+    level = c3.number_input(t("planner.level"), 0.5, 0.999, float(profile.level), 0.01, format="%.3f", key="planner.level")
+    methods = ["normal", "wilson", "exact"]
+    goal_args = dict(margin=margin, level=level)
+method = c4.selectbox(t("planner.method"), methods, format_func=labels("planner.method."), key=f"planner.method.{goal}")
+c1, c2, _, _ = st.columns(4)
+deff = c1.number_input(t("planner.deff"), 1.0, 10.0, 1.5, 0.1, format="%.2f", help=t("planner.deff_help"), key="planner.deff")
+response_rate = c2.number_input(t("planner.response_rate"), 0.1, 1.0, 0.9, 0.05, format="%.2f", key="planner.response_rate")
+
+try:
+    sizes = domain_sample_sizes(populations, expected, method=method, deff=deff, response_rate=response_rate, **goal_args)
+except SamplingError as exc:
+    stop_with(exc)
+
+county = sizes.county
+left, right = st.columns(2)
+with left:
+    st.subheader(t("planner.county"))
+    st.metric(t("planner.n_county"), f"{county.n:,}")
+    steps = [
+        (t("planner.step.n0"), county.n0),
+        (t("planner.step.deff") + f" {county.deff:g}", county.after_deff),
+        (t("planner.step.fpc", N=county.population), county.after_fpc),
+        (t("planner.step.response") + f" {county.response_rate:g}", county.after_response),
+        (t("planner.step.n"), county.n),
+    ]
+    st.caption(t("planner.steps"))
+    st.dataframe(pd.DataFrame({"": [s for s, _ in steps], "n": [f"{v:,.1f}" for _, v in steps]}), hide_index=True)
+    if county.critical_count is not None:
+        st.caption(t("planner.exact_rule", n0=int(county.n0), c=county.critical_count, a=county.attained_alpha, p=county.attained_power))
+    if county.n0_stable is not None and county.n0_stable > county.n0:
+        st.caption(t("planner.sawtooth", stable=county.n0_stable))
+with right:
+    st.subheader(t("planner.townships"))
+    st.metric(t("planner.n_townships"), f"{sizes.townships_total:,}")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("planner.col.township"): list(sizes.townships),
+                t("planner.col.population"): [s.population for s in sizes.townships.values()],
+                t("planner.col.n0"): [round(s.n0, 1) for s in sizes.townships.values()],
+                t("planner.col.fpc"): [round(s.after_fpc, 1) for s in sizes.townships.values()],
+                t("planner.col.n"): [s.n for s in sizes.townships.values()],
+            }
+        ),
+        hide_index=True,
+    )
+st.info(t("planner.ratio", ratio=sizes.ratio))
+
+# 3. LQAS -------------------------------------------------------------------------------------
+st.header(t("planner.lqas"))
+st.caption(t("planner.lqas_intro"))
+c1, c2, c3, c4 = st.columns(4)
+upper = c1.number_input(t("planner.lqas.upper"), 0.02, 0.99, float(base), 0.01, format="%.2f", key=f"planner.lqas.upper.{suffix}")
+lower = c2.number_input(t("planner.lqas.lower"), 0.01, 0.98, float(max(base - 0.10, 0.01)), 0.01, format="%.2f", key=f"planner.lqas.lower.{suffix}")
+lqas_alpha = c3.number_input(t("planner.lqas.alpha"), 0.01, 0.3, 0.10, 0.01, format="%.2f", key="planner.lqas.alpha")
+lqas_beta = c4.number_input(t("planner.lqas.beta"), 0.01, 0.3, 0.10, 0.01, format="%.2f", key="planner.lqas.beta")
+try:
+    rule = lqas_rule(upper, lower, alpha=lqas_alpha, beta=lqas_beta)
+except SamplingError as exc:
+    st.error(t("planner.error", message=str(exc)))
+else:
+    st.success(t("planner.lqas.result", n=rule.n, d=rule.d, a=rule.alpha, b=rule.beta))
+    if rule.n > 19:
+        st.caption(t("planner.lqas.classic", gap=upper - lower))
+
+# 4. Allocation -------------------------------------------------------------------------------
+st.header(t("planner.allocation"))
+basis = st.radio(
+    t("planner.total"), ["county", "townships"], format_func=labels("planner."),
+    horizontal=True, key="planner.basis", help=t("planner.total_help"),
+)
+if basis == "townships":
+    allocation = {k: s.n for k, s in sizes.townships.items()}
+else:
+    c1, c2, c3, c4 = st.columns(4)
+    total = c1.number_input(t("planner.total"), 1, int(sum(populations.values())), county.n, 10, key=f"planner.total.{county.n}")
+    alloc_method = c2.selectbox(
+        t("planner.alloc_method"), ["power", "proportional", "equal", "neyman"],
+        format_func=labels("planner.alloc."), key="planner.alloc_method",
+    )
+    exponent = c3.slider(t("planner.exponent"), 0.0, 1.0, 0.5, 0.05, key="planner.exponent", disabled=alloc_method != "power")
+    default_minimum = min(30, int(total) // len(populations))
+    minimum = c4.number_input(t("planner.minimum"), 0, 10_000, default_minimum, 5, key=f"planner.minimum.{default_minimum}")
+    try:
+        result = allocate(populations, int(total), method=alloc_method, expected=expected, exponent=exponent, minimum=int(minimum))
+    except SamplingError as exc:
+        stop_with(exc)
+    allocation = result.as_dict()
+n_total = sum(allocation.values())
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("planner.col.township"): list(allocation),
+            t("planner.col.population"): [populations[k] for k in allocation],
+            t("planner.col.n"): list(allocation.values()),
+            t("planner.col.share"): [f"{v / n_total:.1%}" for v in allocation.values()],
+        }
+    ),
+    hide_index=True,
+    key="planner.allocation_table",
+)
+
+# 5. Selection --------------------------------------------------------------------------------
+st.header(t("planner.selection"))
+c1, c2, c3, c4 = st.columns(4)
+psus = c1.number_input(t("planner.psus"), 1, 1000, 3, 1, key="planner.psus")
+sel_method = c2.selectbox(t("planner.sel_method"), ["pps", "systematic", "srs"], format_func=labels("planner.sel."), key="planner.sel_method")
+take_rule = c3.radio(t("planner.take_rule"), ["allocation", "fixed"], format_func=labels("planner.take."), key="planner.take_rule")
+seed = c4.number_input(t("planner.seed"), 0, 2**31 - 1, 1, 1, key="planner.seed")
+if take_rule == "fixed":
+    take: int | dict[str, int] = int(st.number_input(t("planner.take"), 1, 10_000, 20, 1, key="planner.take"))
+else:
+    take = {k: max(1, math.ceil(v / int(psus))) for k, v in allocation.items()}
+
+if st.button(t("planner.draw"), type="primary", key="planner.draw"):
+    st.session_state["planner.drawn"] = True
+if st.session_state.get("planner.drawn"):
+    try:
+        plan = draw_plan(frame, int(psus), take=take, method=sel_method, seed=int(seed))
+    except SamplingError as exc:
+        stop_with(exc)
+    info = plan.to_dict()
+    st.success(t("planner.plan_ready", psus=info["psus"], people=info["people"], method=t(f"planner.sel.{sel_method}"), seed=plan.seed))
+    st.dataframe(plan.table, hide_index=True)
+    st.caption(t("planner.plan_columns"))
+    summary = plan.summary()
+    st.caption(t("planner.strata_summary"))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("planner.col.township"): summary["stratum"],
+                t("planner.col.sites"): summary["psus"],
+                t("planner.col.people"): summary["people"],
+                t("planner.col.population"): summary["population"],
+                t("planner.col.weight_sum"): summary["weight_sum"].round(1),
+            }
+        ),
+        hide_index=True,
+    )
+    d1, d2 = st.columns(2)
+    d1.download_button(t("planner.download_csv"), plan.to_csv_bytes(), file_name="sampling_plan.csv", mime="text/csv", key="planner.download_csv")
+    d2.download_button(
+        t("planner.download_xlsx"), plan.to_xlsx_bytes(), file_name="sampling_plan.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="planner.download_xlsx",
+    )

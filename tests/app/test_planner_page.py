@@ -1,0 +1,76 @@
+"""AppTest smoke test of the planner page: sizes (county beside townships), LQAS, allocation,
+drawing the sites and the downloads, in Chinese and English; a bad input shows an error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from sampling import domain_sample_sizes
+from sampling.demo import demo_frame
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = "app/pages/planner.py"
+
+
+def run_planner(language: str = "zh") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state["lang"] = language
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.title] + [e.value for e in at.header] + [e.value for e in at.subheader]
+    parts += [e.value for e in at.caption] + [e.value for e in at.info] + [e.value for e in at.success]
+    parts += [e.value for e in at.markdown] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_planner_in_chinese_draws_and_offers_downloads():
+    at = run_planner("zh")
+    text = texts(at)
+    assert "抽样规划" in text and "虚构的示意数据" in text
+    # default: 柳南区 satisfaction, threshold 0.90, expected 0.95, deff 1.5, response 0.9
+    ref = domain_sample_sizes(demo_frame().populations(), 0.95, threshold=0.90, alpha=0.05, power=0.8,
+                              deff=1.5, response_rate=0.9)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["全县样本量"] == f"{ref.county.n:,}"
+    assert metrics["各街镇合计"] == f"{ref.townships_total:,}"
+    assert not at.error, [e.value for e in at.error]
+    assert any("至少" in s.value for s in at.success)  # LQAS rule
+    at.button(key="planner.draw").click().run()
+    assert not at.exception, at.exception
+    assert any("已抽取 33 个点位" in s.value for s in at.success)
+    downloads = at.get("download_button")
+    assert len(downloads) == 2
+    plan = table_with(at, "weight")
+    assert {"inclusion_prob", "person_prob", "take", "weight"} <= set(plan.columns)
+    summary = table_with(at, "权重合计")
+    assert (summary["权重合计"] - summary["人口"]).abs().max() < 0.5
+
+
+def test_planner_in_english_and_township_basis():
+    at = run_planner("en")
+    assert "Sampling planner" in texts(at)
+    at.radio(key="planner.basis").set_value("townships").run()
+    assert not at.exception, at.exception
+    alloc = table_with(at, "Share")
+    metrics = {m.label: m.value for m in at.metric}
+    assert f"{int(alloc['Sample size'].sum()):,}" == metrics["Total over townships"]
+
+
+def test_planner_shows_an_error_for_expected_below_threshold():
+    at = run_planner("zh")
+    at.number_input(key="planner.expected.liunan.satisfaction").set_value(0.85).run()
+    assert not at.exception, at.exception
+    assert at.error and "below the expected" in at.error[0].value and "输入有误" in at.error[0].value
