@@ -148,7 +148,7 @@ with left:
         (t("planner.step.n"), county.n),
     ]
     st.caption(t("planner.steps"))
-    st.dataframe(pd.DataFrame({"": [s for s, _ in steps], "n": [f"{v:,.1f}" for _, v in steps]}), hide_index=True)
+    st.dataframe(pd.DataFrame({"": [s for s, _ in steps], "n": [f"{v:,.1f}" for _, v in steps[:-1]] + [f"{county.n:,}"]}), hide_index=True)
     if county.critical_count is not None:
         st.caption(t("planner.exact_rule", n0=int(county.n0), c=county.critical_count, a=county.attained_alpha, p=county.attained_power))
     if county.n0_stable is not None and county.n0_stable > county.n0:
