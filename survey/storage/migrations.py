@@ -121,9 +121,34 @@ def _v2(connection: Connection) -> None:
     connection.exec_driver_sql("CREATE INDEX ix_responses_campaign_site ON responses (campaign_id, site_id)")
 
 
+def _v3(connection: Connection) -> None:
+    """Accounts of the admin area (password hashes only) and failed logins, for throttling."""
+    m = sa.MetaData()
+    sa.Table(
+        "accounts",
+        m,
+        sa.Column("username", sa.String(64), primary_key=True),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("password_hash", sa.Text, nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "login_failures",
+        m,
+        sa.Column("username", sa.String(64), primary_key=True),
+        sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("last_failed_at", UTCDateTime, nullable=False),
+        sa.Column("locked_until", UTCDateTime, nullable=True),
+    )
+    m.create_all(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "campaigns, instruments, sites, responses", _v1),
     Migration(2, "demo and simulated labels; responses indexed by campaign and site", _v2),
+    Migration(3, "accounts and failed logins of the admin area", _v3),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "schema.py and MIGRATIONS disagree"
 

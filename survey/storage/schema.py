@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -123,4 +123,24 @@ responses = sa.Table(
     sa.Column("simulated", sa.Boolean, nullable=False, server_default=sa.false()),  # version 2
     sa.UniqueConstraint("campaign_id", "nonce", name="uq_responses_nonce"),
     sa.Index("ix_responses_campaign_site", "campaign_id", "site_id"),  # version 2
+)
+
+accounts = sa.Table(  # version 3: password hashes (scrypt), never passwords
+    "accounts",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+login_failures = sa.Table(  # version 3: failed logins per user name, shared by every replica
+    "login_failures",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failed_at", UTCDateTime, nullable=False),
+    sa.Column("locked_until", UTCDateTime, nullable=True),
 )
