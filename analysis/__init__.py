@@ -1,0 +1,51 @@
+"""Design-based estimation for the surveys of the grassroots TCM demonstration-county standard.
+
+A pure library (no UI): build a :class:`SurveyDesign` once, then ask it for rates with standard
+errors, design effects, confidence intervals and threshold verdicts, overall or by domain. The
+numbers are those of R's survey package (Lumley) for the same design; see tests/analysis.
+
+>>> import pandas as pd
+>>> from analysis import SurveyDesign
+>>> df = pd.DataFrame({"town": ["a"] * 4 + ["b"] * 4, "village": [1, 1, 2, 2, 1, 1, 2, 2],
+...                    "w": [5.0] * 4 + [8.0] * 4, "satisfied": [1, 1, 0, 1, 1, 1, 1, 0]})
+>>> d = SurveyDesign(df, weights="w", strata="town", psu="village", nest=True)
+>>> d.proportion("satisfied", threshold=0.85)[["estimate", "df", "verdict"]]
+   estimate  df       verdict
+0      0.75   2  inconclusive
+"""
+
+from .design import LONELY_PSU_RULES, SurveyDesign
+from .errors import (
+    AnalysisError,
+    CalibrationError,
+    ColumnError,
+    DataValueError,
+    DesignError,
+    LonelyPSUError,
+    OptionError,
+    ProfileError,
+)
+from .estimates import Estimate
+from .intervals import CI_METHODS, ConfidenceInterval, proportion_interval
+from .variance import design_variance
+from .verdict import Verdict, verdicts
+
+__all__ = [
+    "CI_METHODS",
+    "LONELY_PSU_RULES",
+    "AnalysisError",
+    "CalibrationError",
+    "ColumnError",
+    "ConfidenceInterval",
+    "DataValueError",
+    "DesignError",
+    "Estimate",
+    "LonelyPSUError",
+    "OptionError",
+    "ProfileError",
+    "SurveyDesign",
+    "Verdict",
+    "design_variance",
+    "proportion_interval",
+    "verdicts",
+]

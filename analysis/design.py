@@ -1,0 +1,677 @@
+"""The survey design: weights, strata, stages of clusters, finite population corrections.
+
+A :class:`SurveyDesign` is validated once, when it is built, and never changes afterwards: every
+estimator reads it, and weighting methods (:meth:`SurveyDesign.poststratify`,
+:meth:`SurveyDesign.rake`, ...) return a new design. It mirrors R's ``svydesign`` (survey package,
+Lumley 2004, 2010) for the designs our surveys use:
+
+* ``strata``: one column (townships); rows with the same value form a stratum.
+* ``psu``: one column per stage of clusters (village, then household, ...). Without ``psu`` every
+  row is its own primary sampling unit (``ids = ~1``). Later stages are always nested in earlier
+  ones, as in R. PSU ids that repeat across strata are an error unless ``nest=True``.
+* ``fpc``: one column per stage, either population counts (all values >= 1, at least one > 1) or
+  sampling fractions (all values <= 1), constant within each stratum (stage 1) or within each
+  cluster of the previous stage (later stages). Without ``fpc`` units are taken as drawn with
+  replacement and only the first stage enters the variance (the "ultimate cluster" estimator);
+  with ``fpc`` for stages 1..k the variance has the k stage contributions of R's ``svyrecvar``.
+* ``weights``: sampling weights (inverse inclusion probabilities). Without weights they are
+  derived from the fpc as in R (product over stages of N/n), or set to 1.
+* ``lonely_psu``: what to do with a stratum that has a single sampled unit, as R's
+  ``options(survey.lonely.psu)``: ``"fail"`` (an error naming the stratum), ``"adjust"`` (centre
+  its PSU total at zero, the grand mean, instead of its stratum mean), ``"average"`` (replace its
+  contribution by the average of the other strata), ``"certainty"`` and ``"remove"`` (no
+  contribution; in survey 4.1 the two rules give the same variance for these designs).
+
+References
+----------
+Lumley T. (2004). Analysis of complex survey samples. *Journal of Statistical Software* 9(1).
+Lumley T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley. Chapters 2-3.
+Wolter K. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer. Chapter 6.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import ColumnError, DataValueError, DesignError, LonelyPSUError, check_option
+
+__all__ = ["LONELY_PSU_RULES", "Calibration", "Residualizer", "Stage", "SurveyDesign"]
+
+LONELY_PSU_RULES = ("fail", "adjust", "average", "certainty", "remove")
+#: A stratum whose finite population correction is below this is a census (R's 1e-7).
+CENSUS_TOLERANCE = 1e-7
+
+
+@dataclass(frozen=True, eq=False)
+class Stage:
+    """One stage of sampling, in integer codes.
+
+    Units are numbered ``0 .. n_units - 1`` in the order of their group (their stratum at this
+    stage: the stratum for stage 1, the unit of the previous stage for later stages), so that the
+    units of one group are contiguous.
+
+    Attributes
+    ----------
+    number : int
+        1 for primary sampling units, 2 for secondary units, ...
+    unit : ndarray of int64, shape (n,)
+        The unit of each row.
+    unit_group : ndarray of int64, shape (n_units,)
+        The group of each unit.
+    group_size : ndarray of int64, shape (n_groups,)
+        Number of sampled units in each group (R's ``fpc$sampsize``).
+    fpc : ndarray of float, shape (n_groups,)
+        Finite population correction ``1 - n/N`` of each group (1 without fpc).
+    fraction : ndarray of float, shape (n_groups,)
+        Sampling fraction ``n/N`` (0 without fpc).
+    multiplier : ndarray of float, shape (n_groups,)
+        Product of the sampling fractions of the group's ancestors: the factor by which R's
+        ``multistage`` scales this stage's variance (1 at stage 1).
+    has_fpc : bool
+        Whether the stage has a finite population correction.
+    """
+
+    number: int
+    unit: np.ndarray
+    unit_group: np.ndarray
+    group_size: np.ndarray
+    fpc: np.ndarray
+    fraction: np.ndarray
+    multiplier: np.ndarray
+    has_fpc: bool
+
+    @property
+    def n_units(self) -> int:
+        return int(self.unit_group.shape[0])
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.group_size.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class Residualizer:
+    """A linear operator ``x <- x - a * (sum over the row's cell of b * x)`` used by calibration.
+
+    Post-stratification and raking make the variance of a calibrated estimator that of the
+    residuals of its linearised values within the calibration cells (Lumley 2010, section 7.2);
+    R's ``svyrecvar`` applies exactly this operator for each ``postStratify`` (``b`` = old weight
+    over new weight over the cell's sum of old weights, ``a`` = new weight) and, ten times in a
+    row, for each margin of a ``rake`` (``b`` = 1 / (margin weight x cell size), ``a`` = margin
+    weight).
+    """
+
+    group: np.ndarray  # (n,) cell code of each row
+    n_groups: int
+    a: np.ndarray  # (n,)
+    b: np.ndarray  # (n,)
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """A calibration step recorded on a design: the operators and how often they are applied."""
+
+    kind: str  # "poststratify", "rake" or "nonresponse"
+    columns: tuple[str, ...]
+    operators: tuple[Residualizer, ...]
+    sweeps: int
+
+
+def _column(data: pd.DataFrame, name: Any, param: str) -> pd.Series:
+    if not isinstance(name, str):
+        raise ColumnError(f"{param} must be a column name (a string); got {name!r}", param=param, value=name)
+    if name not in data.columns:
+        known = ", ".join(repr(c) for c in list(data.columns)[:30])
+        raise ColumnError(
+            f"unknown column {name!r} given as {param}; the data has columns {known}",
+            param=param,
+            column=name,
+        )
+    col = data[name]
+    if isinstance(col, pd.DataFrame):
+        raise ColumnError(f"column {name!r} ({param}) appears more than once in the data", param=param, column=name)
+    return col
+
+
+def _as_list(value: str | Sequence[str] | None, param: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ColumnError(f"{param} must be a column name or a list of column names; got {value!r}", param=param)
+
+
+def _row_label(data: pd.DataFrame, position: int) -> str:
+    return f"row {data.index[position]!r}"
+
+
+def _codes(series: pd.Series, column: str, data: pd.DataFrame, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (0..k-1, sorted by value) of a key column; missing values are an error."""
+    codes, uniques = pd.factorize(series, sort=sort, use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    if codes.size and codes.min() < 0:
+        bad = int(np.flatnonzero(codes < 0)[0])
+        raise DataValueError(
+            f"column {column!r} has a missing value at {_row_label(data, bad)}: every row needs a {column}",
+            column=column,
+            value=None,
+        )
+    return codes, np.asarray(uniques)
+
+
+def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Renumber int64 keys to 0..k-1 keeping their order; returns (codes, first row of each code)."""
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return inverse.astype(np.int64, copy=False), first
+
+
+def _numeric(series: pd.Series, column: str, data: pd.DataFrame, what: str) -> np.ndarray:
+    if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
+        converted = pd.to_numeric(series, errors="coerce")
+        bad = converted.isna() & series.notna()
+        if bad.any():
+            pos = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataValueError(
+                f"column {column!r} ({what}) must be numeric; {_row_label(data, pos)} has {series.iloc[pos]!r}",
+                column=column,
+                value=series.iloc[pos],
+            )
+        series = converted
+    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    return values
+
+
+class SurveyDesign:
+    """A complex survey design over a DataFrame, validated once and immutable.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent (or per sampled unit).
+    weights : str, optional
+        Column of sampling weights (non-negative numbers; 0 drops the row from estimates).
+    strata : str, optional
+        Column of strata (e.g. township).
+    psu : str or list of str, optional
+        Cluster columns, one per stage (e.g. ``["village", "household"]``).
+    fpc : str or list of str, optional
+        Finite population correction columns, one per stage: population counts or sampling
+        fractions (see the module docstring).
+    lonely_psu : {"fail", "adjust", "average", "certainty", "remove"}
+        Rule for strata with a single sampled unit (R's ``survey.lonely.psu``).
+    nest : bool
+        PSU ids are only unique within strata (R's ``nest=TRUE``).
+
+    Raises
+    ------
+    ColumnError
+        A named column does not exist.
+    DataValueError
+        Missing stratum or PSU values, non-numeric, negative or missing weights, bad fpc values.
+    DesignError
+        PSU ids repeated across strata without ``nest=True``; fpc varying within a stratum or
+        implying more than 100 % sampling.
+    LonelyPSUError
+        A stratum (or, at a later stage, a cluster) with a single sampled unit under
+        ``lonely_psu="fail"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"town": list("aabb"), "village": [1, 2, 1, 2], "w": [10., 10., 20., 20.],
+    ...                    "ok": [1, 0, 1, 1]})
+    >>> design = SurveyDesign(df, weights="w", strata="town", psu="village", nest=True)
+    >>> design.df
+    2
+    >>> float(design.proportion("ok")["estimate"].iloc[0])
+    0.8333333333333334
+    """
+
+    __slots__ = (
+        "_data",
+        "_weights_column",
+        "_strata_column",
+        "_psu_columns",
+        "_fpc_columns",
+        "_lonely_psu",
+        "_nest",
+        "_w",
+        "_strata",
+        "_strata_labels",
+        "_stages",
+        "_variance_stages",
+        "_calibrations",
+        "_simple",
+        "_frozen",
+    )
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        *,
+        weights: str | None = None,
+        strata: str | None = None,
+        psu: str | Sequence[str] | None = None,
+        fpc: str | Sequence[str] | None = None,
+        lonely_psu: str = "fail",
+        nest: bool = False,
+    ) -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise ColumnError(f"data must be a pandas DataFrame; got {type(data).__name__}", param="data")
+        check_option("lonely_psu", lonely_psu, LONELY_PSU_RULES)
+        if not isinstance(nest, bool):
+            raise DesignError(f"nest must be True or False; got {nest!r}", param="nest", value=nest)
+        n = len(data)
+        if n == 0:
+            raise DesignError("the data has no rows", param="data")
+        psu_cols = _as_list(psu, "psu")
+        fpc_cols = _as_list(fpc, "fpc")
+        if weights is not None:
+            _column(data, weights, "weights")
+        if strata is not None:
+            _column(data, strata, "strata")
+        for c in psu_cols:
+            _column(data, c, "psu")
+        for c in fpc_cols:
+            _column(data, c, "fpc")
+        if len(fpc_cols) > max(len(psu_cols), 1):
+            raise DesignError(
+                f"fpc has {len(fpc_cols)} columns but the design has {max(len(psu_cols), 1)} stage(s); "
+                "give one fpc column per stage",
+                param="fpc",
+            )
+        self._data = data.copy(deep=False)
+        self._weights_column = weights
+        self._strata_column = strata
+        self._psu_columns = psu_cols
+        self._fpc_columns = fpc_cols
+        self._lonely_psu = lonely_psu
+        self._nest = nest
+        self._calibrations: tuple[Calibration, ...] = ()
+
+        # --- strata
+        if strata is None:
+            self._strata = np.zeros(n, dtype=np.int64)
+            self._strata_labels = np.array([None], dtype=object)
+        else:
+            self._strata, self._strata_labels = _codes(data[strata], strata, data)
+        n_strata = len(self._strata_labels)
+
+        # --- stage units (codes grouped by their parent group)
+        group_of_row = self._strata
+        n_groups = n_strata
+        unit_codes: list[np.ndarray] = []
+        unit_groups: list[np.ndarray] = []
+        stage_cols: tuple[str | None, ...] = psu_cols if psu_cols else (None,)
+        for s, col in enumerate(stage_cols):
+            if col is None:
+                raw = np.arange(n, dtype=np.int64)
+                n_raw = n
+            else:
+                raw, raw_labels = _codes(data[col], col, data)
+                n_raw = len(raw_labels)
+            unit, first = _dense(group_of_row * n_raw + raw)
+            unit_group = group_of_row[first]
+            if s == 0 and col is not None and not nest and strata is not None:
+                per_raw = np.bincount(raw[first], minlength=n_raw)
+                if per_raw.max(initial=0) > 1:
+                    r = int(np.flatnonzero(per_raw > 1)[0])
+                    rows = first[raw[first] == r]
+                    a, b = data[strata].iloc[rows[0]], data[strata].iloc[rows[1]]
+                    raise DesignError(
+                        f"PSU {data[col].iloc[rows[0]]!r} (column {col!r}) appears in strata {a!r} and {b!r} "
+                        f"(column {strata!r}); PSU ids are not nested in strata: pass nest=True if they are "
+                        "numbered within each stratum",
+                        column=col,
+                        value=data[col].iloc[rows[0]],
+                        stratum=a,
+                    )
+            unit_codes.append(unit)
+            unit_groups.append(unit_group)
+            group_of_row = unit
+            n_groups = unit_group.shape[0]
+        del n_groups
+
+        # --- fpc: population counts or sampling fractions, per stage
+        fpc_values = [_numeric(data[c], c, data, "fpc") for c in fpc_cols]
+        for c, v in zip(fpc_cols, fpc_values):
+            if np.isnan(v).any():
+                pos = int(np.flatnonzero(np.isnan(v))[0])
+                raise DataValueError(f"column {c!r} (fpc) has a missing value at {_row_label(data, pos)}", column=c)
+            if (v <= 0).any() or np.isinf(v).any():
+                pos = int(np.flatnonzero((v <= 0) | np.isinf(v))[0])
+                raise DataValueError(
+                    f"column {c!r} (fpc) must hold positive finite numbers; {_row_label(data, pos)} has {v[pos]!r}",
+                    column=c,
+                    value=v[pos],
+                )
+        is_count = False
+        if fpc_values:
+            allv = np.concatenate(fpc_values)
+            any_big = bool((allv > 1).any())
+            all_ge1 = bool((allv >= 1).all())
+            if any_big and not all_ge1:
+                raise DesignError(
+                    f"fpc columns {', '.join(map(repr, fpc_cols))} mix population counts (> 1) and sampling "
+                    "fractions (< 1); give all counts or all fractions",
+                    param="fpc",
+                )
+            is_count = any_big
+
+        stages: list[Stage] = []
+        parent_mult = np.ones(n_strata)
+        group_of_row = self._strata
+        for s, (unit, unit_group) in enumerate(zip(unit_codes, unit_groups)):
+            n_g = parent_mult.shape[0]
+            size = np.bincount(unit_group, minlength=n_g).astype(np.int64)
+            if s < len(fpc_values):
+                v = fpc_values[s]
+                col = fpc_cols[s]
+                first_val = np.empty(n_g)
+                first_val[group_of_row] = v
+                varies = v != first_val[group_of_row]
+                if varies.any():
+                    pos = int(np.flatnonzero(varies)[0])
+                    raise DesignError(
+                        f"fpc column {col!r} varies within {self._group_text(s, pos)}; it must be constant there",
+                        column=col,
+                    )
+                if is_count:
+                    popsize = first_val
+                    fraction = np.where(size > 0, size / popsize, 0.0)
+                else:
+                    fraction = np.where(size > 0, first_val, 0.0)
+                    popsize = np.where(size > 0, size / np.where(first_val > 0, first_val, 1.0), np.inf)
+                over = (fraction > 1 + 1e-12) & (size > 0)
+                if over.any():
+                    g = int(np.flatnonzero(over)[0])
+                    pos = int(np.flatnonzero(group_of_row == g)[0])
+                    raise DesignError(
+                        f"fpc column {col!r} implies more than 100% sampling in {self._group_text(s, pos)}: "
+                        f"{int(size[g])} units sampled from a population of {popsize[g]:g}",
+                        column=col,
+                    )
+                fraction = np.minimum(fraction, 1.0)
+                fpc_factor = 1.0 - fraction
+                has_fpc = True
+            else:
+                fraction = np.zeros(n_g)
+                fpc_factor = np.ones(n_g)
+                has_fpc = False
+            stages.append(
+                Stage(
+                    number=s + 1,
+                    unit=unit,
+                    unit_group=unit_group,
+                    group_size=size,
+                    fpc=fpc_factor,
+                    fraction=fraction,
+                    multiplier=parent_mult,
+                    has_fpc=has_fpc,
+                )
+            )
+            parent_mult = (parent_mult * fraction)[unit_group]
+            group_of_row = unit
+        self._stages = tuple(stages)
+        self._variance_stages = max(1, len(fpc_cols))
+
+        # --- weights
+        if weights is not None:
+            w = _numeric(data[weights], weights, data, "weights")
+            bad = np.isnan(w) | np.isinf(w) | (w < 0)
+            if bad.any():
+                pos = int(np.flatnonzero(bad)[0])
+                what = "missing" if np.isnan(w[pos]) else repr(float(w[pos]))
+                raise DataValueError(
+                    f"column {weights!r} (weights) must hold non-negative finite numbers; "
+                    f"{_row_label(data, pos)} has {what}",
+                    column=weights,
+                    value=w[pos],
+                )
+            if not (w > 0).any():
+                raise DataValueError(f"column {weights!r} (weights) is zero in every row", column=weights)
+        elif fpc_values:
+            w = np.ones(n)
+            for s in range(len(fpc_values)):
+                st = stages[s]
+                grp = self._strata if s == 0 else stages[s - 1].unit
+                w = w / st.fraction[grp]
+        else:
+            w = np.ones(n)
+        w.setflags(write=False)
+        self._w = w
+        self._simple = (
+            strata is None and not psu_cols and not fpc_cols and bool(np.all(w == w[0]))
+        )
+        self._check_lonely()
+        self._frozen = True
+
+    # ------------------------------------------------------------------ immutability
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError("SurveyDesign is immutable; weighting methods return a new design")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("SurveyDesign is immutable")
+
+    def _derive(self, *, w: np.ndarray, calibration: Calibration | None) -> "SurveyDesign":
+        """A copy of this design with new weights and, optionally, one more calibration step."""
+        new = object.__new__(SurveyDesign)
+        for name in self.__slots__:
+            if name == "_frozen":
+                continue
+            object.__setattr__(new, name, getattr(self, name))
+        w = np.asarray(w, dtype=np.float64)
+        w.setflags(write=False)
+        object.__setattr__(new, "_w", w)
+        simple = self._simple and calibration is None and bool(np.all(w == w[0]))
+        object.__setattr__(new, "_simple", simple)
+        if calibration is not None:
+            object.__setattr__(new, "_calibrations", self._calibrations + (calibration,))
+        object.__setattr__(new, "_frozen", True)
+        return new
+
+    # ------------------------------------------------------------------ messages
+    def _group_text(self, stage: int, row: int) -> str:
+        """Human description of the group (stratum at stage 1, parent cluster later) of a row."""
+        data = self._data
+        if stage == 0:
+            if self._strata_column is None:
+                return "the sample (no strata)"
+            return f"stratum {data[self._strata_column].iloc[row]!r} (column {self._strata_column!r})"
+        parts = []
+        if self._strata_column is not None:
+            parts.append(f"{self._strata_column}={data[self._strata_column].iloc[row]!r}")
+        for c in self._psu_columns[:stage]:
+            parts.append(f"{c}={data[c].iloc[row]!r}")
+        return f"stage-{stage} cluster ({', '.join(parts)})"
+
+    def _check_lonely(self) -> None:
+        for s in range(self._variance_stages):
+            st = self._stages[s]
+            lonely = (st.group_size == 1) & (st.fpc >= CENSUS_TOLERANCE)
+            if not lonely.any() or self._lonely_psu != "fail":
+                continue
+            g = int(np.flatnonzero(lonely)[0])
+            grp_rows = self._strata if s == 0 else self._stages[s - 1].unit
+            pos = int(np.flatnonzero(grp_rows == g)[0])
+            unit_col = self._psu_columns[s] if s < len(self._psu_columns) else None
+            unit_txt = f" ({unit_col} {self._data[unit_col].iloc[pos]!r})" if unit_col else ""
+            n_lonely = int(lonely.sum())
+            more = f"; {n_lonely - 1} more such group(s)" if n_lonely > 1 else ""
+            stratum = self._data[self._strata_column].iloc[pos] if (s == 0 and self._strata_column) else None
+            raise LonelyPSUError(
+                f"{self._group_text(s, pos)} has only one sampled unit at stage {s + 1}{unit_txt}, so its "
+                f"variance cannot be estimated{more}",
+                stratum=stratum,
+                column=self._strata_column if s == 0 else None,
+                hint="choose lonely_psu='adjust', 'average', 'certainty' or 'remove', or merge the stratum "
+                "with a similar one",
+            )
+
+    # ------------------------------------------------------------------ public, read-only
+    @property
+    def data(self) -> pd.DataFrame:
+        """The data (a shallow, copy-on-write copy of the frame given)."""
+        return self._data
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Final weights (after any calibration), read-only, shape (n,)."""
+        return self._w
+
+    @property
+    def n(self) -> int:
+        """Number of rows."""
+        return int(self._w.shape[0])
+
+    @property
+    def lonely_psu(self) -> str:
+        return self._lonely_psu
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return self._stages
+
+    @property
+    def variance_stages(self) -> int:
+        """Number of stages that contribute to the variance (1 without fpc)."""
+        return self._variance_stages
+
+    @property
+    def calibrations(self) -> tuple[Calibration, ...]:
+        return self._calibrations
+
+    @property
+    def strata_codes(self) -> np.ndarray:
+        return self._strata
+
+    @property
+    def columns(self) -> dict[str, Any]:
+        """The design's column names, as given."""
+        return {
+            "weights": self._weights_column,
+            "strata": self._strata_column,
+            "psu": list(self._psu_columns),
+            "fpc": list(self._fpc_columns),
+            "lonely_psu": self._lonely_psu,
+            "nest": self._nest,
+        }
+
+    @property
+    def is_simple(self) -> bool:
+        """No strata, no clusters, no fpc, equal weights: a simple random sample."""
+        return self._simple
+
+    @property
+    def is_census(self) -> bool:
+        """Every stratum was fully enumerated at stage 1 (all fpc factors below 1e-7)."""
+        return bool(np.all(self._stages[0].fpc < CENSUS_TOLERANCE))
+
+    @property
+    def df(self) -> int:
+        """Design degrees of freedom as R's ``degf``: PSUs minus strata among rows with weight > 0."""
+        return int(self.domain_df(np.zeros(self.n, dtype=np.int64), 1)[0])
+
+    def domain_df(self, domain: np.ndarray, n_domains: int) -> np.ndarray:
+        """Degrees of freedom per domain: PSUs minus strata with at least one row of the domain.
+
+        This is R's ``degf`` of the domain's subset design, the ``df`` that ``svyby(...,
+        svyciprop)`` uses. Rows with zero weight or domain code ``-1`` do not count.
+        """
+        inset = (self._w > 0) & (domain >= 0)
+        dom = domain[inset]
+        st = self._stages[0]
+        psu = st.unit[inset]
+        strata = self._strata[inset]
+        psu_present = _present_count(psu, dom, st.n_units, n_domains)
+        strata_present = _present_count(strata, dom, len(self._strata_labels), n_domains)
+        return (psu_present - strata_present).astype(np.int64)
+
+    def __repr__(self) -> str:
+        cols = self.columns
+        parts = [f"n={self.n}"]
+        for key in ("weights", "strata", "psu", "fpc"):
+            if cols[key]:
+                parts.append(f"{key}={cols[key]!r}")
+        parts.append(f"lonely_psu={self._lonely_psu!r}")
+        if self._calibrations:
+            parts.append("calibrated=" + "+".join(c.kind for c in self._calibrations))
+        return f"SurveyDesign({', '.join(parts)})"
+
+    # ------------------------------------------------------------------ estimators
+    def proportion(self, vars, *, by=None, ci="logit", level=0.95, threshold=None) -> pd.DataFrame:
+        """Proportions of 0/1 indicators, with SE, deff, df, interval and threshold verdict.
+
+        See :func:`analysis.estimates.proportion_table`.
+        """
+        from .estimates import proportion_table
+
+        return proportion_table(self, vars, by=by, ci=ci, level=level, threshold=threshold)
+
+    def mean(self, vars, *, by=None, level=0.95, threshold=None) -> pd.DataFrame:
+        """Means of numeric variables (ratio estimator), with a t interval. See
+        :func:`analysis.estimates.mean_table`."""
+        from .estimates import mean_table
+
+        return mean_table(self, vars, by=by, level=level, threshold=threshold)
+
+    def total(self, vars, *, by=None, level=0.95) -> pd.DataFrame:
+        """Totals (Horvitz-Thompson) of numeric variables. See :func:`analysis.estimates.total_table`."""
+        from .estimates import total_table
+
+        return total_table(self, vars, by=by, level=level)
+
+    def estimate(self, var: str, *, by=None, kind: str = "proportion"):
+        """Result objects (:class:`analysis.estimates.Estimate`), one per domain, with ``.ci()``."""
+        from .estimates import estimate
+
+        return estimate(self, var, by=by, kind=kind)
+
+    # ------------------------------------------------------------------ weighting
+    def poststratify(self, column: str | Sequence[str], population: Mapping[Any, float]) -> "SurveyDesign":
+        """Post-stratify to known population counts. See :func:`analysis.weighting.poststratify`."""
+        from .weighting import poststratify
+
+        return poststratify(self, column, population)
+
+    def rake(self, margins: Mapping[str, Mapping[Any, float]], *, tol: float = 1e-10, max_iter: int = 100) -> "SurveyDesign":
+        """Rake to two or more margins. See :func:`analysis.weighting.rake`."""
+        from .weighting import rake
+
+        return rake(self, margins, tol=tol, max_iter=max_iter)
+
+    def adjust_nonresponse(self, responded: str, *, classes: str | Sequence[str] | None = None) -> "SurveyDesign":
+        """Weighting-class non-response adjustment. See :func:`analysis.weighting.adjust_nonresponse`."""
+        from .weighting import adjust_nonresponse
+
+        return adjust_nonresponse(self, responded, classes=classes)
+
+    def trim(
+        self, *, upper: float | None = None, lower: float | None = None, strict: bool = False, max_iter: int = 50
+    ) -> "SurveyDesign":
+        """Trim extreme weights and redistribute the excess. See :func:`analysis.weighting.trim`."""
+        from .weighting import trim
+
+        return trim(self, upper=upper, lower=lower, strict=strict, max_iter=max_iter)
+
+
+def _present_count(group: np.ndarray, domain: np.ndarray, n_groups: int, n_domains: int) -> np.ndarray:
+    """For each domain, how many groups have at least one row (vectorised, no loops)."""
+    if group.size == 0:
+        return np.zeros(n_domains, dtype=np.int64)
+    size = n_groups * n_domains
+    key = group * n_domains + domain
+    if size <= 4 * group.size + 1024:
+        hit = np.bincount(key, minlength=size) > 0
+        return hit.reshape(n_groups, n_domains).sum(axis=0)
+    uniq = np.unique(key)
+    return np.bincount(uniq % n_domains, minlength=n_domains)

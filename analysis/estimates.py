@@ -1,0 +1,456 @@
+"""Means, proportions and totals with Taylor-linearised standard errors, overall and by domain.
+
+For a variable ``y`` with weights ``w`` over the respondents ``i`` of a domain ``d`` who have a
+value (indicator ``delta_i``; missing values are dropped and counted):
+
+* total (Horvitz-Thompson): ``Y_d = sum w_i delta_i y_i``, linearised values ``z_i = w_i delta_i y_i``;
+* mean or proportion (ratio estimator): ``ybar_d = Y_d / W_d`` with ``W_d = sum w_i delta_i``, and
+  ``z_i = w_i delta_i (y_i - ybar_d) / W_d``.
+
+The variance is :func:`analysis.variance.design_variance` of ``z`` with ``z_i = 0`` outside the
+domain (the domain stays inside the full design). The design effect is R's ``deff = TRUE``: the
+variance over that of a simple random sample *without* replacement of the same size from a
+population of ``W_d`` (R's ``svymean``: ``s^2 (W_d - n_d) / (W_d n_d)`` with ``s^2`` the weighted
+variance times ``n_d / (n_d - 1)``; ``svytotal`` multiplies by ``W_d^2``). When the weights are not
+scaled to the population (``W_d <= n_d``), R reports ``Inf`` or ``NA``; we report the design effect
+against sampling with replacement (R's ``deff = "replace"``, ``s^2 / n_d``) instead and say so.
+Degrees of freedom are R's ``degf`` of the domain: PSUs minus strata that hold rows of the domain.
+
+References
+----------
+Lumley T. (2010). *Complex Surveys*, sections 2.2-2.4, 3.1. R package survey: ``svymean``,
+``svytotal``, ``svyby``, ``degf``.
+Kish L. (1965). *Survey Sampling*. Wiley (design effect).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .design import SurveyDesign, _column, _numeric
+from .errors import ColumnError, DataValueError, check_option
+from .intervals import CI_METHODS, ConfidenceInterval, check_level, proportion_interval, t_interval
+from .variance import design_variance
+from .verdict import Verdict, check_threshold, one_sided_level, verdicts
+
+__all__ = [
+    "ESTIMATE_KINDS",
+    "RESULT_COLUMNS",
+    "Estimate",
+    "estimate",
+    "mean_table",
+    "proportion_table",
+    "total_table",
+]
+
+ESTIMATE_KINDS = ("proportion", "mean", "total")
+#: The contract columns (DESIGN.md), followed by the explanatory ones.
+RESULT_COLUMNS = ("var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df", "threshold", "verdict")
+EXTRA_COLUMNS = ("point_reaches", "more_responses", "missing", "ci_method", "level", "note")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One estimate (a variable in a domain), its precision, and intervals on demand.
+
+    Attributes
+    ----------
+    var, domain : the variable and the domain value (``None`` overall)
+    kind : ``"proportion"``, ``"mean"`` or ``"total"``
+    n : respondents with a value in the domain (weight > 0)
+    missing : rows of the domain without a value (dropped)
+    estimate, se, variance : the estimate and its standard error (``None`` when ``n == 0``)
+    deff : design effect as R's ``deff = TRUE`` (see the module notes), ``None`` if undefined
+    df : design degrees of freedom of the domain
+    """
+
+    var: str
+    domain: Any
+    kind: str
+    n: int
+    missing: int
+    estimate: float | None
+    se: float | None
+    deff: float | None
+    df: int
+    n_rows: int = field(repr=False)
+    simple: bool = field(repr=False, default=False)
+    census: bool = field(repr=False, default=False)
+    deff_note: str | None = field(repr=False, default=None)
+
+    @property
+    def variance(self) -> float | None:
+        return None if self.se is None else self.se**2
+
+    def ci(self, method: str = "logit", level: float = 0.95) -> ConfidenceInterval:
+        """Confidence interval by ``method`` (proportions: any of :data:`analysis.intervals.CI_METHODS`;
+        means and totals: ``"t"``, estimate +/- t_df se)."""
+        level = check_level(level)
+        if self.estimate is None:
+            return ConfidenceInterval(None, None, method, level, "no respondents")
+        if self.kind == "proportion":
+            lo, hi, note = proportion_interval(
+                method, [self.estimate], [self.variance], [self.df], level,
+                n=[self.n], n_rows=[self.n_rows], simple=self.simple, census=self.census,
+            )
+        else:
+            check_option("method", method, ("t",))
+            lo, hi = t_interval(self.estimate, self.se, self.df, level)
+            note = [None if self.df > 0 else "no interval: the design has no degrees of freedom here"]
+        return ConfidenceInterval(_f(lo[0]), _f(hi[0]), method, level, note[0])
+
+    def verdict(self, threshold: float, *, level: float = 0.95, method: str = "logit") -> Verdict:
+        """Verdict against ``threshold`` using one-sided ``level`` bounds of ``method``."""
+        threshold = check_threshold(threshold)
+        level = check_level(level)
+        two = one_sided_level(level)
+        ci = self.ci(method if self.kind == "proportion" else "t", two)
+        lo = np.nan if ci.low is None else ci.low
+        hi = np.nan if ci.high is None else ci.high
+        v, reach, more = verdicts(
+            [np.nan if self.estimate is None else self.estimate], [self.variance or 0.0], [self.n],
+            [lo], [hi], [threshold], level,
+        )
+        return Verdict(v[0], threshold, level, method, ci.low, ci.high, reach[0], more[0])
+
+
+def _f(x) -> float | None:
+    x = float(x)
+    return None if np.isnan(x) else x
+
+
+# ---------------------------------------------------------------------------- computation
+
+
+def _domains(design: SurveyDesign, by: str | None) -> tuple[np.ndarray, list]:
+    n = design.n
+    if by is None:
+        return np.zeros(n, dtype=np.int64), [None]
+    col = _column(design.data, by, "by")
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = np.asarray(col.cat.codes, dtype=np.int64)
+        return codes, [_py(v) for v in col.cat.categories]
+    try:
+        codes, uniques = pd.factorize(col, sort=True)
+    except TypeError:
+        codes, uniques = pd.factorize(col.astype(str).where(col.notna()), sort=True)
+    return np.asarray(codes, dtype=np.int64), [_py(v) for v in uniques]
+
+
+def _py(v):
+    """Plain Python value for a domain label (JSON-friendly)."""
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    return v
+
+
+def _variable(design: SurveyDesign, var: str, kind: str) -> np.ndarray:
+    data = design.data
+    col = _column(data, var, "var")
+    if pd.api.types.is_bool_dtype(col):
+        y = col.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        y = _numeric(col, var, data, "indicator" if kind == "proportion" else "variable")
+    if np.isinf(y).any():
+        pos = int(np.flatnonzero(np.isinf(y))[0])
+        raise DataValueError(f"column {var!r} has an infinite value at row {data.index[pos]!r}", column=var, value=y[pos])
+    if kind == "proportion":
+        bad = ~np.isnan(y) & (y != 0) & (y != 1)
+        if bad.any():
+            pos = np.flatnonzero(bad)
+            shown = ", ".join(repr(_py(data[var].iloc[i])) for i in pos[:3])
+            raise DataValueError(
+                f"column {var!r} must be a 0/1 indicator (missing values allowed); row {data.index[pos[0]]!r} "
+                f"has {data[var].iloc[pos[0]]!r} ({len(pos)} such rows; values seen: {shown})",
+                column=var,
+                value=_py(data[var].iloc[pos[0]]),
+                hint="score it to 0/1 first, or use design.mean() for a numeric score",
+            )
+    return y
+
+
+@dataclass(frozen=True)
+class _Batch:
+    vars: list[str]
+    labels: list
+    n: np.ndarray  # (k, D)
+    missing: np.ndarray
+    n_rows: np.ndarray  # (D,)
+    estimate: np.ndarray
+    variance: np.ndarray
+    deff: np.ndarray
+    deff_note: np.ndarray
+    df: np.ndarray  # (D,)
+
+
+def _compute(design: SurveyDesign, vars: Sequence[str], by: str | None, kind: str) -> _Batch:
+    check_option("kind", kind, ESTIMATE_KINDS)
+    dom, labels = _domains(design, by)
+    D = len(labels)
+    w = design.weights
+    in_dom = dom >= 0
+    dc = np.where(in_dom, dom, D)  # rows outside every domain go to a spare slot
+    k = len(vars)
+    n = np.zeros((k, D))
+    missing = np.zeros((k, D))
+    est = np.full((k, D), np.nan)
+    s2w = np.zeros((k, D))
+    W = np.zeros((k, D))
+    z = np.empty((design.n, k))
+    support = np.empty((design.n, k), dtype=bool)
+    for j, var in enumerate(vars):
+        y = _variable(design, var, kind)
+        obs = ~np.isnan(y) & in_dom
+        wo = np.where(obs, w, 0.0)
+        y0 = np.where(obs, y, 0.0)
+        Wd = np.bincount(dc, weights=wo, minlength=D + 1)[:D]
+        Yd = np.bincount(dc, weights=wo * y0, minlength=D + 1)[:D]
+        n[j] = np.bincount(dc, weights=(obs & (w > 0)).astype(np.float64), minlength=D + 1)[:D]
+        missing[j] = np.bincount(dc, weights=(np.isnan(y) & in_dom).astype(np.float64), minlength=D + 1)[:D]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(Wd > 0, Yd / np.where(Wd > 0, Wd, 1.0), np.nan)
+        centred = np.where(obs, y0 - np.append(mean, 0.0)[dc], 0.0)
+        centred = np.where(np.isnan(centred), 0.0, centred)
+        if kind == "total":
+            z[:, j] = wo * y0
+            est[j] = np.where(n[j] > 0, Yd, np.nan)
+        else:
+            z[:, j] = wo * centred / np.append(np.where(Wd > 0, Wd, 1.0), 1.0)[dc]
+            est[j] = mean
+        s2w[j] = np.bincount(dc, weights=wo * centred * centred, minlength=D + 1)[:D]
+        W[j] = Wd
+        support[:, j] = obs
+    variance = design_variance(z, design, domain=np.where(in_dom, dom, -1), n_domains=D, support=support).T
+    variance = np.maximum(variance, 0.0)
+    # design effect as R's deff=TRUE (without-replacement SRS from a population of W), else "replace"
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s2 = s2w / W * n / (n - 1)
+        wor = W > n
+        vsrs = np.where(wor, s2 * (W - n) / (W * n), s2 / n)
+        if kind == "total":
+            vsrs = vsrs * W * W
+        deff = np.where((n > 1) & (vsrs > 0), variance / vsrs, np.nan)
+    deff_note = np.where(wor | np.isnan(deff), None, "deff against sampling with replacement: the weights sum to no more than n")
+    variance = np.where(n > 0, variance, np.nan)
+    df = design.domain_df(np.where(in_dom, dom, -1), D)
+    n_rows = np.bincount(dc, weights=(in_dom & (w > 0)).astype(np.float64), minlength=D + 1)[:D]
+    return _Batch(list(vars), labels, n, missing, n_rows, est, variance, deff, deff_note, df)
+
+
+def _vars(vars) -> list[str]:
+    if isinstance(vars, str):
+        return [vars]
+    if isinstance(vars, Sequence) and vars and all(isinstance(v, str) for v in vars):
+        return list(vars)
+    raise ColumnError(f"vars must be a column name or a non-empty list of column names; got {vars!r}", param="vars")
+
+
+def estimate(design: SurveyDesign, var: str, *, by: str | None = None, kind: str = "proportion") -> list[Estimate]:
+    """Result objects for one variable, one per domain (overall: one), with ``.ci()`` and ``.verdict()``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis import SurveyDesign
+    >>> d = SurveyDesign(pd.DataFrame({"ok": [1, 1, 0, 1, 1, 1, 0, 1]}))
+    >>> e = d.estimate("ok")[0]
+    >>> e.estimate, e.n, e.df
+    (0.75, 8, 7)
+    >>> ci = e.ci("wilson")
+    >>> round(ci.low, 4), round(ci.high, 4)
+    (0.4093, 0.9285)
+    """
+    b = _compute(design, _vars(var)[:1], by, kind)
+    out = []
+    for d, label in enumerate(b.labels):
+        nn = int(b.n[0, d])
+        has = nn > 0
+        out.append(
+            Estimate(
+                var=b.vars[0],
+                domain=label,
+                kind=kind,
+                n=nn,
+                missing=int(b.missing[0, d]),
+                estimate=_f(b.estimate[0, d]) if has else None,
+                se=_f(np.sqrt(b.variance[0, d])) if has else None,
+                deff=_f(b.deff[0, d]) if has else None,
+                df=int(b.df[d]),
+                n_rows=int(b.n_rows[d]),
+                simple=design.is_simple,
+                census=design.is_census,
+                deff_note=b.deff_note[0, d],
+            )
+        )
+    return out
+
+
+def _thresholds(threshold, vars: list[str]) -> np.ndarray:
+    if threshold is None:
+        return np.full(len(vars), np.nan)
+    if isinstance(threshold, Mapping):
+        unknown = [k for k in threshold if k not in vars]
+        if unknown:
+            raise ColumnError(f"threshold given for {unknown[0]!r}, which is not among vars {vars!r}", param="threshold")
+        return np.array([check_threshold(threshold[v], f"threshold[{v!r}]") if threshold.get(v) is not None else np.nan for v in vars])
+    t = check_threshold(threshold)
+    return np.full(len(vars), t)
+
+
+def _frame(b: _Batch, est_var, lo, hi, note, thr, verdict, reach, more, method, level) -> pd.DataFrame:
+    k, D = b.estimate.shape
+    has = b.n > 0
+    se = np.sqrt(b.variance)
+    rows = {
+        "var": np.repeat(b.vars, D),
+        "domain": pd.array(list(b.labels) * k, dtype=object),
+        "n": pd.array(b.n.ravel().astype(np.int64), dtype="Int64"),
+        "estimate": _nullable(b.estimate.ravel(), has.ravel()),
+        "se": _nullable(se.ravel(), has.ravel()),
+        "ci_low": _nullable(lo.ravel(), has.ravel()),
+        "ci_high": _nullable(hi.ravel(), has.ravel()),
+        "deff": _nullable(b.deff.ravel(), has.ravel()),
+        "df": pd.array(np.tile(b.df, k).astype(np.int64), dtype="Int64"),
+        "threshold": _nullable(np.repeat(thr, D), np.ones(k * D, dtype=bool)),
+        "verdict": pd.array(verdict.ravel(), dtype=object),
+        "point_reaches": pd.array(reach.ravel(), dtype="boolean"),
+        "more_responses": pd.array(more.ravel(), dtype="Int64"),
+        "missing": pd.array(b.missing.ravel().astype(np.int64), dtype="Int64"),
+        "ci_method": method,
+        "level": level,
+        "note": pd.array(_notes(note.ravel(), b.deff_note.ravel()), dtype=object),
+    }
+    return pd.DataFrame(rows)
+
+
+def _notes(a: np.ndarray, b: np.ndarray) -> list:
+    out = []
+    for x, y in zip(a, b):
+        parts = [s for s in (x, y) if s]
+        out.append("; ".join(parts) if parts else None)
+    return out
+
+
+def _nullable(values: np.ndarray, keep: np.ndarray) -> pd.arrays.FloatingArray:
+    values = np.asarray(values, dtype=np.float64)
+    mask = ~keep | np.isnan(values)
+    return pd.arrays.FloatingArray(np.where(mask, 0.0, values), mask)
+
+
+def proportion_table(
+    design: SurveyDesign,
+    vars: str | Sequence[str],
+    *,
+    by: str | None = None,
+    ci: str = "logit",
+    level: float = 0.95,
+    threshold: float | Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Proportions of 0/1 indicators with SE, deff, df, interval and threshold verdict.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    vars : str or list of str
+        Indicator columns holding 0/1 (or booleans); missing values are dropped and counted.
+    by : str, optional
+        Domain column (e.g. township); one row per domain value (rows with no value are left
+        out; unused categories of a categorical column appear with ``n = 0``).
+    ci : str
+        Interval method, one of :data:`analysis.intervals.CI_METHODS`.
+    level : float
+        Confidence level of the interval; the verdict uses one-sided bounds at this level.
+    threshold : float or dict, optional
+        Target rate(s) in (0, 1): one for all variables, or ``{var: rate}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``var, domain, n, estimate, se, ci_low, ci_high, deff, df, threshold, verdict``
+        (the contract of DESIGN.md), then ``point_reaches, more_responses, missing, ci_method,
+        level, note``. Numbers that do not exist (a domain without respondents, an interval with no
+        degrees of freedom) are ``<NA>``, never NaN, and ``note`` says why.
+    """
+    vars = _vars(vars)
+    check_option("ci", ci, CI_METHODS)
+    level = check_level(level)
+    thr = _thresholds(threshold, vars)
+    b = _compute(design, vars, by, "proportion")
+    k, D = b.estimate.shape
+    n_rows = np.tile(b.n_rows, (k, 1))
+    df = np.tile(b.df, (k, 1))
+    lo, hi, note = proportion_interval(
+        ci, b.estimate.ravel(), b.variance.ravel(), df.ravel(), level,
+        n=b.n.ravel(), n_rows=n_rows.ravel(), simple=design.is_simple, census=design.is_census,
+    )
+    verdict, reach, more = _verdicts(b, thr, level, lambda lv: proportion_interval(
+        ci, b.estimate.ravel(), b.variance.ravel(), df.ravel(), lv,
+        n=b.n.ravel(), n_rows=n_rows.ravel(), simple=design.is_simple, census=design.is_census)[:2])
+    return _frame(b, None, lo, hi, note, thr, verdict, reach, more, ci, level)
+
+
+def _verdicts(b: _Batch, thr: np.ndarray, level: float, bounds):
+    k, D = b.estimate.shape
+    if np.isnan(thr).all():
+        empty = np.full(k * D, None, dtype=object)
+        return empty, empty.copy(), empty.copy()
+    lo1, hi1 = bounds(one_sided_level(level))
+    return verdicts(b.estimate.ravel(), b.variance.ravel(), b.n.ravel(), lo1, hi1, np.repeat(thr, D), level)
+
+
+def mean_table(
+    design: SurveyDesign,
+    vars: str | Sequence[str],
+    *,
+    by: str | None = None,
+    level: float = 0.95,
+    threshold: float | Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Means of numeric variables (e.g. quiz scores) with a t interval on the design df.
+
+    Same columns as :func:`proportion_table`; ``ci_method`` is ``"t"``. A threshold verdict uses
+    the one-sided t bounds (thresholds must still lie strictly between 0 and 1, so rescale scores
+    to shares first).
+    """
+    vars = _vars(vars)
+    level = check_level(level)
+    thr = _thresholds(threshold, vars)
+    b = _compute(design, vars, by, "mean")
+    k, D = b.estimate.shape
+    df = np.tile(b.df, (k, 1)).ravel()
+    se = np.sqrt(b.variance.ravel())
+    lo, hi = t_interval(b.estimate.ravel(), se, df, level)
+    note = np.array([None if d > 0 else "no interval: no degrees of freedom" for d in df], dtype=object)
+    verdict, reach, more = _verdicts(b, thr, level, lambda lv: t_interval(b.estimate.ravel(), se, df, lv))
+    return _frame(b, None, lo, hi, note, thr, verdict, reach, more, "t", level)
+
+
+def total_table(
+    design: SurveyDesign,
+    vars: str | Sequence[str],
+    *,
+    by: str | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Population totals (Horvitz-Thompson) with SE, deff, df and a t interval.
+
+    Same columns as :func:`proportion_table` (``threshold`` and ``verdict`` empty).
+    """
+    vars = _vars(vars)
+    level = check_level(level)
+    b = _compute(design, vars, by, "total")
+    k, D = b.estimate.shape
+    df = np.tile(b.df, (k, 1)).ravel()
+    se = np.sqrt(b.variance.ravel())
+    lo, hi = t_interval(b.estimate.ravel(), se, df, level)
+    note = np.array([None if d > 0 else "no interval: no degrees of freedom" for d in df], dtype=object)
+    thr = np.full(k, np.nan)
+    empty = np.full(k * D, None, dtype=object)
+    return _frame(b, None, lo, hi, note, thr, empty, empty.copy(), empty.copy(), "t", level)
