@@ -267,9 +267,12 @@ class _Builder:
                 label = self.text(file, qid, f"choices[{index}].label", rc.get("label")) or {}
                 out.append(Choice(value, label))
             return tuple(out)
-        if raw_choices is not None:
-            self.problem(file, qid, f"choices: not allowed for type {qtype.value} (its choices are standard)")
         scale = raw.get("scale")
+        if raw_choices is not None:
+            written_out = _standard_choices_written_out(qtype, scale, raw_choices)
+            if written_out is not None:
+                return written_out
+            self.problem(file, qid, f"choices: not allowed for type {qtype.value} (its choices are standard)")
         if scale is not None and (qtype is not QuestionType.LIKERT5 or scale not in LIKERT_SCALES):
             self.problem(file, qid, f"scale: expected one of {sorted(LIKERT_SCALES)} on a likert5 question")
             scale = None
@@ -518,3 +521,21 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     if problems or questionnaire is None:
         raise QuestionnaireError(problems)
     return questionnaire
+
+
+def _standard_choices_written_out(qtype: QuestionType, scale: Any, raw_choices: Any) -> tuple[Choice, ...] | None:
+    """The standard choices of ``qtype`` (with or without "don't know" / "not applicable") when
+    ``raw_choices`` spell exactly them out, as ``Questionnaire.to_dict`` writes them (a stored
+    instrument's canonical JSON must load back to the same instrument); else None."""
+    if not isinstance(raw_choices, list) or (scale is not None and scale not in LIKERT_SCALES):
+        return None
+    given = [(str(c.get("value")), c.get("label")) for c in raw_choices if isinstance(c, Mapping)]
+    for dont_know in (False, True):
+        for allow_na in (False, True):
+            try:
+                standard = implicit_choices(qtype, dont_know=dont_know, scale=scale, allow_na=allow_na)
+            except (KeyError, ValueError):
+                continue
+            if standard and given == [(c.value, dict(c.label)) for c in standard]:
+                return standard
+    return None
