@@ -174,8 +174,19 @@ class _PosterPDF(FPDF):
         if font.bold_path is not None:
             self.add_font("cjk", "B", str(font.bold_path), collection_font_number=font.bold_index)
         self.bold = "B" if font.bold_path is not None else ""
+        self._lines: dict[tuple, list[str]] = {}
         self.set_title("调查二维码海报 / Survey QR posters")
         self.set_creator("tcm-survey")
+
+    def paragraph(self, text: str, width: float, line_height: float) -> None:
+        """``multi_cell`` with the line breaks cached: posters repeat the same paragraphs."""
+        key = (text, self.font_family, self.font_style, self.font_size_pt, width)
+        lines = self._lines.get(key)
+        if lines is None:
+            lines = self.multi_cell(width, line_height, text, wrapmode=WrapMode.CHAR, dry_run=True, output="LINES")
+            self._lines[key] = lines
+        for line in lines:
+            self.cell(width, line_height, line, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def fit_text(self, text: str, size: float, *, width: float, style: str = "", minimum: float = 10) -> float:
         """The largest font size <= ``size`` at which ``text`` fits on one line of ``width`` mm."""
@@ -245,7 +256,7 @@ def _poster_page(pdf: _PosterPDF, item: PosterItem) -> None:
     organizer = campaign.organizer or "当地卫生健康行政部门"
     purpose = PURPOSE["staff" if instrument.audience == "staff" else "residents"].format(organizer=organizer)
     pdf.set_xy(pdf.l_margin, pdf.get_y() + 3)
-    pdf.multi_cell(width, 6.5, purpose, align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.paragraph(purpose, width, 6.5)
 
     # The QR code, centred, with its quiet zone (4 modules) inside the green frame.
     matrix = qr_matrix(item.url)
@@ -272,7 +283,7 @@ def _poster_page(pdf: _PosterPDF, item: PosterItem) -> None:
     ]
     pdf.set_y(pdf.get_y() + 2)
     for fact in facts:
-        pdf.multi_cell(width, 6.5, fact, align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.paragraph(fact, width, 6.5)
 
     # Footer: the link in words and the poster's identity, for whoever hangs or checks it.
     pdf.set_text_color(*GREY)

@@ -64,6 +64,9 @@ class Store:
         self.engine = engine
         self._questionnaires: dict[str, Questionnaire] = {}
         self._lock = threading.Lock()
+        # SQLite has one writer at a time and its busy handler polls with growing sleeps, which
+        # starves some of many waiting threads; queue this process's writers on a lock instead.
+        self._write_lock: threading.Lock | None = threading.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool = True, **engine_options: Any) -> Store:
@@ -105,6 +108,12 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction (``BEGIN IMMEDIATE`` on SQLite): commit on success, else roll back."""
+        if self._write_lock is not None:
+            with self._write_lock, self.engine.connect() as connection:
+                connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+                with connection.begin():
+                    yield connection
+            return
         with self.engine.connect() as connection:
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
             with connection.begin():

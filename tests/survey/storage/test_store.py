@@ -273,3 +273,22 @@ def test_default_url_from_environment(tmp_path, monkeypatch) -> None:
     with Store.open() as store:
         assert store.url.endswith("env.sqlite")
     assert (tmp_path / "env.sqlite").exists()
+
+
+def test_batch_is_all_or_nothing(store: Store, campaign, mini) -> None:
+    from survey.storage import Submission
+
+    good = [Submission("01", mini, GOOD_ANSWERS, nonce=f"batch-{i:04d}") for i in range(5)]
+    bad = Submission("02", mini, {"used": "yes", "overall": 9, "know": "true"}, nonce="batch-bad-1")
+    with pytest.raises(AnswerError, match="submission 4 \\(nonce batch-bad-1\\)"):
+        store.submit_batch(campaign.id, [*good[:3], bad, *good[3:]])
+    assert count(store, responses) == 0
+    unknown_site = Submission("99", mini, GOOD_ANSWERS, nonce="batch-site-1")
+    with pytest.raises(SubmitError, match="submission 6"):
+        store.submit_batch(campaign.id, [*good, unknown_site])
+    assert count(store, responses) == 0
+    results = store.submit_batch(campaign.id, good)
+    assert [r.repeat for r in results] == [False] * 5
+    again = store.submit_batch(campaign.id, [*good[:2], Submission("03", mini, GOOD_ANSWERS, nonce="batch-new-1")])
+    assert [r.repeat for r in again] == [True, True, False]
+    assert count(store, responses) == 6
