@@ -148,8 +148,15 @@ def _as_list(value: str | Sequence[str] | None, param: str) -> tuple[str, ...]:
     raise ColumnError(f"{param} must be a column name or a list of column names; got {value!r}", param=param)
 
 
+def _show(value: Any) -> str:
+    """repr of a data value as the user wrote it (numpy scalars shown as plain Python values)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
+
+
 def _row_label(data: pd.DataFrame, position: int) -> str:
-    return f"row {data.index[position]!r}"
+    return f"row {_show(data.index[position])}"
 
 
 def _codes(series: pd.Series, column: str, data: pd.DataFrame, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -179,7 +186,7 @@ def _numeric(series: pd.Series, column: str, data: pd.DataFrame, what: str) -> n
         if bad.any():
             pos = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataValueError(
-                f"column {column!r} ({what}) must be numeric; {_row_label(data, pos)} has {series.iloc[pos]!r}",
+                f"column {column!r} ({what}) must be numeric; {_row_label(data, pos)} has {_show(series.iloc[pos])}",
                 column=column,
                 value=series.iloc[pos],
             )
@@ -326,7 +333,7 @@ class SurveyDesign:
                     rows = first[raw[first] == r]
                     a, b = data[strata].iloc[rows[0]], data[strata].iloc[rows[1]]
                     raise DesignError(
-                        f"PSU {data[col].iloc[rows[0]]!r} (column {col!r}) appears in strata {a!r} and {b!r} "
+                        f"PSU {_show(data[col].iloc[rows[0]])} (column {col!r}) appears in strata {_show(a)} and {_show(b)} "
                         f"(column {strata!r}); PSU ids are not nested in strata: pass nest=True if they are "
                         "numbered within each stratum",
                         column=col,
@@ -486,12 +493,12 @@ class SurveyDesign:
         if stage == 0:
             if self._strata_column is None:
                 return "the sample (no strata)"
-            return f"stratum {data[self._strata_column].iloc[row]!r} (column {self._strata_column!r})"
+            return f"stratum {_show(data[self._strata_column].iloc[row])} (column {self._strata_column!r})"
         parts = []
         if self._strata_column is not None:
-            parts.append(f"{self._strata_column}={data[self._strata_column].iloc[row]!r}")
+            parts.append(f"{self._strata_column}={_show(data[self._strata_column].iloc[row])}")
         for c in self._psu_columns[:stage]:
-            parts.append(f"{c}={data[c].iloc[row]!r}")
+            parts.append(f"{c}={_show(data[c].iloc[row])}")
         return f"stage-{stage} cluster ({', '.join(parts)})"
 
     def _check_lonely(self) -> None:
@@ -504,7 +511,7 @@ class SurveyDesign:
             grp_rows = self._strata if s == 0 else self._stages[s - 1].unit
             pos = int(np.flatnonzero(grp_rows == g)[0])
             unit_col = self._psu_columns[s] if s < len(self._psu_columns) else None
-            unit_txt = f" ({unit_col} {self._data[unit_col].iloc[pos]!r})" if unit_col else ""
+            unit_txt = f" ({unit_col} {_show(self._data[unit_col].iloc[pos])})" if unit_col else ""
             n_lonely = int(lonely.sum())
             more = f"; {n_lonely - 1} more such group(s)" if n_lonely > 1 else ""
             stratum = self._data[self._strata_column].iloc[pos] if (s == 0 and self._strata_column) else None

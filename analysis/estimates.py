@@ -157,7 +157,7 @@ def _variable(design: SurveyDesign, var: str, kind: str) -> np.ndarray:
     if pd.api.types.is_bool_dtype(col):
         y = col.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
-        y = _numeric(col, var, data, "indicator" if kind == "proportion" else "variable")
+        y = _numeric(col, var, data, "a 0/1 indicator" if kind == "proportion" else "a numeric variable")
     if np.isinf(y).any():
         pos = int(np.flatnonzero(np.isinf(y))[0])
         raise DataValueError(f"column {var!r} has an infinite value at row {data.index[pos]!r}", column=var, value=y[pos])
@@ -167,8 +167,8 @@ def _variable(design: SurveyDesign, var: str, kind: str) -> np.ndarray:
             pos = np.flatnonzero(bad)
             shown = ", ".join(repr(_py(data[var].iloc[i])) for i in pos[:3])
             raise DataValueError(
-                f"column {var!r} must be a 0/1 indicator (missing values allowed); row {data.index[pos[0]]!r} "
-                f"has {data[var].iloc[pos[0]]!r} ({len(pos)} such rows; values seen: {shown})",
+                f"column {var!r} must be a 0/1 indicator (missing values allowed); row {_py(data.index[pos[0]])!r} "
+                f"has {_py(data[var].iloc[pos[0]])!r} ({len(pos)} such rows; values seen: {shown})",
                 column=var,
                 value=_py(data[var].iloc[pos[0]]),
                 hint="score it to 0/1 first, or use design.mean() for a numeric score",

@@ -1,0 +1,196 @@
+"""Command line of :mod:`analysis`.
+
+::
+
+    python -m analysis estimate DATA --var COL [--var COL...] [--weight COL] [--strata COL]
+        [--psu COL[,COL...]] [--fpc COL[,COL...]] [--nest] [--by COL] [--kind proportion|mean|total]
+        [--ci METHOD] [--level 0.95] [--threshold P0 | --profile NAME]
+        [--lonely-psu fail|adjust|average|certainty|remove] [--json]
+
+DATA is a CSV (UTF-8, with or without BOM), XLSX or Parquet file. With ``--json`` the output is
+``{"results": [{"var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df",
+"threshold", "verdict", ...}], "design": {...}}`` with ``null`` where a number does not exist.
+Errors print ``error: ...`` on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .design import LONELY_PSU_RULES, SurveyDesign
+from .errors import AnalysisError
+from .estimates import ESTIMATE_KINDS
+from .intervals import CI_METHODS
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse without abbreviations, reporting errors as ``error: ...`` with exit status 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        raise _UsageError(message)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    parts = [p.strip() for p in value.split(",")]
+    if any(not p for p in parts):
+        raise AnalysisError(f"empty column name in {value!r}")
+    return parts
+
+
+def read_data(path: str) -> pd.DataFrame:
+    """Read a CSV, XLSX or Parquet file into a DataFrame (AnalysisError if it cannot be read)."""
+    p = Path(path)
+    if not p.is_file():
+        raise AnalysisError(f"data file {path!r} not found")
+    suffix = p.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return pd.read_excel(p)
+        if suffix == ".parquet":
+            return pd.read_parquet(p)
+        return pd.read_csv(p, encoding="utf-8-sig")
+    except (OSError, ValueError, ImportError, UnicodeDecodeError) as exc:
+        raise AnalysisError(f"cannot read {path!r}: {exc}") from None
+
+
+def _json_value(v):
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    if hasattr(v, "item"):
+        v = v.item()
+        if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+            return None
+    return v
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    return [{k: _json_value(v) for k, v in row.items()} for row in table.to_dict(orient="records")]
+
+
+def _text(table: pd.DataFrame) -> str:
+    cols = ["var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df", "threshold", "verdict", "more_responses"]
+    shown = table[cols].copy()
+    shown["domain"] = shown["domain"].map(lambda d: "(all)" if d is None else d)
+    for c in ("estimate", "se", "ci_low", "ci_high", "deff", "threshold"):
+        shown[c] = shown[c].map(lambda x: "" if pd.isna(x) else f"{x:.4g}" if c in ("deff",) else f"{x:.4f}")
+    for c in ("verdict", "more_responses"):
+        shown[c] = shown[c].map(lambda x: "" if x is None or x is pd.NA else x)
+    lines = [shown.to_string(index=False)]
+    notes = [(r.var, r.domain, r.note) for r in table.itertuples() if r.note]
+    for var, dom, note in notes:
+        lines.append(f"note: {var}" + ("" if dom is None else f" [{dom}]") + f": {note}")
+    return "\n".join(lines)
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    data = read_data(args.data)
+    design = SurveyDesign(
+        data,
+        weights=args.weight,
+        strata=args.strata,
+        psu=_split(args.psu),
+        fpc=_split(args.fpc),
+        lonely_psu=args.lonely_psu,
+        nest=args.nest,
+    )
+    threshold = args.threshold
+    level = args.level
+    profile = None
+    if args.profile is not None:
+        from .profiles import load_profile
+
+        profile = load_profile(args.profile)
+        threshold = {v: profile.threshold(v) for v in args.var}
+        if level is None:
+            level = profile.level
+    if level is None:
+        level = 0.95
+    if args.kind == "proportion":
+        table = design.proportion(args.var, by=args.by, ci=args.ci, level=level, threshold=threshold)
+    elif args.kind == "mean":
+        table = design.mean(args.var, by=args.by, level=level, threshold=threshold)
+    else:
+        if threshold is not None:
+            raise AnalysisError("--threshold and --profile apply to proportions and means, not totals")
+        table = design.total(args.var, by=args.by, level=level)
+    if args.json:
+        out = {
+            "results": _records(table),
+            "design": {**design.columns, "n": design.n, "df": design.df},
+        }
+        if profile is not None:
+            out["profile"] = {"id": profile.id, "path": profile.path, "level": profile.level}
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(_text(table))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m analysis", description="Design-based survey estimates and threshold verdicts.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = sub.add_parser("estimate", help="rates with SE, deff, confidence interval and verdict")
+    p.add_argument("data", help="CSV, XLSX or Parquet file, one row per response")
+    p.add_argument("--var", action="append", required=True, help="indicator column (repeatable)")
+    p.add_argument("--weight", help="sampling weight column")
+    p.add_argument("--strata", help="stratum column (e.g. township)")
+    p.add_argument("--psu", help="cluster column(s), one per stage, comma-separated")
+    p.add_argument("--fpc", help="finite population correction column(s), one per stage, comma-separated")
+    p.add_argument("--nest", action="store_true", help="PSU ids are numbered within strata")
+    p.add_argument("--by", help="domain column (e.g. township)")
+    p.add_argument("--kind", choices=ESTIMATE_KINDS, default="proportion")
+    p.add_argument("--ci", choices=CI_METHODS, default="logit", help="interval method for proportions")
+    p.add_argument("--level", type=float, default=None, help="confidence level (default: the profile's, else 0.95)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--threshold", type=float, help="target rate in (0, 1)")
+    g.add_argument("--profile", help="jurisdiction profile id: thresholds looked up by indicator id (= --var)")
+    p.add_argument("--lonely-psu", choices=LONELY_PSU_RULES, default="fail", dest="lonely_psu")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_estimate)
+    # "report" (workbook / PDF) is added by its own module when it exists
+    return parser
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"estimate": cmd_estimate}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.func(args)
+    except _UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

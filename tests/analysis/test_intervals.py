@@ -1,0 +1,140 @@
+"""Binomial intervals against statsmodels/scipy, edge cases at p = 0 and 1, closed option sets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from analysis import CI_METHODS, OptionError, SurveyDesign, proportion_interval
+from analysis.intervals import SURVEY_METHODS
+
+from .conftest import REL_INTERVAL, design
+
+
+def srs(x: int, n: int) -> SurveyDesign:
+    return SurveyDesign(pd.DataFrame({"y": [1] * x + [0] * (n - x)}))
+
+
+@pytest.mark.parametrize("x,n", [(1, 10), (7, 20), (17, 20), (50, 100), (95, 100), (499, 500), (3, 1000)])
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+@pytest.mark.parametrize("ours,theirs", [("wilson", "wilson"), ("clopper-pearson", "beta"), ("jeffreys", "jeffreys")])
+def test_binomial_intervals_match_statsmodels(x, n, level, ours, theirs):
+    # statsmodels.stats.proportion.proportion_confint(x, n, alpha=1 - level, method=theirs)
+    lo, hi = proportion_confint(x, n, alpha=1 - level, method=theirs)
+    t = srs(x, n).proportion("y", ci=ours, level=level)
+    assert t["ci_low"][0] == pytest.approx(lo, rel=REL_INTERVAL, abs=1e-15)
+    assert t["ci_high"][0] == pytest.approx(hi, rel=REL_INTERVAL, abs=1e-15)
+
+
+@pytest.mark.parametrize("x,n", [(0, 20), (20, 20), (0, 2), (2, 2)])
+def test_binomial_intervals_at_the_edges(x, n):
+    alpha = 0.05
+    cp = srs(x, n).proportion("y", ci="clopper-pearson")
+    # scipy.stats.binomtest(x, n).proportion_ci(method="exact")
+    ref = stats.binomtest(x, n).proportion_ci(confidence_level=0.95, method="exact")
+    assert cp["ci_low"][0] == pytest.approx(ref.low, rel=1e-12, abs=1e-15)
+    assert cp["ci_high"][0] == pytest.approx(ref.high, rel=1e-12, abs=1e-15)
+    w = srs(x, n).proportion("y", ci="wilson")
+    ref = stats.binomtest(x, n).proportion_ci(confidence_level=0.95, method="wilson")
+    assert w["ci_low"][0] == pytest.approx(ref.low, abs=1e-12)
+    assert w["ci_high"][0] == pytest.approx(ref.high, abs=1e-12)
+    # Jeffreys with the Brown-Cai-DasGupta end rule: 0 at x = 0 and 1 at x = n
+    j = srs(x, n).proportion("y", ci="jeffreys")
+    if x == 0:
+        assert j["ci_low"][0] == 0.0
+        assert j["ci_high"][0] == pytest.approx(stats.beta.isf(alpha / 2, 0.5, n + 0.5))
+    else:
+        assert j["ci_high"][0] == 1.0
+        assert j["ci_low"][0] == pytest.approx(stats.beta.ppf(alpha / 2, x + 0.5, 0.5))
+
+
+@pytest.mark.parametrize("method", SURVEY_METHODS)
+def test_p_equal_one_gives_clopper_pearson_with_n(method):
+    # R: svyciprop(~allyes, dtown2, method = m) gives a point, NaN or 1 - 1e-12 (see r_results.py);
+    # we give the exact interval with the domain's n and say so
+    d = design("dtown2")
+    t = d.proportion("allyes", ci=method)
+    n = int(t["n"][0])
+    assert t["estimate"][0] == 1.0
+    assert t["ci_high"][0] == 1.0
+    assert t["ci_low"][0] == pytest.approx((0.025) ** (1 / n), rel=1e-12)
+    assert "Clopper-Pearson" in t["note"][0] and f"n = {n}" in t["note"][0]
+
+
+@pytest.mark.parametrize("method", CI_METHODS)
+def test_p_zero_in_a_domain_has_no_nan(method):
+    d = design("dtown2")
+    t = d.proportion("somezero", by="town", ci=method)
+    zero = t[t["domain"] == "T2"]
+    assert float(zero["estimate"].iloc[0]) == 0.0
+    assert float(zero["ci_low"].iloc[0]) == 0.0
+    assert 0 < float(zero["ci_high"].iloc[0]) < 1
+    # T4 has a single village: 0 degrees of freedom, so no interval, and the note says so
+    no_df = t["df"] == 0
+    assert list(t.loc[no_df, "domain"]) == (["T4"] if method in SURVEY_METHODS or method == "beta" else list(t.loc[no_df, "domain"]))
+    assert not t.loc[~no_df, ["estimate", "se", "ci_low", "ci_high"]].isna().any().any()
+    for _, row in t[no_df].iterrows():
+        assert pd.isna(row["ci_low"]) and "degrees of freedom" in row["note"]
+
+
+def test_census_has_no_sampling_error():
+    df = pd.DataFrame({"y": [1, 0, 1, 1], "N": [4, 4, 4, 4]})
+    t = SurveyDesign(df, fpc="N").proportion("y")
+    assert t["se"][0] == 0.0
+    assert t["ci_low"][0] == t["ci_high"][0] == 0.75
+    assert "census" in t["note"][0]
+
+
+def test_mean_interval_cut_to_unit_interval_and_said():
+    d = design("dtown2")
+    t = d.proportion("satisfaction", by="town", ci="mean")
+    row = t[t["domain"] == "T1"].iloc[0]
+    assert row["ci_high"] == 1.0 and "cut" in row["note"]
+
+
+def test_binomial_methods_on_complex_design_use_korn_graubard_n():
+    d = design("dclus1")
+    beta = d.proportion("sch_wide", ci="beta")
+    cp = d.proportion("sch_wide", ci="clopper-pearson")
+    assert cp["ci_low"][0] == pytest.approx(beta["ci_low"][0], rel=1e-12)
+    assert cp["ci_high"][0] == pytest.approx(beta["ci_high"][0], rel=1e-12)
+    assert "effective sample size" in cp["note"][0]
+
+
+def test_korn_graubard_example_of_methods_md():
+    # METHODS.md: p = .88, deff 1.8, 20 df: one-sided 95% Korn-Graubard lower bound about .845
+    # (for n = 600 responses)
+    n = 600
+    p = 0.88
+    v = 1.8 * p * (1 - p) / n
+    lo, hi, _ = proportion_interval("beta", [p], [v], [20], 0.90, n=[n])
+    assert lo[0] == pytest.approx(0.845, abs=0.005)
+
+
+@pytest.mark.parametrize("bad", ["Logit", "log", "jeff", "clopper_pearson", "", None, 1])
+def test_unknown_method_is_refused_exactly(bad):
+    with pytest.raises(OptionError, match="ci must be one of"):
+        design("dstrat").proportion("sch_wide", ci=bad)
+
+
+@pytest.mark.parametrize("level", [0, 1, 1.5, -0.1, "high", None])
+def test_bad_level(level):
+    with pytest.raises(OptionError, match="level"):
+        design("dstrat").proportion("sch_wide", level=level)
+
+
+def test_results_recompute_intervals_on_demand():
+    e = design("dclus1").estimate("sch_wide")[0]
+    a = e.ci("logit", 0.95)
+    b = e.ci("logit", 0.90)
+    assert b.low > a.low and b.high < a.high
+    assert e.ci("beta", 0.95).method == "beta"
+    t = design("dclus1").proportion("sch_wide", ci="beta", level=0.9)
+    assert e.ci("beta", 0.9).low == pytest.approx(t["ci_low"][0], rel=1e-14)
+    with pytest.raises(OptionError):
+        e.ci("wald")
+    m = design("dclus1").estimate("api00", kind="mean")[0]
+    assert m.ci("t").low < m.estimate < m.ci("t").high
