@@ -1,10 +1,33 @@
-"""The app's pages, grouped as they appear in the sidebar (built on every run)."""
+"""The app's pages, grouped as they appear in the sidebar (built on every run).
+
+Three audiences, three page lists:
+
+* a respondent (the session was opened with ``?t=<token>``): the form and nothing else, no
+  sidebar;
+* a visitor: the public pages and the login page;
+* a signed-in user: as well, the pages of their role (admin, evaluator, surveyor). Pages of
+  other roles are not in the navigation at all, so no URL reaches them.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
-from app.i18n import t
+from app.i18n import language_switch, t
+
+TOKEN_KEY = "respond.token"
+
+
+def respondent_token() -> str | None:
+    """The ``?t=`` token, read once on the session's first run and kept in session state
+    (Streamlit clears query parameters when pages change). None: not a respondent session."""
+    if TOKEN_KEY not in st.session_state:
+        token = st.query_params.get("t")
+        st.session_state[TOKEN_KEY] = token
+        if token is not None and set(st.query_params) != {"t"}:
+            st.query_params.from_dict({"t": token})  # nothing but the token in the URL
+    return st.session_state[TOKEN_KEY]
 
 
 def pages() -> dict[str, list[st.Page]]:
@@ -15,3 +38,32 @@ def pages() -> dict[str, list[st.Page]]:
         ],
         t("nav.section.plan"): [st.Page("app/pages/planner.py", title=t("nav.planner"), icon=":material/calculate:", url_path="planner")],
     }
+
+
+def staff_pages(role: str | None) -> dict[str, list[st.Page]]:
+    """The login page, and the admin-area pages a signed-in ``role`` may open."""
+    section = t("nav.section.admin")
+    out: list[st.Page] = []
+    if role in ("admin", "evaluator"):
+        out.append(st.Page("app/pages/admin_campaigns.py", title=t("nav.campaigns"), icon=":material/campaign:", url_path="campaigns"))
+    if role == "admin":
+        out.append(st.Page("app/pages/admin_new_campaign.py", title=t("nav.new_campaign"), icon=":material/add_circle:", url_path="new-campaign"))
+        out.append(st.Page("app/pages/admin_sites.py", title=t("nav.sites"), icon=":material/location_on:", url_path="sites"))
+    if role in ("admin", "surveyor"):
+        out.append(st.Page("app/pages/admin_surveyor.py", title=t("nav.surveyor"), icon=":material/edit_note:", url_path="surveyor"))
+    if role == "admin":
+        out.append(st.Page("app/pages/admin_users.py", title=t("nav.users"), icon=":material/group:", url_path="users"))
+    out.append(st.Page("app/pages/login.py", title=t("nav.account") if role else t("nav.login"), icon=":material/login:", url_path="login"))
+    return {section: out}
+
+
+def navigation() -> StreamlitPage:
+    """The navigation for this session: respondent form only, or public and staff pages."""
+    if respondent_token() is not None:
+        respond = st.Page("app/pages/respond.py", title=t("nav.respond"), icon=":material/assignment:", default=True)
+        return st.navigation([respond], position="hidden")
+    from app.auth import current_role
+
+    with st.sidebar:
+        language_switch()
+    return st.navigation({**pages(), **staff_pages(current_role())})

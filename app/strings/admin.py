@@ -1,0 +1,47 @@
+"""The admin area: login, campaigns, sites and quotas, surveyor mode, accounts."""
+
+STRINGS = {
+    "nav.section.admin": {"zh": "调查管理", "en": "Administration"},
+    "nav.login": {"zh": "管理员登录", "en": "Sign in"},
+    "nav.account": {"zh": "我的账户", "en": "My account"},
+    "nav.campaigns": {"zh": "调查活动", "en": "Campaigns"},
+    "nav.new_campaign": {"zh": "新建调查", "en": "New campaign"},
+    "nav.sites": {"zh": "调查点与配额", "en": "Sites and quotas"},
+    "nav.surveyor": {"zh": "调查员代填", "en": "Surveyor mode"},
+    "nav.users": {"zh": "账户管理", "en": "Accounts"},
+    "role.admin": {"zh": "管理员", "en": "administrator"},
+    "role.evaluator": {"zh": "评估员（只读）", "en": "evaluator (read-only)"},
+    "role.surveyor": {"zh": "调查员", "en": "surveyor"},
+    "auth.refused": {"zh": "此页面需要登录并具有相应权限。", "en": "This page needs you to sign in with the right role."},
+    # login
+    "login.title": {"zh": "管理员登录", "en": "Sign in to the admin area"},
+    "login.username": {"zh": "用户名", "en": "User name"},
+    "login.password": {"zh": "密码", "en": "Password"},
+    "login.submit": {"zh": "登录", "en": "Sign in"},
+    "login.wrong": {"zh": "用户名或密码不正确。", "en": "The user name or password is wrong."},
+    "login.locked": {
+        "zh": "登录失败次数过多，请 {seconds} 秒后再试。",
+        "en": "Too many failed sign-ins: please try again in {seconds} seconds.",
+    },
+    "login.inactive": {"zh": "此账户已停用，请联系管理员。", "en": "This account is disabled; ask an administrator."},
+    "login.help": {
+        "zh": "首次启动时，系统会在运行它的终端里显示一次管理员 admin 的随机密码。",
+        "en": "On first start the app prints a random password for the account 'admin' once, in the terminal it runs in.",
+    },
+    "login.demo": {
+        "zh": "演示模式：账户 admin、evaluator、surveyor 的密码均为 {password}。请勿用于真实调查。",
+        "en": "Demo mode: the accounts admin, evaluator and surveyor all have the password {password}. Not for real surveys.",
+    },
+    "login.signed_in_title": {"zh": "我的账户", "en": "My account"},
+    "login.signed_in": {"zh": "已登录：{user}（{role}）", "en": "Signed in as {user} ({role})"},
+    "login.change_password": {"zh": "修改密码", "en": "Change the password"},
+    "login.current_password": {"zh": "当前密码", "en": "Current password"},
+    "login.new_password": {"zh": "新密码（至少 8 位）", "en": "New password (8 characters or more)"},
+    "login.new_password_again": {"zh": "再次输入新密码", "en": "New password again"},
+    "login.change": {"zh": "修改", "en": "Change"},
+    "login.password_mismatch": {"zh": "两次输入的新密码不一致。", "en": "The two new passwords differ."},
+    "login.wrong_current": {"zh": "当前密码不正确。", "en": "The current password is wrong."},
+    "login.password_short": {"zh": "新密码至少需要 8 位。", "en": "The new password needs 8 characters or more."},
+    "login.password_changed": {"zh": "密码已修改。", "en": "The password is changed."},
+    "login.sign_out": {"zh": "退出登录", "en": "Sign out"},
+}
