@@ -79,3 +79,15 @@ def test_demo_bad_input(tmp_path) -> None:
     assert unreachable.returncode == 1 and "cannot reach the database" in unreachable.stderr and "pw" not in unreachable.stderr
     negative = run_demo("--db", f"sqlite:///{tmp_path / 'y.sqlite'}", "--responses", "-1")
     assert negative.returncode == 2
+
+
+def test_library_imports_neither_streamlit_nor_sampling() -> None:
+    code = (
+        "import sys\n"
+        "import survey.storage, survey.campaign, survey.tokens, survey.keys, survey.qr, survey.posters, survey.demo\n"
+        "import survey.commands.demo, survey.commands.posters\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'sampling'))\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

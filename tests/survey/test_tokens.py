@@ -190,3 +190,22 @@ def test_secret_file_readable_by_others_is_refused(monkeypatch, tmp_path) -> Non
         load_secret(path)
     with pytest.raises(SecretError, match="no secret"):
         load_secret(tmp_path / "missing.key", create=False)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TOKEN_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_."
+
+
+@settings(max_examples=300, deadline=None)
+@given(position=st.integers(min_value=0, max_value=40), replacement=st.sampled_from(TOKEN_ALPHABET))
+def test_no_single_character_edit_is_accepted(position, replacement) -> None:
+    c = campaign()
+    genuine = make_token(SECRET, 12, "A-17", "s")
+    position %= len(genuine)
+    edited = genuine[:position] + replacement + genuine[position + 1:]
+    result = check_token(edited, SECRET, finder(c), now=NOW)
+    assert result.ok == (edited == genuine)
+    if edited != genuine:
+        assert result.reason in ("malformed", "forged", "altered", "unknown_campaign")
