@@ -152,27 +152,44 @@ def insert_sites(connection: Connection, campaign_id: int, site_specs: Sequence[
     return list(connection.execute(sa.insert(sites).returning(sites.c.id, sort_by_parameter_order=True), rows).scalars())
 
 
+_INSTRUMENT_FACTS: dict[str, tuple[int | None, str]] = {}  # version hash -> (minutes, audience); immutable
+
+
+def _instrument_facts(version_hash: str, canonical_json: str) -> tuple[int | None, str]:
+    facts = _INSTRUMENT_FACTS.get(version_hash)
+    if facts is None:
+        document = json.loads(canonical_json)
+        facts = (document.get("estimated_minutes"), document.get("audience", "residents"))
+        _INSTRUMENT_FACTS[version_hash] = facts
+    return facts
+
+
 def load_campaign(connection: Connection, campaign_id: int) -> Campaign | None:
     row = connection.execute(sa.select(campaigns).where(campaigns.c.id == campaign_id)).mappings().first()
     if row is None:
         return None
     instrument_rows = connection.execute(
-        sa.select(campaign_instruments.c.short_id, instruments.c.questionnaire_id, instruments.c.version_hash, instruments.c.title, instruments.c.canonical_json)
+        sa.select(campaign_instruments.c.short_id, instruments.c.questionnaire_id, instruments.c.version_hash, instruments.c.title)
         .join(instruments, instruments.c.version_hash == campaign_instruments.c.version_hash)
         .where(campaign_instruments.c.campaign_id == campaign_id)
         .order_by(campaign_instruments.c.position)
-    ).mappings()
+    ).mappings().all()
     instrument_list = []
     for r in instrument_rows:
-        document = json.loads(r["canonical_json"])
+        if r["version_hash"] not in _INSTRUMENT_FACTS:
+            text = connection.execute(
+                sa.select(instruments.c.canonical_json).where(instruments.c.version_hash == r["version_hash"])
+            ).scalar_one()
+            _instrument_facts(r["version_hash"], text)
+        minutes, audience = _INSTRUMENT_FACTS[r["version_hash"]]
         instrument_list.append(
             CampaignInstrument(
                 short_id=r["short_id"],
                 questionnaire_id=r["questionnaire_id"],
                 version_hash=r["version_hash"],
                 title=dict(r["title"]),
-                estimated_minutes=document.get("estimated_minutes"),
-                audience=document.get("audience", "residents"),
+                estimated_minutes=minutes,
+                audience=audience,
             )
         )
     site_rows = connection.execute(sa.select(sites).where(sites.c.campaign_id == campaign_id).order_by(sites.c.id)).mappings()
