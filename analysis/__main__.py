@@ -97,7 +97,7 @@ def _text(table: pd.DataFrame) -> str:
     for c in ("verdict", "more_responses"):
         shown[c] = shown[c].map(lambda x: "" if x is None or x is pd.NA else x)
     lines = [shown.to_string(index=False)]
-    notes = [(r.var, r.domain, r.note) for r in table.itertuples() if r.note]
+    notes = [(r.var, r.domain, r.note) for r in table.itertuples() if not pd.isna(r.note)]
     for var, dom, note in notes:
         lines.append(f"note: {var}" + ("" if dom is None else f" [{dom}]") + f": {note}")
     return "\n".join(lines)

@@ -621,10 +621,12 @@ def _design(rows: pd.DataFrame, campaign, questionnaire, options: ResultOptions)
         fpc = "stratum_psus"
     design = SurveyDesign(frame, weights="weight", strata="stratum", psu="psu", fpc=fpc, lonely_psu="adjust", nest=True)
     calibrated = None
+    base = np.asarray(design.weights)
     if options.weighting == "equal":
         frame["weight"] = 1.0
         design = SurveyDesign(frame, weights="weight", strata="stratum", psu="psu", fpc=fpc, lonely_psu="adjust", nest=True)
         how = "equal"
+        base = np.asarray(design.weights)
     elif options.weighting in ("poststratify", "rake") and options.population is not None and questionnaire.audience == "residents":
         pop = options.population
         if options.weighting == "poststratify":
@@ -638,7 +640,7 @@ def _design(rows: pd.DataFrame, campaign, questionnaire, options: ResultOptions)
             else:
                 design = design.rake(margins, max_iter=1000)
         calibrated = options.weighting
-    return design, how, calibrated, fpc
+    return design, how, calibrated, fpc, base
 
 
 def _lqas_rules(campaign, options: ResultOptions, indicator: str) -> tuple[int, int] | None:  # noqa: ANN001
@@ -695,7 +697,7 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
         notes["instruments"][instrument] = info
         if not len(rows) or not indicators:
             continue
-        design, how, calibrated, fpc = _design(rows, campaign, questionnaire, options)
+        design, how, calibrated, fpc, base = _design(rows, campaign, questionnaire, options)
         info.update(weights=how, calibrated=calibrated, fpc=fpc, df=design.df,
                     weight_min=float(np.min(design.weights)), weight_max=float(np.max(design.weights)),
                     kish_deff=float(len(rows) * np.sum(design.weights**2) / np.sum(design.weights) ** 2))
@@ -711,6 +713,7 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
         both.insert(0, "instrument", instrument)
         estimates.append(both)
         w = rows[["response_id"]].copy()
+        w["design_weight"] = base
         w["weight"] = np.asarray(design.weights)
         weighted.append(w)
         # applicable share (for translating "more responses" of a sub-population into respondents)
@@ -734,9 +737,11 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
                  "verdict", "point_reaches", "more_responses", "missing", "ci_method", "level", "note", "scope"])
     responses = table.copy()
     if weighted:
-        weights = pd.concat(weighted, ignore_index=True).set_index("response_id")["weight"]
-        responses["weight"] = responses["response_id"].map(weights)
+        weights = pd.concat(weighted, ignore_index=True).set_index("response_id")
+        responses["design_weight"] = responses["response_id"].map(weights["design_weight"])
+        responses["weight"] = responses["response_id"].map(weights["weight"])
     else:
+        responses["design_weight"] = pd.Series(dtype=float)
         responses["weight"] = pd.Series(dtype=float)
     progress = _progress(campaign, table, data.questionnaires)
     timeline = _timeline(table, campaign.timezone)

@@ -309,8 +309,8 @@ def _frame(b: _Batch, est_var, lo, hi, note, thr, verdict, reach, more, method, 
     has = b.n > 0
     se = np.sqrt(b.variance)
     rows = {
-        "var": np.repeat(b.vars, D),
-        "domain": pd.array(list(b.labels) * k, dtype=object),
+        "var": pd.array(np.repeat(b.vars, D).tolist(), dtype="string"),
+        "domain": pd.Series(list(b.labels) * k, dtype=object),
         "n": pd.array(b.n.ravel().astype(np.int64), dtype="Int64"),
         "estimate": _nullable(b.estimate.ravel(), has.ravel()),
         "se": _nullable(se.ravel(), has.ravel()),
@@ -319,13 +319,13 @@ def _frame(b: _Batch, est_var, lo, hi, note, thr, verdict, reach, more, method, 
         "deff": _nullable(b.deff.ravel(), has.ravel()),
         "df": pd.array(np.tile(b.df, k).astype(np.int64), dtype="Int64"),
         "threshold": _nullable(np.repeat(thr, D), np.ones(k * D, dtype=bool)),
-        "verdict": pd.array(verdict.ravel(), dtype=object),
-        "point_reaches": pd.array(reach.ravel(), dtype="boolean"),
-        "more_responses": pd.array(more.ravel(), dtype="Int64"),
+        "verdict": pd.array(list(verdict.ravel()), dtype="string"),
+        "point_reaches": pd.array(list(reach.ravel()), dtype="boolean"),
+        "more_responses": pd.array(list(more.ravel()), dtype="Int64"),
         "missing": pd.array(b.missing.ravel().astype(np.int64), dtype="Int64"),
-        "ci_method": method,
-        "level": level,
-        "note": pd.array(_notes(note.ravel(), b.deff_note.ravel()), dtype=object),
+        "ci_method": pd.array([method] * (k * D), dtype="string"),
+        "level": np.full(k * D, level),
+        "note": pd.array(_notes(note.ravel(), b.deff_note.ravel()), dtype="string"),
     }
     return pd.DataFrame(rows)
 
@@ -375,8 +375,9 @@ def proportion_table(
     pandas.DataFrame
         Columns ``var, domain, n, estimate, se, ci_low, ci_high, deff, df, threshold, verdict``
         (the contract of DESIGN.md), then ``point_reaches, more_responses, missing, ci_method,
-        level, note``. Numbers that do not exist (a domain without respondents, an interval with no
-        degrees of freedom) are ``<NA>``, never NaN, and ``note`` says why.
+        level, note``. ``domain`` is ``None`` for the overall estimate. Values that do not exist (a
+        domain without respondents, an interval with no degrees of freedom, no threshold) are
+        ``<NA>`` (nullable dtypes), never NaN, and ``note`` says why.
     """
     vars = _vars(vars)
     check_option("ci", ci, CI_METHODS)

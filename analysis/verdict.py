@@ -92,7 +92,7 @@ def verdicts(estimate, variance, n, lower, upper, threshold, level: float):
     --------
     >>> v, reach, more = verdicts([0.88], [0.0004], [300], [0.845], [0.91], [0.85], 0.95)
     >>> v[0], reach[0], more[0]
-    ('inconclusive', True, 49)
+    ('inconclusive', True, 61)
     """
     p = np.atleast_1d(np.asarray(estimate, dtype=np.float64))
     shape = p.shape

@@ -316,6 +316,12 @@ def trim(
     if lo > hi:
         raise OptionError(f"lower ({lo:g}) is above upper ({hi:g})", param="lower", value=lower)
     w = np.asarray(design.weights, dtype=np.float64).copy()
+    positive = w > 0
+    total = w.sum()
+    if strict and (hi * positive.sum() < total * (1 - 1e-12) or lo * positive.sum() > total * (1 + 1e-12)):
+        raise CalibrationError(
+            f"no weights within [{lo:g}, {hi:g}] can keep the total {total:g} over {int(positive.sum())} rows; widen the bounds"
+        )
     for _ in range(max_iter if strict else 1):
         outside = (w < lo) | (w > hi)
         if not outside.any():
@@ -326,4 +332,7 @@ def trim(
             raise CalibrationError("every weight is outside the trimming bounds; widen them")
         neww[inside] += (w - neww).sum() / inside.sum()
         w = neww
+    else:
+        if strict and ((w < lo - 1e-9 * abs(lo)) | (w > hi + 1e-9 * abs(hi))).any():
+            raise CalibrationError(f"trimming did not settle within [{lo:g}, {hi:g}] in {max_iter} rounds")
     return design._derive(w=w, calibration=None)

@@ -1,0 +1,78 @@
+"""What every export needs: the campaign's results and, for the response sheets, the answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..campaign_results import CampaignData, CampaignResults, ResultOptions, compute_results, load_campaign_data
+
+
+@dataclass(frozen=True)
+class ReportData:
+    results: CampaignResults
+    answers: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)  # response id -> answers
+    languages: Mapping[int, str | None] = field(default_factory=dict)
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+    @property
+    def campaign(self):  # noqa: ANN201
+        return self.results.campaign
+
+
+def collect(store, campaign_id: int, options: ResultOptions | None = None, *, data: CampaignData | None = None,
+            answers: bool = True) -> ReportData:  # noqa: ANN001
+    """Results under ``options`` plus the answers of every response (for the response sheets)."""
+    data = data or load_campaign_data(store, campaign_id)
+    results = compute_results(data, options)
+    by_id: dict[int, Mapping[str, Any]] = {}
+    languages: dict[int, str | None] = {}
+    if answers and not results.is_empty:
+        wanted = set(results.responses["response_id"].tolist())
+        for r in store.responses(campaign_id):
+            if r.id in wanted:
+                by_id[r.id] = r.answers
+                languages[r.id] = r.language
+    return ReportData(results, by_id, languages)
+
+
+def responses_frame(data: ReportData, instrument: str) -> pd.DataFrame:
+    """One row per counted response of ``instrument``: meta columns, weight, answers, scores.
+
+    Multiple choices are written as their values separated by spaces (as KoboToolbox does), so
+    the file can be imported again (``survey.response_import``).
+    """
+    results = data.results
+    q = results.questionnaires[instrument]
+    rows = results.responses[results.responses["instrument"] == instrument]
+    tz = results.campaign.timezone
+    out = pd.DataFrame({
+        "response_id": rows["response_id"].to_numpy(),
+        "instrument": instrument,
+        "version_hash": rows["version_hash"].to_numpy(),
+        "site": rows["site"].to_numpy(),
+        "site_name": rows["site_name"].to_numpy(),
+        "stratum": rows["stratum"].to_numpy(),
+        "psu": rows["psu"].to_numpy(),
+        "source": rows["source"].to_numpy(),
+        "simulated": rows["simulated"].to_numpy(),
+        "submitted_at": rows["submitted_at"].dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M:%S%z").to_numpy(),
+        "weight": rows["weight"].to_numpy() if "weight" in rows else None,
+    })
+    answers = [data.answers.get(int(i), {}) for i in rows["response_id"]]
+    for question in q.questions:
+        if not question.takes_answer:
+            continue
+        values = []
+        for a in answers:
+            v = a.get(question.id)
+            values.append(" ".join(map(str, v)) if isinstance(v, list) else v)
+        out[question.id] = values
+    for indicator in q.indicators:
+        if indicator.id in rows:
+            out[indicator.id] = rows[indicator.id].to_numpy()
+    return out

@@ -1,0 +1,395 @@
+"""The report as a list of neutral blocks (headings, paragraphs, tables, images) in Chinese.
+
+The Word and PDF writers render the same blocks, so both carry the same words and the same
+numbers, formatted here once from the engine's results:
+
+* rates as percentages with one decimal (``88.3%``), standard errors in percentage points with
+  two decimals, design effects with two decimals, counts as integers;
+* the verdict (达标 / 未达标 / 尚不能确定) from the one-sided bounds at the profile's level, with the
+  point-estimate reading (点估计是否达到达标线) beside it, never instead of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..campaign_results import CampaignResults, progress_by_stratum
+from .data import ReportData
+from .forest import ForestRow, forest_png
+
+VERDICT_ZH = {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定", None: "—"}
+FLAG_ZH = {"passed": "已可判定达标", "failed": "已可判定未达标", "open": "继续观察"}
+LQAS_ZH = {"meets": "达标", "does_not_meet": "未达标", "incomplete": "样本未满"}
+CI_ZH = {
+    "beta": "Korn–Graubard 法（基于贝塔分布、按有效样本量和设计自由度校正，适合接近 0 或 100% 的比例）",
+    "logit": "logit 变换法（在对数优势尺度上按设计标准误构造区间）",
+    "xlogit": "logit 变换法（delta 法）",
+    "mean": "Wald 法（估计值 ± t 分位数 × 标准误）",
+    "asin": "反正弦变换法",
+    "likelihood": "Rao–Scott 校正的似然比法",
+    "wilson": "Wilson 得分法（仅适用于简单随机抽样）",
+    "clopper-pearson": "Clopper–Pearson 精确法（仅适用于简单随机抽样）",
+    "jeffreys": "Jeffreys 法（仅适用于简单随机抽样）",
+}
+WEIGHTS_ZH = {
+    "plan": "采用抽样方案给出的设计权重（每名受访者代表的人数，等于入样概率的倒数）",
+    "population": "按各乡镇（街道）常住人口加权：每名受访者的权重为所在乡镇（街道）人口数除以该乡镇（街道）的受访人数，"
+                  "使全县（区）结果按人口比例综合各乡镇（街道）",
+    "equal": "各受访者权重相同（未提供抽样权重或人口数）",
+    "equal_staff": "各受访人员权重相同（每名中医药人员计一次）",
+}
+CALIBRATION_ZH = {
+    "poststratify": "再按上传的人口数进行事后分层调整（各单元加权人数等于该单元人口数）",
+    "rake": "再按上传的人口数的各边际分布进行迭代比例调整（raking）",
+}
+SOURCE_ZH = {"qr": "扫码自填", "surveyor": "调查员录入", "import": "外部导入"}
+
+
+def pct(x: Any, digits: int = 1) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return "—"
+    return f"{float(x) * 100:.{digits}f}%"
+
+
+def num(x: Any, digits: int = 2) -> str:
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{float(x):.{digits}f}"
+
+
+def count(x: Any) -> str:
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{int(x)}"
+
+
+def se_pp(x: Any) -> str:
+    """Standard error in percentage points."""
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{float(x) * 100:.2f}"
+
+
+def reading(point_reaches: Any) -> str:
+    if point_reaches is None or point_reaches is pd.NA:
+        return "—"
+    return "是" if bool(point_reaches) else "否"
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    style: str = "body"  # body, note, small, cover_title, cover_sub
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] = ()  # relative
+    caption: str = ""
+    key: str = ""  # what the table shows, for tests (e.g. "township:satisfaction")
+
+
+@dataclass(frozen=True)
+class Image:
+    png: bytes
+    width_mm: float = 165.0
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    blocks: tuple[Any, ...] = field(default_factory=tuple)
+
+
+def indicator_label(results: CampaignResults, instrument: str, indicator: str) -> str:
+    q = results.questionnaires[instrument]
+    for i in q.indicators:
+        if i.id == indicator:
+            return i.label.get("zh") or indicator
+    return indicator
+
+
+def _date_zh(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def estimate_row(e: Any, label: str) -> tuple[str, ...]:
+    """One table row: label, n, estimate, SE (pp), CI low, CI high, deff, df, verdict, point reading."""
+    return (label, count(e.n), pct(e.estimate), se_pp(e.se), pct(e.ci_low), pct(e.ci_high), num(e.deff), count(e.df),
+            VERDICT_ZH.get(e.verdict, "—"), reading(e.point_reaches))
+
+
+ESTIMATE_HEADER = ("范围", "样本量", "估计值", "标准误（百分点）", "置信下限", "置信上限", "设计效应", "自由度", "判定", "点估计是否达到达标线")
+ESTIMATE_WIDTHS = (2.2, 1.0, 1.1, 1.2, 1.1, 1.1, 1.0, 0.9, 1.3, 1.6)
+
+
+def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: bool = True) -> Document:
+    results = data.results
+    campaign = results.campaign
+    profile = results.profile
+    level = results.level
+    blocks: list[Any] = []
+    demo = bool(getattr(campaign, "demo", False)) or bool(results.responses["simulated"].any()) if len(results.responses) else bool(getattr(campaign, "demo", False))
+    # ---------------------------------------------------------------- cover
+    blocks.append(Paragraph(campaign.name, "cover_title"))
+    blocks.append(Paragraph("全国基层中医药工作示范县（市）创建 · 居民与基层中医药人员调查评估报告", "cover_sub"))
+    cover = [
+        ("组织单位", campaign.organizer or "—"),
+        ("达标依据", (profile.name.get("zh", profile.id) + "：" + profile.source.get("zh", "")) if profile else "—"),
+        ("调查时间", f"{_date_zh(campaign.opens_on)} 至 {_date_zh(campaign.closes_on)}"),
+        ("计入分析的问卷", f"{len(results.responses)} 份"),
+        ("报告生成时间", _date_zh(data.generated_at.date())),
+    ]
+    blocks.append(Table(("项目", "内容"), tuple(cover), (1.0, 4.0), key="cover"))
+    if demo:
+        blocks.append(Paragraph("注意：本报告使用演示框架和模拟数据生成，仅用于演示本工具，不得作为评审依据。", "note"))
+    blocks.append(PageBreak())
+
+    # ---------------------------------------------------------------- summary
+    blocks.append(Heading("一、结果摘要"))
+    if results.is_empty:
+        blocks.append(Paragraph("本次调查尚未收到计入分析的问卷，暂无结果。"))
+    else:
+        blocks.append(Paragraph(
+            f"下表列出各项指标的全县（区）估计值及其 {level * 100:.0f}% 置信区间。"
+            f"“判定”依据单侧 {level * 100:.0f}% 置信界限：下限不低于达标线为“达标”，上限低于达标线为“未达标”，"
+            "其余为“尚不能确定”。右列给出仅看点估计时的读法，仅供参考，不能代替判定。"))
+        rows = []
+        for e in results.overall().itertuples(index=False):
+            rows.append((indicator_label(results, e.instrument, e.var), pct(e.threshold, 0) if e.threshold is not pd.NA else "—",
+                         count(e.n), pct(e.estimate), pct(e.ci_low), pct(e.ci_high), VERDICT_ZH.get(e.verdict, "—"),
+                         reading(e.point_reaches)))
+        blocks.append(Table(("指标", "达标线", "样本量", "估计值", "置信下限", "置信上限", "判定", "点估计是否达到达标线"),
+                            tuple(rows), (2.6, 1.0, 1.0, 1.1, 1.1, 1.1, 1.3, 1.8), key="summary"))
+
+    # ---------------------------------------------------------------- method
+    blocks.append(Heading("二、调查方法"))
+    sites = campaign.sites
+    strata = list(dict.fromkeys(s.stratum for s in sites))
+    psus = {(s.stratum, s.psu) for s in sites}
+    blocks.append(Paragraph(
+        f"抽样框与样本设计：本次调查覆盖 {len(strata)} 个乡镇（街道），共 {len(sites)} 个调查点"
+        f"（{len(psus)} 个初级抽样单位）。以乡镇（街道）为层，以调查点所属村（社区）或机构为初级抽样单位（整群），"
+        "同一调查点的受访者彼此相似，因此按整群计算抽样误差，而不是当作简单随机样本。"))
+    first = results.responses["submitted_at"].min() if len(results.responses) else None
+    last = results.responses["submitted_at"].max() if len(results.responses) else None
+    if first is not None:
+        tz = campaign.timezone
+        blocks.append(Paragraph(
+            f"现场调查：问卷收集时间为 {_date_zh(first.tz_convert(tz).date())} 至 {_date_zh(last.tz_convert(tz).date())}。"
+            "受访者通过扫描调查点的二维码自行填写，或由调查员录入；纸质问卷和其他平台收集的问卷经校验后导入。"
+            "所有问卷都按同一套规则校验（必答题、跳题逻辑、取值范围）。"))
+    for instrument, info in results.design_notes["instruments"].items():
+        q = results.questionnaires[instrument]
+        title = q.title.get("zh", instrument)
+        if not info.get("responses"):
+            blocks.append(Paragraph(f"{title}：尚无计入分析的问卷。"))
+            continue
+        words = WEIGHTS_ZH.get(info.get("weights"), "")
+        if info.get("calibrated"):
+            words += "，" + CALIBRATION_ZH[info["calibrated"]]
+        blocks.append(Paragraph(
+            f"{title}：计入分析 {info['responses']} 份，来自 {info['sites']} 个调查点、{info['strata']} 个乡镇（街道）。"
+            f"加权方法：{words}。权重范围 {info['weight_min']:.2f}–{info['weight_max']:.2f}，"
+            f"权重不等带来的设计效应约为 {info['kish_deff']:.2f}；设计自由度为 {info['df']}。"))
+    blocks.append(Paragraph(
+        f"置信区间：采用{CI_ZH.get(results.options.ci, results.options.ci)}，置信水平 {level * 100:.0f}%。"
+        "标准误按分层整群设计用泰勒线性化方法计算（与 R 语言 survey 软件包的结果一致）；"
+        "只有一个初级抽样单位的层，以全样本均值为中心计算其方差贡献。"
+        "各乡镇（街道）的结果作为全县（区）样本中的子总体估计，不单独抽取子样本计算。"))
+    blocks.append(Paragraph(
+        "“设计效应”是本设计的方差与同样本量简单随机抽样方差之比：大于 1 说明整群和加权使结果不如简单随机样本精确。"
+        "“已可判定”标记采用随时有效的混合似然比方法（按整个调查点逐步更新），每天查看也不会增加误判达标的风险；"
+        "它只用于调查期间的监测，正式结论以本报告的设计置信区间判定为准。"))
+    excluded = results.excluded
+    filters = results.options.filters
+    rules = []
+    if not filters.include_surveyor:
+        rules.append("不计调查员录入的问卷")
+    if not filters.include_import:
+        rules.append("不计外部导入的问卷")
+    if not filters.include_simulated:
+        rules.append("不计模拟数据")
+    if filters.date_from or filters.date_to:
+        rules.append(f"只计 {filters.date_from or '开始'} 至 {filters.date_to or '结束'} 提交的问卷")
+    if rules:
+        blocks.append(Paragraph(f"计入规则：{'；'.join(rules)}（共排除 {excluded} 份）。"))
+
+    # ---------------------------------------------------------------- counts
+    blocks.append(Heading("三、应答情况"))
+    by_stratum = progress_by_stratum(results.progress)
+    rows = []
+    for p in by_stratum.itertuples(index=False):
+        title = results.questionnaires[p.instrument].title.get("zh", p.instrument)
+        share = f"{p.responses / p.quota * 100:.0f}%" if p.quota else "—"
+        rows.append((p.stratum, title, count(p.quota), count(p.responses), share, count(p.sites_empty)))
+    blocks.append(Table(("乡镇（街道）", "问卷", "计划样本量", "已收问卷", "完成比例", "未收到问卷的调查点数"), tuple(rows),
+                        (1.6, 2.4, 1.1, 1.1, 1.0, 1.6), key="counts"))
+    if len(results.responses):
+        src = results.responses["source"].value_counts()
+        blocks.append(Paragraph("问卷来源：" + "，".join(f"{SOURCE_ZH.get(k, k)} {v} 份" for k, v in src.items()) + "。"))
+
+    # ---------------------------------------------------------------- results per indicator
+    blocks.append(PageBreak())
+    blocks.append(Heading("四、各项指标结果"))
+    number = 0
+    for instrument, indicator in results.indicators:
+        number += 1
+        label = indicator_label(results, instrument, indicator)
+        overall = results.overall()
+        o = overall[(overall["instrument"] == instrument) & (overall["var"] == indicator)].iloc[0]
+        blocks.append(Heading(f"（{number}）{label}", 2))
+        q = results.questionnaires[instrument]
+        desc = next((i.description for i in q.indicators if i.id == indicator), None)
+        if desc:
+            blocks.append(Paragraph("指标定义：" + desc.get("zh", "")))
+        thr = o.threshold
+        has_thr = thr is not pd.NA and thr is not None
+        sentence = (f"全县（区）估计值为 {pct(o.estimate)}，{level * 100:.0f}% 置信区间为 {pct(o.ci_low)} 至 {pct(o.ci_high)}"
+                    f"（样本量 {count(o.n)}，设计效应 {num(o.deff)}）。")
+        if has_thr:
+            sentence += f"达标线为 {pct(thr, 0)}，判定：{VERDICT_ZH.get(o.verdict, '—')}。"
+            if o.verdict == "inconclusive":
+                sentence += ("点估计" + ("已达到" if bool(o.point_reaches) else "未达到") + "达标线，但抽样误差范围跨过达标线，尚不能下结论。")
+        blocks.append(Paragraph(sentence))
+        township = results.by_stratum(indicator)
+        township = township[township["instrument"] == instrument]
+        rows = [estimate_row(o, "全县（区）")]
+        rows += [estimate_row(e, str(e.domain)) for e in township.itertuples(index=False)]
+        blocks.append(Table(ESTIMATE_HEADER, tuple(rows), ESTIMATE_WIDTHS, caption=f"表：{label}（全县及各乡镇/街道）",
+                            key=f"estimates:{indicator}"))
+        if with_plots:
+            forest_rows = [ForestRow("全县（区）", _f(o.estimate), _f(o.ci_low), _f(o.ci_high), o.verdict,
+                                     f"{pct(o.estimate)}（{pct(o.ci_low)}–{pct(o.ci_high)}）", True)]
+            forest_rows += [ForestRow(str(e.domain), _f(e.estimate), _f(e.ci_low), _f(e.ci_high), e.verdict,
+                                      f"{pct(e.estimate)}（{pct(e.ci_low)}–{pct(e.ci_high)}）") for e in township.itertuples(index=False)]
+            png = forest_png(forest_rows, _f(thr) if has_thr else None, title=f"{label}：估计值与 {level * 100:.0f}% 置信区间",
+                             threshold_label=f"达标线 {pct(thr, 0)}" if has_thr else "")
+            blocks.append(Image(png, 165.0, caption="图：森林图（方块为估计值，横线为置信区间，红色虚线为达标线；绿色达标、红色未达标、灰色尚不能确定）"))
+        lq = results.lqas[(results.lqas["instrument"] == instrument) & (results.lqas["var"] == indicator)] if len(results.lqas) else results.lqas
+        if len(lq):
+            r0 = lq.iloc[0]
+            blocks.append(Paragraph(f"批质量保证抽样（LQAS）判定：每个乡镇（街道）按到达顺序取前 {int(r0.n_rule)} 份，"
+                                    f"至少 {int(r0.d_rule)} 份为“是”即判定达标。"))
+            blocks.append(Table(("乡镇（街道）", "已取样本", "“是”的份数", "LQAS 判定"),
+                                tuple((r.stratum, count(r.sampled), count(r.successes), LQAS_ZH.get(r.classification, r.classification))
+                                      for r in lq.itertuples(index=False)), (2, 1, 1, 1.4), key=f"lqas:{indicator}"))
+        w = results.watch[(results.watch["instrument"] == instrument) & (results.watch["var"] == indicator)] if len(results.watch) else results.watch
+        if len(w):
+            flagged = [r for r in w.itertuples(index=False) if r.flag != "open"]
+            text = "调查期间监测（随时有效方法，非正式判定）："
+            if flagged:
+                text += "；".join(f"{'全县（区）' if r.scope == 'overall' else r.domain}{FLAG_ZH[r.flag]}" for r in flagged) + "。"
+            else:
+                text += "目前各范围均需继续观察。"
+            blocks.append(Paragraph(text, "small"))
+
+    # ---------------------------------------------------------------- next steps
+    steps = [s for s in results.next_steps][:25]
+    if steps:
+        blocks.append(Heading("五、下一步工作建议"))
+        blocks.append(Bullets(tuple(next_step_zh(results, s) for s in steps)))
+
+    # ---------------------------------------------------------------- appendix
+    if with_appendix:
+        blocks.append(PageBreak())
+        blocks.append(Heading("附录：调查问卷"))
+        for instrument, q in results.questionnaires.items():
+            blocks.extend(instrument_blocks(q))
+    return Document(campaign.name, tuple(blocks))
+
+
+def _f(x: Any) -> float | None:
+    if x is None or x is pd.NA:
+        return None
+    value = float(x)
+    return None if math.isnan(value) else value
+
+
+def next_step_zh(results: CampaignResults, step) -> str:  # noqa: ANN001
+    title = results.questionnaires[step.instrument].title.get("zh", step.instrument) if step.instrument in results.questionnaires else step.instrument
+    if step.kind == "no_responses":
+        return f"{step.stratum} {step.site_name}（{step.site}）尚未收到“{title}”问卷（计划 {step.count} 份），请尽快张贴二维码或安排调查员。"
+    if step.kind == "more_responses":
+        where = step.stratum or "全县（区）"
+        label = indicator_label(results, step.instrument, step.indicator)
+        if step.close_call:
+            return f"{where}的{label}与达标线非常接近，增加样本也难以得出结论（约需再收 {step.count} 份）；请以点估计和置信区间如实报告。"
+        return f"{where}约需再收 {step.count} 份“{title}”问卷，{label}才能得出明确结论。"
+    if step.kind == "behind_quota":
+        return f"{step.stratum} {step.site_name}（{step.site}）的“{title}”问卷还差 {step.count} 份达到计划样本量。"
+    return str(step)
+
+
+def instrument_blocks(q) -> list[Any]:  # noqa: ANN001
+    from survey.questionnaire import QuestionType
+
+    out: list[Any] = [Heading(f"{q.title.get('zh', q.id)}（{q.id}，版本 {q.version}，内容指纹 {q.version_hash[:12]}）", 2)]
+    if q.introduction.get("zh"):
+        out.append(Paragraph(q.introduction["zh"], "small"))
+    number = 0
+    for section in q.sections:
+        out.append(Paragraph(f"【{section.title.get('zh', section.id)}】", "body"))
+        for qid in section.question_ids:
+            question = q.question(qid)
+            if question.type is QuestionType.NOTE:
+                out.append(Paragraph(question.label.get("zh", ""), "small"))
+                continue
+            number += 1
+            kind = {"multiple": "（可多选）"}.get(str(question.type), "")
+            text = f"{number}. {question.label.get('zh', qid)}{kind}"
+            if question.choices:
+                text += "  " + "  ".join(f"□{c.label.get('zh', c.value)}" for c in question.choices)
+            out.append(Paragraph(text, "small"))
+    rules = []
+    for indicator in q.indicators:
+        rules.append(f"{indicator.label.get('zh', indicator.id)}（{indicator.id}）：{(indicator.description or {}).get('zh', '')}"
+                     f" 计算规则 {indicator.rule.text}" + (f"，适用条件 {indicator.applies_if.text}" if indicator.applies_if else ""))
+    out.append(Bullets(tuple(rules)))
+    return out
+
+
+def document_text(document: Document) -> str:
+    """All text of the document, one block per line (tests compare it with the files' text)."""
+    lines: list[str] = []
+    for b in document.blocks:
+        if isinstance(b, (Heading, Paragraph)):
+            lines.append(b.text)
+        elif isinstance(b, Bullets):
+            lines.extend(b.items)
+        elif isinstance(b, Table):
+            lines.append(" ".join(b.header))
+            lines.extend(" ".join(r) for r in b.rows)
+    return "\n".join(lines)
+
+
+def tables(document: Document, key_prefix: str = "") -> list[Table]:
+    return [b for b in document.blocks if isinstance(b, Table) and b.key.startswith(key_prefix)]
+
+
+__all__: Sequence[str] = ("Document", "build_document", "document_text", "pct", "tables")

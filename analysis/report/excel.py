@@ -1,0 +1,112 @@
+"""The Excel workbook: codebook, responses (one sheet per instrument), scores, weights, estimates,
+progress, watching flags, LQAS, and the design and weighting used. Numbers at full precision."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+
+from .data import ReportData, responses_frame
+from .document import CALIBRATION_ZH, CI_ZH, WEIGHTS_ZH
+from .exports import estimates_table
+
+
+def codebook(results) -> pd.DataFrame:  # noqa: ANN001
+    """One row per choice (or per question without choices): instrument, version, question, choice."""
+    rows: list[dict[str, Any]] = []
+    for instrument, q in results.questionnaires.items():
+        for section in q.sections:
+            for qid in section.question_ids:
+                question = q.question(qid)
+                base = {
+                    "instrument": instrument, "version": q.version, "version_hash": q.version_hash,
+                    "section": section.id, "question": qid, "type": str(question.type),
+                    "label_zh": question.label.get("zh", ""), "label_en": question.label.get("en", ""),
+                    "required": question.required, "relevant": question.relevant.text if question.relevant else "",
+                    "answer_key": " ".join(question.answer) if isinstance(question.answer, tuple) else (question.answer or ""),
+                }
+                if question.choices:
+                    for choice in question.choices:
+                        rows.append({**base, "choice_value": choice.value, "choice_zh": choice.label.get("zh", ""),
+                                     "choice_en": choice.label.get("en", "")})
+                else:
+                    rows.append({**base, "choice_value": "", "choice_zh": "", "choice_en": ""})
+    return pd.DataFrame(rows)
+
+
+def indicator_sheet(results) -> pd.DataFrame:  # noqa: ANN001
+    rows = []
+    for instrument, q in results.questionnaires.items():
+        for i in q.indicators:
+            rows.append({
+                "instrument": instrument, "indicator": i.id, "label_zh": i.label.get("zh", ""), "kind": str(i.kind),
+                "rule": i.rule.text, "applies_if": i.applies_if.text if i.applies_if else "",
+                "items": " ".join(i.items),
+                "threshold": results.profile.threshold(i.id) if results.profile is not None else None,
+            })
+    return pd.DataFrame(rows)
+
+
+def design_sheet(data: ReportData) -> pd.DataFrame:
+    results = data.results
+    notes = results.design_notes
+    campaign = results.campaign
+    rows: list[tuple[str, Any]] = [
+        ("campaign", campaign.id), ("campaign_name", campaign.name), ("profile", campaign.profile_id),
+        ("demo", bool(getattr(campaign, "demo", False))),
+        ("profile_level", results.profile.level if results.profile else None),
+        ("generated_at", data.generated_at.isoformat(timespec="seconds")),
+        ("strata", "site stratum (township / street office)"), ("psu", "site psu (nest=True)"),
+        ("lonely_psu", notes["lonely_psu"]), ("ci_method", notes["ci"]), ("ci_method_zh", CI_ZH.get(notes["ci"], "")),
+        ("level", notes["level"]), ("weighting", notes["weighting"]),
+        ("filters", repr(results.options.filters)), ("excluded_responses", results.excluded),
+    ]
+    population = results.options.population
+    if population is not None:
+        rows.append(("population_columns", ", ".join(population.columns)))
+        for cell, value in population.cells.items():
+            rows.append((f"population[{' / '.join(map(str, cell))}]", value))
+    for instrument, info in notes["instruments"].items():
+        for key, value in info.items():
+            if key == "weights":
+                rows.append((f"{instrument}.weights_zh", WEIGHTS_ZH.get(value, value)))
+            if key == "calibrated" and value:
+                rows.append((f"{instrument}.calibration_zh", CALIBRATION_ZH.get(value, value)))
+            rows.append((f"{instrument}.{key}", ", ".join(value) if isinstance(value, list) else value))
+    return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": object})
+
+
+def render_xlsx(data: ReportData) -> bytes:
+    results = data.results
+    buffer = io.BytesIO()
+    responses = results.responses
+    indicator_columns = [c for q in results.questionnaires.values() for c in (i.id for i in q.indicators) if c in responses]
+    indicator_columns = list(dict.fromkeys(indicator_columns))
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        design_sheet(data).to_excel(writer, sheet_name="design", index=False)
+        codebook(results).to_excel(writer, sheet_name="codebook", index=False)
+        indicator_sheet(results).to_excel(writer, sheet_name="indicators", index=False)
+        for instrument in results.questionnaires:
+            frame = responses_frame(data, instrument)
+            frame.to_excel(writer, sheet_name=f"responses_{instrument}"[:31], index=False)
+        scores = responses[["response_id", "instrument", "site", "stratum", "psu", *indicator_columns]]
+        scores.to_excel(writer, sheet_name="scores", index=False)
+        weights = responses[["response_id", "instrument", "site", "stratum", "psu", "source"]].copy()
+        weights["design_weight"] = responses["design_weight"] if "design_weight" in responses else None
+        weights["weight"] = responses["weight"]
+        weights.to_excel(writer, sheet_name="weights", index=False)
+        estimates_table(results).to_excel(writer, sheet_name="estimates", index=False)
+        results.progress.assign(last_response=results.progress["last_response"].astype(str)).to_excel(
+            writer, sheet_name="progress", index=False)
+        results.watch.to_excel(writer, sheet_name="watching", index=False)
+        if len(results.lqas):
+            results.lqas.to_excel(writer, sheet_name="lqas", index=False)
+        for sheet in writer.book.worksheets:
+            sheet.freeze_panes = "A2"
+            for column in sheet.columns:
+                letter = column[0].column_letter
+                longest = max((len(str(c.value)) for c in column[:200] if c.value is not None), default=8)
+                sheet.column_dimensions[letter].width = min(max(10, longest + 2), 48)
+    return buffer.getvalue()

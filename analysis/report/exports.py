@@ -1,0 +1,38 @@
+"""CSV files for R, Stata or SPSS users: UTF-8 with a byte-order mark, so Chinese Excel opens them too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..campaign_results import CampaignResults
+
+ESTIMATE_COLUMNS = (
+    "instrument", "var", "scope", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df", "threshold",
+    "verdict", "point_reaches", "more_responses", "missing", "ci_method", "level", "note",
+)
+
+
+def estimates_table(results: CampaignResults) -> pd.DataFrame:
+    """The engine's estimates, overall (``scope = overall``, empty ``domain``) and per township."""
+    columns = [c for c in ESTIMATE_COLUMNS if c in results.estimates.columns]
+    out = results.estimates[columns].copy()
+    out = out.rename(columns={"var": "indicator"})
+    out.insert(0, "campaign", results.campaign.id)
+    out["weighting"] = results.options.weighting
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as CSV in ``utf-8-sig`` (full precision, empty cells for missing values)."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(csv_bytes(frame))
+    tmp.replace(path)
+    return path

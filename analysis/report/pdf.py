@@ -1,0 +1,118 @@
+"""The report as PDF (A4), with an embedded subset of a CJK font, so Chinese shows on any machine.
+
+fpdf2 embeds the font found by :func:`survey.posters.find_cjk_font` (Noto Sans CJK SC from
+Debian's ``fonts-noto-cjk``, else WenQuanYi Zen Hei, or ``TCM_SURVEY_FONT``), as the posters do.
+"""
+
+from __future__ import annotations
+
+import io
+
+from fpdf import FPDF
+from fpdf.enums import WrapMode, XPos, YPos
+from fpdf.fonts import FontFace
+
+from .data import ReportData
+from .document import Bullets, Document, Heading, Image, PageBreak, Paragraph, Table, build_document
+
+
+class _ReportPDF(FPDF):
+    def __init__(self, title: str) -> None:
+        from survey.posters import find_cjk_font
+
+        super().__init__(orientation="P", unit="mm", format="A4")
+        font = find_cjk_font()
+        self.add_font("cjk", "", str(font.path), collection_font_number=font.index)
+        if font.bold_path is not None:
+            self.add_font("cjk", "B", str(font.bold_path), collection_font_number=font.bold_index)
+        self.bold = "B" if font.bold_path is not None else ""
+        self.report_title = title
+        self.set_margins(18, 16, 18)
+        self.set_auto_page_break(True, margin=16)
+        self.set_title(title)
+        self.set_creator("tcm-survey")
+        self.set_lang("zh-CN")
+
+    def footer(self) -> None:  # noqa: D401 - fpdf2 hook
+        if self.page_no() == 1:
+            return
+        self.set_y(-11)
+        self.set_font("cjk", "", 8)
+        self.set_text_color(120, 120, 120)
+        self.cell(0, 5, f"{self.report_title}  ·  第 {self.page_no()} 页", align="C")
+        self.set_text_color(0, 0, 0)
+
+
+def render_pdf(data: ReportData, document: Document | None = None) -> bytes:
+    document = document or build_document(data)
+    pdf = _ReportPDF(document.title)
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for block in document.blocks:
+        if isinstance(block, PageBreak):
+            pdf.add_page()
+        elif isinstance(block, Heading):
+            size = 15 if block.level == 1 else 12.5
+            if pdf.get_y() > pdf.h - 40:
+                pdf.add_page()
+            pdf.ln(3 if block.level == 1 else 2)
+            pdf.set_font("cjk", pdf.bold, size)
+            pdf.multi_cell(width, size * 0.55, block.text, align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(1.5)
+        elif isinstance(block, Paragraph):
+            if block.style == "cover_title":
+                pdf.ln(45)
+                pdf.set_font("cjk", pdf.bold, 20)
+                pdf.multi_cell(width, 11, block.text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.ln(4)
+            elif block.style == "cover_sub":
+                pdf.set_font("cjk", "", 13)
+                pdf.multi_cell(width, 8, block.text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.ln(18)
+            else:
+                size = {"small": 9, "note": 10.5}.get(block.style, 10.5)
+                pdf.set_font("cjk", pdf.bold if block.style == "note" else "", size)
+                if block.style == "note":
+                    pdf.set_text_color(170, 30, 30)
+                pdf.multi_cell(width, size * 0.58, block.text, align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.set_text_color(0, 0, 0)
+                pdf.ln(1.6)
+        elif isinstance(block, Bullets):
+            pdf.set_font("cjk", "", 10)
+            for item in block.items:
+                pdf.set_x(pdf.l_margin)
+                pdf.multi_cell(width, 5.6, f"•  {item}", align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.ln(0.6)
+            pdf.ln(1.5)
+        elif isinstance(block, Table):
+            _table(pdf, block, width)
+        elif isinstance(block, Image):
+            if pdf.get_y() > pdf.h - 60:
+                pdf.add_page()
+            pdf.image(io.BytesIO(block.png), x=pdf.l_margin + (width - block.width_mm) / 2, w=block.width_mm)
+            if block.caption:
+                pdf.set_font("cjk", "", 8.5)
+                pdf.multi_cell(width, 4.5, block.caption, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(3)
+    return bytes(pdf.output())
+
+
+def _table(pdf: _ReportPDF, block: Table, width: float) -> None:
+    columns = len(block.header)
+    size = 8.5 if columns <= 6 else 7.5
+    pdf.set_font("cjk", "", size)
+    widths = block.widths or tuple(1.0 for _ in range(columns))
+    heading = FontFace(emphasis="BOLD" if pdf.bold else None, fill_color=(232, 238, 245))
+    with pdf.table(col_widths=widths, width=width, line_height=size * 0.55, text_align="CENTER",
+                   headings_style=heading, padding=0.8, first_row_as_headings=True) as table:
+        row = table.row()
+        for text in block.header:
+            row.cell(text)
+        for values in block.rows:
+            row = table.row()
+            for text in values:
+                row.cell(text)
+    if block.caption:
+        pdf.set_font("cjk", "", 8.5)
+        pdf.multi_cell(width, 4.5, block.caption, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
