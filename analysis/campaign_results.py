@@ -804,7 +804,7 @@ def _next_steps(estimates: pd.DataFrame, progress: pd.DataFrame, table: pd.DataF
         if p.quota > 0 and p.responses == 0:
             steps.append(NextStep("no_responses", p.instrument, p.stratum, p.site, p.site_name, None, int(p.quota), 0))
     for e in estimates.itertuples(index=False):
-        if e.verdict != "inconclusive" or pd.isna(e.more_responses):
+        if not isinstance(e.verdict, str) or e.verdict != "inconclusive" or pd.isna(e.more_responses):
             continue
         stratum = e.domain if e.scope == "stratum" else None
         rows = table[table["instrument"] == e.instrument]

@@ -71,7 +71,7 @@ def responses_frame(data: ReportData, instrument: str) -> pd.DataFrame:
         for a in answers:
             v = a.get(question.id)
             values.append(" ".join(map(str, v)) if isinstance(v, list) else v)
-        out[question.id] = values
+        out[question.id] = pd.Series(values, index=out.index, dtype=object)
     for indicator in q.indicators:
         if indicator.id in rows:
             out[indicator.id] = rows[indicator.id].to_numpy()
