@@ -169,7 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lonely-psu", choices=LONELY_PSU_RULES, default="fail", dest="lonely_psu")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_estimate)
-    # "report" (workbook / PDF) is added by its own module when it exists
+    from analysis.report.cli import register as register_report
+
+    register_report(sub)  # python -m analysis report (workbook, Word, PDF, CSV)
     return parser
 
 
