@@ -121,10 +121,13 @@ def render_form(target: FormTarget, store: Store) -> None:
     draft = _draft(target)
     lang = language()
     q = target.questionnaire
-    top = st.columns([3, 2], vertical_alignment="center")
-    with top[1]:
-        language_switch()
-    with top[0]:
+    if target.source == "qr":  # staff pages have the switch in the sidebar already
+        top = st.columns([3, 2], vertical_alignment="center")
+        with top[1]:
+            language_switch()
+        with top[0]:
+            st.caption(t("respond.site", site=plain(target.site.name)))
+    else:
         st.caption(t("respond.site", site=plain(target.site.name)))
     st.title(pick(q.title, lang))
     if target.source == "surveyor":

@@ -162,8 +162,9 @@ def create_account(store: Store, username: str, role: str, password: str, *, _al
 def _insert_ignore(connection: sa.Connection, table: sa.Table, values: dict) -> bool:
     """Insert unless the primary key exists; True when a row was written (race-safe)."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    result = connection.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    key = next(iter(table.primary_key.columns))
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(key)
+    return connection.execute(statement).first() is not None
 
 
 def set_password(store: Store, username: str, password: str) -> None:

@@ -1,0 +1,144 @@
+"""Campaigns: status, responses per site against quotas, open/close, QR codes and poster PDF."""
+
+import json
+import os
+import tempfile
+from urllib.parse import urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from app import services
+from app.auth import require
+from app.i18n import language, t
+from app.respondent_form import closing_date
+from app.safe import plain
+from survey.campaign import SITE_KINDS
+from survey.campaign_admin import zip_folder
+from survey.errors import SurveyError
+from survey.posters import write_campaign_posters
+from survey.questionnaire import pick
+
+account = require("admin", "evaluator")
+is_admin = account.role == "admin"
+lang = language()
+store = services.store()
+st.title(t("admin.campaigns.title"))
+if not is_admin:
+    st.caption(t("admin.readonly"))
+
+campaigns = store.campaigns()
+if not campaigns:
+    st.info(t("admin.no_campaigns"))
+    st.stop()
+by_id = {c.id: c for c in campaigns}
+chosen = st.selectbox(
+    t("admin.campaign"),
+    list(reversed(by_id)),
+    format_func=lambda i: f"{i} · {t('admin.demo_label') if by_id[i].demo else ''}{by_id[i].name}",
+    key="admin.campaign",
+)
+campaign = store.campaign(chosen)
+status = campaign.status()
+counts = store.response_counts(campaign.id)
+
+st.markdown(t("admin.profile", profile=plain(campaign.profile_id), organizer=plain(campaign.organizer or "—")))
+cols = st.columns(4)
+cols[0].metric(t("admin.status"), t(f"admin.status.{status}"))
+cols[1].metric(t("admin.period"), t("admin.dates", opens=campaign.opens_on.isoformat(), closes=closing_date(campaign).isoformat()))
+cols[2].metric(t("admin.responses"), sum(counts.values()))
+cols[3].metric(t("admin.sites_count"), len(campaign.sites))
+
+if is_admin:
+    if status == "open":
+        if st.button(t("admin.close"), key="admin.close", icon=":material/block:"):
+            store.close_campaign(campaign.id)
+            st.toast(t("admin.closed_done"))
+            st.rerun()
+    elif campaign.closed_at is not None:
+        if st.button(t("admin.reopen"), key="admin.reopen", icon=":material/play_arrow:"):
+            store.reopen_campaign(campaign.id)
+            if store.campaign(campaign.id).status() != "open":
+                st.warning(t("admin.reopen_dates"))
+            else:
+                st.toast(t("admin.reopened"))
+                st.rerun()
+
+st.subheader(t("admin.counts"))
+rows = []
+for site in campaign.sites:
+    for instrument in campaign.instruments:
+        qid = instrument.questionnaire_id
+        if site.quotas and qid not in site.quotas:
+            continue
+        quota = site.quotas.get(qid)
+        count = counts.get((site.code, qid), 0)
+        rows.append(
+            {
+                t("admin.col.site"): site.code,
+                t("admin.col.name"): site.name,
+                t("admin.col.stratum"): site.stratum,
+                t("admin.col.kind"): SITE_KINDS[site.kind][lang],
+                t("admin.col.instrument"): pick(instrument.title, lang),
+                t("admin.col.quota"): quota,
+                t("admin.col.count"): count,
+                t("admin.col.progress"): (count / quota) if quota else None,
+            }
+        )
+st.dataframe(
+    pd.DataFrame(rows),
+    hide_index=True,
+    width="stretch",
+    column_config={t("admin.col.progress"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+)
+
+if is_admin:
+    st.subheader(t("admin.posters"))
+    default_url = os.environ.get("TCM_SURVEY_PUBLIC_URL") or ""
+    if not default_url and st.context.url:
+        parts = urlsplit(st.context.url)
+        default_url = f"{parts.scheme}://{parts.netloc}"
+    base_url = st.text_input(t("admin.base_url"), value=default_url, help=t("admin.base_url.help"), key=f"admin.base_url.{campaign.id}")
+    made_key = f"admin.posters.{campaign.id}"
+    if st.button(t("admin.make_posters"), type="primary", key="admin.make_posters", icon=":material/qr_code_2:"):
+        try:
+            with st.spinner(t("admin.make_posters")), tempfile.TemporaryDirectory() as folder:
+                posters = write_campaign_posters(campaign, base_url.strip(), services.secret(), folder)
+                st.session_state[made_key] = {
+                    "base_url": base_url.strip(),
+                    "n": len(posters.items),
+                    "pdf": posters.pdf.read_bytes(),
+                    "pdf_name": posters.pdf.name,
+                    "zip": zip_folder(folder),  # PNG, SVG, index.csv and the PDF
+                }
+        except SurveyError as exc:
+            st.session_state.pop(made_key, None)
+            st.error(t("admin.poster_error", error=plain(exc)))
+    made = st.session_state.get(made_key)
+    if made:
+        st.success(t("admin.posters_ready", n=made["n"]))
+        left, right = st.columns(2)
+        left.download_button(t("admin.download_pdf"), made["pdf"], file_name=made["pdf_name"], mime="application/pdf",
+                             key="admin.download_pdf", icon=":material/picture_as_pdf:", on_click="ignore")
+        right.download_button(t("admin.download_zip"), made["zip"], file_name=f"qr-campaign-{campaign.id}.zip",
+                              mime="application/zip", key="admin.download_zip", icon=":material/folder_zip:", on_click="ignore")
+
+with st.expander(t("admin.recent")):
+    recent = store.responses(campaign.id)[-50:]
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("admin.col.id"): r.id,
+                    t("admin.col.site"): r.site_code,
+                    t("admin.col.instrument"): r.questionnaire_id,
+                    t("admin.col.source"): t(f"admin.source.{r.source}") + (t("admin.simulated") if r.simulated else ""),
+                    t("admin.col.submitted"): r.submitted_at.strftime("%Y-%m-%d %H:%M"),
+                    t("admin.col.answers"): json.dumps(dict(r.answers), ensure_ascii=False),
+                }
+                for r in reversed(recent)
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,78 @@
+"""Create a campaign from a profile, questionnaires, dates and a sampling plan or frame file."""
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from app import services
+from app.auth import require
+from app.i18n import language, t
+from survey.campaign import CampaignSpec, read_frame
+from survey.catalog import shipped_questionnaires
+from survey.errors import SurveyError
+from survey.profiles import load_profiles
+from survey.questionnaire import pick
+
+require("admin")
+lang = language()
+store = services.store()
+st.title(t("admin.new.title"))
+questionnaires = shipped_questionnaires()
+profiles = load_profiles()
+today = dt.date.today()
+
+with st.form("admin.new", enter_to_submit=False):
+    name = st.text_input(t("admin.new.name"), key="admin.new.name", max_chars=120)
+    organizer = st.text_input(t("admin.new.organizer"), key="admin.new.organizer", max_chars=120)
+    profile_id = st.selectbox(t("admin.new.profile"), list(profiles), format_func=lambda p: pick(profiles[p].name, lang), key="admin.new.profile")
+    chosen = st.multiselect(
+        t("admin.new.instruments"), list(questionnaires), default=list(questionnaires),
+        format_func=lambda q: pick(questionnaires[q].title, lang), key="admin.new.instruments",
+    )
+    left, right = st.columns(2)
+    opens_on = left.date_input(t("admin.new.opens"), value=today, key="admin.new.opens")
+    closes_on = right.date_input(t("admin.new.closes"), value=today + dt.timedelta(days=30), key="admin.new.closes")
+    source = st.radio(
+        t("admin.new.sites"), ["file", "demo", "none"], format_func=lambda s: t(f"admin.new.sites.{s}"), key="admin.new.source"
+    )
+    upload = st.file_uploader(t("admin.new.file"), type=["csv", "xlsx"], help=t("admin.new.file_help"), key="admin.new.file")
+    create = st.form_submit_button(t("admin.new.create"), type="primary")
+
+if create:
+    if not name.strip() or not chosen:
+        st.error(t("admin.new.need_name"))
+    elif source == "file" and upload is None:
+        st.error(t("admin.new.need_file"))
+    else:
+        try:
+            sites = []
+            if source == "file":
+                with tempfile.TemporaryDirectory() as folder:
+                    path = Path(folder) / Path(upload.name).name
+                    path.write_bytes(upload.getvalue())
+                    sites = read_frame(path, instruments=chosen)
+            elif source == "demo":
+                from survey.demo import demo_sites
+
+                sites = [s for s in demo_sites()]
+            spec = CampaignSpec(name.strip(), profile_id, opens_on, closes_on, organizer=organizer.strip())
+            campaign = store.create_campaign(spec, [questionnaires[q] for q in chosen], sites)
+        except SurveyError as exc:
+            st.error(t("admin.new.error"))
+            st.code(str(exc), language=None)
+        else:
+            st.session_state["admin.campaign"] = campaign.id
+            st.success(t("admin.new.created", id=campaign.id, n=len(campaign.sites)))
+            st.page_link("app/pages/admin_campaigns.py", label=t("nav.campaigns"), icon=":material/campaign:")
+
+st.divider()
+st.caption(t("admin.new.demo"))
+if st.button(t("admin.new.demo_button"), key="admin.new.demo_button", icon=":material/science:"):
+    from survey.demo import create_demo
+
+    result = create_demo(store)
+    st.session_state["admin.campaign"] = result.campaign.id
+    st.success(t("admin.new.created", id=result.campaign.id, n=len(result.campaign.sites)))
+    st.page_link("app/pages/admin_campaigns.py", label=t("nav.campaigns"), icon=":material/campaign:")
