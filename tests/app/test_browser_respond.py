@@ -178,3 +178,43 @@ def test_tampered_token_stores_nothing(browser, server, screenshot_dir):
     with Store.open(server.db) as store:
         assert len(store.responses(server.campaign.id)) == before
     page.close()
+
+
+ADMIN_ADDRESSES = ["/campaigns", "/new-campaign", "/sites", "/surveyor", "/users", "/?page=campaigns", "/campaigns?admin=1&role=admin"]
+
+
+def test_admin_area_refuses_a_visitor_and_admits_the_printed_password(browser, server, screenshot_dir):
+    import re
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server.url}/login")
+    settle(page)
+    page.get_by_text("管理员登录").first.wait_for(timeout=30_000)
+    for address in ADMIN_ADDRESSES:
+        page.goto(server.url + address)
+        settle(page)
+        assert page.get_by_text("各调查点问卷数").count() == 0 and page.get_by_text("账户管理").count() == 0, address
+        assert page.get_by_role("link", name="调查活动").count() == 0, address
+    full_screenshot(page, screenshot_dir / "admin-1-visitor-refused.png")
+
+    match = re.search(r"password:\s+(\S+)", server.log.read_text())
+    assert match, "the first start must print the admin password to the terminal"
+    page.goto(f"{server.url}/login")
+    settle(page)
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    settle(page)
+    page.get_by_text("用户名或密码不正确").wait_for(timeout=30_000)
+    page.get_by_label("密码").fill(match.group(1))
+    page.get_by_role("button", name="登录").click()
+    settle(page)
+    page.get_by_text("已登录：admin").wait_for(timeout=30_000)
+    page.get_by_role("link", name="调查活动").first.click()
+    settle(page)
+    page.get_by_text("各调查点问卷数").wait_for(timeout=30_000)
+    page.get_by_role("button", name="生成二维码与海报").click()
+    settle(page)
+    page.get_by_text("张海报").first.wait_for(timeout=60_000)
+    full_screenshot(page, screenshot_dir / "admin-2-campaign.png")
+    page.close()
