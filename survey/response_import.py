@@ -331,7 +331,9 @@ def auto_map(columns: Sequence[str], questionnaire: Questionnaire, fmt: str = "p
             target = _match_question(column, questions, by_id, by_name)
         if target is not None and target.startswith("q:") and target in used:
             target = None  # a second column for the same question is reported, not merged
-        if target is not None and target.startswith("q:"):
+        elif target in (SITE, SUBMITTED_AT, RESPONDENT_ID, INSTRUMENT) and target in used:
+            target = IGNORE  # e.g. Kobo's _submission_time (server time) after "end" (the phone's time)
+        if target is not None and target != IGNORE:
             used.add(target)
         targets[column] = target
     return targets
