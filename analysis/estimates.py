@@ -203,30 +203,58 @@ def _compute(design: SurveyDesign, vars: Sequence[str], by: str | None, kind: st
     est = np.full((k, D), np.nan)
     s2w = np.zeros((k, D))
     W = np.zeros((k, D))
-    z = np.empty((design.n, k))
-    support = np.empty((design.n, k), dtype=bool)
+    z = np.empty((design.n, k), order="F")  # columns contiguous for the group sums
+    all_in = bool(in_dom.all())
+
+    def dsum(values: np.ndarray) -> np.ndarray:
+        """Sums by domain (the spare slot D, rows outside every domain, dropped)."""
+        if D == 1 and all_in:
+            return np.array([values.sum()])
+        return np.bincount(dc, weights=values, minlength=D + 1)[:D]
+
+    def per_row(values: np.ndarray):
+        """A domain-level value for every row (a scalar when there is one domain holding every row)."""
+        return values[0] if D == 1 and all_in else values[dc]
+
+    want_support = design.lonely_psu == "average"
+    support = np.empty((design.n, k), dtype=bool) if want_support else None
+    positive = w > 0
+    n_pos = dsum(positive.astype(np.float64))
     for j, var in enumerate(vars):
         y = _variable(design, var, kind)
-        obs = ~np.isnan(y) & in_dom
-        wo = np.where(obs, w, 0.0)
-        y0 = np.where(obs, y, 0.0)
-        Wd = np.bincount(dc, weights=wo, minlength=D + 1)[:D]
-        Yd = np.bincount(dc, weights=wo * y0, minlength=D + 1)[:D]
-        n[j] = np.bincount(dc, weights=(obs & (w > 0)).astype(np.float64), minlength=D + 1)[:D]
-        missing[j] = np.bincount(dc, weights=(np.isnan(y) & in_dom).astype(np.float64), minlength=D + 1)[:D]
+        nan = np.isnan(y)
+        if all_in and not nan.any():  # the common case: every row counts, no masking needed
+            obs = None
+            wo, y0 = w, y
+            n[j] = n_pos
+        else:
+            obs = ~nan & in_dom
+            wo = np.where(obs, w, 0.0)
+            y0 = np.where(obs, y, 0.0)
+            n[j] = np.bincount(dc, weights=(obs & positive).astype(np.float64), minlength=D + 1)[:D]
+            missing[j] = np.bincount(dc, weights=(nan & in_dom).astype(np.float64), minlength=D + 1)[:D]
+        wy = wo * y0
+        Wd = dsum(wo)
+        Yd = dsum(wy)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(Wd > 0, Yd / np.where(Wd > 0, Wd, 1.0), np.nan)
-        centred = np.where(obs, y0 - np.append(mean, 0.0)[dc], 0.0)
-        centred = np.where(np.isnan(centred), 0.0, centred)
+        mean0 = np.append(np.where(np.isnan(mean), 0.0, mean), 0.0)
+        inv_w = np.append(np.where(Wd > 0, 1.0 / np.where(Wd > 0, Wd, 1.0), 0.0), 0.0)
+        # weighted deviations w (y - ybar_d), zero where the row does not take part
+        dev = wy - wo * per_row(mean0)
         if kind == "total":
-            z[:, j] = wo * y0
+            z[:, j] = wy
             est[j] = np.where(n[j] > 0, Yd, np.nan)
         else:
-            z[:, j] = wo * centred / np.append(np.where(Wd > 0, Wd, 1.0), 1.0)[dc]
+            z[:, j] = dev * per_row(inv_w)
             est[j] = mean
-        s2w[j] = np.bincount(dc, weights=wo * centred * centred, minlength=D + 1)[:D]
+        if kind == "proportion":  # y in {0, 1}: sum w (y - p)^2 = W p (1 - p) exactly
+            s2w[j] = np.where(Wd > 0, Wd * mean0[:D] * (1.0 - mean0[:D]), 0.0)
+        else:
+            s2w[j] = dsum(dev * (y0 - per_row(mean0)))
         W[j] = Wd
-        support[:, j] = obs
+        if want_support:
+            support[:, j] = in_dom & ~nan if obs is None else obs
     variance = design_variance(z, design, domain=np.where(in_dom, dom, -1), n_domains=D, support=support).T
     variance = np.maximum(variance, 0.0)
     # design effect as R's deff=TRUE (without-replacement SRS from a population of W), else "replace"

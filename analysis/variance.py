@@ -166,9 +166,10 @@ def design_variance(
             pair_dom = np.tile(np.arange(D), U)
             T = T.reshape(U * D, k)
         else:
-            key = st.unit[inset] * D + domain[inset]
+            everyone = bool(inset.all())
+            key = st.unit * D + domain if everyone else st.unit[inset] * D + domain[inset]
             distinct, code = _index(key, U * D)
-            T = _sum_by(code, z[inset], distinct.size)
+            T = _sum_by(code, z if everyone else z[inset], distinct.size)
             pair_unit = distinct // D
             pair_dom = distinct % D
         pair_group = st.unit_group[pair_unit]

@@ -1,0 +1,193 @@
+"""Reports: the numbers in the PDF, Word and Excel files equal the engine's; Chinese renders; CLI.
+
+The PDF's text is extracted with pdftotext (poppler-utils) and its pages rendered with pdftoppm to
+``artifacts/report/`` for people to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from analysis.campaign_results import ResultOptions
+from analysis.report import collect, render, write_report
+from analysis.report.document import build_document
+from survey.demo import create_demo
+from survey.storage import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "report"
+
+
+def pct(x) -> str:  # the reports' own format, written out independently here
+    return f"{float(x) * 100:.1f}%"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
+    store = Store.open(url)
+    campaign = create_demo(store, responses=360, seed=5).campaign
+    data = collect(store, campaign.id)
+    yield store, campaign, data, url, folder
+    store.close()
+
+
+def _engine_rows(data, var):
+    e = data.results.estimates
+    return e[e["var"] == var]
+
+
+def _needed(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(f"{tool} is missing: scripts/apt-test.txt installs poppler-utils")
+    return path
+
+
+def test_pdf_text_carries_the_engines_numbers(demo):
+    store, campaign, data, url, folder = demo
+    pdf = folder / "report.pdf"
+    write_report(data, pdf)
+    text = subprocess.run([_needed("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "调查方法" in text and "附录：调查问卷" in text and "全县（区）" in text
+    lines = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
+    checked = 0
+    for var in ("satisfaction", "knowledge", "service_awareness", "staff_policy"):
+        for e in _engine_rows(data, var).itertuples(index=False):
+            label = "全县（区）" if e.scope == "overall" else str(e.domain)
+            cells = [label, str(int(e.n)), pct(e.estimate), f"{float(e.se) * 100:.2f}", pct(e.ci_low), pct(e.ci_high),
+                     f"{float(e.deff):.2f}", str(int(e.df))]
+            wanted = " ".join(cells)
+            assert any(line.startswith(wanted) for line in lines), f"{var} {label}: {wanted!r} not in the PDF"
+            checked += 1
+    assert checked == 4 * 12
+    # render pages to PNG for people to look at
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run([_needed("pdftoppm"), "-r", "70", "-png", "-f", "1", "-l", "5", str(pdf), str(ARTIFACTS / "page")], check=True)
+    pages = sorted(ARTIFACTS.glob("page-*.png"))
+    assert len(pages) == 5
+    fonts = subprocess.run([_needed("pdffonts"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "CJK" in fonts and " yes yes " in fonts  # embedded subset
+
+
+def test_docx_tables_carry_the_engines_numbers(demo):
+    store, campaign, data, url, folder = demo
+    document = docx.Document(io.BytesIO(render(data, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "一、结果摘要" in text and "二、调查方法" in text and "附录：调查问卷" in text
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    estimates = [t for t in tables if t[0][0] == "范围"]
+    assert len(estimates) == 4
+    for var, table in zip(("satisfaction", "knowledge", "service_awareness", "staff_policy"), estimates):
+        engine = _engine_rows(data, var)
+        assert len(table) - 1 == len(engine)
+        for row, e in zip(table[1:], engine.itertuples(index=False)):
+            assert row[1:8] == [str(int(e.n)), pct(e.estimate), f"{float(e.se) * 100:.2f}", pct(e.ci_low), pct(e.ci_high),
+                                f"{float(e.deff):.2f}", str(int(e.df))]
+            assert row[8] == {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定"}[e.verdict]
+            assert row[9] == ("是" if bool(e.point_reaches) else "否")
+    assert len(document.inline_shapes) == 4  # one forest plot per indicator
+
+
+def test_workbook_holds_full_precision_estimates_codebook_and_weights(demo):
+    store, campaign, data, url, folder = demo
+    book = openpyxl.load_workbook(io.BytesIO(render(data, "xlsx")), read_only=True)
+    names = book.sheetnames
+    for sheet in ("design", "codebook", "indicators", "responses_resident", "responses_staff_policy", "scores", "weights",
+                  "estimates", "progress", "watching"):
+        assert sheet in names
+    rows = list(book["estimates"].iter_rows(values_only=True))
+    header = rows[0]
+    sheet = pd.DataFrame(rows[1:], columns=header)
+    engine = data.results.estimates
+    np.testing.assert_array_equal(sheet["estimate"].astype(float), engine["estimate"].astype(float))
+    np.testing.assert_array_equal(sheet["ci_low"].astype(float), engine["ci_low"].astype(float))
+    code = pd.DataFrame(list(book["codebook"].iter_rows(values_only=True))[1:],
+                        columns=next(book["codebook"].iter_rows(values_only=True)))
+    assert {"instrument", "version_hash", "question", "choice_value", "choice_zh"} <= set(code.columns)
+    weights = list(book["weights"].iter_rows(values_only=True))
+    assert len(weights) - 1 == len(data.results.responses)
+
+
+def test_csv_is_utf8_with_bom(demo):
+    store, campaign, data, url, folder = demo
+    content = render(data, "csv")
+    assert content.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig")
+    assert "太阳村镇" in set(frame["domain"].dropna())
+    np.testing.assert_allclose(frame["estimate"], data.results.estimates["estimate"].astype(float), rtol=1e-15)
+
+
+def test_cli_writes_each_format_and_reports_bad_input(demo, tmp_path):
+    store, campaign, data, url, folder = demo
+    for suffix in (".xlsx", ".docx", ".pdf", ".csv"):
+        out = tmp_path / f"r{suffix}"
+        done = subprocess.run([sys.executable, "-m", "analysis", "report", "--db", url, "--campaign", str(campaign.id),
+                               "--out", str(out), "--weighting", "equal"], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert out.stat().st_size > 1000
+    done = subprocess.run([sys.executable, "-m", "analysis", "report", "--db", url, "--campaign", str(campaign.id), "--out",
+                           str(tmp_path / "e.csv"), "--responses-csv", str(tmp_path / "resp.csv"), "--json"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert len(summary["files"]) == 3 and (tmp_path / "resp_resident.csv").exists()
+    bad = tmp_path / "pop.csv"
+    bad.write_text("乡镇,性别,人口\n太阳村镇,男,100\n不存在镇,女,abc\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "analysis", "report", "--db", url, "--campaign", str(campaign.id), "--out",
+                           str(tmp_path / "p.pdf"), "--weighting", "poststratify", "--population", str(bad)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "row 3, column '乡镇'" in done.stderr and "row 3, column '人口'" in done.stderr
+    assert not (tmp_path / "p.pdf").exists()
+    done = subprocess.run([sys.executable, "-m", "analysis", "report", "--db", url, "--campaign", "999", "--out",
+                           str(tmp_path / "x.pdf")], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1 and "no campaign" in done.stderr
+    done = subprocess.run([sys.executable, "-m", "analysis", "report", "--db", url, "--campaign", "1", "--out",
+                           str(tmp_path / "x.odt")], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2
+
+
+def test_empty_campaign_reports_render(tmp_path):
+    import datetime as dt
+    from dataclasses import replace
+
+    from survey.campaign import CampaignSpec
+    from survey.catalog import shipped_questionnaires
+    from survey.demo import demo_sites
+
+    store = Store.open(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    campaign = store.create_campaign(
+        CampaignSpec("空活动", "liunan", dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+        [shipped_questionnaires()["resident"]],
+        [replace(s, quotas={"resident": 5}) for s in demo_sites()[:2]],
+    )
+    data = collect(store, campaign.id)
+    for fmt in ("xlsx", "docx", "pdf", "csv"):
+        assert len(render(data, fmt)) > 0
+    text = "\n".join(b.text for b in build_document(data).blocks if hasattr(b, "text"))
+    assert "尚未收到" in text
+    store.close()
+
+
+def test_weighting_choice_changes_the_report(demo):
+    store, campaign, data, url, folder = demo
+    equal = collect(store, campaign.id, ResultOptions(weighting="equal"), answers=False)
+    a = data.results.overall().set_index("var")["estimate"].astype(float)
+    b = equal.results.overall().set_index("var")["estimate"].astype(float)
+    assert not math.isclose(a["knowledge"], b["knowledge"], rel_tol=1e-9)
+    assert "各受访者权重相同" in "\n".join(getattr(x, "text", "") for x in build_document(equal, with_plots=False).blocks)
