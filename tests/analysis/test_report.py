@@ -136,34 +136,33 @@ def test_csv_is_utf8_with_bom(demo):
     np.testing.assert_allclose(frame["estimate"], data.results.estimates["estimate"].astype(float), rtol=1e-15)
 
 
-def test_cli_writes_each_format_and_reports_bad_input(demo, tmp_path):
+def test_cli_writes_each_format_and_reports_bad_input(demo, tmp_path, capsys):
+    from analysis.__main__ import main
+
     store, campaign, data, url, folder = demo
+    base = ["report", "--db", url, "--campaign", str(campaign.id)]
     for suffix in (".xlsx", ".docx", ".pdf", ".csv"):
         out = tmp_path / f"r{suffix}"
-        done = subprocess.run([sys.executable, "-m", "analysis", "report", "--db", url, "--campaign", str(campaign.id),
-                               "--out", str(out), "--weighting", "equal"], cwd=ROOT, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
+        assert main([*base, "--out", str(out), "--weighting", "equal"]) == 0
         assert out.stat().st_size > 1000
-    done = subprocess.run([sys.executable, "-m", "analysis", "report", "--db", url, "--campaign", str(campaign.id), "--out",
-                           str(tmp_path / "e.csv"), "--responses-csv", str(tmp_path / "resp.csv"), "--json"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout)
+    capsys.readouterr()
+    assert main([*base, "--out", str(tmp_path / "e.csv"), "--responses-csv", str(tmp_path / "resp.csv"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
     assert len(summary["files"]) == 3 and (tmp_path / "resp_resident.csv").exists()
     bad = tmp_path / "pop.csv"
     bad.write_text("乡镇,性别,人口\n太阳村镇,男,100\n不存在镇,女,abc\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "analysis", "report", "--db", url, "--campaign", str(campaign.id), "--out",
-                           str(tmp_path / "p.pdf"), "--weighting", "poststratify", "--population", str(bad)],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 1
-    assert "row 3, column '乡镇'" in done.stderr and "row 3, column '人口'" in done.stderr
+    assert main([*base, "--out", str(tmp_path / "p.pdf"), "--weighting", "poststratify", "--population", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "row 3, column '乡镇'" in err and "row 3, column '人口'" in err
     assert not (tmp_path / "p.pdf").exists()
-    done = subprocess.run([sys.executable, "-m", "analysis", "report", "--db", url, "--campaign", "999", "--out",
-                           str(tmp_path / "x.pdf")], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 1 and "no campaign" in done.stderr
-    done = subprocess.run([sys.executable, "-m", "analysis", "report", "--db", url, "--campaign", "1", "--out",
-                           str(tmp_path / "x.odt")], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 2
+    assert main(["report", "--db", url, "--campaign", "999", "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "no campaign" in capsys.readouterr().err
+    assert main([*base, "--out", str(tmp_path / "x.odt")]) == 2
+    # and once as a real command line
+    done = subprocess.run([sys.executable, "-m", "analysis", "report", *base[1:], "--out", str(tmp_path / "cli.docx")],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "cli.docx").exists()
 
 
 def test_empty_campaign_reports_render(tmp_path):
