@@ -24,7 +24,10 @@ subset of the data (Lumley 2010, section 2.3; R's ``"[.survey.design2"``). This 
 3. Groups with a single unit follow the design's ``lonely_psu`` rule (see
    :mod:`analysis.design`): ``adjust`` uses ``f_g t_u^2`` (centred at 0), ``average`` drops the
    group and scales the stage total by (groups present) / (groups not lonely), ``certainty`` and
-   ``remove`` add nothing.
+   ``remove`` add nothing (survey 4.1 treats the two alike). For a domain, "present" means holding
+   at least one of the domain's respondents, as in R's subset designs. At stages after the first,
+   ``average`` averages over all groups of the stage (R, which recurses cluster by cluster, has
+   no other group to average over and returns NaN there).
 
 Everything is a vectorised group sum (``np.bincount`` over integer codes); the only Python loops
 run over the (few) stages, calibration operators and statistics.
