@@ -1,0 +1,166 @@
+"""Import responses collected elsewhere: upload, map columns and answer texts, check every row,
+confirm, import in one transaction. All the work is done by ``survey.response_import``."""
+
+import pandas as pd
+import streamlit as st
+
+from app import services
+from app.auth import require
+from app.i18n import language, t
+from app.safe import plain
+from survey.errors import SurveyError
+from survey.questionnaire import pick
+from survey.response_import import SPECIAL_TARGETS, ImportError_, auto_map, import_rows, prepare_import, read_upload
+
+account = require("admin")
+lang = language()
+store = services.store()
+st.title(t("imp.title"))
+st.caption(t("imp.intro"))
+
+campaigns = store.campaigns()
+if not campaigns:
+    st.info(t("imp.no_campaigns"))
+    st.stop()
+by_id = {c.id: c for c in campaigns}
+chosen = st.selectbox(t("imp.campaign"), list(reversed(by_id)), key="imp.campaign",
+                      format_func=lambda i: f"{i} · {by_id[i].name}")
+campaign = store.campaign(chosen)
+instruments = {i.questionnaire_id: i for i in campaign.instruments}
+qid = st.selectbox(t("imp.instrument"), list(instruments), key="imp.instrument",
+                   format_func=lambda q: pick(instruments[q].title, lang) or q)
+questionnaire = store.questionnaire(instruments[qid].version_hash)
+
+upload = st.file_uploader(t("imp.file"), type=["csv", "xlsx"], key="imp.file")
+if upload is None:
+    st.stop()
+try:
+    table = read_upload(upload.getvalue(), upload.name)
+except ImportError_ as exc:
+    st.error(t("imp.read_error", message=plain(exc)))
+    st.stop()
+st.caption(t("imp.format", format=t(f"imp.format.{table.format}"), rows=len(table)))
+
+# 1. columns ---------------------------------------------------------------------------------
+st.subheader(t("imp.mapping"))
+st.caption(t("imp.mapping.help"))
+targets = list(SPECIAL_TARGETS)
+for q in questionnaire.questions:
+    if q.takes_answer:
+        targets.append(f"q:{q.id}")
+        if str(q.type) == "multiple":
+            targets.extend(f"o:{q.id}:{v}" for v in q.choice_values)
+state_key = f"imp.mapping.{campaign.id}.{qid}.{table.sha256}"
+proposed = auto_map(table.columns, questionnaire, table.format)
+
+
+def target_text(target: str | None) -> str:
+    if target is None:
+        return t("imp.target.unknown")
+    if target in SPECIAL_TARGETS:
+        return t(f"imp.target.{target}")
+    parts = target.split(":")
+    question = questionnaire.question(parts[1])
+    text = pick(question.label, lang)
+    return f"{text} · {question.choice_label(parts[2], lang)}" if len(parts) == 3 else text
+
+
+def samples(index: int) -> str:
+    values = []
+    for row in table.rows:
+        v = row[index]
+        if v is not None and str(v).strip() and str(v) not in values:
+            values.append(str(v))
+        if len(values) == 3:
+            break
+    return " | ".join(values)
+
+
+editor = pd.DataFrame({
+    "column": list(table.columns),
+    "sample": [samples(i) for i in range(len(table.columns))],
+    "target": [proposed.get(c) for c in table.columns],
+})
+edited = st.data_editor(
+    editor, key=state_key, hide_index=True, disabled=["column", "sample"], num_rows="fixed",
+    column_config={
+        "column": st.column_config.TextColumn(t("imp.col.column")),
+        "sample": st.column_config.TextColumn(t("imp.col.sample")),
+        "target": st.column_config.SelectboxColumn(t("imp.col.target"), options=targets, required=False),
+    },
+)
+mapping = {c: (v if isinstance(v, str) and v else None) for c, v in zip(edited["column"], edited["target"])}
+with st.expander(t("imp.col.question")):
+    st.dataframe(pd.DataFrame({t("imp.col.column"): list(mapping), t("imp.col.question"): [target_text(v) for v in mapping.values()]}),
+                 hide_index=True, key="imp.mapping.labels")
+default_site = None
+if "site" not in mapping.values():
+    sites = {s.code: s for s in campaign.sites}
+    default_site = st.selectbox(t("imp.default_site"), list(sites), key="imp.default_site",
+                                format_func=lambda c: f"{c} · {sites[c].stratum} {sites[c].name}")
+
+# 2. answer texts ----------------------------------------------------------------------------
+st.subheader(t("imp.choices"))
+first = prepare_import(table, questionnaire, campaign, mapping=mapping, default_site=default_site)
+choice_maps: dict[str, dict[str, str]] = {}
+unmapped = [(column, text) for column, texts in first.choice_maps.items() for text, value in texts.items() if value is None]
+if unmapped:
+    st.caption(t("imp.choices.unmapped"))
+    for column, text in unmapped[:60]:
+        question = questionnaire.question(mapping[column][2:])
+        options = ["", *question.choice_values]
+        picked = st.selectbox(
+            t("imp.choice.label", column=column, text=text), options, key=f"imp.choice.{column}.{text}",
+            format_func=lambda v, q=question: t("imp.choice.none") if v == "" else f"{v} · {q.choice_label(v, lang)}",
+        )
+        if picked:
+            choice_maps.setdefault(column, {})[text] = picked
+else:
+    st.caption(t("imp.choices.all_mapped"))
+
+# 3. check -----------------------------------------------------------------------------------
+st.subheader(t("imp.preview"))
+preview = prepare_import(table, questionnaire, campaign, mapping=mapping, choice_maps=choice_maps,
+                         default_site=default_site, store=store)
+m = st.columns(5)
+m[0].metric(t("imp.metric.rows"), preview.rows_total)
+m[1].metric(t("imp.metric.accepted"), len(preview.accepted))
+m[2].metric(t("imp.metric.rejected"), len(preview.rejected_rows))
+m[3].metric(t("imp.metric.already"), preview.already_imported)
+m[4].metric(t("imp.metric.other"), preview.skipped_other_instrument)
+
+
+def reason(problem) -> str:  # noqa: ANN001
+    key = f"imp.reason.{problem.code}"
+    params = {"value": "", "other": "", "detail": problem.detail, **dict(problem.params)}
+    text = t(key, **params)
+    question = params.get("question")
+    return f"{question}: {text}" if question and problem.code not in ("unmapped_text",) else text
+
+
+if preview.blocking:
+    st.error(t("imp.blocking"))
+if preview.problems:
+    st.caption(t("imp.problems"))
+    st.dataframe(pd.DataFrame({
+        t("imp.col.row"): [p.row if p.row is not None else "" for p in preview.problems],
+        t("imp.col.column"): [p.column or "" for p in preview.problems],
+        t("imp.col.severity"): [t(f"imp.severity.{p.severity}") for p in preview.problems],
+        t("imp.col.reason"): [reason(p) for p in preview.problems],
+    }), hide_index=True, key="imp.problems")
+else:
+    st.success(t("imp.no_problems"))
+
+if not preview.can_import:
+    if not preview.blocking:
+        st.info(t("imp.nothing_new"))
+    st.stop()
+confirmed = st.checkbox(t("imp.confirm", n=preview.new_rows), key="imp.confirm")
+if st.button(t("imp.go"), key="imp.go", type="primary", disabled=not confirmed, icon=":material/upload:"):
+    try:
+        result = import_rows(store, campaign.id, questionnaire, preview)
+    except (SurveyError, ValueError) as exc:
+        st.error(t("imp.failed", message=plain(exc)))
+    else:
+        st.success(t("imp.done", imported=result.imported, repeats=result.repeats))
+        st.session_state.pop("imp.confirm", None)

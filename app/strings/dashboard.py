@@ -1,0 +1,206 @@
+"""The evaluator dashboard: progress, results with verdicts, watching flags, exports."""
+
+STRINGS = {
+    "nav.dashboard": {"zh": "评估看板", "en": "Evaluation dashboard"},
+    "dash.title": {"zh": "评估看板", "en": "Evaluation dashboard"},
+    "dash.intro": {
+        "zh": "查看调查进度、各项指标的加权比例及其置信区间，并与达标线比较；可下载报告与数据。",
+        "en": "Follow the fieldwork, see each indicator's weighted rate with its confidence interval against the "
+        "threshold, and download reports and data.",
+    },
+    "dash.no_campaigns": {"zh": "还没有调查活动。请先在“新建调查”中创建。", "en": "No campaign yet. Create one under “New campaign”."},
+    "dash.campaign": {"zh": "调查活动", "en": "Campaign"},
+    "dash.demo_label": {"zh": "【演示】", "en": "[demo] "},
+    "dash.demo_note": {
+        "zh": "这是演示活动：框架是示例，问卷是模拟数据，结果不能作为评审依据。",
+        "en": "This is a demo campaign: illustrative frame, simulated responses; not evidence for the review.",
+    },
+    "dash.refresh": {"zh": "刷新数据", "en": "Refresh"},
+    "dash.updated": {"zh": "数据更新于 {time}（共 {n} 份问卷）", "en": "Data as of {time} ({n} responses)"},
+    "dash.empty": {
+        "zh": "本活动还没有收到问卷。张贴二维码、安排调查员或导入纸质问卷后，这里会显示进度和结果。",
+        "en": "No responses yet. Once posters are up, surveyors work or paper forms are imported, progress and "
+        "results appear here.",
+    },
+    "dash.filtered_empty": {"zh": "按当前的计入规则，没有问卷计入分析。", "en": "No response counts under the current choices."},
+    # choices
+    "dash.choices": {"zh": "分析选项", "en": "Analysis choices"},
+    "dash.weighting": {"zh": "加权方法", "en": "Weights"},
+    "dash.weighting.design": {"zh": "设计权重（按抽样方案）", "en": "Design weights (from the plan)"},
+    "dash.weighting.equal": {"zh": "不加权（每份问卷权重相同）", "en": "Unweighted (every response counts once)"},
+    "dash.weighting.poststratify": {"zh": "事后分层（按上传的人口数）", "en": "Post-stratified (to uploaded population counts)"},
+    "dash.weighting.rake": {"zh": "迭代加权（按人口数的各边际）", "en": "Raked (to the margins of uploaded counts)"},
+    "dash.weighting.help.design": {
+        "zh": "每名受访者代表的人数：抽样方案的权重；若无，则按各乡镇（街道）人口数除以受访人数。",
+        "en": "How many people each respondent stands for: the plan's weights, else township population over respondents.",
+    },
+    "dash.weighting.help.equal": {
+        "zh": "忽略抽样权重，仅作对照；不同乡镇样本比例与人口比例不同时会有偏差。",
+        "en": "Ignores the weights, for comparison only; biased when townships are sampled out of proportion.",
+    },
+    "dash.weighting.help.poststratify": {
+        "zh": "使每个单元（如乡镇×年龄组×性别）的加权人数等于上传的人口数，纠正年龄、性别构成的偏差。",
+        "en": "Makes the weighted count of each cell (e.g. township × age group × sex) equal the uploaded count.",
+    },
+    "dash.weighting.help.rake": {
+        "zh": "只对齐各个边际（如乡镇、年龄组、性别各自的人口数），单元太小时比事后分层更稳定。",
+        "en": "Matches each margin (township, age group, sex) separately; steadier than post-stratification for small cells.",
+    },
+    "dash.population": {"zh": "人口数表（CSV 或 Excel）", "en": "Population table (CSV or Excel)"},
+    "dash.population.help": {
+        "zh": "每行一个单元：乡镇、年龄组（age_group）、性别（sex）等列，以及“人口”列。取值可用中文选项（如 男、65岁及以上）。",
+        "en": "One row per cell: columns for township, age_group, sex, ... and a count column (population / 人口).",
+    },
+    "dash.population.needed": {"zh": "请上传人口数表；在此之前使用设计权重。", "en": "Upload a population table; design weights are used until then."},
+    "dash.population.problems": {
+        "zh": "人口数表与数据不符，暂用设计权重。请逐行修改：",
+        "en": "The population table does not fit the data; design weights are used. Fix these rows:",
+    },
+    "dash.population.ok": {"zh": "已读取人口数表：{cells} 个单元（{columns}）。", "en": "Population table read: {cells} cells ({columns})."},
+    "dash.ci": {"zh": "置信区间方法", "en": "Interval method"},
+    "dash.ci.help": {
+        "zh": "默认 Korn–Graubard（beta）法：比例接近 100% 时仍可靠。其余方法与 R 语言 survey 软件包一致。",
+        "en": "Default Korn–Graubard (beta): reliable near 100%. The others are those of R's survey package.",
+    },
+    "dash.ci.beta": {"zh": "Korn–Graubard（推荐）", "en": "Korn–Graubard (recommended)"},
+    "dash.ci.logit": {"zh": "logit 变换", "en": "Logit"},
+    "dash.ci.likelihood": {"zh": "似然比", "en": "Likelihood"},
+    "dash.ci.asin": {"zh": "反正弦变换", "en": "Arcsine"},
+    "dash.ci.mean": {"zh": "Wald（估计值±t×标准误）", "en": "Wald (estimate ± t × SE)"},
+    "dash.ci.xlogit": {"zh": "logit（delta 法）", "en": "Logit (delta method)"},
+    "dash.ci.wilson": {"zh": "Wilson（仅简单随机抽样）", "en": "Wilson (simple random samples only)"},
+    "dash.ci.clopper-pearson": {"zh": "Clopper–Pearson（仅简单随机抽样）", "en": "Clopper–Pearson (simple random samples only)"},
+    "dash.ci.jeffreys": {"zh": "Jeffreys（仅简单随机抽样）", "en": "Jeffreys (simple random samples only)"},
+    "dash.level": {"zh": "置信水平", "en": "Confidence level"},
+    "dash.level.help": {
+        "zh": "默认取辖区配置中的水平（通常 95%）；判定用同一水平的单侧界限。",
+        "en": "Defaults to the profile's level (usually 95%); verdicts use one-sided bounds at this level.",
+    },
+    "dash.exclude_surveyor": {"zh": "不计调查员代填的问卷", "en": "Leave out surveyor entries"},
+    "dash.exclude_surveyor.help": {
+        "zh": "用于检查调查员录入是否与自填结果一致。",
+        "en": "To check whether surveyor entries agree with self-completed forms.",
+    },
+    "dash.exclude_import": {"zh": "不计外部导入的问卷", "en": "Leave out imported responses"},
+    "dash.dates": {"zh": "只计此期间提交的问卷", "en": "Only responses submitted in"},
+    "dash.dates.help": {"zh": "日期按活动所在时区，含起止日。", "en": "Dates in the campaign's time zone, inclusive."},
+    "dash.lqas": {"zh": "按 LQAS 规则判定各乡镇", "en": "Classify townships by an LQAS rule"},
+    "dash.lqas.help": {
+        "zh": "抽样方案采用 LQAS 时使用：每个乡镇取前 n 份，至少 d 份为“是”即判定达标。",
+        "en": "For plans that used LQAS: the first n responses per township; it meets the target when at least d say yes.",
+    },
+    "dash.lqas.n": {"zh": "每乡镇样本量 n", "en": "Sample per township n"},
+    "dash.lqas.d": {"zh": "判定达标的最少“是”数 d", "en": "Decision rule d (at least)"},
+    # tabs
+    "dash.tab.progress": {"zh": "进度", "en": "Progress"},
+    "dash.tab.results": {"zh": "结果与判定", "en": "Results and verdicts"},
+    "dash.tab.watch": {"zh": "调查期间监测", "en": "Watching"},
+    "dash.tab.export": {"zh": "报告与数据下载", "en": "Reports and data"},
+    # progress
+    "dash.metric.responses": {"zh": "计入分析的问卷", "en": "Responses counted"},
+    "dash.metric.excluded": {"zh": "排除 {n} 份", "en": "{n} left out"},
+    "dash.metric.sites_empty": {"zh": "未收到问卷的调查点", "en": "Sites with nothing yet"},
+    "dash.metric.quota": {"zh": "计划样本完成", "en": "Planned sample reached"},
+    "dash.metric.last": {"zh": "最近一份", "en": "Latest response"},
+    "dash.progress.by_stratum": {"zh": "各乡镇（街道）进度", "en": "Progress per township"},
+    "dash.progress.by_site": {"zh": "各调查点进度", "en": "Progress per site"},
+    "dash.progress.over_time": {"zh": "累计问卷数（按日）", "en": "Cumulative responses per day"},
+    "dash.progress.empty_sites": {"zh": "尚未收到问卷的调查点", "en": "Sites that have received nothing"},
+    "dash.progress.no_empty_sites": {"zh": "每个有配额的调查点都已收到问卷。", "en": "Every site with a quota has responses."},
+    "dash.next": {"zh": "下一步工作", "en": "What to do next"},
+    "dash.next.none": {"zh": "目前没有需要补充的工作。", "en": "Nothing to do right now."},
+    "dash.next.no_responses": {
+        "zh": "{stratum} {site} 尚未收到“{instrument}”问卷（计划 {count} 份）：请张贴二维码或安排调查员。",
+        "en": "{site} ({stratum}) has no “{instrument}” response yet ({count} planned): put up the poster or send a surveyor.",
+    },
+    "dash.next.more": {
+        "zh": "{where}约需再收 {count} 份“{instrument}”问卷，{indicator}才能得出明确结论。",
+        "en": "{where} needs about {count} more “{instrument}” responses for the {indicator} to be conclusive.",
+    },
+    "dash.next.close_call": {
+        "zh": "{where}的{indicator}与达标线非常接近，增加样本也难以得出结论（约需再收 {count} 份）；请如实报告点估计和置信区间。",
+        "en": "{where}: the {indicator} sits very close to the threshold; more data will hardly settle it (about {count} "
+        "more). Report the estimate and interval as they are.",
+    },
+    "dash.next.behind": {
+        "zh": "{stratum} {site} 的“{instrument}”问卷还差 {count} 份达到计划样本量。",
+        "en": "{site} ({stratum}) is {count} “{instrument}” responses short of its quota.",
+    },
+    "dash.county": {"zh": "全县（区）", "en": "County"},
+    "dash.col.stratum": {"zh": "乡镇（街道）", "en": "Township"},
+    "dash.col.site": {"zh": "调查点", "en": "Site"},
+    "dash.col.instrument": {"zh": "问卷", "en": "Questionnaire"},
+    "dash.col.quota": {"zh": "计划", "en": "Quota"},
+    "dash.col.responses": {"zh": "已收", "en": "Received"},
+    "dash.col.remaining": {"zh": "尚差", "en": "To go"},
+    "dash.col.share": {"zh": "完成比例", "en": "Reached"},
+    "dash.col.sites_empty": {"zh": "未收到问卷的调查点", "en": "Sites with nothing"},
+    "dash.col.date": {"zh": "日期", "en": "Date"},
+    # results
+    "dash.results.intro": {
+        "zh": "判定依据单侧 {level} 置信界限：下限不低于达标线为“达标”，上限低于达标线为“未达标”，否则“尚不能确定”。"
+        "“点估计读法”只看估计值，仅供参考。",
+        "en": "Verdicts use one-sided {level} bounds: met when the lower bound reaches the threshold, not met when the "
+        "upper bound is below it, otherwise not yet conclusive. The point-estimate reading looks at the estimate alone.",
+    },
+    "dash.results.threshold": {"zh": "达标线 {threshold}", "en": "threshold {threshold}"},
+    "dash.results.no_threshold": {"zh": "（本辖区未设达标线）", "en": "(no threshold in this profile)"},
+    "dash.results.overall": {
+        "zh": "全县（区）：{estimate}（{low}–{high}），{verdict}；点估计{reading}达标线",
+        "en": "County: {estimate} ({low}–{high}), {verdict}; the point estimate is {reading} the threshold",
+    },
+    "dash.reading.yes": {"zh": "已达到", "en": "at or above"},
+    "dash.reading.no": {"zh": "未达到", "en": "below"},
+    "dash.col.domain": {"zh": "范围", "en": "Where"},
+    "dash.col.n": {"zh": "样本量", "en": "n"},
+    "dash.col.estimate": {"zh": "估计值", "en": "Estimate"},
+    "dash.col.ci": {"zh": "置信区间", "en": "Confidence interval"},
+    "dash.col.se": {"zh": "标准误", "en": "SE"},
+    "dash.col.deff": {"zh": "设计效应", "en": "Design effect"},
+    "dash.col.df": {"zh": "自由度", "en": "df"},
+    "dash.col.verdict": {"zh": "判定", "en": "Verdict"},
+    "dash.col.reading": {"zh": "点估计读法", "en": "Point-estimate reading"},
+    "dash.col.flag": {"zh": "监测标记", "en": "Flag"},
+    "dash.col.lqas": {"zh": "LQAS 判定", "en": "LQAS"},
+    "dash.col.sampled": {"zh": "已取样本", "en": "Taken"},
+    "dash.col.successes": {"zh": "“是”的份数", "en": "Yes"},
+    "dash.verdict.met": {"zh": "达标", "en": "met"},
+    "dash.verdict.not_met": {"zh": "未达标", "en": "not met"},
+    "dash.verdict.inconclusive": {"zh": "尚不能确定", "en": "not yet conclusive"},
+    "dash.verdict.none": {"zh": "—", "en": "—"},
+    "dash.point.yes": {"zh": "点估计已达到", "en": "estimate reaches it"},
+    "dash.point.no": {"zh": "点估计未达到", "en": "estimate below it"},
+    "dash.forest.x": {"zh": "比例", "en": "Rate"},
+    "dash.lqas.title": {"zh": "LQAS 判定（前 {n} 份中至少 {d} 份为“是”）", "en": "LQAS (at least {d} yes among the first {n})"},
+    "dash.lqas.meets": {"zh": "达标", "en": "meets"},
+    "dash.lqas.does_not_meet": {"zh": "未达标", "en": "does not meet"},
+    "dash.lqas.incomplete": {"zh": "样本未满", "en": "incomplete"},
+    "dash.error": {"zh": "无法计算：{message}", "en": "Cannot compute: {message}"},
+    # watching
+    "dash.watch.intro": {
+        "zh": "每天查看固定样本的置信区间会增加误判达标的风险。这里的标记采用随时有效的混合似然比方法"
+        "（按整个调查点更新），无论查看多少次，误判概率都不超过 {alpha}。它只用于监测，正式结论见“结果与判定”。",
+        "en": "Re-checking a fixed-sample interval every day inflates false passes. These flags use an anytime-valid "
+        "mixture likelihood ratio (updated by whole site): however often you look, the chance of a false flag stays "
+        "within {alpha}. They are for watching only; the official verdict is under “Results and verdicts”.",
+    },
+    "dash.flag.passed": {"zh": "已可判定达标", "en": "already passed"},
+    "dash.flag.failed": {"zh": "已可判定未达标", "en": "already failed"},
+    "dash.flag.open": {"zh": "继续观察", "en": "keep watching"},
+    # exports
+    "dash.export.intro": {
+        "zh": "报告与数据按上面选定的加权和计入规则生成。Word 报告便于修改并粘贴到创建材料中。",
+        "en": "Files follow the choices above. The Word report can be edited and pasted into the dossier.",
+    },
+    "dash.export.prepare": {"zh": "生成报告与数据文件", "en": "Prepare the files"},
+    "dash.export.ready": {"zh": "文件已生成，可以下载。", "en": "The files are ready to download."},
+    "dash.export.xlsx": {"zh": "下载 Excel 工作簿", "en": "Download the Excel workbook"},
+    "dash.export.docx": {"zh": "下载 Word 报告", "en": "Download the Word report"},
+    "dash.export.pdf": {"zh": "下载 PDF 报告", "en": "Download the PDF report"},
+    "dash.export.csv_estimates": {"zh": "下载估计结果 CSV", "en": "Download estimates (CSV)"},
+    "dash.export.csv_responses": {"zh": "下载“{instrument}”问卷数据 CSV", "en": "Download “{instrument}” responses (CSV)"},
+    "dash.export.csv_help": {
+        "zh": "CSV 为带 BOM 的 UTF-8 编码，可直接用 Excel、R、Stata、SPSS 打开。",
+        "en": "CSV files are UTF-8 with BOM: they open in Excel, R, Stata and SPSS.",
+    },
+}
