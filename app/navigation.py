@@ -46,9 +46,12 @@ def staff_pages(role: str | None) -> dict[str, list[st.Page]]:
     out: list[st.Page] = []
     if role in ("admin", "evaluator"):
         out.append(st.Page("app/pages/admin_campaigns.py", title=t("nav.campaigns"), icon=":material/campaign:", url_path="campaigns"))
+        out.append(st.Page("app/pages/dashboard.py", title=t("nav.dashboard"), icon=":material/monitoring:", url_path="dashboard"))
     if role == "admin":
         out.append(st.Page("app/pages/admin_new_campaign.py", title=t("nav.new_campaign"), icon=":material/add_circle:", url_path="new-campaign"))
         out.append(st.Page("app/pages/admin_sites.py", title=t("nav.sites"), icon=":material/location_on:", url_path="sites"))
+    if role == "admin":
+        out.append(st.Page("app/pages/import_responses.py", title=t("nav.import"), icon=":material/upload_file:", url_path="import"))
     if role in ("admin", "surveyor"):
         out.append(st.Page("app/pages/admin_surveyor.py", title=t("nav.surveyor"), icon=":material/edit_note:", url_path="surveyor"))
     if role == "admin":
