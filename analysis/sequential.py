@@ -145,7 +145,8 @@ def monitor(
         raise ValueError(f"column {var!r} must be 0/1, found {bad:g}")
     domain_codes, domains = (pd.factorize(frame[by], sort=True) if by else (np.zeros(len(frame), dtype=int), np.array(["all"], dtype=object)))
     unit = frame[psu] if psu else pd.Series(np.arange(len(frame)), index=frame.index)
-    unit_codes, _ = pd.factorize(pd.MultiIndex.from_arrays([domain_codes, unit.to_numpy()]))
+    raw_units, raw_labels = pd.factorize(unit.to_numpy())
+    unit_codes, _ = pd.factorize(np.asarray(domain_codes, dtype=np.int64) * max(len(raw_labels), 1) + raw_units)
     k = unit_codes.max() + 1 if len(unit_codes) else 0
     unit_x = np.bincount(unit_codes, weights=values, minlength=k)
     unit_n = np.bincount(unit_codes, minlength=k).astype(float)
