@@ -175,36 +175,47 @@ def _fetch(store, campaign, questionnaires, *, after_id: int = 0) -> pd.DataFram
         rows = connection.execute(query).fetchall()
     names = ["response_id", "site", "instrument", "version_hash", "source", "simulated", "submitted_at"]
     names += indicator_ids + answer_ids
-    frame = pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame(columns=names)
-    return _with_sites(frame, campaign, indicator_ids, answer_ids)
+    columns = list(zip(*rows)) if rows else [() for _ in names]  # transpose in C: no per-row pandas work
+    return _with_sites(dict(zip(names, columns)), campaign, indicator_ids, answer_ids)
 
 
-def _with_sites(frame: pd.DataFrame, campaign, indicator_ids, answer_ids) -> pd.DataFrame:  # noqa: ANN001
+def _with_sites(raw: dict, campaign, indicator_ids, answer_ids) -> pd.DataFrame:  # noqa: ANN001
+    """The response table: the raw columns plus the site's design columns, taken by site code."""
     by_code = {s.code: s for s in campaign.sites}
-    codes = frame["site"].astype(object)
+    site_codes, uniques = pd.factorize(np.asarray(raw["site"], dtype=object))
+
+    def per_site(attribute: str, default):  # noqa: ANN001, ANN202
+        values = np.array([getattr(by_code[c], attribute) if c in by_code else default for c in uniques] + [default],
+                          dtype=object)
+        return values[site_codes]
+
+    def floats(values) -> np.ndarray:  # noqa: ANN001
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=float) if len(values) else np.zeros(0)
+
+    n = len(site_codes)
     out = pd.DataFrame(
         {
-            "response_id": pd.to_numeric(frame["response_id"]).astype(np.int64),
-            "site": codes.astype(str),
-            "site_name": codes.map(lambda c: by_code[c].name if c in by_code else str(c)),
-            "stratum": codes.map(lambda c: by_code[c].stratum if c in by_code else "?"),
-            "psu": codes.map(lambda c: by_code[c].psu if c in by_code else str(c)),
-            "kind": codes.map(lambda c: by_code[c].kind if c in by_code else ""),
-            "instrument": frame["instrument"].astype(str),
-            "version_hash": frame["version_hash"].astype(str),
-            "source": frame["source"].astype(str),
-            "simulated": frame["simulated"].astype(bool),
-            "submitted_at": pd.to_datetime(frame["submitted_at"], utc=True, format="mixed"),
-            "plan_weight": codes.map(lambda c: by_code[c].weight if c in by_code else None).astype(float),
-            "population": codes.map(lambda c: by_code[c].population if c in by_code else None).astype(float),
-        },
-        index=frame.index,
+            "response_id": np.asarray(raw["response_id"], dtype=np.int64),
+            "site": np.asarray(raw["site"], dtype=object).astype(str),
+            "site_name": per_site("name", ""),
+            "stratum": per_site("stratum", "?"),
+            "psu": per_site("psu", ""),
+            "kind": per_site("kind", ""),
+            "instrument": np.asarray(raw["instrument"], dtype=object),
+            "version_hash": np.asarray(raw["version_hash"], dtype=object),
+            "source": np.asarray(raw["source"], dtype=object),
+            "simulated": np.asarray(raw["simulated"], dtype=bool) if n else np.zeros(0, dtype=bool),
+            "submitted_at": pd.to_datetime(pd.Series(raw["submitted_at"], dtype=object), utc=True, format="ISO8601")
+            if n else pd.Series([], dtype="datetime64[ns, UTC]"),
+            "plan_weight": floats(per_site("weight", None)),
+            "population": floats(per_site("population", None)),
+        }
     )
     for k in indicator_ids:
-        out[k] = pd.to_numeric(frame[k], errors="coerce").astype(float)
+        out[k] = np.asarray(raw[k], dtype=float) if n else np.zeros(0)  # None -> NaN
     for k in answer_ids:
-        out[k] = frame[k].astype(object).where(frame[k].notna(), None)
-    return out.reset_index(drop=True)
+        out[k] = pd.Series(raw[k], dtype=object) if n else pd.Series([], dtype=object)
+    return out
 
 
 def load_campaign_data(store, campaign_id: int) -> CampaignData:  # noqa: ANN001
@@ -690,8 +701,10 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
     notes: dict[str, Any] = {"ci": options.ci, "level": level, "weighting": options.weighting,
                              "lonely_psu": "adjust", "instruments": {}}
     for instrument, questionnaire in data.questionnaires.items():
-        rows = table[table["instrument"] == instrument].reset_index(drop=True)
-        indicators = [i for i in data.indicators(instrument) if i in rows.columns]
+        indicators = [i for i in data.indicators(instrument) if i in table.columns]
+        wanted = [c for c in table.columns if c in META_COLUMNS or c in indicators
+                  or c in background_questions(questionnaire)]
+        rows = table.loc[(table["instrument"] == instrument).to_numpy(), wanted].reset_index(drop=True)
         info: dict[str, Any] = {"responses": len(rows), "sites": int(rows["site"].nunique()) if len(rows) else 0,
                                 "strata": int(rows["stratum"].nunique()) if len(rows) else 0, "indicators": indicators}
         notes["instruments"][instrument] = info
@@ -717,10 +730,15 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
         w["weight"] = np.asarray(design.weights)
         weighted.append(w)
         # applicable share (for translating "more responses" of a sub-population into respondents)
+        if options.watch and thresholds:
+            # integer arrival order and PSU codes: the same flags, without re-sorting timestamps and strings
+            watch_frame = rows[["stratum", *thresholds]].copy()
+            watch_frame["_order"] = rows["submitted_at"].array.asi8
+            watch_frame["_psu"] = pd.factorize(rows["psu"].to_numpy())[0]
         for indicator in indicators:
             if options.watch and indicator in thresholds:
                 for by_col in (None, "stratum"):
-                    flags = monitor(rows, indicator, thresholds[indicator], order="submitted_at", by=by_col, psu="psu",
+                    flags = monitor(watch_frame, indicator, thresholds[indicator], order="_order", by=by_col, psu="_psu",
                                     alpha=1.0 - level)
                     flags.insert(0, "var", indicator)
                     flags.insert(0, "instrument", instrument)
@@ -800,6 +818,20 @@ def _timeline(table: pd.DataFrame, timezone: str) -> pd.DataFrame:
 
 def _next_steps(estimates: pd.DataFrame, progress: pd.DataFrame, table: pd.DataFrame) -> list[NextStep]:
     steps: list[NextStep] = []
+    # share of respondents inside each indicator's denominator, per instrument (and township)
+    applicable: dict[tuple, float] = {}
+    indicator_columns = [c for c in estimates["var"].unique() if c in table.columns] if len(estimates) else []
+    if indicator_columns and len(table):
+        has = table[indicator_columns].notna()
+        has["instrument"], has["stratum"] = table["instrument"].to_numpy(), table["stratum"].to_numpy()
+        for (instrument, stratum), share in has.groupby(["instrument", "stratum"])[indicator_columns].mean().iterrows():
+            for var in indicator_columns:
+                applicable[(instrument, stratum, var)] = float(share[var])
+        for instrument, share in has.groupby("instrument")[indicator_columns].mean().iterrows():
+            for var in indicator_columns:
+                applicable[(instrument, None, var)] = float(share[var])
+    sizes = table.groupby(["instrument", "stratum"]).size().to_dict() if len(table) else {}
+    totals = table.groupby("instrument").size().to_dict() if len(table) else {}
     for p in progress.itertuples(index=False):
         if p.quota > 0 and p.responses == 0:
             steps.append(NextStep("no_responses", p.instrument, p.stratum, p.site, p.site_name, None, int(p.quota), 0))
@@ -807,12 +839,10 @@ def _next_steps(estimates: pd.DataFrame, progress: pd.DataFrame, table: pd.DataF
         if not isinstance(e.verdict, str) or e.verdict != "inconclusive" or pd.isna(e.more_responses):
             continue
         stratum = e.domain if e.scope == "stratum" else None
-        rows = table[table["instrument"] == e.instrument]
-        if stratum is not None:
-            rows = rows[rows["stratum"] == stratum]
-        applicable = rows[e.var].notna().mean() if len(rows) else 1.0
-        more = int(math.ceil(int(e.more_responses) / applicable)) if applicable > 0 else int(e.more_responses)
-        close = more > 5 * max(len(rows), 1)
+        share = applicable.get((e.instrument, stratum, e.var), 1.0)
+        n_rows = sizes.get((e.instrument, stratum), 0) if stratum is not None else totals.get(e.instrument, 0)
+        more = int(math.ceil(int(e.more_responses) / share)) if share > 0 else int(e.more_responses)
+        close = more > 5 * max(n_rows, 1)
         steps.append(NextStep("more_responses", e.instrument, stratum, None, None, e.var, more, 1 if stratum is None else 2,
                               close_call=close))
     behind = progress[(progress["remaining"] > 0) & (progress["responses"] > 0)]
