@@ -68,6 +68,8 @@ __all__ = [
 WEIGHTINGS = ("design", "equal", "poststratify", "rake")
 #: Korn-Graubard: stays inside [0, 1] and keeps its coverage near rates of 85-95% (METHODS.md).
 CI_DEFAULT = "beta"
+#: Townships with fewer design degrees of freedom (PSUs - 1) than this get a "few sites" next step.
+FEW_DF = 3
 #: The ``domain`` value of the county-wide (overall) row in result tables.
 OVERALL = None
 META_COLUMNS = (
@@ -536,7 +538,10 @@ class NextStep:
 
     kind: ``no_responses`` (a site with a quota has received nothing), ``more_responses`` (a
     township or the county needs about ``count`` more responses of ``instrument`` for
-    ``indicator`` to be conclusive), ``behind_quota`` (a site has ``count`` responses to go).
+    ``indicator`` to be conclusive), ``few_sites`` (a township's verdict stays open because its
+    responses come from only ``count`` sites, i.e. fewer than :data:`FEW_DF` degrees of freedom:
+    more sites, not more responses at the same sites, would settle it), ``behind_quota`` (a site
+    has ``count`` responses to go).
     """
 
     kind: str
@@ -835,10 +840,20 @@ def _next_steps(estimates: pd.DataFrame, progress: pd.DataFrame, table: pd.DataF
     for p in progress.itertuples(index=False):
         if p.quota > 0 and p.responses == 0:
             steps.append(NextStep("no_responses", p.instrument, p.stratum, p.site, p.site_name, None, int(p.quota), 0))
+    few_sites_done: set[tuple] = set()
     for e in estimates.itertuples(index=False):
-        if not isinstance(e.verdict, str) or e.verdict != "inconclusive" or pd.isna(e.more_responses):
+        if not isinstance(e.verdict, str) or e.verdict != "inconclusive":
             continue
         stratum = e.domain if e.scope == "stratum" else None
+        if stratum is not None and int(e.df) < FEW_DF:
+            # one or two sites: the interval's width comes from t with df = PSUs - 1, which more
+            # responses at the same sites hardly narrow; more sites would
+            if (e.instrument, stratum) not in few_sites_done:
+                few_sites_done.add((e.instrument, stratum))
+                steps.append(NextStep("few_sites", e.instrument, stratum, None, None, e.var, int(e.df) + 1, 2))
+            continue
+        if pd.isna(e.more_responses):
+            continue
         share = applicable.get((e.instrument, stratum, e.var), 1.0)
         n_rows = sizes.get((e.instrument, stratum), 0) if stratum is not None else totals.get(e.instrument, 0)
         more = int(math.ceil(int(e.more_responses) / share)) if share > 0 else int(e.more_responses)

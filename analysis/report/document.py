@@ -341,6 +341,9 @@ def next_step_zh(results: CampaignResults, step) -> str:  # noqa: ANN001
         if step.close_call:
             return f"{where}的{label}与达标线非常接近，增加样本也难以得出结论（约需再收 {step.count} 份）；请以点估计和置信区间如实报告。"
         return f"{where}约需再收 {step.count} 份“{title}”问卷，{label}才能得出明确结论。"
+    if step.kind == "few_sites":
+        return (f"{step.stratum}的“{title}”问卷只来自 {step.count} 个调查点，乡镇层面的置信区间很宽；"
+                "在同一调查点多收问卷帮助不大，如需乡镇层面的结论，请增加调查点。")
     if step.kind == "behind_quota":
         return f"{step.stratum} {step.site_name}（{step.site}）的“{title}”问卷还差 {step.count} 份达到计划样本量。"
     return str(step)

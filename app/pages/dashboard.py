@@ -179,6 +179,8 @@ def step_text(step) -> str:  # noqa: ANN001
         key = "dash.next.close_call" if step.close_call else "dash.next.more"
         return t(key, where=where(step), count=step.count, instrument=title,
                  indicator=indicator_label(step.instrument, step.indicator))
+    if step.kind == "few_sites":
+        return t("dash.next.few_sites", stratum=step.stratum, instrument=title, count=step.count)
     return t("dash.next.behind", stratum=step.stratum, site=step.site_name, instrument=title, count=step.count)
 
 

@@ -122,6 +122,11 @@ STRINGS = {
         "en": "{where}: the {indicator} sits very close to the threshold; more data will hardly settle it (about {count} "
         "more). Report the estimate and interval as they are.",
     },
+    "dash.next.few_sites": {
+        "zh": "{stratum}的“{instrument}”问卷只来自 {count} 个调查点，乡镇层面的置信区间很宽；在同一调查点多收问卷帮助不大，如需乡镇层面的结论，请增加调查点。",
+        "en": "{stratum}: “{instrument}” responses come from only {count} sites, so township intervals stay wide; more "
+        "responses at the same sites hardly help. Add sites if the township needs its own conclusion.",
+    },
     "dash.next.behind": {
         "zh": "{stratum} {site} 的“{instrument}”问卷还差 {count} 份达到计划样本量。",
         "en": "{site} ({stratum}) is {count} “{instrument}” responses short of its quota.",

@@ -166,7 +166,11 @@ def test_lqas_and_next_steps(demo):
     row = lq[lq["stratum"] == STRATA[0][0]].iloc[0]
     assert row["successes"] == first.sum() and row["sampled"] == len(first)
     kinds = {s.kind for s in results.next_steps}
-    assert "more_responses" in kinds
+    assert kinds & {"more_responses", "few_sites"}
+    township = results.by_stratum()
+    open_townships = {(r.instrument, r.domain) for r in township.itertuples() if r.verdict == "inconclusive"}
+    few = {(s.instrument, s.stratum) for s in results.next_steps if s.kind == "few_sites"}
+    assert few == open_townships  # two sites per township (df = 1): more sites, not more responses there
     for step in results.next_steps:
         if step.kind == "more_responses" and not step.close_call:
             assert step.count > 0
