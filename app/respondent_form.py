@@ -102,7 +102,8 @@ def _remember_on_phone(target: FormTarget, draft: Draft) -> None:
     if len(value) > 3800:  # too big for a cookie: keep the nonce and step, not the answers
         value = encode_draft(replace(draft, answers={}))
     script = (
-        f"<script>document.cookie = '{target.cookie}={value}; path=/; max-age={COOKIE_DAYS * 86400}; SameSite=Lax';</script>"
+        f"<script>document.cookie = '{target.cookie}={value}; path=/; max-age={COOKIE_DAYS * 86400}; SameSite=Lax'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>"
     )
     st.html(script, unsafe_allow_javascript=True)
 

@@ -168,3 +168,20 @@ def test_admin_area_in_english(store):
     assert "Signed in as admin" in texts(at)
     at.switch_page("app/pages/admin_campaigns.py").run()
     assert "Responses per site" in [s.value for s in at.subheader]
+
+
+def test_free_text_answers_are_shown_as_text_in_the_admin_area(store):
+    from survey.loader import parse_questionnaire_text
+
+    from .respond_helpers import TEXT_FORM
+
+    feedback = parse_questionnaire_text(TEXT_FORM, source="<feedback>")
+    campaign = make_campaign(store, extra=[feedback])
+    hostile = "<script>alert('x')</script><img src=x onerror=alert(1)> **bold**"
+    store.submit(campaign.id, "01A", feedback, {"visits": 2, "comment": hostile}, nonce="hostile-0001")
+    at = sign_in(app(), "admin", ADMIN_PASSWORD)
+    at.switch_page("app/pages/admin_campaigns.py").run()
+    assert not at.exception, at.exception
+    recent = at.dataframe[-1].value
+    assert any(hostile in str(cell) for cell in recent.iloc[:, -1])  # a data grid cell: plain text
+    assert not any("<script>" in m.value or "<img" in m.value for m in at.markdown)
