@@ -294,8 +294,8 @@ with tab_results:
             t("dash.col.verdict"): [verdict_text(v) for v in frame["verdict"]],
             t("dash.col.reading"): [reading_text(v) for v in frame["point_reaches"]],
         })
-        left, right = st.columns([3, 2])
-        left.dataframe(table, hide_index=True, key=f"dash.results.table.{instrument}.{indicator}")
+        st.dataframe(table, hide_index=True, key=f"dash.results.table.{instrument}.{indicator}",
+                     height=36 * (len(table) + 1) + 4)
         plot = pd.DataFrame({
             "domain": names, "estimate": frame["estimate"].astype(float).to_numpy(),
             "low": frame["ci_low"].astype(float).to_numpy(), "high": frame["ci_high"].astype(float).to_numpy(),
@@ -315,8 +315,8 @@ with tab_results:
         if has_threshold:
             layers.append(alt.Chart(pd.DataFrame({"threshold": [float(o.threshold)]})).mark_rule(
                 color="#c42828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q"))
-        right.altair_chart(alt.layer(*layers).properties(height=28 * len(plot) + 40),
-                           key=f"dash.results.forest.{instrument}.{indicator}")
+        st.altair_chart(alt.layer(*layers).properties(height=24 * len(plot) + 40),
+                        key=f"dash.results.forest.{instrument}.{indicator}")
         lq = results.lqas[(results.lqas["instrument"] == instrument) & (results.lqas["var"] == indicator)] if len(results.lqas) else None
         if lq is not None and len(lq):
             st.markdown("**" + t("dash.lqas.title", n=int(lq.iloc[0]["n_rule"]), d=int(lq.iloc[0]["d_rule"])) + "**")
@@ -369,15 +369,16 @@ with tab_export:
         st.success(t("dash.export.ready"))
         stem = f"campaign-{campaign.id}"
         c = st.columns(4)
-        c[0].download_button(t("dash.export.xlsx"), files["xlsx"], f"{stem}.xlsx", key="dash.export.xlsx",
+        c[0].download_button(t("dash.export.xlsx"), files["xlsx"], f"{stem}.xlsx", key="dash.export.xlsx", on_click="ignore",
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        c[1].download_button(t("dash.export.docx"), files["docx"], f"{stem}.docx", key="dash.export.docx",
+        c[1].download_button(t("dash.export.docx"), files["docx"], f"{stem}.docx", key="dash.export.docx", on_click="ignore",
                              mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        c[2].download_button(t("dash.export.pdf"), files["pdf"], f"{stem}.pdf", key="dash.export.pdf", mime="application/pdf")
+        c[2].download_button(t("dash.export.pdf"), files["pdf"], f"{stem}.pdf", key="dash.export.pdf", mime="application/pdf", on_click="ignore")
         c[3].download_button(t("dash.export.csv_estimates"), files["csv_estimates"], f"{stem}-estimates.csv",
-                             key="dash.export.csv_estimates", mime="text/csv")
+                             key="dash.export.csv_estimates", mime="text/csv", on_click="ignore")
         st.caption(t("dash.export.csv_help"))
         r = st.columns(max(1, len(files["responses"])))
         for column, (qid, content) in zip(r, files["responses"].items()):
             column.download_button(t("dash.export.csv_responses", instrument=instrument_title.get(qid, qid)), content,
-                                   f"{stem}-responses-{qid}.csv", key=f"dash.export.csv_responses.{qid}", mime="text/csv")
+                                   f"{stem}-responses-{qid}.csv", key=f"dash.export.csv_responses.{qid}", mime="text/csv",
+                                   on_click="ignore")
