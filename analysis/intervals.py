@@ -17,11 +17,18 @@ estimate and ``v`` its design-based variance:
     ``alpha/2``, interval ``[B(alpha/2; n* p, n* (1 - p) + 1), B(1 - alpha/2; n* p + 1, n* (1 - p))]``
     with ``B`` the beta quantile and ``n`` the number of rows of the domain (R's ``nrow(design)``).
 ``likelihood``
-    Rao-Scott scaled profile likelihood of the intercept-only quasi-binomial model: the set of
-    ``mu`` with ``KL(p || mu) <= phi t^2 v / (2 p (1 - p))``, ``KL`` the binomial Kullback-Leibler
-    divergence and ``phi = n / (n - 1)`` (R's Pearson dispersion). R locates the two ends by
-    spline interpolation of the profile on a 10-step grid; we solve the equation exactly, so the
-    two differ by the interpolation error (about 1e-4).
+    R's Rao-Scott scaled profile likelihood of the intercept-only quasi-binomial ``svyglm``,
+    computed as R computes it (:mod:`analysis.profile_likelihood`): signed roots of the scaled
+    deviance on a grid of at most 9 steps of ``zmax/5`` standard errors each side of
+    ``logit(p)``, an fmm cubic spline through them, and linear inversion of the spline at the
+    cutoffs ``-/+ t sqrt(lambda)``. The ends of the exact likelihood-ratio set
+    ``{mu : KL(p || mu) <= phi t^2 v / (2 p (1 - p))}`` (:func:`~analysis.profile_likelihood.exact_bounds`)
+    differ from R's by the spline's error, up to a few 1e-4. R's numbers also depend on where its
+    IRLS fit stopped, which depends on the individual weights: pass ``glm_fit`` (from
+    :func:`~analysis.profile_likelihood.quasibinomial_fit`) to reproduce them to about 1e-10;
+    without it the fit is taken at its exact optimum (differences from R up to a few 1e-6).
+    Where R's profile gives no end (it stops before the cutoff, in tiny or extreme samples) or
+    one on the wrong side of ``p``, that end is the exact likelihood-ratio end, and ``note`` says so.
 
 Binomial methods for simple random samples (``x`` successes of ``n``; for other designs ``n`` is
 the Korn-Graubard effective sample size ``n*`` above and ``x = p n*``):
@@ -56,6 +63,7 @@ import numpy as np
 from scipy import special, stats
 
 from .errors import OptionError, check_option
+from .profile_likelihood import QuasiBinomialFit, exact_bounds, profile_bounds
 
 __all__ = [
     "BINOMIAL_METHODS",
@@ -101,30 +109,6 @@ def _tq(q: float, df: np.ndarray) -> np.ndarray:
     return out
 
 
-def _kl(p: np.ndarray, eta: np.ndarray) -> np.ndarray:
-    """Binomial Kullback-Leibler divergence KL(p || expit(eta)), for 0 < p < 1."""
-    q = 1.0 - p
-    return p * np.log(p) + q * np.log(q) + p * np.logaddexp(0.0, -eta) + q * np.logaddexp(0.0, eta)
-
-
-def _kl_bounds(p: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Solve KL(p || mu) = c on each side of p by bisection in logit space (to full precision)."""
-    eta0 = special.logit(p)
-    span = 80.0
-    lo_a, lo_b = eta0 - span, eta0.copy()  # KL(lo_a) >= c > KL(lo_b) = 0
-    hi_a, hi_b = eta0.copy(), eta0 + span
-    for _ in range(110):
-        mid = 0.5 * (lo_a + lo_b)
-        big = _kl(p, mid) > c
-        lo_a = np.where(big, mid, lo_a)
-        lo_b = np.where(big, lo_b, mid)
-        mid = 0.5 * (hi_a + hi_b)
-        big = _kl(p, mid) > c
-        hi_b = np.where(big, mid, hi_b)
-        hi_a = np.where(big, hi_a, mid)
-    return special.expit(0.5 * (lo_a + lo_b)), special.expit(0.5 * (hi_a + hi_b))
-
-
 def _binomial(method: str, x: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """Binomial interval for (possibly non-integer) x successes out of n."""
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -158,6 +142,7 @@ def proportion_interval(
     simple: bool = False,
     census: bool = False,
     dispersion=None,
+    glm_fit: QuasiBinomialFit | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Two-sided intervals for proportions, vectorised.
 
@@ -180,10 +165,15 @@ def proportion_interval(
     census : bool
         Every stratum is fully enumerated: no sampling error.
     dispersion : array_like, optional
-        ``phi`` of the ``likelihood`` method; default ``n / (n - 1)``, R's Pearson dispersion when
-        no value is missing. (With missing values R rescales the weights over all rows of the
-        domain before dropping the missing ones, which inflates its ``phi`` to
-        ``(sum of the kept weights / mean weight of all rows) / (n - 1)``; pass that to reproduce R.)
+        ``phi`` of the ``likelihood`` method when ``glm_fit`` is not given; default ``n / (n - 1)``,
+        R's dispersion when no value is missing. (With missing values R rescales the weights over
+        all rows of the domain before dropping the missing ones, which inflates its ``phi`` to
+        ``(sum of the kept weights / mean weight of all rows) / (n - 1)``.)
+    glm_fit : QuasiBinomialFit, optional
+        For ``likelihood``: R's quasi-binomial fit of each estimate (entries aligned with ``p``),
+        from :func:`analysis.profile_likelihood.quasibinomial_fit` on the rows; with it the
+        interval ends are R's to about 1e-10. Default: the fit at its optimum from ``p``, ``n``
+        and ``dispersion`` (:meth:`QuasiBinomialFit.converged`), within a few 1e-6 of R.
 
     Returns
     -------
@@ -275,13 +265,28 @@ def proportion_interval(
             lo = np.sin(np.clip(a - h, 0, np.pi / 2)) ** 2
             hi = np.sin(np.clip(a + h, 0, np.pi / 2)) ** 2
         elif method == "likelihood":
-            nn = n[sel]
-            if dispersion is None:
-                phi = np.where(nn > 1, nn / np.where(nn > 1, nn - 1, 1), np.nan)
+            if glm_fit is None:
+                phi = None if dispersion is None else np.broadcast_to(np.asarray(dispersion, dtype=np.float64), p.shape)[sel]
+                fit = QuasiBinomialFit.converged(ps, n[sel], phi)
             else:
-                phi = np.broadcast_to(np.asarray(dispersion, dtype=np.float64), p.shape)[sel]
-            c = phi * t * t * vs / (2 * ps * qs)
-            lo, hi = _kl_bounds(ps, c)
+                fit = QuasiBinomialFit(*(np.broadcast_to(np.asarray(a, dtype=np.float64), p.shape)[sel] for a in (
+                    glm_fit.beta, glm_fit.info, glm_fit.weight_sum, glm_fit.dispersion, glm_fit.rows)))
+            lo, hi = profile_bounds(ps, vs, t, fit)
+            # R gives NA where its profile does not reach the cutoff (tiny or extreme samples) and
+            # can invert a wiggling spline past p: use the exact likelihood-ratio end there
+            bad_lo = ~(lo <= ps)
+            bad_hi = ~(hi >= ps)
+            if (bad_lo | bad_hi).any():
+                mu0 = special.expit(fit.beta)
+                se2 = vs / (mu0 * (1.0 - mu0)) ** 2
+                ex_lo, ex_hi = exact_bounds(ps, fit.dispersion * t * t * se2 * fit.info / (2.0 * fit.weight_sum))
+                lo = np.where(bad_lo, ex_lo, lo)
+                hi = np.where(bad_hi, ex_hi, hi)
+                sub = note[sel]
+                for i in np.flatnonzero(bad_lo | bad_hi):
+                    ends = "both ends" if bad_lo[i] and bad_hi[i] else ("lower end" if bad_lo[i] else "upper end")
+                    sub[i] = f"{ends} from the exact likelihood ratio: R's profile spline gives none"
+                note[sel] = sub
         else:  # beta and the binomial methods on a complex design: Korn-Graubard effective n
             ratio = _tq(alpha / 2, n_rows[sel] - 1) / _tq(alpha / 2, dfs)
             n_eff = ps * qs / vs * ratio * ratio
@@ -297,7 +302,7 @@ def proportion_interval(
                 sub = note[sel]
                 sub[:] = "binomial interval with the Korn-Graubard effective sample size"
                 note[sel] = sub
-    bad = np.isnan(lo) | np.isnan(hi)
+    bad = (np.isnan(lo) | np.isnan(hi)) & ~np.array([str(x).startswith("no interval") for x in note[sel]], dtype=bool)
     if bad.any():
         sub = note[sel]
         sub[bad] = "no interval: too few rows for this method"

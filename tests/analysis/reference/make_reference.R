@@ -263,5 +263,32 @@ for (me in methods) {
                            list(estimate = as.vector(ci), ci = as.vector(attr(ci, "ci"))))
 }
 
+## svyciprop(method = "likelihood") step by step: the profile of the svyglm intercept
+## (survey:::MASSprofile_glm), the cutoffs of survey:::confint_profile, and stats::spline / approx
+lines <- c(lines, "", "# sx <- c(-2.7, -1.9, -1.2, -0.4, 0, 0.35, 1.1, 1.8, 2.9); sy <- sinh(sx) + 0.3 * sx^2")
+sx <- c(-2.7, -1.9, -1.2, -0.4, 0, 0.35, 1.1, 1.8, 2.9); sy <- sinh(sx) + 0.3 * sx^2
+for (k in c(9, 4, 3)) {
+  sp <- spline(sx[1:k], sy[1:k])
+  inv <- approx(sp$y, sp$x, xout = c(-1.5, 0.2, 2.2, 40))
+  record(sprintf("numerics/spline/%d", k),
+         sprintf("sp <- spline(sx[1:%d], sy[1:%d]); approx(sp$y, sp$x, xout = c(-1.5, 0.2, 2.2, 40))", k, k),
+         list(x = sx[1:k], y = sy[1:k], spline_x = sp$x, spline_y = sp$y, approx_at = c(-1.5, 0.2, 2.2, 40),
+              approx_y = inv$y))
+}
+profiled <- function(dn, v) {
+  d <- D[[dn]]
+  m <- eval(bquote(svyglm(.(as.name(v)) ~ 1, d, family = quasibinomial)))
+  lambda <- m$cov.unscaled / m$naive.cov
+  alpha <- pnorm(qt(0.025, df = degf(d)) * sqrt(lambda)) / 2
+  pr <- survey:::MASSprofile_glm(m, which = 1, alpha = alpha)[[1]]
+  record(sprintf("numerics/profile/%s/%s", dn, v),
+         sprintf("m <- svyglm(%s ~ 1, %s, family = quasibinomial); survey:::MASSprofile_glm(m, 1, alpha = pnorm(qt(0.025, degf(%s)) * sqrt(m$cov.unscaled / m$naive.cov)) / 2)", v, dn, dn),
+         list(coef = coef(m), naive_info = 1 / m$naive.cov, dispersion = summary(m)$dispersion, iter = m$iter,
+              lambda = lambda, alpha = alpha, beta = pr$par.vals, z = pr[, 1],
+              ci = attr(svyciprop(as.formula(paste0("~", v)), d, method = "likelihood", na.rm = TRUE), "ci")))
+}
+options(survey.lonely.psu = "fail")
+suppressWarnings({profiled("dstrat", "sch_wide"); profiled("dclus1wr", "acs_gt20"); profiled("dtownsrs", "knowledge")})
+
 writeLines(lines, file.path(outdir, "r_results.py"))
 cat("wrote", file.path(outdir, "r_results.py"), "\n")
