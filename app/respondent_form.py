@@ -205,7 +205,7 @@ def _section(target: FormTarget, store: Store, draft: Draft, lang: str) -> None:
     if st.session_state.pop(f"{target.key}.notice", None):
         st.warning(t("respond.fix_elsewhere"))
     attempted = st.session_state.get(f"{target.key}.attempted") == (draft.nonce, step)
-    live_problems = section_problems(q, answers, step) if attempted else {}
+    notes = {}  # question id -> the place for its message, filled once this run's answers are known
     number = sum(
         1 for s in q.sections[:step] for qid in s.question_ids if q.question(qid).takes_answer
     )
@@ -224,9 +224,8 @@ def _section(target: FormTarget, store: Store, draft: Draft, lang: str) -> None:
                 answers.pop(qid, None)
             else:
                 answers[qid] = value
-        problem = live_problems.get(qid)
-        if problem is not None:
-            st.markdown(f":red[{plain(_problem_text(problem, lang))}]")
+        if attempted and question.takes_answer:
+            notes[qid] = st.empty()
     answers = prune_hidden(q, answers)
     if answers != dict(draft.answers):
         draft = draft.with_answers(answers)
@@ -235,6 +234,9 @@ def _section(target: FormTarget, store: Store, draft: Draft, lang: str) -> None:
     progress_bar.progress(position / max(total, 1), text=t("respond.progress", i=position, n=total))
     if attempted:
         live_problems = section_problems(q, answers, step)
+        for qid, problem in live_problems.items():
+            if qid in notes:
+                notes[qid].markdown(f":red[{plain(_problem_text(problem, lang))}]")
         if live_problems:
             st.error(t("respond.fix_marked", n=len(live_problems)))
 
