@@ -35,6 +35,7 @@ import pandas as pd
 from .design import SurveyDesign, _column, _numeric
 from .errors import ColumnError, DataValueError, check_option
 from .intervals import CI_METHODS, ConfidenceInterval, check_level, proportion_interval, t_interval
+from .profile_likelihood import QuasiBinomialFit, quasibinomial_fit
 from .variance import design_variance
 from .verdict import Verdict, check_threshold, one_sided_level, verdicts
 
@@ -82,6 +83,7 @@ class Estimate:
     simple: bool = field(repr=False, default=False)
     census: bool = field(repr=False, default=False)
     deff_note: str | None = field(repr=False, default=None)
+    glm_fit: QuasiBinomialFit | None = field(repr=False, default=None, compare=False)
 
     @property
     def variance(self) -> float | None:
@@ -97,6 +99,7 @@ class Estimate:
             lo, hi, note = proportion_interval(
                 method, [self.estimate], [self.variance], [self.df], level,
                 n=[self.n], n_rows=[self.n_rows], simple=self.simple, census=self.census,
+                glm_fit=self.glm_fit if method == "likelihood" else None,
             )
         else:
             check_option("method", method, ("t",))
@@ -296,6 +299,7 @@ def estimate(design: SurveyDesign, var: str, *, by: str | None = None, kind: str
     (0.4093, 0.9285)
     """
     b = _compute(design, _vars(var)[:1], by, kind)
+    fit = likelihood_fit(design, b.vars, by) if kind == "proportion" else None
     out = []
     for d, label in enumerate(b.labels):
         nn = int(b.n[0, d])
@@ -315,9 +319,21 @@ def estimate(design: SurveyDesign, var: str, *, by: str | None = None, kind: str
                 simple=design.is_simple,
                 census=design.is_census,
                 deff_note=b.deff_note[0, d],
+                glm_fit=None if fit is None else fit.take(d),
             )
         )
     return out
+
+
+def likelihood_fit(design: SurveyDesign, vars: Sequence[str], by: str | None) -> QuasiBinomialFit:
+    """R's quasibinomial ``svyglm`` fit per variable and domain (variable-major), from the rows.
+
+    The ``likelihood`` interval of ``svyciprop`` depends on where R's IRLS fit stopped and on its
+    dispersion, which need the individual weights (see :mod:`analysis.profile_likelihood`).
+    """
+    dom, labels = _domains(design, by)
+    fits = [quasibinomial_fit(_variable(design, v, "proportion"), design.weights, dom, len(labels)) for v in vars]
+    return QuasiBinomialFit(*(np.concatenate([getattr(f, name) for f in fits]) for name in QuasiBinomialFit.FIELDS))
 
 
 def _thresholds(threshold, vars: list[str]) -> np.ndarray:
@@ -415,13 +431,14 @@ def proportion_table(
     k, D = b.estimate.shape
     n_rows = np.tile(b.n_rows, (k, 1))
     df = np.tile(b.df, (k, 1))
+    fit = likelihood_fit(design, vars, by) if ci == "likelihood" else None
     lo, hi, note = proportion_interval(
         ci, b.estimate.ravel(), b.variance.ravel(), df.ravel(), level,
-        n=b.n.ravel(), n_rows=n_rows.ravel(), simple=design.is_simple, census=design.is_census,
+        n=b.n.ravel(), n_rows=n_rows.ravel(), simple=design.is_simple, census=design.is_census, glm_fit=fit,
     )
     verdict, reach, more = _verdicts(b, thr, level, lambda lv: proportion_interval(
         ci, b.estimate.ravel(), b.variance.ravel(), df.ravel(), lv,
-        n=b.n.ravel(), n_rows=n_rows.ravel(), simple=design.is_simple, census=design.is_census)[:2])
+        n=b.n.ravel(), n_rows=n_rows.ravel(), simple=design.is_simple, census=design.is_census, glm_fit=fit)[:2])
     return _frame(b, None, lo, hi, note, thr, verdict, reach, more, ci, level)
 
 

@@ -96,6 +96,12 @@ class QuasiBinomialFit:
     dispersion: np.ndarray
     rows: np.ndarray
 
+    FIELDS = ("beta", "info", "weight_sum", "dispersion", "rows")
+
+    def take(self, index: int) -> "QuasiBinomialFit":
+        """The entry of one estimate, as a fit of length one."""
+        return QuasiBinomialFit(*(np.asarray(getattr(self, name), dtype=np.float64)[index : index + 1] for name in self.FIELDS))
+
     @classmethod
     def converged(cls, p: np.ndarray, n: np.ndarray, dispersion: np.ndarray | None = None) -> "QuasiBinomialFit":
         """The fit at its exact optimum from aggregates: ``beta = logit(p)``, ``info = S p q``.

@@ -131,6 +131,10 @@ def _check_interval(key, d, t, var, by, method, level, want_est, want_lo, want_h
     from analysis.intervals import _tq, proportion_interval
 
     if method == "likelihood":
+        # the engine's own table (design.proportion(..., ci="likelihood")), and the replay from rows
+        got_lo = pd.Series(t["ci_low"]).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        got_hi = pd.Series(t["ci_high"]).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        assert np.allclose(got_lo, lo, rtol=0, atol=LIKELIHOOD_ABS, equal_nan=True) and np.allclose(got_hi, hi, rtol=0, atol=LIKELIHOOD_ABS, equal_nan=True), (key, got_lo, lo, got_hi, hi)
         got_lo, got_hi = _likelihood_as_r(d, var, level, by, t)
         assert np.allclose(got_lo, lo, rtol=0, atol=LIKELIHOOD_ABS) and np.allclose(got_hi, hi, rtol=0, atol=LIKELIHOOD_ABS), (key, got_lo, lo, got_hi, hi)
         return
