@@ -69,15 +69,26 @@ def start_streamlit(workdir: Path, extra_env: dict[str, str] | None = None) -> S
     pytest.fail(f"streamlit did not start; log:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def streamlit_server(tmp_path_factory) -> Iterator[StreamlitServer]:
-    server = start_streamlit(tmp_path_factory.mktemp("streamlit"))
-    yield server
+def stop_streamlit(server: StreamlitServer) -> None:
     server.process.terminate()
     try:
         server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.process.kill()
+
+
+def settle(page, timeout_ms: int = 90_000) -> None:
+    """Wait until the app has rendered and Streamlit's "running" indicator is gone."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    page.wait_for_timeout(400)
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(tmp_path_factory) -> Iterator[StreamlitServer]:
+    server = start_streamlit(tmp_path_factory.mktemp("streamlit"))
+    yield server
+    stop_streamlit(server)
 
 
 @pytest.fixture(scope="session")

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import full_screenshot
+from tests.conftest import full_screenshot, settle
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 
 
-def wait_for_app(page) -> None:
-    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(500)
 
 
 def test_home_renders_in_chinese_and_switches_to_english(browser, streamlit_server, screenshot_dir):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(streamlit_server.url)
-    wait_for_app(page)
+    settle(page)
     page.get_by_text("基层中医药调查工具").first.wait_for(timeout=30_000)
     page.get_by_text("居民中医药服务调查").first.wait_for(timeout=30_000)
     page.get_by_text("钦州市").first.wait_for(timeout=30_000)
@@ -35,7 +31,7 @@ def test_home_renders_in_chinese_and_switches_to_english(browser, streamlit_serv
 def test_preview_on_a_phone_with_live_skip_logic(browser, streamlit_server, screenshot_dir):
     page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     page.goto(f"{streamlit_server.url}/preview")
-    wait_for_app(page)
+    settle(page)
     page.get_by_text("居民中医药服务调查").first.wait_for(timeout=30_000)
     full_screenshot(page, screenshot_dir / "preview-resident-phone.png")
     assert page.get_by_text("中医药服务满意度").count() == 0
@@ -43,7 +39,7 @@ def test_preview_on_a_phone_with_live_skip_logic(browser, streamlit_server, scre
     gate = page.locator("[data-testid='stRadio']").filter(has_text="最近12个月").first
     gate.get_by_text("是", exact=True).click()
     page.wait_for_timeout(1500)
-    wait_for_app(page)
+    settle(page)
     full_screenshot(page, screenshot_dir / "preview-resident-used-tcm.png")
     assert page.locator("[data-testid='stRadio']").count() > 12
     page.close()

@@ -18,7 +18,7 @@ from survey.questionnaire import QuestionType, pick
 from survey.scoring import score
 from survey.simulate import simulate_answers
 from survey.storage import Store
-from tests.conftest import full_screenshot, start_streamlit
+from tests.conftest import full_screenshot, settle, start_streamlit, stop_streamlit
 
 from .respond_helpers import SECRET, make_campaign
 
@@ -38,17 +38,9 @@ def server(tmp_path_factory):
     started.db = db
     started.workdir = workdir
     yield started
-    started.process.terminate()
-    try:
-        started.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        started.process.kill()
+    stop_streamlit(started)
 
 
-def settle(page) -> None:
-    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(350)
 
 
 def decode_qr(png) -> str:

@@ -5,7 +5,6 @@ each step are kept in ``artifacts/screenshots/`` for people to look at."""
 from __future__ import annotations
 
 import io
-import subprocess
 
 import openpyxl
 import pandas as pd
@@ -15,7 +14,7 @@ from survey.accounts import create_account
 from survey.demo import create_demo
 from survey.keys import ENV_SECRET
 from survey.storage import Store
-from tests.conftest import full_screenshot, start_streamlit
+from tests.conftest import full_screenshot, settle, start_streamlit, stop_streamlit
 
 from .respond_helpers import SECRET
 
@@ -35,17 +34,9 @@ def server(tmp_path_factory):
     started = start_streamlit(workdir, {"TCM_SURVEY_DB": db, ENV_SECRET: SECRET})
     started.db, started.campaign, started.workdir = db, campaign, workdir
     yield started
-    started.process.terminate()
-    try:
-        started.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        started.process.kill()
+    stop_streamlit(started)
 
 
-def settle(page) -> None:
-    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
-    page.wait_for_timeout(500)
 
 
 def sign_in(page, server, username: str, password: str) -> None:
