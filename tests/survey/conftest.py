@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 
 import pytest
 
 from survey.loader import parse_questionnaire_text
 from survey.questionnaire import Questionnaire
+
+from .storage.helpers import pg_base_url, pg_schema_url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file, or a fresh schema on the test PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'survey.sqlite'}"
+        return
+    url, schema, admin = pg_schema_url(pg_base_url())
+    try:
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
 
 ALL_TYPES_YAML = textwrap.dedent(
     """

@@ -24,21 +24,7 @@ from survey.accounts import (
 )
 from survey.storage import Store
 
-from .storage.helpers import pg_base_url, pg_schema_url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'accounts.sqlite'}"
-        return
-    url, schema, admin = pg_schema_url(pg_base_url())
-    try:
-        yield url
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+# db_url (SQLite and PostgreSQL variants) comes from tests/survey/conftest.py
 
 
 @pytest.fixture
