@@ -389,7 +389,7 @@ def read_population(source, data: CampaignData, instrument: str = "resident") ->
     ------
     PopulationError
     """
-    from survey.campaign import _read_table  # noqa: PLC0415 - shared CSV/XLSX reader (UTF-8 or GB18030)
+    from survey.campaign import read_table  # noqa: PLC0415 - shared CSV/XLSX reader (UTF-8 or GB18030)
 
     name = ""
     if isinstance(source, pd.DataFrame):
@@ -398,7 +398,7 @@ def read_population(source, data: CampaignData, instrument: str = "resident") ->
         path = Path(source)
         name = path.name
         try:
-            header, rows = _read_table(path)
+            header, rows = read_table(path)
         except Exception as exc:  # FrameError with its own message
             raise PopulationError([PopulationProblem(None, None, str(exc))]) from None
         frame = pd.DataFrame([[r[i] if i < len(r) else None for i in header.values()] for r in rows], columns=list(header))

@@ -15,7 +15,6 @@ Everything here is plain immutable data; ``survey.storage`` persists it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import re
@@ -26,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from survey.errors import SurveyError
+from survey.tables import TableReadError, csv_rows, xlsx_rows
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -306,7 +306,7 @@ def read_frame(
     """
     path = Path(path)
     file = str(path)
-    header, rows = _read_table(path)
+    header, rows = read_table(path)
     resolved, problems = _resolve_columns(file, header, columns or {}, instruments)
     if problems:
         raise FrameError(problems)
@@ -400,7 +400,8 @@ def read_frame(
     return sites
 
 
-def _read_table(path: Path) -> tuple[dict[str, int], list[list[Any]]]:
+def read_table(path: Path) -> tuple[dict[str, int], list[list[Any]]]:
+    """Column name -> index and the data rows of a CSV/XLSX table; FrameError naming file and row."""
     file = str(path)
     if not path.exists():
         raise FrameError([FrameProblem(file, None, None, "file not found")])
@@ -425,30 +426,17 @@ def _read_table(path: Path) -> tuple[dict[str, int], list[list[Any]]]:
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise FrameError([FrameProblem(str(path), None, None, "cannot decode: save the file as UTF-8 CSV or XLSX")])
-    return [row for row in csv.reader(text.splitlines())]
+    try:
+        return csv_rows(path.read_bytes())
+    except TableReadError:  # pragma: no cover - gb18030 decodes almost anything
+        raise FrameError([FrameProblem(str(path), None, None, "cannot decode: save the file as UTF-8 CSV or XLSX")]) from None
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
-    import openpyxl
-
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise FrameError([FrameProblem(str(path), None, None, f"cannot open the workbook: {exc}")]) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        return xlsx_rows(path.read_bytes())
+    except TableReadError as exc:
+        raise FrameError([FrameProblem(str(path), None, None, f"cannot open the workbook: {exc.cause}")]) from None
 
 
 def _resolve_columns(

@@ -25,10 +25,8 @@ rows are in the database), while a corrected file adds only the rows that change
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import math
 import re
@@ -40,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 from survey.answers import check_answers
 from survey.errors import SurveyError
+from survey.tables import TableReadError, csv_rows, xlsx_rows
 from survey.questionnaire import CHOICE_TYPES, Question, Questionnaire, QuestionType
 
 __all__ = [
@@ -210,33 +209,17 @@ def read_upload(source: bytes | str | Path, filename: str | None = None) -> Uplo
 
 
 def _csv_rows(data: bytes, filename: str) -> list[list[Any]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes nearly anything
-        raise ImportError_(f"{filename}: cannot decode the text; save it as UTF-8 CSV or XLSX")
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+        return csv_rows(data, sniff=True)
+    except TableReadError:  # pragma: no cover - gb18030 decodes nearly anything
+        raise ImportError_(f"{filename}: cannot decode the text; save it as UTF-8 CSV or XLSX") from None
 
 
 def _xlsx_rows(data: bytes, filename: str) -> list[list[Any]]:
-    import openpyxl
-
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a broken file
-        raise ImportError_(f"{filename}: cannot open the workbook ({type(exc).__name__})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        return xlsx_rows(data)
+    except TableReadError as exc:
+        raise ImportError_(f"{filename}: cannot open the workbook ({type(exc.cause).__name__})") from None
 
 
 def detect_format(columns: Sequence[str]) -> str:
