@@ -32,131 +32,20 @@ Wolter K. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer. Chapt
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import estimates as _estimates
+from . import weighting as _weighting
+from .columns import _as_list, _column, _numeric, _row_label, _show
+from .design_arrays import CENSUS_TOLERANCE, Calibration, DesignArrays, Residualizer, Stage
 from .errors import ColumnError, DataValueError, DesignError, LonelyPSUError, check_option
 
-__all__ = ["LONELY_PSU_RULES", "Calibration", "Residualizer", "Stage", "SurveyDesign"]
+__all__ = ["LONELY_PSU_RULES", "Calibration", "DesignArrays", "Residualizer", "Stage", "SurveyDesign"]
 
 LONELY_PSU_RULES = ("fail", "adjust", "average", "certainty", "remove")
-#: A stratum whose finite population correction is below this is a census (R's 1e-7).
-CENSUS_TOLERANCE = 1e-7
-
-
-@dataclass(frozen=True, eq=False)
-class Stage:
-    """One stage of sampling, in integer codes.
-
-    Units are numbered ``0 .. n_units - 1`` in the order of their group (their stratum at this
-    stage: the stratum for stage 1, the unit of the previous stage for later stages), so that the
-    units of one group are contiguous.
-
-    Attributes
-    ----------
-    number : int
-        1 for primary sampling units, 2 for secondary units, ...
-    unit : ndarray of int64, shape (n,)
-        The unit of each row.
-    unit_group : ndarray of int64, shape (n_units,)
-        The group of each unit.
-    group_size : ndarray of int64, shape (n_groups,)
-        Number of sampled units in each group (R's ``fpc$sampsize``).
-    fpc : ndarray of float, shape (n_groups,)
-        Finite population correction ``1 - n/N`` of each group (1 without fpc).
-    fraction : ndarray of float, shape (n_groups,)
-        Sampling fraction ``n/N`` (0 without fpc).
-    multiplier : ndarray of float, shape (n_groups,)
-        Product of the sampling fractions of the group's ancestors: the factor by which R's
-        ``multistage`` scales this stage's variance (1 at stage 1).
-    has_fpc : bool
-        Whether the stage has a finite population correction.
-    """
-
-    number: int
-    unit: np.ndarray
-    unit_group: np.ndarray
-    group_size: np.ndarray
-    fpc: np.ndarray
-    fraction: np.ndarray
-    multiplier: np.ndarray
-    has_fpc: bool
-
-    @property
-    def n_units(self) -> int:
-        return int(self.unit_group.shape[0])
-
-    @property
-    def n_groups(self) -> int:
-        return int(self.group_size.shape[0])
-
-
-@dataclass(frozen=True, eq=False)
-class Residualizer:
-    """A linear operator ``x <- x - a * (sum over the row's cell of b * x)`` used by calibration.
-
-    Post-stratification and raking make the variance of a calibrated estimator that of the
-    residuals of its linearised values within the calibration cells (Lumley 2010, section 7.2);
-    R's ``svyrecvar`` applies exactly this operator for each ``postStratify`` (``b`` = old weight
-    over new weight over the cell's sum of old weights, ``a`` = new weight) and, ten times in a
-    row, for each margin of a ``rake`` (``b`` = 1 / (margin weight x cell size), ``a`` = margin
-    weight).
-    """
-
-    group: np.ndarray  # (n,) cell code of each row
-    n_groups: int
-    a: np.ndarray  # (n,)
-    b: np.ndarray  # (n,)
-
-
-@dataclass(frozen=True, eq=False)
-class Calibration:
-    """A calibration step recorded on a design: the operators and how often they are applied."""
-
-    kind: str  # "poststratify", "rake" or "nonresponse"
-    columns: tuple[str, ...]
-    operators: tuple[Residualizer, ...]
-    sweeps: int
-
-
-def _column(data: pd.DataFrame, name: Any, param: str) -> pd.Series:
-    if not isinstance(name, str):
-        raise ColumnError(f"{param} must be a column name (a string); got {name!r}", param=param, value=name)
-    if name not in data.columns:
-        known = ", ".join(repr(c) for c in list(data.columns)[:30])
-        raise ColumnError(
-            f"unknown column {name!r} given as {param}; the data has columns {known}",
-            param=param,
-            column=name,
-        )
-    col = data[name]
-    if isinstance(col, pd.DataFrame):
-        raise ColumnError(f"column {name!r} ({param}) appears more than once in the data", param=param, column=name)
-    return col
-
-
-def _as_list(value: str | Sequence[str] | None, param: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise ColumnError(f"{param} must be a column name or a list of column names; got {value!r}", param=param)
-
-
-def _show(value: Any) -> str:
-    """repr of a data value as the user wrote it (numpy scalars shown as plain Python values)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    return repr(value)
-
-
-def _row_label(data: pd.DataFrame, position: int) -> str:
-    return f"row {_show(data.index[position])}"
 
 
 def _codes(series: pd.Series, column: str, data: pd.DataFrame, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -177,22 +66,6 @@ def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Renumber int64 keys to 0..k-1 keeping their order; returns (codes, first row of each code)."""
     uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return inverse.astype(np.int64, copy=False), first
-
-
-def _numeric(series: pd.Series, column: str, data: pd.DataFrame, what: str) -> np.ndarray:
-    if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
-        converted = pd.to_numeric(series, errors="coerce")
-        bad = converted.isna() & series.notna()
-        if bad.any():
-            pos = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataValueError(
-                f"column {column!r} ({what}) must be numeric; {_row_label(data, pos)} has {_show(series.iloc[pos])}",
-                column=column,
-                value=series.iloc[pos],
-            )
-        series = converted
-    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    return values
 
 
 class SurveyDesign:
@@ -562,6 +435,18 @@ class SurveyDesign:
         return self._strata
 
     @property
+    def arrays(self) -> DesignArrays:
+        """The design compiled to arrays, as :func:`analysis.variance.design_variance` reads it."""
+        return DesignArrays(
+            weights=self._w,
+            strata_codes=self._strata,
+            stages=self._stages,
+            variance_stages=self._variance_stages,
+            calibrations=self._calibrations,
+            lonely_psu=self._lonely_psu,
+        )
+
+    @property
     def columns(self) -> dict[str, Any]:
         """The design's column names, as given."""
         return {
@@ -620,55 +505,39 @@ class SurveyDesign:
 
         See :func:`analysis.estimates.proportion_table`.
         """
-        from .estimates import proportion_table
-
-        return proportion_table(self, vars, by=by, ci=ci, level=level, threshold=threshold)
+        return _estimates.proportion_table(self, vars, by=by, ci=ci, level=level, threshold=threshold)
 
     def mean(self, vars, *, by=None, level=0.95, threshold=None) -> pd.DataFrame:
         """Means of numeric variables (ratio estimator), with a t interval. See
         :func:`analysis.estimates.mean_table`."""
-        from .estimates import mean_table
-
-        return mean_table(self, vars, by=by, level=level, threshold=threshold)
+        return _estimates.mean_table(self, vars, by=by, level=level, threshold=threshold)
 
     def total(self, vars, *, by=None, level=0.95) -> pd.DataFrame:
         """Totals (Horvitz-Thompson) of numeric variables. See :func:`analysis.estimates.total_table`."""
-        from .estimates import total_table
-
-        return total_table(self, vars, by=by, level=level)
+        return _estimates.total_table(self, vars, by=by, level=level)
 
     def estimate(self, var: str, *, by=None, kind: str = "proportion"):
         """Result objects (:class:`analysis.estimates.Estimate`), one per domain, with ``.ci()``."""
-        from .estimates import estimate
-
-        return estimate(self, var, by=by, kind=kind)
+        return _estimates.estimate(self, var, by=by, kind=kind)
 
     # ------------------------------------------------------------------ weighting
     def poststratify(self, column: str | Sequence[str], population: Mapping[Any, float]) -> "SurveyDesign":
         """Post-stratify to known population counts. See :func:`analysis.weighting.poststratify`."""
-        from .weighting import poststratify
-
-        return poststratify(self, column, population)
+        return _weighting.poststratify(self, column, population)
 
     def rake(self, margins: Mapping[str, Mapping[Any, float]], *, tol: float = 1e-10, max_iter: int = 100) -> "SurveyDesign":
         """Rake to two or more margins. See :func:`analysis.weighting.rake`."""
-        from .weighting import rake
-
-        return rake(self, margins, tol=tol, max_iter=max_iter)
+        return _weighting.rake(self, margins, tol=tol, max_iter=max_iter)
 
     def adjust_nonresponse(self, responded: str, *, classes: str | Sequence[str] | None = None) -> "SurveyDesign":
         """Weighting-class non-response adjustment. See :func:`analysis.weighting.adjust_nonresponse`."""
-        from .weighting import adjust_nonresponse
-
-        return adjust_nonresponse(self, responded, classes=classes)
+        return _weighting.adjust_nonresponse(self, responded, classes=classes)
 
     def trim(
         self, *, upper: float | None = None, lower: float | None = None, strict: bool = False, max_iter: int = 50
     ) -> "SurveyDesign":
         """Trim extreme weights and redistribute the excess. See :func:`analysis.weighting.trim`."""
-        from .weighting import trim
-
-        return trim(self, upper=upper, lower=lower, strict=strict, max_iter=max_iter)
+        return _weighting.trim(self, upper=upper, lower=lower, strict=strict, max_iter=max_iter)
 
 
 def _present_count(group: np.ndarray, domain: np.ndarray, n_groups: int, n_domains: int) -> np.ndarray:

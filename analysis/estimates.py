@@ -27,17 +27,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .design import SurveyDesign, _column, _numeric
+from .columns import _column, _numeric
 from .errors import ColumnError, DataValueError, check_option
 from .intervals import CI_METHODS, ConfidenceInterval, check_level, proportion_interval, t_interval
 from .profile_likelihood import QuasiBinomialFit, quasibinomial_fit
 from .variance import design_variance
 from .verdict import Verdict, check_threshold, one_sided_level, verdicts
+
+if TYPE_CHECKING:  # the design calls these functions; they read it without importing it
+    from .design import SurveyDesign
 
 __all__ = [
     "ESTIMATE_KINDS",
@@ -258,7 +261,7 @@ def _compute(design: SurveyDesign, vars: Sequence[str], by: str | None, kind: st
         W[j] = Wd
         if want_support:
             support[:, j] = in_dom & ~nan if obs is None else obs
-    variance = design_variance(z, design, domain=np.where(in_dom, dom, -1), n_domains=D, support=support).T
+    variance = design_variance(z, design.arrays, domain=np.where(in_dom, dom, -1), n_domains=D, support=support).T
     variance = np.maximum(variance, 0.0)
     # design effect as R's deff=TRUE (without-replacement SRS from a population of W), else "replace"
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -43,12 +43,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .design import CENSUS_TOLERANCE, SurveyDesign
+from .design_arrays import CENSUS_TOLERANCE, RAKE_VARIANCE_SWEEPS, DesignArrays
 
-__all__ = ["design_variance"]
-
-#: Sweeps R's svyrecvar makes over the margins of a raked design.
-RAKE_VARIANCE_SWEEPS = 10
+__all__ = ["RAKE_VARIANCE_SWEEPS", "design_variance"]
 
 
 def _sum_by(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -71,7 +68,7 @@ def _index(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     return distinct, inverse
 
 
-def _calibration_terms(design: SurveyDesign, z: np.ndarray, domain: np.ndarray, D: int):
+def _calibration_terms(design: DesignArrays, z: np.ndarray, domain: np.ndarray, D: int):
     """Residualise z for the design's calibrations, in compact form.
 
     After the operators ``x <- x - a_j * (B cell means)``, the residual is
@@ -113,7 +110,7 @@ def _calibration_terms(design: SurveyDesign, z: np.ndarray, domain: np.ndarray, 
 
 def design_variance(
     z: np.ndarray,
-    design: SurveyDesign,
+    design: DesignArrays,
     *,
     domain: np.ndarray | None = None,
     n_domains: int = 1,
@@ -126,7 +123,9 @@ def design_variance(
     z : ndarray, shape (n,) or (n, k)
         Linearised values of k statistics for each row (for a mean: ``w (y - ybar) / W``; for a
         total: ``w y``), 0 for rows that do not take part (missing values).
-    design : SurveyDesign
+    design : DesignArrays
+        The compiled design (:attr:`analysis.design.SurveyDesign.arrays`); a ``SurveyDesign`` is
+        accepted too and compiled here.
     domain : ndarray of int, shape (n,), optional
         Domain code of each row in ``0 .. n_domains - 1``, or -1 for rows outside every domain.
         The value ``z[i, v]`` belongs to column ``(domain[i], v)``; other columns of row i are 0.
@@ -141,6 +140,7 @@ def design_variance(
     ndarray, shape (n_domains, k)
         Variances, in squared units of the statistic.
     """
+    design = getattr(design, "arrays", design)
     z = np.asarray(z, dtype=np.float64)
     squeeze = z.ndim == 1
     if squeeze:
@@ -213,7 +213,7 @@ def design_variance(
     return total[:, 0] if squeeze else total
 
 
-def _presence(design: SurveyDesign, s: int, domain: np.ndarray, D: int, support, k: int) -> np.ndarray:
+def _presence(design: DesignArrays, s: int, domain: np.ndarray, D: int, support, k: int) -> np.ndarray:
     """Which groups of stage s hold at least one supporting row of each (domain, statistic)."""
     st = design.stages[s]
     G = st.n_groups

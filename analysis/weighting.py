@@ -22,14 +22,17 @@ Kalton G., Flores-Cervantes I. (2003). Weighting methods. *Journal of Official S
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .design import Calibration, Residualizer, SurveyDesign, _as_list, _column, _numeric
+from .columns import _as_list, _column, _numeric
+from .design_arrays import RAKE_VARIANCE_SWEEPS, Calibration, Residualizer
 from .errors import CalibrationError, DataValueError, OptionError
-from .variance import RAKE_VARIANCE_SWEEPS
+
+if TYPE_CHECKING:  # the design calls these functions; they read it without importing it
+    from .design import SurveyDesign
 
 __all__ = ["adjust_nonresponse", "poststratify", "rake", "trim"]
 
