@@ -210,7 +210,8 @@ def _with_sites(raw: dict, campaign, indicator_ids, answer_ids) -> pd.DataFrame:
             "submitted_at": pd.to_datetime(pd.Series(raw["submitted_at"], dtype=object), utc=True, format="ISO8601")
             if n else pd.Series([], dtype="datetime64[ns, UTC]"),
             "plan_weight": floats(per_site("weight", None)),
-            "population": floats(per_site("population", None)),
+            "population": floats([by_code[c].stratum_population if c in by_code and by_code[c].stratum_population is not None
+                                  else (by_code[c].population if c in by_code else None) for c in raw["site"]]),
         }
     )
     for k in indicator_ids:
@@ -267,7 +268,7 @@ class ResponseCache:
             count, max_id = self._state(store, self.campaign_id)
             campaign, questionnaires, profile = _campaign_parts(store, self.campaign_id)
             fingerprint = (
-                tuple((s.code, s.stratum, s.psu, s.weight, s.population) for s in campaign.sites),
+                tuple((s.code, s.stratum, s.psu, s.weight, s.population, s.stratum_population) for s in campaign.sites),
                 tuple(i.version_hash for i in campaign.instruments),
                 None if profile is None else (profile.id, tuple(sorted(profile.thresholds.items())), profile.level),
             )

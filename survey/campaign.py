@@ -95,7 +95,13 @@ class FrameError(CampaignError):
 
 @dataclass(frozen=True)
 class SiteSpec:
-    """A site before it is stored. ``quotas`` maps questionnaire id -> target number of responses."""
+    """A site before it is stored. ``quotas`` maps questionnaire id -> target number of responses.
+
+    ``population`` is the site's own (its catchment: the people it serves); ``stratum_population``
+    is its stratum's N_h (a plan's ``stratum_size``) and ``stratum_psus`` the PSUs in the stratum's
+    frame (a plan's N_h of PSUs, the first-stage fpc). ``weight`` is the plan's person-level design
+    weight (1/person_prob) and ``inclusion_prob`` the PSU's first-stage inclusion probability.
+    """
 
     code: str
     name: str
@@ -107,6 +113,8 @@ class SiteSpec:
     inclusion_prob: float | None = None
     weight: float | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    stratum_population: float | None = None
+    stratum_psus: float | None = None
 
     def __post_init__(self) -> None:
         problems = site_problems(self)

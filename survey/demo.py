@@ -52,14 +52,14 @@ def demo_sites() -> list[SiteSpec]:
         short = stratum.removesuffix("街道") if kind == "street" else stratum
         if kind == "town":
             main = SiteSpec(f"{number:02d}A", f"{stratum}卫生院", stratum, "township_centre", psu=f"{number:02d}A",
-                            quotas={"resident": 30, "staff_policy": 8}, population=population, extra=extra)
+                            quotas={"resident": 30, "staff_policy": 8}, stratum_population=population, extra=extra)
             branch = SiteSpec(f"{number:02d}B", f"{stratum}示例村卫生室", stratum, "village_clinic", psu=f"{number:02d}B",
-                              quotas={"resident": 15, "staff_policy": 2}, population=population, extra=extra)
+                              quotas={"resident": 15, "staff_policy": 2}, stratum_population=population, extra=extra)
         else:
             main = SiteSpec(f"{number:02d}A", f"{short}街道社区卫生服务中心", stratum, "community_centre", psu=f"{number:02d}A",
-                            quotas={"resident": 30, "staff_policy": 8}, population=population, extra=extra)
+                            quotas={"resident": 30, "staff_policy": 8}, stratum_population=population, extra=extra)
             branch = SiteSpec(f"{number:02d}B", f"{short}示例社区卫生服务站", stratum, "community_station", psu=f"{number:02d}B",
-                              quotas={"resident": 15, "staff_policy": 2}, population=population, extra=extra)
+                              quotas={"resident": 15, "staff_policy": 2}, stratum_population=population, extra=extra)
         sites += [main, branch]
     return sites
 
@@ -94,7 +94,7 @@ def create_demo(
         raise ValueError("no shipped questionnaire: expected resident.yaml and staff_policy.yaml in questionnaires/")
     ids = {q.id for q in chosen}
     sites = [
-        SiteSpec(s.code, s.name, s.stratum, s.kind, psu=s.psu, population=s.population, extra=s.extra,
+        SiteSpec(s.code, s.name, s.stratum, s.kind, psu=s.psu, stratum_population=s.stratum_population, extra=s.extra,
                  quotas={k: v for k, v in s.quotas.items() if k in ids})
         for s in demo_sites()
     ]

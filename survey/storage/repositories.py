@@ -144,7 +144,7 @@ def insert_sites(connection: Connection, campaign_id: int, site_specs: Sequence[
                 "population": spec.population,
                 "inclusion_prob": spec.inclusion_prob,
                 "weight": spec.weight,
-                "extra": dict(spec.extra),
+                "extra": _extra(spec),
             }
         )
     if not rows:
@@ -209,7 +209,25 @@ def load_campaign(connection: Connection, campaign_id: int) -> Campaign | None:
     )
 
 
+# Site fields kept in the ``extra`` JSON column (no schema change): key -> SiteSpec attribute.
+EXTRA_FIELDS = ("stratum_population", "stratum_psus")
+
+
+def _extra(spec: SiteSpec) -> dict[str, Any]:
+    extra = dict(spec.extra)
+    for name in EXTRA_FIELDS:
+        value = getattr(spec, name)
+        if value is not None:
+            extra[name] = float(value)
+    return extra
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def _site(row: Mapping[str, Any]) -> Site:
+    extra = dict(row["extra"] or {})
     return Site(
         id=row["id"],
         campaign_id=row["campaign_id"],
@@ -222,7 +240,9 @@ def _site(row: Mapping[str, Any]) -> Site:
         population=row["population"],
         inclusion_prob=row["inclusion_prob"],
         weight=row["weight"],
-        extra=dict(row["extra"] or {}),
+        extra=extra,
+        stratum_population=_number(extra.get("stratum_population")),
+        stratum_psus=_number(extra.get("stratum_psus")),
     )
 
 

@@ -346,50 +346,39 @@ class Store:
         with self.read() as connection:
             return count_responses(connection, campaign_id)
 
-    def response_table(self, campaign_id: int) -> pandas.DataFrame:
-        """One row per response with its site's design columns and one column per indicator.
+    def response_frame(
+        self, campaign_id: int, *, after_id: int | None = None, with_answers: bool | Sequence[str] = False
+    ) -> pandas.DataFrame:
+        """The design-ready frame: one row per response (id > ``after_id``), sites' design columns,
+        one float column per indicator (see ``survey.storage.frame`` for every column).
 
-        Columns: ``response_id, campaign, site, site_name, stratum, psu, kind, population,
-        inclusion_prob, site_weight, instrument, version_hash, source, simulated, language,
-        submitted_at``, then the indicator ids (score values; None where not applicable).
+        ``with_answers``: True adds one column per question of the campaign's questionnaires,
+        named by the question id; a sequence of question ids adds just those.
+        Raises UnknownCampaign.
         """
-        import pandas as pd
+        from survey.storage.frame import question_ids, read_response_frame
 
         campaign = self.campaign(campaign_id)
-        by_code = {s.code: s for s in campaign.sites}
-        records = []
-        indicator_ids: list[str] = []
-        for response in self.responses(campaign_id):
-            site = by_code[response.site_code]
-            record: dict[str, Any] = {
-                "response_id": response.id,
-                "campaign": campaign_id,
-                "site": site.code,
-                "site_name": site.name,
-                "stratum": site.stratum,
-                "psu": site.psu,
-                "kind": site.kind,
-                "population": site.population,
-                "inclusion_prob": site.inclusion_prob,
-                "site_weight": site.weight,
-                "instrument": response.questionnaire_id,
-                "version_hash": response.version_hash,
-                "source": response.source,
-                "simulated": response.simulated,
-                "language": response.language,
-                "submitted_at": response.submitted_at,
-            }
-            for key, value in response.scores.items():
-                if key not in indicator_ids:
-                    indicator_ids.append(key)
-                record[key] = value
-            records.append(record)
-        columns = [
-            "response_id", "campaign", "site", "site_name", "stratum", "psu", "kind", "population",
-            "inclusion_prob", "site_weight", "instrument", "version_hash", "source", "simulated",
-            "language", "submitted_at",
-        ] + indicator_ids
-        return pd.DataFrame.from_records(records, columns=columns)
+        questionnaires = self.campaign_questionnaires(campaign)
+        if with_answers is True:
+            answers: Sequence[str] = question_ids(questionnaires)
+        elif with_answers is False:
+            answers = ()
+        else:
+            answers = list(with_answers)
+        with self.read() as connection:
+            return read_response_frame(connection, campaign, questionnaires, after_id=after_id, answers=answers)
+
+    def response_state(self, campaign_id: int) -> tuple[int, int]:
+        """``(responses stored, largest response id)`` of a campaign: one cheap query for change detection."""
+        from survey.storage.frame import response_state
+
+        with self.read() as connection:
+            return response_state(connection, campaign_id)
+
+    def campaign_questionnaires(self, campaign: Campaign) -> list[Questionnaire]:
+        """The questionnaire versions of a campaign, in its order (cached by version hash)."""
+        return [self.questionnaire(i.version_hash) for i in campaign.instruments]
 
     # ------------------------------------------------------------------------------- tokens
 

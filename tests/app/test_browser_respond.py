@@ -143,7 +143,7 @@ def test_poster_qr_to_phone_form_stores_exactly_one_row(browser, server, screens
 
     with Store.open(server.db) as store:
         rows = store.responses(server.campaign.id)
-        table = store.response_table(server.campaign.id)
+        table = store.response_frame(server.campaign.id)
     assert len(rows) == 1, rows
     assert rows[0].site_code == "01A" and rows[0].source == "qr"
     assert table.loc[0, "stratum"] == "太阳村镇"

@@ -47,13 +47,13 @@ def test_demo_campaign(url: str) -> None:
             "太阳村镇", "洛满镇", "流山镇", "柳南街道", "柳石街道", "南站街道", "河西街道", "鹅山街道", "银山街道", "南环街道", "潭西街道",
         }
         assert len(campaign.sites) == 22
-        assert all(s.extra.get("illustrative") is True and s.population for s in campaign.sites)
+        assert all(s.extra.get("illustrative") is True and s.stratum_population for s in campaign.sites)
         assert {i.questionnaire_id for i in campaign.instruments} == {"resident", "staff_policy"}
         stored = store.responses(campaign.id)
         assert len(stored) == 120
         assert all(r.simulated for r in stored)
         assert {r.questionnaire_id for r in stored} == {"resident", "staff_policy"}
-        table = store.response_table(campaign.id)
+        table = store.response_frame(campaign.id)
         assert table["simulated"].all()
         assert 0.3 < table["knowledge"].mean() < 1
     # a second demo is another campaign; the first keeps its rows

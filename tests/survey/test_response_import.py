@@ -272,7 +272,7 @@ def test_round_trip_export_import_gives_the_same_estimates(store):
     questionnaires = [store.questionnaire(i.version_hash) for i in demo.instruments]
     spec = CampaignSpec(name="副本", profile_id=demo.profile_id, opens_on=demo.opens_on, closes_on=demo.closes_on)
     copy = store.create_campaign(spec, questionnaires, [
-        SiteSpec(s.code, s.name, s.stratum, s.kind, psu=s.psu, quotas=s.quotas, population=s.population) for s in demo.sites
+        SiteSpec(s.code, s.name, s.stratum, s.kind, psu=s.psu, quotas=s.quotas, stratum_population=s.stratum_population) for s in demo.sites
     ])
     for q in questionnaires:
         table = read_upload(csv_bytes(responses_frame(data, q.id)), f"{q.id}.csv")

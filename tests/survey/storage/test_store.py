@@ -187,15 +187,6 @@ def test_remove_site(store: Store, campaign, mini) -> None:
     assert [s.code for s in store.campaign(campaign.id).sites] == ["01", "03"]
 
 
-def test_response_table(store: Store, campaign, mini) -> None:
-    store.submit(campaign.id, "02", mini, {"used": "no", "know": "false"}, nonce="nonce-tab-1", simulated=True)
-    table = store.response_table(campaign.id)
-    assert len(table) == 1
-    row = table.iloc[0]
-    assert row["site"] == "02" and row["stratum"] == "镇0" and bool(row["simulated"])
-    assert row["knowledge"] == 0 and row["satisfaction"] is None
-
-
 def test_threads_racing_on_one_nonce_store_one_row(store: Store, campaign, mini) -> None:
     results = []
     barrier = threading.Barrier(16)

@@ -1,0 +1,191 @@
+"""The design-ready response frame: one row per response, read column-wise in one query.
+
+This is the one way responses leave the store for analysis (dashboard, reports, command line).
+Columns, in this order (one vocabulary, see ``docs/GLOSSARY.md``):
+
+=====================  =========================================================================
+column                 meaning
+=====================  =========================================================================
+response_id            the response's id (int64; increasing in the order responses were stored)
+questionnaire_id       the questionnaire answered (e.g. ``resident``)
+version_hash           the exact questionnaire version (SHA-256 of its canonical JSON)
+site_code              the site's code (its QR poster)
+site_name              the site's name
+site_kind              ``county_hospital``, ``township_centre``, ... (``survey.campaign.SITE_KINDS``)
+stratum                the site's stratum (township or street office)
+psu                    the site's primary sampling unit (the site itself in a one-stage plan)
+design_weight          the plan's person-level weight of the site, 1/person_prob (NaN if none)
+inclusion_prob         the plan's first-stage inclusion probability of the PSU (NaN if none)
+stratum_population     the stratum's population N_h (``Site.stratum_population``; NaN if unknown)
+stratum_psus           PSUs in the stratum's frame, the first-stage fpc (NaN if unknown)
+source                 ``qr``, ``surveyor`` or ``import``
+simulated              True for simulated (demo, rehearsal) responses
+language               the form's language (``zh``, ``en``; None when not recorded)
+submitted_at           when the response was stored (tz-aware UTC)
+<indicator id>         one float column per indicator of the campaign's questionnaires: the
+                       score (0/1 for binary indicators), NaN where it does not apply
+<question id>          with ``with_answers``: one column per question, the stored answer as JSON
+                       gives it back (str, number, list of str; None when not answered)
+=====================  =========================================================================
+
+Indicator and question ids share one namespace with each other and with the columns above; a
+clash is an error naming the id (rename it in the questionnaire).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from survey.storage.engine import StorageError
+from survey.storage.schema import responses
+
+if TYPE_CHECKING:
+    import pandas
+
+    from survey.campaign import Campaign
+    from survey.questionnaire import Questionnaire
+
+DESIGN_COLUMNS = (
+    "response_id", "questionnaire_id", "version_hash", "site_code", "site_name", "site_kind", "stratum", "psu",
+    "design_weight", "inclusion_prob", "stratum_population", "stratum_psus", "source", "simulated", "language",
+    "submitted_at",
+)
+
+
+def response_state(connection: Connection, campaign_id: int) -> tuple[int, int]:
+    """(responses stored, largest response id; 0 when none): changes whenever a response is added or removed."""
+    count, max_id = connection.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(responses.c.id), 0)).where(
+            responses.c.campaign_id == campaign_id
+        )
+    ).one()
+    return int(count), int(max_id)
+
+
+def indicator_ids(questionnaires: Sequence[Questionnaire]) -> list[str]:
+    """The indicator ids of the questionnaires, first appearance first."""
+    return list(dict.fromkeys(i.id for q in questionnaires for i in q.indicators))
+
+
+def question_ids(questionnaires: Sequence[Questionnaire]) -> list[str]:
+    """The ids of the questions that take an answer, first appearance first."""
+    return list(dict.fromkeys(x.id for q in questionnaires for x in q.questions if x.takes_answer))
+
+
+def read_response_frame(
+    connection: Connection,
+    campaign: Campaign,
+    questionnaires: Sequence[Questionnaire],
+    *,
+    after_id: int | None = None,
+    answers: Sequence[str] = (),
+) -> pandas.DataFrame:
+    """The frame of the module docstring for ``campaign`` (responses with id > ``after_id``).
+
+    One query; scores and the chosen answers are extracted from the stored JSON in SQL, and the
+    rows are transposed to columns once, so the cost per response is the database's alone.
+    """
+    import pandas as pd
+
+    indicators = indicator_ids(questionnaires)
+    answers = list(dict.fromkeys(answers))
+    _check_names(indicators, answers)
+    query_columns = [
+        responses.c.id,
+        responses.c.site_id,
+        responses.c.version_hash,
+        responses.c.source,
+        responses.c.simulated,
+        responses.c.language,
+        sa.type_coerce(responses.c.submitted_at, sa.String),
+    ]
+    query_columns += [responses.c.scores[k].as_float() for k in indicators]
+    query_columns += [responses.c.answers[k] for k in answers]
+    query = sa.select(*query_columns).where(responses.c.campaign_id == campaign.id)
+    if after_id is not None:
+        query = query.where(responses.c.id > after_id)
+    rows = connection.execute(query.order_by(responses.c.id)).fetchall()
+    n = len(rows)
+    raw = list(zip(*rows)) if rows else [()] * len(query_columns)  # transpose in C: no per-row pandas work
+
+    site_ids = np.asarray(raw[1], dtype=np.int64)
+    sites = list(campaign.sites)
+    position = {s.id: k for k, s in enumerate(sites)}
+    unknown = sorted(set(site_ids.tolist()) - set(position))
+    if unknown:  # pragma: no cover - a foreign key: a response's site belongs to its campaign
+        raise StorageError(f"campaign {campaign.id}: responses point to unknown sites {unknown}")
+    index = np.fromiter((position[i] for i in site_ids.tolist()), dtype=np.int64, count=n) if n else np.zeros(0, np.int64)
+    stratum_population = _stratum_population(campaign)
+
+    def per_site(values: list[object], dtype: object = object) -> np.ndarray:
+        return np.asarray(values, dtype=dtype)[index] if sites else np.asarray([], dtype=dtype)
+
+    def floats(values: list[float | None]) -> np.ndarray:
+        return per_site([np.nan if v is None else float(v) for v in values], float)
+
+    by_hash = {i.version_hash: i.questionnaire_id for i in campaign.instruments}
+    hashes = np.asarray(raw[2], dtype=object)
+    uniques, inverse = np.unique(hashes.astype(str), return_inverse=True) if n else (np.zeros(0, str), np.zeros(0, int))
+    questionnaire_of = np.asarray([by_hash.get(h, "") for h in uniques] + [""], dtype=object)[inverse] if n else hashes
+    columns: dict[str, object] = {
+        "response_id": np.asarray(raw[0], dtype=np.int64),
+        "questionnaire_id": questionnaire_of,
+        "version_hash": hashes,
+        "site_code": per_site([s.code for s in sites]),
+        "site_name": per_site([s.name for s in sites]),
+        "site_kind": per_site([s.kind for s in sites]),
+        "stratum": per_site([s.stratum for s in sites]),
+        "psu": per_site([s.psu for s in sites]),
+        "design_weight": floats([s.weight for s in sites]),
+        "inclusion_prob": floats([s.inclusion_prob for s in sites]),
+        "stratum_population": floats([stratum_population.get(s.stratum) for s in sites]),
+        "stratum_psus": floats([s.stratum_psus for s in sites]),
+        "source": np.asarray(raw[3], dtype=object),
+        "simulated": np.asarray(raw[4], dtype=bool) if n else np.zeros(0, dtype=bool),
+        "language": np.asarray(raw[5], dtype=object),
+        "submitted_at": pd.to_datetime(pd.Series(raw[6], dtype=object), utc=True, format="ISO8601")
+        if n else pd.Series([], dtype="datetime64[ns, UTC]"),
+    }
+    offset = len(query_columns) - len(indicators) - len(answers)
+    for k, name in enumerate(indicators):
+        columns[name] = np.asarray(raw[offset + k], dtype=float) if n else np.zeros(0)  # None -> NaN
+    offset += len(indicators)
+    for k, name in enumerate(answers):
+        columns[name] = pd.Series(raw[offset + k], dtype=object) if n else pd.Series([], dtype=object)
+    frame = pd.DataFrame(columns)
+    frame["submitted_at"] = frame["submitted_at"].dt.as_unit("ns") if n else frame["submitted_at"]
+    return frame
+
+
+def _stratum_population(campaign: Campaign) -> dict[str, float]:
+    """Stratum -> N_h: the value its sites carry (they must agree), else the sum of the site
+    populations when every site of the stratum has one; strata with neither are left out."""
+    out: dict[str, float] = {}
+    for stratum in dict.fromkeys(s.stratum for s in campaign.sites):
+        members = [s for s in campaign.sites if s.stratum == stratum]
+        given = {s.stratum_population for s in members if s.stratum_population is not None}
+        if len(given) > 1:
+            raise StorageError(
+                f"campaign {campaign.id}: the sites of stratum {stratum!r} give different stratum populations {sorted(given)}"
+            )
+        if given:
+            out[stratum] = float(given.pop())
+        elif all(s.population is not None for s in members):
+            out[stratum] = float(sum(s.population for s in members))  # type: ignore[misc]
+    return out
+
+
+def _check_names(indicators: Sequence[str], answers: Sequence[str]) -> None:
+    taken = set(DESIGN_COLUMNS)
+    for name in indicators:
+        if name in taken:
+            raise StorageError(f"indicator id {name!r} is also a column of the response frame; rename the indicator")
+        taken.add(name)
+    for name in answers:
+        if name in taken:
+            raise StorageError(f"question id {name!r} is also a column of the response frame (indicator or design column); rename the question")
