@@ -36,6 +36,8 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
+from .design import SurveyDesign
+
 PASSED = "passed"
 FAILED = "failed"
 OPEN = "open"
@@ -101,20 +103,32 @@ class MonitorRow:
     looks: int
 
 
-def cluster_deff(successes: NDArray[np.float64], sizes: NDArray[np.float64]) -> float:
-    """Design effect of a proportion from PSU totals (with-replacement PSU variance / binomial).
+def design_effects(
+    data: pd.DataFrame,
+    var: str,
+    *,
+    psu: str | None = None,
+    strata: str | None = None,
+    weights: str | None = None,
+    by: str | None = None,
+) -> dict[object, float]:
+    """Design effect of the rate of ``var`` (0/1) per domain of ``by``, from the variance engine.
 
-    v = k/(k-1) · Σ_j (x_j - p·n_j)² / n²  with p = Σx/Σn, k PSUs; deff = v / (p(1-p)/n), at least 1.
+    deff = design variance (:func:`analysis.variance.design_variance`, through the design's
+    proportion estimate: strata, PSUs drawn with replacement, weights; a stratum with one PSU
+    centred at the grand mean) / the variance of a simple random sample of the same size. A
+    domain's design effect is at least 1 here (the flags never count more evidence than the
+    responses hold) and 1 where it is undefined (one PSU, a rate of 0 or 1). Rows with a missing
+    ``var`` must have been dropped. Keys: the domain labels (``"all"`` without ``by``).
     """
-    k = len(sizes)
-    total = sizes.sum()
-    if k < 2 or total <= 0:
-        return 1.0
-    p = successes.sum() / total
-    if p <= 0 or p >= 1:
-        return 1.0
-    variance = k / (k - 1) * np.sum((successes - p * sizes) ** 2) / total**2
-    return float(max(1.0, variance / (p * (1 - p) / total)))
+    if not len(data):
+        return {}
+    design = SurveyDesign(data, weights=weights, strata=strata, psu=psu, lonely_psu="adjust", nest=strata is not None)
+    table = design.proportion(var, by=by, ci="mean")
+    deff = pd.to_numeric(table["deff"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    deff = np.where(np.isfinite(deff), np.maximum(deff, 1.0), 1.0)
+    domains = table["domain"].tolist() if by else ["all"]
+    return dict(zip(domains, deff.tolist()))
 
 
 def monitor(
@@ -125,20 +139,22 @@ def monitor(
     order: str,
     by: str | None = None,
     psu: str | None = None,
+    strata: str | None = None,
     alpha: float = 0.05,
 ) -> pd.DataFrame:
     """Per domain: the anytime-valid flag for ``var`` (0/1) against ``threshold``.
 
     Responses are taken in the order of column ``order`` (e.g. submission time). With ``psu``,
     a look happens when a PSU's last response has arrived, counts are deflated by the domain's
-    cluster design effect, and the evidence is computed on effective counts. Rows with a missing
+    design effect (:func:`design_effects`: PSUs within ``strata``, through the variance engine),
+    and the evidence is computed on effective counts. Rows with a missing
     ``var`` are left out. Returns one row per domain with n, successes, psus, deff, the two log
     evidences, the flag (passed / failed / open) and the number of looks.
     """
-    for column in [var, order, *(c for c in (by, psu) if c)]:
+    for column in [var, order, *(c for c in (by, psu, strata) if c)]:
         if column not in data.columns:
             raise KeyError(f"unknown column {column!r}")
-    frame = data.loc[data[var].notna(), [c for c in dict.fromkeys([var, order, by, psu]) if c]].copy()
+    frame = data.loc[data[var].notna(), [c for c in dict.fromkeys([var, order, by, psu, strata]) if c]].copy()
     values = frame[var].to_numpy(dtype=float)
     if np.any((values != 0) & (values != 1)):
         bad = values[(values != 0) & (values != 1)][0]
@@ -156,11 +172,12 @@ def monitor(
     unit_done = pd.Series(order_values).groupby(unit_codes).max().reindex(range(k)).to_numpy()
     rows = []
     cutoff = np.log(1.0 / alpha)
+    deffs = design_effects(frame, var, psu=psu, strata=strata, by=by) if psu else {}
     for d, name in enumerate(domains):
         members = np.flatnonzero(unit_domain == d)
         members = members[np.argsort(unit_done[members], kind="stable")]
         x, n = unit_x[members], unit_n[members]
-        deff = cluster_deff(x, n) if psu else 1.0
+        deff = deffs.get(name, 1.0)
         cum_x, cum_n = np.cumsum(x) / deff, np.cumsum(n) / deff
         flags = sequential_flags(cum_x, cum_n, threshold, alpha=alpha) if len(members) else np.array([OPEN])
         evidence_pass = float(mixture_log_evidence(cum_x[-1:], cum_n[-1:], threshold, direction="above")[0]) if len(members) else 0.0

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from analysis.sequential import FAILED, OPEN, PASSED, cluster_deff, mixture_log_evidence, monitor, sequential_flags
+from analysis import SurveyDesign
+from analysis.sequential import FAILED, OPEN, PASSED, design_effects, mixture_log_evidence, monitor, sequential_flags
 
 
 @pytest.mark.parametrize(("x", "n", "p0"), [(0, 0, 0.85), (9, 10, 0.85), (45, 50, 0.9), (170, 200, 0.85), (3, 20, 0.5)])
@@ -91,12 +92,42 @@ def test_clustered_false_pass_rate_within_alpha_with_deff():
     assert passed / reps <= alpha + 3 * np.sqrt(alpha * (1 - alpha) / reps)
 
 
-def test_cluster_deff_against_kish_for_equal_clusters():
+def test_design_effect_against_kish_for_equal_clusters():
     rng = np.random.default_rng(5)
     frame = clustered_data(0.8, psus=400, take=20, icc=0.1, rng=rng)
+    deff = design_effects(frame, "y", psu="psu")["all"]
+    assert deff == pytest.approx(1 + (20 - 1) * 0.1, rel=0.15)  # Kish 1 + (m-1)ρ
+    # the with-replacement PSU variance over the binomial variance, from the PSU totals
     x = frame.groupby("psu")["y"].sum().to_numpy(float)
     n = frame.groupby("psu")["y"].size().to_numpy(float)
-    assert cluster_deff(x, n) == pytest.approx(1 + (20 - 1) * 0.1, rel=0.15)  # Kish 1 + (m-1)ρ
+    p, k, total = x.sum() / n.sum(), len(n), n.sum()
+    by_hand = k / (k - 1) * np.sum((x - p * n) ** 2) / total**2 / (p * (1 - p) / total)
+    assert deff == pytest.approx(by_hand, rel=0.01)
+
+
+def test_design_effect_counts_strata_and_is_the_engines():
+    rng = np.random.default_rng(9)
+    parts = []
+    for s, p in enumerate((0.95, 0.6)):  # two townships with very different rates
+        part = clustered_data(p, psus=20, take=10, icc=0.05, rng=rng)
+        part["psu"] += 100 * s
+        part["town"] = f"t{s}"
+        parts.append(part)
+    frame = pd.concat(parts, ignore_index=True)
+    flat = design_effects(frame, "y", psu="psu")["all"]
+    stratified = design_effects(frame, "y", psu="psu", strata="town")["all"]
+    assert stratified < flat  # the between-township difference is no sampling error
+    engine = SurveyDesign(frame, strata="town", psu="psu", lonely_psu="adjust", nest=True).proportion("y")
+    assert stratified == pytest.approx(max(1.0, float(engine["deff"].iloc[0])), rel=1e-12)
+    per_town = design_effects(frame, "y", psu="psu", strata="town", by="town")
+    assert set(per_town) == {"t0", "t1"} and all(v >= 1.0 for v in per_town.values())
+    watched = monitor(frame, "y", 0.8, order="t", psu="psu", strata="town")
+    assert watched["deff"].iloc[0] == pytest.approx(stratified)
+
+
+def test_design_effect_is_one_for_a_single_psu():
+    frame = pd.DataFrame({"y": [1, 0, 1, 1], "psu": [1, 1, 1, 1], "t": range(4)})
+    assert design_effects(frame, "y", psu="psu") == {"all": 1.0}
 
 
 def test_monitor_by_domain_drops_missing_and_counts():
