@@ -278,6 +278,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "quota": ("quota", "配额", "样本量"),
     "take": ("take",),
     "population": ("population", "人口", "常住人口"),
+    "stratum_population": ("stratum_population", "stratum_size", "乡镇人口", "乡镇（街道）人口"),
+    "stratum_psus": ("stratum_psus",),
     "inclusion_prob": ("inclusion_prob",),
     "weight": ("weight", "权重"),
 }
@@ -364,7 +366,7 @@ def read_frame(
                 seen_names[key] = row_number
         psu = _text(cell("psu")) if "psu" in resolved else ""
         numbers: dict[str, float | None] = {}
-        for field_name in ("population", "inclusion_prob", "weight"):
+        for field_name in ("population", "stratum_population", "stratum_psus", "inclusion_prob", "weight"):
             if field_name in resolved:
                 numbers[field_name] = _number(cell(field_name), lambda m, f=field_name: problem(f, m))
         quotas: dict[str, int] = {}
@@ -398,6 +400,8 @@ def read_frame(
                 population=numbers.get("population"),
                 inclusion_prob=numbers.get("inclusion_prob"),
                 weight=numbers.get("weight"),
+                stratum_population=numbers.get("stratum_population"),
+                stratum_psus=numbers.get("stratum_psus"),
                 extra=extra,
             )
         )

@@ -119,9 +119,24 @@ def insert_sites(connection: Connection, campaign_id: int, site_specs: Sequence[
             .where(campaign_instruments.c.campaign_id == campaign_id)
         )
     ]
-    existing = set(connection.execute(sa.select(sites.c.code).where(sites.c.campaign_id == campaign_id)).scalars())
+    existing: set[str] = set()
+    stratum_population: dict[str, float] = {}  # one N_h per stratum, whichever site gives it
+    for code, stratum, extra in connection.execute(
+        sa.select(sites.c.code, sites.c.stratum, sites.c.extra).where(sites.c.campaign_id == campaign_id)
+    ):
+        existing.add(code)
+        value = _number((extra or {}).get("stratum_population"))
+        if value is not None:
+            stratum_population[stratum] = value
     rows = []
     for spec in site_specs:
+        if spec.stratum_population is not None:
+            known = stratum_population.setdefault(spec.stratum, float(spec.stratum_population))
+            if known != float(spec.stratum_population):
+                raise CampaignError(
+                    f"site {spec.code!r}: stratum {spec.stratum!r} has population {known:g} by another site, "
+                    f"not {spec.stratum_population:g}"
+                )
         if spec.code in existing:
             raise CampaignError(f"site code {spec.code!r} is already used in campaign {campaign_id}")
         existing.add(spec.code)

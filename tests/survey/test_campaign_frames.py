@@ -46,6 +46,24 @@ def test_sampling_plan_with_take_and_weights(tmp_path) -> None:
     assert sites[0].extra == {"size": "1200", "person_prob": "0.01"}
 
 
+def test_plan_says_whose_population(tmp_path) -> None:
+    """``population`` is the site's own; a plan's ``stratum_size`` is the stratum's, ``stratum_psus`` its N_h."""
+    plan = write(
+        tmp_path / "plan.csv",
+        "township,village,clinic,type,population,take,weight,stratum_psus,stratum_size\n"
+        "洛满镇,V01,洛满村卫生室,村卫生室,1200,12,100.0,9,31000\n"
+        "洛满镇,V07,新村卫生室,村卫生室,800,12,66.7,9,31000\n",
+    )
+    sites = read_frame(plan, columns={"name": "clinic", "kind": "type"}, instruments=["resident"])
+    assert [s.population for s in sites] == [1200, 800]
+    assert [s.stratum_population for s in sites] == [31000, 31000]
+    assert [s.stratum_psus for s in sites] == [9, 9]
+    assert sites[0].extra == {}
+    frame = write(tmp_path / "frame.csv", "name,stratum,kind,乡镇人口\n甲卫生院,甲镇,乡镇卫生院,5000\n")
+    (site,) = read_frame(frame)
+    assert site.stratum_population == 5000 and site.population is None
+
+
 def test_gb18030_csv_from_chinese_excel(tmp_path) -> None:
     frame = write(tmp_path / "gbk.csv", "机构名称,乡镇,机构类型,配额\n流山镇卫生院,流山镇,乡镇卫生院,20\n", encoding="gb18030")
     (site,) = read_frame(frame, instruments=["resident"])

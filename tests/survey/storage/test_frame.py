@@ -119,3 +119,11 @@ def test_site_population_fields_round_trip(store: Store, design_campaign) -> Non
     site = store.campaign(design_campaign.id).site("01")
     assert site.population == 1200.0 and site.stratum_population == 8000.0 and site.stratum_psus == 6.0
     assert store.campaign(design_campaign.id).site("03").stratum_population is None
+
+
+def test_one_stratum_population_per_stratum(store: Store, design_campaign) -> None:
+    from survey.campaign import CampaignError
+
+    with pytest.raises(CampaignError, match="stratum '甲镇' has population 8000 by another site, not 9000"):
+        store.add_site(design_campaign.id, SiteSpec("06", "甲二", "甲镇", "village_clinic", stratum_population=9000))
+    assert store.add_site(design_campaign.id, SiteSpec("06", "甲二", "甲镇", "village_clinic", stratum_population=8000))
