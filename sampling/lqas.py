@@ -31,10 +31,12 @@ from scipy import stats
 from .errors import InfeasibleError, InputError
 from .validation import check_count, check_rate
 
-__all__ = ["LqasRule", "lqas_rule", "lqas_risks", "CLASSIC_N"]
+__all__ = ["LqasRule", "lqas_rule", "lqas_risks", "lqas_classify", "CLASSIC_N", "MEETS", "DOES_NOT_MEET", "INCOMPLETE"]
 
 CLASSIC_N = 19
 DEFAULT_MAX_N = 5000
+#: Classifications of a township (lot) by :func:`lqas_classify`.
+MEETS, DOES_NOT_MEET, INCOMPLETE = "meets", "does_not_meet", "incomplete"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,23 @@ class LqasRule:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def lqas_classify(successes: np.ndarray, sampled: np.ndarray, n: int, d: int) -> np.ndarray:
+    """Classify lots by the rule "meets when at least ``d`` of ``n`` succeed" (vectorised).
+
+    ``successes`` and ``sampled`` count the first ``sampled <= n`` people of each lot. A lot
+    ``meets`` once ``successes >= d``; it ``does_not_meet`` once more than ``n - d`` failed (d
+    successes are out of reach); otherwise it is ``incomplete``.
+
+    >>> lqas_classify(np.array([13, 5, 10]), np.array([19, 19, 12]), 19, 13).tolist()
+    ['meets', 'does_not_meet', 'incomplete']
+    """
+    x = np.asarray(successes, dtype=np.int64)
+    k = np.asarray(sampled, dtype=np.int64)
+    if np.any(x < 0) or np.any(x > k) or np.any(k > n) or not 0 < d <= n:
+        raise InputError(f"an LQAS count is out of range (0 <= successes <= sampled <= n = {n}, 0 < d = {d} <= n)", param="successes")
+    return np.where(x >= d, MEETS, np.where(k - x > n - d, DOES_NOT_MEET, INCOMPLETE)).astype(object)
 
 
 def lqas_risks(n: int | np.ndarray, d: int | np.ndarray, upper: float, lower: float) -> tuple[np.ndarray, np.ndarray]:

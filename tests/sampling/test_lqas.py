@@ -7,6 +7,7 @@ Emerg Themes Epidemiol 2010;7:3, PMC3013262, Table 1), with alpha = 0.0676 and b
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from scipy import stats
 
@@ -85,3 +86,26 @@ def test_bad_input(kwargs, word):
 def test_infeasible_under_search_limit():
     with pytest.raises(InfeasibleError, match="no n up to 50"):
         lqas_rule(0.9, 0.88, alpha=0.05, beta=0.05, max_n=50)
+
+
+def test_classify_follows_the_rule_against_brute_force():
+    from sampling.lqas import DOES_NOT_MEET, INCOMPLETE, MEETS, lqas_classify
+
+    n, d = 19, 13
+    ks, xs = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
+    keep = xs <= ks
+    got = lqas_classify(xs[keep], ks[keep], n, d)
+    for x, k, g in zip(xs[keep], ks[keep], got):
+        # meets: d successes reached; fails: even all the remaining n - k successes cannot reach d
+        expected = MEETS if x >= d else (DOES_NOT_MEET if x + (n - k) < d else INCOMPLETE)
+        assert g == expected, (x, k)
+
+
+def test_classify_refuses_counts_out_of_range():
+    from sampling.errors import InputError
+    from sampling.lqas import lqas_classify
+
+    with pytest.raises(InputError):
+        lqas_classify(np.array([3]), np.array([2]), 19, 13)
+    with pytest.raises(InputError):
+        lqas_classify(np.array([1]), np.array([20]), 19, 13)
