@@ -700,7 +700,7 @@ def prepare_import(
         nonce = _nonce([questionnaire.id, site_code, respondent, submitted.isoformat() if submitted else None, canonical, occurrence])
         accepted.append(PreparedRow(row_number, site_code, dict(answers), submitted, nonce, respondent))
     if existing_nonces is None and store is not None and accepted:
-        existing_nonces = stored_nonces(store, campaign.id, [r.nonce for r in accepted])
+        existing_nonces = store.stored_nonces(campaign.id, [r.nonce for r in accepted])
     already = sum(1 for r in accepted if existing_nonces and r.nonce in existing_nonces)
     if not table.rows:
         problems.append(ImportProblem(None, None, "no_rows", "the file has a header but no data rows"))
@@ -710,21 +710,6 @@ def prepare_import(
         problems=tuple(sorted(problems, key=lambda p: (p.row or 0, p.column or ""))), rows_total=len(table.rows),
         skipped_other_instrument=skipped, already_imported=already,
     )
-
-
-def stored_nonces(store, campaign_id: int, nonces: Sequence[str]) -> set[str]:  # noqa: ANN001
-    """Which of ``nonces`` the campaign already holds (one indexed query per 500)."""
-    import sqlalchemy as sa
-
-    from survey.storage.schema import responses
-
-    found: set[str] = set()
-    with store.read() as connection:
-        for start in range(0, len(nonces), 500):
-            chunk = list(nonces[start:start + 500])
-            query = sa.select(responses.c.nonce).where(responses.c.campaign_id == campaign_id, responses.c.nonce.in_(chunk))
-            found.update(r[0] for r in connection.execute(query))
-    return found
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from app import services
 from app.auth import require
 from app.i18n import language, t
 from survey.campaign import SITE_KINDS, SiteSpec
-from survey.campaign_admin import update_site
 from survey.errors import SurveyError
 from survey.questionnaire import pick
 
@@ -65,7 +64,7 @@ if campaign.sites:
             }
             if st.form_submit_button(t("admin.sites.save"), type="primary"):
                 try:
-                    update_site(store, campaign.id, code, name=name, quotas={k: int(v) for k, v in quotas.items() if v})
+                    store.update_site(campaign.id, code, name=name, quotas={k: int(v) for k, v in quotas.items() if v})
                     st.toast(t("admin.sites.saved"))
                     st.rerun()
                 except SurveyError as exc:

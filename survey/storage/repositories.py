@@ -281,3 +281,12 @@ def delete_site(connection: Connection, campaign_id: int, code: str) -> None:
     if count:
         raise CampaignError(f"site {code!r} has {count} responses and cannot be removed")
     connection.execute(sa.delete(sites).where(sites.c.id == site_id))
+
+
+def update_site(connection: Connection, campaign_id: int, code: str, *, name: str, quotas: Mapping[str, int]) -> None:
+    """Set a stored site's name and quotas (already checked by the caller)."""
+    result = connection.execute(
+        sa.update(sites).where(sites.c.campaign_id == campaign_id, sites.c.code == code).values(name=name, quotas=dict(quotas))
+    )
+    if result.rowcount == 0:
+        raise CampaignError(f"campaign {campaign_id} has no site {code!r}")

@@ -216,3 +216,13 @@ def count_responses(connection: Connection, campaign_id: int) -> dict[tuple[str,
         .group_by(sites.c.code, instruments.c.questionnaire_id)
     )
     return {(r[0], r[1]): int(r[2]) for r in connection.execute(query)}
+
+
+def stored_nonces(connection: Connection, campaign_id: int, nonces: list[str]) -> set[str]:
+    """Which of ``nonces`` the campaign already holds (one indexed query per 500)."""
+    found: set[str] = set()
+    for start in range(0, len(nonces), 500):
+        chunk = nonces[start:start + 500]
+        query = sa.select(responses.c.nonce).where(responses.c.campaign_id == campaign_id, responses.c.nonce.in_(chunk))
+        found.update(r[0] for r in connection.execute(query))
+    return found

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from survey.campaign import Campaign, CampaignSpec, Site, SiteSpec, UnknownCampaign
+from survey.campaign import Campaign, CampaignError, CampaignSpec, Site, SiteSpec, UnknownCampaign
 from survey.storage import repositories as repo
 from survey.storage.engine import StorageError, check_connection, create_engine, safe_url
 from survey.storage.migrations import migrate, schema_version
@@ -34,6 +34,7 @@ from survey.storage.responses import (
     count_responses,
     insert_response,
     select_responses,
+    stored_nonces,
 )
 
 if TYPE_CHECKING:
@@ -189,6 +190,35 @@ class Store:
         with self.write() as connection:
             repo.delete_site(connection, campaign_id, code)
 
+    def update_site(
+        self, campaign_id: int, code: str, *, name: str | None = None, quotas: Mapping[str, int] | None = None
+    ) -> Site:
+        """Set a site's name and/or quotas (questionnaire id -> target); return it as stored.
+
+        Its code, stratum and PSU stay as they are once posters are printed (its token names the
+        code; responses are analysed by its stratum). Raises CampaignError naming the problem.
+        """
+        with self.write() as connection:
+            campaign = repo.load_campaign(connection, campaign_id)
+            if campaign is None:
+                raise UnknownCampaign(campaign_id)
+            site = campaign.site(code)
+            if site is None:
+                raise CampaignError(f"campaign {campaign_id} has no site {code!r}")
+            new_quotas = dict(site.quotas if quotas is None else quotas)
+            known = {i.questionnaire_id for i in campaign.instruments}
+            unknown = sorted(set(new_quotas) - known)
+            if unknown:
+                raise CampaignError(f"site {code!r}: quotas for questionnaires not in the campaign: {unknown}")
+            checked = SiteSpec(site.code, site.name if name is None else name.strip(), site.stratum, site.kind,
+                               psu=site.psu, quotas=new_quotas)  # raises CampaignError naming the problem
+            repo.update_site(connection, campaign_id, code, name=checked.name, quotas=checked.quotas)
+            stored = repo.load_campaign(connection, campaign_id)
+        assert stored is not None
+        updated = stored.site(code)
+        assert updated is not None
+        return updated
+
     def campaign(self, campaign_id: int) -> Campaign:
         """The campaign with its instruments and sites; raises UnknownCampaign."""
         campaign = self.find_campaign(campaign_id)
@@ -340,6 +370,11 @@ class Store:
     def responses(self, campaign_id: int) -> list[StoredResponse]:
         with self.read() as connection:
             return select_responses(connection, campaign_id)
+
+    def stored_nonces(self, campaign_id: int, nonces: Sequence[str]) -> set[str]:
+        """Which of ``nonces`` the campaign already holds (an import's rows stored before)."""
+        with self.read() as connection:
+            return stored_nonces(connection, campaign_id, list(nonces))
 
     def response_counts(self, campaign_id: int) -> dict[tuple[str, str], int]:
         """(site code, questionnaire id) -> responses stored, for quota progress."""

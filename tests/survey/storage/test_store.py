@@ -283,3 +283,26 @@ def test_batch_is_all_or_nothing(store: Store, campaign, mini) -> None:
     again = store.submit_batch(campaign.id, [*good[:2], Submission("03", mini, GOOD_ANSWERS, nonce="batch-new-1")])
     assert [r.repeat for r in again] == [True, True, False]
     assert count(store, responses) == 6
+
+
+def test_update_site_name_and_quotas(store: Store, campaign, mini) -> None:
+    site = store.update_site(campaign.id, "02", name=" 新名字 ", quotas={"mini": 25})
+    assert (site.name, site.quotas, site.stratum, site.psu) == ("新名字", {"mini": 25}, "镇0", "02")
+    assert store.campaign(campaign.id).site("02") == site
+    assert store.update_site(campaign.id, "02", quotas={}).name == "新名字"
+    with pytest.raises(CampaignError, match="not in the campaign: \\['staff'\\]"):
+        store.update_site(campaign.id, "02", quotas={"staff": 3})
+    with pytest.raises(CampaignError, match="name is empty"):
+        store.update_site(campaign.id, "02", name="  ")
+    with pytest.raises(CampaignError, match="has no site 'ZZ'"):
+        store.update_site(campaign.id, "ZZ", name="x")
+    with pytest.raises(UnknownCampaign):
+        store.update_site(999, "02", name="x")
+    assert store.campaign(campaign.id).site("02").quotas == {}
+
+
+def test_stored_nonces(store: Store, campaign, mini) -> None:
+    store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-known-1")
+    asked = [f"nonce-unknown-{k}" for k in range(1200)] + ["nonce-known-1"]  # more than one chunk of 500
+    assert store.stored_nonces(campaign.id, asked) == {"nonce-known-1"}
+    assert store.stored_nonces(campaign.id, []) == set()
