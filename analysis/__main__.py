@@ -7,7 +7,7 @@
         [--ci METHOD] [--level 0.95] [--threshold P0 | --profile NAME]
         [--lonely-psu fail|adjust|average|certainty|remove] [--json]
 
-DATA is a CSV (UTF-8, with or without BOM), XLSX or Parquet file. With ``--json`` the output is
+DATA is a CSV (UTF-8 with or without BOM, or GB18030), XLSX or Parquet file. With ``--json`` the output is
 ``{"results": [{"var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df",
 "threshold", "verdict", ...}], "design": {...}}`` with ``null`` where a number does not exist.
 Errors print ``error: ...`` on stderr and exit with status 2.
@@ -28,6 +28,7 @@ from .design import LONELY_PSU_RULES, SurveyDesign
 from .errors import AnalysisError
 from .estimates import ESTIMATE_KINDS
 from .intervals import CI_METHODS
+from tabular import TableError, read_table
 
 EXIT_USAGE = 2
 
@@ -57,19 +58,34 @@ def _split(value: str | None) -> list[str] | None:
 
 
 def read_data(path: str) -> pd.DataFrame:
-    """Read a CSV, XLSX or Parquet file into a DataFrame (AnalysisError if it cannot be read)."""
+    """Read a CSV or XLSX file (:func:`tabular.read_table`: UTF-8 or GB18030, size limits) or a
+    Parquet file into a DataFrame; a column whose every filled cell is a number becomes numeric.
+    AnalysisError if it cannot be read."""
     p = Path(path)
     if not p.is_file():
         raise AnalysisError(f"data file {path!r} not found")
-    suffix = p.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(p)
-        if suffix == ".parquet":
+    if p.suffix.lower() == ".parquet":
+        try:
             return pd.read_parquet(p)
-        return pd.read_csv(p, encoding="utf-8-sig")
-    except (OSError, ValueError, ImportError, UnicodeDecodeError) as exc:
-        raise AnalysisError(f"cannot read {path!r}: {exc}") from None
+        except (OSError, ValueError, ImportError) as exc:
+            raise AnalysisError(f"cannot read {path!r}: {exc}") from None
+    try:
+        table = read_table(p)
+    except TableError as exc:
+        raise AnalysisError(str(exc)) from None
+    columns = [name or f"Unnamed: {index}" for index, name in enumerate(table.header)]
+    frame = pd.DataFrame(list(table.rows), columns=columns, dtype=object)
+    return frame.apply(_typed)
+
+
+def _typed(column: pd.Series) -> pd.Series:
+    """Empty cells as missing; numbers as numbers when every filled cell is one (as ``read_csv``)."""
+    column = column.map(lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else v)
+    filled = column.notna()
+    numbers = pd.to_numeric(column.map(lambda v: v.strip() if isinstance(v, str) else v), errors="coerce")
+    if filled.any() and numbers[filled].notna().all():
+        return numbers
+    return column
 
 
 def _json_value(v):

@@ -26,7 +26,7 @@ errors
 
 from .allocation import Allocation, allocate
 from .errors import FrameError, InfeasibleError, InputError, SamplingError
-from .frame import Frame, read_table
+from .frame import Frame, frame_data
 from .lqas import LqasRule, lqas_risks, lqas_rule
 from .plan import PLAN_COLUMNS, Plan, draw_plan
 from .sample_size import DomainSizes, SampleSize, domain_sample_sizes, sample_size
@@ -39,7 +39,7 @@ __all__ = [
     "FrameError",
     "InfeasibleError",
     "Frame",
-    "read_table",
+    "frame_data",
     "LqasRule",
     "lqas_rule",
     "lqas_risks",

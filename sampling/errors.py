@@ -19,6 +19,8 @@ InfeasibleError
 
 from __future__ import annotations
 
+from tabular import Problem
+
 __all__ = ["SamplingError", "InputError", "FrameError", "InfeasibleError"]
 
 
@@ -34,6 +36,8 @@ class SamplingError(ValueError):
         is row 1, the first data row is row 2).
     hint : str, optional
         What to do about it.
+    code : str, optional
+        A stable short key of the kind of problem (see :class:`tabular.Problem`).
     """
 
     def __init__(
@@ -46,8 +50,10 @@ class SamplingError(ValueError):
         stratum: str | None = None,
         param: str | None = None,
         hint: str | None = None,
+        code: str = "invalid",
     ) -> None:
         self.message = message
+        self.code = code
         self.file = file
         self.row = row
         self.column = column
@@ -55,6 +61,19 @@ class SamplingError(ValueError):
         self.param = param
         self.hint = hint
         super().__init__(str(self))
+
+    @classmethod
+    def from_problem(cls, problem: Problem) -> "SamplingError":
+        """The error for one :class:`tabular.Problem` (e.g. from the table reader)."""
+        return cls(problem.message, file=problem.file, row=problem.row, column=problem.column, code=problem.code)
+
+    @property
+    def problem(self) -> Problem:
+        """This error as a :class:`tabular.Problem` (the stratum and parameter go into the message)."""
+        extra = [f"stratum {self.stratum!r}"] if self.stratum is not None else []
+        extra += [self.param] if self.param is not None else []
+        message = (", ".join(extra) + ": " if extra else "") + self.message + (f" ({self.hint})" if self.hint else "")
+        return Problem(self.file, self.row, self.column, self.code, message)
 
     def __str__(self) -> str:
         where = []

@@ -12,79 +12,57 @@ unique within a stratum.
 
 from __future__ import annotations
 
-import io
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 
+from tabular import LIMITS, Limits, TableError, read_table
+
 from .errors import FrameError
 
-__all__ = ["Frame", "read_table", "CSV_ENCODINGS", "EXCEL_SUFFIXES"]
+__all__ = ["Frame", "frame_data", "MAX_SIZE"]
 
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+MAX_SIZE = 1e10  # people in one frame row; more is a typing or unit error (and overflows sums)
 _HEADER_ROWS = 1
 
 
-def read_table(source: str | os.PathLike | BinaryIO | bytes, *, name: str | None = None, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read a CSV or XLSX table with every cell as text (empty cells as ``""``).
+def frame_data(
+    source: str | os.PathLike | BinaryIO | bytes,
+    *,
+    name: str | None = None,
+    sheet: str | int | None = None,
+    limits: Limits = LIMITS,
+) -> pd.DataFrame:
+    """A CSV or XLSX table (read by :func:`tabular.read_table`) with every cell as stripped text.
 
-    Parameters
-    ----------
-    source : path, bytes or binary file object (e.g. a Streamlit upload)
-    name : str, optional
-        File name used for the format (by suffix) and in messages; defaults to the path.
-    sheet : str or int, optional
-        XLSX sheet (default: the first).
+    Empty cells are ``""``; numbers keep the text a spreadsheet shows (``3.0`` as ``"3"``).
+    ``limits``: :data:`tabular.PUBLIC_LIMITS` on pages anyone can open.
 
     Raises
     ------
     FrameError
-        The file is missing, empty, undecodable or not a table.
+        The file is missing, empty, undecodable, too large or not a table (file, row, column).
     """
-    label = name or (os.fspath(source) if isinstance(source, (str, os.PathLike)) else "<upload>")
-    if isinstance(source, (str, os.PathLike)):
-        try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            raise FrameError(f"cannot read the file: {exc.strerror or exc}", file=label) from None
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
-    if not data.strip():
-        raise FrameError("the file is empty", file=label)
-    if label.lower().endswith(EXCEL_SUFFIXES) or data[:4] == b"PK\x03\x04":
-        try:
-            df = pd.read_excel(io.BytesIO(data), sheet_name=0 if sheet is None else sheet, dtype=str, engine="openpyxl")
-        except (ValueError, KeyError, OSError) as exc:
-            raise FrameError(f"cannot read the workbook: {exc}", file=label) from None
-        except Exception as exc:  # openpyxl raises its own types for corrupt files
-            raise FrameError(f"cannot read the workbook: {exc}", file=label) from None
-        df = df.fillna("")
-    else:
-        text = None
-        for enc in CSV_ENCODINGS:
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None:
-            raise FrameError("the file is neither UTF-8 nor GB18030 text", file=label)
-        try:
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise FrameError(f"not a valid CSV table: {exc}", file=label) from None
-    df.columns = [str(c).strip() for c in df.columns]
-    dup = df.columns[df.columns.duplicated()]
-    if len(dup):
-        raise FrameError("the header repeats this column", file=label, column=str(dup[0]))
-    return df.apply(lambda s: s.str.strip()) if len(df) else df
+    try:
+        table = read_table(source, name=name, sheet=sheet, limits=limits)
+    except TableError as exc:
+        raise FrameError.from_problem(exc.problem) from None
+    if not table.header:
+        raise FrameError("the file is empty", file=table.name, code="empty")
+    columns = [c or f"column {i + 1}" for i, c in enumerate(table.header)]
+    cells = [[_cell_text(v) for v in row] for row in table.rows]
+    return pd.DataFrame(cells, columns=columns, dtype=object) if cells else pd.DataFrame(columns=columns, dtype=object)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,9 +103,9 @@ class Frame:
         name: str | None = None,
         sheet: str | int | None = None,
     ) -> "Frame":
-        """Read and validate a frame file (see :func:`read_table`)."""
+        """Read and validate a frame file (see :func:`frame_data`)."""
         label = name or (os.fspath(source) if isinstance(source, (str, os.PathLike)) else "<upload>")
-        return cls.from_dataframe(read_table(source, name=label, sheet=sheet), stratum=stratum, size=size, psu=psu, source=label)
+        return cls.from_dataframe(frame_data(source, name=label, sheet=sheet), stratum=stratum, size=size, psu=psu, source=label)
 
     @classmethod
     def from_dataframe(cls, data: pd.DataFrame, *, stratum: str, size: str, psu: str | None = None, source: str = "<frame>") -> "Frame":
@@ -158,6 +136,10 @@ class Frame:
             i = int(np.argmax(bad))
             more = f" (and {int(bad.sum()) - 1} more rows)" if bad.sum() > 1 else ""
             raise FrameError(f"size {str(raw.iloc[i])!r} is not a number{more}", file=source, row=int(rows[i]), column=size)
+        bad = num > MAX_SIZE
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise FrameError(f"size {str(raw.iloc[i])!r} is not plausible (more than {MAX_SIZE:,.0f} people)", file=source, row=int(rows[i]), column=size)
         bad = num <= 0
         if bad.any():
             i = int(np.argmax(bad))

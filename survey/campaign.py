@@ -25,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from survey.errors import SurveyError
-from survey.tables import TableReadError, csv_rows, xlsx_rows
+from tabular import Problem, TableError, read_table
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -67,28 +67,11 @@ class UnknownCampaign(CampaignError):
         super().__init__(f"no campaign with id {campaign_id!r}")
 
 
-@dataclass(frozen=True)
-class FrameProblem:
-    """One problem in a frame or plan file: ``file: row R, column C: message``."""
+class SiteFileError(CampaignError):
+    """A frame or plan file of sites that cannot be used; ``problems`` lists every
+    :class:`tabular.Problem` found (file, row, column, code, message)."""
 
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column!r}")
-        return f"{self.file}: {', '.join(where)}: {self.message}" if where else f"{self.file}: {self.message}"
-
-
-class FrameError(CampaignError):
-    """A frame or plan file that cannot be used; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: Sequence[FrameProblem]) -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
@@ -309,17 +292,17 @@ def read_frame(
 
     Raises
     ------
-    FrameError
+    SiteFileError
         Listing every problem with file, row and column: a missing required column
         (name, stratum, kind), an unknown kind, an empty name, a bad number, a duplicate site
         code or a duplicate site (same name in the same stratum).
     """
     path = Path(path)
     file = str(path)
-    header, rows = read_table(path)
+    header, rows = _site_table(path)
     resolved, problems = _resolve_columns(file, header, columns or {}, instruments)
     if problems:
-        raise FrameError(problems)
+        raise SiteFileError(problems)
     sites: list[SiteSpec] = []
     seen_codes: dict[str, int] = {}
     seen_names: dict[tuple[str, str], int] = {}
@@ -331,14 +314,14 @@ def read_frame(
         if all(_blank(v) for v in record.values()):
             continue  # trailing empty lines of spreadsheets
         position += 1
-        row_problems: list[FrameProblem] = []
+        row_problems: list[Problem] = []
 
         def cell(field_name: str) -> Any:
             column = resolved.get(field_name)
             return record.get(column) if column else None
 
         def problem(field_name: str, message: str) -> None:
-            row_problems.append(FrameProblem(file, row_number, resolved.get(field_name, field_name), message))
+            row_problems.append(Problem(file, row_number, resolved.get(field_name, field_name), "invalid_site", message))
 
         name = _text(cell("name"))
         stratum = _text(cell("stratum"))
@@ -406,60 +389,33 @@ def read_frame(
             )
         )
     if problems:
-        raise FrameError(problems)
+        raise SiteFileError(problems)
     if not sites:
-        raise FrameError([FrameProblem(file, None, None, "no sites: the file has no data rows")])
+        raise SiteFileError([Problem(file, None, None, "empty", "no sites: the file has no data rows")])
     return sites
 
 
-def read_table(path: Path) -> tuple[dict[str, int], list[list[Any]]]:
-    """Column name -> index and the data rows of a CSV/XLSX table; FrameError naming file and row."""
-    file = str(path)
-    if not path.exists():
-        raise FrameError([FrameProblem(file, None, None, "file not found")])
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _read_xlsx(path)
-    elif suffix in (".csv", ".txt", ""):
-        rows = _read_csv(path)
-    else:
-        raise FrameError([FrameProblem(file, None, None, f"unsupported file type {suffix!r}: use .csv or .xlsx")])
-    if not rows:
-        raise FrameError([FrameProblem(file, None, None, "the file is empty")])
-    header: dict[str, int] = {}
-    for index, raw in enumerate(rows[0]):
-        name = _text(raw)
-        if not name:
-            continue
-        if name in header:
-            raise FrameError([FrameProblem(file, 1, name, "the column name appears twice")])
-        header[name] = index
-    return header, rows[1:]
-
-
-def _read_csv(path: Path) -> list[list[Any]]:
+def _site_table(path: Path) -> tuple[dict[str, int], tuple[tuple[Any, ...], ...]]:
+    """Column name -> index and the data rows of a CSV/XLSX file (:func:`tabular.read_table`)."""
     try:
-        return csv_rows(path.read_bytes())
-    except TableReadError:  # pragma: no cover - gb18030 decodes almost anything
-        raise FrameError([FrameProblem(str(path), None, None, "cannot decode: save the file as UTF-8 CSV or XLSX")]) from None
-
-
-def _read_xlsx(path: Path) -> list[list[Any]]:
-    try:
-        return xlsx_rows(path.read_bytes())
-    except TableReadError as exc:
-        raise FrameError([FrameProblem(str(path), None, None, f"cannot open the workbook: {exc.cause}")]) from None
+        table = read_table(path)
+    except TableError as exc:
+        raise SiteFileError(exc.problems) from None
+    if not table.header:
+        raise SiteFileError([Problem(str(path), None, None, "empty", "the file is empty")])
+    header = {name: index for index, name in enumerate(table.header) if name}
+    return header, table.rows
 
 
 def _resolve_columns(
     file: str, header: Mapping[str, int], columns: Mapping[str, str], instruments: Sequence[str]
-) -> tuple[dict[str, str], list[FrameProblem]]:
+) -> tuple[dict[str, str], list[Problem]]:
     resolved: dict[str, str] = {}
-    problems: list[FrameProblem] = []
+    problems: list[Problem] = []
     lower = {name.lower(): name for name in header}
     for field_name, column in columns.items():
         if column not in header:
-            problems.append(FrameProblem(file, 1, column, f"column for {field_name!r} not found; columns are {list(header)}"))
+            problems.append(Problem(file, 1, column, "missing_column", f"column for {field_name!r} not found; columns are {list(header)}"))
         else:
             resolved[field_name] = column
     for field_name, aliases in COLUMN_ALIASES.items():
@@ -476,7 +432,7 @@ def _resolve_columns(
     for field_name in REQUIRED_COLUMNS:
         if field_name not in resolved:
             names = " / ".join(COLUMN_ALIASES[field_name])
-            problems.append(FrameProblem(file, 1, field_name, f"missing column {field_name!r} (accepted names: {names}); columns are {list(header)}"))
+            problems.append(Problem(file, 1, field_name, "missing_column", f"missing column {field_name!r} (accepted names: {names}); columns are {list(header)}"))
     return resolved, problems
 
 

@@ -38,12 +38,12 @@ from zoneinfo import ZoneInfo
 
 from survey.answers import check_answers
 from survey.errors import SurveyError
-from survey.tables import TableReadError, csv_rows, xlsx_rows
 from survey.questionnaire import CHOICE_TYPES, Question, Questionnaire, QuestionType
+from tabular import Problem, TableError, read_table
 
 __all__ = [
     "FORMATS",
-    "ImportError_",
+    "ImportFileError",
     "ImportPreview",
     "ImportProblem",
     "ImportResult",
@@ -106,8 +106,13 @@ SELECTED = {"1", "1.0", "true", "yes", "是", "√", "✓", "x", "选中", "sele
 UNSELECTED = {"0", "0.0", "false", "no", "否", "", "未选中"}
 
 
-class ImportError_(SurveyError):  # noqa: N801 - "ImportError" is a builtin
-    """A file that cannot be read at all (not CSV/XLSX, empty, no header)."""
+class ImportFileError(SurveyError):
+    """A file that cannot be read at all (not CSV/XLSX, empty, too large, no header, ragged);
+    ``problems`` lists the :class:`tabular.Problem` s."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -164,62 +169,25 @@ def _cell_text(value: Any) -> str:
 
 
 def read_upload(source: bytes | str | Path, filename: str | None = None) -> UploadTable:
-    """Read a CSV or XLSX upload (bytes with its file name, or a path).
+    """Read a CSV (any of ``,`` tab ``;``) or XLSX upload (bytes with its file name, or a path)
+    with :func:`tabular.read_table`: its limits, encodings and checks of shape.
 
-    Raises ImportError_ for an unsupported, unreadable or empty file, or a header naming a
-    column twice.
+    Raises ImportFileError for an unsupported, unreadable, too large or empty file, a header naming
+    a column twice or a ragged row; ``problems`` names the row and column.
     """
     if isinstance(source, (str, Path)):
-        path = Path(source)
-        filename = filename or path.name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ImportError_(f"{path}: cannot read the file ({exc.strerror})") from None
+        filename = filename or Path(source).name
     else:
-        data = bytes(source)
+        source = bytes(source)
         filename = filename or "upload.csv"
-    suffix = Path(filename).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(data, filename)
-    elif suffix in (".csv", ".txt", ""):
-        rows = _csv_rows(data, filename)
-    else:
-        raise ImportError_(f"{filename}: unsupported file type {suffix!r}; upload a .csv or .xlsx file")
-    while rows and all(_blank(v) for v in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise ImportError_(f"{filename}: the file is empty")
-    header = [_cell_text(v) if v is not None else "" for v in rows[0]]
-    while header and not header[-1]:
-        header.pop()
-    if not header:
-        raise ImportError_(f"{filename}: the first row must hold the column names")
-    seen: dict[str, int] = {}
-    for index, name in enumerate(header):
-        if not name:
-            header[index] = f"column {index + 1}"
-            name = header[index]
-        if name in seen:
-            raise ImportError_(f"{filename}: row 1: column {name!r} appears twice (columns {seen[name] + 1} and {index + 1})")
-        seen[name] = index
-    width = len(header)
-    body = tuple(tuple((list(r) + [None] * width)[:width]) for r in rows[1:])
-    return UploadTable(filename, tuple(header), body, detect_format(header), hashlib.sha256(data).hexdigest())
-
-
-def _csv_rows(data: bytes, filename: str) -> list[list[Any]]:
     try:
-        return csv_rows(data, sniff=True)
-    except TableReadError:  # pragma: no cover - gb18030 decodes nearly anything
-        raise ImportError_(f"{filename}: cannot decode the text; save it as UTF-8 CSV or XLSX") from None
-
-
-def _xlsx_rows(data: bytes, filename: str) -> list[list[Any]]:
-    try:
-        return xlsx_rows(data)
-    except TableReadError as exc:
-        raise ImportError_(f"{filename}: cannot open the workbook ({type(exc.cause).__name__})") from None
+        table = read_table(source, name=filename, sniff=True)
+    except TableError as exc:
+        raise ImportFileError(exc.problems) from None
+    if not table.header:
+        raise ImportFileError([Problem(filename, None, None, "empty", "the file is empty")])
+    header = tuple(_cell_text(name) if name else f"column {index + 1}" for index, name in enumerate(table.header))
+    return UploadTable(filename, header, table.rows, detect_format(header), table.sha256)
 
 
 def detect_format(columns: Sequence[str]) -> str:
@@ -520,7 +488,7 @@ def prepare_import(
     that skip logic hides, value of the wrong type or out of range, too many choices, ...).
     """
     if campaign.instrument_for(questionnaire.id) is None:
-        raise ImportError_(f"campaign {campaign.id} has no instrument {questionnaire.id!r}")
+        raise ImportFileError([Problem(None, None, None, "no_instrument", f"campaign {campaign.id} has no instrument {questionnaire.id!r}")])
     instrument_hash = campaign.instrument_for(questionnaire.id).version_hash
     mapping = dict(mapping) if mapping is not None else auto_map(table.columns, questionnaire, table.format)
     for column in table.columns:
@@ -723,16 +691,16 @@ def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: 
     """Store the preview's accepted rows in one transaction (all or nothing), ``source="import"``.
 
     Call this only after the user confirmed the preview. Rows already stored (same nonce) are not
-    written again. Raises ImportError_ when the preview has file-level errors or belongs to another
+    written again. Raises ImportFileError when the preview has file-level errors or belongs to another
     instrument version; storage errors roll the whole import back.
     """
     from survey.storage import Submission
 
     if preview.blocking:
-        raise ImportError_("the file has problems that block the import: " + "; ".join(str(p) for p in preview.blocking))
+        raise ImportFileError([Problem(preview.filename, p.row, p.column, p.code, p.detail) for p in preview.blocking])
     if questionnaire.id != preview.questionnaire_id or questionnaire.version_hash != preview.version_hash:
-        raise ImportError_(f"the preview was made for {preview.questionnaire_id} {preview.version_hash[:12]}, "
-                           f"not {questionnaire.id} {questionnaire.version_hash[:12]}")
+        raise ImportFileError([Problem(None, None, None, "stale_preview", f"the preview was made for {preview.questionnaire_id} {preview.version_hash[:12]}, "
+                           f"not {questionnaire.id} {questionnaire.version_hash[:12]}")])
     submissions = [
         Submission(site_code=r.site_code, questionnaire=questionnaire, answers=r.answers, nonce=r.nonce, source=SOURCE,
                    submitted_at=r.submitted_at, language=None, simulated=False)

@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import openpyxl
 
 from survey.errors import ExpressionError, SurveyError
 from survey.expressions import compile_expression
+from tabular import Table, TableError, read_workbook
 
 LANGUAGE_ALIASES = {
     "zh": {"zh", "zh-cn", "zh_cn", "zh-hans", "chinese", "中文", "汉语", "简体中文", "普通话"},
@@ -91,14 +93,14 @@ class _Sheet:
     rows: list[tuple[int, dict[str, Any]]]  # (spreadsheet row number, header -> value)
 
 
-def _read_sheet(workbook: Any, name: str, issues: list[ImportIssue], *, required: bool) -> _Sheet | None:
-    sheet_name = next((s for s in workbook.sheetnames if s.strip().lower() == name), None)
+def _read_sheet(workbook: Mapping[str, Table], name: str, issues: list[ImportIssue], *, required: bool) -> _Sheet | None:
+    sheet_name = next((s for s in workbook if s.strip().lower() == name), None)
     if sheet_name is None:
         if required:
-            raise XLSFormError(f"no '{name}' sheet (found: {', '.join(workbook.sheetnames)})")
+            raise XLSFormError(f"no '{name}' sheet (found: {', '.join(workbook)})")
         return None
-    sheet = workbook[sheet_name]
-    rows = list(sheet.iter_rows(values_only=True))
+    table = workbook[sheet_name]
+    rows = [table.header, *table.rows] if table.header else []
     if not rows:
         if required:
             raise XLSFormError(f"sheet '{sheet_name}' is empty")
@@ -164,9 +166,12 @@ class _Importer:
         self.path = path
         self.issues: list[ImportIssue] = []
         try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a non-workbook
-            raise XLSFormError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+            workbook = read_workbook(path)
+        except TableError as exc:
+            problem = exc.problem
+            if problem.row is not None:  # a located problem of a sheet (its message names the sheet)
+                raise XLSFormError(problem.message) from None
+            raise XLSFormError(f"{path}: not a readable .xlsx workbook ({problem.message})") from None
         self.survey = _read_sheet(workbook, "survey", self.issues, required=True)
         self.choices = _read_sheet(workbook, "choices", self.issues, required=False)
         self.settings = _read_sheet(workbook, "settings", self.issues, required=False)

@@ -10,7 +10,7 @@ from app.i18n import language, t
 from app.safe import plain
 from survey.errors import SurveyError
 from survey.questionnaire import pick
-from survey.response_import import SPECIAL_TARGETS, ImportError_, auto_map, import_rows, prepare_import, read_upload
+from survey.response_import import SPECIAL_TARGETS, ImportFileError, auto_map, import_rows, prepare_import, read_upload
 
 account = require("admin")
 lang = language()
@@ -36,7 +36,7 @@ if upload is None:
     st.stop()
 try:
     table = read_upload(upload.getvalue(), upload.name)
-except ImportError_ as exc:
+except ImportFileError as exc:
     st.error(t("imp.read_error", message=plain(exc)))
     st.stop()
 st.caption(t("imp.format", format=t(f"imp.format.{table.format}"), rows=len(table)))

@@ -7,11 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from app.i18n import language, t
-from sampling import Frame, SamplingError, allocate, domain_sample_sizes, draw_plan, lqas_rule, read_table
+from sampling import Frame, SamplingError, allocate, domain_sample_sizes, draw_plan, frame_data, lqas_rule
 from sampling.demo import demo_frame
 from survey.catalog import shipped_questionnaires
 from survey.profiles import load_profiles
 from survey.questionnaire import IndicatorKind, pick
+from tabular import PUBLIC_LIMITS
 
 lang = language()
 st.title(t("planner.title"))
@@ -86,7 +87,7 @@ else:
         st.info(t("planner.upload_hint"))
         st.stop()
     try:
-        table = read_table(upload.getvalue(), name=upload.name)
+        table = frame_data(upload.getvalue(), name=upload.name, limits=PUBLIC_LIMITS)
     except SamplingError as exc:
         stop_with(exc)
     columns = list(table.columns)

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from survey.campaign import Campaign, CampaignError, CampaignSpec, FrameError, SiteSpec, read_frame, short_ids
+from survey.campaign import Campaign, CampaignError, CampaignSpec, SiteFileError, SiteSpec, read_frame, short_ids
 
 INSTRUMENTS = ["resident", "staff_policy"]
 
@@ -84,7 +84,7 @@ def test_xlsx_frame(tmp_path) -> None:
 
 def test_missing_column_named(tmp_path) -> None:
     frame = write(tmp_path / "f.csv", "name,kind\n甲,村卫生室\n")
-    with pytest.raises(FrameError) as caught:
+    with pytest.raises(SiteFileError) as caught:
         read_frame(frame)
     message = str(caught.value)
     assert f"{frame}: row 1, column 'stratum': missing column 'stratum'" in message
@@ -102,7 +102,7 @@ def test_bad_rows_named_by_row_and_column(tmp_path) -> None:
         "05,甲,镇,村卫生室,ten\n"
         "0 6,戊,镇,村卫生室,1.5\n",
     )
-    with pytest.raises(FrameError) as caught:
+    with pytest.raises(SiteFileError) as caught:
         read_frame(frame, instruments=["resident"])
     problems = {(p.row, p.column): p.message for p in caught.value.problems}
     assert "site name is empty" in problems[(3, "name")]
@@ -125,9 +125,9 @@ def test_bad_rows_named_by_row_and_column(tmp_path) -> None:
     ],
 )
 def test_unusable_files(tmp_path, name, content, message) -> None:
-    with pytest.raises(FrameError, match=message):
+    with pytest.raises(SiteFileError, match=message):
         read_frame(write(tmp_path / name, content))
-    with pytest.raises(FrameError, match="file not found"):
+    with pytest.raises(SiteFileError, match="file not found"):
         read_frame(tmp_path / "missing.csv")
 
 

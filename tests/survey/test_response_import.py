@@ -15,7 +15,7 @@ from survey.campaign import CampaignSpec, SiteSpec
 from survey.catalog import shipped_questionnaires
 from survey.loader import parse_questionnaire_text
 from survey.response_import import (
-    ImportError_,
+    ImportFileError,
     auto_map,
     import_rows,
     prepare_import,
@@ -177,7 +177,7 @@ def test_unknown_columns_block_until_mapped_or_ignored(store, mini):
     preview = prepare_import(table, mini, campaign, store=store)
     assert [(p.row, p.column, p.code) for p in preview.blocking] == [(1, "备注", "unknown_column")]
     assert not preview.can_import and preview.accepted == ()
-    with pytest.raises(ImportError_):
+    with pytest.raises(ImportFileError):
         import_rows(store, campaign.id, mini, preview)
     mapping = auto_map(table.columns, mini, table.format) | {"备注": "ignore"}
     ok = prepare_import(table, mini, campaign, mapping=mapping, store=store)
@@ -238,11 +238,11 @@ def test_gb18030_csv_and_bad_files(tmp_path, mini):
     path = tmp_path / "gbk.csv"
     path.write_bytes(text.encode("gb18030"))
     assert read_upload(path).columns[2] == "您的性别是？"
-    with pytest.raises(ImportError_, match="unsupported file type"):
+    with pytest.raises(ImportFileError, match="unsupported file type"):
         read_upload(b"x", "form.pdf")
-    with pytest.raises(ImportError_, match="empty"):
+    with pytest.raises(ImportFileError, match="empty"):
         read_upload(b"", "empty.csv")
-    with pytest.raises(ImportError_, match="appears twice"):
+    with pytest.raises(ImportFileError, match="appears twice"):
         read_upload("a,b,a\n1,2,3\n".encode(), "dup.csv")
 
 
@@ -261,7 +261,7 @@ def test_never_a_partial_import(store, mini):
 
 def test_round_trip_export_import_gives_the_same_estimates(store):
     """Export a demo campaign's responses, import them into a new campaign: same estimates."""
-    from analysis.campaign_results import compute_results, load_campaign_data
+    from analysis.campaign import compute_results, load_campaign_data
     from analysis.report import collect
     from analysis.report.data import responses_frame
     from analysis.report.exports import csv_bytes
