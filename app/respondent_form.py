@@ -13,7 +13,6 @@ page or a new session (server restarted, another replica) picks the form up wher
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 
 import streamlit as st
@@ -136,8 +135,9 @@ def render_form(target: FormTarget, store: Store) -> None:
 
     refused = st.session_state.get(f"{target.key}.refused")
     if refused:
-        key = f"respond.token.{refused}" if f"respond.token.{refused}" in table() else "respond.error.store"
-        st.error(t(key, opens_on=target.campaign.opens_on, closes_on=closing_date(target.campaign)))
+        reason, campaign = refused
+        key = f"respond.token.{reason}" if f"respond.token.{reason}" in table() else "respond.error.store"
+        st.error(t(key, opens_on=campaign.opens_on, closes_on=campaign.closing_date()))
         return
     if draft.done:
         _thank_you(target, store, draft, lang)
@@ -288,7 +288,8 @@ def _submit(target: FormTarget, store: Store, draft: Draft, lang: str) -> None:
         _save(target, replace(draft, step=step if step is not None else draft.step))
         st.rerun()
     except SubmitError as exc:
-        st.session_state[f"{target.key}.refused"] = exc.reason
+        # the campaign as stored at the refusal: closed by hand since the form opened, its real last day
+        st.session_state[f"{target.key}.refused"] = (exc.reason, exc.campaign or target.campaign)
         st.rerun()
     except StorageError:
         st.error(t("respond.saving_failed"))
@@ -358,11 +359,3 @@ def _choices(question, value, lang: str) -> str:
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
-
-def closing_date(campaign: Campaign) -> dt.date:
-    """The day the campaign closed: the day it was closed by hand, else its planned last day."""
-    from zoneinfo import ZoneInfo
-
-    if campaign.closed_at is not None:
-        return min(campaign.closed_at.astimezone(ZoneInfo(campaign.timezone)).date(), campaign.closes_on)
-    return campaign.closes_on

@@ -213,6 +213,19 @@ class Campaign:
             return "closed"
         return "open"
 
+    def accepts(self, at: dt.datetime | None = None) -> str | None:
+        """None when the campaign takes responses at ``at`` (aware; default: now), else the refusal
+        reason: ``not_yet_open`` or ``closed`` (the codes of ``survey.tokens.REASONS``)."""
+        status = self.status(at)
+        return None if status == "open" else status
+
+    def closing_date(self) -> dt.date:
+        """The campaign's last day in its time zone: the day it was closed by hand, if that came
+        before its planned last day, else the planned last day (``closes_on``)."""
+        if self.closed_at is not None:
+            return min(self.closed_at.astimezone(ZoneInfo(self.timezone)).date(), self.closes_on)
+        return self.closes_on
+
     def site(self, code: str) -> Site | None:
         return next((s for s in self.sites if s.code == code), None)
 

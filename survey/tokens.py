@@ -34,7 +34,8 @@ MAC_CHARS = 11  # base64url of 8 bytes, no padding
 _CONTEXT = b"tcm-survey/site/v1"
 _TOKEN = re.compile(r"^([1-9][0-9]{0,9})\.([A-Za-z0-9_-]{1,16})\.([a-z0-9]{1,4})\.([A-Za-z0-9_-]{11})$")
 
-# reason code -> (zh, en). The form shows the text in the respondent's language.
+# reason code -> (zh, en): the one table of refusal texts (the app's ``respond.token.<reason>``
+# strings are made from it). The form shows the text in the respondent's language.
 REASONS: dict[str, tuple[str, str]] = {
     "ok": ("链接有效。", "The link is valid."),
     "missing": (
@@ -104,7 +105,7 @@ class TokenCheck:
         text = en if language == "en" else zh
         values = {"opens_on": "", "closes_on": ""}
         if self.campaign is not None:
-            values = {"opens_on": self.campaign.opens_on.isoformat(), "closes_on": self.campaign.closes_on.isoformat()}
+            values = {"opens_on": self.campaign.opens_on.isoformat(), "closes_on": self.campaign.closing_date().isoformat()}
         return text.format(**values)
 
     @property
@@ -204,9 +205,9 @@ def check_token(
         return TokenCheck("unknown_site", payload, campaign)
     if campaign.instrument(payload.instrument) is None:
         return TokenCheck("unknown_instrument", payload, campaign)
-    status = campaign.status(now)
-    if status != "open":
-        return TokenCheck(status, payload, campaign)
+    refusal = campaign.accepts(now)
+    if refusal is not None:
+        return TokenCheck(refusal, payload, campaign)
     return TokenCheck("ok", payload, campaign)
 
 

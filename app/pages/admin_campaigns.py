@@ -11,7 +11,6 @@ import streamlit as st
 from app import services
 from app.auth import require
 from app.i18n import language, t
-from app.respondent_form import closing_date
 from app.safe import plain
 from survey.campaign import SITE_KINDS
 from survey.campaign_admin import zip_folder
@@ -45,7 +44,7 @@ counts = store.response_counts(campaign.id)
 st.markdown(t("admin.profile", profile=plain(campaign.profile_id), organizer=plain(campaign.organizer or "—")))
 cols = st.columns(4)
 cols[0].metric(t("admin.status"), t(f"admin.status.{status}"))
-cols[1].metric(t("admin.period"), t("admin.dates", opens=campaign.opens_on.isoformat(), closes=closing_date(campaign).isoformat()))
+cols[1].metric(t("admin.period"), t("admin.dates", opens=campaign.opens_on.isoformat(), closes=campaign.closing_date().isoformat()))
 cols[2].metric(t("admin.responses"), sum(counts.values()))
 cols[3].metric(t("admin.sites_count"), len(campaign.sites))
 

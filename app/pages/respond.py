@@ -9,7 +9,7 @@ import streamlit as st
 from app import services
 from app.i18n import language, language_switch, t
 from app.navigation import respondent_token
-from app.respondent_form import FormTarget, hide_chrome, render_form, closing_date
+from app.respondent_form import FormTarget, hide_chrome, render_form
 from survey.errors import SurveyError
 from survey.questionnaire import pick
 
@@ -40,7 +40,7 @@ if questionnaire is None:
         t(
             f"respond.token.{result.reason}",
             opens_on=campaign.opens_on.isoformat() if campaign else "",
-            closes_on=closing_date(campaign).isoformat() if campaign else "",
+            closes_on=campaign.closing_date().isoformat() if campaign else "",
         ),
         icon=":material/link_off:",
     )

@@ -1,5 +1,7 @@
 """The respondent form behind each QR code (also used by surveyors)."""
 
+from survey.tokens import REASONS
+
 STRINGS = {
     "nav.respond": {"zh": "问卷", "en": "Questionnaire"},
     "respond.site": {"zh": "调查点：{site}", "en": "Site: {site}"},
@@ -51,36 +53,6 @@ STRINGS = {
         "zh": "调查系统暂时无法连接，请稍后再扫码打开。",
         "en": "The survey system cannot be reached right now. Please scan the code again later.",
     },
-    # token check reasons (survey.tokens.REASONS): the same meaning, in the app's words
-    "respond.token.missing": {
-        "zh": "没有找到调查链接。请用手机扫描调查海报上的二维码。",
-        "en": "No survey link was given. Please scan the QR code on the survey poster.",
-    },
-    "respond.token.malformed": {
-        "zh": "链接不完整或格式不对，可能复制时缺了字符。请直接扫描海报上的二维码。",
-        "en": "The link is incomplete or not in the right form (perhaps cut off when copied). Please scan the QR code on the poster.",
-    },
-    "respond.token.forged": {
-        "zh": "此链接不是调查组织方发出的（签名无效），无法填写。请扫描正式张贴的调查海报。",
-        "en": "This link was not issued by the survey organiser (invalid signature). Please scan an official survey poster.",
-    },
-    "respond.token.altered": {
-        "zh": "此链接被改动过，与海报上的原始二维码不一致。请重新扫描海报上的二维码。",
-        "en": "This link was changed after it was issued and no longer matches the poster. Please scan the poster's QR code again.",
-    },
-    "respond.token.unknown_campaign": {"zh": "找不到这次调查，它可能已被删除。", "en": "This survey cannot be found; it may have been removed."},
-    "respond.token.other_campaign": {
-        "zh": "此二维码属于另一次调查，不能在这里填写。",
-        "en": "This QR code belongs to a different survey and cannot be used here.",
-    },
-    "respond.token.unknown_site": {"zh": "此调查点已不在本次调查中。", "en": "This site is no longer part of the survey."},
-    "respond.token.unknown_instrument": {"zh": "此问卷已不在本次调查中。", "en": "This questionnaire is no longer part of the survey."},
-    "respond.token.not_yet_open": {
-        "zh": "本次调查尚未开始（开始日期：{opens_on}），请届时再来填写。",
-        "en": "The survey has not started yet (it opens on {opens_on}). Please come back then.",
-    },
-    "respond.token.closed": {
-        "zh": "本次调查已经结束（截止日期：{closes_on}），感谢您的关注。",
-        "en": "The survey has ended (it closed on {closes_on}). Thank you for your interest.",
-    },
 }
+# token and window refusals: the one text table of survey.tokens.REASONS
+STRINGS.update({f"respond.token.{reason}": {"zh": zh, "en": en} for reason, (zh, en) in REASONS.items() if reason != "ok"})

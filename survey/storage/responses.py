@@ -19,11 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from survey.campaign import SOURCES, CampaignError
+from survey.campaign import SOURCES, Campaign, CampaignError
 from survey.errors import SurveyError
 from survey.storage.schema import campaign_instruments, campaigns, instruments, responses, sites
 
 NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_CAMPAIGN_FIELDS = ("id", "name", "profile_id", "opens_on", "closes_on", "organizer", "timezone", "demo", "closed_at", "created_at")
 
 
 class SubmitError(SurveyError):
@@ -31,10 +32,13 @@ class SubmitError(SurveyError):
 
     Reasons: ``bad_nonce``, ``bad_source``, ``unknown_campaign``, ``unknown_site``,
     ``unknown_instrument``, ``not_yet_open``, ``closed``.
+    ``campaign``: for ``not_yet_open`` and ``closed``, the campaign as stored at the refusal (its
+    dates and ``closed_at``, without sites or instruments), for the refusal text's real dates.
     """
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str, campaign: Campaign | None = None) -> None:
         self.reason = reason
+        self.campaign = campaign
         super().__init__(message)
 
 
@@ -88,12 +92,8 @@ def insert_response(
 ) -> SubmitResult:
     """Insert one response (answers already validated and scored) inside the caller's transaction."""
     check_submission(nonce, source)
-    campaign = connection.execute(
-        sa.select(campaigns.c.opens_on, campaigns.c.closes_on, campaigns.c.timezone, campaigns.c.closed_at).where(
-            campaigns.c.id == campaign_id
-        )
-    ).first()
-    if campaign is None:
+    row = connection.execute(sa.select(campaigns).where(campaigns.c.id == campaign_id)).mappings().first()
+    if row is None:
         raise SubmitError("unknown_campaign", f"no campaign with id {campaign_id!r}")
     existing = _existing(connection, campaign_id, nonce)
     if existing is not None:
@@ -111,9 +111,10 @@ def insert_response(
     if in_campaign is None:
         raise SubmitError("unknown_instrument", f"instrument version {version_hash[:12]} is not part of campaign {campaign_id}")
     if enforce_window:
-        status = _status(campaign, submitted_at)
-        if status != "open":
-            raise SubmitError(status, f"campaign {campaign_id} is {status.replace('_', ' ')} at {submitted_at.isoformat()}")
+        campaign = Campaign(**{name: row[name] for name in _CAMPAIGN_FIELDS})
+        refusal = campaign.accepts(submitted_at)
+        if refusal is not None:
+            raise SubmitError(refusal, f"campaign {campaign_id} is {refusal.replace('_', ' ')} at {submitted_at.isoformat()}", campaign)
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(responses)
@@ -146,23 +147,6 @@ def _existing(connection: Connection, campaign_id: int, nonce: str) -> tuple[int
         sa.select(responses.c.id, responses.c.answers).where(responses.c.campaign_id == campaign_id, responses.c.nonce == nonce)
     ).first()
     return None if row is None else (int(row[0]), dict(row[1]))
-
-
-def _status(campaign: Any, at: dt.datetime) -> str:
-    from zoneinfo import ZoneInfo
-
-    closed_at = campaign.closed_at
-    if closed_at is not None:
-        if closed_at.tzinfo is None:
-            closed_at = closed_at.replace(tzinfo=dt.timezone.utc)
-        if at >= closed_at:
-            return "closed"
-    local = at.astimezone(ZoneInfo(campaign.timezone)).date()
-    if local < campaign.opens_on:
-        return "not_yet_open"
-    if local > campaign.closes_on:
-        return "closed"
-    return "open"
 
 
 def select_responses(connection: Connection, campaign_id: int) -> list[StoredResponse]:

@@ -1,0 +1,59 @@
+"""A campaign closed by hand while a form is open: the form is refused with the real closing day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from survey.catalog import shipped_questionnaires
+from survey.simulate import simulate_answers
+from survey.storage import Store, SubmitError
+from tests.app.respond_helpers import SECRET, button, fill_and_submit, make_campaign, open_form, token_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("TCM_SURVEY_DB", f"sqlite:///{tmp_path / 'app.sqlite'}")
+    monkeypatch.setenv("TCM_SURVEY_DATA", str(tmp_path))
+    monkeypatch.setenv("TCM_SURVEY_SECRET", SECRET)
+    monkeypatch.setenv("TCM_SURVEY_ADMIN_PASSWORD", "admin-password-1")
+    with Store.open() as opened:
+        yield opened
+
+
+def today_in(campaign) -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).astimezone(ZoneInfo(campaign.timezone)).date()
+
+
+def test_refusal_carries_the_campaign_as_closed(store):
+    campaign = make_campaign(store, days_open=30)
+    resident = shipped_questionnaires()["resident"]
+    answers = simulate_answers(resident, np.random.default_rng(1))
+    store.close_campaign(campaign.id)
+    with pytest.raises(SubmitError) as caught:
+        store.submit(campaign.id, "01A", resident, answers, nonce="nonce-closed-hand-1")
+    assert caught.value.reason == "closed"
+    assert caught.value.campaign is not None and caught.value.campaign.closed_at is not None
+    assert caught.value.campaign.closing_date() == today_in(campaign) != campaign.closes_on
+    assert store.responses(campaign.id) == []
+
+
+def test_form_open_while_closed_by_hand_shows_the_real_closing_day(store):
+    campaign = make_campaign(store, days_open=30)
+    resident = shipped_questionnaires()["resident"]
+    answers = simulate_answers(resident, np.random.default_rng(2))
+    at = fill_and_submit(open_form(token_for(campaign, "01A", "resident")), resident, answers, submit=False)
+    store.close_campaign(campaign.id)  # by the admin, while the respondent is still on the form
+    button(at, "submit").click().run()
+    assert not at.exception, at.exception
+    shown = "\n".join(e.value for e in at.error)
+    assert f"截止日期：{today_in(campaign).isoformat()}" in shown, shown
+    assert campaign.closes_on.isoformat() not in shown
+    assert store.responses(campaign.id) == []

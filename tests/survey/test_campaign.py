@@ -1,0 +1,37 @@
+"""The campaign's domain rules, said once: its window (status, accepts, closing day) and quota progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from survey.campaign import Campaign
+
+UTC = dt.timezone.utc
+
+
+def may_campaign(**overrides) -> Campaign:
+    return Campaign(1, "x", "liunan", dt.date(2026, 5, 1), dt.date(2026, 5, 31), **overrides)
+
+
+def test_window_in_the_campaign_time_zone() -> None:
+    campaign = may_campaign()
+    assert campaign.accepts(dt.datetime(2026, 4, 30, 15, 59, tzinfo=UTC)) == "not_yet_open"  # 23:59 in Beijing
+    assert campaign.accepts(dt.datetime(2026, 4, 30, 16, 0, tzinfo=UTC)) is None  # 00:00 on 1 May
+    assert campaign.accepts(dt.datetime(2026, 5, 31, 15, 59, tzinfo=UTC)) is None
+    assert campaign.accepts(dt.datetime(2026, 5, 31, 16, 0, tzinfo=UTC)) == "closed"
+    assert campaign.closing_date() == dt.date(2026, 5, 31)
+    with pytest.raises(ValueError, match="aware"):
+        campaign.accepts(dt.datetime(2026, 5, 3))
+
+
+def test_closed_by_hand_ends_at_that_moment() -> None:
+    closed_at = dt.datetime(2026, 5, 10, 17, 30, tzinfo=UTC)  # 11 May 01:30 in Beijing
+    campaign = may_campaign(closed_at=closed_at)
+    assert campaign.accepts(closed_at - dt.timedelta(seconds=1)) is None
+    assert campaign.accepts(closed_at) == "closed"
+    assert campaign.status(closed_at) == "closed"
+    assert campaign.closing_date() == dt.date(2026, 5, 11)
+    # closed by hand after the planned last day: the planned day stays the last
+    assert may_campaign(closed_at=dt.datetime(2026, 6, 9, tzinfo=UTC)).closing_date() == dt.date(2026, 5, 31)
