@@ -110,6 +110,12 @@ class SiteSpec:
     def kind_label(self) -> dict[str, str]:
         return SITE_KINDS[self.kind]
 
+    def quota(self, questionnaire_id: str) -> int:
+        """The site's target number of responses to a questionnaire; 0 when it has none
+        (a spec's ``*`` quota counts for every questionnaire)."""
+        quotas = dict(self.quotas)
+        return int(quotas.get(questionnaire_id, quotas.get("*", 0)) or 0)
+
 
 def site_problems(site: SiteSpec) -> list[str]:
     """What is wrong with a site (empty when it can be stored)."""
@@ -134,6 +140,26 @@ class Site(SiteSpec):
 
     id: int = 0
     campaign_id: int = 0
+
+
+@dataclass(frozen=True)
+class QuotaProgress:
+    """Responses of one site to one questionnaire against the site's quota for it."""
+
+    site: Site
+    questionnaire_id: str
+    quota: int
+    responses: int
+
+    @property
+    def remaining(self) -> int:
+        """Responses still to collect (never below 0)."""
+        return max(self.quota - self.responses, 0)
+
+    @property
+    def share(self) -> float | None:
+        """responses / quota (may pass 1); None without a quota."""
+        return self.responses / self.quota if self.quota else None
 
 
 @dataclass(frozen=True)
@@ -225,6 +251,21 @@ class Campaign:
         if self.closed_at is not None:
             return min(self.closed_at.astimezone(ZoneInfo(self.timezone)).date(), self.closes_on)
         return self.closes_on
+
+    def quota_progress(self, counts: Mapping[tuple[str, str], int]) -> list[QuotaProgress]:
+        """Quota progress, sites then questionnaires in the campaign's order: one entry per site
+        and questionnaire with a quota or at least one response.
+
+        ``counts``: (site code, questionnaire id) -> responses stored (``Store.response_counts``).
+        """
+        out = []
+        for site in self.sites:
+            for instrument in self.instruments:
+                qid = instrument.questionnaire_id
+                quota, responses = site.quota(qid), int(counts.get((site.code, qid), 0))
+                if quota or responses:
+                    out.append(QuotaProgress(site, qid, quota, responses))
+        return out
 
     def site(self, code: str) -> Site | None:
         return next((s for s in self.sites if s.code == code), None)

@@ -64,26 +64,19 @@ if is_admin:
                 st.rerun()
 
 st.subheader(t("admin.counts"))
-rows = []
-for site in campaign.sites:
-    for instrument in campaign.instruments:
-        qid = instrument.questionnaire_id
-        if site.quotas and qid not in site.quotas:
-            continue
-        quota = site.quotas.get(qid)
-        count = counts.get((site.code, qid), 0)
-        rows.append(
-            {
-                t("admin.col.site"): site.code,
-                t("admin.col.name"): site.name,
-                t("admin.col.stratum"): site.stratum,
-                t("admin.col.kind"): SITE_KINDS[site.kind][lang],
-                t("admin.col.instrument"): pick(instrument.title, lang),
-                t("admin.col.quota"): quota,
-                t("admin.col.count"): count,
-                t("admin.col.progress"): (count / quota) if quota else None,
-            }
-        )
+rows = [
+    {
+        t("admin.col.site"): p.site.code,
+        t("admin.col.name"): p.site.name,
+        t("admin.col.stratum"): p.site.stratum,
+        t("admin.col.kind"): SITE_KINDS[p.site.kind][lang],
+        t("admin.col.instrument"): pick(campaign.instrument_for(p.questionnaire_id).title, lang),
+        t("admin.col.quota"): p.quota,
+        t("admin.col.count"): p.responses,
+        t("admin.col.progress"): p.share,
+    }
+    for p in campaign.quota_progress(counts)
+]
 st.dataframe(
     pd.DataFrame(rows),
     hide_index=True,
@@ -123,7 +116,7 @@ if is_admin:
                               mime="application/zip", key="admin.download_zip", icon=":material/folder_zip:", on_click="ignore")
 
 with st.expander(t("admin.recent")):
-    recent = store.responses(campaign.id)[-50:]
+    recent = store.recent_responses(campaign.id, 50)
     st.dataframe(
         pd.DataFrame(
             [
@@ -135,7 +128,7 @@ with st.expander(t("admin.recent")):
                     t("admin.col.submitted"): r.submitted_at.strftime("%Y-%m-%d %H:%M"),
                     t("admin.col.answers"): json.dumps(dict(r.answers), ensure_ascii=False),
                 }
-                for r in reversed(recent)
+                for r in recent
             ]
         ),
         hide_index=True,

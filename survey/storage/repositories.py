@@ -180,16 +180,25 @@ def _instrument_facts(version_hash: str, canonical_json: str) -> tuple[int | Non
 
 
 def load_campaign(connection: Connection, campaign_id: int) -> Campaign | None:
-    row = connection.execute(sa.select(campaigns).where(campaigns.c.id == campaign_id)).mappings().first()
-    if row is None:
-        return None
+    found = load_campaigns(connection, [campaign_id])
+    return found[0] if found else None
+
+
+def load_campaigns(connection: Connection, campaign_ids: Sequence[int] | None = None) -> list[Campaign]:
+    """The campaigns (all, or those of ``campaign_ids``) in id order with their instruments and
+    sites: three queries however many campaigns there are."""
+    where = (lambda column: column.in_(list(campaign_ids))) if campaign_ids is not None else (lambda column: sa.true())
+    rows = connection.execute(sa.select(campaigns).where(where(campaigns.c.id)).order_by(campaigns.c.id)).mappings().all()
+    if not rows:
+        return []
     instrument_rows = connection.execute(
-        sa.select(campaign_instruments.c.short_id, instruments.c.questionnaire_id, instruments.c.version_hash, instruments.c.title)
+        sa.select(campaign_instruments.c.campaign_id, campaign_instruments.c.short_id, instruments.c.questionnaire_id,
+                  instruments.c.version_hash, instruments.c.title)
         .join(instruments, instruments.c.version_hash == campaign_instruments.c.version_hash)
-        .where(campaign_instruments.c.campaign_id == campaign_id)
-        .order_by(campaign_instruments.c.position)
+        .where(where(campaign_instruments.c.campaign_id))
+        .order_by(campaign_instruments.c.campaign_id, campaign_instruments.c.position)
     ).mappings().all()
-    instrument_list = []
+    by_campaign: dict[int, list[CampaignInstrument]] = {}
     for r in instrument_rows:
         if r["version_hash"] not in _INSTRUMENT_FACTS:
             text = connection.execute(
@@ -197,7 +206,7 @@ def load_campaign(connection: Connection, campaign_id: int) -> Campaign | None:
             ).scalar_one()
             _instrument_facts(r["version_hash"], text)
         minutes, audience = _INSTRUMENT_FACTS[r["version_hash"]]
-        instrument_list.append(
+        by_campaign.setdefault(r["campaign_id"], []).append(
             CampaignInstrument(
                 short_id=r["short_id"],
                 questionnaire_id=r["questionnaire_id"],
@@ -207,21 +216,26 @@ def load_campaign(connection: Connection, campaign_id: int) -> Campaign | None:
                 audience=audience,
             )
         )
-    site_rows = connection.execute(sa.select(sites).where(sites.c.campaign_id == campaign_id).order_by(sites.c.id)).mappings()
-    return Campaign(
-        id=row["id"],
-        name=row["name"],
-        profile_id=row["profile_id"],
-        opens_on=row["opens_on"],
-        closes_on=row["closes_on"],
-        organizer=row["organizer"],
-        timezone=row["timezone"],
-        demo=bool(row["demo"]),
-        closed_at=row["closed_at"],
-        created_at=row["created_at"],
-        instruments=tuple(instrument_list),
-        sites=tuple(_site(r) for r in site_rows),
-    )
+    sites_of: dict[int, list[Site]] = {}
+    for r in connection.execute(sa.select(sites).where(where(sites.c.campaign_id)).order_by(sites.c.id)).mappings():
+        sites_of.setdefault(r["campaign_id"], []).append(_site(r))
+    return [
+        Campaign(
+            id=row["id"],
+            name=row["name"],
+            profile_id=row["profile_id"],
+            opens_on=row["opens_on"],
+            closes_on=row["closes_on"],
+            organizer=row["organizer"],
+            timezone=row["timezone"],
+            demo=bool(row["demo"]),
+            closed_at=row["closed_at"],
+            created_at=row["created_at"],
+            instruments=tuple(by_campaign.get(row["id"], ())),
+            sites=tuple(sites_of.get(row["id"], ())),
+        )
+        for row in rows
+    ]
 
 
 # Site fields kept in the ``extra`` JSON column (no schema change): key -> SiteSpec attribute.
@@ -259,10 +273,6 @@ def _site(row: Mapping[str, Any]) -> Site:
         stratum_population=_number(extra.get("stratum_population")),
         stratum_psus=_number(extra.get("stratum_psus")),
     )
-
-
-def campaign_ids(connection: Connection) -> list[int]:
-    return list(connection.execute(sa.select(campaigns.c.id).order_by(campaigns.c.id)).scalars())
 
 
 def set_closed(connection: Connection, campaign_id: int, at: dt.datetime | None) -> None:

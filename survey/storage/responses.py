@@ -149,7 +149,9 @@ def _existing(connection: Connection, campaign_id: int, nonce: str) -> tuple[int
     return None if row is None else (int(row[0]), dict(row[1]))
 
 
-def select_responses(connection: Connection, campaign_id: int) -> list[StoredResponse]:
+def select_responses(connection: Connection, campaign_id: int, *, newest: int | None = None) -> list[StoredResponse]:
+    """The campaign's responses in the order stored; with ``newest``, only the last ``newest`` of
+    them, newest first (one ``ORDER BY id DESC LIMIT`` query on the primary key)."""
     query = (
         sa.select(
             responses.c.id,
@@ -168,8 +170,8 @@ def select_responses(connection: Connection, campaign_id: int) -> list[StoredRes
         .join(sites, sites.c.id == responses.c.site_id)
         .join(instruments, instruments.c.version_hash == responses.c.version_hash)
         .where(responses.c.campaign_id == campaign_id)
-        .order_by(responses.c.id)
     )
+    query = query.order_by(responses.c.id) if newest is None else query.order_by(responses.c.id.desc()).limit(newest)
     return [
         StoredResponse(
             id=int(r[0]),

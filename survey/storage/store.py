@@ -6,7 +6,7 @@
 
 Every write is one transaction: a campaign with its instruments and sites, a batch of sites, a
 response. Anything that fails inside rolls the whole transaction back, so nothing half-written
-stays. Answers are validated and scored before the transaction opens.
+stays. Answers are validated (once) and scored before the transaction opens.
 """
 
 from __future__ import annotations
@@ -231,8 +231,9 @@ class Store:
             return repo.load_campaign(connection, campaign_id)
 
     def campaigns(self) -> list[Campaign]:
+        """Every campaign in id order, with its instruments and sites (three queries in all)."""
         with self.read() as connection:
-            return [c for c in (repo.load_campaign(connection, i) for i in repo.campaign_ids(connection)) if c]
+            return repo.load_campaigns(connection)
 
     def close_campaign(self, campaign_id: int, at: dt.datetime | None = None) -> None:
         """Close a campaign now (or at ``at``); its tokens are then refused with ``closed``."""
@@ -283,15 +284,11 @@ class Store:
         ------
         AnswerError, SubmitError, StorageError
         """
-        from survey.answers import validate_answers
-        from survey.scoring import score
-
         check_submission(nonce, source)
         submitted_at = submitted_at or dt.datetime.now(dt.timezone.utc)
         if submitted_at.tzinfo is None:
             raise ValueError("submitted_at must be timezone-aware")
-        cleaned = validate_answers(questionnaire, answers)
-        scores = score(questionnaire, cleaned)
+        cleaned, scores = _clean_and_score(questionnaire, answers)
         if enforce_window is None:
             enforce_window = source != "import"
         stored_answers = _as_json(cleaned)
@@ -322,16 +319,13 @@ class Store:
         written, with the position of the submission (``submission 17 (nonce ...): ...``).
         Repeats of stored nonces are reported as in :meth:`submit`, not written again.
         """
-        from survey.answers import validate_answers
         from survey.errors import AnswerError
-        from survey.scoring import score
 
         prepared = []
         for position, item in enumerate(submissions, start=1):
             try:
                 check_submission(item.nonce, item.source)
-                cleaned = validate_answers(item.questionnaire, item.answers)
-                scores = score(item.questionnaire, cleaned)
+                cleaned, scores = _clean_and_score(item.questionnaire, item.answers)
             except AnswerError as exc:
                 raise AnswerError(
                     [type(p)(p.question_id, p.code, f"submission {position} (nonce {item.nonce}): {p.detail}") for p in exc.problems],
@@ -370,6 +364,13 @@ class Store:
     def responses(self, campaign_id: int) -> list[StoredResponse]:
         with self.read() as connection:
             return select_responses(connection, campaign_id)
+
+    def recent_responses(self, campaign_id: int, limit: int = 50) -> list[StoredResponse]:
+        """The campaign's last ``limit`` responses, newest first (read with LIMIT, not all of them)."""
+        if limit < 0:
+            raise ValueError(f"limit must be >= 0, got {limit}")
+        with self.read() as connection:
+            return select_responses(connection, campaign_id, newest=limit)
 
     def stored_nonces(self, campaign_id: int, nonces: Sequence[str]) -> set[str]:
         """Which of ``nonces`` the campaign already holds (an import's rows stored before)."""
@@ -429,6 +430,19 @@ class Store:
         from survey.tokens import check_token
 
         return check_token(token, secret, self.find_campaign, expected_campaign=expected_campaign, now=now)
+
+
+def _clean_and_score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The normalised answers and their indicator scores, from one walk of the questionnaire
+    (AnswerError listing every problem)."""
+    from survey import answers as answer_rules
+    from survey.errors import AnswerError
+    from survey.scoring import score_clean
+
+    check = answer_rules.check_answers(questionnaire, answers)
+    if check.problems:
+        raise AnswerError(check.problems, questionnaire.id)
+    return check.clean, score_clean(questionnaire, check.clean, check.shown)
 
 
 def _as_json(value: Any) -> Any:

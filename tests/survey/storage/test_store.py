@@ -306,3 +306,42 @@ def test_stored_nonces(store: Store, campaign, mini) -> None:
     asked = [f"nonce-unknown-{k}" for k in range(1200)] + ["nonce-known-1"]  # more than one chunk of 500
     assert store.stored_nonces(campaign.id, asked) == {"nonce-known-1"}
     assert store.stored_nonces(campaign.id, []) == set()
+
+
+def test_recent_responses_read_with_limit(store: Store, campaign, mini) -> None:
+    ids = [store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce=f"nonce-recent-{k:02d}").response_id for k in range(5)]
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    recent = store.recent_responses(campaign.id, 3)
+    assert [r.id for r in recent] == ids[::-1][:3]
+    assert any("LIMIT" in s.upper() for s in statements)
+    assert store.recent_responses(campaign.id, 0) == []
+    assert [r.id for r in store.recent_responses(campaign.id)] == ids[::-1]
+
+
+def test_campaigns_in_three_queries_however_many(store: Store, mini) -> None:
+    made = [store.create_campaign(open_spec(name=f"第{k}次"), [mini], sites(k + 1)) for k in range(4)]
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    loaded = store.campaigns()
+    assert loaded == made
+    assert [len(c.sites) for c in loaded] == [1, 2, 3, 4]
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3
+
+
+def test_answers_are_checked_once_per_submission(store: Store, campaign, mini, monkeypatch) -> None:
+    import survey.answers
+    import survey.scoring
+
+    walks = []
+    real = survey.answers.check_answers
+
+    def counted(*args, **kwargs):
+        walks.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(survey.answers, "check_answers", counted)
+    monkeypatch.setattr(survey.scoring, "check_answers", counted)
+    store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-once-001")
+    assert len(walks) == 1
+    assert store.responses(campaign.id)[0].scores == {"satisfaction": 1, "knowledge": 1}
