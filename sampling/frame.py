@@ -131,15 +131,17 @@ class Frame:
                 raise FrameError("empty cell", file=source, row=int(rows[i]), column=col)
         raw = data[size]
         num = pd.to_numeric(raw.astype(str).str.replace(",", "", regex=False).str.strip(), errors="coerce").to_numpy(dtype=float)
+        bad = np.isinf(num) | (num > MAX_SIZE)
+        if bad.any():
+            i = int(np.argmax(bad))
+            shown = str(raw.iloc[i]).strip()
+            shown = shown if len(shown) <= 24 else f"{shown[:12]}...({len(shown)} characters)"
+            raise FrameError(f"size {shown!r} is not plausible (more than {MAX_SIZE:,.0f} people)", file=source, row=int(rows[i]), column=size)
         bad = ~np.isfinite(num)
         if bad.any():
             i = int(np.argmax(bad))
             more = f" (and {int(bad.sum()) - 1} more rows)" if bad.sum() > 1 else ""
             raise FrameError(f"size {str(raw.iloc[i])!r} is not a number{more}", file=source, row=int(rows[i]), column=size)
-        bad = num > MAX_SIZE
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise FrameError(f"size {str(raw.iloc[i])!r} is not plausible (more than {MAX_SIZE:,.0f} people)", file=source, row=int(rows[i]), column=size)
         bad = num <= 0
         if bad.any():
             i = int(np.argmax(bad))
