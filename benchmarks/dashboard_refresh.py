@@ -83,7 +83,7 @@ def main() -> int:
 
     import numpy as np
 
-    from analysis.campaign_results import ResponseCache, compute_results
+    from analysis.campaign import ResponseCache, compute_results
     from survey.demo import create_demo
     from survey.simulate import simulate_answers
     from survey.storage import Store, Submission

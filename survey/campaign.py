@@ -82,8 +82,8 @@ class SiteSpec:
 
     ``population`` is the site's own (its catchment: the people it serves); ``stratum_population``
     is its stratum's N_h (a plan's ``stratum_size``) and ``stratum_psus`` the PSUs in the stratum's
-    frame (a plan's N_h of PSUs, the first-stage fpc). ``weight`` is the plan's person-level design
-    weight (1/person_prob) and ``inclusion_prob`` the PSU's first-stage inclusion probability.
+    frame (a plan's N_h of PSUs, the first-stage fpc). ``design_weight`` is the plan's person-level
+    design weight (1/person_prob; a plan's ``weight`` column) and ``inclusion_prob`` the PSU's first-stage inclusion probability.
     """
 
     code: str
@@ -94,7 +94,7 @@ class SiteSpec:
     quotas: Mapping[str, int] = field(default_factory=dict)
     population: float | None = None
     inclusion_prob: float | None = None
-    weight: float | None = None
+    design_weight: float | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     stratum_population: float | None = None
     stratum_psus: float | None = None
@@ -318,7 +318,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "stratum_population": ("stratum_population", "stratum_size", "乡镇人口", "乡镇（街道）人口"),
     "stratum_psus": ("stratum_psus",),
     "inclusion_prob": ("inclusion_prob",),
-    "weight": ("weight", "权重"),
+    "design_weight": ("design_weight", "weight", "权重"),
 }
 REQUIRED_COLUMNS = ("name", "stratum", "kind")
 
@@ -403,7 +403,7 @@ def read_frame(
                 seen_names[key] = row_number
         psu = _text(cell("psu")) if "psu" in resolved else ""
         numbers: dict[str, float | None] = {}
-        for field_name in ("population", "stratum_population", "stratum_psus", "inclusion_prob", "weight"):
+        for field_name in ("population", "stratum_population", "stratum_psus", "inclusion_prob", "design_weight"):
             if field_name in resolved:
                 numbers[field_name] = _number(cell(field_name), lambda m, f=field_name: problem(f, m))
         quotas: dict[str, int] = {}
@@ -436,7 +436,7 @@ def read_frame(
                 quotas=quotas,
                 population=numbers.get("population"),
                 inclusion_prob=numbers.get("inclusion_prob"),
-                weight=numbers.get("weight"),
+                design_weight=numbers.get("design_weight"),
                 stratum_population=numbers.get("stratum_population"),
                 stratum_psus=numbers.get("stratum_psus"),
                 extra=extra,

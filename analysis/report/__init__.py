@@ -6,7 +6,7 @@ UI-free; used by ``python -m analysis report`` and by the dashboard's download b
 >>> # write_report(data, "report.pdf")              # .xlsx, .docx, .pdf or .csv (estimates)
 
 Every number in the Word and PDF reports is formatted from the same
-:class:`analysis.campaign_results.CampaignResults` the dashboard shows (see
+:class:`analysis.campaign.CampaignResults` the dashboard shows (see
 :mod:`analysis.report.document`), so reports and the engine agree by construction; the tests
 extract the text of both files and compare.
 """

@@ -18,7 +18,7 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from ..campaign_results import CI_DEFAULT, WEIGHTINGS
+    from ..campaign import CI_DEFAULT, WEIGHTINGS
     from ..intervals import CI_METHODS
 
     parser = subparsers.add_parser(
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from survey.errors import SurveyError
     from survey.storage import StorageError, Store
 
-    from ..campaign_results import Filters, PopulationError, ResultOptions, load_campaign_data, read_population
+    from ..campaign import Filters, PopulationError, ResultOptions, load_campaign_data, read_population
     from ..errors import AnalysisError
     from . import FORMATS, collect, write_report
     from .data import responses_frame

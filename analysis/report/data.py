@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..campaign_results import CampaignData, CampaignResults, ResultOptions, compute_results, load_campaign_data
+from ..campaign import CampaignData, CampaignResults, ResultOptions, compute_results, load_campaign_data, response_answers
 
 
 @dataclass(frozen=True)
@@ -32,29 +32,26 @@ def collect(store, campaign_id: int, options: ResultOptions | None = None, *, da
     by_id: dict[int, Mapping[str, Any]] = {}
     languages: dict[int, str | None] = {}
     if answers and not results.is_empty:
-        wanted = set(results.responses["response_id"].tolist())
-        for r in store.responses(campaign_id):
-            if r.id in wanted:
-                by_id[r.id] = r.answers
-                languages[r.id] = r.language
+        by_id, languages = response_answers(store, campaign_id, results.responses["response_id"])
     return ReportData(results, by_id, languages)
 
 
-def responses_frame(data: ReportData, instrument: str) -> pd.DataFrame:
-    """One row per counted response of ``instrument``: meta columns, weight, answers, scores.
+def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:
+    """One row per counted response of a questionnaire: meta columns, weight, answers, scores.
 
-    Multiple choices are written as their values separated by spaces (as KoboToolbox does), so
+    The published column names stay (``instrument`` = the questionnaire id, ``site`` = the site
+    code), so the file can be imported again. Multiple choices are written as their values separated by spaces (as KoboToolbox does), so
     the file can be imported again (``survey.response_import``).
     """
     results = data.results
-    q = results.questionnaires[instrument]
-    rows = results.responses[results.responses["instrument"] == instrument]
+    q = results.questionnaires[questionnaire_id]
+    rows = results.responses[results.responses["questionnaire_id"] == questionnaire_id]
     tz = results.campaign.timezone
     out = pd.DataFrame({
         "response_id": rows["response_id"].to_numpy(),
-        "instrument": instrument,
+        "instrument": questionnaire_id,
         "version_hash": rows["version_hash"].to_numpy(),
-        "site": rows["site"].to_numpy(),
+        "site": rows["site_code"].to_numpy(),
         "site_name": rows["site_name"].to_numpy(),
         "stratum": rows["stratum"].to_numpy(),
         "psu": rows["psu"].to_numpy(),

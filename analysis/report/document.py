@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..campaign_results import CampaignResults, progress_by_stratum
+from ..campaign import CampaignResults, progress_by_stratum
 from .data import ReportData
 from .forest import ForestRow, forest_png
 
@@ -181,7 +181,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             "其余为“尚不能确定”。右列给出仅看点估计时的读法，仅供参考，不能代替判定。"))
         rows = []
         for e in results.overall().itertuples(index=False):
-            rows.append((indicator_label(results, e.instrument, e.var), pct(e.threshold, 0) if e.threshold is not pd.NA else "—",
+            rows.append((indicator_label(results, e.questionnaire_id, e.var), pct(e.threshold, 0) if e.threshold is not pd.NA else "—",
                          count(e.n), pct(e.estimate), pct(e.ci_low), pct(e.ci_high), VERDICT_ZH.get(e.verdict, "—"),
                          reading(e.point_reaches)))
         blocks.append(Table(("指标", "达标线", "样本量", "估计值", "置信下限", "置信上限", "判定", "点估计是否达到达标线"),
@@ -204,7 +204,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             f"现场调查：问卷收集时间为 {_date_zh(first.tz_convert(tz).date())} 至 {_date_zh(last.tz_convert(tz).date())}。"
             "受访者通过扫描调查点的二维码自行填写，或由调查员录入；纸质问卷和其他平台收集的问卷经校验后导入。"
             "所有问卷都按同一套规则校验（必答题、跳题逻辑、取值范围）。"))
-    for instrument, info in results.design_notes["instruments"].items():
+    for instrument, info in results.design_notes["questionnaires"].items():
         q = results.questionnaires[instrument]
         title = q.title.get("zh", instrument)
         if not info.get("responses"):
@@ -213,10 +213,12 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         words = WEIGHTS_ZH.get(info.get("weights"), "")
         if info.get("calibrated"):
             words += "，" + CALIBRATION_ZH[info["calibrated"]]
+        deff = info.get("design_effect")
+        deff_words = f"各率的设计效应（分层、整群与不等权重合计）中位数约为 {deff:.2f}；" if deff is not None else ""
         blocks.append(Paragraph(
             f"{title}：计入分析 {info['responses']} 份，来自 {info['sites']} 个调查点、{info['strata']} 个乡镇（街道）。"
             f"加权方法：{words}。权重范围 {info['weight_min']:.2f}–{info['weight_max']:.2f}，"
-            f"权重不等带来的设计效应约为 {info['kish_deff']:.2f}；设计自由度为 {info['df']}。"))
+            f"{deff_words}设计自由度为 {info['df']}。"))
     blocks.append(Paragraph(
         f"置信区间：采用{CI_ZH.get(results.options.ci, results.options.ci)}，置信水平 {level * 100:.0f}%。"
         "标准误按分层整群设计用泰勒线性化方法计算（与 R 语言 survey 软件包的结果一致）；"
@@ -245,7 +247,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
     by_stratum = progress_by_stratum(results.progress)
     rows = []
     for p in by_stratum.itertuples(index=False):
-        title = results.questionnaires[p.instrument].title.get("zh", p.instrument)
+        title = results.questionnaires[p.questionnaire_id].title.get("zh", p.questionnaire_id)
         share = f"{p.responses / p.quota * 100:.0f}%" if p.quota else "—"
         rows.append((p.stratum, title, count(p.quota), count(p.responses), share, count(p.sites_empty)))
     blocks.append(Table(("乡镇（街道）", "问卷", "计划样本量", "已收问卷", "完成比例", "未收到问卷的调查点数"), tuple(rows),
@@ -262,7 +264,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         number += 1
         label = indicator_label(results, instrument, indicator)
         overall = results.overall()
-        o = overall[(overall["instrument"] == instrument) & (overall["var"] == indicator)].iloc[0]
+        o = overall[(overall["questionnaire_id"] == instrument) & (overall["var"] == indicator)].iloc[0]
         blocks.append(Heading(f"（{number}）{label}", 2))
         q = results.questionnaires[instrument]
         desc = next((i.description for i in q.indicators if i.id == indicator), None)
@@ -278,7 +280,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
                 sentence += ("点估计" + ("已达到" if bool(o.point_reaches) else "未达到") + "达标线，但抽样误差范围跨过达标线，尚不能下结论。")
         blocks.append(Paragraph(sentence))
         township = results.by_stratum(indicator)
-        township = township[township["instrument"] == instrument]
+        township = township[township["questionnaire_id"] == instrument]
         rows = [estimate_row(o, "全县（区）")]
         rows += [estimate_row(e, str(e.domain)) for e in township.itertuples(index=False)]
         blocks.append(Table(ESTIMATE_HEADER, tuple(rows), ESTIMATE_WIDTHS, caption=f"表：{label}（全县及各乡镇/街道）",
@@ -291,7 +293,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             png = forest_png(forest_rows, _f(thr) if has_thr else None, title=f"{label}：估计值与 {level * 100:.0f}% 置信区间",
                              threshold_label=f"达标线 {pct(thr, 0)}" if has_thr else "")
             blocks.append(Image(png, 165.0, caption="图：森林图（方块为估计值，横线为置信区间，红色虚线为达标线；绿色达标、红色未达标、灰色尚不能确定）"))
-        lq = results.lqas[(results.lqas["instrument"] == instrument) & (results.lqas["var"] == indicator)] if len(results.lqas) else results.lqas
+        lq = results.lqas[(results.lqas["questionnaire_id"] == instrument) & (results.lqas["var"] == indicator)] if len(results.lqas) else results.lqas
         if len(lq):
             r0 = lq.iloc[0]
             blocks.append(Paragraph(f"批质量保证抽样（LQAS）判定：每个乡镇（街道）按到达顺序取前 {int(r0.n_rule)} 份，"
@@ -299,7 +301,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             blocks.append(Table(("乡镇（街道）", "已取样本", "“是”的份数", "LQAS 判定"),
                                 tuple((r.stratum, count(r.sampled), count(r.successes), LQAS_ZH.get(r.classification, r.classification))
                                       for r in lq.itertuples(index=False)), (2, 1, 1, 1.4), key=f"lqas:{indicator}"))
-        w = results.watch[(results.watch["instrument"] == instrument) & (results.watch["var"] == indicator)] if len(results.watch) else results.watch
+        w = results.watch[(results.watch["questionnaire_id"] == instrument) & (results.watch["var"] == indicator)] if len(results.watch) else results.watch
         if len(w):
             flagged = [r for r in w.itertuples(index=False) if r.flag != "open"]
             text = "调查期间监测（随时有效方法，非正式判定）："
@@ -332,12 +334,12 @@ def _f(x: Any) -> float | None:
 
 
 def next_step_zh(results: CampaignResults, step) -> str:  # noqa: ANN001
-    title = results.questionnaires[step.instrument].title.get("zh", step.instrument) if step.instrument in results.questionnaires else step.instrument
+    title = results.questionnaires[step.questionnaire_id].title.get("zh", step.questionnaire_id) if step.questionnaire_id in results.questionnaires else step.questionnaire_id
     if step.kind == "no_responses":
-        return f"{step.stratum} {step.site_name}（{step.site}）尚未收到“{title}”问卷（计划 {step.count} 份），请尽快张贴二维码或安排调查员。"
+        return f"{step.stratum} {step.site_name}（{step.site_code}）尚未收到“{title}”问卷（计划 {step.count} 份），请尽快张贴二维码或安排调查员。"
     if step.kind == "more_responses":
         where = step.stratum or "全县（区）"
-        label = indicator_label(results, step.instrument, step.indicator)
+        label = indicator_label(results, step.questionnaire_id, step.indicator)
         if step.close_call:
             return f"{where}的{label}与达标线非常接近，增加样本也难以得出结论（约需再收 {step.count} 份）；请以点估计和置信区间如实报告。"
         return f"{where}约需再收 {step.count} 份“{title}”问卷，{label}才能得出明确结论。"
@@ -345,7 +347,7 @@ def next_step_zh(results: CampaignResults, step) -> str:  # noqa: ANN001
         return (f"{step.stratum}的“{title}”问卷只来自 {step.count} 个调查点，乡镇层面的置信区间很宽；"
                 "在同一调查点多收问卷帮助不大，如需乡镇层面的结论，请增加调查点。")
     if step.kind == "behind_quota":
-        return f"{step.stratum} {step.site_name}（{step.site}）的“{title}”问卷还差 {step.count} 份达到计划样本量。"
+        return f"{step.stratum} {step.site_name}（{step.site_code}）的“{title}”问卷还差 {step.count} 份达到计划样本量。"
     return str(step)
 
 

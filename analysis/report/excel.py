@@ -44,7 +44,7 @@ def indicator_sheet(results) -> pd.DataFrame:  # noqa: ANN001
                 "instrument": instrument, "indicator": i.id, "label_zh": i.label.get("zh", ""), "kind": str(i.kind),
                 "rule": i.rule.text, "applies_if": i.applies_if.text if i.applies_if else "",
                 "items": " ".join(i.items),
-                "threshold": results.profile.threshold(i.id) if results.profile is not None else None,
+                "threshold": results.profile.find_threshold(i.id) if results.profile is not None else None,
             })
     return pd.DataFrame(rows)
 
@@ -68,7 +68,7 @@ def design_sheet(data: ReportData) -> pd.DataFrame:
         rows.append(("population_columns", ", ".join(population.columns)))
         for cell, value in population.cells.items():
             rows.append((f"population[{' / '.join(map(str, cell))}]", value))
-    for instrument, info in notes["instruments"].items():
+    for instrument, info in notes["questionnaires"].items():
         for key, value in info.items():
             if key == "weights":
                 rows.append((f"{instrument}.weights_zh", WEIGHTS_ZH.get(value, value)))
@@ -91,11 +91,10 @@ def render_xlsx(data: ReportData) -> bytes:
         for instrument in results.questionnaires:
             frame = responses_frame(data, instrument)
             frame.to_excel(writer, sheet_name=f"responses_{instrument}"[:31], index=False)
-        scores = responses[["response_id", "instrument", "site", "stratum", "psu", *indicator_columns]]
+        scores = responses[["response_id", "questionnaire_id", "site_code", "stratum", "psu", *indicator_columns]]
         scores.to_excel(writer, sheet_name="scores", index=False)
-        weights = responses[["response_id", "instrument", "site", "stratum", "psu", "source"]].copy()
-        weights["design_weight"] = responses["design_weight"] if "design_weight" in responses else None
-        weights["weight"] = responses["weight"]
+        weights = responses[["response_id", "questionnaire_id", "site_code", "stratum", "psu", "source", "design_weight",
+                             "base_weight", "weight"]]
         weights.to_excel(writer, sheet_name="weights", index=False)
         estimates_table(results).to_excel(writer, sheet_name="estimates", index=False)
         results.progress.assign(last_response=results.progress["last_response"].astype(str)).to_excel(

@@ -6,19 +6,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..campaign_results import CampaignResults
+from ..campaign import CampaignResults
 
 ESTIMATE_COLUMNS = (
-    "instrument", "var", "scope", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df", "threshold",
+    "questionnaire_id", "var", "scope", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df", "threshold",
     "verdict", "point_reaches", "more_responses", "missing", "ci_method", "level", "note",
 )
 
 
 def estimates_table(results: CampaignResults) -> pd.DataFrame:
-    """The engine's estimates, overall (``scope = overall``, empty ``domain``) and per township."""
+    """The engine's estimates, overall (``scope = overall``, empty ``domain``) and per township.
+
+    The published column names stay: ``instrument`` holds the questionnaire id, ``indicator`` the
+    indicator id (``python -m analysis report --json`` prints these records).
+    """
     columns = [c for c in ESTIMATE_COLUMNS if c in results.estimates.columns]
     out = results.estimates[columns].copy()
-    out = out.rename(columns={"var": "indicator"})
+    out = out.rename(columns={"var": "indicator", "questionnaire_id": "instrument"})
     out.insert(0, "campaign", results.campaign.id)
     out["weighting"] = results.options.weighting
     return out

@@ -1,7 +1,7 @@
 """Evaluator dashboard: progress against quotas, weighted rates with intervals and verdicts per
 township, anytime-valid watching flags, and the report and data downloads.
 
-Every number comes from ``analysis.campaign_results`` (and the files from ``analysis.report``); the
+Every number comes from ``analysis.campaign`` (and the files from ``analysis.report``); the
 page only wires the choices to them. Responses are read incrementally (only those that arrived
 since the last look) and results are cached until the data or the choices change.
 """
@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import AnalysisError
-from analysis.campaign_results import (
+from analysis.campaign import (
     CI_DEFAULT,
     WEIGHTINGS,
     Filters,
@@ -23,6 +23,7 @@ from analysis.campaign_results import (
     compute_results,
     progress_by_stratum,
     read_population,
+    response_answers,
 )
 from analysis.intervals import CI_METHODS
 from app import services
@@ -172,13 +173,13 @@ def indicator_label(instrument: str, indicator: str) -> str:
 
 
 def step_text(step) -> str:  # noqa: ANN001
-    title = instrument_title.get(step.instrument, step.instrument)
+    title = instrument_title.get(step.questionnaire_id, step.questionnaire_id)
     if step.kind == "no_responses":
         return t("dash.next.no_responses", stratum=step.stratum, site=step.site_name, instrument=title, count=step.count)
     if step.kind == "more_responses":
         key = "dash.next.close_call" if step.close_call else "dash.next.more"
         return t(key, where=where(step), count=step.count, instrument=title,
-                 indicator=indicator_label(step.instrument, step.indicator))
+                 indicator=indicator_label(step.questionnaire_id, step.indicator))
     if step.kind == "few_sites":
         return t("dash.next.few_sites", stratum=step.stratum, instrument=title, count=step.count)
     return t("dash.next.behind", stratum=step.stratum, site=step.site_name, instrument=title, count=step.count)
@@ -195,7 +196,7 @@ with tab_progress:
     m[0].metric(t("dash.metric.responses"), len(results.responses),
                 delta=t("dash.metric.excluded", n=results.excluded) if results.excluded else None, delta_color="off")
     empty_sites = progress[(progress["quota"] > 0) & (progress["responses"] == 0)]
-    m[1].metric(t("dash.metric.sites_empty"), f"{empty_sites['site'].nunique()} / {len(campaign.sites)}")
+    m[1].metric(t("dash.metric.sites_empty"), f"{empty_sites['site_code'].nunique()} / {len(campaign.sites)}")
     quota = int(progress["quota"].sum()) if len(progress) else 0
     reached = int(progress[["responses", "quota"]].min(axis=1).sum()) if len(progress) else 0
     m[2].metric(t("dash.metric.quota"), f"{reached / quota:.0%}" if quota else "—")
@@ -218,7 +219,7 @@ with tab_progress:
     if len(summary):
         view = pd.DataFrame({
             t("dash.col.stratum"): summary["stratum"],
-            t("dash.col.instrument"): summary["instrument"].map(instrument_title),
+            t("dash.col.instrument"): summary["questionnaire_id"].map(instrument_title),
             t("dash.col.quota"): summary["quota"],
             t("dash.col.responses"): summary["responses"],
             t("dash.col.remaining"): summary["remaining"],
@@ -232,23 +233,23 @@ with tab_progress:
     if len(empty_sites):
         st.dataframe(pd.DataFrame({
             t("dash.col.stratum"): empty_sites["stratum"], t("dash.col.site"): empty_sites["site_name"],
-            t("dash.col.instrument"): empty_sites["instrument"].map(instrument_title), t("dash.col.quota"): empty_sites["quota"],
+            t("dash.col.instrument"): empty_sites["questionnaire_id"].map(instrument_title), t("dash.col.quota"): empty_sites["quota"],
         }), hide_index=True, key="dash.progress.empty")
     else:
         st.caption(t("dash.progress.no_empty_sites"))
     if len(results.timeline):
         st.subheader(t("dash.progress.over_time"))
-        timeline = results.timeline.assign(instrument=results.timeline["instrument"].map(instrument_title))
+        timeline = results.timeline.assign(questionnaire=results.timeline["questionnaire_id"].map(instrument_title))
         chart = alt.Chart(timeline).mark_line(point=True).encode(
             x=alt.X("date:T", title=t("dash.col.date")),
             y=alt.Y("cumulative:Q", title=t("dash.col.responses")),
-            color=alt.Color("instrument:N", title=t("dash.col.instrument")),
+            color=alt.Color("questionnaire:N", title=t("dash.col.instrument")),
         )
         st.altair_chart(chart, key="dash.progress.chart")
     with st.expander(t("dash.progress.by_site")):
         st.dataframe(pd.DataFrame({
             t("dash.col.stratum"): progress["stratum"], t("dash.col.site"): progress["site_name"],
-            t("dash.col.instrument"): progress["instrument"].map(instrument_title), t("dash.col.quota"): progress["quota"],
+            t("dash.col.instrument"): progress["questionnaire_id"].map(instrument_title), t("dash.col.quota"): progress["quota"],
             t("dash.col.responses"): progress["responses"], t("dash.col.remaining"): progress["remaining"],
         }), hide_index=True, key="dash.progress.sites")
 
@@ -270,9 +271,9 @@ with tab_results:
     st.caption(t("dash.results.intro", level=f"{results.level:.0%}"))
     for number, (instrument, indicator) in enumerate(results.indicators):
         overall = results.overall()
-        o = overall[(overall["instrument"] == instrument) & (overall["var"] == indicator)].iloc[0]
+        o = overall[(overall["questionnaire_id"] == instrument) & (overall["var"] == indicator)].iloc[0]
         township = results.by_stratum(indicator)
-        township = township[township["instrument"] == instrument]
+        township = township[township["questionnaire_id"] == instrument]
         label = indicator_label(instrument, indicator)
         has_threshold = o.threshold is not pd.NA and o.threshold is not None
         st.subheader(f"{label} · " + (t("dash.results.threshold", threshold=pct(o.threshold, 0)) if has_threshold
@@ -281,7 +282,7 @@ with tab_results:
             st.markdown(t("dash.results.overall", estimate=pct(o.estimate), low=pct(o.ci_low), high=pct(o.ci_high),
                           verdict=f"**{verdict_text(o.verdict)}**",
                           reading=t("dash.reading.yes") if bool(o.point_reaches) else t("dash.reading.no")))
-        frame = pd.concat([overall[(overall["instrument"] == instrument) & (overall["var"] == indicator)], township])
+        frame = pd.concat([overall[(overall["questionnaire_id"] == instrument) & (overall["var"] == indicator)], township])
         names = [t("dash.county")] + [str(d) for d in township["domain"]]
         table = pd.DataFrame({
             t("dash.col.domain"): names,
@@ -317,7 +318,7 @@ with tab_results:
                 color="#c42828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q"))
         st.altair_chart(alt.layer(*layers).properties(height=24 * len(plot) + 40),
                         key=f"dash.results.forest.{instrument}.{indicator}")
-        lq = results.lqas[(results.lqas["instrument"] == instrument) & (results.lqas["var"] == indicator)] if len(results.lqas) else None
+        lq = results.lqas[(results.lqas["questionnaire_id"] == instrument) & (results.lqas["var"] == indicator)] if len(results.lqas) else None
         if lq is not None and len(lq):
             st.markdown("**" + t("dash.lqas.title", n=int(lq.iloc[0]["n_rule"]), d=int(lq.iloc[0]["d_rule"])) + "**")
             st.dataframe(pd.DataFrame({
@@ -337,7 +338,7 @@ with tab_watch:
         for domain in [None, *strata]:
             row = {t("dash.col.domain"): t("dash.county") if domain is None else domain}
             for instrument, indicator in results.indicators:
-                w = watch[(watch["instrument"] == instrument) & (watch["var"] == indicator)]
+                w = watch[(watch["questionnaire_id"] == instrument) & (watch["var"] == indicator)]
                 w = w[w["scope"] == "overall"] if domain is None else w[w["domain"] == domain]
                 row[indicator_label(instrument, indicator)] = t(f"dash.flag.{w.iloc[0]['flag']}") if len(w) else "—"
             rows.append(row)
@@ -353,13 +354,7 @@ with tab_export:
         from analysis.report.data import responses_frame
         from analysis.report.exports import csv_bytes
 
-        answers: dict = {}
-        languages: dict = {}
-        if not results.is_empty:
-            wanted = set(results.responses["response_id"].tolist())
-            for r in store.responses(campaign.id):
-                if r.id in wanted:
-                    answers[r.id] = r.answers
+        answers, languages = response_answers(store, campaign.id, results.responses["response_id"])
         report = ReportData(results, answers, languages)
         files = {"key": export_key, "xlsx": render(report, "xlsx"), "docx": render(report, "docx"),
                  "pdf": render(report, "pdf"), "csv_estimates": render(report, "csv"),

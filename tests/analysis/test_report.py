@@ -21,7 +21,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis.campaign_results import ResultOptions
+from analysis.campaign import ResultOptions
 from analysis.report import collect, render, write_report
 from analysis.report.document import build_document
 from survey.demo import create_demo

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis.campaign_results import ResultOptions, compute_results, load_campaign_data
+from analysis.campaign import ResultOptions, compute_results, load_campaign_data
 from survey.accounts import create_account
 from survey.campaign import CampaignSpec
 from survey.catalog import shipped_questionnaires

@@ -71,7 +71,7 @@ def test_evaluator_dashboard_weighting_and_downloads(browser, server, screenshot
     full_screenshot(page, screenshot_dir / "dashboard-3-results-unweighted.png")
 
     with Store.open(server.db) as store:
-        from analysis.campaign_results import load_campaign_data
+        from analysis.campaign import load_campaign_data
 
         data = load_campaign_data(store, server.campaign.id)
     rows = data.table[data.table["instrument"] == "resident"]

@@ -42,7 +42,7 @@ def test_sampling_plan_with_take_and_weights(tmp_path) -> None:
     )
     sites = read_frame(plan, columns={"name": "clinic", "kind": "type"}, instruments=["resident"])
     assert [(s.code, s.stratum, s.psu) for s in sites] == [("01", "洛满镇", "V01"), ("02", "洛满镇", "V07")]
-    assert sites[0].quotas == {"resident": 12} and sites[0].inclusion_prob == 0.4 and sites[0].weight == 100.0
+    assert sites[0].quotas == {"resident": 12} and sites[0].inclusion_prob == 0.4 and sites[0].design_weight == 100.0
     assert sites[0].extra == {"size": "1200", "person_prob": "0.01"}
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import SurveyDesign
-from analysis.campaign_results import (
+from analysis.campaign import (
     Filters,
     PopulationError,
     ResponseCache,
@@ -39,7 +39,7 @@ def test_estimates_are_the_engines_for_the_campaign_design(demo):
     store, campaign = demo
     data = load_campaign_data(store, campaign.id)
     results = compute_results(data)
-    rows = data.table[data.table["instrument"] == "resident"].reset_index(drop=True)
+    rows = data.table[data.table["questionnaire_id"] == "resident"].reset_index(drop=True)
     # design weights from the illustrative stratum populations: N_h / n_h
     population = {name: pop for name, _, pop in STRATA}
     n_h = rows.groupby("stratum").size()
@@ -48,7 +48,7 @@ def test_estimates_are_the_engines_for_the_campaign_design(demo):
     thresholds = {"satisfaction": 0.90, "knowledge": 0.90, "service_awareness": 0.85}  # liunan profile
     expected = design.proportion(list(thresholds), by="stratum", ci="beta", level=0.95, threshold=thresholds)
     got = results.by_stratum()
-    got = got[got["instrument"] == "resident"]
+    got = got[got["questionnaire_id"] == "resident"]
     for var in thresholds:
         a = expected[expected["var"] == var].set_index("domain")
         b = got[got["var"] == var].set_index("domain").loc[a.index]
@@ -58,15 +58,15 @@ def test_estimates_are_the_engines_for_the_campaign_design(demo):
     overall = results.overall().set_index("var")
     county = design.proportion(list(thresholds), ci="beta", threshold=thresholds).set_index("var")
     np.testing.assert_allclose(overall.loc[list(thresholds), "estimate"].astype(float), county["estimate"].astype(float), rtol=1e-12)
-    assert results.design_notes["instruments"]["resident"]["weights"] == "population"
-    assert results.design_notes["instruments"]["staff_policy"]["weights"] == "equal_staff"
+    assert results.design_notes["questionnaires"]["resident"]["weights"] == "population"
+    assert results.design_notes["questionnaires"]["staff_policy"]["weights"] == "equal_staff"
 
 
 def test_weighting_choices_and_filters(demo):
     store, campaign = demo
     data = load_campaign_data(store, campaign.id)
     equal = compute_results(data, ResultOptions(weighting="equal"))
-    rows = data.table[data.table["instrument"] == "resident"]
+    rows = data.table[data.table["questionnaire_id"] == "resident"]
     plain = rows["knowledge"].mean()
     assert float(equal.overall().set_index("var").loc["knowledge", "estimate"]) == pytest.approx(plain, rel=1e-12)
     no_surveyor = compute_results(data, ResultOptions(filters=Filters(include_surveyor=False)))
@@ -78,7 +78,7 @@ def test_weighting_choices_and_filters(demo):
 
 
 def _population_frame(data):
-    rows = data.table[data.table["instrument"] == "resident"]
+    rows = data.table[data.table["questionnaire_id"] == "resident"]
     cells = rows.groupby(["stratum", "sex"]).size().reset_index()
     cells["人口"] = cells[0] * 1000 + 17
     cells = cells.drop(columns=[0]).rename(columns={"stratum": "乡镇", "sex": "性别"})
@@ -95,7 +95,7 @@ def test_poststratify_and_rake_to_an_uploaded_table(demo, tmp_path):
     population = read_population(path, data)
     assert population.columns == ("stratum", "sex")
     post = compute_results(data, ResultOptions(weighting="poststratify", population=population))
-    rows = data.table[data.table["instrument"] == "resident"].reset_index(drop=True)
+    rows = data.table[data.table["questionnaire_id"] == "resident"].reset_index(drop=True)
     population_n = {name: pop for name, _, pop in STRATA}
     n_h = rows.groupby("stratum").size()
     rows["w"] = rows["stratum"].map(lambda s: population_n[s] / n_h[s])
@@ -104,11 +104,11 @@ def test_poststratify_and_rake_to_an_uploaded_table(demo, tmp_path):
     expected = design.proportion("knowledge", ci="beta")
     got = post.overall().set_index("var").loc["knowledge"]
     assert float(got["se"]) == pytest.approx(float(expected["se"].iloc[0]), rel=1e-12)
-    weights = post.responses.loc[post.responses["instrument"] == "resident", "weight"]
+    weights = post.responses.loc[post.responses["questionnaire_id"] == "resident", "weight"]
     assert weights.sum() == pytest.approx(sum(population.cells.values()))
     raked = compute_results(data, ResultOptions(weighting="rake", population=population))
-    assert raked.design_notes["instruments"]["resident"]["calibrated"] == "rake"
-    staff = raked.responses.loc[raked.responses["instrument"] == "staff_policy", "weight"]
+    assert raked.design_notes["questionnaires"]["resident"]["calibrated"] == "rake"
+    staff = raked.responses.loc[raked.responses["questionnaire_id"] == "staff_policy", "weight"]
     assert (staff == 1).all()  # staff are never calibrated to resident population counts
 
 
@@ -150,7 +150,11 @@ def test_cache_fetches_only_new_responses(tmp_path):
     updated = cache.refresh(store)
     assert cache.fetched == 3 and cache.version != version
     full = load_campaign_data(store, campaign.id).table
-    pd.testing.assert_frame_equal(updated.table.reset_index(drop=True), full, check_dtype=False)
+    def plain(frame: pd.DataFrame) -> pd.DataFrame:  # text columns: missing is missing, None or NaN
+        frame = frame.reset_index(drop=True).astype(object)
+        return frame.where(frame.notna(), None)
+
+    pd.testing.assert_frame_equal(plain(updated.table), plain(full))
     store.close()
 
 
@@ -161,15 +165,15 @@ def test_lqas_and_next_steps(demo):
     lq = results.lqas
     assert set(lq["classification"]) <= {"meets", "does_not_meet", "incomplete"}
     assert len(lq) == len(STRATA)
-    rows = data.table[(data.table["instrument"] == "resident") & data.table["knowledge"].notna()].sort_values("submitted_at", kind="stable")
+    rows = data.table[(data.table["questionnaire_id"] == "resident") & data.table["knowledge"].notna()].sort_values("submitted_at", kind="stable")
     first = rows[rows["stratum"] == STRATA[0][0]]["knowledge"].to_numpy()[:19]
     row = lq[lq["stratum"] == STRATA[0][0]].iloc[0]
     assert row["successes"] == first.sum() and row["sampled"] == len(first)
     kinds = {s.kind for s in results.next_steps}
     assert kinds & {"more_responses", "few_sites"}
     township = results.by_stratum()
-    open_townships = {(r.instrument, r.domain) for r in township.itertuples() if r.verdict == "inconclusive"}
-    few = {(s.instrument, s.stratum) for s in results.next_steps if s.kind == "few_sites"}
+    open_townships = {(r.questionnaire_id, r.domain) for r in township.itertuples() if r.verdict == "inconclusive"}
+    few = {(s.questionnaire_id, s.stratum) for s in results.next_steps if s.kind == "few_sites"}
     assert few == open_townships  # two sites per township (df = 1): more sites, not more responses there
     for step in results.next_steps:
         if step.kind == "more_responses" and not step.close_call:

@@ -1,0 +1,169 @@
+"""A campaign's data for analysis: the campaign, its questionnaires, its profile and its responses.
+
+Everything is read through :meth:`survey.storage.Store.response_frame` (one design-ready row per
+response, the columns of :mod:`survey.storage.frame`) and the model types; a
+:class:`ResponseCache` fetches only the responses that arrived since the last look, using
+:meth:`Store.response_state` (count and largest id) to see whether anything changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["CampaignData", "ResponseCache", "background_questions", "load_campaign_data", "response_answers"]
+
+
+@dataclass(frozen=True)
+class CampaignData:
+    """Everything :func:`analysis.campaign.compute_results` needs, read once from the store.
+
+    ``table`` is the store's response frame (:mod:`survey.storage.frame`: ``response_id``,
+    ``questionnaire_id``, ``site_code``, ``stratum``, ``psu``, ``design_weight``,
+    ``stratum_population``, ..., one float column per indicator id, NaN where it does not apply)
+    plus one column per background question (the answer as stored).
+    """
+
+    campaign: Any  # survey.campaign.Campaign
+    questionnaires: Mapping[str, Any]  # questionnaire id -> survey.questionnaire.Questionnaire
+    profile: Any  # survey.profiles.Profile or None
+    table: pd.DataFrame
+    max_id: int = 0
+
+    @property
+    def questionnaire_ids(self) -> list[str]:
+        return list(self.questionnaires)
+
+    def indicators(self, questionnaire_id: str) -> list[str]:
+        """Binary indicator ids of a questionnaire, in the questionnaire's order."""
+        from survey.questionnaire import IndicatorKind
+
+        return [i.id for i in self.questionnaires[questionnaire_id].indicators if i.kind is IndicatorKind.BINARY]
+
+    def threshold(self, indicator: str) -> float | None:
+        return None if self.profile is None else self.profile.find_threshold(indicator)
+
+    @property
+    def level(self) -> float:
+        return 0.95 if self.profile is None else float(self.profile.level)
+
+
+def background_questions(questionnaire) -> list[str]:  # noqa: ANN001
+    """Single-choice questions of the first section that are not quiz items: the background
+    items a population table may name (age group, sex, residence; institution, role)."""
+    from survey.questionnaire import QuestionType
+
+    if not questionnaire.sections:
+        return []
+    first = questionnaire.sections[0]
+    out = []
+    for qid in first.question_ids:
+        q = questionnaire.question(qid)
+        if q.type in (QuestionType.SINGLE, QuestionType.YES_NO) and not q.is_scored:
+            out.append(qid)
+    return out
+
+
+def _parts(store, campaign_id: int):  # noqa: ANN001, ANN202
+    from survey.profiles import load_profiles
+
+    campaign = store.campaign(campaign_id)
+    questionnaires: dict[str, Any] = {}
+    for questionnaire in store.campaign_questionnaires(campaign):
+        questionnaires.setdefault(questionnaire.id, questionnaire)
+    profile = load_profiles().get(campaign.profile_id)
+    return campaign, questionnaires, profile
+
+
+def _background(questionnaires: Mapping[str, Any]) -> list[str]:
+    return list(dict.fromkeys(qid for q in questionnaires.values() for qid in background_questions(q)))
+
+
+def _frame(store, campaign_id: int, questionnaires: Mapping[str, Any], after_id: int | None = None) -> pd.DataFrame:  # noqa: ANN001
+    return store.response_frame(campaign_id, after_id=after_id, with_answers=_background(questionnaires))
+
+
+def load_campaign_data(store, campaign_id: int) -> CampaignData:  # noqa: ANN001
+    """Read a campaign and all its responses (see :class:`CampaignData`)."""
+    campaign, questionnaires, profile = _parts(store, campaign_id)
+    table = _frame(store, campaign_id, questionnaires)
+    max_id = int(table["response_id"].max()) if len(table) else 0
+    return CampaignData(campaign, questionnaires, profile, table, max_id)
+
+
+def response_answers(store, campaign_id: int, response_ids: Iterable[int]) -> tuple[dict[int, dict[str, Any]], dict[int, Any]]:  # noqa: ANN001
+    """The answers (question id -> answer, unanswered left out) and the form language of the
+    responses ``response_ids`` of a campaign, for the response sheets of the exports."""
+    wanted = set(int(i) for i in response_ids)
+    if not wanted:
+        return {}, {}
+    frame = store.response_frame(campaign_id, with_answers=True)
+    frame = frame[frame["response_id"].isin(wanted)]
+    campaign = store.campaign(campaign_id)
+    questions = list(dict.fromkeys(
+        x.id for q in store.campaign_questionnaires(campaign) for x in q.questions if x.takes_answer
+    ))
+    questions = [c for c in questions if c in frame.columns]
+    answers: dict[int, dict[str, Any]] = {}
+    for rid, *values in frame[["response_id", *questions]].itertuples(index=False, name=None):
+        answers[int(rid)] = {q: v for q, v in zip(questions, values) if v is not None}
+    languages = dict(zip(frame["response_id"].astype(int).tolist(), frame["language"].tolist()))
+    return answers, languages
+
+
+class ResponseCache:
+    """Keeps a campaign's response table and fetches only the responses that arrived since.
+
+    ``refresh(store)`` costs one small query (count and largest id) when nothing is new; when new
+    responses arrived it reads just those and appends them; when responses disappeared or the
+    campaign's sites or questionnaires changed it reads everything again. ``version`` (count,
+    largest id, campaign fingerprint) changes exactly when the data change: use it as a cache key
+    for results computed from the data.
+    """
+
+    def __init__(self, campaign_id: int) -> None:
+        self.campaign_id = campaign_id
+        self._data: CampaignData | None = None
+        self._fingerprint: tuple | None = None
+        self._lock = threading.Lock()
+        self.fetched = 0  # rows read by the last refresh (for benchmarks and tests)
+
+    @property
+    def version(self) -> tuple:
+        data = self._data
+        return (self.campaign_id, len(data.table) if data else -1, data.max_id if data else -1, self._fingerprint)
+
+    def refresh(self, store) -> CampaignData:  # noqa: ANN001
+        with self._lock:
+            count, max_id = store.response_state(self.campaign_id)
+            campaign, questionnaires, profile = _parts(store, self.campaign_id)
+            fingerprint = (
+                tuple(campaign.sites),
+                tuple(i.version_hash for i in campaign.instruments),
+                None if profile is None else (profile.id, tuple(sorted(profile.thresholds.items())), profile.level),
+            )
+            data = self._data
+            self.fetched = 0
+            same = data is not None and fingerprint == self._fingerprint
+            if same and len(data.table) == count and data.max_id == max_id:
+                if data.campaign != campaign:
+                    data = replace(data, campaign=campaign)
+                    self._data = data
+                return data
+            if same and max_id > data.max_id:
+                new = _frame(store, self.campaign_id, questionnaires, after_id=data.max_id)
+                if len(data.table) + len(new) == count:
+                    table = pd.concat([data.table, new], ignore_index=True) if len(data.table) else new
+                    self.fetched = len(new)
+                    self._data = CampaignData(campaign, questionnaires, profile, table, max_id)
+                    return self._data
+            table = _frame(store, self.campaign_id, questionnaires)
+            self.fetched = len(table)
+            self._fingerprint = fingerprint
+            self._data = CampaignData(campaign, questionnaires, profile, table,
+                                      int(table["response_id"].max()) if len(table) else 0)
+            return self._data

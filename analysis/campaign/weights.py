@@ -1,0 +1,96 @@
+"""The weighting policy: which weight each response gets, and the design the engine analyses.
+
+* ``weighting="design"``: the plan's ``design_weight`` of the site (1 / the person's inclusion
+  probability) when every responding site has one; else, when the sites give their stratum's
+  population ``stratum_population`` (N_h), ``N_h / n_h`` with n_h the questionnaire's respondents
+  in the stratum, which makes the county rate a population-weighted mix of townships; else equal
+  weights. Staff surveys always use equal weights (every TCM staff member counts once).
+* ``"equal"``: every response weighs 1.
+* ``"poststratify"`` / ``"rake"``: the design weights calibrated to a population table
+  (:mod:`analysis.campaign.population`); the engine's standard errors account for the
+  calibration as R's ``postStratify`` / ``rake`` do.
+
+The design: strata = the site's stratum, PSU = the site's PSU (``nest=True``), a stratum with one
+PSU centred at the grand mean (``lonely_psu="adjust"``), PSUs drawn with replacement unless every
+site gives ``stratum_psus`` (the plan's N_h of PSUs), which is then the first-stage fpc.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..design import SurveyDesign
+from .options import ResultOptions
+
+__all__ = ["LONELY_PSU", "WeightedDesign", "base_weights", "campaign_design"]
+
+#: The lonely-PSU rule of campaign analyses (R's ``survey.lonely.psu = "adjust"``).
+LONELY_PSU = "adjust"
+
+
+@dataclass(frozen=True)
+class WeightedDesign:
+    """The design of one questionnaire's responses and how its weights were obtained.
+
+    ``how``: ``plan``, ``population``, ``equal`` or ``equal_staff``; ``calibrated``: None,
+    ``poststratify`` or ``rake``; ``fpc``: the fpc column or None; ``base_weight``: the weight
+    before calibration (the policy's), one per row; the final weights are ``design.weights``.
+    """
+
+    design: SurveyDesign
+    how: str
+    calibrated: str | None
+    fpc: str | None
+    base_weight: np.ndarray
+
+
+def base_weights(rows: pd.DataFrame, questionnaire) -> tuple[np.ndarray, str]:  # noqa: ANN001
+    """The base weight of each row and how it was obtained (``plan``, ``population``, ``equal``
+    or ``equal_staff``): the policy of the module docstring, before any calibration."""
+    n = len(rows)
+    if questionnaire.audience != "residents":
+        return np.ones(n), "equal_staff"
+    plan = rows["design_weight"].to_numpy(dtype=float)
+    if n and np.all(np.isfinite(plan) & (plan > 0)):
+        return plan, "plan"
+    big_n = rows["stratum_population"].to_numpy(dtype=float)
+    if n and np.all(np.isfinite(big_n) & (big_n > 0)):
+        codes, _ = pd.factorize(rows["stratum"].to_numpy())
+        small_n = np.bincount(codes)
+        return big_n / small_n[codes], "population"
+    return np.ones(n), "equal"
+
+
+def campaign_design(rows: pd.DataFrame, questionnaire, options: ResultOptions) -> WeightedDesign:  # noqa: ANN001
+    """The weighted (and, if asked, calibrated) design of one questionnaire's responses."""
+    if options.weighting == "equal":
+        weights, how = np.ones(len(rows)), "equal"
+    else:
+        weights, how = base_weights(rows, questionnaire)
+    frame = rows.copy()
+    frame["base_weight"] = weights
+    psus = frame["stratum_psus"].to_numpy(dtype=float)
+    fpc = "stratum_psus" if len(psus) and np.all(np.isfinite(psus) & (psus >= 1)) else None
+    design = SurveyDesign(frame, weights="base_weight", strata="stratum", psu="psu", fpc=fpc,
+                          lonely_psu=LONELY_PSU, nest=True)
+    base = np.asarray(design.weights)
+    calibrated = None
+    pop = options.population
+    if options.weighting in ("poststratify", "rake") and pop is not None and questionnaire.audience == "residents":
+        if options.weighting == "poststratify":
+            if len(pop.columns) > 1:
+                design = design.poststratify(list(pop.columns), pop.cells)
+            else:
+                design = design.poststratify(pop.columns[0], {k[0]: v for k, v in pop.cells.items()})
+        else:
+            margins = pop.margins()
+            if len(margins) == 1:
+                (column, margin), = margins.items()
+                design = design.poststratify(column, margin)
+            else:
+                design = design.rake(margins, max_iter=1000)
+        calibrated = options.weighting
+    return WeightedDesign(design, how, calibrated, fpc, base)
