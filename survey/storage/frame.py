@@ -141,7 +141,7 @@ def read_response_frame(
         "site_kind": per_site([s.kind for s in sites]),
         "stratum": per_site([s.stratum for s in sites]),
         "psu": per_site([s.psu for s in sites]),
-        "design_weight": floats([s.weight for s in sites]),
+        "design_weight": floats([s.design_weight for s in sites]),
         "inclusion_prob": floats([s.inclusion_prob for s in sites]),
         "stratum_population": floats([stratum_population.get(s.stratum) for s in sites]),
         "stratum_psus": floats([s.stratum_psus for s in sites]),

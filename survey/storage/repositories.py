@@ -158,7 +158,7 @@ def insert_sites(connection: Connection, campaign_id: int, site_specs: Sequence[
                 "quotas": quotas,
                 "population": spec.population,
                 "inclusion_prob": spec.inclusion_prob,
-                "weight": spec.weight,
+                "weight": spec.design_weight,
                 "extra": _extra(spec),
             }
         )
@@ -268,7 +268,7 @@ def _site(row: Mapping[str, Any]) -> Site:
         quotas=dict(row["quotas"] or {}),
         population=row["population"],
         inclusion_prob=row["inclusion_prob"],
-        weight=row["weight"],
+        design_weight=row["weight"],
         extra=extra,
         stratum_population=_number(extra.get("stratum_population")),
         stratum_psus=_number(extra.get("stratum_psus")),

@@ -19,8 +19,8 @@ from .helpers import GOOD_ANSWERS, MINI, open_spec
 def design_sites() -> list[SiteSpec]:
     return [
         SiteSpec("01", "甲卫生院", "甲镇", "township_centre", psu="P1", quotas={"mini": 5}, population=1200.0,
-                 inclusion_prob=0.5, weight=40.0, stratum_population=8000.0, stratum_psus=6),
-        SiteSpec("02", "甲村卫生室", "甲镇", "village_clinic", psu="P2", population=300.0, weight=25.0,
+                 inclusion_prob=0.5, design_weight=40.0, stratum_population=8000.0, stratum_psus=6),
+        SiteSpec("02", "甲村卫生室", "甲镇", "village_clinic", psu="P2", population=300.0, design_weight=25.0,
                  stratum_population=8000.0, stratum_psus=6),
         SiteSpec("03", "乙中心", "乙街道", "community_centre", population=700.0),
         SiteSpec("04", "乙站", "乙街道", "community_station", population=900.0),
