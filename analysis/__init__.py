@@ -23,7 +23,6 @@ from .errors import (
     DesignError,
     LonelyPSUError,
     OptionError,
-    ProfileError,
 )
 from .estimates import Estimate
 from .intervals import CI_METHODS, ConfidenceInterval, proportion_interval
@@ -42,7 +41,6 @@ __all__ = [
     "Estimate",
     "LonelyPSUError",
     "OptionError",
-    "ProfileError",
     "SurveyDesign",
     "Verdict",
     "design_variance",

@@ -134,10 +134,14 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     level = args.level
     profile = None
     if args.profile is not None:
-        from .profiles import load_profile
+        from survey.errors import ProfileError  # noqa: PLC0415 - the one profile reader
+        from survey.profiles import load_profile  # noqa: PLC0415
 
-        profile = load_profile(args.profile)
-        threshold = {v: profile.threshold(v) for v in args.var}
+        try:
+            profile = load_profile(args.profile)
+            threshold = {v: profile.threshold(v) for v in args.var}
+        except ProfileError as exc:
+            raise AnalysisError(str(exc), param="--profile", value=args.profile) from None
         if level is None:
             level = profile.level
     if level is None:

@@ -13,8 +13,9 @@ expected and, where there is one, what to do about it. Nothing in the package le
     ├── DataValueError       a bad value in a column (negative weight, indicator not 0/1, ...)
     ├── DesignError          an inconsistent design (PSUs not nested, fpc > 100 %, ...)
     │   └── LonelyPSUError   a stratum with a single PSU under ``lonely_psu="fail"``
-    ├── CalibrationError     post-stratification or raking impossible (empty cell, no convergence)
-    └── ProfileError         a jurisdiction profile missing or malformed
+    └── CalibrationError     post-stratification or raking impossible (empty cell, no convergence)
+
+Jurisdiction profiles are read by :mod:`survey.profiles` (errors: ``survey.errors.ProfileError``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ __all__ = [
     "DesignError",
     "LonelyPSUError",
     "OptionError",
-    "ProfileError",
     "check_option",
 ]
 
@@ -88,10 +88,6 @@ class LonelyPSUError(DesignError):
 
 class CalibrationError(AnalysisError):
     """Post-stratification or raking cannot be done (empty cell, unknown level, no convergence)."""
-
-
-class ProfileError(AnalysisError):
-    """A jurisdiction profile cannot be found or read."""
 
 
 def check_option(param: str, got: Any, allowed: Iterable[str]) -> str:

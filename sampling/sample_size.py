@@ -466,7 +466,7 @@ def sample_size(
         inputs = dict(threshold=threshold, alpha=alpha, power=power)
     else:
         margin = check_rate("margin", margin)
-        level = check_level("level", level)
+        level = check_level(level)
         check_option("method", method, MARGIN_METHODS)
         if method == "normal":
             n0 = wald_margin_n0(expected, margin, level=level)

@@ -43,9 +43,10 @@ def check_rate(name: str, value: object, *, low: float = 0.0, high: float = 1.0)
     return x
 
 
-def check_level(name: str, value: object) -> float:
-    """Return a confidence level in ``(0, 1)``."""
-    return check_rate(name, value)
+def check_level(level: object, param: str = "level") -> float:
+    """Return a confidence level in ``(0, 1)``; the same order of arguments as
+    :func:`analysis.intervals.check_level` (value first, then the parameter's name)."""
+    return check_rate(param, level)
 
 
 def check_positive(name: str, value: object, *, minimum: float = 0.0, inclusive: bool = False) -> float:

@@ -45,6 +45,11 @@ class QuestionnaireError(SurveyError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class ProfileError(QuestionnaireError):
+    """A jurisdiction profile that does not exist, is malformed, or has no threshold for an
+    indicator; the message lists the known profiles or indicators."""
+
+
 @dataclass(frozen=True)
 class AnswerProblem:
     """One answer that breaks the questionnaire.

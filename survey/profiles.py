@@ -3,6 +3,11 @@
 Profiles are YAML files in ``questionnaires/profiles/`` and in any folder named by the
 environment variable ``TCM_SURVEY_PROFILES`` (folders separated by ``:``), so a county adds its
 own without touching code. The schema is in ``questionnaires/README.md``.
+
+The one reader of profiles for the command lines, the app and the reports. One contract: a lookup
+that can fail raises :class:`survey.errors.ProfileError` naming what is known
+(:func:`load_profile`, :meth:`Profile.threshold`); the ``find_`` functions return ``None`` instead
+(:func:`find_profile`, :meth:`Profile.find_threshold`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from survey.errors import Problem, QuestionnaireError
+from survey.errors import Problem, ProfileError, QuestionnaireError
 from survey.loader import ID_PATTERN, read_yaml
 from survey.questionnaire import Text
 
@@ -31,7 +36,16 @@ class Profile:
     level: float = 0.95
     path: str = ""
 
-    def threshold(self, indicator_id: str) -> float | None:
+    def threshold(self, indicator_id: str) -> float:
+        """The threshold (a rate) of ``indicator_id``; ProfileError naming the profile's indicators."""
+        if indicator_id not in self.thresholds:
+            known = ", ".join(sorted(self.thresholds)) or "none"
+            raise ProfileError([Problem(self.path or "profiles", indicator_id,
+                                        f"profile {self.id!r} has no threshold for {indicator_id!r}; its indicators: {known}")])
+        return self.thresholds[indicator_id]
+
+    def find_threshold(self, indicator_id: str) -> float | None:
+        """The threshold of ``indicator_id``, or None when the profile sets none."""
         return self.thresholds.get(indicator_id)
 
 
@@ -109,14 +123,27 @@ def load_profiles() -> dict[str, Profile]:
     return out
 
 
+def find_profile(profile_id: str) -> Profile | None:
+    """The valid profile with this id, or None."""
+    return load_profiles().get(profile_id)
+
+
 def load_profile(profile_id: str) -> Profile:
-    """The profile with this id; QuestionnaireError naming the known ids when there is none."""
+    """The profile with this id.
+
+    Raises
+    ------
+    ProfileError
+        No such profile (the message lists the known ids and the folders searched), or the file
+        with that id is malformed (its problems).
+    """
     profiles = load_profiles()
     if profile_id in profiles:
         return profiles[profile_id]
     for path in profile_files():  # a broken file with that id: report its problems
         profile, problems = parse_profile_file(path)
         if profile is not None and profile.id == profile_id and problems:
-            raise QuestionnaireError(problems)
+            raise ProfileError(problems)
     known = ", ".join(sorted(profiles)) or "none"
-    raise QuestionnaireError([Problem("profiles", profile_id, f"no such profile (known: {known})")])
+    folders = ", ".join(str(d) for d in profile_dirs())
+    raise ProfileError([Problem("profiles", profile_id, f"no profile {profile_id!r} (known: {known}); profiles are read from {folders}")])

@@ -47,7 +47,7 @@ profile_rows = []
 for profile in load_profiles().values():
     row = {t("home.col.profile"): pick(profile.name, lang)}
     for indicator_id, label in indicator_labels.items():
-        threshold = profile.threshold(indicator_id)
+        threshold = profile.find_threshold(indicator_id)
         row[label] = f"≥ {threshold:.0%}" if threshold is not None else "—"
     row[t("home.col.level")] = f"{profile.level:.0%}"
     row[t("home.col.source")] = pick(profile.source, lang)

@@ -68,7 +68,7 @@ indicator_ids = list(profile.thresholds) or list(indicator_labels)
 indicator_id = right.selectbox(
     t("planner.indicator"), indicator_ids, format_func=lambda k: indicator_labels.get(k, k), key="planner.indicator"
 )
-profile_threshold = profile.threshold(indicator_id)
+profile_threshold = profile.find_threshold(indicator_id)
 if profile_threshold is None:
     right.caption(t("planner.no_threshold"))
 else:
