@@ -37,6 +37,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
 from .design import SurveyDesign
+from .errors import ColumnError, DataValueError, OptionError
 
 PASSED = "passed"
 FAILED = "failed"
@@ -50,13 +51,13 @@ def mixture_log_evidence(successes: ArrayLike, n: ArrayLike, threshold: float, *
     Non-integer counts (effective counts after a design effect) are allowed. Zero looks give 0.
     """
     if direction not in ("above", "below"):
-        raise ValueError(f"direction must be 'above' or 'below', got {direction!r}")
+        raise OptionError(f"direction must be 'above' or 'below', got {direction!r}", param="direction", value=direction)
     if not 0 < threshold < 1:
-        raise ValueError(f"threshold must be strictly between 0 and 1, got {threshold!r}")
+        raise OptionError(f"threshold must be strictly between 0 and 1, got {threshold!r}", param="threshold", value=threshold)
     x = np.asarray(successes, dtype=float)
     total = np.asarray(n, dtype=float)
     if np.any(x < 0) or np.any(x > total + 1e-9):
-        raise ValueError("successes must lie between 0 and n")
+        raise DataValueError("successes must lie between 0 and n")
     failures = np.maximum(total - x, 0.0)
     a, b = x + 1.0, failures + 1.0
     log_null = x * np.log(threshold) + failures * np.log1p(-threshold)
@@ -77,7 +78,7 @@ def sequential_flags(
     ``successes`` and ``n`` are cumulative (non-decreasing) counts at successive looks.
     """
     if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be strictly between 0 and 1, got {alpha!r}")
+        raise OptionError(f"alpha must be strictly between 0 and 1, got {alpha!r}", param="alpha", value=alpha)
     cutoff = np.log(1.0 / alpha)
     passed = np.maximum.accumulate(mixture_log_evidence(successes, n, threshold, direction="above") >= cutoff)
     failed = np.maximum.accumulate(mixture_log_evidence(successes, n, threshold, direction="below") >= cutoff)
@@ -153,12 +154,12 @@ def monitor(
     """
     for column in [var, order, *(c for c in (by, psu, strata) if c)]:
         if column not in data.columns:
-            raise KeyError(f"unknown column {column!r}")
+            raise ColumnError(f"unknown column {column!r} (columns: {', '.join(map(str, data.columns))})", column=column)
     frame = data.loc[data[var].notna(), [c for c in dict.fromkeys([var, order, by, psu, strata]) if c]].copy()
     values = frame[var].to_numpy(dtype=float)
     if np.any((values != 0) & (values != 1)):
         bad = values[(values != 0) & (values != 1)][0]
-        raise ValueError(f"column {var!r} must be 0/1, found {bad:g}")
+        raise DataValueError(f"column {var!r} must be 0/1, found {bad:g}", column=var, value=bad)
     domain_codes, domains = (pd.factorize(frame[by], sort=True) if by else (np.zeros(len(frame), dtype=int), np.array(["all"], dtype=object)))
     unit = frame[psu] if psu else pd.Series(np.arange(len(frame)), index=frame.index)
     raw_units, raw_labels = pd.factorize(unit.to_numpy())

@@ -45,6 +45,20 @@ class QuestionnaireError(SurveyError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class UnknownItemError(SurveyError, LookupError):
+    """A question or indicator id that the questionnaire does not have (``kind``: ``question`` or
+    ``indicator``)."""
+
+    def __init__(self, questionnaire_id: str, kind: str, item_id: str) -> None:
+        self.questionnaire_id = questionnaire_id
+        self.kind = kind
+        self.item_id = item_id
+        super().__init__(f"{questionnaire_id}: no {kind} {item_id!r}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class ProfileError(QuestionnaireError):
     """A jurisdiction profile that does not exist, is malformed, or has no threshold for an
     indicator; the message lists the known profiles or indicators."""

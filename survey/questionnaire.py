@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from survey.errors import UnknownItemError
 from survey.expressions import Expression
 
 Text = Mapping[str, str]  # language code -> text
@@ -138,7 +139,7 @@ class Questionnaire:
         try:
             return self._by_id[question_id]
         except KeyError:
-            raise KeyError(f"{self.id}: no question {question_id!r}") from None
+            raise UnknownItemError(self.id, "question", question_id) from None
 
     def has_question(self, question_id: str) -> bool:
         return question_id in self._by_id
@@ -147,7 +148,7 @@ class Questionnaire:
         for indicator in self.indicators:
             if indicator.id == indicator_id:
                 return indicator
-        raise KeyError(f"{self.id}: no indicator {indicator_id!r}")
+        raise UnknownItemError(self.id, "indicator", indicator_id)
 
     @property
     def scored_questions(self) -> tuple[Question, ...]:

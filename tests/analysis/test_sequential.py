@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from scipy import integrate, stats
 
 from analysis import SurveyDesign
+from analysis.errors import ColumnError
 from analysis.sequential import FAILED, OPEN, PASSED, design_effects, mixture_log_evidence, monitor, sequential_flags
 
 
@@ -147,7 +148,7 @@ def test_monitor_rejects_non_binary_and_unknown_columns():
     frame = pd.DataFrame({"y": [0, 1, 2], "t": [1, 2, 3]})
     with pytest.raises(ValueError, match="'y' must be 0/1, found 2"):
         monitor(frame, "y", 0.8, order="t")
-    with pytest.raises(KeyError, match="'town'"):
+    with pytest.raises(ColumnError, match="'town'"):
         monitor(frame, "y", 0.8, order="t", by="town")
 
 
