@@ -128,9 +128,9 @@ def site_problems(site: SiteSpec) -> list[str]:
         problems.append("stratum is empty")
     if site.kind not in SITE_KINDS:
         problems.append(f"kind {site.kind!r} is not one of {sorted(SITE_KINDS)}")
-    for instrument, quota in dict(site.quotas).items():
+    for questionnaire_id, quota in dict(site.quotas).items():
         if isinstance(quota, bool) or not isinstance(quota, int) or quota < 0:
-            problems.append(f"quota for {instrument!r} must be a whole number >= 0, got {quota!r}")
+            problems.append(f"quota for {questionnaire_id!r} must be a whole number >= 0, got {quota!r}")
     return problems
 
 
@@ -327,7 +327,7 @@ def read_frame(
     path: str | Path,
     *,
     columns: Mapping[str, str] | None = None,
-    instruments: Sequence[str] = (),
+    questionnaire_ids: Sequence[str] = (),
 ) -> list[SiteSpec]:
     """Read sites from a frame or sampling-plan file (CSV in UTF-8 or GB18030, or XLSX).
 
@@ -340,9 +340,9 @@ def read_frame(
         Our field -> the file's column name, for files whose headers differ (e.g.
         ``{"stratum": "town", "psu": "village_id"}``). Otherwise the names in
         :data:`COLUMN_ALIASES` are recognised.
-    instruments
-        Questionnaire ids of the campaign. A column ``quota`` (or ``take``) sets the quota of
-        every instrument; ``quota_<id>`` sets one instrument's quota.
+    questionnaire_ids
+        The campaign's questionnaire ids. A column ``quota`` (or ``take``) sets the quota of
+        every questionnaire; ``quota_<id>`` sets one questionnaire's quota.
 
     Raises
     ------
@@ -354,7 +354,7 @@ def read_frame(
     path = Path(path)
     file = str(path)
     header, rows = _site_table(path)
-    resolved, problems = _resolve_columns(file, header, columns or {}, instruments)
+    resolved, problems = _resolve_columns(file, header, columns or {}, questionnaire_ids)
     if problems:
         raise SiteFileError(problems)
     sites: list[SiteSpec] = []
@@ -411,8 +411,8 @@ def read_frame(
         if base_field is not None:
             value = _count(cell(base_field), lambda m: problem(base_field, m))
             if value is not None:
-                quotas = {qid: value for qid in instruments} if instruments else {"*": value}
-        for qid in instruments:
+                quotas = {qid: value for qid in questionnaire_ids} if questionnaire_ids else {"*": value}
+        for qid in questionnaire_ids:
             field_name = f"quota_{qid}"
             if field_name in resolved:
                 value = _count(cell(field_name), lambda m, f=field_name: problem(f, m))
@@ -462,7 +462,7 @@ def _site_table(path: Path) -> tuple[dict[str, int], tuple[tuple[Any, ...], ...]
 
 
 def _resolve_columns(
-    file: str, header: Mapping[str, int], columns: Mapping[str, str], instruments: Sequence[str]
+    file: str, header: Mapping[str, int], columns: Mapping[str, str], questionnaire_ids: Sequence[str]
 ) -> tuple[dict[str, str], list[Problem]]:
     resolved: dict[str, str] = {}
     problems: list[Problem] = []
@@ -479,7 +479,7 @@ def _resolve_columns(
             if alias.lower() in lower:
                 resolved[field_name] = lower[alias.lower()]
                 break
-    for qid in instruments:
+    for qid in questionnaire_ids:
         name = f"quota_{qid}"
         if name.lower() in lower:
             resolved[name] = lower[name.lower()]

@@ -52,7 +52,7 @@ if create:
                 with tempfile.TemporaryDirectory() as folder:
                     path = Path(folder) / Path(upload.name).name
                     path.write_bytes(upload.getvalue())
-                    sites = read_frame(path, instruments=chosen)
+                    sites = read_frame(path, questionnaire_ids=chosen)
             elif source == "demo":
                 from survey.demo import demo_sites
 

@@ -10,7 +10,7 @@ import pytest
 
 from survey.campaign import Campaign, CampaignError, CampaignSpec, SiteFileError, SiteSpec, read_frame, short_ids
 
-INSTRUMENTS = ["resident", "staff_policy"]
+QUESTIONNAIRE_IDS = ["resident", "staff_policy"]
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -25,7 +25,7 @@ def test_csv_frame(tmp_path) -> None:
         "T1,太阳村镇卫生院,太阳村镇,乡镇卫生院,30,8,42000,主院\n"
         "T2,太阳村示例村卫生室,太阳村镇,village_clinic,15,,,\n",
     )
-    sites = read_frame(frame, instruments=INSTRUMENTS)
+    sites = read_frame(frame, questionnaire_ids=QUESTIONNAIRE_IDS)
     assert [s.code for s in sites] == ["T1", "T2"]
     assert sites[0].kind == "township_centre" and sites[0].psu == "T1"
     assert sites[0].quotas == {"resident": 30, "staff_policy": 8}
@@ -40,7 +40,7 @@ def test_sampling_plan_with_take_and_weights(tmp_path) -> None:
         "洛满镇,V01,洛满村卫生室,村卫生室,1200,0.4,0.01,12,100.0\n"
         "洛满镇,V07,新村卫生室,村卫生室,800,0.27,0.015,12,66.7\n",
     )
-    sites = read_frame(plan, columns={"name": "clinic", "kind": "type"}, instruments=["resident"])
+    sites = read_frame(plan, columns={"name": "clinic", "kind": "type"}, questionnaire_ids=["resident"])
     assert [(s.code, s.stratum, s.psu) for s in sites] == [("01", "洛满镇", "V01"), ("02", "洛满镇", "V07")]
     assert sites[0].quotas == {"resident": 12} and sites[0].inclusion_prob == 0.4 and sites[0].design_weight == 100.0
     assert sites[0].extra == {"size": "1200", "person_prob": "0.01"}
@@ -54,7 +54,7 @@ def test_plan_says_whose_population(tmp_path) -> None:
         "洛满镇,V01,洛满村卫生室,村卫生室,1200,12,100.0,9,31000\n"
         "洛满镇,V07,新村卫生室,村卫生室,800,12,66.7,9,31000\n",
     )
-    sites = read_frame(plan, columns={"name": "clinic", "kind": "type"}, instruments=["resident"])
+    sites = read_frame(plan, columns={"name": "clinic", "kind": "type"}, questionnaire_ids=["resident"])
     assert [s.population for s in sites] == [1200, 800]
     assert [s.stratum_population for s in sites] == [31000, 31000]
     assert [s.stratum_psus for s in sites] == [9, 9]
@@ -66,7 +66,7 @@ def test_plan_says_whose_population(tmp_path) -> None:
 
 def test_gb18030_csv_from_chinese_excel(tmp_path) -> None:
     frame = write(tmp_path / "gbk.csv", "机构名称,乡镇,机构类型,配额\n流山镇卫生院,流山镇,乡镇卫生院,20\n", encoding="gb18030")
-    (site,) = read_frame(frame, instruments=["resident"])
+    (site,) = read_frame(frame, questionnaire_ids=["resident"])
     assert (site.name, site.stratum, site.kind, site.quotas) == ("流山镇卫生院", "流山镇", "township_centre", {"resident": 20})
 
 
@@ -78,7 +78,7 @@ def test_xlsx_frame(tmp_path) -> None:
     sheet.append([None, None, None, None])
     sheet.append(["河西示例站", "河西街道", "community_station", 10.0])
     book.save(tmp_path / "frame.xlsx")
-    sites = read_frame(tmp_path / "frame.xlsx", instruments=["resident"])
+    sites = read_frame(tmp_path / "frame.xlsx", questionnaire_ids=["resident"])
     assert [(s.code, s.kind, s.quotas["resident"]) for s in sites] == [("01", "community_centre", 25), ("02", "community_station", 10)]
 
 
@@ -103,7 +103,7 @@ def test_bad_rows_named_by_row_and_column(tmp_path) -> None:
         "0 6,戊,镇,村卫生室,1.5\n",
     )
     with pytest.raises(SiteFileError) as caught:
-        read_frame(frame, instruments=["resident"])
+        read_frame(frame, questionnaire_ids=["resident"])
     problems = {(p.row, p.column): p.message for p in caught.value.problems}
     assert "site name is empty" in problems[(3, "name")]
     assert "unknown site kind '诊所'" in problems[(4, "kind")]
