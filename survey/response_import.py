@@ -31,7 +31,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,7 +45,6 @@ __all__ = [
     "FORMATS",
     "ImportFileError",
     "ImportPreview",
-    "ImportProblem",
     "ImportResult",
     "PreparedRow",
     "UploadTable",
@@ -113,29 +112,6 @@ class ImportFileError(SurveyError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One problem: ``row`` as a spreadsheet shows it (header = 1; None for the whole file),
-    ``column`` as in the file, a ``code`` the app translates, ``detail`` in English and
-    ``params`` for the translation. ``severity`` is ``error`` (the row is rejected) or
-    ``warning`` (the row is kept; the user should look)."""
-
-    row: int | None
-    column: str | None
-    code: str
-    detail: str
-    severity: str = "error"
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.detail}" if where else self.detail
 
 
 @dataclass(frozen=True)
@@ -396,17 +372,17 @@ class ImportPreview:
     mapping: Mapping[str, str | None]
     choice_maps: Mapping[str, Mapping[str, str | None]]
     accepted: tuple[PreparedRow, ...]
-    problems: tuple[ImportProblem, ...]
+    problems: tuple[Problem, ...]
     rows_total: int
     skipped_other_instrument: int = 0
     already_imported: int = 0  # accepted rows whose nonce is already stored
 
     @property
-    def errors(self) -> list[ImportProblem]:
+    def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
     @property
-    def warnings(self) -> list[ImportProblem]:
+    def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
     @property
@@ -418,7 +394,7 @@ class ImportPreview:
         return len(self.accepted) - self.already_imported
 
     @property
-    def blocking(self) -> list[ImportProblem]:
+    def blocking(self) -> list[Problem]:
         """File-level errors (row None or 1): nothing can be imported until they are fixed."""
         return [p for p in self.errors if p.row is None or p.row == 1]
 
@@ -429,7 +405,7 @@ class ImportPreview:
     def problem_rows(self) -> list[dict[str, Any]]:
         """Problems as records (row, column, severity, code, detail), sorted by row."""
         return [
-            {"row": p.row, "column": p.column, "severity": p.severity, "code": p.code, "detail": p.detail}
+            {"row": p.row, "column": p.column, "severity": p.severity, "code": p.code, "detail": p.message}
             for p in sorted(self.problems, key=lambda p: (p.row or 0, p.column or ""))
         ]
 
@@ -495,51 +471,51 @@ def prepare_import(
         mapping.setdefault(column, None)
     computed = auto_choice_map(table, mapping, questionnaire)
     choice_maps = {c: {**computed.get(c, {}), **dict((choice_maps or {}).get(c, {}))} for c in computed}
-    problems: list[ImportProblem] = []
+    problems: list[Problem] = []
     index = {c: i for i, c in enumerate(table.columns)}
     question_columns: dict[str, list[str]] = {}
     option_columns: dict[str, list[tuple[str, str]]] = {}
     special: dict[str, str] = {}
     for column, target in mapping.items():
         if column not in index:
-            problems.append(ImportProblem(1, column, "missing_column", f"the mapping names column {column!r}, which the file lacks"))
+            problems.append(Problem(table.filename, 1, column, "missing_column", f"the mapping names column {column!r}, which the file lacks"))
             continue
         if target is None:
-            problems.append(ImportProblem(1, column, "unknown_column", "unknown column: map it to a question or choose 'ignore'"))
+            problems.append(Problem(table.filename, 1, column, "unknown_column", "unknown column: map it to a question or choose 'ignore'"))
         elif target == IGNORE:
             continue
         elif target in SPECIAL_TARGETS:
             if target in special:
-                problems.append(ImportProblem(1, column, "duplicate_target",
+                problems.append(Problem(table.filename, 1, column, "duplicate_target",
                                               f"column {special[target]!r} is already the {target} column", params={"other": special[target]}))
             else:
                 special[target] = column
         elif target.startswith("q:"):
             qid = target[2:]
             if not questionnaire.has_question(qid):
-                problems.append(ImportProblem(1, column, "unknown_question", f"no question {qid!r} in {questionnaire.id}"))
+                problems.append(Problem(table.filename, 1, column, "unknown_question", f"no question {qid!r} in {questionnaire.id}"))
                 continue
             question_columns.setdefault(qid, []).append(column)
             if len(question_columns[qid]) > 1:
-                problems.append(ImportProblem(1, column, "duplicate_target", f"question {qid} is already read from column "
+                problems.append(Problem(table.filename, 1, column, "duplicate_target", f"question {qid} is already read from column "
                                               f"{question_columns[qid][0]!r}", params={"other": question_columns[qid][0]}))
         elif target.startswith("o:"):
             _, qid, value = target.split(":", 2)
             if not questionnaire.has_question(qid) or value not in questionnaire.question(qid).choice_values:
-                problems.append(ImportProblem(1, column, "unknown_question", f"no choice {value!r} of question {qid!r}"))
+                problems.append(Problem(table.filename, 1, column, "unknown_question", f"no choice {value!r} of question {qid!r}"))
                 continue
             option_columns.setdefault(qid, []).append((column, value))
         else:
-            problems.append(ImportProblem(1, column, "unknown_column", f"unknown target {target!r}"))
+            problems.append(Problem(table.filename, 1, column, "unknown_column", f"unknown target {target!r}"))
     sites = {s.code: s for s in campaign.sites}
     site_names: dict[str, list[str]] = {}
     for s in campaign.sites:
         site_names.setdefault(_norm(s.name), []).append(s.code)
     if SITE not in special:
         if default_site is None:
-            problems.append(ImportProblem(1, None, "no_site", "no site column: choose the site these responses come from"))
+            problems.append(Problem(table.filename, 1, None, "no_site", "no site column: choose the site these responses come from"))
         elif default_site not in sites:
-            problems.append(ImportProblem(1, None, "unknown_site", f"campaign {campaign.id} has no site {default_site!r}",
+            problems.append(Problem(table.filename, 1, None, "unknown_site", f"campaign {campaign.id} has no site {default_site!r}",
                                           params={"value": default_site}))
     blocking = any(p.row == 1 or p.row is None for p in problems)
     accepted: list[PreparedRow] = []
@@ -556,7 +532,7 @@ def prepare_import(
             continue
         if blocking:
             continue
-        row_problems: list[ImportProblem] = []
+        row_problems: list[Problem] = []
 
         def cell(column: str) -> Any:
             return values[index[column]]
@@ -571,14 +547,14 @@ def prepare_import(
             raw_site = cell(special[SITE])
             site_text = "" if _blank(raw_site) else _cell_text(raw_site)
             if not site_text:
-                row_problems.append(ImportProblem(row_number, special[SITE], "missing_site", "the site is empty"))
+                row_problems.append(Problem(table.filename, row_number, special[SITE], "missing_site", "the site is empty"))
                 site_code = None
             elif site_text in sites:
                 site_code = site_text
             elif len(site_names.get(_norm(site_text), [])) == 1:
                 site_code = site_names[_norm(site_text)][0]
             else:
-                row_problems.append(ImportProblem(row_number, special[SITE], "unknown_site",
+                row_problems.append(Problem(table.filename, row_number, special[SITE], "unknown_site",
                                                   f"{site_text!r} is no site code or name of this campaign", params={"value": site_text}))
                 site_code = None
         else:
@@ -587,7 +563,7 @@ def prepare_import(
         if SUBMITTED_AT in special:
             parsed = _parse_time(cell(special[SUBMITTED_AT]), campaign.timezone)
             if parsed == "bad":
-                row_problems.append(ImportProblem(row_number, special[SUBMITTED_AT], "bad_date",
+                row_problems.append(Problem(table.filename, row_number, special[SUBMITTED_AT], "bad_date",
                                                   f"cannot read {cell(special[SUBMITTED_AT])!r} as a date and time",
                                                   params={"value": _cell_text(cell(special[SUBMITTED_AT]))}))
             else:
@@ -596,7 +572,7 @@ def prepare_import(
         if RESPONDENT_ID in special and not _blank(cell(special[RESPONDENT_ID])):
             respondent = _cell_text(cell(special[RESPONDENT_ID]))
             if respondent in first_id:
-                row_problems.append(ImportProblem(row_number, special[RESPONDENT_ID], "duplicate_row",
+                row_problems.append(Problem(table.filename, row_number, special[RESPONDENT_ID], "duplicate_row",
                                                   f"respondent id {respondent!r} already on row {first_id[respondent]}",
                                                   params={"value": respondent, "other": first_id[respondent]}))
             else:
@@ -615,7 +591,7 @@ def prepare_import(
                 for piece in pieces:
                     value = choice_maps.get(column, {}).get(piece)
                     if value is None:
-                        row_problems.append(ImportProblem(row_number, column, "unmapped_text",
+                        row_problems.append(Problem(table.filename, row_number, column, "unmapped_text",
                                                           f"answer {piece!r} matches no choice of {qid}; map it to a choice",
                                                           params={"value": piece, "question": qid}))
                         mapped = None
@@ -636,7 +612,7 @@ def prepare_import(
                 if text in SELECTED:
                     chosen.append(value)
                 elif text not in UNSELECTED and not _blank(raw):
-                    row_problems.append(ImportProblem(row_number, column, "bad_option_flag",
+                    row_problems.append(Problem(table.filename, row_number, column, "bad_option_flag",
                                                       f"{raw!r} is neither selected (1) nor unselected (0)", params={"value": _cell_text(raw)}))
             if chosen and qid not in answers:
                 answers[qid] = chosen
@@ -646,7 +622,7 @@ def prepare_import(
             if unmapped_here and problem.code == "required":
                 continue  # already reported as an unmapped text
             column = column_of.get(problem.question_id)
-            row_problems.append(ImportProblem(row_number, column or problem.question_id, problem.code,
+            row_problems.append(Problem(table.filename, row_number, column or problem.question_id, problem.code,
                                               f"{problem.question_id}: {problem.detail}",
                                               params={"question": problem.question_id, "detail": problem.detail}))
         if row_problems:
@@ -655,11 +631,11 @@ def prepare_import(
         canonical = json.dumps(check.clean, ensure_ascii=False, sort_keys=True)
         content_key = json.dumps([site_code, respondent, submitted.isoformat() if submitted else None, canonical], ensure_ascii=False)
         if content_key in first_content and (submitted is not None or respondent is not None):
-            problems.append(ImportProblem(row_number, None, "duplicate_row", f"the same response as row {first_content[content_key]}",
+            problems.append(Problem(table.filename, row_number, None, "duplicate_row", f"the same response as row {first_content[content_key]}",
                                           params={"other": first_content[content_key]}))
             continue
         if content_key in first_content:
-            problems.append(ImportProblem(row_number, None, "identical_row", f"identical to row {first_content[content_key]} "
+            problems.append(Problem(table.filename, row_number, None, "identical_row", f"identical to row {first_content[content_key]} "
                                           "(kept: two people may answer alike)", severity="warning",
                                           params={"other": first_content[content_key]}))
         first_content.setdefault(content_key, row_number)
@@ -671,7 +647,7 @@ def prepare_import(
         existing_nonces = store.stored_nonces(campaign.id, [r.nonce for r in accepted])
     already = sum(1 for r in accepted if existing_nonces and r.nonce in existing_nonces)
     if not table.rows:
-        problems.append(ImportProblem(None, None, "no_rows", "the file has a header but no data rows"))
+        problems.append(Problem(table.filename, None, None, "no_rows", "the file has a header but no data rows"))
     return ImportPreview(
         filename=table.filename, format=table.format, questionnaire_id=questionnaire.id, version_hash=instrument_hash,
         mapping=mapping, choice_maps=choice_maps, accepted=tuple(accepted),
@@ -697,7 +673,7 @@ def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: 
     from survey.storage import Submission
 
     if preview.blocking:
-        raise ImportFileError([Problem(preview.filename, p.row, p.column, p.code, p.detail) for p in preview.blocking])
+        raise ImportFileError(preview.blocking)
     if questionnaire.id != preview.questionnaire_id or questionnaire.version_hash != preview.version_hash:
         raise ImportFileError([Problem(None, None, None, "stale_preview", f"the preview was made for {preview.questionnaire_id} {preview.version_hash[:12]}, "
                            f"not {questionnaire.id} {questionnaire.version_hash[:12]}")])

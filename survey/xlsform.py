@@ -5,7 +5,7 @@ The common subset converts: ``select_one``, ``select_multiple``, ``integer``, ``
 ``hint``, ``required``, ``relevant`` with ``${name}`` references, ``constraint`` and
 ``constraint_message``. Everything else (repeats, calculations, dates, media, appearance,
 choice filters, functions our expression language lacks...) is reported by sheet, row and
-column in ``ImportResult.issues``: never dropped silently.
+column in ``XLSFormImport.issues``: never dropped silently.
 
 Row numbers are the spreadsheet's own (the header is row 1).
 """
@@ -22,7 +22,7 @@ import openpyxl
 
 from survey.errors import ExpressionError, SurveyError
 from survey.expressions import compile_expression
-from tabular import Table, TableError, read_workbook
+from tabular import Problem, Table, TableError, read_workbook
 
 LANGUAGE_ALIASES = {
     "zh": {"zh", "zh-cn", "zh_cn", "zh-hans", "chinese", "中文", "汉语", "简体中文", "普通话"},
@@ -44,26 +44,14 @@ class XLSFormError(SurveyError):
     """An XLSForm that cannot be read at all (missing sheet, duplicate headers...)."""
 
 
-@dataclass(frozen=True)
-class ImportIssue:
-    sheet: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.sheet
-        if self.row is not None:
-            where += f" row {self.row}"
-        if self.column:
-            where += f" column '{self.column}'"
-        return f"{where}: {self.message}"
-
-
 @dataclass
-class ImportResult:
+class XLSFormImport:
+    """The converted questionnaire (plain data, as YAML holds it) and what was not converted as
+    it was: one :class:`tabular.Problem` per part, its ``file`` the sheet's name (``survey``,
+    ``choices``, ``settings``), code ``not_converted``."""
+
     questionnaire: dict[str, Any]
-    issues: list[ImportIssue] = field(default_factory=list)
+    issues: list[Problem] = field(default_factory=list)
 
 
 def language_code(name: str) -> str:
@@ -93,7 +81,7 @@ class _Sheet:
     rows: list[tuple[int, dict[str, Any]]]  # (spreadsheet row number, header -> value)
 
 
-def _read_sheet(workbook: Mapping[str, Table], name: str, issues: list[ImportIssue], *, required: bool) -> _Sheet | None:
+def _read_sheet(workbook: Mapping[str, Table], name: str, issues: list[Problem], *, required: bool) -> _Sheet | None:
     sheet_name = next((s for s in workbook if s.strip().lower() == name), None)
     if sheet_name is None:
         if required:
@@ -164,7 +152,7 @@ def _cell_text(value: Any) -> str:
 class _Importer:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.issues: list[ImportIssue] = []
+        self.issues: list[Problem] = []
         try:
             workbook = read_workbook(path)
         except TableError as exc:
@@ -182,7 +170,7 @@ class _Importer:
         self.names: dict[str, str] = {}  # XLSForm name -> our id
 
     def issue(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        self.issues.append(ImportIssue(sheet, row, column, message))
+        self.issues.append(Problem(sheet, row, column, "not_converted", message, severity="warning"))
 
     def _default_language(self) -> str:
         declared = self.settings_row.get("default_language")
@@ -439,9 +427,9 @@ def _modern_type(qtype: str) -> str:
     return qtype
 
 
-def import_xlsform(path: str | Path) -> ImportResult:
+def import_xlsform(path: str | Path) -> XLSFormImport:
     """Convert an XLSForm to our questionnaire as plain data, with every issue found."""
     importer = _Importer(Path(path))
     questionnaire = importer.run()
-    issues = sorted(importer.issues, key=lambda i: (i.sheet.lower() != "survey", i.row or 0))
-    return ImportResult(questionnaire, issues)
+    issues = sorted(importer.issues, key=lambda i: ((i.file or "").lower() != "survey", i.row or 0))
+    return XLSFormImport(questionnaire, issues)

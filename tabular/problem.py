@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Problem", "TableError"]
 
@@ -15,7 +16,9 @@ class Problem:
     ``row`` is the row a spreadsheet shows (the header is row 1; ``None``: the whole file or
     column); ``column`` is the column's name in the file (``None``: the whole row or file);
     ``code`` is a stable short key a user interface can translate (``too_many_rows``, ...);
-    ``message`` is the English sentence for logs and the command line.
+    ``message`` is the English sentence for logs and the command line. Two optional fields serve
+    previews that keep going after a problem: ``severity`` (``error``: the row or file is refused;
+    ``warning``: kept, the user should look) and ``params`` (values for the translated text).
     """
 
     file: str | None
@@ -23,6 +26,8 @@ class Problem:
     column: str | None
     code: str
     message: str
+    severity: str = "error"
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def where(self) -> str:

@@ -132,7 +132,7 @@ m[4].metric(t("imp.metric.other"), preview.skipped_other_instrument)
 
 def reason(problem) -> str:  # noqa: ANN001
     key = f"imp.reason.{problem.code}"
-    params = {"value": "", "other": "", "detail": problem.detail, **dict(problem.params)}
+    params = {"value": "", "other": "", "detail": problem.message, **dict(problem.params)}
     text = t(key, **params)
     question = params.get("question")
     return f"{question}: {text}" if question and problem.code not in ("unmapped_text",) else text

@@ -63,8 +63,8 @@ def test_supported_subset_converts_and_validates(tmp_path):
     result = import_xlsform(path)
     renames = [str(i) for i in result.issues]
     assert renames == [
-        "survey row 2 column 'name': 'Age' renamed to 'age' (ids are [a-z][a-z0-9_]*)",
-        "survey row 3 column 'name': 'used-tcm' renamed to 'used_tcm' (ids are [a-z][a-z0-9_]*)",
+        "survey: row 2, column 'name': 'Age' renamed to 'age' (ids are [a-z][a-z0-9_]*)",
+        "survey: row 3, column 'name': 'used-tcm' renamed to 'used_tcm' (ids are [a-z][a-z0-9_]*)",
     ]
     data = result.questionnaire
     assert data["id"] == "resident_form" and data["version"] == "2026.1" and data["languages"] == ["zh", "en"]
@@ -100,15 +100,15 @@ def test_unsupported_parts_reported_by_row_and_column(tmp_path):
     result = import_xlsform(write_form(tmp_path / "f.xlsx", survey))
     issues = [str(i) for i in result.issues]
     assert issues == [
-        "survey row 2 column 'type': metadata field 'start' (start) not supported; skipped",
-        "survey row 3 column 'appearance': column not supported; value 'multiline' not imported",
-        "survey row 4 column 'calculation': column not supported; value '1+1' not imported",
-        "survey row 4 column 'type': type 'calculate' not supported; question 'c' skipped",
-        "survey row 5 column 'type': repeat 'kids' not supported; it and its rows are skipped",
-        "survey row 6 column 'type': 'integer' 'kid_age' inside a repeat: repeats are not supported; skipped",
-        "survey row 8 column 'type': type 'date' not supported; question 'when' skipped",
-        "survey row 9 column 'relevant': not converted: unknown function regex() (\"regex(${name1}, '.+@.+')\")",
-        "survey row 10 column 'type': choice list 'missing_list' not found on the choices sheet; question skipped",
+        "survey: row 2, column 'type': metadata field 'start' (start) not supported; skipped",
+        "survey: row 3, column 'appearance': column not supported; value 'multiline' not imported",
+        "survey: row 4, column 'calculation': column not supported; value '1+1' not imported",
+        "survey: row 4, column 'type': type 'calculate' not supported; question 'c' skipped",
+        "survey: row 5, column 'type': repeat 'kids' not supported; it and its rows are skipped",
+        "survey: row 6, column 'type': 'integer' 'kid_age' inside a repeat: repeats are not supported; skipped",
+        "survey: row 8, column 'type': type 'date' not supported; question 'when' skipped",
+        "survey: row 9, column 'relevant': not converted: unknown function regex() (\"regex(${name1}, '.+@.+')\")",
+        "survey: row 10, column 'type': choice list 'missing_list' not found on the choices sheet; question skipped",
     ]
     ids = [q["id"] for s in result.questionnaire["sections"] for q in s["questions"]]
     assert ids == ["name1", "email"]
@@ -121,7 +121,7 @@ def test_reference_to_skipped_question_is_reported(tmp_path):
         ["text", "t", "Text", "${d} != ''"],
     ]
     issues = [str(i) for i in import_xlsform(write_form(tmp_path / "f.xlsx", survey)).issues]
-    assert issues[-1].startswith("survey row 3 column 'relevant': not converted: refers to 'd'")
+    assert issues[-1].startswith("survey: row 3, column 'relevant': not converted: refers to 'd'")
 
 
 def test_duplicate_columns_refused_with_sheet_and_columns():
@@ -142,7 +142,7 @@ def test_not_a_workbook(tmp_path):
 def test_real_forms_import_without_crashing(name, tmp_path):
     result = import_xlsform(EXAMPLES / name)
     for issue in result.issues:
-        assert issue.sheet and issue.message
+        assert issue.file and issue.message  # the sheet
     workbook = openpyxl.load_workbook(EXAMPLES / name, read_only=True)
     survey = workbook[next(s for s in workbook.sheetnames if s.lower() == "survey")]
     typed_rows = [
@@ -160,9 +160,9 @@ def test_real_forms_import_without_crashing(name, tmp_path):
 
 def test_spec_form_reports_repeats_and_media():
     issues = [str(i) for i in import_xlsform(EXAMPLES / "xlsform_spec_test.xlsx").issues]
-    assert "survey row 15 column 'type': repeat 'repeat_test' not supported; it and its rows are skipped" in issues
-    assert any(i.startswith("survey row 9 column 'image'") for i in issues)
-    assert any("regex()" in i and i.startswith("survey row 7 column 'relevant'") for i in issues)
+    assert "survey: row 15, column 'type': repeat 'repeat_test' not supported; it and its rows are skipped" in issues
+    assert any(i.startswith("survey: row 9, column 'image'") for i in issues)
+    assert any("regex()" in i and i.startswith("survey: row 7, column 'relevant'") for i in issues)
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ def test_cli_writes_yaml_that_loads(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 1  # two ids were renamed: reported, so not silent
-    assert f"{form}: survey row 2 column 'name': 'Age' renamed to 'age'" in result.stderr
+    assert f"{form}: survey: row 2, column 'name': 'Age' renamed to 'age'" in result.stderr
     assert load_questionnaire(out).question("kinds").choice_values == ("acu", "cup", "tuina")
     check = subprocess.run([sys.executable, "-m", "survey", "check", str(out)], cwd=ROOT, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
