@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import ColumnError, DataValueError
+from .errors import ColumnError, DataValueError, DesignError
 
 __all__: list[str] = []
 
@@ -69,3 +69,80 @@ def _numeric(series: pd.Series, column: str, data: pd.DataFrame, what: str) -> n
         series = converted
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     return values
+
+
+def _codes(series: pd.Series, column: str, data: pd.DataFrame, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (0..k-1, sorted by value) of a key column; missing values are an error."""
+    codes, uniques = pd.factorize(series, sort=sort, use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    if codes.size and codes.min() < 0:
+        bad = int(np.flatnonzero(codes < 0)[0])
+        raise DataValueError(
+            f"column {column!r} has a missing value at {_row_label(data, bad)}: every row needs a {column}",
+            column=column,
+            value=None,
+        )
+    return codes, np.asarray(uniques)
+
+
+def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Renumber int64 keys to 0..k-1 keeping their order; returns (codes, first row of each code)."""
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return inverse.astype(np.int64, copy=False), first
+
+
+def _fpc_columns(data: pd.DataFrame, fpc_cols: Sequence[str]) -> tuple[list[np.ndarray], bool]:
+    """The fpc columns as numbers, and whether they are population counts (else fractions).
+
+    Every value must be a positive finite number; counts (some value > 1, all >= 1) and sampling
+    fractions (all <= 1) must not be mixed.
+    """
+    fpc_values = [_numeric(data[c], c, data, "fpc") for c in fpc_cols]
+    for c, v in zip(fpc_cols, fpc_values):
+        if np.isnan(v).any():
+            pos = int(np.flatnonzero(np.isnan(v))[0])
+            raise DataValueError(f"column {c!r} (fpc) has a missing value at {_row_label(data, pos)}", column=c)
+        if (v <= 0).any() or np.isinf(v).any():
+            pos = int(np.flatnonzero((v <= 0) | np.isinf(v))[0])
+            raise DataValueError(
+                f"column {c!r} (fpc) must hold positive finite numbers; {_row_label(data, pos)} has {v[pos]!r}",
+                column=c,
+                value=v[pos],
+            )
+    is_count = False
+    if fpc_values:
+        allv = np.concatenate(fpc_values)
+        any_big = bool((allv > 1).any())
+        all_ge1 = bool((allv >= 1).all())
+        if any_big and not all_ge1:
+            raise DesignError(
+                f"fpc columns {', '.join(map(repr, fpc_cols))} mix population counts (> 1) and sampling "
+                "fractions (< 1); give all counts or all fractions",
+                param="fpc",
+            )
+        is_count = any_big
+    return fpc_values, is_count
+
+
+def _domains(data: pd.DataFrame, by: str | None) -> tuple[np.ndarray, list]:
+    """Domain code of each row (0.. in sorted label order; -1 missing) and the domain labels."""
+    if by is None:
+        return np.zeros(len(data), dtype=np.int64), [None]
+    col = _column(data, by, "by")
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = np.asarray(col.cat.codes, dtype=np.int64)
+        return codes, [_py(v) for v in col.cat.categories]
+    try:
+        codes, uniques = pd.factorize(col, sort=True)
+    except TypeError:
+        codes, uniques = pd.factorize(col.astype(str).where(col.notna()), sort=True)
+    return np.asarray(codes, dtype=np.int64), [_py(v) for v in uniques]
+
+
+def _py(v):
+    """Plain Python value for a domain label (JSON-friendly)."""
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    return v

@@ -39,33 +39,13 @@ import pandas as pd
 
 from . import estimates as _estimates
 from . import weighting as _weighting
-from .columns import _as_list, _column, _numeric, _row_label, _show
+from .columns import _as_list, _codes, _column, _dense, _fpc_columns, _numeric, _row_label, _show
 from .design_arrays import CENSUS_TOLERANCE, Calibration, DesignArrays, Residualizer, Stage
 from .errors import ColumnError, DataValueError, DesignError, LonelyPSUError, check_option
 
 __all__ = ["LONELY_PSU_RULES", "Calibration", "DesignArrays", "Residualizer", "Stage", "SurveyDesign"]
 
 LONELY_PSU_RULES = ("fail", "adjust", "average", "certainty", "remove")
-
-
-def _codes(series: pd.Series, column: str, data: pd.DataFrame, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (0..k-1, sorted by value) of a key column; missing values are an error."""
-    codes, uniques = pd.factorize(series, sort=sort, use_na_sentinel=True)
-    codes = np.asarray(codes, dtype=np.int64)
-    if codes.size and codes.min() < 0:
-        bad = int(np.flatnonzero(codes < 0)[0])
-        raise DataValueError(
-            f"column {column!r} has a missing value at {_row_label(data, bad)}: every row needs a {column}",
-            column=column,
-            value=None,
-        )
-    return codes, np.asarray(uniques)
-
-
-def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Renumber int64 keys to 0..k-1 keeping their order; returns (codes, first row of each code)."""
-    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return inverse.astype(np.int64, copy=False), first
 
 
 class SurveyDesign:
@@ -220,30 +200,7 @@ class SurveyDesign:
         del n_groups
 
         # --- fpc: population counts or sampling fractions, per stage
-        fpc_values = [_numeric(data[c], c, data, "fpc") for c in fpc_cols]
-        for c, v in zip(fpc_cols, fpc_values):
-            if np.isnan(v).any():
-                pos = int(np.flatnonzero(np.isnan(v))[0])
-                raise DataValueError(f"column {c!r} (fpc) has a missing value at {_row_label(data, pos)}", column=c)
-            if (v <= 0).any() or np.isinf(v).any():
-                pos = int(np.flatnonzero((v <= 0) | np.isinf(v))[0])
-                raise DataValueError(
-                    f"column {c!r} (fpc) must hold positive finite numbers; {_row_label(data, pos)} has {v[pos]!r}",
-                    column=c,
-                    value=v[pos],
-                )
-        is_count = False
-        if fpc_values:
-            allv = np.concatenate(fpc_values)
-            any_big = bool((allv > 1).any())
-            all_ge1 = bool((allv >= 1).all())
-            if any_big and not all_ge1:
-                raise DesignError(
-                    f"fpc columns {', '.join(map(repr, fpc_cols))} mix population counts (> 1) and sampling "
-                    "fractions (< 1); give all counts or all fractions",
-                    param="fpc",
-                )
-            is_count = any_big
+        fpc_values, is_count = _fpc_columns(data, fpc_cols)
 
         stages: list[Stage] = []
         parent_mult = np.ones(n_strata)
@@ -479,14 +436,7 @@ class SurveyDesign:
         This is R's ``degf`` of the domain's subset design, the ``df`` that ``svyby(...,
         svyciprop)`` uses. Rows with zero weight or domain code ``-1`` do not count.
         """
-        inset = (self._w > 0) & (domain >= 0)
-        dom = domain[inset]
-        st = self._stages[0]
-        psu = st.unit[inset]
-        strata = self._strata[inset]
-        psu_present = _present_count(psu, dom, st.n_units, n_domains)
-        strata_present = _present_count(strata, dom, len(self._strata_labels), n_domains)
-        return (psu_present - strata_present).astype(np.int64)
+        return self.arrays.domain_df(domain, n_domains)
 
     def __repr__(self) -> str:
         cols = self.columns
@@ -538,16 +488,3 @@ class SurveyDesign:
     ) -> "SurveyDesign":
         """Trim extreme weights and redistribute the excess. See :func:`analysis.weighting.trim`."""
         return _weighting.trim(self, upper=upper, lower=lower, strict=strict, max_iter=max_iter)
-
-
-def _present_count(group: np.ndarray, domain: np.ndarray, n_groups: int, n_domains: int) -> np.ndarray:
-    """For each domain, how many groups have at least one row (vectorised, no loops)."""
-    if group.size == 0:
-        return np.zeros(n_domains, dtype=np.int64)
-    size = n_groups * n_domains
-    key = group * n_domains + domain
-    if size <= 4 * group.size + 1024:
-        hit = np.bincount(key, minlength=size) > 0
-        return hit.reshape(n_groups, n_domains).sum(axis=0)
-    uniq = np.unique(key)
-    return np.bincount(uniq % n_domains, minlength=n_domains)

@@ -121,3 +121,29 @@ class DesignArrays:
     variance_stages: int
     calibrations: tuple[Calibration, ...]
     lonely_psu: str
+
+    def domain_df(self, domain: np.ndarray, n_domains: int) -> np.ndarray:
+        """Degrees of freedom per domain: PSUs minus strata with at least one row of the domain.
+
+        This is R's ``degf`` of the domain's subset design, the ``df`` that ``svyby(...,
+        svyciprop)`` uses. Rows with zero weight or domain code ``-1`` do not count.
+        """
+        inset = (self.weights > 0) & (domain >= 0)
+        dom = domain[inset]
+        st = self.stages[0]
+        psu_present = _present_count(st.unit[inset], dom, st.n_units, n_domains)
+        strata_present = _present_count(self.strata_codes[inset], dom, st.n_groups, n_domains)
+        return (psu_present - strata_present).astype(np.int64)
+
+
+def _present_count(group: np.ndarray, domain: np.ndarray, n_groups: int, n_domains: int) -> np.ndarray:
+    """For each domain, how many groups have at least one row (vectorised, no loops)."""
+    if group.size == 0:
+        return np.zeros(n_domains, dtype=np.int64)
+    size = n_groups * n_domains
+    key = group * n_domains + domain
+    if size <= 4 * group.size + 1024:
+        hit = np.bincount(key, minlength=size) > 0
+        return hit.reshape(n_groups, n_domains).sum(axis=0)
+    uniq = np.unique(key)
+    return np.bincount(uniq % n_domains, minlength=n_domains)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .columns import _column, _numeric
+from .columns import _column, _domains, _numeric, _py
 from .errors import ColumnError, DataValueError, check_option
 from .intervals import CI_METHODS, ConfidenceInterval, check_level, proportion_interval, t_interval
 from .profile_likelihood import QuasiBinomialFit, quasibinomial_fit
@@ -133,30 +133,6 @@ def _f(x) -> float | None:
 # ---------------------------------------------------------------------------- computation
 
 
-def _domains(design: SurveyDesign, by: str | None) -> tuple[np.ndarray, list]:
-    n = design.n
-    if by is None:
-        return np.zeros(n, dtype=np.int64), [None]
-    col = _column(design.data, by, "by")
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = np.asarray(col.cat.codes, dtype=np.int64)
-        return codes, [_py(v) for v in col.cat.categories]
-    try:
-        codes, uniques = pd.factorize(col, sort=True)
-    except TypeError:
-        codes, uniques = pd.factorize(col.astype(str).where(col.notna()), sort=True)
-    return np.asarray(codes, dtype=np.int64), [_py(v) for v in uniques]
-
-
-def _py(v):
-    """Plain Python value for a domain label (JSON-friendly)."""
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
-    return v
-
-
 def _variable(design: SurveyDesign, var: str, kind: str) -> np.ndarray:
     data = design.data
     col = _column(data, var, "var")
@@ -198,7 +174,7 @@ class _Batch:
 
 def _compute(design: SurveyDesign, vars: Sequence[str], by: str | None, kind: str) -> _Batch:
     check_option("kind", kind, ESTIMATE_KINDS)
-    dom, labels = _domains(design, by)
+    dom, labels = _domains(design.data, by)
     D = len(labels)
     w = design.weights
     in_dom = dom >= 0
@@ -334,7 +310,7 @@ def likelihood_fit(design: SurveyDesign, vars: Sequence[str], by: str | None) ->
     The ``likelihood`` interval of ``svyciprop`` depends on where R's IRLS fit stopped and on its
     dispersion, which need the individual weights (see :mod:`analysis.profile_likelihood`).
     """
-    dom, labels = _domains(design, by)
+    dom, labels = _domains(design.data, by)
     fits = [quasibinomial_fit(_variable(design, v, "proportion"), design.weights, dom, len(labels)) for v in vars]
     return QuasiBinomialFit(*(np.concatenate([getattr(f, name) for f in fits]) for name in QuasiBinomialFit.FIELDS))
 

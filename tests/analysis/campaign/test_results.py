@@ -26,15 +26,6 @@ from survey.demo import STRATA, create_demo, demo_sites
 from survey.storage import Store
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("results") / "demo.sqlite"
-    store = Store.open(f"sqlite:///{path}")
-    campaign = create_demo(store, responses=400, seed=11).campaign
-    yield store, campaign
-    store.close()
-
-
 def test_estimates_are_the_engines_for_the_campaign_design(demo):
     store, campaign = demo
     data = load_campaign_data(store, campaign.id)

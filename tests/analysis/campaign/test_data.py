@@ -1,0 +1,56 @@
+"""Campaign data: read through the store's response frame only; answers for the response sheets."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.campaign import ResponseCache, background_questions, load_campaign_data, response_answers
+
+
+def test_table_is_the_store_frame_with_background_answers(demo):
+    store, campaign = demo
+    data = load_campaign_data(store, campaign.id)
+    frame = store.response_frame(campaign.id)
+    assert list(data.table.columns[: len(frame.columns)]) == list(frame.columns)
+    np.testing.assert_array_equal(data.table["response_id"], frame["response_id"])
+    extra = list(data.table.columns[len(frame.columns):])
+    expected = list(dict.fromkeys(q for questionnaire in data.questionnaires.values()
+                                  for q in background_questions(questionnaire)))
+    assert extra == expected
+    assert data.max_id == int(frame["response_id"].max())
+    assert set(data.questionnaires) == {"resident", "staff_policy"}
+
+
+def test_answers_are_the_stored_answers(demo):
+    store, campaign = demo
+    stored = {r.id: r for r in store.responses(campaign.id)}
+    wanted = sorted(stored)[::7]
+    answers, languages = response_answers(store, campaign.id, wanted)
+    assert sorted(answers) == wanted
+    for rid in wanted:
+        assert answers[rid] == {k: v for k, v in stored[rid].answers.items() if v is not None}
+        assert languages[rid] == stored[rid].language
+    assert response_answers(store, campaign.id, []) == ({}, {})
+
+
+def test_cache_asks_the_state_first_and_reads_nothing_when_unchanged(demo):
+    store, campaign = demo
+
+    class Counting:
+        """The store, counting frame reads."""
+
+        def __init__(self, inner) -> None:  # noqa: ANN001
+            self.inner, self.frames = inner, 0
+
+        def response_frame(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+            self.frames += 1
+            return self.inner.response_frame(*args, **kwargs)
+
+        def __getattr__(self, name):  # noqa: ANN001, ANN204
+            return getattr(self.inner, name)
+
+    counting = Counting(store)
+    cache = ResponseCache(campaign.id)
+    cache.refresh(counting)
+    cache.refresh(counting)
+    assert counting.frames == 1 and cache.fetched == 0
