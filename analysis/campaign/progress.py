@@ -3,8 +3,6 @@ township, and per day."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandas as pd
 
 __all__ = ["PROGRESS_COLUMNS", "progress", "progress_by_stratum", "timeline"]
@@ -13,32 +11,18 @@ PROGRESS_COLUMNS = ("stratum", "site_code", "site_name", "site_kind", "questionn
                     "remaining", "share", "last_response")
 
 
-def _quota(site, questionnaire_id: str) -> int:  # noqa: ANN001
-    rule = getattr(type(site), "quota", None)
-    if callable(rule):  # the one rule on Site
-        return int(site.quota(questionnaire_id))
-    quotas = dict(site.quotas)
-    return int(quotas.get(questionnaire_id, quotas.get("*", 0)) or 0)
-
-
-def progress(campaign, table: pd.DataFrame, questionnaire_ids: Iterable[str]) -> pd.DataFrame:  # noqa: ANN001
-    """One row per site and questionnaire with a quota or a response: quota, responses, remaining
-    (never below 0), share of the quota (None without quota) and the last response's time."""
+def progress(campaign, table: pd.DataFrame) -> pd.DataFrame:  # noqa: ANN001
+    """One row per site and questionnaire with a quota or a response (the rule of
+    :meth:`survey.campaign.Campaign.quota_progress`): quota, responses, remaining (never below
+    0), share of the quota (None without quota) and the last response's time."""
     keys = ["site_code", "questionnaire_id"]
-    counts = table.groupby(keys).size() if len(table) else pd.Series(dtype=int)
+    counts = table.groupby(keys).size().to_dict() if len(table) else {}
     last = table.groupby(keys)["submitted_at"].max() if len(table) else pd.Series(dtype=object)
-    rows = []
-    for site in campaign.sites:
-        for qid in questionnaire_ids:
-            quota = _quota(site, qid)
-            n = int(counts.get((site.code, qid), 0))
-            if quota == 0 and n == 0:
-                continue
-            rows.append({
-                "stratum": site.stratum, "site_code": site.code, "site_name": site.name, "site_kind": site.kind,
-                "questionnaire_id": qid, "quota": quota, "responses": n, "remaining": max(quota - n, 0),
-                "share": (n / quota) if quota else None, "last_response": last.get((site.code, qid)),
-            })
+    rows = [{
+        "stratum": p.site.stratum, "site_code": p.site.code, "site_name": p.site.name, "site_kind": p.site.kind,
+        "questionnaire_id": p.questionnaire_id, "quota": p.quota, "responses": p.responses, "remaining": p.remaining,
+        "share": p.share, "last_response": last.get((p.site.code, p.questionnaire_id)),
+    } for p in campaign.quota_progress(counts)]
     return pd.DataFrame(rows, columns=list(PROGRESS_COLUMNS))
 
 

@@ -164,7 +164,7 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
     else:
         responses["base_weight"] = pd.Series(dtype=float)
         responses["weight"] = pd.Series(dtype=float)
-    progress_df = progress(campaign, table, data.questionnaires)
+    progress_df = progress(campaign, table)
     watch_df = pd.concat(watch_rows, ignore_index=True) if watch_rows else pd.DataFrame(columns=WATCH_COLUMNS)
     lqas_df = pd.DataFrame(lqas_rows, columns=list(LQAS_COLUMNS))
     steps = next_steps(estimates_df, progress_df, table)
