@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from survey.catalog import QUESTIONNAIRE_DIR, instrument_files
-from survey.errors import Problem
+from survey.errors import QuestionnaireProblem
 from survey.loader import parse_questionnaire, parse_questionnaire_file, read_yaml
 from survey.profiles import parse_profile, profile_files
 from survey.questionnaire import IndicatorKind, Questionnaire
@@ -16,7 +16,7 @@ from survey.questionnaire import IndicatorKind, Questionnaire
 @dataclass
 class CheckReport:
     files: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[QuestionnaireProblem] = field(default_factory=list)
     questionnaires: list[Questionnaire] = field(default_factory=list)
 
     @property
@@ -56,7 +56,7 @@ def _kind(path: Path, data: object) -> str:
     return "instrument"
 
 
-def check_module(path: Path, data: Mapping[str, object]) -> list[Problem]:
+def check_module(path: Path, data: Mapping[str, object]) -> list[QuestionnaireProblem]:
     """Check a module on its own by wrapping it in a minimal instrument that includes it."""
     languages = data.get("languages") or ["zh", "en"]
     wrapper = {
@@ -100,7 +100,7 @@ def check_paths(paths: Iterable[str | Path] | None = None) -> CheckReport:
         for key in profile.thresholds:
             if known and key not in known:
                 report.problems.append(
-                    Problem(profile.path, key, f"threshold for unknown indicator (known: {', '.join(sorted(known))})")
+                    QuestionnaireProblem(profile.path, key, f"threshold for unknown indicator (known: {', '.join(sorted(known))})")
                 )
     return report
 

@@ -26,8 +26,10 @@ class ExpressionError(SurveyError):
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One problem found in a questionnaire or profile file: ``file: item: message``."""
+class QuestionnaireProblem:
+    """One problem found in a questionnaire or profile (YAML) file: ``file: item: message``, the
+    item being a question id, an indicator id or a key. Problems of tables (rows and columns of
+    CSV/XLSX files) are :class:`tabular.Problem`."""
 
     file: str
     item: str
@@ -40,7 +42,7 @@ class Problem:
 class QuestionnaireError(SurveyError):
     """A questionnaire or profile file that cannot be used; ``problems`` lists every problem."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[QuestionnaireProblem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from survey.errors import ExpressionError, Problem, QuestionnaireError
+from survey.errors import ExpressionError, QuestionnaireProblem, QuestionnaireError
 from survey.expressions import Expression, compile_expression
 from survey.questionnaire import (
     KEYED_TYPES,
@@ -49,21 +49,21 @@ QUESTION_KEYS = {
 INDICATOR_KEYS = {"id", "label", "kind", "items", "rule", "applies_if", "description"}
 
 
-def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
+def read_yaml(path: Path) -> tuple[Any, list[QuestionnaireProblem]]:
     """Parse a YAML file; a syntax error becomes a problem naming the line."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None, [Problem(str(path), "file", "not found")]
+        return None, [QuestionnaireProblem(str(path), "file", "not found")]
     except UnicodeDecodeError as exc:
-        return None, [Problem(str(path), "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        return None, [QuestionnaireProblem(str(path), "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     try:
         return yaml.safe_load(text), []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "yaml"
         reason = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(str(path), where, f"YAML syntax error: {reason}")]
+        return None, [QuestionnaireProblem(str(path), where, f"YAML syntax error: {reason}")]
 
 
 @dataclass
@@ -71,7 +71,7 @@ class _Builder:
     """Collects questions, sections and problems while walking one instrument and its modules."""
 
     languages: tuple[str, ...]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[QuestionnaireProblem] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
@@ -82,7 +82,7 @@ class _Builder:
     indicator_raw: list[tuple[str, Indicator]] = field(default_factory=list)
 
     def problem(self, file: str, item: str, message: str) -> None:
-        self.problems.append(Problem(file, item, message))
+        self.problems.append(QuestionnaireProblem(file, item, message))
 
     # -- helpers ---------------------------------------------------------------------------
     def text(self, file: str, item: str, key: str, raw: Any, *, required: bool = True) -> dict[str, str] | None:
@@ -443,17 +443,17 @@ def _likert_scale(qtype: QuestionType, raw: Any) -> str | None:
 
 def parse_questionnaire(
     data: Any, *, source: str = "<questionnaire>", base_dir: Path | None = None
-) -> tuple[Questionnaire | None, list[Problem]]:
+) -> tuple[Questionnaire | None, list[QuestionnaireProblem]]:
     """Build a Questionnaire from parsed YAML; return it (None if unusable) and every problem."""
     file = source
     if not isinstance(data, Mapping):
-        return None, [Problem(file, "file", "expected a mapping at the top level")]
+        return None, [QuestionnaireProblem(file, "file", "expected a mapping at the top level")]
     if "module" in data and "id" not in data:
-        return None, [Problem(file, "file", "this is a module: check the instrument that includes it")]
+        return None, [QuestionnaireProblem(file, "file", "this is a module: check the instrument that includes it")]
     raw_languages = data.get("languages")
-    problems: list[Problem] = []
+    problems: list[QuestionnaireProblem] = []
     if not isinstance(raw_languages, list) or not raw_languages or not all(isinstance(x, str) for x in raw_languages):
-        problems.append(Problem(file, "languages", "expected a list of language codes, e.g. [zh, en]"))
+        problems.append(QuestionnaireProblem(file, "languages", "expected a list of language codes, e.g. [zh, en]"))
         raw_languages = ["zh", "en"]
     builder = _Builder(languages=tuple(raw_languages), problems=problems)
     builder.unknown_keys(file, "questionnaire", data, TOP_KEYS)
@@ -495,7 +495,7 @@ def parse_questionnaire(
     return questionnaire, builder.problems
 
 
-def parse_questionnaire_file(path: str | Path) -> tuple[Questionnaire | None, list[Problem]]:
+def parse_questionnaire_file(path: str | Path) -> tuple[Questionnaire | None, list[QuestionnaireProblem]]:
     path = Path(path)
     data, problems = read_yaml(path)
     if problems:
@@ -508,7 +508,7 @@ def parse_questionnaire_text(text: str, *, source: str = "<text>", base_dir: Pat
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise QuestionnaireError([Problem(source, "yaml", f"YAML syntax error: {exc}")]) from None
+        raise QuestionnaireError([QuestionnaireProblem(source, "yaml", f"YAML syntax error: {exc}")]) from None
     questionnaire, problems = parse_questionnaire(data, source=source, base_dir=base_dir)
     if problems or questionnaire is None:
         raise QuestionnaireError(problems)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from survey.errors import Problem, ProfileError, QuestionnaireError
+from survey.errors import QuestionnaireProblem, ProfileError, QuestionnaireError
 from survey.loader import ID_PATTERN, read_yaml
 from survey.questionnaire import Text
 
@@ -40,7 +40,7 @@ class Profile:
         """The threshold (a rate) of ``indicator_id``; ProfileError naming the profile's indicators."""
         if indicator_id not in self.thresholds:
             known = ", ".join(sorted(self.thresholds)) or "none"
-            raise ProfileError([Problem(self.path or "profiles", indicator_id,
+            raise ProfileError([QuestionnaireProblem(self.path or "profiles", indicator_id,
                                         f"profile {self.id!r} has no threshold for {indicator_id!r}; its indicators: {known}")])
         return self.thresholds[indicator_id]
 
@@ -62,14 +62,14 @@ def profile_files() -> list[Path]:
     return files
 
 
-def parse_profile(data: Any, source: str) -> tuple[Profile | None, list[Problem]]:
-    problems: list[Problem] = []
+def parse_profile(data: Any, source: str) -> tuple[Profile | None, list[QuestionnaireProblem]]:
+    problems: list[QuestionnaireProblem] = []
 
     def problem(item: str, message: str) -> None:
-        problems.append(Problem(source, item, message))
+        problems.append(QuestionnaireProblem(source, item, message))
 
     if not isinstance(data, Mapping):
-        return None, [Problem(source, "file", "expected a mapping with id, name, source and thresholds")]
+        return None, [QuestionnaireProblem(source, "file", "expected a mapping with id, name, source and thresholds")]
     for key in data:
         if key not in PROFILE_KEYS:
             problem("profile", f"unknown key '{key}'")
@@ -106,7 +106,7 @@ def parse_profile(data: Any, source: str) -> tuple[Profile | None, list[Problem]
     return profile, problems
 
 
-def parse_profile_file(path: str | Path) -> tuple[Profile | None, list[Problem]]:
+def parse_profile_file(path: str | Path) -> tuple[Profile | None, list[QuestionnaireProblem]]:
     data, problems = read_yaml(Path(path))
     if problems:
         return None, problems
@@ -146,4 +146,4 @@ def load_profile(profile_id: str) -> Profile:
             raise ProfileError(problems)
     known = ", ".join(sorted(profiles)) or "none"
     folders = ", ".join(str(d) for d in profile_dirs())
-    raise ProfileError([Problem("profiles", profile_id, f"no profile {profile_id!r} (known: {known}); profiles are read from {folders}")])
+    raise ProfileError([QuestionnaireProblem("profiles", profile_id, f"no profile {profile_id!r} (known: {known}); profiles are read from {folders}")])
