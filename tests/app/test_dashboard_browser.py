@@ -74,7 +74,7 @@ def test_evaluator_dashboard_weighting_and_downloads(browser, server, screenshot
         from analysis.campaign import load_campaign_data
 
         data = load_campaign_data(store, server.campaign.id)
-    rows = data.table[data.table["instrument"] == "resident"]
+    rows = data.table[data.table["questionnaire_id"] == "resident"]
     cells = rows.groupby(["stratum", "sex"]).size().reset_index(name="n")
     table = pd.DataFrame({"乡镇": cells["stratum"], "性别": cells["sex"].map({"male": "男", "female": "女"}),
                           "人口": cells["n"] * 900 + 11})
