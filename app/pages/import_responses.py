@@ -8,6 +8,7 @@ from app import services
 from app.auth import require
 from app.i18n import language, t
 from app.safe import plain
+from app.table_problems import describe
 from survey.errors import SurveyError
 from survey.questionnaire import pick
 from survey.response_import import SPECIAL_TARGETS, ImportFileError, auto_map, import_rows, prepare_import, read_upload
@@ -37,7 +38,7 @@ if upload is None:
 try:
     table = read_upload(upload.getvalue(), upload.name)
 except ImportFileError as exc:
-    st.error(t("imp.read_error", message=plain(exc)))
+    st.error(t("imp.read_error", message=plain("; ".join(describe(p) for p in exc.problems))))
     st.stop()
 st.caption(t("imp.format", format=t(f"imp.format.{table.format}"), rows=len(table)))
 

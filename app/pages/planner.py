@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app.i18n import language, t
+from app.table_problems import describe
 from sampling import Frame, SamplingError, allocate, domain_sample_sizes, draw_plan, frame_data, lqas_rule
 from sampling.demo import demo_frame
 from survey.catalog import shipped_questionnaires
@@ -20,7 +21,8 @@ st.caption(t("planner.intro"))
 
 
 def stop_with(exc: Exception) -> None:
-    st.error(t("planner.error", message=str(exc)))
+    message = describe(exc.problem) if isinstance(exc, SamplingError) and exc.code != "invalid" else str(exc)
+    st.error(t("planner.error", message=message))
     st.stop()
 
 
