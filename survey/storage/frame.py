@@ -24,8 +24,9 @@ language               the form's language (``zh``, ``en``; None when not record
 submitted_at           when the response was stored (tz-aware UTC)
 <indicator id>         one float column per indicator of the campaign's questionnaires: the
                        score (0/1 for binary indicators), NaN where it does not apply
-<question id>          with ``with_answers``: one column per question, the stored answer as JSON
-                       gives it back (str, number, list of str; None when not answered)
+<question id>          with ``with_answers``: one column per question, its stored answer: numbers
+                       (likert5, number) as float, NaN when not answered; a multiple choice as a
+                       list of choice values; any other answer as str; None when not answered
 =====================  =========================================================================
 
 Indicator and question ids share one namespace with each other and with the columns above; a
@@ -105,7 +106,7 @@ def read_response_frame(
         sa.type_coerce(responses.c.submitted_at, sa.String),
     ]
     query_columns += [responses.c.scores[k].as_float() for k in indicators]
-    query_columns += [responses.c.answers[k] for k in answers]
+    query_columns += [responses.c.answers[k].as_string() for k in answers]  # text in SQL: no JSON parse per cell
     query = sa.select(*query_columns).where(responses.c.campaign_id == campaign.id)
     if after_id is not None:
         query = query.where(responses.c.id > after_id)
@@ -113,13 +114,13 @@ def read_response_frame(
     n = len(rows)
     raw = list(zip(*rows)) if rows else [()] * len(query_columns)  # transpose in C: no per-row pandas work
 
-    site_ids = np.asarray(raw[1], dtype=np.int64)
     sites = list(campaign.sites)
     position = {s.id: k for k, s in enumerate(sites)}
+    site_codes, site_ids = pd.factorize(np.asarray(raw[1], dtype=np.int64))  # hashing, not sorting
     unknown = sorted(set(site_ids.tolist()) - set(position))
     if unknown:  # pragma: no cover - a foreign key: a response's site belongs to its campaign
         raise StorageError(f"campaign {campaign.id}: responses point to unknown sites {unknown}")
-    index = np.fromiter((position[i] for i in site_ids.tolist()), dtype=np.int64, count=n) if n else np.zeros(0, np.int64)
+    index = np.asarray([position[i] for i in site_ids.tolist()], dtype=np.int64)[site_codes] if n else np.zeros(0, np.int64)
     stratum_population = _stratum_population(campaign)
 
     def per_site(values: list[object], dtype: object = object) -> np.ndarray:
@@ -130,8 +131,8 @@ def read_response_frame(
 
     by_hash = {i.version_hash: i.questionnaire_id for i in campaign.instruments}
     hashes = np.asarray(raw[2], dtype=object)
-    uniques, inverse = np.unique(hashes.astype(str), return_inverse=True) if n else (np.zeros(0, str), np.zeros(0, int))
-    questionnaire_of = np.asarray([by_hash.get(h, "") for h in uniques] + [""], dtype=object)[inverse] if n else hashes
+    hash_codes, hash_values = pd.factorize(hashes)
+    questionnaire_of = np.asarray([by_hash.get(h, "") for h in hash_values] + [""], dtype=object)[hash_codes]
     columns: dict[str, object] = {
         "response_id": np.asarray(raw[0], dtype=np.int64),
         "questionnaire_id": questionnaire_of,
@@ -155,11 +156,41 @@ def read_response_frame(
     for k, name in enumerate(indicators):
         columns[name] = np.asarray(raw[offset + k], dtype=float) if n else np.zeros(0)  # None -> NaN
     offset += len(indicators)
+    kinds = _answer_kinds(questionnaires)
     for k, name in enumerate(answers):
-        columns[name] = pd.Series(raw[offset + k], dtype=object) if n else pd.Series([], dtype=object)
+        columns[name] = _answer_column(raw[offset + k], kinds.get(name, "text"))
     frame = pd.DataFrame(columns)
     frame["submitted_at"] = frame["submitted_at"].dt.as_unit("ns") if n else frame["submitted_at"]
     return frame
+
+
+def _answer_kinds(questionnaires: Sequence[Questionnaire]) -> dict[str, str]:
+    """Question id -> ``number``, ``list`` or ``text``: how its stored answers read back."""
+    from survey.questionnaire import QuestionType
+
+    kinds: dict[str, str] = {}
+    for questionnaire in questionnaires:
+        for question in questionnaire.questions:
+            if question.type in (QuestionType.LIKERT5, QuestionType.NUMBER):
+                kinds.setdefault(question.id, "number")
+            elif question.type is QuestionType.MULTIPLE:
+                kinds.setdefault(question.id, "list")
+            else:
+                kinds.setdefault(question.id, "text")
+    return kinds
+
+
+def _answer_column(values: Sequence[object], kind: str) -> pandas.Series:
+    """One answer column from the text SQL extracted (SQLite may give numbers as numbers)."""
+    import json
+
+    import pandas as pd
+
+    if kind == "number":
+        return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
+    if kind == "list":
+        values = [v if v is None or isinstance(v, list) else json.loads(v) for v in values]
+    return pd.Series(values, dtype=object)  # answers stored as JSON strings come back as str
 
 
 def _stratum_population(campaign: Campaign) -> dict[str, float]:

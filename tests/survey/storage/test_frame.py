@@ -96,7 +96,8 @@ def test_answers_by_question_id(store: Store, design_campaign, mini) -> None:
     store.submit(design_campaign.id, "01", mini, {"used": "no", "know": "false"}, nonce="nonce-answers-2")
     every = store.response_frame(design_campaign.id, with_answers=True)
     assert every["used"].tolist() == ["yes", "no"]
-    assert every["overall"].tolist() == [5, None]  # numbers stay numbers; unanswered is None
+    assert every["overall"].iloc[0] == 5.0 and np.isnan(every["overall"].iloc[1])  # numbers as float, NaN unanswered
+    assert every["overall"].dtype == float and every["used"].dtype == object
     assert every["know"].tolist() == ["true", "false"]
     some = store.response_frame(design_campaign.id, with_answers=["used"])
     assert list(some.columns)[-1] == "used" and "know" not in some.columns
@@ -127,3 +128,45 @@ def test_one_stratum_population_per_stratum(store: Store, design_campaign) -> No
     with pytest.raises(CampaignError, match="stratum '甲镇' has population 8000 by another site, not 9000"):
         store.add_site(design_campaign.id, SiteSpec("06", "甲二", "甲镇", "village_clinic", stratum_population=9000))
     assert store.add_site(design_campaign.id, SiteSpec("06", "甲二", "甲镇", "village_clinic", stratum_population=8000))
+
+
+MULTI = """
+id: multi
+version: "1"
+languages: [zh, en]
+title: {zh: 多选, en: Multiple}
+introduction: {zh: 说明, en: About}
+audience: residents
+sections:
+  - id: main
+    title: {zh: 问题, en: Questions}
+    questions:
+      - id: ways
+        type: multiple
+        label: {zh: 了解途径, en: Ways}
+        choices:
+          - {value: tv, label: {zh: 电视, en: TV}}
+          - {value: web, label: {zh: 网络, en: Web}}
+      - id: visits
+        type: number
+        label: {zh: 次数, en: Visits}
+        integer: true
+        required: false
+indicators:
+  - id: any_way
+    label: {zh: 有途径, en: Any way}
+    kind: binary
+    items: [ways]
+    rule: "count_selected(${ways}) >= 1"
+"""
+
+
+def test_multiple_choice_and_number_answers(store: Store) -> None:
+    multi = parse_questionnaire_text(MULTI, source="<multi>")
+    campaign = store.create_campaign(open_spec(), [multi], [SiteSpec("01", "甲", "甲镇", "village_clinic")])
+    store.submit(campaign.id, "01", multi, {"ways": ["tv", "web"], "visits": 3}, nonce="nonce-multi-1")
+    store.submit(campaign.id, "01", multi, {"ways": ["web"]}, nonce="nonce-multi-2")
+    frame = store.response_frame(campaign.id, with_answers=True)
+    assert frame["ways"].tolist() == [["tv", "web"], ["web"]]
+    assert frame["visits"].iloc[0] == 3.0 and np.isnan(frame["visits"].iloc[1])
+    assert frame["any_way"].tolist() == [1.0, 1.0]
