@@ -4,7 +4,11 @@ Use :class:`Store` (``Store.open(url)``); the submodules are its parts:
 
 * ``engine``: URL resolution (``TCM_SURVEY_DB``), engine set-up, connection errors;
 * ``schema``: the current tables; ``migrations``: explicit versioned upgrades in place;
-* ``repositories`` (campaigns, sites, instruments) and ``responses``: queries on one connection.
+* ``repositories`` (campaigns, sites, instruments) and ``responses``: queries on one connection;
+* ``frame``: the design-ready response frame (``Store.response_frame``), the one way responses
+  leave the store for analysis.
+
+All SQL of the project lives in this package (``tests/test_layers.py`` checks it).
 """
 
 from survey.storage.engine import DEFAULT_URL, ENV_DB, StorageError, create_engine, database_url, safe_url
