@@ -214,7 +214,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         if info.get("calibrated"):
             words += "，" + CALIBRATION_ZH[info["calibrated"]]
         deff = info.get("design_effect")
-        deff_words = f"各率的设计效应（分层、整群与不等权重合计）中位数约为 {deff:.2f}；" if deff is not None else ""
+        deff_words = f"各率设计效应的中位数约为 {deff:.2f}；" if deff is not None else ""
         blocks.append(Paragraph(
             f"{title}：计入分析 {info['responses']} 份，来自 {info['sites']} 个调查点、{info['strata']} 个乡镇（街道）。"
             f"加权方法：{words}。权重范围 {info['weight_min']:.2f}–{info['weight_max']:.2f}，"

@@ -194,3 +194,15 @@ def test_weighting_choice_changes_the_report(demo):
     b = equal.results.overall().set_index("var")["estimate"].astype(float)
     assert not math.isclose(a["knowledge"], b["knowledge"], rel_tol=1e-9)
     assert "各受访者权重相同" in "\n".join(getattr(x, "text", "") for x in build_document(equal, with_plots=False).blocks)
+
+
+def test_method_text_gives_the_engines_design_effect_and_the_workbook_all_weights(demo):
+    store, campaign, data, url, folder = demo
+    text = "\n".join(getattr(x, "text", "") for x in build_document(data, with_plots=False).blocks)
+    overall = data.results.overall()
+    resident = pd.to_numeric(overall.loc[overall["questionnaire_id"] == "resident", "deff"]).median()
+    assert data.results.design_notes["questionnaires"]["resident"]["design_effect"] == pytest.approx(resident)
+    assert f"各率设计效应的中位数约为 {resident:.2f}" in text
+    book = openpyxl.load_workbook(io.BytesIO(render(data, "xlsx")), read_only=True)
+    header = next(book["weights"].iter_rows(values_only=True))
+    assert {"questionnaire_id", "site_code", "design_weight", "base_weight", "weight"} <= set(header)
