@@ -8,7 +8,7 @@ Policy, the same for every caller:
 - **Limits** (:class:`Limits`), checked before parsing where the file declares them and again while
   streaming: file size, the workbook's uncompressed size (counted by decompressing every zip member
   in chunks, so a zip bomb or a false central directory is caught without holding it in memory),
-  declared and actual rows and columns, characters per cell, numbers that are infinite or have more
+  declared and actual rows and columns, cells in all, characters per cell, numbers that are infinite or have more
   than 15 significant digits (Excel's precision). :data:`LIMITS` is for signed-in users and the
   command line, :data:`PUBLIC_LIMITS` for pages anyone can open.
 - **Shape**: the first row is the header; a column name given twice, a data row with more cells
@@ -51,17 +51,19 @@ MAX_DIGITS = 15  # Excel keeps 15 significant digits; a longer number cannot com
 class Limits:
     """What a file may hold. ``file_bytes``: the file as uploaded; ``uncompressed_bytes``: all
     members of a workbook after decompression; ``rows``: data rows (all sheets); ``columns`` per
-    row; ``cell_chars``: characters in one cell (131,072 is also the ``csv`` module's own limit)."""
+    row; ``cell_chars``: characters in one cell (131,072 is also the ``csv`` module's own limit);
+    ``cells``: cells read in all (bounds the memory of a parsed file and of the cache)."""
 
     file_bytes: int = 50 * MB
     uncompressed_bytes: int = 50 * MB
     rows: int = 200_000
     columns: int = 1_000
     cell_chars: int = 131_072
+    cells: int = 5_000_000
 
 
 LIMITS = Limits()
-PUBLIC_LIMITS = Limits(file_bytes=5 * MB, uncompressed_bytes=5 * MB, rows=20_000, columns=200)
+PUBLIC_LIMITS = Limits(file_bytes=5 * MB, uncompressed_bytes=5 * MB, rows=20_000, columns=200, cells=500_000)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,14 @@ class Table:
 # --------------------------------------------------------------------------------------- cache
 
 _CACHE: OrderedDict[tuple, dict[str, Table] | TableError] = OrderedDict()
-_CACHE_SIZE = 8
+_CACHE_SIZE = 8  # files
+_CACHE_CELLS = LIMITS.cells  # cells held in all; the oldest files go first
+
+
+def _cells(entry: dict[str, Table] | TableError) -> int:
+    if isinstance(entry, TableError):
+        return 0
+    return sum(len(t.rows) * max(len(t.header), 1) for t in entry.values())
 _CACHE_LOCK = threading.Lock()
 
 
@@ -101,7 +110,7 @@ def _cached(key: tuple, parse: Any) -> dict[str, Table]:
             hit = exc
         with _CACHE_LOCK:
             _CACHE[key] = hit
-            while len(_CACHE) > _CACHE_SIZE:
+            while len(_CACHE) > 1 and (len(_CACHE) > _CACHE_SIZE or sum(map(_cells, _CACHE.values())) > _CACHE_CELLS):
                 _CACHE.popitem(last=False)
     if isinstance(hit, TableError):
         raise TableError(hit.problems) from None
@@ -219,10 +228,14 @@ def _parse_csv(data: bytes, label: str, digest: str, limits: Limits, sniff: bool
             dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     rows: list[list[Any]] = []
+    cells = 0
     try:
         for row in reader:
             if len(rows) > limits.rows:  # header + rows
                 raise TableError([_too_many_rows(label, limits)])
+            cells += len(row)
+            if cells > limits.cells:
+                raise TableError([_too_many_cells(label, limits)])
             if len(row) > limits.columns:
                 raise TableError([Problem(label, reader.line_num, None, "too_many_columns", f"{len(row)} columns; at most {limits.columns} can be read")])
             rows.append(row)
@@ -245,6 +258,7 @@ def _parse_xlsx(data: bytes, label: str, digest: str, limits: Limits) -> dict[st
     try:
         out: dict[str, Table] = {}
         budget = limits.rows
+        cells = 0
         for sheet in workbook.worksheets:
             declared_rows, declared_cols = _declared_size(sheet)
             if declared_rows is not None and declared_rows - 1 > budget:
@@ -259,6 +273,9 @@ def _parse_xlsx(data: bytes, label: str, digest: str, limits: Limits) -> dict[st
                     row = list(values)
                     while row and row[-1] is None:
                         row.pop()
+                    cells += len(row)
+                    if cells > limits.cells:
+                        raise TableError([_too_many_cells(label, limits)])
                     if len(row) > limits.columns:
                         raise TableError([Problem(label, len(rows) + 1, None, "too_many_columns", f"{len(row)} columns; at most {limits.columns} can be read")])
                     rows.append(row)
@@ -314,6 +331,10 @@ def _too_many_rows(label: str, limits: Limits, sheet: str | None = None, count: 
     what = f"{count:,} data rows, more than" if count is not None else "more data rows than"
     where = f"sheet {sheet!r} has " if sheet is not None else "the file has "
     return Problem(label, None, None, "too_many_rows", f"{where}{what} the limit of {limits.rows:,}; split the file")
+
+
+def _too_many_cells(label: str, limits: Limits) -> Problem:
+    return Problem(label, None, None, "too_many_cells", f"the file has more than {limits.cells:,} cells; split it")
 
 
 def _blank(value: Any) -> bool:

@@ -8,6 +8,7 @@ STRINGS = {
     "table.uncompressed_too_large": {"zh": "Excel 文件解压后太大，请拆分或另存为较小的文件", "en": "the workbook unpacks to too much data; split it"},
     "table.too_many_rows": {"zh": "行数超过上限，请拆分后上传", "en": "more rows than the limit; split the file"},
     "table.too_many_columns": {"zh": "列数超过上限", "en": "more columns than the limit"},
+    "table.too_many_cells": {"zh": "单元格总数超过上限，请拆分后上传", "en": "more cells than the limit; split the file"},
     "table.cell_too_long": {"zh": "单元格文字太长", "en": "a cell is too long"},
     "table.number_too_large": {"zh": "数字太大（超过 15 位），请检查是否录入错误", "en": "a number is too large (over 15 digits)"},
     "table.ragged_row": {"zh": "这一行的单元格数与表头不符（多了或少了分隔符）", "en": "the row's cells do not match the header"},

@@ -161,3 +161,23 @@ def test_cell_over_131072_characters_gives_a_message_security(tmp_path):
     path.write_bytes(("name,stratum,kind\n" + "x" * 140_000 + ",A,village\n").encode())
     with pytest.raises(SiteFileError, match="longer than 131,072 characters"):
         read_frame(path)
+
+
+def test_cells_in_all_are_limited_security():
+    wide = "a,b,c,d,e\n" + "1,2,3,4,5\n" * 300
+    assert len(read_table(wide.encode(), name="wide.csv")) == 300
+    with pytest.raises(TableError) as caught:
+        read_table(wide.encode(), name="wide.csv", limits=Limits(cells=1_000))
+    assert caught.value.problem.code == "too_many_cells"
+    book = workbook_with_sheet(rows_xml([["a", "b", "c"]] + [["x", "y", "z"]] * 400))
+    with pytest.raises(TableError, match="more than 1,000 cells"):
+        read_table(book, name="wide.xlsx", limits=Limits(cells=1_000))
+
+
+def test_cache_holds_a_bounded_number_of_cells_security(monkeypatch):
+    monkeypatch.setattr(reader_module, "_CACHE_CELLS", 2_000)
+    reader_module._CACHE.clear()
+    for i in range(5):
+        read_table(("a,b\n" + f"{i},1\n" * 600).encode(), name=f"f{i}.csv")  # 1,200 cells each
+    assert len(reader_module._CACHE) == 1
+    reader_module._CACHE.clear()
