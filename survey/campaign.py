@@ -55,6 +55,7 @@ KIND_ALIASES: dict[str, str] = {
 SOURCES = ("qr", "surveyor", "import")
 SITE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 SHORT_ID = re.compile(r"^[a-z0-9]{1,4}$")
+MAX_NUMBER = 1e10  # a population, weight or quota above this is a typing or unit error
 
 
 class CampaignError(SurveyError):
@@ -513,13 +514,18 @@ def _plain(value: Any) -> Any:
 def _number(value: Any, report: Any) -> float | None:
     if _blank(value):
         return None
+    shown = str(value).strip()
+    shown = repr(shown) if len(shown) <= 24 else f"{shown[:12]!r}...({len(shown)} characters)"
     try:
         number = float(str(value).replace(",", "")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        report(f"expected a number, got {value!r}")
+    except (TypeError, ValueError, OverflowError):
+        report(f"expected a number, got {shown}")
         return None
-    if not math.isfinite(number) or number < 0:
-        report(f"expected a number >= 0, got {value!r}")
+    if math.isnan(number) or number < 0:
+        report(f"expected a number >= 0, got {shown}")
+        return None
+    if number > MAX_NUMBER:
+        report(f"{shown} is not plausible (more than {MAX_NUMBER:,.0f})")
         return None
     return number
 

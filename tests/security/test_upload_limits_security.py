@@ -181,3 +181,13 @@ def test_cache_holds_a_bounded_number_of_cells_security(monkeypatch):
         read_table(("a,b\n" + f"{i},1\n" * 600).encode(), name=f"f{i}.csv")  # 1,200 cells each
     assert len(reader_module._CACHE) == 1
     reader_module._CACHE.clear()
+
+
+def test_giant_numbers_in_a_site_file_name_row_and_column_security(tmp_path):
+    path = tmp_path / "sites.csv"
+    path.write_text("name,stratum,kind,population\nA,T,村卫生室,1e308\nB,T,村卫生室," + "9" * 400 + "\n", encoding="utf-8")
+    with pytest.raises(SiteFileError) as caught:
+        read_frame(path)
+    found = {(p.row, p.column): p.message for p in caught.value.problems}
+    assert set(found) == {(2, "population"), (3, "population")}
+    assert "not plausible" in found[(2, "population")] and "(400 characters)" in found[(3, "population")]
