@@ -8,6 +8,7 @@ response, the columns of :mod:`survey.storage.frame`) and the model types; a
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -95,6 +96,11 @@ def load_campaign_data(store, campaign_id: int) -> CampaignData:  # noqa: ANN001
     return CampaignData(campaign, questionnaires, profile, table, max_id)
 
 
+def _unanswered(value: Any) -> bool:
+    """None, or the NaN a frame column may hold for it (stored JSON never holds NaN)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def response_answers(store, campaign_id: int, response_ids: Iterable[int]) -> tuple[dict[int, dict[str, Any]], dict[int, Any]]:  # noqa: ANN001
     """The answers (question id -> answer, unanswered left out) and the form language of the
     responses ``response_ids`` of a campaign, for the response sheets of the exports."""
@@ -110,9 +116,16 @@ def response_answers(store, campaign_id: int, response_ids: Iterable[int]) -> tu
     questions = [c for c in questions if c in frame.columns]
     answers: dict[int, dict[str, Any]] = {}
     for rid, *values in frame[["response_id", *questions]].itertuples(index=False, name=None):
-        answers[int(rid)] = {q: v for q, v in zip(questions, values) if v is not None}
+        answers[int(rid)] = {q: v for q, v in zip(questions, values) if not _unanswered(v)}
     languages = dict(zip(frame["response_id"].astype(int).tolist(), frame["language"].tolist()))
     return answers, languages
+
+
+def _site_key(site) -> tuple:  # noqa: ANN001
+    """A hashable key of everything of a site that the frame or the results read."""
+    return (site.code, site.name, site.kind, site.stratum, site.psu, site.population, site.inclusion_prob,
+            site.design_weight, site.stratum_population, site.stratum_psus,
+            tuple(sorted(dict(site.quotas).items())), tuple(sorted((k, repr(v)) for k, v in dict(site.extra).items())))
 
 
 class ResponseCache:
@@ -142,7 +155,7 @@ class ResponseCache:
             count, max_id = store.response_state(self.campaign_id)
             campaign, questionnaires, profile = _parts(store, self.campaign_id)
             fingerprint = (
-                tuple(campaign.sites),
+                tuple(_site_key(s) for s in campaign.sites),
                 tuple(i.version_hash for i in campaign.instruments),
                 None if profile is None else (profile.id, tuple(sorted(profile.thresholds.items())), profile.level),
             )

@@ -52,5 +52,7 @@ def test_cache_asks_the_state_first_and_reads_nothing_when_unchanged(demo):
     counting = Counting(store)
     cache = ResponseCache(campaign.id)
     cache.refresh(counting)
+    version = cache.version
     cache.refresh(counting)
     assert counting.frames == 1 and cache.fetched == 0
+    assert cache.version == version and hash(version) == hash(cache.version)  # a cache key
