@@ -296,7 +296,9 @@ def _check_zip(data: bytes, label: str, limits: Limits) -> None:
     """Refuse a workbook whose members, decompressed, exceed ``limits.uncompressed_bytes``.
 
     The central directory's declared sizes are checked first; then every member is decompressed
-    in 1 MB chunks and counted, so a lying directory is caught too (memory stays at one chunk)."""
+    in 1 MB chunks and counted, so a lying directory is caught too (memory stays at one chunk).
+    On the way, the worksheets' ``<row`` elements are counted: a sheet of more rows than
+    ``limits.rows`` is refused here, before openpyxl parses a cell."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -308,13 +310,25 @@ def _check_zip(data: bytes, label: str, limits: Limits) -> None:
         if sum(info.file_size for info in infos) > limit:
             raise refuse
         total = 0
+        rows = 0  # <row elements of the worksheets, counted on the way (an upper bound of the rows)
         try:
             for info in infos:
+                sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+                tail = b""
                 with archive.open(info) as member:
                     while chunk := member.read(MB):
                         total += len(chunk)
                         if total > limit:
                             raise refuse
+                        if sheet:
+                            rows += (tail + chunk).count(b"<row") - tail.count(b"<row")
+                            tail = chunk[-3:]
+                if sheet:
+                    rows -= 1  # the header row (and a <rowBreaks> element, if any, is slack)
+                    if rows > limits.rows + 1:
+                        raise TableError([Problem(label, None, None, "too_many_rows", f"the workbook has about {rows:,} data rows, more than the limit of {limits.rows:,}; split the file")])
+        except TableError:
+            raise
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
             raise TableError([Problem(label, None, None, "not_xlsx", f"cannot read the workbook: damaged ({exc})")]) from None
 

@@ -65,10 +65,23 @@ def test_declared_rows_refused_before_parsing_security():
     assert "300,000 data rows" in str(caught.value) and "200,000" in str(caught.value)
 
 
-def test_undeclared_rows_counted_while_streaming_security():
+def test_undeclared_rows_counted_while_unpacking_security(monkeypatch):
     sheet = million_rows(2_500, declared=False)
+    parsed = []
+    monkeypatch.setattr(reader_module, "_declared_size", lambda s: parsed.append(s) or (None, None))
+    reader_module._CACHE.clear()
+    with pytest.raises(TableError, match="about 2,500 data rows, more than the limit of 2,000"):
+        read_table(sheet, name="many.xlsx", limits=Limits(rows=2_000))
+    assert parsed == []  # refused before openpyxl opened a sheet
+
+
+def test_rows_counted_while_streaming_when_the_zip_scan_cannot_see_them_security(monkeypatch):
+    sheet = million_rows(2_500, declared=False)
+    monkeypatch.setattr(reader_module, "_check_zip", lambda data, label, limits: None)
+    reader_module._CACHE.clear()
     with pytest.raises(TableError, match="more data rows than the limit of 2,000"):
         read_table(sheet, name="many.xlsx", limits=Limits(rows=2_000))
+    reader_module._CACHE.clear()
 
 
 def test_public_page_limit_is_smaller_security():
