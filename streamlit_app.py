@@ -1,12 +1,24 @@
-"""Entry point: ``streamlit run streamlit_app.py``. Builds the navigation and runs the chosen page.
+"""Entry point: ``streamlit run streamlit_app.py`` (or ``bash scripts/start.sh``).
 
-A session opened with ``?t=<token>`` (a poster's QR code) gets the respondent form only; others
-get the public pages, the login page and, once signed in, their role's admin pages.
+This file is read twice, in two roles:
+
+* imported as the module ``streamlit_app`` by the ASGI server that ``streamlit run`` starts when
+  it finds ``app = st.App(...)`` here: ``app`` serves the respondent form at ``/?t=<token>`` as
+  light HTML (``app.web``: its routes and middleware: security headers, gzip, the front door)
+  and everything else through Streamlit;
+* run as the Streamlit page script (``__name__ == "__main__"``) for every Streamlit page:
+  it builds the navigation (public pages, login, and the signed-in role's pages) and runs the
+  chosen page.
 """
 
 import streamlit as st
 
-from app.navigation import navigation
+if __name__ == "__main__":
+    from app.navigation import navigation
 
-st.set_page_config(page_title="基层中医药调查 TCM survey", page_icon=":material/local_hospital:", layout="wide")
-navigation().run()
+    st.set_page_config(page_title="基层中医药调查 TCM survey", page_icon="app/web/static/icon.png", layout="wide")
+    navigation().run()
+else:
+    from app.web.routes import middleware, routes
+
+    app = st.App("streamlit_app.py", routes=routes(), middleware=middleware())

@@ -39,10 +39,15 @@ def language() -> str:
 
 def t(key: str, **values: object) -> str:
     """The text for ``key`` in the current language (Chinese when a translation is missing)."""
+    return translate(key, language(), **values)
+
+
+def translate(key: str, lang: str, **values: object) -> str:
+    """The text for ``key`` in ``lang`` (outside a Streamlit page, e.g. the HTML form of ``app.web``)."""
     texts = table().get(key)
     if texts is None:
         return key  # visible in screenshots and caught by the strings test
-    text = texts.get(language()) or texts.get(DEFAULT_LANGUAGE, key)
+    text = texts.get(lang) or texts.get(DEFAULT_LANGUAGE, key)
     return text.format(**values) if values else text
 
 

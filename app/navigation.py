@@ -1,9 +1,8 @@
 """The app's pages, grouped as they appear in the sidebar (built on every run).
 
-Three audiences, three page lists:
+Respondents never reach Streamlit: ``/?t=<token>`` is served as light HTML by ``app.web``.
+Two audiences, two page lists:
 
-* a respondent (the session was opened with ``?t=<token>``): the form and nothing else, no
-  sidebar;
 * a visitor: the public pages and the login page;
 * a signed-in user: as well, the pages of their role (admin, evaluator, surveyor). Pages of
   other roles are not in the navigation at all, so no URL reaches them.
@@ -15,19 +14,6 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from app.i18n import language_switch, t
-
-TOKEN_KEY = "respond.token"
-
-
-def respondent_token() -> str | None:
-    """The ``?t=`` token, read once on the session's first run and kept in session state
-    (Streamlit clears query parameters when pages change). None: not a respondent session."""
-    if TOKEN_KEY not in st.session_state:
-        token = st.query_params.get("t")
-        st.session_state[TOKEN_KEY] = token
-        if token is not None and set(st.query_params) != {"t"}:
-            st.query_params.from_dict({"t": token})  # nothing but the token in the URL
-    return st.session_state[TOKEN_KEY]
 
 
 def pages() -> dict[str, list[st.Page]]:
@@ -61,10 +47,7 @@ def staff_pages(role: str | None) -> dict[str, list[st.Page]]:
 
 
 def navigation() -> StreamlitPage:
-    """The navigation for this session: respondent form only, or public and staff pages."""
-    if respondent_token() is not None:
-        respond = st.Page("app/pages/respond.py", title=t("nav.respond"), icon=":material/assignment:", default=True)
-        return st.navigation([respond], position="hidden")
+    """The navigation for this session: the public pages, and the signed-in role's pages."""
     from app.auth import current_role
 
     with st.sidebar:

@@ -53,6 +53,11 @@ KIND_ALIASES: dict[str, str] = {
 }
 
 SOURCES = ("qr", "surveyor", "import")
+# When a quiz respondent sees the answer key after submitting (their own score is always shown):
+# "after_submit" at once, "after_close" once the campaign has closed (so one screenshot cannot
+# spread the key while the quiz runs), "never".
+ANSWER_KEY_RULES = ("after_close", "after_submit", "never")
+DEFAULT_KEEP_MONTHS = 36
 SITE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 SHORT_ID = re.compile(r"^[a-z0-9]{1,4}$")
 MAX_NUMBER = 1e10  # a population, weight or quota above this is a typing or unit error
@@ -186,8 +191,17 @@ class CampaignSpec:
     organizer: str = ""
     timezone: str = DEFAULT_TIMEZONE
     demo: bool = False
+    contact_phone: str = ""  # shown on the form's first screen
+    answer_key: str = "after_close"  # one of ANSWER_KEY_RULES
+    keep_months: int = DEFAULT_KEEP_MONTHS  # how long answers are kept after the campaign closes (months)
 
     def __post_init__(self) -> None:
+        if self.answer_key not in ANSWER_KEY_RULES:
+            raise CampaignError(f"answer_key must be one of {', '.join(ANSWER_KEY_RULES)}, got {self.answer_key!r}")
+        if not isinstance(self.keep_months, int) or isinstance(self.keep_months, bool) or not 1 <= self.keep_months <= 600:
+            raise CampaignError(f"keep_months must be a whole number of months from 1 to 600, got {self.keep_months!r}")
+        if len(self.contact_phone) > 40 or any(ord(ch) < 32 for ch in self.contact_phone):
+            raise CampaignError(f"contact phone {self.contact_phone[:50]!r} is not a phone number (at most 40 characters)")
         if not self.name.strip():
             raise CampaignError("campaign name is empty")
         if not self.profile_id.strip():
@@ -217,6 +231,9 @@ class Campaign:
     organizer: str = ""
     timezone: str = DEFAULT_TIMEZONE
     demo: bool = False
+    contact_phone: str = ""
+    answer_key: str = "after_close"
+    keep_months: int = DEFAULT_KEEP_MONTHS
     closed_at: dt.datetime | None = None
     created_at: dt.datetime | None = None
     instruments: tuple[CampaignInstrument, ...] = ()
@@ -267,6 +284,14 @@ class Campaign:
                 if quota or responses:
                     out.append(QuotaProgress(site, qid, quota, responses))
         return out
+
+    def shows_answer_key(self, now: dt.datetime | None = None) -> bool:
+        """Whether a quiz respondent sees the key after submitting, at ``now`` (see ANSWER_KEY_RULES)."""
+        if self.answer_key == "after_submit":
+            return True
+        if self.answer_key == "never":
+            return False
+        return self.status(now) == "closed"
 
     def site(self, code: str) -> Site | None:
         return next((s for s in self.sites if s.code == code), None)

@@ -56,3 +56,70 @@ STRINGS = {
 }
 # token and window refusals: the one text table of survey.tokens.REASONS
 STRINGS.update({f"respond.token.{reason}": {"zh": zh, "en": en} for reason, (zh, en) in REASONS.items() if reason != "ok"})
+
+# the light HTML form (app/web): first screen, drafts, offline submit, exits, surveyor and preview
+STRINGS.update({
+    "respond.lang_switch": {"zh": "English", "en": "中文"},
+    "respond.organiser": {"zh": "组织单位：{organiser}", "en": "Organised by: {organiser}"},
+    "respond.organiser.unknown": {"zh": "当地卫生健康行政部门", "en": "the local health authority"},
+    "respond.contact": {"zh": "咨询电话：{phone}", "en": "Questions? Call {phone}"},
+    "respond.no_identity": {
+        "zh": "本问卷不问姓名、电话、身份证号等个人信息，答案只做汇总统计。",
+        "en": "We do not ask your name, phone number or ID number; answers are only used in totals.",
+    },
+    "respond.kept": {
+        "zh": "答卷保存到本次调查结束后 {months} 个月，只用于本次评估的统计分析。",
+        "en": "Answers are kept for {months} months after the survey ends, only for this assessment's statistics.",
+    },
+    "respond.consent.default": {"zh": "我已了解以上说明，自愿参加本次调查。", "en": "I have read the above and agree to take part."},
+    "respond.draft.found": {
+        "zh": "这部手机上有一份还没提交的问卷（{minutes} 分钟前填写）。",
+        "en": "This phone holds a questionnaire that was not submitted ({minutes} minutes ago).",
+    },
+    "respond.draft.resume": {"zh": "继续填写", "en": "Continue"},
+    "respond.draft.not_me": {"zh": "不是我 / 重新开始", "en": "Not me / start over"},
+    "respond.offline": {
+        "zh": "网络不稳定，答案已保存在手机上，恢复网络后会自动提交",
+        "en": "The network is unstable. Your answers are kept on this phone and will be sent when the connection returns",
+    },
+    "respond.offline.next": {
+        "zh": "网络不稳定，恢复网络后会自动继续。答案已保存在手机上。",
+        "en": "The network is unstable; the form continues when the connection returns. Your answers are kept on this phone.",
+    },
+    "respond.sending": {"zh": "正在提交……", "en": "Sending…"},
+    "respond.exit.title": {"zh": "谢谢您的关心", "en": "Thank you for your interest"},
+    "respond.exit.body": {
+        "zh": "您不在本次调查的范围内，不用继续作答。本页面没有保存任何答案，可以关闭。",
+        "en": "You are not among the people this survey is for, so there is nothing more to answer. Nothing has been stored; you may close this page.",
+    },
+    "respond.exit.change": {"zh": "选错了？返回修改", "en": "Chose by mistake? Go back"},
+    "respond.expired": {
+        "zh": "页面已过期或不完整，请重新打开问卷。答案没有保存。",
+        "en": "This page has expired or is incomplete. Please open the questionnaire again; nothing was stored.",
+    },
+    "respond.restart": {"zh": "重新打开问卷", "en": "Open the questionnaire again"},
+    "respond.quiz.key_later": {
+        "zh": "各题的正确答案和说明将在本次测试结束后公布。",
+        "en": "The correct answers and explanations are published after this quiz closes.",
+    },
+    "respond.question_of": {"zh": "第 {i} 题", "en": "Question {i}"},
+    "respond.optional": {"zh": "（选答）", "en": "(optional)"},
+    "respond.choose_several": {"zh": "可多选", "en": "Choose all that apply"},
+    "respond.surveyor.by": {"zh": "调查员：{name}", "en": "Surveyor: {name}"},
+    "respond.surveyor.mode": {"zh": "填写方式", "en": "How is this form filled in?"},
+    "respond.mode.self": {"zh": "调查对象自己在这部手机上填写", "en": "The respondent fills it in on this device"},
+    "respond.mode.read_aloud": {"zh": "调查员读题，按对方回答代填", "en": "The surveyor reads out the questions and enters the answers"},
+    "respond.mode.paper": {"zh": "录入一份纸质问卷", "en": "Entering a paper questionnaire"},
+    "respond.surveyor.login": {
+        "zh": "代填模式需要登录。请在管理后台的“调查员代填”页面重新打开问卷。",
+        "en": "Surveyor mode needs a login. Please open the form again from the surveyor page of the admin area.",
+    },
+    "respond.preview.title": {"zh": "问卷预览（不保存任何答案）", "en": "Preview (nothing is stored)"},
+    "respond.preview.shown_if": {"zh": "显示条件：{rule}", "en": "Shown when: {rule}"},
+    "respond.preview.key": {"zh": "正确答案：{answer}", "en": "Correct answer: {answer}"},
+    "respond.preview.keys_note": {
+        "zh": "管理员视图：显示每题的正确答案。",
+        "en": "Admin view: the answer key of each item is shown.",
+    },
+    "respond.section_title": {"zh": "{title}", "en": "{title}"},
+})

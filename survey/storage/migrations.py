@@ -145,10 +145,19 @@ def _v3(connection: Connection) -> None:
     m.create_all(connection)
 
 
+def _v4(connection: Connection) -> None:
+    """What the form's first screen tells a respondent: a contact phone, how long answers are kept;
+    and when a quiz shows its answer key."""
+    connection.exec_driver_sql("ALTER TABLE campaigns ADD COLUMN contact_phone TEXT NOT NULL DEFAULT ''")
+    connection.exec_driver_sql("ALTER TABLE campaigns ADD COLUMN answer_key VARCHAR(16) NOT NULL DEFAULT 'after_close'")
+    connection.exec_driver_sql("ALTER TABLE campaigns ADD COLUMN keep_months INTEGER NOT NULL DEFAULT 36")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "campaigns, instruments, sites, responses", _v1),
     Migration(2, "demo and simulated labels; responses indexed by campaign and site", _v2),
     Migration(3, "accounts and failed logins of the admin area", _v3),
+    Migration(4, "campaign contact phone, answer-key rule and how long answers are kept", _v4),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "schema.py and MIGRATIONS disagree"
 

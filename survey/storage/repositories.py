@@ -95,6 +95,9 @@ def insert_campaign(
             timezone=spec.timezone,
             created_at=_now(),
             demo=spec.demo,
+            contact_phone=spec.contact_phone,
+            answer_key=spec.answer_key,
+            keep_months=spec.keep_months,
         )
         .returning(campaigns.c.id)
     ).scalar_one()
@@ -229,6 +232,9 @@ def load_campaigns(connection: Connection, campaign_ids: Sequence[int] | None = 
             organizer=row["organizer"],
             timezone=row["timezone"],
             demo=bool(row["demo"]),
+            contact_phone=row["contact_phone"],
+            answer_key=row["answer_key"],
+            keep_months=int(row["keep_months"]),
             closed_at=row["closed_at"],
             created_at=row["created_at"],
             instruments=tuple(by_campaign.get(row["id"], ())),

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -77,6 +77,9 @@ campaigns = sa.Table(
     sa.Column("closed_at", UTCDateTime, nullable=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),  # version 2
+    sa.Column("contact_phone", sa.Text, nullable=False, server_default=""),  # version 4
+    sa.Column("answer_key", sa.String(16), nullable=False, server_default="after_close"),  # version 4
+    sa.Column("keep_months", sa.Integer, nullable=False, server_default="36"),  # version 4
 )
 
 campaign_instruments = sa.Table(

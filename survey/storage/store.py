@@ -2,7 +2,7 @@
 
 >>> store = Store.open("sqlite://")            # in memory; default: TCM_SURVEY_DB or data/
 >>> store.schema_version
-3
+4
 
 Every write is one transaction: a campaign with its instruments and sites, a batch of sites, a
 response. Anything that fails inside rolls the whole transaction back, so nothing half-written
@@ -259,6 +259,7 @@ class Store:
         language: str | None = None,
         simulated: bool = False,
         enforce_window: bool | None = None,
+        paradata: Mapping[str, Any] | None = None,
     ) -> SubmitResult:
         """Validate, score and store one response, exactly once per ``(campaign, nonce)``.
 
@@ -279,6 +280,10 @@ class Store:
             Refuse a campaign that is not open at ``submitted_at`` (SubmitError with reason
             ``not_yet_open`` or ``closed``). Default: for ``qr`` and ``surveyor``; imports of paper
             forms may come after the campaign closed.
+        paradata
+            How the form was filled (``opened_at``, ``duration_s``, ``section_seconds``,
+            ``language``, ``resumed``, ``mode``, ``surveyor``, ``device_id``): stored by the
+            paradata migration.
 
         Raises
         ------

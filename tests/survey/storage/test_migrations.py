@@ -149,3 +149,14 @@ def test_migrated_schema_matches_schema_py(db_url: str) -> None:
         expected = {c.name for c in table.constraints if isinstance(c, sa.UniqueConstraint)}
         assert expected <= uniques, name
     engine.dispose()
+
+
+def test_v4_gives_old_campaigns_the_form_defaults(db_url: str, mini) -> None:
+    engine = create_engine(db_url)
+    migrate(engine, target=3)
+    _fill_v1(engine, mini)
+    assert migrate(engine) == list(range(4, SCHEMA_VERSION + 1))
+    engine.dispose()
+    with Store.open(db_url) as store:
+        campaign = store.campaign(1)
+        assert (campaign.contact_phone, campaign.answer_key, campaign.keep_months) == ("", "after_close", 36)

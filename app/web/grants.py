@@ -1,0 +1,86 @@
+"""Signed, short-lived grants that carry a Streamlit login over to the HTML form routes.
+
+The Streamlit session (``app.auth``) lives in the Streamlit process's memory and the HTML routes
+cannot see it. A signed-in page therefore issues a grant: ``<base64url JSON>.<tag>`` with the
+account name, its role, what it allows (``surveyor``: fill forms as a surveyor; ``keys``: see
+answer keys in the preview) and an expiry, tagged with HMAC-SHA256 keyed from the app secret.
+
+* The surveyor page puts a link grant (valid :data:`LINK_SECONDS`) in the "open the form" link;
+  the form route checks it, turns it into an HttpOnly, SameSite=Strict cookie ``tcm_staff``
+  valid :data:`COOKIE_SECONDS` and redirects to a URL without it (so it is not left in history).
+* The preview page puts a ``keys`` grant in the preview frame's URL; only admins get one.
+
+On every use the account is looked up again: a disabled or demoted account's grant stops working
+at once.
+
+>>> grant = issue(b"s" * 32, "ann", "surveyor", "surveyor", seconds=60, now=1000.0)
+>>> check(grant, b"s" * 32, "surveyor", now=1030.0)
+('ann', 'surveyor')
+>>> check(grant, b"s" * 32, "surveyor", now=1061.0) is None
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import time
+
+LINK_SECONDS = 600  # a link from the surveyor or preview page works for 10 minutes
+COOKIE_SECONDS = 8 * 3600  # a surveyor's form cookie lasts one working day
+COOKIE_NAME = "tcm_staff"
+PURPOSES = {"surveyor": ("admin", "surveyor"), "keys": ("admin",)}
+_CONTEXT = b"tcm-survey/staff-grant/v1"
+
+
+def _tag(secret: bytes, body: bytes) -> str:
+    key = hmac.new(secret, _CONTEXT, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(hmac.new(key, body, hashlib.sha256).digest()[:16]).rstrip(b"=").decode("ascii")
+
+
+def issue(secret: bytes, username: str, role: str, purpose: str, *, seconds: int = LINK_SECONDS, now: float | None = None) -> str:
+    """A grant for ``username`` (of ``role``) to do ``purpose`` for ``seconds``."""
+    if role not in PURPOSES.get(purpose, ()):
+        raise ValueError(f"a {role} account cannot be granted {purpose!r}")
+    expires = int((time.time() if now is None else now) + seconds)
+    body = base64.urlsafe_b64encode(
+        json.dumps({"u": username, "r": role, "p": purpose, "x": expires}, separators=(",", ":")).encode()
+    ).rstrip(b"=")
+    return body.decode("ascii") + "." + _tag(secret, body)
+
+
+def check(text: str | None, secret: bytes, purpose: str, *, now: float | None = None) -> tuple[str, str] | None:
+    """(username, role) of a genuine, unexpired grant for ``purpose``; else None.
+
+    The caller still checks that the account is active and has that role now (:func:`still_allowed`).
+    """
+    if not isinstance(text, str) or text.count(".") != 1 or len(text) > 600:
+        return None
+    body_text, tag = text.split(".")
+    body = body_text.encode("ascii", "replace")
+    if not hmac.compare_digest(tag, _tag(secret, body)):
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4)))
+        username, role, granted, expires = payload["u"], payload["r"], payload["p"], payload["x"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        return None
+    if granted != purpose or role not in PURPOSES.get(purpose, ()):
+        return None
+    if not isinstance(expires, int) or expires < (time.time() if now is None else now):
+        return None
+    return str(username), str(role)
+
+
+def still_allowed(store, username: str, purpose: str) -> bool:  # noqa: ANN001 (a survey.storage.Store)
+    """True when the account exists, is active and its current role may do ``purpose``."""
+    from survey.accounts import list_accounts
+
+    account = next((a for a in list_accounts(store) if a.username == username), None)
+    return account is not None and account.active and account.role in PURPOSES.get(purpose, ())
+
+
+__all__ = ["COOKIE_NAME", "COOKIE_SECONDS", "LINK_SECONDS", "check", "issue", "still_allowed"]
