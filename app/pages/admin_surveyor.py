@@ -1,14 +1,22 @@
-"""Surveyor mode: a signed-in surveyor fills the form on behalf of a respondent (flagged as such)."""
+"""Surveyor mode: a signed-in surveyor fills the form on behalf of a respondent (flagged as such).
+
+The form itself is the HTML form of ``app.web`` (one form implementation): this page picks the
+site and instrument and opens the form through a signed link valid 10 minutes
+(``app.web.grants``), which the form turns into an HttpOnly surveyor cookie for the working day.
+"""
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from app import services
 from app.auth import require
+from app.web import grants
 from app.i18n import language, t
-from app.respondent_form import FormTarget, render_form
 from survey.questionnaire import pick
+from survey.tokens import make_token
 
-require("admin", "surveyor")
+account = require("admin", "surveyor")
 lang = language()
 store = services.store()
 st.title(t("admin.surveyor.title"))
@@ -30,4 +38,8 @@ short_id = right.selectbox(t("admin.col.instrument"), [i.short_id for i in instr
                            format_func=lambda s: pick(campaign.instrument(s).title, lang), key=f"admin.surveyor.instrument.{campaign_id}")
 instrument = campaign.instrument(short_id)
 st.divider()
-render_form(FormTarget(campaign, site, instrument, store.questionnaire(instrument.version_hash), source="surveyor"), store)
+secret = services.secret()
+token = make_token(secret, campaign.id, site.code, instrument.short_id)
+grant = grants.issue(secret, account.username, account.role, "surveyor")
+st.link_button(t("admin.surveyor.open"), "/?" + urlencode({"t": token, "g": grant}), type="primary", width="stretch")
+st.caption(t("admin.surveyor.link_help"))

@@ -161,4 +161,9 @@ STRINGS = {
     "admin.users.saved": {"zh": "已保存。", "en": "Saved."},
     "admin.users.self": {"zh": "不能停用自己的账户。", "en": "You cannot disable your own account."},
     "admin.users.error": {"zh": "无法保存：", "en": "Cannot save:"},
+    "admin.surveyor.open": {"zh": "打开代填问卷", "en": "Open the form in surveyor mode"},
+    "admin.surveyor.link_help": {
+        "zh": "问卷在新标签页打开，本链接 10 分钟内有效；打开后当天可连续为多位调查对象代填。",
+        "en": "The form opens in a new tab; this link works for 10 minutes, and once opened the form can be filled for several respondents that day.",
+    },
 }

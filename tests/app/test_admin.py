@@ -11,7 +11,9 @@ from survey.catalog import shipped_questionnaires
 from survey.simulate import simulate_answers
 from survey.storage import Store
 
-from .respond_helpers import ROOT, SECRET, fill_and_submit, make_campaign
+from .respond_helpers import ROOT, SECRET, make_campaign
+from .web.form_client import FormRespondent
+from .web.conftest import web_client
 
 ADMIN_PASSWORD = "admin-password-1"
 ADMIN_PAGES = ["admin_campaigns", "admin_new_campaign", "admin_sites", "admin_surveyor", "admin_users"]
@@ -129,11 +131,21 @@ def test_surveyor_fills_the_form_flagged_as_surveyor(store):
     at = sign_in(app(), "zhang", "surveyor-pass")
     at.switch_page("app/pages/admin_surveyor.py").run()
     assert not at.exception, at.exception
-    assert "调查员代填模式" in texts(at)
-    staff = shipped_questionnaires()["staff_policy"]
     at.selectbox(key=f"admin.surveyor.instrument.{campaign.id}").set_value("s").run()
-    at = fill_and_submit(at, staff, simulate_answers(staff, np.random.default_rng(5)))
-    assert "提交成功" in texts(at)
+    (link,) = at.get("link_button")
+    url = link.proto.url
+    assert url.startswith("/?t=") and "&g=" in url
+    # the link carries the Streamlit login over to the HTML form (signed, short-lived)
+    client = web_client()
+    opened = client.get(url, follow_redirects=False)
+    assert opened.status_code == 303 and "g=" not in opened.headers["location"]
+    respondent = FormRespondent(client, opened.headers["location"].split("t=")[1].split("&")[0], query="&by=surveyor")
+    page = respondent.open()
+    assert "调查员代填模式" in page.html and "zhang" in page.html
+    respondent.start(mode="paper")
+    staff = shipped_questionnaires()["staff_policy"]
+    page = respondent.fill(simulate_answers(staff, np.random.default_rng(5)))
+    assert page.page == "thanks" and page.has("another")
     (row,) = store.responses(campaign.id)
     assert row.source == "surveyor" and row.questionnaire_id == "staff_policy"
 

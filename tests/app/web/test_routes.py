@@ -1,0 +1,216 @@
+"""The HTML form end to end through its routes, without JavaScript: every screen, every rule."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from survey.catalog import shipped_questionnaires
+from survey.simulate import simulate_answers
+from tests.app.respond_helpers import PHONE, make_campaign, token_for
+
+from .form_client import FormRespondent, Page, section_fields
+
+RESIDENT = shipped_questionnaires()["resident"]
+STAFF = shipped_questionnaires()["staff_policy"]
+
+
+def resident_answers(seed: int = 1, *, used_tcm: str | None = None, **override) -> dict:
+    """A simulated resident (the first seed from ``seed`` on with the wanted ``used_tcm``)."""
+    while True:
+        answers = simulate_answers(RESIDENT, np.random.default_rng(seed))
+        if used_tcm is None or answers["used_tcm"] == used_tcm:
+            break
+        seed += 1
+    answers.update(override)
+    return answers
+
+
+def test_first_screen_names_organiser_phone_and_retention_then_consent(client, resident_token) -> None:
+    page = FormRespondent(client, resident_token).open()
+    assert page.lang == "zh-CN" and page.title.strip() == "居民中医药服务调查"
+    for text in ("柳南区卫生健康局", PHONE, "不问姓名、电话", "24 个月", "太阳村镇卫生院", "大约需要 5 分钟"):
+        assert text in page.html, text
+    assert page.has("start") and not page.boxes
+
+
+def test_english_page_says_so(client, resident_token) -> None:
+    page = FormRespondent(client, resident_token).open(lang="en")
+    assert page.lang == "en" and page.title.strip() == "Resident survey on TCM services"
+
+
+def test_consent_is_needed_to_start(client, resident_token, store, campaign) -> None:
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    page = respondent.post("start")
+    assert page.page == "intro" and "请先勾选" in page.html
+
+
+def test_resident_completes_the_form_and_one_row_is_stored_with_paradata(client, resident_token, store, campaign, monkeypatch) -> None:
+    seen = {}
+    original = type(store).submit
+
+    def spy(self, *args, **kwargs):  # noqa: ANN001, ANN202
+        seen.update(kwargs)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(store), "submit", spy)
+    answers = resident_answers(3, used_tcm="yes")
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    page = respondent.fill(answers)
+    assert page.page == "thanks", page.html[:2000]
+    assert respondent.response.headers["x-form-done"] == "1"
+    (row,) = store.responses(campaign.id)
+    assert row.source == "qr" and row.site_code == "01A" and row.language == "zh"
+    assert row.answers["used_tcm"] == "yes" and row.answers["age_group"] == answers["age_group"]
+    paradata = seen["paradata"]
+    assert set(paradata) == {"opened_at", "duration_s", "section_seconds", "language", "resumed", "mode", "surveyor", "device_id"}
+    assert paradata["mode"] == "self" and paradata["surveyor"] is None and paradata["resumed"] is False
+    assert paradata["device_id"] == client.cookies.get("tcm_device") and len(paradata["device_id"]) == 32
+    assert set(paradata["section_seconds"]) <= {s.id for s in RESIDENT.sections} and paradata["duration_s"] >= 0
+    assert paradata["opened_at"].endswith("+00:00")
+
+
+def test_posting_the_last_page_again_stores_nothing_new(client, resident_token, store, campaign) -> None:
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    page = respondent.fill(resident_answers(4), submit=False)
+    before = dict(page.hidden)
+    fields = section_fields(page, resident_answers(4))
+    first = respondent.post("submit", fields)
+    respondent.page = page  # a double tap or a reload posts the same page again
+    page.hidden.update(before)
+    again = respondent.post("submit", fields)
+    assert first.page == again.page == "thanks"
+    assert "之前已经提交过" in again.html
+    assert len(store.responses(campaign.id)) == 1
+
+
+def test_follow_up_question_appears_without_script(client, resident_token) -> None:
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    page = respondent.start()
+    assert [b.qid for b in page.boxes if b.hidden] == ["tcm_frequency"]
+    answers = resident_answers(5, used_tcm="yes", age_group="35_44")
+    answers.pop("tcm_frequency", None)
+    page = respondent.post("next", section_fields(page, answers))
+    assert page.page == "section" and "tcm_frequency" in [b.qid for b in page.shown]
+    assert not page.errors  # a question the respondent never saw is asked for without red marks
+    page = respondent.post("next", section_fields(page, {**answers, "tcm_frequency": "times_1_2"}))
+    assert "满意" in page.html and respondent.response.status_code == 200
+
+
+def test_missing_answers_are_marked_and_kept(client, resident_token) -> None:
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    page = respondent.post("next", [("q.sex", "female")])
+    assert respondent.response.status_code == 422
+    assert set(page.errors) == {"age_group", "residence", "used_tcm"} and page.errors["age_group"] == "此题必答"
+    sex = next(b for b in page.boxes if b.qid == "sex")
+    assert [i["value"] for i in sex.inputs if "checked" in i] == ["female"]
+
+
+def test_under_15_ends_with_a_friendly_exit_and_nothing_stored(client, resident_token, store, campaign) -> None:
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    page = respondent.post("next", [("q.age_group", "under_15"), ("q.sex", "male"), ("q.residence", "rural"), ("q.used_tcm", "no")])
+    assert page.page == "exit" and "谢谢您的关心" in page.html and "15岁及以上" in page.html
+    assert "此题必答" not in page.html and 'class="err"' not in page.html
+    page = respondent.post("change")  # chose by mistake: back to the question
+    assert page.page == "section" and any(b.qid == "age_group" for b in page.shown)
+    assert store.responses(campaign.id) == []
+
+
+def test_back_keeps_answers_and_language_switch_keeps_them_too(client, resident_token) -> None:
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    answers = resident_answers(6, used_tcm="no")
+    page = respondent.post("next", section_fields(respondent.page, answers))
+    page = respondent.post("lang_en", section_fields(page, answers))
+    assert page.lang == "en" and page.page == "section"
+    page = respondent.post("back", section_fields(page, answers))
+    age = next(b for b in page.boxes if b.qid == "age_group")
+    assert [i["value"] for i in age.inputs if "checked" in i] == [answers["age_group"]]
+    assert page.lang == "en"
+
+
+def test_staff_quiz_shows_the_score_and_the_key_per_campaign_setting(client, store) -> None:
+    answers = simulate_answers(STAFF, np.random.default_rng(8))
+    shown = {}
+    for rule in ("after_close", "after_submit"):
+        campaign = make_campaign(store, answer_key=rule)
+        respondent = FormRespondent(client, token_for(campaign, "01A", "staff_policy"))
+        respondent.open()
+        respondent.start()
+        page = respondent.fill(answers)
+        assert page.page == "thanks" and "您的得分" in page.html
+        shown[rule] = page
+    assert "各题的正确答案和说明将在本次测试结束后公布" in shown["after_close"].html
+    assert "回答正确" not in shown["after_close"].html and "正确答案：" not in shown["after_close"].html
+    assert "每题的正确答案与说明" in shown["after_submit"].html
+    assert not shown["after_close"].has("another")  # "fill another" only for surveyors
+
+
+def test_altered_and_forged_links_keep_their_pages_and_store_nothing(client, resident_token, store, campaign) -> None:
+    altered = resident_token.replace(".01A.", ".04B.")
+    for token, words in ((altered, "被改动过"), ("1.01A.r.AAAAAAAAAAA", "签名无效"), ("garbage", "格式不对")):
+        response = client.get(f"/?t={token}")
+        assert response.status_code == 404 and words in response.text
+        assert "form.css" in response.text and 'lang="zh-CN"' in response.text
+    store.close_campaign(campaign.id)
+    from app.web import routes
+
+    routes.CAMPAIGNS._cache.clear()
+    response = client.get(f"/?t={resident_token}")
+    assert "已经结束" in response.text
+    assert store.responses(campaign.id) == []
+
+
+def test_closed_while_open_is_refused_at_submit(client, resident_token, store, campaign) -> None:
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    page = respondent.fill(resident_answers(9), submit=False)
+    store.close_campaign(campaign.id)
+    page = respondent.post("submit", section_fields(page, resident_answers(9)))
+    assert "已经结束" in page.html and store.responses(campaign.id) == []
+
+
+def test_edited_state_is_refused(client, resident_token, store, campaign) -> None:
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    body, tag = respondent.page.hidden["state"].split(".")
+    respondent.page.hidden["state"] = body[:-2] + ("AA" if body[-2:] != "AA" else "BB") + "." + tag
+    page = respondent.post("start", [("consent", "1")])
+    assert respondent.response.status_code == 400 and "页面已过期" in page.html
+
+
+def test_streamlit_gets_everything_else(client) -> None:
+    assert client.get("/").text == "streamlit stand-in"
+    assert client.get("/dashboard?x=t=1").text == "streamlit stand-in"
+    assert client.get("/form/static/form.js").headers["content-type"].startswith("text/javascript")
+    assert "jinja2" not in client.get("/form/static/..%2Fviews.py").text
+    assert client.get("/form/static/views.py").status_code == 404
+    assert client.get("/favicon.ico").headers["content-type"] == "image/png"
+
+
+def test_answers_and_labels_are_escaped(client, store) -> None:
+    from survey.loader import parse_questionnaire_text
+
+    from tests.app.respond_helpers import TEXT_FORM
+
+    form = parse_questionnaire_text(TEXT_FORM)
+    campaign = make_campaign(store, extra=[form])
+    respondent = FormRespondent(client, token_for(campaign, "01A", "feedback"))
+    respondent.open()
+    respondent.start()
+    hostile = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    page = respondent.post("next", [("q.visits", "99"), ("q.comment", hostile)])
+    assert page.errors == {"visits": "一年最多填50次"}
+    assert "<script>alert(1)" not in page.html and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.html
+    assert Page(page.html).page == "section"
