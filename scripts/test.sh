@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system.sh scripts/apt-app.txt scripts/apt-test.txt
 bash scripts/install-python.sh requirements-dev.txt
+bash scripts/install-node.sh
 for hook in scripts/test.d/*.sh; do
   [ -e "$hook" ] && source "$hook"   # e.g. start a PostgreSQL server and export its URL
 done
