@@ -29,17 +29,27 @@ def test_home_renders_in_chinese_and_switches_to_english(browser, streamlit_serv
 
 
 def test_preview_on_a_phone_with_live_skip_logic(browser, streamlit_server, screenshot_dir):
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    from tests.app.web.browser_helpers import axe_violations, phone
+
+    context = phone(browser, 390)
+    page = context.new_page()
+    page.goto(f"{streamlit_server.url}/form/preview/resident")
+    assert page.title() == "居民中医药服务调查"
+    page.screenshot(path=str(screenshot_dir / "preview-resident-phone.png"), full_page=True)
+    satisfaction = page.locator("section.part[data-section='satisfaction']")
+    assert satisfaction.is_hidden() and page.locator("#q-tcm_frequency").is_hidden()
+    page.locator("#q-used_tcm label.choice:has(input[value='yes'])").click()
+    assert satisfaction.is_visible() and page.locator("#q-tcm_frequency").is_visible()
+    assert "正确答案：" not in page.inner_text("main")
+    assert not axe_violations(page)
+    page.screenshot(path=str(screenshot_dir / "preview-resident-used-tcm.png"), full_page=True)
+    context.close()
+
+
+def test_preview_page_frames_the_form_renderer(browser, streamlit_server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{streamlit_server.url}/preview")
     settle(page)
-    page.get_by_text("居民中医药服务调查").first.wait_for(timeout=30_000)
-    full_screenshot(page, screenshot_dir / "preview-resident-phone.png")
-    assert page.get_by_text("中医药服务满意度").count() == 0
-    # the gate question of the satisfaction section: answer "是" (yes)
-    gate = page.locator("[data-testid='stRadio']").filter(has_text="最近12个月").first
-    gate.get_by_text("是", exact=True).click()
-    page.wait_for_timeout(1500)
-    settle(page)
-    full_screenshot(page, screenshot_dir / "preview-resident-used-tcm.png")
-    assert page.locator("[data-testid='stRadio']").count() > 12
+    frame = page.frame_locator("iframe").first
+    frame.locator("#q-age_group").wait_for(timeout=30_000)
     page.close()
