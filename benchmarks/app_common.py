@@ -22,14 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from survey.campaign import CampaignSpec, SiteSpec  # noqa: E402
 from survey.catalog import shipped_questionnaires  # noqa: E402
-from survey.questionnaire import QuestionType, pick  # noqa: E402
 from survey.simulate import simulate_answers  # noqa: E402
 from survey.storage import Store  # noqa: E402
 from survey.tokens import make_token, token_url  # noqa: E402
@@ -128,86 +126,47 @@ def respondent_answers(seed: int) -> dict:
             return answers
 
 
-async def settle(page) -> None:
-    """Wait until the rerun a tap started is over: no running indicator, no stale element."""
-    await page.wait_for_selector("[data-testid='stApp']", timeout=300_000)
-    await page.wait_for_timeout(200)  # the rerun request leaves the browser
-    await page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]') && !document.querySelector('[data-stale=\"true\"]')",
-        timeout=120_000,
-    )
-    await page.wait_for_timeout(250)
-
-
 async def answer_on_page(page, answers: dict) -> None:
-    resident = shipped_questionnaires()["resident"]
-    for section in resident.sections:
-        for qid in section.question_ids:
-            question = resident.question(qid)
-            if qid not in answers or not question.takes_answer:
-                continue
-            label = pick(question.label, "zh")
-            if question.type is QuestionType.MULTIPLE:
-                if await page.locator("[data-testid='stMarkdownContainer']").filter(has_text=label).count() == 0:
-                    continue
-                for value in answers[qid]:
-                    box = page.locator("[data-testid='stCheckbox']").filter(has_text=question.choice_label(value, "zh")).first
-                    if await box.count() == 0 or await box.locator("input:checked").count():
-                        continue
-                    try:
-                        await box.locator("label").click(timeout=30_000)
-                    except PlaywrightTimeout:
-                        continue
-                    await settle(page)
-                continue
-            radio = page.locator("[data-testid='stRadio']").filter(has_text=label)
-            if await radio.count() == 0 or await radio.first.locator("input:checked").count():
-                continue  # not on this part, or answered already
-            try:
-                await radio.first.get_by_text(question.choice_label(str(answers[qid]), "zh"), exact=True).click(timeout=30_000)
-            except PlaywrightTimeout:
-                continue  # the page moved on meanwhile: the caller looks again
-            await settle(page)
-
-
-async def click(page, name: str) -> None:
-    before = await _progress(page)
-    await page.get_by_role("button", name=name, exact=True).click()
-    await settle(page)
-    if name != "下一步":
-        return
-    for _ in range(200):  # the next part is on screen; if not (a message keeps us here), the caller goes round again
-        if await _progress(page) != before:
+    """Tap the answer of every question on screen (again when skip logic shows another)."""
+    done: set[str] = set()
+    while True:
+        shown = await page.eval_on_selector_all("fieldset.q[data-q]:not([hidden])", "els => els.map(e => e.dataset.q)")
+        todo = [qid for qid in shown if qid in answers and qid not in done]
+        if not todo:
             return
-        await page.wait_for_timeout(100)
-
-
-async def _progress(page) -> str:
-    bar = page.locator("[data-testid='stProgress']")
-    return await bar.first.inner_text() if await bar.count() else ""
+        for qid in todo:
+            value = answers[qid]
+            box = page.locator(f"#q-{qid}")
+            if await box.get_attribute("data-type") in ("number", "text"):
+                await box.locator("input,textarea").fill(str(value))
+            else:
+                for v in value if isinstance(value, (list, tuple)) else [value]:
+                    await box.locator(f"label.choice:has(input[value='{v}'])").click()
+            done.add(qid)
 
 
 async def respondent_session(browser, url: str, seed: int, start_gate: asyncio.Event, done: list) -> None:
     """Open the link, consent, answer every part, submit; record seconds to the thank-you page."""
     context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
-    context.set_default_timeout(300_000)  # 20 pages loading at once on 2 cores are slow, not broken
+    context.set_default_timeout(300_000)  # many pages loading at once on 2 cores are slow, not broken
     page = await context.new_page()
     answers = respondent_answers(seed)
     await start_gate.wait()
     started = time.perf_counter()
     try:
         await page.goto(url, timeout=300_000)
-        await settle(page)
-        await page.locator("[data-testid='stCheckbox'] label").first.click()
-        await settle(page)
-        await click(page, "开始答题")
+        await page.locator("label.consent").click()
+        async with page.expect_navigation():
+            await page.locator("button[value=start]").click()
         for _ in range(40):
             await answer_on_page(page, answers)
-            if await page.get_by_role("button", name="提交问卷", exact=True).count():
-                await click(page, "提交问卷")
+            primary = page.locator("button.primary")
+            if await primary.get_attribute("value") == "submit":
+                await primary.click()  # sent by the form's script; the answer replaces the page
                 break
-            await click(page, "下一步")
-        await page.get_by_text("提交成功，谢谢您！").wait_for(timeout=300_000)
+            async with page.expect_navigation():
+                await primary.click()
+        await page.wait_for_selector("main[data-page='thanks']", timeout=300_000)
         done.append((seed, time.perf_counter() - started, context))
     except Exception as exc:  # noqa: BLE001 - reported, the benchmark goes on
         done.append((seed, None, context))

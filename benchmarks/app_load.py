@@ -1,8 +1,8 @@
 """Benchmark: 20 phones filling in the resident questionnaire at once through one `streamlit run`.
 
 Each session is a separate Chromium context at phone size (390 x 844) that opens its site's QR
-link, ticks the consent, answers every part as a person would (one tap per answer, each a
-Streamlit rerun), and submits. All start together. Measured:
+link, ticks the consent, answers every part as a person would (one tap per answer; the light
+HTML form posts once per part), and submits. All start together. Measured:
 
 * every session's time from opening the link to the thank-you page (median, worst, best);
 * rows stored (must equal the sessions, each nonce once);

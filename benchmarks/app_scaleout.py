@@ -8,10 +8,10 @@ on its random request id and the cookie is set to that id, so the page, its WebS
 reconnection go to the same process (``hash $route consistent``). ``ip_hash`` would do for real
 phones; here every browser comes from 127.0.0.1, hence the cookie.
 
-Then ``--sessions`` phone sessions (default 20) fill in and submit the resident questionnaire at
-once through nginx. Printed: how many sessions each process served (from nginx's log of the
-WebSocket requests), the times from link to thank-you page, and the rows stored (each exactly once).
-Asserts nothing.
+Then ``--sessions`` phone sessions (default 20) fill in and submit the resident questionnaire (the
+light HTML form: one request per screen, no WebSocket, no server session) at once through nginx.
+Printed: how many form requests each process served (from nginx's log), the times from link to
+thank-you page, and the rows stored (each exactly once). Asserts nothing.
 
 Run: ``.venv/bin/python benchmarks/app_scaleout.py [--sessions 20]``
 """
@@ -63,6 +63,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         location / {{
+            access_log {dir}/form.log upstream;
             proxy_pass http://tcm_survey;
             proxy_http_version 1.1;
             proxy_set_header Host $http_host;
@@ -118,12 +119,12 @@ def main() -> None:
             urls = [token_url(base, token) for token in tokens[: args.sessions]]
             times, failed = asyncio.run(run_sessions(urls))
             rows, nonces = stored(db, campaign_id)
-            log = (workdir / "nginx" / "stream.log").read_text().split()
-            served = collections.Counter(address for address in log[0::2])
+            log = (workdir / "nginx" / "form.log").read_text().split()
+            served = collections.Counter(address for address, uri in zip(log[0::2], log[1::2]) if uri.startswith("/?t="))
             names = {f"127.0.0.1:{s.port}": f"process {i + 1}" for i, s in enumerate(servers)}
             print(f"sessions: {args.sessions} at once through nginx (sticky cookie) to 2 streamlit processes on PostgreSQL; "
                   f"{failed} failed")
-            print("WebSocket sessions per process: " + ", ".join(f"{names.get(a, a)} {n}" for a, n in sorted(served.items())))
+            print("form requests per process: " + ", ".join(f"{names.get(a, a)} {n}" for a, n in sorted(served.items())))
             print(f"open link -> thank-you page: {summary(times)}")
             print(f"stored: {rows} rows with {nonces} distinct nonces (expected {args.sessions})")
             print("server memory: " + ", ".join(f"process {i + 1} {s.rss_mib():.0f} MiB" for i, s in enumerate(servers)))
