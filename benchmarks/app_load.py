@@ -54,7 +54,7 @@ def main() -> None:
             per_session = (memory["open"] - idle) / max(len(times), 1)
             print(f"server memory with {len(times)} sessions open: {memory['open']:.0f} MiB; "
                   f"{per_session:.1f} MiB per open session")
-            print(f"server CPU: {cpu:.1f} s for {len(times)} forms ({cpu / max(len(times), 1):.2f} s per form of ~35 taps); "
+            print(f"server CPU: {cpu:.1f} s for {len(times)} forms ({cpu / max(len(times), 1) * 1000:.0f} ms per form, pages and assets included); "
                   f"the {len(times)} Chromium pages share the same {os.cpu_count()} cores")
             print(f"wall time {time.perf_counter() - started:.0f} s")
         finally:
