@@ -9,7 +9,7 @@ import streamlit as st
 from app import services
 from app.auth import require
 from app.i18n import language, t
-from survey.campaign import CampaignSpec, read_frame
+from survey.campaign import ANSWER_KEY_RULES, DEFAULT_KEEP_MONTHS, CampaignSpec, read_frame
 from survey.catalog import shipped_questionnaires
 from survey.errors import SurveyError
 from survey.profiles import load_profiles
@@ -26,6 +26,12 @@ today = dt.date.today()
 with st.form("admin.new", enter_to_submit=False):
     name = st.text_input(t("admin.new.name"), key="admin.new.name", max_chars=120)
     organizer = st.text_input(t("admin.new.organizer"), key="admin.new.organizer", max_chars=120)
+    phone_col, keep_col = st.columns(2)
+    contact_phone = phone_col.text_input(t("admin.new.phone"), key="admin.new.phone", max_chars=40)
+    keep_months = keep_col.number_input(t("admin.new.keep_months"), min_value=1, max_value=600, value=DEFAULT_KEEP_MONTHS,
+                                        step=1, key="admin.new.keep_months")
+    answer_key = st.radio(t("admin.new.answer_key"), list(ANSWER_KEY_RULES), format_func=lambda r: t(f"admin.new.answer_key.{r}"),
+                          key="admin.new.answer_key", horizontal=True)
     profile_id = st.selectbox(t("admin.new.profile"), list(profiles), format_func=lambda p: pick(profiles[p].name, lang), key="admin.new.profile")
     chosen = st.multiselect(
         t("admin.new.instruments"), list(questionnaires), default=list(questionnaires),
@@ -57,7 +63,8 @@ if create:
                 from survey.demo import demo_sites
 
                 sites = [s for s in demo_sites()]
-            spec = CampaignSpec(name.strip(), profile_id, opens_on, closes_on, organizer=organizer.strip())
+            spec = CampaignSpec(name.strip(), profile_id, opens_on, closes_on, organizer=organizer.strip(),
+                                contact_phone=contact_phone.strip(), answer_key=answer_key, keep_months=int(keep_months))
             campaign = store.create_campaign(spec, [questionnaires[q] for q in chosen], sites)
         except SurveyError as exc:
             st.error(t("admin.new.error"))

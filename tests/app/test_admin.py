@@ -155,12 +155,16 @@ def test_admin_creates_the_demo_campaign_and_edits_quotas(store):
     at.switch_page("app/pages/admin_new_campaign.py").run()
     at.text_input(key="admin.new.name").input("2026年钦州市居民调查")
     at.text_input(key="admin.new.organizer").input("<script>alert(1)</script>钦州市卫健委")
+    at.text_input(key="admin.new.phone").input("0777-2822100")
+    at.number_input(key="admin.new.keep_months").set_value(18)
+    at.radio(key="admin.new.answer_key").set_value("after_submit")
     at.radio(key="admin.new.source").set_value("demo")
     next(b for b in at.button if b.label == "创建调查").click().run()
     assert not at.exception, at.exception
     assert any("已创建调查活动" in s.value for s in at.success), texts(at)
     (campaign,) = store.campaigns()
     assert len(campaign.sites) == 22
+    assert (campaign.contact_phone, campaign.keep_months, campaign.answer_key) == ("0777-2822100", 18, "after_submit")
     at.switch_page("app/pages/admin_campaigns.py").run()
     organizer_line = next(m.value for m in at.markdown if "钦州市卫健委" in m.value)
     assert "<script>" not in organizer_line and "&lt;script&gt;" in organizer_line
