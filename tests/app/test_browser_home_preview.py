@@ -53,3 +53,21 @@ def test_preview_page_frames_the_form_renderer(browser, streamlit_server):
     frame = page.frame_locator("iframe").first
     frame.locator("#q-age_group").wait_for(timeout=30_000)
     page.close()
+
+
+def test_streamlit_pages_fetch_nothing_from_other_hosts_and_show_our_icon(browser, streamlit_server):
+    from urllib.parse import urlsplit
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(streamlit_server.url)
+    settle(page)
+    page.get_by_text("基层中医药调查工具").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    hosts = {urlsplit(u).netloc for u in requested if not u.startswith(("data:", "blob:"))}
+    assert hosts == {urlsplit(streamlit_server.url).netloc}, sorted(u for u in requested if streamlit_server.url not in u)
+    icon = page.evaluate("(document.querySelector('link[rel~=icon]') || {}).href || ''")
+    assert icon.startswith(streamlit_server.url) and "gstatic" not in icon and "googleapis" not in icon, icon
+    assert page.title() != "Streamlit"
+    page.close()
