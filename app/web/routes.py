@@ -348,13 +348,13 @@ def _handle_post(request: Request, token: str, form: FormData) -> Response:
     action = action if isinstance(action, str) else "next"
     q = target.questionnaire
     now = time.time()
-    section_id = q.sections[state.step].id if state.step != INTRO else None
-    state = state.timed(section_id, now)
-    if action == "resume":
+    if action == "resume":  # a draft from the phone: the time it lay unused is not the section's
         fields = _fields_from_json(form.get("fields") if isinstance(form.get("fields"), str) else None)
         if state.step != INTRO:
             state = replace(state, answers=_posted_answers(q, state.step, state.answers, fields))
         return _page(_screen(target, replace(state, resumed=True), csrf))
+    section_id = q.sections[state.step].id if state.step != INTRO else None
+    state = state.timed(section_id, now)
     if state.step != INTRO and action in ("next", "back", "submit", "lang_zh", "lang_en"):
         before = check_answers(q, state.answers).shown
         state = replace(state, answers=_posted_answers(q, state.step, state.answers, form))

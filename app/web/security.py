@@ -151,6 +151,7 @@ class Compression:
         await self.gzip(scope, receive, send)
 
     async def _static_asset(self, path: str, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = Headers(scope=scope)
         cached = self._static.get(path)
         if cached is None:
             start: dict = {}
@@ -177,6 +178,12 @@ class Compression:
             if len(self._static) < 512:
                 self._static[path] = cached
         status, raw_headers, compressed = cached
+        etag = next((v for k, v in raw_headers if k.lower() == b"etag"), None)
+        if etag is not None and headers.get("if-none-match") == etag.decode("latin-1"):
+            await send({"type": "http.response.start", "status": 304, "headers": [(k, v) for k, v in raw_headers
+                                                                                  if k.lower() in (b"etag", b"cache-control", b"vary")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
         await send({"type": "http.response.start", "status": status, "headers": [*raw_headers, (b"content-length", str(len(compressed)).encode())]})
         await send({"type": "http.response.body", "body": compressed if scope.get("method") != "HEAD" else b""})
 

@@ -149,9 +149,15 @@ def question_view(
     }
 
 
-def first_number(questionnaire: Questionnaire, step: int) -> int:
-    """How many answerable questions come before section ``step`` (questions are numbered on)."""
-    return sum(1 for s in questionnaire.sections[:step] for qid in s.question_ids if questionnaire.question(qid).takes_answer)
+def first_number(questionnaire: Questionnaire, step: int, shown: Mapping[str, bool] | None = None) -> int:
+    """How many answerable questions come before section ``step`` (questions are numbered on);
+    with ``shown``, only those skip logic shows."""
+    return sum(
+        1
+        for s in questionnaire.sections[:step]
+        for qid in s.question_ids
+        if questionnaire.question(qid).takes_answer and (shown is None or shown.get(qid))
+    )
 
 
 def earlier_answers(questionnaire: Questionnaire, answers: Mapping[str, Any], step: int) -> dict[str, Any]:
@@ -170,7 +176,7 @@ def section_questions(
 ) -> list[dict[str, Any]]:
     """The questions of section ``step`` (hidden ones too, marked, for the live skip logic)."""
     shown = check_answers(questionnaire, answers).shown
-    number = first_number(questionnaire, step)
+    number = first_number(questionnaire, step, shown)
     out = []
     for qid in questionnaire.sections[step].question_ids:
         question = questionnaire.question(qid)

@@ -183,3 +183,13 @@ def test_surveyor_paradata_names_the_account_and_mode(client, store, staff_token
     assert seen["source"] == "surveyor" and seen["paradata"]["surveyor"] == "li" and seen["paradata"]["mode"] == "read_aloud"
     page = respondent.post("another")
     assert page.page == "intro"
+
+
+def test_static_assets_are_compressed_once_and_answer_revalidation(client) -> None:
+    first = client.get("/form/static/form.js", headers={"accept-encoding": "gzip"})
+    again = client.get("/form/static/form.js", headers={"accept-encoding": "gzip"})
+    assert first.headers["content-encoding"] == again.headers["content-encoding"] == "gzip"
+    assert first.content == again.content and int(first.headers["content-length"]) < len(first.content)
+    etag = first.headers["etag"]
+    revalidated = client.get("/form/static/form.js", headers={"accept-encoding": "gzip", "if-none-match": etag})
+    assert revalidated.status_code == 304 and revalidated.content == b""
