@@ -101,3 +101,17 @@ def test_an_idle_draft_expires_within_an_hour(browser, server):
     assert page.locator("#draft").is_hidden()
     assert draft_keys(page) == []
     context.close()
+
+
+def test_the_draft_offer_is_accessible(browser, server, screenshot_dir):
+    from tests.app.web.browser_helpers import axe_violations
+
+    context = phone(browser)
+    page = context.new_page()
+    begin(page, server.form)
+    answer_visible(page, simulate_answers(STAFF, np.random.default_rng(9)))
+    page.goto(server.form)
+    assert page.locator("#draft").is_visible()
+    assert not axe_violations(page)
+    page.screenshot(path=str(screenshot_dir / "form-draft-offer-360.png"), full_page=True)
+    context.close()

@@ -251,3 +251,13 @@ def test_english_switch(browser, form_server):
     assert page.get_attribute("html", "lang") == "en" and page.title() == "Resident survey on TCM services"
     assert_accessible(page, "intro en")
     context.close()
+
+
+def test_refusal_pages_are_accessible_too(browser, form_server, screenshot_dir):
+    context = phone(browser)
+    page = context.new_page()
+    page.goto(f"{form_server.url}/?t=1.01A.r.AAAAAAAAAAA")
+    assert "签名无效" in page.inner_text("main") and page.get_attribute("html", "lang") == "zh-CN"
+    assert_accessible(page, "forged link")
+    page.screenshot(path=str(screenshot_dir / "form-refused-360.png"), full_page=True)
+    context.close()
