@@ -261,3 +261,23 @@ def test_refusal_pages_are_accessible_too(browser, form_server, screenshot_dir):
     assert_accessible(page, "forged link")
     page.screenshot(path=str(screenshot_dir / "form-refused-360.png"), full_page=True)
     context.close()
+
+
+def test_next_tapped_offline_waits_for_the_network(browser, form_server):
+    context = phone(browser)
+    page = context.new_page()
+    page.goto(form_url(form_server))
+    page.locator("label.consent").click()
+    with page.expect_navigation():
+        page.locator("button[value=start]").click()
+    answer_visible(page, resident_answers(51, "no"))
+    context.set_offline(True)
+    page.locator("button.primary").click()
+    status = page.locator("#status")
+    status.wait_for(state="visible")
+    assert "恢复网络后会自动继续" in status.inner_text()
+    assert page.locator("h1").inner_text() == "基本情况"  # still on the part, answers on screen
+    with page.expect_navigation():
+        context.set_offline(False)
+    assert page.locator("h1").inner_text() != "基本情况"
+    context.close()
