@@ -47,3 +47,12 @@ def secret() -> bytes:
             if value is None:
                 value = _SECRETS[key] = load_secret()
     return value
+
+
+def close_all() -> None:
+    """Close every store opened here (their connection pools) and forget them and the secrets."""
+    with _LOCK:
+        for opened in _STORES.values():
+            opened.close()
+        _STORES.clear()
+        _SECRETS.clear()

@@ -32,7 +32,8 @@ def web_client() -> TestClient:
 def store(monkeypatch):
     monkeypatch.setenv("TCM_SURVEY_SECRET", SECRET)
     monkeypatch.setenv("TCM_SURVEY_ADMIN_PASSWORD", "admin-password-1")
-    return services.store()
+    yield services.store()
+    services.close_all()
 
 
 @pytest.fixture
