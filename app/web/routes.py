@@ -31,7 +31,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
-from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -61,6 +60,7 @@ from survey.errors import AnswerError, SurveyError
 from survey.questionnaire import Questionnaire, QuestionType, pick
 from survey.respondent import INTRO, first_section_with_problems, next_step, previous_step, progress, prune_hidden, section_problems
 from survey.storage import StorageError, SubmitError
+from survey.tokens import REASONS
 
 log = logging.getLogger(__name__)
 LANGS = ("zh", "en")
@@ -93,13 +93,6 @@ class _Campaigns:
 
 
 CAMPAIGNS = _Campaigns()
-
-
-def closing_date(campaign: Campaign) -> dt.date:
-    """The day the campaign closed: the day it was closed by hand, else its planned last day."""
-    if campaign.closed_at is not None:
-        return min(campaign.closed_at.astimezone(ZoneInfo(campaign.timezone)).date(), campaign.closes_on)
-    return campaign.closes_on
 
 
 class Target:
@@ -163,16 +156,12 @@ def _refused(lang: str, reason: str, campaign: Campaign | None) -> HTMLResponse:
     key = f"respond.token.{reason}"
     ctx = Context(lang)
     message = ctx.t(
-        key if reason in _REASONS else "respond.error.store",
+        key if reason in REASONS and reason != "ok" else "respond.error.store",
         opens_on=campaign.opens_on.isoformat() if campaign else "",
-        closes_on=closing_date(campaign).isoformat() if campaign else "",
+        closes_on=campaign.closing_date().isoformat() if campaign else "",
     )
     return _notice(lang, ctx.t("respond.unavailable"), message, help_text=ctx.t("respond.unavailable.help"),
                    status=404 if reason in ("missing", "malformed", "forged", "altered", "unknown_campaign") else 200)
-
-
-_REASONS = ("missing", "malformed", "forged", "altered", "unknown_campaign", "other_campaign", "unknown_site",
-            "unknown_instrument", "not_yet_open", "closed")
 
 
 # ------------------------------------------------------------------------------ the form
@@ -415,8 +404,8 @@ def _handle_post(request: Request, token: str, form: FormData) -> Response:
     except AnswerError:
         step = first_section_with_problems(q, state.answers)
         return _page(_screen(target, replace(state, step=step if step is not None else state.step), csrf), 422)
-    except SubmitError as exc:
-        return _refused(state.lang, exc.reason, target.campaign)
+    except SubmitError as exc:  # e.g. closed by hand since the form opened: its real closing day
+        return _refused(state.lang, exc.reason, exc.campaign or target.campaign)
     except StorageError:
         log.exception("a response could not be stored")
         return _page(_screen(target, state, csrf, message=Context(state.lang).t("respond.saving_failed")), 503)
@@ -526,4 +515,4 @@ def middleware() -> list:
     return [Middleware(Hardening), Middleware(Compression), Middleware(FrontDoor)]
 
 
-__all__ = ["FrontDoor", "closing_date", "form", "middleware", "preview", "routes"]
+__all__ = ["FrontDoor", "form", "middleware", "preview", "routes"]

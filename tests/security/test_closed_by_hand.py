@@ -12,7 +12,9 @@ import pytest
 from survey.catalog import shipped_questionnaires
 from survey.simulate import simulate_answers
 from survey.storage import Store, SubmitError
-from tests.app.respond_helpers import SECRET, button, fill_and_submit, make_campaign, open_form, token_for
+from tests.app.respond_helpers import SECRET, make_campaign, token_for
+from tests.app.web.conftest import web_client
+from tests.app.web.form_client import FormRespondent, section_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,11 +51,13 @@ def test_form_open_while_closed_by_hand_shows_the_real_closing_day(store):
     campaign = make_campaign(store, days_open=30)
     resident = shipped_questionnaires()["resident"]
     answers = simulate_answers(resident, np.random.default_rng(2))
-    at = fill_and_submit(open_form(token_for(campaign, "01A", "resident")), resident, answers, submit=False)
+    respondent = FormRespondent(web_client(), token_for(campaign, "01A", "resident"))
+    respondent.open()
+    respondent.start()
+    page = respondent.fill(answers, submit=False)
     store.close_campaign(campaign.id)  # by the admin, while the respondent is still on the form
-    button(at, "submit").click().run()
-    assert not at.exception, at.exception
-    shown = "\n".join(e.value for e in at.error)
-    assert f"截止日期：{today_in(campaign).isoformat()}" in shown, shown
-    assert campaign.closes_on.isoformat() not in shown
+    page = respondent.post("submit", section_fields(page, answers))
+    assert page.page == "notice"
+    assert f"截止日期：{today_in(campaign).isoformat()}" in page.html, page.html
+    assert campaign.closes_on.isoformat() not in page.html
     assert store.responses(campaign.id) == []
