@@ -47,7 +47,7 @@ BASE_HEADERS = {
     "x-frame-options": "SAMEORIGIN",
     "referrer-policy": "same-origin",
 }
-_UPLOAD_PATH = "/_stcore/upload_file"
+_UPLOAD_PATH = "/_stcore/upload_file"  # Streamlit's uploads: /_stcore/upload_file/<session>/<file>
 
 
 def _same_origin(headers: Headers) -> bool:
@@ -77,7 +77,7 @@ class Hardening:
         if path.endswith("/_stcore/host-config") and not _same_origin(headers):
             await self._send(PlainTextResponse("Forbidden", status_code=403), scope, receive, send)
             return
-        limited = not path.endswith(_UPLOAD_PATH)
+        limited = _UPLOAD_PATH not in path
         if limited:
             length = headers.get("content-length")
             if length is not None and (not length.isdigit() or int(length) > self.max_body):

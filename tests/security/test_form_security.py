@@ -85,6 +85,9 @@ def test_a_body_over_the_limit_is_refused(client, resident_token) -> None:
 
     response = client.post(f"/?t={resident_token}", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413
+    # Streamlit's own file upload keeps its own limit (server.maxUploadSize)
+    upload = client.post("/_stcore/upload_file/session-1/file-1", content=b"x" * (4 * MAX_BODY_BYTES))
+    assert upload.status_code == 200 and upload.text == STREAMLIT_STAND_IN
 
 
 def test_no_answer_is_left_in_a_cookie(client, resident_token) -> None:
