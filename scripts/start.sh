@@ -11,4 +11,5 @@ if [ -z "${TCM_SURVEY_DB:-}" ] && [ ! -f data/tcm-survey.sqlite ]; then
   echo "First start: creating the demo campaign in data/tcm-survey.sqlite"
   .venv/bin/python -m survey demo --db sqlite:///data/tcm-survey.sqlite
 fi
+.venv/bin/python -m app.preflight  # refuses to start on a bad setting (e.g. a short TCM_SURVEY_ADMIN_PASSWORD)
 exec .venv/bin/python -m streamlit run streamlit_app.py "$@"

@@ -2,18 +2,35 @@
 
 Roles: ``admin`` (everything), ``evaluator`` (reads campaigns and counts, changes nothing),
 ``surveyor`` (fills the form on behalf of respondents). Passwords are never stored: each
-account keeps ``scrypt$N$r$p$salt$hash`` (``hashlib.scrypt``, N = 2^14, r = 8, p = 1, 16-byte
-random salt, 32-byte key; RFC 7914), compared in constant time.
+account keeps ``scrypt$N$r$p$salt$hash`` (``hashlib.scrypt``, N = 2^17, r = 8, p = 1 as OWASP
+advises, 16-byte random salt, 32-byte key; RFC 7914), compared in constant time. A hash made with
+weaker parameters is replaced by a current one at the next successful login. At most
+:data:`HASH_SLOTS` hashes are computed at once per process (each takes 128 MiB for ~0.5 s).
 
-Failed logins are counted per user name in the database, so every app replica sees them:
-after :data:`FREE_FAILURES` failures in a row the name is locked for 30 s, doubling with each
-further failure up to 15 minutes; a success clears the count, and failures older than an hour
-are forgotten. A locked name is refused without checking the password.
+Failed logins are limited twice, and each attempt is counted *before* its password is checked:
 
-First start: when no account exists, :func:`ensure_first_admin` creates ``admin`` with a random
-password and prints it once to the terminal (or takes ``TCM_SURVEY_ADMIN_PASSWORD``). There is no
-default password, except in demo mode (``TCM_SURVEY_DEMO=1``), where ``admin``, ``evaluator`` and
-``surveyor`` all have the password ``demo`` and the login page says so.
+* per client (the browser's address, kept only as a keyed hash in this process's memory):
+  :data:`CLIENT_FREE_FAILURES` failures in an hour, then that client alone waits 30 s, doubling
+  with each further failure up to 15 minutes;
+* per user name, in the database so every replica sees it: :data:`ACCOUNT_FREE_FAILURES` failures
+  within an hour of the first one, from all clients together, lock the name the same way. One
+  client cannot reach this (its own limit stops it first: at most 13 attempts in its first hour,
+  4 an hour after that), so nobody can keep ``admin`` locked out alone.
+
+A success clears both counts. A locked name or client is refused without checking the password.
+A disabled account answers exactly like a wrong password, also when the password is right: the
+state of an account is told to nobody (the login page says a disabled account cannot sign in).
+
+Open sessions: every change of an account's password, role or state increments its
+``session_version``; ``app.auth`` compares it on every page run and ends older sessions.
+
+First start: when no account exists, :func:`ensure_first_admin` creates ``admin`` with
+``TCM_SURVEY_ADMIN_PASSWORD`` (at least 8 characters, else it refuses to start) or a random
+password, shown once on the terminal when standard error is one, else written to a file readable
+by its owner only (``data/first-admin-password.txt``) whose path is logged. There is no default
+password, except in demo mode (``TCM_SURVEY_DEMO=1``), where ``admin``, ``evaluator`` and
+``surveyor`` all have the password ``demo`` and the login page says so; these demo accounts are
+removed at the next start without demo mode.
 
 Command line: ``python -m survey.accounts list | add NAME --role ROLE | passwd NAME``.
 """
@@ -25,32 +42,39 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import os
 import re
 import secrets
 import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
-
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from survey.errors import SurveyError
 from survey.storage import Store
-from survey.storage.schema import accounts, login_failures
 
 ROLES = ("admin", "evaluator", "surveyor")
 USERNAME = re.compile(r"^[a-z0-9_.@-]{1,64}$")
 MIN_PASSWORD = 8
-FREE_FAILURES = 5
+CLIENT_FREE_FAILURES = 5
+ACCOUNT_FREE_FAILURES = 20
+FREE_FAILURES = CLIENT_FREE_FAILURES
 FIRST_LOCK = dt.timedelta(seconds=30)
 MAX_LOCK = dt.timedelta(minutes=15)
 FORGET_AFTER = dt.timedelta(hours=1)
 ENV_DEMO = "TCM_SURVEY_DEMO"
 ENV_ADMIN_PASSWORD = "TCM_SURVEY_ADMIN_PASSWORD"
+ENV_DATA = "TCM_SURVEY_DATA"
 DEMO_PASSWORD = "demo"
+PASSWORD_FILE = "first-admin-password.txt"
+HASH_SLOTS = 2
 
-_N, _R, _P, _KEY = 2**14, 8, 1, 32
+SCRYPT_N, SCRYPT_R, SCRYPT_P, _KEY = 2**17, 8, 1, 32
+_MAXMEM = 256 * 1024 * 1024
+_hash_slots = threading.BoundedSemaphore(HASH_SLOTS)
+log = logging.getLogger(__name__)
 
 
 class AccountError(SurveyError):
@@ -59,15 +83,18 @@ class AccountError(SurveyError):
 
 @dataclass(frozen=True)
 class Account:
+    """A signed-in account; ``session_version`` as it was when the session signed in."""
+
     username: str
     role: str
     active: bool = True
+    session_version: int = 1
 
 
 @dataclass(frozen=True)
 class LoginResult:
-    """``reason``: ``ok``, ``wrong`` (unknown name or wrong password: not told apart),
-    ``locked`` (too many failures: ``retry_after`` seconds to wait) or ``inactive``."""
+    """``reason``: ``ok``, ``wrong`` (unknown name, wrong password or disabled account: not told
+    apart) or ``locked`` (too many failures: ``retry_after`` seconds to wait)."""
 
     reason: str
     account: Account | None = None
@@ -86,10 +113,11 @@ def demo_mode() -> bool:
 
 
 def hash_password(password: str) -> str:
-    """``scrypt$N$r$p$salt$key`` for ``password`` with a fresh random salt."""
+    """``scrypt$N$r$p$salt$key`` for ``password`` with a fresh random salt and current parameters."""
     salt = secrets.token_bytes(16)
-    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=_KEY)
-    return "$".join(["scrypt", str(_N), str(_R), str(_P), _b64(salt), _b64(key)])
+    with _hash_slots:
+        key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=_KEY, maxmem=_MAXMEM)
+    return "$".join(["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P), _b64(salt), _b64(key)])
 
 
 def verify_password(password: str, encoded: str) -> bool:
@@ -99,13 +127,20 @@ def verify_password(password: str, encoded: str) -> bool:
         if scheme != "scrypt":
             return False
         expected = _unb64(key)
-        actual = hashlib.scrypt(
-            password.encode("utf-8"), salt=_unb64(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected),
-            maxmem=256 * 1024 * 1024,
-        )
-    except (ValueError, TypeError):
+        with _hash_slots:
+            actual = hashlib.scrypt(
+                password.encode("utf-8"), salt=_unb64(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected),
+                maxmem=_MAXMEM,
+            )
+    except (ValueError, TypeError, MemoryError, OverflowError):
         return False
     return hmac.compare_digest(actual, expected)
+
+
+def needs_rehash(encoded: str) -> bool:
+    """Whether a stored hash was made with other parameters than the current ones."""
+    parts = encoded.split("$")
+    return len(parts) != 6 or parts[:4] != ["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P)]
 
 
 def _b64(raw: bytes) -> str:
@@ -116,7 +151,16 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))  # unknown names cost as much as known ones
+_dummy_hashes: dict[tuple[int, int, int], str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password with the current parameters: unknown names cost as much as known ones."""
+    key = (SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = hash_password(secrets.token_urlsafe(16))
+    return _dummy_hashes[key]
+
 
 # ----------------------------------------------------------------------------------- accounts
 
@@ -144,143 +188,228 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def create_account(store: Store, username: str, role: str, password: str, *, _allow_short: bool = False) -> Account:
+def create_account(store: Store, username: str, role: str, password: str, *, _demo: bool = False) -> Account:
     """Create an account; AccountError when the name is taken or the input is not acceptable."""
-    if _allow_short:
-        name = normalise_username(username)
-    else:
-        name = _check_new(username, role, password)
-    now = _now()
-    values = {"username": name, "role": role, "password_hash": hash_password(password), "active": True,
-              "created_at": now, "updated_at": now}
-    with store.write() as connection:
-        if not _insert_ignore(connection, accounts, values):
-            raise AccountError(f"an account named {name!r} exists already")
+    name = normalise_username(username) if _demo else _check_new(username, role, password)
+    if not store.add_account(name, role, hash_password(password), demo=_demo):
+        raise AccountError(f"an account named {name!r} exists already")
     return Account(name, role)
 
 
-def _insert_ignore(connection: sa.Connection, table: sa.Table, values: dict) -> bool:
-    """Insert unless the primary key exists; True when a row was written (race-safe)."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    key = next(iter(table.primary_key.columns))
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(key)
-    return connection.execute(statement).first() is not None
-
-
 def set_password(store: Store, username: str, password: str) -> None:
+    """A new password; the account's open sessions end."""
     _check_password(password)
     _update(store, username, password_hash=hash_password(password))
 
 
 def set_role(store: Store, username: str, role: str) -> None:
+    """A new role; the account's open sessions end (unchanged role: nothing happens)."""
     if role not in ROLES:
         raise AccountError(f"role {role!r} must be one of {list(ROLES)}")
-    _update(store, username, role=role)
+    if _get(store, username).role != role:
+        _update(store, username, role=role)
 
 
 def set_active(store: Store, username: str, active: bool) -> None:
-    _update(store, username, active=bool(active))
+    """Enable or disable an account; disabling ends its open sessions (unchanged: nothing happens)."""
+    if _get(store, username).active != bool(active):
+        _update(store, username, active=bool(active))
+
+
+def _get(store: Store, username: str):  # noqa: ANN202
+    row = store.account(normalise_username(username))
+    if row is None:
+        raise AccountError(f"no account named {normalise_username(username)!r}")
+    return row
 
 
 def _update(store: Store, username: str, **values: object) -> None:
     name = normalise_username(username)
-    with store.write() as connection:
-        result = connection.execute(
-            accounts.update().where(accounts.c.username == name).values(**values, updated_at=_now())
-        )
-        if result.rowcount != 1:
-            raise AccountError(f"no account named {name!r}")
+    if not store.change_account(name, **values):
+        raise AccountError(f"no account named {name!r}")
 
 
 def list_accounts(store: Store) -> list[Account]:
-    with store.read() as connection:
-        rows = connection.execute(sa.select(accounts.c.username, accounts.c.role, accounts.c.active).order_by(accounts.c.username))
-        return [Account(r.username, r.role, bool(r.active)) for r in rows]
+    return [Account(r.username, r.role, r.active, r.session_version) for r in store.accounts()]
 
 
 def account_count(store: Store) -> int:
-    with store.read() as connection:
-        return int(connection.execute(sa.select(sa.func.count()).select_from(accounts)).scalar() or 0)
+    return store.account_count()
+
+
+def current_account(store: Store, username: str) -> Account | None:
+    """The account as stored now (None when it no longer exists)."""
+    row = store.account(normalise_username(username))
+    return None if row is None else Account(row.username, row.role, row.active, row.session_version)
+
+
+def still_valid(store: Store, account: Account) -> Account | None:
+    """The stored account when a session signed in as ``account`` may go on: it exists, is
+    active, and its password, role and state did not change since (same session version)."""
+    stored = current_account(store, account.username)
+    if stored is None or not stored.active or stored.session_version != account.session_version or stored.role != account.role:
+        return None
+    return stored
 
 
 # ------------------------------------------------------------------------------------- logins
 
 
-def authenticate(store: Store, username: str, password: str, *, now: dt.datetime | None = None) -> LoginResult:
-    """Check a login; count a failure (shared by all replicas through the database)."""
+def _lock_for(free: int):  # noqa: ANN202
+    def lock(failures: int) -> dt.timedelta | None:
+        """30 s at the ``free``-th failure, doubling per further failure, at most 15 minutes."""
+        if failures < free:
+            return None
+        doublings = min(failures - free, 16)  # 2^16 * 30 s is far above the cap: no overflow
+        return min(FIRST_LOCK * (2**doublings), MAX_LOCK)
+
+    return lock
+
+
+class ClientThrottle:
+    """Failed logins per client in this process's memory, keyed by a keyed hash of the client's
+    address (the address itself is not kept): :data:`CLIENT_FREE_FAILURES` free failures, then
+    30 s doubling up to 15 minutes; forgotten an hour after the client's last failure (so a client
+    that keeps guessing stays slowed down). Safe for the threads of one process."""
+
+    def __init__(self, free_failures: int = CLIENT_FREE_FAILURES, max_clients: int = 100_000) -> None:
+        self._key = secrets.token_bytes(32)
+        self._lock = threading.Lock()
+        self._free = free_failures
+        self._max = max_clients
+        self._entries: dict[bytes, tuple[int, dt.datetime, dt.datetime | None]] = {}
+
+    def key(self, client: str) -> bytes:
+        return hmac.new(self._key, client.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()[:16]
+
+    def reserve(self, client: str, now: dt.datetime) -> dt.datetime | None:
+        """Count one attempt from ``client``; the time it stays refused when it is (then not counted)."""
+        key = self.key(client)
+        lock_for = _lock_for(self._free)
+        with self._lock:
+            failures, last, locked_until = self._entries.get(key, (0, now, None))
+            if locked_until is not None and locked_until > now:
+                return locked_until
+            if now - last > FORGET_AFTER:
+                failures = 0
+            failures += 1
+            lock = lock_for(failures)
+            if len(self._entries) >= self._max:
+                self._forget_old(now)
+            self._entries[key] = (failures, now, now + lock if lock else None)
+            return None
+
+    def clear(self, client: str) -> None:
+        with self._lock:
+            self._entries.pop(self.key(client), None)
+
+    def _forget_old(self, now: dt.datetime) -> None:
+        stale = [k for k, (_, last, until) in self._entries.items()
+                 if now - last > FORGET_AFTER and (until is None or until <= now)]
+        for k in stale or list(self._entries)[: self._max // 10]:
+            del self._entries[k]
+
+
+CLIENTS = ClientThrottle()
+
+
+def _retry_after(until: dt.datetime, now: dt.datetime) -> int:
+    return max(1, int((until - now).total_seconds() + 0.999))
+
+
+def authenticate(
+    store: Store,
+    username: str,
+    password: str,
+    *,
+    client: str | None = None,
+    now: dt.datetime | None = None,
+    clients: ClientThrottle | None = None,
+) -> LoginResult:
+    """Check a login. The attempt is counted for the client (when given: its address) and for
+    the user name before the password is checked; a refused attempt checks nothing.
+    Never raises for any input (odd input is a wrong login)."""
     now = now or _now()
     name = normalise_username(username)[:64]
-    with store.read() as connection:
-        failure = connection.execute(sa.select(login_failures).where(login_failures.c.username == name)).first()
-        row = connection.execute(sa.select(accounts).where(accounts.c.username == name)).first()
-    if failure is not None and failure.locked_until is not None and failure.locked_until > now:
-        return LoginResult("locked", retry_after=max(1, int((failure.locked_until - now).total_seconds() + 0.999)))
-    matches = verify_password(password or "", row.password_hash if row is not None else _DUMMY_HASH)
-    if row is not None and matches:
-        if failure is not None:
-            with store.write() as connection:
-                connection.execute(login_failures.delete().where(login_failures.c.username == name))
-        if not row.active:
-            return LoginResult("inactive")
-        return LoginResult("ok", Account(row.username, row.role, True))
-    return _count_failure(store, name, now)
-
-
-def _count_failure(store: Store, name: str, now: dt.datetime) -> LoginResult:
-    with store.write() as connection:
-        failure = connection.execute(sa.select(login_failures).where(login_failures.c.username == name)).first()
-        if failure is None or now - failure.last_failed_at > FORGET_AFTER:
-            failures = 1
-        else:
-            failures = failure.failures + 1
-        locked_until = None
-        if failures >= FREE_FAILURES:
-            lock = min(FIRST_LOCK * 2 ** (failures - FREE_FAILURES), MAX_LOCK)
-            locked_until = now + lock
-        values = {"failures": failures, "last_failed_at": now, "locked_until": locked_until}
-        if failure is None:
-            if not _insert_ignore(connection, login_failures, {"username": name, **values}):
-                connection.execute(
-                    login_failures.update().where(login_failures.c.username == name).values(
-                        failures=login_failures.c.failures + 1, last_failed_at=now
-                    )
-                )
-        else:
-            connection.execute(login_failures.update().where(login_failures.c.username == name).values(**values))
-    if locked_until is not None:
-        return LoginResult("locked", retry_after=int((locked_until - now).total_seconds()))
+    password = password if isinstance(password, str) else ""
+    clients = clients or CLIENTS
+    if client is not None:
+        refused_until = clients.reserve(client, now)
+        if refused_until is not None:
+            return LoginResult("locked", retry_after=_retry_after(refused_until, now))
+    reservation = store.reserve_login(name, now, forget_after=FORGET_AFTER, lock_for=_lock_for(ACCOUNT_FREE_FAILURES))
+    if reservation.refused:
+        return LoginResult("locked", retry_after=_retry_after(reservation.locked_until, now))
+    row = store.account(name)
+    try:
+        matches = verify_password(password, row.password_hash if row is not None else _dummy_hash())
+    except UnicodeEncodeError:  # a lone surrogate cannot be any password
+        matches = False
+    if row is not None and matches and row.active:
+        store.clear_login_failures(name)
+        if client is not None:
+            clients.clear(client)
+        if needs_rehash(row.password_hash):
+            store.upgrade_password_hash(name, row.password_hash, hash_password(password))
+        return LoginResult("ok", Account(row.username, row.role, True, row.session_version))
+    lock = _lock_for(ACCOUNT_FREE_FAILURES)(reservation.failures)
+    if lock is not None:
+        return LoginResult("locked", retry_after=int(lock.total_seconds()))
     return LoginResult("wrong")
 
 
 # -------------------------------------------------------------------------------- first start
 
 
-def ensure_first_admin(store: Store, *, out: TextIO | None = None) -> str | None:
-    """Make sure someone can sign in; return the password created (None when none was).
+def data_folder() -> Path:
+    """Where the app keeps its files (``TCM_SURVEY_DATA``, else ``data/``)."""
+    return Path(os.environ.get(ENV_DATA) or "data")
+
+
+def ensure_first_admin(store: Store, *, out: TextIO | None = None, password_file: Path | None = None) -> str | None:
+    """Make sure someone can sign in, and only the accounts of the current mode exist; return
+    the password created (None when none was).
 
     Demo mode: ``admin``, ``evaluator`` and ``surveyor`` with the password ``demo`` (created
-    when missing). Otherwise, only when there is no account at all: ``admin`` with
-    ``TCM_SURVEY_ADMIN_PASSWORD``, else a random password printed once to ``out`` (stderr).
-    Two replicas starting together create one admin; only the one that wrote it prints.
+    when missing, labelled as demo accounts). Otherwise the demo accounts are removed first; then,
+    only when there is no account at all: ``admin`` with ``TCM_SURVEY_ADMIN_PASSWORD`` (AccountError
+    when it is shorter than 8 characters), else a random password shown once: on ``out`` (standard
+    error) when that is a terminal, else written to ``password_file`` (default
+    ``data/first-admin-password.txt``, mode 0600) and the log says where.
+    Two replicas starting together create one admin; only the one that wrote it tells.
     """
     if demo_mode():
         for role in ROLES:
             try:
-                create_account(store, role, role, DEMO_PASSWORD, _allow_short=True)
+                create_account(store, role, role, DEMO_PASSWORD, _demo=True)
             except AccountError:
                 pass
         return None
+    removed = store.remove_demo_accounts()
+    if removed:
+        log.warning("demo mode is off: removed the demo accounts %s", ", ".join(removed))
+    given = os.environ.get(ENV_ADMIN_PASSWORD)
+    if given is not None and len(given) < MIN_PASSWORD:
+        raise AccountError(
+            f"{ENV_ADMIN_PASSWORD} must have at least {MIN_PASSWORD} characters (it has {len(given)}): "
+            "set a longer password, or unset it to get a random one"
+        )
     if account_count(store) > 0:
         return None
-    given = os.environ.get(ENV_ADMIN_PASSWORD)
     password = given or secrets.token_urlsafe(12)
     try:
         create_account(store, "admin", "admin", password)
     except AccountError:
-        return None  # another process was first (or the given password is too short: raised below)
+        return None  # another process was first
     if not given:
-        stream = out or sys.stderr
-        line = "=" * 72
+        _tell_first_password(password, out or sys.stderr, password_file or data_folder() / PASSWORD_FILE)
+    return password
+
+
+def _tell_first_password(password: str, stream: TextIO, path: Path) -> None:
+    line = "=" * 72
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
         print(
             f"\n{line}\ntcm-survey: first start, created the account 'admin' for the admin area.\n"
             f"  user name: admin\n  password:  {password}\n"
@@ -289,7 +418,20 @@ def ensure_first_admin(store: Store, *, out: TextIO | None = None) -> str | None
             file=stream,
             flush=True,
         )
-    return password
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(
+            "tcm-survey: the first password of the account 'admin'.\n"
+            f"user name: admin\npassword:  {password}\n"
+            "Sign in, change the password on the account page, then delete this file.\n"
+        )
+    message = (f"tcm-survey: first start, created the account 'admin'; its password is in {path.resolve()} "
+               "(readable by this user only): sign in, change it, delete the file")
+    log.warning(message)
+    print(message, file=stream, flush=True)
 
 
 # -------------------------------------------------------------------------------- command line

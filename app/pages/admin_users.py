@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from app import services
-from app.auth import require
+from app.auth import require, sign_in
 from app.i18n import t
-from survey.accounts import ROLES, AccountError, create_account, list_accounts, set_active, set_password, set_role
+from survey.accounts import ROLES, AccountError, create_account, current_account, list_accounts, set_active, set_password, set_role
 
 me = require("admin")
 store = services.store()
@@ -57,6 +57,8 @@ with st.expander(t("admin.users.manage")):
                         set_password(store, name, password)
                     set_role(store, name, role)
                     set_active(store, name, active)
+                    if name == me.username:  # a new password ends the other sessions, not this one
+                        sign_in(current_account(store, name))
                     st.toast(t("admin.users.saved"))
                     st.rerun()
                 except AccountError as exc:

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from app import services
-from app.auth import current_account, sign_in, sign_out
+from app.auth import client_address, current_account, sign_in, sign_out
 from app.i18n import t
 from app.safe import plain
 from survey.accounts import DEMO_PASSWORD, AccountError, authenticate, demo_mode, set_password
+from survey.accounts import current_account as current_account_of
 
 st.html('<style>[data-testid="InputInstructions"] { display: none; }</style>')
 store = services.store()
@@ -21,14 +22,12 @@ if account is None:
         password = st.text_input(t("login.password"), type="password", key="admin.login.password", autocomplete="current-password")
         submitted = st.form_submit_button(t("login.submit"), type="primary", width="stretch")
     if submitted:
-        result = authenticate(store, username, password)
+        result = authenticate(store, username, password, client=client_address())
         if result.ok:
             sign_in(result.account)
             st.rerun()
         elif result.reason == "locked":
             st.error(t("login.locked", seconds=result.retry_after), icon=":material/timer:")
-        elif result.reason == "inactive":
-            st.error(t("login.inactive"))
         else:
             st.error(t("login.wrong"))
     st.caption(t("login.help"))
@@ -55,11 +54,12 @@ with st.expander(t("login.change_password")):
     if change:
         if new != again:
             st.error(t("login.password_mismatch"))
-        elif not authenticate(store, account.username, current).ok:
+        elif not authenticate(store, account.username, current, client=client_address()).ok:
             st.error(t("login.wrong_current"))
         else:
             try:
                 set_password(store, account.username, new)
+                sign_in(current_account_of(store, account.username))  # this session goes on, older ones end
                 st.success(t("login.password_changed"))
             except AccountError:
                 st.error(t("login.password_short"))

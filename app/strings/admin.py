@@ -18,15 +18,19 @@ STRINGS = {
     "login.username": {"zh": "用户名", "en": "User name"},
     "login.password": {"zh": "密码", "en": "Password"},
     "login.submit": {"zh": "登录", "en": "Sign in"},
-    "login.wrong": {"zh": "用户名或密码不正确。", "en": "The user name or password is wrong."},
+    "login.wrong": {
+        "zh": "用户名或密码不正确（已停用的账户也无法登录）。",
+        "en": "The user name or password is wrong (a disabled account cannot sign in either).",
+    },
     "login.locked": {
         "zh": "登录失败次数过多，请 {seconds} 秒后再试。",
         "en": "Too many failed sign-ins: please try again in {seconds} seconds.",
     },
-    "login.inactive": {"zh": "此账户已停用，请联系管理员。", "en": "This account is disabled; ask an administrator."},
     "login.help": {
-        "zh": "首次启动时，系统会在运行它的终端里显示一次管理员 admin 的随机密码。",
-        "en": "On first start the app prints a random password for the account 'admin' once, in the terminal it runs in.",
+        "zh": "首次启动时，系统会在运行它的终端里显示一次管理员 admin 的随机密码；"
+              "作为服务运行时则写入 data/first-admin-password.txt（仅运行账户可读），日志会写明位置。",
+        "en": "On first start the app shows a random password for the account 'admin' once in the terminal it runs in; "
+              "run as a service, it writes it to data/first-admin-password.txt (readable by its user only) and logs where.",
     },
     "login.demo": {
         "zh": "演示模式：账户 admin、evaluator、surveyor 的密码均为 {password}。请勿用于真实调查。",

@@ -1,6 +1,7 @@
 """Engines for SQLite (WAL, the embedded default) and PostgreSQL, with clear connection errors.
 
 The URL comes from the caller, else ``TCM_SURVEY_DB``, else ``sqlite:///data/tcm-survey.sqlite``.
+A new SQLite file is created readable by its owner only (mode 0600).
 ``postgresql://`` and ``postgres://`` URLs are read as ``postgresql+psycopg://`` (psycopg 3).
 
 SQLite connections run with ``journal_mode=WAL`` (readers never block the writer),
@@ -72,6 +73,20 @@ def create_engine(url: str | URL | None = None, **kwargs: object) -> Engine:
     return sa.create_engine(parsed, **options)
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file (and its folder) readable by this user only (0600; SQLite gives
+    its ``-wal`` and ``-shm`` files the same mode). An existing file is left as it is."""
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another process was first
+    except OSError as exc:
+        raise StorageError(f"cannot create the database file {path}: {exc.strerror or exc}") from None
+
+
 def _sqlite_engine(url: URL, **kwargs: object) -> Engine:
     database = url.database or ""
     memory = database in ("", ":memory:") or "mode=memory" in database
@@ -80,10 +95,7 @@ def _sqlite_engine(url: URL, **kwargs: object) -> Engine:
         options["poolclass"] = StaticPool  # one shared connection, else every checkout sees an empty db
     else:
         if not database.startswith("file:"):
-            try:
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StorageError(f"cannot create the folder for {database}: {exc.strerror or exc}") from None
+            _create_private(Path(database).expanduser())
         options["pool_size"] = 8
         options["max_overflow"] = 16
         options["pool_timeout"] = 60

@@ -153,11 +153,21 @@ def _v4(connection: Connection) -> None:
     connection.exec_driver_sql("ALTER TABLE campaigns ADD COLUMN keep_months INTEGER NOT NULL DEFAULT 36")
 
 
+def _v5(connection: Connection) -> None:
+    """Account session versions and demo labels; the start of a name's failure count; receipt codes."""
+    connection.exec_driver_sql("ALTER TABLE accounts ADD COLUMN session_version INTEGER NOT NULL DEFAULT 1")
+    connection.exec_driver_sql("ALTER TABLE accounts ADD COLUMN demo BOOLEAN NOT NULL DEFAULT FALSE")
+    connection.exec_driver_sql("ALTER TABLE responses ADD COLUMN receipt VARCHAR(16)")
+    timestamp = "TIMESTAMP WITH TIME ZONE" if connection.dialect.name == "postgresql" else "DATETIME"
+    connection.exec_driver_sql(f"ALTER TABLE login_failures ADD COLUMN first_failed_at {timestamp}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "campaigns, instruments, sites, responses", _v1),
     Migration(2, "demo and simulated labels; responses indexed by campaign and site", _v2),
     Migration(3, "accounts and failed logins of the admin area", _v3),
     Migration(4, "campaign contact phone, answer-key rule and how long answers are kept", _v4),
+    Migration(5, "account session versions and demo labels; receipt codes of responses", _v5),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "schema.py and MIGRATIONS disagree"
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -124,6 +124,7 @@ responses = sa.Table(
     sa.Column("language", sa.String(8), nullable=True),
     sa.Column("submitted_at", UTCDateTime, nullable=False),
     sa.Column("simulated", sa.Boolean, nullable=False, server_default=sa.false()),  # version 2
+    sa.Column("receipt", sa.String(16), nullable=True),  # version 5: random code shown to the respondent
     sa.UniqueConstraint("campaign_id", "nonce", name="uq_responses_nonce"),
     sa.Index("ix_responses_campaign_site", "campaign_id", "site_id"),  # version 2
 )
@@ -137,6 +138,9 @@ accounts = sa.Table(  # version 3: password hashes (scrypt), never passwords
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # version 5: bumped by every change of password, role or state; open sessions of older versions end
+    sa.Column("session_version", sa.Integer, nullable=False, server_default=sa.text("1")),
+    sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),  # version 5: exists only in demo mode
 )
 
 login_failures = sa.Table(  # version 3: failed logins per user name, shared by every replica
@@ -146,4 +150,5 @@ login_failures = sa.Table(  # version 3: failed logins per user name, shared by 
     sa.Column("failures", sa.Integer, nullable=False),
     sa.Column("last_failed_at", UTCDateTime, nullable=False),
     sa.Column("locked_until", UTCDateTime, nullable=True),
+    sa.Column("first_failed_at", UTCDateTime, nullable=True),  # version 5: failures count for an hour from here
 )

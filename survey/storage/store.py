@@ -2,7 +2,7 @@
 
 >>> store = Store.open("sqlite://")            # in memory; default: TCM_SURVEY_DB or data/
 >>> store.schema_version
-4
+5
 
 Every write is one transaction: a campaign with its instruments and sites, a batch of sites, a
 response. Anything that fails inside rolls the whole transaction back, so nothing half-written
@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from survey.campaign import Campaign, CampaignError, CampaignSpec, Site, SiteSpec, UnknownCampaign
+from survey.storage import accounts as account_repo
 from survey.storage import repositories as repo
 from survey.storage.engine import StorageError, check_connection, create_engine, safe_url
 from survey.storage.migrations import migrate, schema_version
@@ -421,6 +422,52 @@ class Store:
         """The questionnaire versions of a campaign, in its order (cached by version hash)."""
         return [self.questionnaire(i.version_hash) for i in campaign.instruments]
 
+    # ----------------------------------------------------------------------------- accounts
+
+    def add_account(self, username: str, role: str, password_hash: str, *, demo: bool = False) -> bool:
+        """Create an account; False when the name is taken (race-safe)."""
+        with self.write() as connection:
+            return account_repo.insert_account(connection, username, role, password_hash, demo=demo, now=_utcnow())
+
+    def change_account(self, username: str, **values: object) -> bool:
+        """Change ``password_hash``, ``role`` and/or ``active``; the account's open sessions end.
+        False when there is no such account."""
+        with self.write() as connection:
+            return account_repo.update_account(connection, username, _utcnow(), **values)
+
+    def upgrade_password_hash(self, username: str, old_hash: str, new_hash: str) -> bool:
+        with self.write() as connection:
+            return account_repo.replace_hash(connection, username, old_hash, new_hash)
+
+    def account(self, username: str) -> account_repo.AccountRow | None:
+        with self.read() as connection:
+            return account_repo.find_account(connection, username)
+
+    def accounts(self) -> list[account_repo.AccountRow]:
+        with self.read() as connection:
+            return account_repo.all_accounts(connection)
+
+    def account_count(self) -> int:
+        with self.read() as connection:
+            return account_repo.count_accounts(connection)
+
+    def remove_demo_accounts(self) -> list[str]:
+        with self.write() as connection:
+            return account_repo.delete_demo_accounts(connection)
+
+    def reserve_login(self, username: str, now: dt.datetime, *, forget_after: dt.timedelta, lock_for) -> account_repo.Reservation:  # noqa: ANN001
+        """Count a login attempt before its password is checked (see ``survey.storage.accounts``)."""
+        with self.write() as connection:
+            return account_repo.reserve_login(connection, username, now, forget_after=forget_after, lock_for=lock_for)
+
+    def clear_login_failures(self, username: str) -> None:
+        with self.write() as connection:
+            account_repo.clear_failures(connection, username)
+
+    def login_failures(self, username: str) -> int:
+        with self.read() as connection:
+            return account_repo.failure_count(connection, username)
+
     # ------------------------------------------------------------------------------- tokens
 
     def check_token(
@@ -448,6 +495,10 @@ def _clean_and_score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -
     if check.problems:
         raise AnswerError(check.problems, questionnaire.id)
     return check.clean, score_clean(questionnaire, check.clean, check.shown)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
 
 
 def _as_json(value: Any) -> Any:

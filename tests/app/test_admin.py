@@ -66,8 +66,10 @@ def test_a_visitor_reaches_no_admin_page(store):
 
 
 def test_wrong_password_is_refused_and_repeated_failures_lock_the_name(store):
+    from survey.accounts import ACCOUNT_FREE_FAILURES
+
     at = app()
-    for attempt in range(5):
+    for attempt in range(ACCOUNT_FREE_FAILURES):
         sign_in(at, "admin", f"wrong-{attempt}")
     assert any("请" in e.value and "秒后再试" in e.value for e in at.error)
     sign_in(at, "admin", ADMIN_PASSWORD)  # locked: even the right password waits
