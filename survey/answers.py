@@ -2,18 +2,27 @@
 
 Questions are walked in order; a question's ``relevant`` (and its section's) is evaluated on
 the answers to the questions shown before it, so skip logic is applied exactly as on the form.
-Every problem is collected (not just the first), each naming its question.
+Every problem is collected (not just the first), each naming its question. Text answers are
+stored without C0 control characters (tab and newline kept); a text that is not valid Unicode
+(a lone surrogate) is refused.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from survey.errors import AnswerError, AnswerProblem
 from survey.expressions import EvaluationContext, Value, is_empty
 from survey.questionnaire import Question, Questionnaire, QuestionType
+
+
+# C0 control characters other than tab, newline and carriage return (and DEL): removed from text
+# answers (a vertical tab pasted from Word breaks spreadsheets; PostgreSQL refuses NUL in text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class AnswerCheck(NamedTuple):
@@ -152,7 +161,9 @@ def normalise_answer(question: Question, raw: Any) -> tuple[Value, AnswerProblem
     if qtype is QuestionType.TEXT:
         if not isinstance(raw, str):
             return bad("invalid_type", "expected text")
-        text = raw.strip()
+        if _SURROGATE.search(raw):
+            return bad("invalid_type", "the text holds a broken character (a lone UTF-16 surrogate)")
+        text = _CONTROL.sub("", raw).strip()
         if len(text) > question.max_length:
             return bad("too_long", f"{len(text)} characters, at most {question.max_length}")
         return text, None

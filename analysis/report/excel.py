@@ -1,5 +1,7 @@
 """The Excel workbook: codebook, responses (one sheet per instrument), scores, weights, estimates,
-progress, watching flags, LQAS, and the design and weighting used. Numbers at full precision."""
+progress, watching flags, LQAS, and the design and weighting used. Numbers at full precision.
+Every sheet is written through ``cells.write_sheet`` (no formulas, no control characters, texts
+too long for a cell in the sheet ``long_texts``)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from .cells import write_long_texts, write_sheet
 from .data import ReportData, responses_frame
 from .document import CALIBRATION_ZH, CI_ZH, WEIGHTS_ZH
 from .exports import estimates_table
@@ -84,24 +87,26 @@ def render_xlsx(data: ReportData) -> bytes:
     responses = results.responses
     indicator_columns = [c for q in results.questionnaires.values() for c in (i.id for i in q.indicators) if c in responses]
     indicator_columns = list(dict.fromkeys(indicator_columns))
+    long_texts: list[dict[str, Any]] = []
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        design_sheet(data).to_excel(writer, sheet_name="design", index=False)
-        codebook(results).to_excel(writer, sheet_name="codebook", index=False)
-        indicator_sheet(results).to_excel(writer, sheet_name="indicators", index=False)
+        write_sheet(writer, design_sheet(data), "design", long_texts)
+        write_sheet(writer, codebook(results), "codebook", long_texts)
+        write_sheet(writer, indicator_sheet(results), "indicators", long_texts)
         for instrument in results.questionnaires:
             frame = responses_frame(data, instrument)
-            frame.to_excel(writer, sheet_name=f"responses_{instrument}"[:31], index=False)
+            write_sheet(writer, frame, f"responses_{instrument}"[:31], long_texts)
         scores = responses[["response_id", "questionnaire_id", "site_code", "stratum", "psu", *indicator_columns]]
-        scores.to_excel(writer, sheet_name="scores", index=False)
+        write_sheet(writer, scores, "scores", long_texts)
         weights = responses[["response_id", "questionnaire_id", "site_code", "stratum", "psu", "source", "design_weight",
                              "base_weight", "weight"]]
-        weights.to_excel(writer, sheet_name="weights", index=False)
-        estimates_table(results).to_excel(writer, sheet_name="estimates", index=False)
-        results.progress.assign(last_response=results.progress["last_response"].astype(str)).to_excel(
-            writer, sheet_name="progress", index=False)
-        results.watch.to_excel(writer, sheet_name="watching", index=False)
+        write_sheet(writer, weights, "weights", long_texts)
+        write_sheet(writer, estimates_table(results), "estimates", long_texts)
+        write_sheet(writer, results.progress.assign(last_response=results.progress["last_response"].astype(str)), "progress",
+                    long_texts)
+        write_sheet(writer, results.watch, "watching", long_texts)
         if len(results.lqas):
-            results.lqas.to_excel(writer, sheet_name="lqas", index=False)
+            write_sheet(writer, results.lqas, "lqas", long_texts)
+        write_long_texts(writer, long_texts)
         for sheet in writer.book.worksheets:
             sheet.freeze_panes = "A2"
             for column in sheet.columns:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..campaign import CampaignResults
+from .cells import safe_frame
 
 ESTIMATE_COLUMNS = (
     "questionnaire_id", "var", "scope", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df", "threshold",
@@ -29,8 +30,9 @@ def estimates_table(results: CampaignResults) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as CSV in ``utf-8-sig`` (full precision, empty cells for missing values)."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """``frame`` as CSV in ``utf-8-sig`` (full precision, empty cells for missing values), texts
+    made safe to open in a spreadsheet (``cells.safe_frame``: no formulas, no control characters)."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -1,0 +1,91 @@
+"""Cells of every export (Excel, CSV) made safe to open: no formulas, no control characters, no cut text.
+
+Texts come from respondents (free answers), organisers (site names) and uploaded files, so an
+export must not run them:
+
+* :func:`safe_cell`: a text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return
+  gets a leading ``'`` (OWASP "CSV injection"), so Excel and WPS show it as text instead of
+  evaluating ``=HYPERLINK(...)``; C0 control characters other than tab, newline and carriage
+  return are removed (Excel refuses them: openpyxl's ``IllegalCharacterError``). Numbers, dates
+  and booleans pass unchanged. The database keeps the text as submitted.
+* :func:`safe_frame`: the same for every cell and column name of a table.
+* :func:`write_sheet`: a table into an Excel sheet; a text longer than Excel's 32,767 characters
+  per cell is moved, whole, to the sheet ``long_texts`` (in parts of :data:`PART` characters,
+  one row each; a part that could start a formula is prefixed too) and its cell says so.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+EXCEL_CELL_MAX = 32_767
+PART = 32_000
+LONG_SHEET = "long_texts"
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LONG_COLUMNS = ("sheet", "row", "column", "part", "parts", "text")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without C0 control characters (tab, newline, carriage return kept) and DEL."""
+    return _CONTROL.sub("", text)
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell value that a spreadsheet shows as it is: texts cleaned and, when they could start a
+    formula, prefixed with ``'``; anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = clean_text(value)
+    return "'" + text if text.startswith(TRIGGERS) else text
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with :func:`safe_cell` applied to every text cell and column name."""
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            out[name] = column.map(safe_cell, na_action="ignore").astype(object)
+    out.columns = [safe_cell(c) for c in out.columns]
+    return out
+
+
+def move_long_texts(frame: pd.DataFrame, sheet: str, long_texts: list[dict[str, Any]]) -> pd.DataFrame:
+    """``frame`` with every text over :data:`EXCEL_CELL_MAX` characters replaced by a note; the
+    whole text is appended to ``long_texts`` (rows of the ``long_texts`` sheet)."""
+    out = frame
+    for position, name in enumerate(frame.columns):
+        column = frame[name]
+        if column.dtype != object:
+            continue
+        lengths = column.map(lambda v: len(v) if isinstance(v, str) else 0)
+        too_long = lengths.to_numpy() > EXCEL_CELL_MAX
+        if not too_long.any():
+            continue
+        if out is frame:
+            out = frame.copy()
+        for row in too_long.nonzero()[0]:
+            text = column.iat[row]
+            parts = [text[i:i + PART] for i in range(0, len(text), PART)]
+            first = len(long_texts) + 2  # the sheet's header is row 1
+            for number, part in enumerate(parts, start=1):
+                long_texts.append({"sheet": sheet, "row": int(row) + 2, "column": str(name), "part": number,
+                                   "parts": len(parts), "text": safe_cell(part)})
+            out.iat[row, position] = (f"[全文 {len(text)} 字，超出 Excel 单元格上限，见工作表 {LONG_SHEET} 第 {first} 行起 / "
+                                      f"full text ({len(text)} characters) in sheet {LONG_SHEET} from row {first}]")
+    return out
+
+
+def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str, long_texts: list[dict[str, Any]]) -> None:
+    """Write ``frame`` as the sheet ``sheet``: cells made safe, texts too long for a cell moved."""
+    move_long_texts(safe_frame(frame), sheet, long_texts).to_excel(writer, sheet_name=sheet, index=False)
+
+
+def write_long_texts(writer: pd.ExcelWriter, long_texts: list[dict[str, Any]]) -> None:
+    """The ``long_texts`` sheet, when some text did not fit in its cell."""
+    if long_texts:
+        pd.DataFrame(long_texts, columns=list(LONG_COLUMNS)).to_excel(writer, sheet_name=LONG_SHEET, index=False)
