@@ -49,6 +49,12 @@ CALIBRATION_ZH = {
     "rake": "再按上传的人口数的各边际分布进行迭代比例调整（raking）",
 }
 SOURCE_ZH = {"qr": "扫码自填", "surveyor": "调查员录入", "import": "外部导入"}
+NO_DATA_ZH = "暂无可用答卷"
+
+
+def _missing(x: Any) -> bool:
+    """None, pd.NA or NaN: a value the engine could not estimate."""
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
 
 
 def pct(x: Any, digits: int = 1) -> str:
@@ -270,13 +276,16 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         desc = next((i.description for i in q.indicators if i.id == indicator), None)
         if desc:
             blocks.append(Paragraph("指标定义：" + desc.get("zh", "")))
+        if _missing(o.estimate):  # no applicable response yet (e.g. only "never used TCM services")
+            blocks.append(Paragraph(f"{NO_DATA_ZH}：目前没有适用于本指标的答卷，尚无估计值。"))
+            continue
         thr = o.threshold
         has_thr = thr is not pd.NA and thr is not None
         sentence = (f"全县（区）估计值为 {pct(o.estimate)}，{level * 100:.0f}% 置信区间为 {pct(o.ci_low)} 至 {pct(o.ci_high)}"
                     f"（样本量 {count(o.n)}，设计效应 {num(o.deff)}）。")
         if has_thr:
             sentence += f"达标线为 {pct(thr, 0)}，判定：{VERDICT_ZH.get(o.verdict, '—')}。"
-            if o.verdict == "inconclusive":
+            if isinstance(o.verdict, str) and o.verdict == "inconclusive":
                 sentence += ("点估计" + ("已达到" if bool(o.point_reaches) else "未达到") + "达标线，但抽样误差范围跨过达标线，尚不能下结论。")
         blocks.append(Paragraph(sentence))
         township = results.by_stratum(indicator)

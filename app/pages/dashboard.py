@@ -261,6 +261,10 @@ def verdict_text(v) -> str:  # noqa: ANN001
     return t(f"dash.verdict.{v}") if isinstance(v, str) else t("dash.verdict.none")
 
 
+def count_text(x) -> str:  # noqa: ANN001
+    return "—" if x is None or x is pd.NA or pd.isna(x) else str(int(x))
+
+
 def reading_text(v) -> str:  # noqa: ANN001
     if v is None or v is pd.NA:
         return "—"
@@ -278,10 +282,14 @@ with tab_results:
         has_threshold = o.threshold is not pd.NA and o.threshold is not None
         st.subheader(f"{label} · " + (t("dash.results.threshold", threshold=pct(o.threshold, 0)) if has_threshold
                                       else t("dash.results.no_threshold")))
+        if o.estimate is pd.NA or o.estimate is None or pd.isna(o.estimate):  # no applicable response yet
+            st.info(t("dash.results.no_data"), icon=":material/hourglass_empty:")
+            continue
         if has_threshold:
             st.markdown(t("dash.results.overall", estimate=pct(o.estimate), low=pct(o.ci_low), high=pct(o.ci_high),
                           verdict=f"**{verdict_text(o.verdict)}**",
-                          reading=t("dash.reading.yes") if bool(o.point_reaches) else t("dash.reading.no")))
+                          reading=t("dash.reading.yes") if o.point_reaches is not pd.NA and bool(o.point_reaches)
+                          else t("dash.reading.no")))
         frame = pd.concat([overall[(overall["questionnaire_id"] == instrument) & (overall["var"] == indicator)], township])
         names = [t("dash.county")] + [str(d) for d in township["domain"]]
         table = pd.DataFrame({
@@ -291,7 +299,7 @@ with tab_results:
             t("dash.col.ci"): [f"{pct(a)} – {pct(b)}" for a, b in zip(frame["ci_low"], frame["ci_high"])],
             t("dash.col.se"): [pct(x, 2) for x in frame["se"]],
             t("dash.col.deff"): [fixed(x) for x in frame["deff"]],
-            t("dash.col.df"): [int(x) for x in frame["df"]],
+            t("dash.col.df"): [count_text(x) for x in frame["df"]],
             t("dash.col.verdict"): [verdict_text(v) for v in frame["verdict"]],
             t("dash.col.reading"): [reading_text(v) for v in frame["point_reaches"]],
         })

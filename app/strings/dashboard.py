@@ -150,6 +150,11 @@ STRINGS = {
     },
     "dash.results.threshold": {"zh": "达标线 {threshold}", "en": "threshold {threshold}"},
     "dash.results.no_threshold": {"zh": "（本辖区未设达标线）", "en": "(no threshold in this profile)"},
+    "dash.results.no_data": {
+        "zh": "暂无可用答卷：目前没有适用于本指标的答卷（例如受访者都没有用过中医药服务），尚无估计值。",
+        "en": "No usable response yet: no response so far applies to this indicator (e.g. nobody has used TCM services), "
+              "so there is no estimate.",
+    },
     "dash.results.overall": {
         "zh": "全县（区）：{estimate}（{low}–{high}），{verdict}；点估计{reading}达标线",
         "en": "County: {estimate} ({low}–{high}), {verdict}; the point estimate is {reading} the threshold",
