@@ -17,10 +17,20 @@ UI-free. Three steps, the last only after the user has looked at the preview and
 3. :func:`import_rows` stores the accepted rows in one transaction
    (:meth:`survey.storage.Store.submit_batch`, all or nothing) with ``source="import"``.
 
-Each row gets a deterministic nonce built from the instrument, the site, the respondent id and
-submission time when the file has them, the answers, and the occurrence of identical rows, so
-importing the same file twice stores nothing the second time (the preview already says how many
-rows are in the database), while a corrected file adds only the rows that changed.
+Each row's identity (its nonce, ``imp-...``) comes from where it came from, never from its
+answers (two people may answer alike):
+
+* a row of this toolkit's own export (``tcm``) carries the ``response_id`` of a stored response:
+  when that response is in this campaign, the row *is* that response (already present, nothing
+  is written); otherwise the row is known by that id;
+* a KoboToolbox row by its ``_uuid`` / ``meta/instanceID`` (unique per submission);
+* any other row by the file (SHA-256 of its bytes) and its row number.
+
+So importing the same file twice stores nothing the second time (the preview says how many rows
+are in the database already), re-importing an export adds nothing, and two files of different
+people never take each other's rows. (A corrected file is a new file: import only new rows.)
+Nonces starting with ``imp-`` are reserved for imports (``survey.storage`` refuses them from the
+form), so a QR submission cannot block a paper row.
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -57,6 +67,7 @@ __all__ = [
 
 FORMATS = ("wjx", "kobo", "tcm", "plain")
 SOURCE = "import"
+IMPORT_NONCE_PREFIX = "imp-"  # reserved for imports (survey.storage.responses)
 
 # Targets of a column (strings, so a UI can offer them in a select box):
 #   "q:<question id>", "o:<question id>:<choice value>", "site", "submitted_at", "respondent_id",
@@ -435,7 +446,43 @@ def _parse_time(value: Any, timezone: str) -> dt.datetime | None | str:
 
 def _nonce(parts: Sequence[Any]) -> str:
     digest = hashlib.sha256(json.dumps(list(parts), ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
-    return f"imp-{digest[:40]}"
+    return f"{IMPORT_NONCE_PREFIX}{digest[:40]}"
+
+
+def _row_identity(table: UploadTable, instrument: str, row_number: int, respondent: str | None) -> str:
+    """The nonce of a row, from its source (see the module docstring), never from its answers."""
+    if respondent is not None and table.format in ("tcm", "kobo"):
+        return _nonce([table.format, instrument, respondent])
+    return _nonce(["file", instrument, table.sha256, row_number])
+
+
+def _alike_stored(store, filename: str, campaign_id: int, questionnaire: Questionnaire,  # noqa: ANN001
+                  rows: Sequence[PreparedRow], present: set[str]) -> list[Problem]:
+    """Warnings for new rows whose site and answers equal a stored response's (kept: two people
+    may answer alike, but a corrected copy of an imported file would add its rows again)."""
+    stored = {_content(r.site_code, r.answers) for r in store.responses(campaign_id) if r.questionnaire_id == questionnaire.id}
+    out = []
+    for row in rows:
+        if row.nonce not in present and _content(row.site_code, check_answers(questionnaire, row.answers).clean) in stored:
+            out.append(Problem(filename, row.row, None, "stored_alike", "the same site and answers as a response already "
+                               "stored (kept: two people may answer alike; is this file a copy of one imported before?)",
+                               severity="warning"))
+    return out
+
+
+def _content(site: str, answers: Mapping[str, Any]) -> str:
+    return json.dumps([site, dict(answers)], ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _own_export_rows(store, campaign_id: int, rows: list[PreparedRow]) -> list[PreparedRow]:  # noqa: ANN001
+    """Rows of this toolkit's export whose ``response_id`` is a response of this campaign take
+    that response's nonce (so they count as already imported)."""
+    ids = {}
+    for row in rows:
+        if row.respondent_id is not None and row.respondent_id.isdigit():
+            ids[row.row] = int(row.respondent_id)
+    stored = store.response_nonces(campaign_id, sorted(set(ids.values()))) if ids else {}
+    return [replace(r, nonce=stored[ids[r.row]]) if ids.get(r.row) in stored else r for r in rows]
 
 
 ANSWER_CODES = {
@@ -522,7 +569,6 @@ def prepare_import(
     skipped = 0
     first_id: dict[str, int] = {}
     first_content: dict[str, int] = {}
-    occurrences: dict[str, int] = {}
     column_of = {qid: cols[0] for qid, cols in question_columns.items()}
     for qid, cols in option_columns.items():
         column_of.setdefault(qid, cols[0][0])
@@ -639,12 +685,13 @@ def prepare_import(
                                           "(kept: two people may answer alike)", severity="warning",
                                           params={"other": first_content[content_key]}))
         first_content.setdefault(content_key, row_number)
-        occurrence = occurrences.get(content_key, 0)
-        occurrences[content_key] = occurrence + 1
-        nonce = _nonce([questionnaire.id, site_code, respondent, submitted.isoformat() if submitted else None, canonical, occurrence])
-        accepted.append(PreparedRow(row_number, site_code, dict(answers), submitted, nonce, respondent))
+        accepted.append(PreparedRow(row_number, site_code, dict(answers), submitted,
+                                    _row_identity(table, questionnaire.id, row_number, respondent), respondent))
+    if accepted and table.format == "tcm" and store is not None:
+        accepted = _own_export_rows(store, campaign.id, accepted)
     if existing_nonces is None and store is not None and accepted:
         existing_nonces = store.stored_nonces(campaign.id, [r.nonce for r in accepted])
+        problems.extend(_alike_stored(store, table.filename, campaign.id, questionnaire, accepted, existing_nonces))
     already = sum(1 for r in accepted if existing_nonces and r.nonce in existing_nonces)
     if not table.rows:
         problems.append(Problem(table.filename, None, None, "no_rows", "the file has a header but no data rows"))

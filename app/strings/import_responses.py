@@ -81,6 +81,11 @@ STRINGS = {
     "imp.reason.missing_site": {"zh": "调查点为空", "en": "the site is empty"},
     "imp.reason.bad_date": {"zh": "无法识别的日期时间“{value}”", "en": "cannot read “{value}” as a date and time"},
     "imp.reason.duplicate_row": {"zh": "与第 {other} 行重复", "en": "duplicate of row {other}"},
+    "imp.reason.stored_alike": {
+        "zh": "与数据库中已有的一份答卷调查点和答案完全相同（已保留：不同的人可能答得一样；请确认此文件不是已导入文件的修改版）",
+        "en": "same site and answers as a stored response (kept: two people may answer alike; check this file is not "
+              "a corrected copy of one imported before)",
+    },
     "imp.reason.identical_row": {"zh": "与第 {other} 行完全相同（已保留，请核对）", "en": "identical to row {other} (kept; please check)"},
     "imp.reason.unmapped_text": {"zh": "答案“{value}”没有对应的选项", "en": "answer “{value}” matches no choice"},
     "imp.reason.bad_option_flag": {"zh": "“{value}”既不是选中（1）也不是未选（0）", "en": "“{value}” is neither selected (1) nor not (0)"},

@@ -25,6 +25,7 @@ from survey.storage.schema import campaign_instruments, campaigns, instruments, 
 
 NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _CAMPAIGN_FIELDS = ("id", "name", "profile_id", "opens_on", "closes_on", "organizer", "timezone", "demo", "closed_at", "created_at")
+IMPORT_PREFIX = "imp-"  # nonces of imported rows (survey.response_import); no other source may use it
 
 
 class SubmitError(SurveyError):
@@ -73,6 +74,8 @@ def check_submission(nonce: str, source: str) -> None:
         raise SubmitError("bad_nonce", f"nonce {nonce!r} must be 8-64 letters, digits, '-' or '_'")
     if source not in SOURCES:
         raise SubmitError("bad_source", f"source {source!r} must be one of {list(SOURCES)}")
+    if source != "import" and nonce.startswith(IMPORT_PREFIX):
+        raise SubmitError("bad_nonce", f"nonce {nonce!r}: the prefix {IMPORT_PREFIX!r} is reserved for imports")
 
 
 def insert_response(
@@ -189,6 +192,16 @@ def select_responses(connection: Connection, campaign_id: int, *, newest: int | 
         )
         for r in connection.execute(query)
     ]
+
+
+def nonces_by_id(connection: Connection, campaign_id: int, ids: list[int]) -> dict[int, str]:
+    """Response id -> nonce, for the ``ids`` that are responses of the campaign (500 per query)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        query = sa.select(responses.c.id, responses.c.nonce).where(responses.c.campaign_id == campaign_id, responses.c.id.in_(chunk))
+        found.update((int(r[0]), r[1]) for r in connection.execute(query))
+    return found
 
 
 def count_responses(connection: Connection, campaign_id: int) -> dict[tuple[str, str], int]:

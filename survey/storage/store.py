@@ -34,6 +34,7 @@ from survey.storage.responses import (
     check_submission,
     count_responses,
     insert_response,
+    nonces_by_id,
     select_responses,
     stored_nonces,
 )
@@ -382,6 +383,11 @@ class Store:
         """Which of ``nonces`` the campaign already holds (an import's rows stored before)."""
         with self.read() as connection:
             return stored_nonces(connection, campaign_id, list(nonces))
+
+    def response_nonces(self, campaign_id: int, ids: Sequence[int]) -> dict[int, str]:
+        """Response id -> nonce for those of ``ids`` stored in the campaign (an export re-imported)."""
+        with self.read() as connection:
+            return nonces_by_id(connection, campaign_id, [int(i) for i in ids])
 
     def response_counts(self, campaign_id: int) -> dict[tuple[str, str], int]:
         """(site code, questionnaire id) -> responses stored, for quota progress."""

@@ -126,12 +126,13 @@ def test_same_file_twice_does_not_double(store, mini):
     assert second.already_imported == 3 and second.new_rows == 0 and not second.can_import
     assert import_rows(store, campaign.id, mini, second).repeats == 3
     assert _count(store, campaign.id) == 3
-    # a corrected file adds only the row that changed
+    # another file is another source, even with equal answers: its rows are new, and flagged
     changed = _csv([["site", "age", "sex", "used_tcm", "services", "overall"],
                     ["01A", 40, "female", "yes", "tuina", 4], ["01A", 40, "female", "yes", "tuina", 4],
                     ["02A", 51, "male", "no", "", ""]])
     third = prepare_import(read_upload(changed, "fixed.csv"), mini, campaign, store=store)
-    assert (third.already_imported, third.new_rows) == (2, 1)
+    assert (third.already_imported, third.new_rows) == (0, 3)
+    assert sorted(p.row for p in third.warnings if p.code == "stored_alike") == [2, 3]
 
 
 def test_bad_rows_are_reported_by_row_column_and_reason(store, mini):
