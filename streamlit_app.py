@@ -8,16 +8,21 @@ This file is read twice, in two roles:
   and everything else through Streamlit;
 * run as the Streamlit page script (``__name__ == "__main__"``) for every Streamlit page:
   it builds the navigation (public pages, login, and the signed-in role's pages) and runs the
-  chosen page.
+  chosen page. An unexpected error is logged with an incident id and the page shows only that
+  id (``app.incidents``).
 """
 
 import streamlit as st
 
 if __name__ == "__main__":
+    from app import incidents
     from app.navigation import navigation
 
     st.set_page_config(page_title="基层中医药调查 TCM survey", page_icon="app/web/static/icon.png", layout="wide")
-    navigation().run()
+    try:
+        navigation().run()
+    except Exception as exc:  # st.stop() and st.rerun() are BaseExceptions and pass through
+        incidents.report(exc)
 else:
     from app.web.routes import middleware, routes
 

@@ -1,5 +1,8 @@
 """Import responses collected elsewhere: upload, map columns and answer texts, check every row,
-confirm, import in one transaction. All the work is done by ``survey.response_import``."""
+confirm, import in one transaction. All the work is done by ``survey.response_import``.
+
+Column names and answer texts of the file are shown only as text (``st.text``, table cells,
+``plain``), never as markdown: a file cannot make the admin's browser fetch or link anything."""
 
 import pandas as pd
 import streamlit as st
@@ -107,11 +110,12 @@ choice_maps: dict[str, dict[str, str]] = {}
 unmapped = [(column, text) for column, texts in first.choice_maps.items() for text, value in texts.items() if value is None]
 if unmapped:
     st.caption(t("imp.choices.unmapped"))
-    for column, text in unmapped[:60]:
+    for number, (column, text) in enumerate(unmapped[:60], start=1):
         question = questionnaire.question(mapping[column][2:])
         options = ["", *question.choice_values]
+        st.text(t("imp.choice.label", column=column, text=text))  # the file's words as text, never markdown
         picked = st.selectbox(
-            t("imp.choice.label", column=column, text=text), options, key=f"imp.choice.{column}.{text}",
+            t("imp.choice.pick", n=number), options, key=f"imp.choice.{column}.{text}", label_visibility="collapsed",
             format_func=lambda v, q=question: t("imp.choice.none") if v == "" else f"{v} · {q.choice_label(v, lang)}",
         )
         if picked:

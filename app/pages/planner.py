@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app.i18n import language, t
+from app.safe import plain
 from app.table_problems import describe
 from sampling import Frame, SamplingError, allocate, domain_sample_sizes, draw_plan, frame_data, lqas_rule
 from sampling.demo import demo_frame
@@ -22,7 +23,7 @@ st.caption(t("planner.intro"))
 
 def stop_with(exc: Exception) -> None:
     message = describe(exc.problem) if isinstance(exc, SamplingError) and exc.code != "invalid" else str(exc)
-    st.error(t("planner.error", message=message))
+    st.error(t("planner.error", message=plain(message)))  # the file's words as text, never markdown
     st.stop()
 
 
@@ -184,7 +185,7 @@ lqas_beta = c4.number_input(t("planner.lqas.beta"), 0.01, 0.3, 0.10, 0.01, forma
 try:
     rule = lqas_rule(upper, lower, alpha=lqas_alpha, beta=lqas_beta)
 except SamplingError as exc:
-    st.error(t("planner.error", message=str(exc)))
+    st.error(t("planner.error", message=plain(exc)))
 else:
     st.success(t("planner.lqas.result", n=rule.n, d=rule.d, a=rule.alpha, b=rule.beta))
     if rule.n > 19:

@@ -43,6 +43,7 @@ STRINGS = {
         "en": "These answer texts match no choice; pick one, or their rows are rejected.",
     },
     "imp.choice.label": {"zh": "“{column}”中的“{text}”", "en": "“{text}” in “{column}”"},
+    "imp.choice.pick": {"zh": "第 {n} 个答案文字对应的选项", "en": "Choice for answer text {n}"},
     "imp.choice.none": {"zh": "（不对应，拒绝该行）", "en": "(none: reject the row)"},
     "imp.preview": {"zh": "3. 校验结果", "en": "3. Check"},
     "imp.metric.rows": {"zh": "数据行", "en": "Rows"},
