@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..disclosure import suppress_small_cells
 from ..sequential import monitor
 from .data import CampaignData, background_questions
 from .lqas import LQAS_COLUMNS, classify_townships, lqas_rule_for
@@ -139,6 +140,8 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
                     design_effect=float(deffs.median()) if len(deffs) else None)
         by = design.proportion(indicators, by="stratum", ci=options.ci, level=level, threshold=threshold)
         by["scope"] = "stratum"
+        if questionnaire.audience == "staff":  # one or two staff in a township: their own result
+            by = suppress_small_cells(by)
         rank = {v: i for i, v in enumerate(indicators)}
         by = by.sort_values(["var", "domain"], key=lambda s: s.map(order) if s.name == "domain" else s.map(rank),
                             kind="stable")

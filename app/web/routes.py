@@ -290,7 +290,7 @@ def _thanks(target: Target, state: FormState, csrf: str, result) -> str:  # noqa
     score, items = quiz_result(q, state.answers, lang, with_key=target.campaign.shows_answer_key())
     ctx = Context(lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
     return render("thanks.html", ctx, page="thanks", title=pick(q.title, lang), repeat=result.repeat,
-                  receipt=state.nonce[:8].upper(), score=score, grades=items, surveyor=target.surveyor,
+                  receipt=result.receipt or state.nonce[:8].upper(), score=score, grades=items, surveyor=target.surveyor,
                   action_url=target.url, draft_key=target.draft_key, home=target.url)
 
 

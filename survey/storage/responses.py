@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -46,11 +47,23 @@ class SubmitError(SurveyError):
 @dataclass(frozen=True)
 class SubmitResult:
     """What happened to a submission. ``repeat``: the nonce was already stored (nothing new
-    written); ``same_answers`` then says whether the stored answers equal the ones sent again."""
+    written); ``same_answers`` then says whether the stored answers equal the ones sent again.
+    ``receipt``: the random code shown to the respondent (reveals neither order nor totals)."""
 
     response_id: int
     repeat: bool
     same_answers: bool = True
+    receipt: str = ""
+
+
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read out on the phone
+RECEIPT_LENGTH = 10  # 30^10 ~ 2^49: codes of one campaign practically never repeat
+
+
+def new_receipt() -> str:
+    """A random receipt code such as ``7KQ3-XW9M2P`` (not derived from the response id)."""
+    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return f"{code[:4]}-{code[4:]}"
 
 
 @dataclass(frozen=True)
@@ -100,7 +113,7 @@ def insert_response(
         raise SubmitError("unknown_campaign", f"no campaign with id {campaign_id!r}")
     existing = _existing(connection, campaign_id, nonce)
     if existing is not None:
-        return SubmitResult(existing[0], True, existing[1] == dict(answers))
+        return SubmitResult(existing[0], True, existing[1] == dict(answers), existing[2])
     site_id = connection.execute(
         sa.select(sites.c.id).where(sites.c.campaign_id == campaign_id, sites.c.code == site_code)
     ).scalar()
@@ -119,6 +132,7 @@ def insert_response(
         if refusal is not None:
             raise SubmitError(refusal, f"campaign {campaign_id} is {refusal.replace('_', ' ')} at {submitted_at.isoformat()}", campaign)
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    receipt = new_receipt()
     statement = (
         dialect.insert(responses)
         .values(
@@ -132,24 +146,33 @@ def insert_response(
             language=language,
             submitted_at=submitted_at,
             simulated=simulated,
+            receipt=receipt,
         )
         .on_conflict_do_nothing(index_elements=["campaign_id", "nonce"])
         .returning(responses.c.id)
     )
     new_id = connection.execute(statement).scalar()
     if new_id is not None:
-        return SubmitResult(int(new_id), False)
+        return SubmitResult(int(new_id), False, True, receipt)
     existing = _existing(connection, campaign_id, nonce)  # a concurrent attempt won the race
     if existing is None:  # pragma: no cover - the conflicting row must exist once we see the conflict
         raise CampaignError(f"nonce {nonce!r} conflicted but no row was found")
-    return SubmitResult(existing[0], True, existing[1] == dict(answers))
+    return SubmitResult(existing[0], True, existing[1] == dict(answers), existing[2])
 
 
-def _existing(connection: Connection, campaign_id: int, nonce: str) -> tuple[int, dict[str, Any]] | None:
+def _existing(connection: Connection, campaign_id: int, nonce: str) -> tuple[int, dict[str, Any], str] | None:
     row = connection.execute(
-        sa.select(responses.c.id, responses.c.answers).where(responses.c.campaign_id == campaign_id, responses.c.nonce == nonce)
+        sa.select(responses.c.id, responses.c.answers, responses.c.receipt).where(
+            responses.c.campaign_id == campaign_id, responses.c.nonce == nonce
+        )
     ).first()
-    return None if row is None else (int(row[0]), dict(row[1]))
+    if row is None:
+        return None
+    receipt = row[2]
+    if receipt is None:  # stored before receipt codes existed: give it one now
+        receipt = new_receipt()
+        connection.execute(responses.update().where(responses.c.id == row[0], responses.c.receipt.is_(None)).values(receipt=receipt))
+    return int(row[0]), dict(row[1]), receipt
 
 
 def select_responses(connection: Connection, campaign_id: int, *, newest: int | None = None) -> list[StoredResponse]:
