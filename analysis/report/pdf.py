@@ -2,11 +2,17 @@
 
 fpdf2 embeds the font found by :func:`survey.posters.find_cjk_font` (Noto Sans CJK SC from
 Debian's ``fonts-noto-cjk``, else WenQuanYi Zen Hei, or ``TCM_SURVEY_FONT``), as the posters do.
+Characters that font lacks (rare CJK of extension B such as 𠀀 or 𪚥 in a place name, symbols and
+some emoji) come from the fallback fonts :data:`FALLBACK_FONTS` when installed (Debian's
+``fonts-hanazono`` and ``fonts-dejavu-core``); a character no font has is printed as the visible
+mark :data:`MISSING_MARK` (〓), never dropped silently.
 """
 
 from __future__ import annotations
 
 import io
+import unicodedata
+from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
@@ -14,6 +20,22 @@ from fpdf.fonts import FontFace
 
 from .data import ReportData
 from .document import Bullets, Document, Heading, Image, PageBreak, Paragraph, Table, build_document
+
+
+FALLBACK_FONTS = (
+    Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),  # CJK extension B (U+20000-2A6DF) and beyond
+    Path("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf"),  # CJK extension A and compatibility ideographs
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),  # symbols, some emoji
+)
+MISSING_MARK = "〓"  # U+3013 GETA MARK: the typesetter's sign for a missing character
+
+
+def _printable(char: str, covered: set[int]) -> str:
+    if ord(char) in covered or char in "\n\r\t":
+        return char
+    if unicodedata.category(char) in ("Mn", "Cf", "Cc"):  # invisible: emoji variation selector, joiner
+        return ""
+    return MISSING_MARK
 
 
 class _ReportPDF(FPDF):
@@ -26,12 +48,28 @@ class _ReportPDF(FPDF):
         if font.bold_path is not None:
             self.add_font("cjk", "B", str(font.bold_path), collection_font_number=font.bold_index)
         self.bold = "B" if font.bold_path is not None else ""
+        fallbacks = []
+        for number, path in enumerate(p for p in FALLBACK_FONTS if p.exists()):
+            name = f"fallback{number}"
+            self.add_font(name, "", str(path))
+            fallbacks.append(name)
+        if fallbacks:
+            self.set_fallback_fonts(fallbacks, exact_match=False)
+        self._covered: set[int] = set()
+        for key in self.fonts:
+            self._covered.update(self.fonts[key].cmap)
         self.report_title = title
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(True, margin=16)
         self.set_title(title)
         self.set_creator("tcm-survey")
         self.set_lang("zh-CN")
+
+    def normalize_text(self, text: str) -> str:  # fpdf2 hook: every text written passes here
+        """``text`` with each character no embedded font has replaced by :data:`MISSING_MARK`."""
+        if any(ord(c) not in self._covered and c not in "\n\r\t" for c in text):
+            text = "".join(_printable(c, self._covered) for c in text)
+        return super().normalize_text(text)
 
     def footer(self) -> None:  # noqa: D401 - fpdf2 hook
         if self.page_no() == 1:
