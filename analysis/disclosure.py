@@ -25,11 +25,12 @@ def suppress_small_cells(estimates: pd.DataFrame, min_cell: int = MIN_CELL) -> p
     if not small.any():
         return estimates
     out = estimates.copy()
-    for column in RESULT_COLUMNS:
-        if column in out.columns:
-            out[column] = out[column].astype(object)
-            out.loc[small, column] = pd.NA
-    if "note" in out.columns:
-        out["note"] = out["note"].astype(object)
-        out.loc[small, "note"] = SUPPRESSED_NOTE
+    for column in (*RESULT_COLUMNS, "note"):
+        if column not in out.columns:
+            continue
+        dtype = out[column].dtype
+        if not isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind != "f":
+            out[column] = out[column].astype(object)  # e.g. numpy bool: cannot hold a missing value
+        missing = float("nan") if dtype.kind == "f" and not isinstance(dtype, pd.api.extensions.ExtensionDtype) else pd.NA
+        out.loc[small, column] = SUPPRESSED_NOTE if column == "note" else missing
     return out

@@ -12,6 +12,7 @@ import pytest
 from survey import accounts
 from survey.accounts import ClientThrottle, authenticate, create_account, hash_password, set_active, verify_password
 from survey.storage import Store
+from tests.survey.conftest import db_url  # noqa: F401 - fixture: SQLite and PostgreSQL
 
 T0 = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -47,8 +48,8 @@ def _parallel(calls) -> list:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("replicas", [1, 3])
-def test_parallel_attempts_on_one_name_are_counted_before_the_check(tmp_path, cheap_hashes, monkeypatch, replicas):
-    url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+def test_parallel_attempts_on_one_name_are_counted_before_the_check(db_url, cheap_hashes, monkeypatch, replicas):  # noqa: F811
+    url = db_url
     stores = [Store.open(url) for _ in range(replicas)]
     create_account(stores[0], "admin", "admin", "right-password")
     checks = _count_checks(monkeypatch)
