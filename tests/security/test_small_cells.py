@@ -9,7 +9,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from analysis.campaign_results import compute_results, load_campaign_data
+from analysis.campaign import compute_results, load_campaign_data
 from analysis.disclosure import SUPPRESSED_NOTE, suppress_small_cells
 from analysis.report import collect, render
 from survey.catalog import shipped_questionnaires
@@ -45,9 +45,9 @@ def test_staff_results_of_a_township_with_two_staff_are_suppressed(app_store):
     campaign, township = _staff_campaign(app_store)
     results = compute_results(load_campaign_data(app_store, campaign.id))
     e = results.estimates
-    row = e[(e["instrument"] == "staff_policy") & (e["domain"] == township)].iloc[0]
+    row = e[(e["questionnaire_id"] == "staff_policy") & (e["domain"] == township)].iloc[0]
     assert row["n"] == 2 and row["estimate"] is pd.NA and row["note"] == SUPPRESSED_NOTE
-    residents = e[(e["instrument"] == "resident") & (e["scope"] == "stratum") & (e["n"] > 0)]
+    residents = e[(e["questionnaire_id"] == "resident") & (e["scope"] == "stratum") & (e["n"] > 0)]
     assert residents["estimate"].notna().all()  # residents' results are not touched
 
     data = collect(app_store, campaign.id)
