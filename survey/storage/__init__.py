@@ -4,7 +4,8 @@ Use :class:`Store` (``Store.open(url)``); the submodules are its parts:
 
 * ``engine``: URL resolution (``TCM_SURVEY_DB``), engine set-up, connection errors;
 * ``schema``: the current tables; ``migrations``: explicit versioned upgrades in place;
-* ``repositories`` (campaigns, sites, instruments) and ``responses``: queries on one connection;
+* ``repositories`` (campaigns, sites, instruments), ``responses`` and ``accounts`` (accounts of
+  the admin area, failed logins counted before the password check): queries on one connection;
 * ``frame``: the design-ready response frame (``Store.response_frame``), the one way responses
   leave the store for analysis.
 
