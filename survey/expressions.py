@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from survey.errors import ExpressionError
@@ -355,6 +355,10 @@ class Call(Node):
 # Parser
 
 
+MAX_NESTING = 64  # deepest nesting of parentheses, calls, "not" and signs
+MAX_TREE_DEPTH = 256  # deepest syntax tree (a chain a + b + ... of 256 terms); evaluation recurses
+
+
 class _Parser:
     def __init__(self, text: str, extra_functions: Mapping[str, tuple[int, int | None]]) -> None:
         self.text = text
@@ -363,6 +367,13 @@ class _Parser:
         self.extra_functions = extra_functions
         self.references: list[str] = []
         self.uses_current = False
+        self.depth = 0
+
+    def _nest(self) -> None:
+        """Count one more level of nesting; refuse beyond MAX_NESTING (no RecursionError)."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self._error(f"nested more than {MAX_NESTING} levels deep; simplify the expression")
 
     # token helpers
     @property
@@ -401,10 +412,12 @@ class _Parser:
         return node
 
     def _or(self) -> Node:
+        self._nest()
         node = self._and()
         while self._is("name", "or"):
             self._advance()
             node = Logical("or", node, self._and())
+        self.depth -= 1
         return node
 
     def _and(self) -> Node:
@@ -417,7 +430,10 @@ class _Parser:
     def _not(self) -> Node:
         if self._is("name", "not") and not self.tokens[self.index + 1].text == "(":
             self._advance()
-            return Not(self._not())
+            self._nest()
+            node = Not(self._not())
+            self.depth -= 1
+            return node
         return self._comparison()
 
     def _comparison(self) -> Node:
@@ -453,7 +469,10 @@ class _Parser:
     def _unary(self) -> Node:
         if self._is("op", "-"):
             self._advance()
-            return Negate(self._unary())
+            self._nest()
+            node = Negate(self._unary())
+            self.depth -= 1
+            return node
         return self._primary()
 
     def _primary(self) -> Node:
@@ -552,10 +571,25 @@ def compile_expression(
         raise ExpressionError("expression must be text", repr(text))
     parser = _Parser(text, extra_functions or {})
     root = parser.parse()
+    if _tree_depth(root) > MAX_TREE_DEPTH:
+        raise ExpressionError(f"more than {MAX_TREE_DEPTH} chained operations; simplify the expression", text)
     if parser.uses_current and not allow_current:
         raise ExpressionError("'.' (the current answer) is only allowed in constraints", text)
     references = tuple(dict.fromkeys(parser.references))
     return Expression(text=text, root=root, references=references, uses_current=parser.uses_current)
+
+
+def _tree_depth(root: Node) -> int:
+    """Depth of the syntax tree, walked without recursion (long chains such as 1+1+...+1)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        for f in fields(node):  # type: ignore[arg-type]
+            child = getattr(node, f.name)
+            children = child if isinstance(child, tuple) else (child,)
+            stack.extend((c, depth + 1) for c in children if isinstance(c, Node))
+    return deepest
 
 
 def truthy(value: Value) -> bool:
