@@ -31,6 +31,13 @@ class AnswerCheck(NamedTuple):
     shown: dict[str, bool]  # question id -> shown by skip logic
     clean: dict[str, Value]  # normalised answers of the shown, answered questions
     problems: list[AnswerProblem]
+    ended_by: str | None = None  # the screen-out question whose answer ended the form, if any
+
+
+def screened_out(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Question | None:
+    """The question whose ``ends_form_if`` ended the form for these answers (None: in scope)."""
+    ended_by = check_answers(questionnaire, answers).ended_by
+    return None if ended_by is None else questionnaire.question(ended_by)
 
 
 def visibility(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, bool]:
@@ -40,6 +47,9 @@ def visibility(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict
 
 def validate_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Value]:
     """Return the normalised answers of the shown questions; raise AnswerError on any problem.
+
+    A question whose ``ends_form_if`` is true of its answer (a screen-out, e.g. not resident in
+    the county) ends the form: every later question counts as hidden.
 
     Problems: an unknown question id; an answer to a note; an answer to a question that skip
     logic hides; a missing required answer; a choice that does not exist; a value of the wrong
@@ -62,6 +72,7 @@ def check_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> A
     problems: list[AnswerProblem] = []
     shown: dict[str, bool] = {}
     clean: dict[str, Value] = {}
+    ended_by: str | None = None
     for key in answers:
         if not questionnaire.has_question(str(key)):
             problems.append(AnswerProblem(str(key), "unknown_question", "no such question in this questionnaire"))
@@ -73,7 +84,9 @@ def check_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> A
             raw = answers.get(qid)
             if isinstance(raw, str) and not raw.strip():
                 raw = None  # blank text is no answer
-            visible = section_shown and (question.relevant is None or question.relevant.is_true(EvaluationContext(clean)))
+            visible = ended_by is None and section_shown and (
+                question.relevant is None or question.relevant.is_true(EvaluationContext(clean))
+            )
             shown[qid] = visible
             if not question.takes_answer:
                 if not is_empty(raw):
@@ -99,7 +112,11 @@ def check_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> A
                 problems.append(problem)
                 continue
             clean[qid] = value
-    return AnswerCheck(shown, clean, problems)
+            if question.ends_form_if is not None and question.ends_form_if.is_true(
+                EvaluationContext(answers=clean, current=value)
+            ):
+                ended_by = qid  # a screen-out: every later question is hidden
+    return AnswerCheck(shown, clean, problems, ended_by)
 
 
 def normalise_answer(question: Question, raw: Any) -> tuple[Value, AnswerProblem | None]:

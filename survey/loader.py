@@ -37,7 +37,7 @@ AUDIENCES = ("residents", "staff")
 
 TOP_KEYS = {
     "id", "version", "languages", "title", "introduction", "consent", "estimated_minutes",
-    "audience", "sections", "indicators", "description",
+    "audience", "sections", "indicators", "description", "jurisdiction",
 }
 MODULE_KEYS = {"module", "languages", "title", "description", "sections", "indicators"}
 SECTION_KEYS = {"id", "title", "relevant", "questions"}
@@ -45,6 +45,7 @@ QUESTION_KEYS = {
     "id", "type", "label", "hint", "choices", "dont_know", "scale", "allow_na", "required",
     "relevant", "min", "max", "integer", "max_length", "min_selected", "max_selected",
     "exclusive", "constraint", "constraint_message", "answer", "points", "explanation",
+    "ends_form_if", "end_message",
 }
 INDICATOR_KEYS = {"id", "label", "kind", "items", "rule", "applies_if", "description"}
 
@@ -226,6 +227,14 @@ class _Builder:
         if constraint is not None:
             self.pending.append((file, qid, "constraint", constraint, position + 1))
         constraint_message = self.text(file, qid, "constraint_message", raw.get("constraint_message"), required=False)
+        ends_form_if = self.expression(file, qid, "ends_form_if", raw.get("ends_form_if"), allow_current=True)
+        if ends_form_if is not None:
+            self.pending.append((file, qid, "ends_form_if", ends_form_if, position + 1))
+            if qtype is QuestionType.NOTE:
+                self.problem(file, qid, "ends_form_if: a note takes no answer, so it cannot end the form")
+        end_message = self.text(file, qid, "end_message", raw.get("end_message"), required=ends_form_if is not None)
+        if end_message is not None and ends_form_if is None:
+            self.problem(file, qid, "end_message given without ends_form_if")
         numbers = self.number_options(file, qid, qtype, raw)
         answer, points, explanation = self.answer_key(file, qid, qtype, raw, choices)
         exclusive = tuple(str(v) for v in raw.get("exclusive") or ())
@@ -237,7 +246,8 @@ class _Builder:
             required=required, relevant=relevant, constraint=constraint,
             constraint_message=constraint_message, exclusive=exclusive,
             scale=_likert_scale(qtype, raw.get("scale")),
-            answer=answer, points=points, explanation=explanation, **numbers,
+            answer=answer, points=points, explanation=explanation,
+            ends_form_if=ends_form_if, end_message=end_message, **numbers,
         )
         self.questions.append(question)
         self.question_file[qid] = file
@@ -378,7 +388,7 @@ class _Builder:
             description = self.text(file, where, "description", raw.get("description"), required=False)
             if rule is None:
                 continue
-            indicator = Indicator(iid, label, kind, tuple(items), rule, applies_if, description)
+            indicator = Indicator(iid, label, kind, tuple(items), rule, applies_if, description, source=file)
             self.indicator_raw.append((file, indicator))
 
     # -- cross-references, once every question is known ----------------------------------------
@@ -471,6 +481,10 @@ def parse_questionnaire(
     if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0):
         builder.problem(file, "estimated_minutes", f"expected a positive whole number, got {minutes!r}")
         minutes = None
+    jurisdiction = data.get("jurisdiction")
+    if jurisdiction is not None and (not isinstance(jurisdiction, str) or not ID_PATTERN.match(jurisdiction)):
+        builder.problem(file, "jurisdiction", f"expected the id of the profile the answer keys follow, got {jurisdiction!r}")
+        jurisdiction = None
     audience = data.get("audience", "residents")
     if audience not in AUDIENCES:
         builder.problem(file, "audience", f"expected one of {list(AUDIENCES)}, got {audience!r}")
@@ -491,6 +505,7 @@ def parse_questionnaire(
         questions=tuple(builder.questions),
         indicators=tuple(builder.indicators),
         source=source,
+        jurisdiction=jurisdiction,
     )
     return questionnaire, builder.problems
 

@@ -1,4 +1,13 @@
-"""Jurisdiction profiles: the threshold each indicator must reach, with its source document.
+"""Jurisdiction profiles: the threshold each indicator must reach, with its source document,
+and how the jurisdiction scores it (its scope and cut-off).
+
+A profile's ``indicators`` section says, per indicator, who is in the denominator
+(``applies_if``, replacing the instrument's), the rule that makes a response count (``rule``,
+e.g. the cut-off ``points() >= 0.6 * max_points()``), the points per item type (``points``), which
+figure is official (``share`` of respondents meeting the rule, or the ``mean`` score) and the
+document and item each comes from. None of it is part of an instrument, so changing a profile
+never changes an instrument's hash, and a stored response can be scored again under another
+profile (``survey.scoring.score(questionnaire, answers, profile=...)``).
 
 Profiles are YAML files in ``questionnaires/profiles/`` and in any folder named by the
 environment variable ``TCM_SURVEY_PROFILES`` (folders separated by ``:``), so a county adds its
@@ -14,17 +23,40 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from survey.errors import QuestionnaireProblem, ProfileError, QuestionnaireError
+from survey.errors import ExpressionError, ProfileError, QuestionnaireError, QuestionnaireProblem
+from survey.expressions import Expression, compile_expression
 from survey.loader import ID_PATTERN, read_yaml
-from survey.questionnaire import Text
+from survey.questionnaire import KEYED_TYPES, Text
+from survey.rules import RULE_FUNCTION_ARITY
 
-PROFILE_KEYS = {"id", "name", "source", "level", "thresholds", "notes"}
+PROFILE_KEYS = {"id", "name", "source", "level", "thresholds", "notes", "indicators"}
+SCOPE_KEYS = {"applies_if", "rule", "points", "official", "denominator", "source", "scoring_source"}
+OFFICIAL_FIGURES = ("share", "mean")  # share of respondents meeting the rule | mean score
 PROFILE_LANGUAGES = ("zh", "en")
 SHIPPED_PROFILE_DIR = Path(__file__).resolve().parent.parent / "questionnaires" / "profiles"
+
+
+@dataclass(frozen=True)
+class IndicatorScope:
+    """How one jurisdiction scores one indicator (every field optional but ``source``).
+
+    ``applies_if`` replaces the instrument's denominator condition, ``rule`` its rule;
+    ``points`` maps a question type (``single``, ``multiple``, ``true_false``, ``yes_no``) to the
+    points of a correct item of that type; ``official`` is ``share`` or ``mean``.
+    """
+
+    indicator: str
+    source: Text
+    applies_if: Expression | None = None
+    rule: Expression | None = None
+    points: Mapping[str, float] = field(default_factory=dict)
+    official: str = "share"
+    denominator: Text | None = None
+    scoring_source: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +67,12 @@ class Profile:
     thresholds: Mapping[str, float]
     level: float = 0.95
     path: str = ""
+    indicators: Mapping[str, IndicatorScope] = field(default_factory=dict)
+    notes: Text | None = None
+
+    def scope(self, indicator_id: str) -> IndicatorScope | None:
+        """The jurisdiction's scoring of an indicator (None: the instrument's own rule applies)."""
+        return self.indicators.get(indicator_id)
 
     def threshold(self, indicator_id: str) -> float:
         """The threshold (a rate) of ``indicator_id``; ProfileError naming the profile's indicators."""
@@ -102,8 +140,85 @@ def parse_profile(data: Any, source: str) -> tuple[Profile | None, list[Question
                 problem(str(key), f"threshold must be strictly between 0 and 1, got {value!r}")
                 continue
             thresholds[str(key)] = float(value)
-    profile = Profile(pid, texts["name"], texts["source"], thresholds, float(level), source)
+    scopes = _parse_scopes(data.get("indicators"), problem)
+    notes = data.get("notes")
+    notes_text = {str(k): str(v) for k, v in notes.items()} if isinstance(notes, Mapping) else None
+    profile = Profile(pid, texts["name"], texts["source"], thresholds, float(level), source, scopes, notes_text)
     return profile, problems
+
+
+def _text(raw: Any, item: str, key: str, problem: Any, *, required: bool) -> dict[str, str] | None:
+    if raw is None:
+        if required:
+            problem(item, f"{key}: expected text per language ({', '.join(PROFILE_LANGUAGES)})")
+        return None
+    if not isinstance(raw, Mapping):
+        problem(item, f"{key}: expected text per language ({', '.join(PROFILE_LANGUAGES)})")
+        return None
+    out = {str(k): str(v) for k, v in raw.items() if v is not None}
+    for lang in PROFILE_LANGUAGES:
+        if not out.get(lang, "").strip():
+            problem(item, f"{key}: missing translation '{lang}'")
+    return out
+
+
+def _parse_scopes(raw: Any, problem: Any) -> dict[str, IndicatorScope]:
+    """The ``indicators`` section: indicator id -> IndicatorScope (problems name the indicator)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problem("indicators", "expected a mapping of indicator id to its scope and scoring")
+        return {}
+    out: dict[str, IndicatorScope] = {}
+    for key, spec in raw.items():
+        item = f"indicators.{key}"
+        if not isinstance(spec, Mapping):
+            problem(item, "expected a mapping with source, applies_if, rule, points, official")
+            continue
+        for name in spec:
+            if name not in SCOPE_KEYS:
+                problem(item, f"unknown key '{name}' (allowed: {', '.join(sorted(SCOPE_KEYS))})")
+        expressions: dict[str, Expression | None] = {}
+        for name in ("applies_if", "rule"):
+            text = spec.get(name)
+            expressions[name] = None
+            if text is None:
+                continue
+            try:
+                expressions[name] = compile_expression(
+                    str(text), extra_functions=RULE_FUNCTION_ARITY if name == "rule" else None
+                )
+            except ExpressionError as exc:
+                problem(item, f"{name}: {exc}")
+        points: dict[str, float] = {}
+        raw_points = spec.get("points") or {}
+        if not isinstance(raw_points, Mapping):
+            problem(item, "points: expected a mapping of question type to points, e.g. multiple: 2")
+            raw_points = {}
+        keyed = sorted(str(t) for t in KEYED_TYPES)
+        for qtype, value in raw_points.items():
+            if str(qtype) not in keyed:
+                problem(item, f"points: '{qtype}' is not a keyed question type ({', '.join(keyed)})")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                problem(item, f"points: expected a positive number for '{qtype}', got {value!r}")
+            else:
+                points[str(qtype)] = float(value)
+        official = spec.get("official", "share")
+        if official not in OFFICIAL_FIGURES:
+            problem(item, f"official: expected one of {list(OFFICIAL_FIGURES)}, got {official!r}")
+            official = "share"
+        source = _text(spec.get("source"), item, "source", problem, required=True) or {}
+        out[str(key)] = IndicatorScope(
+            indicator=str(key),
+            source=source,
+            applies_if=expressions["applies_if"],
+            rule=expressions["rule"],
+            points=points,
+            official=str(official),
+            denominator=_text(spec.get("denominator"), item, "denominator", problem, required=False),
+            scoring_source=_text(spec.get("scoring_source"), item, "scoring_source", problem, required=False),
+        )
+    return out
 
 
 def parse_profile_file(path: str | Path) -> tuple[Profile | None, list[QuestionnaireProblem]]:
@@ -123,9 +238,24 @@ def load_profiles() -> dict[str, Profile]:
     return out
 
 
+_CACHE: dict[tuple, dict[str, Profile]] = {}
+
+
 def find_profile(profile_id: str) -> Profile | None:
-    """The valid profile with this id, or None."""
-    return load_profiles().get(profile_id)
+    """The valid profile with this id, or None. The files are read again only when one changes
+    (every submission is scored under its campaign's profile)."""
+    stamp = []
+    for path in profile_files():
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamp.append((str(path), stat.st_mtime_ns, stat.st_size))
+    key = tuple(stamp)
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = load_profiles()
+    return _CACHE[key].get(profile_id)
 
 
 def load_profile(profile_id: str) -> Profile:

@@ -74,6 +74,8 @@ class Question:
     answer: str | tuple[str, ...] | None = None
     points: float = 0.0
     explanation: Text | None = None
+    ends_form_if: Expression | None = None  # screen-out: when true of this answer the form ends here
+    end_message: Text | None = None  # the polite words shown when ``ends_form_if`` ends the form
 
     @property
     def is_scored(self) -> bool:
@@ -114,6 +116,7 @@ class Indicator:
     rule: Expression
     applies_if: Expression | None = None
     description: Text | None = None
+    source: str = field(default="", compare=False)  # the file that defines it (instrument or module)
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,7 @@ class Questionnaire:
     questions: tuple[Question, ...]
     indicators: tuple[Indicator, ...]
     source: str = ""
+    jurisdiction: str | None = None  # profile id the answer keys follow (e.g. local targets), if any
     _by_id: Mapping[str, Question] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -165,6 +169,7 @@ class Questionnaire:
             "consent": _text_or_none(self.consent),
             "estimated_minutes": self.estimated_minutes,
             "audience": self.audience,
+            **({"jurisdiction": self.jurisdiction} if self.jurisdiction else {}),
             "sections": [
                 {
                     "id": s.id,
@@ -233,6 +238,8 @@ def _question_dict(q: Question) -> dict[str, Any]:
         "answer": list(q.answer) if isinstance(q.answer, tuple) else q.answer,
         "points": q.points if q.is_scored else None,
         "explanation": _text_or_none(q.explanation),
+        "ends_form_if": q.ends_form_if.text if q.ends_form_if else None,
+        "end_message": _text_or_none(q.end_message),
     }
     out.update({k: v for k, v in optional.items() if v is not None})
     return out

@@ -44,10 +44,24 @@ def _numeric(value: Value) -> float | None:
         return None
 
 
+def item_points(question: Question, points_by_type: Mapping[str, float] | None = None) -> float:
+    """Points of a correct answer: the profile's points for the item's type, else the item's own."""
+    if points_by_type and str(question.type) in points_by_type:
+        return float(points_by_type[str(question.type)])
+    return question.points
+
+
 def rule_functions(
-    items: Sequence[Question], answers: Mapping[str, Value], shown: Mapping[str, bool]
+    items: Sequence[Question],
+    answers: Mapping[str, Value],
+    shown: Mapping[str, bool],
+    points_by_type: Mapping[str, float] | None = None,
 ) -> dict[str, Callable[..., Value]]:
-    """Bind the rule functions to one response's answers for the given items."""
+    """Bind the rule functions to one response's answers for the given items.
+
+    ``points_by_type`` (from a jurisdiction profile, e.g. ``{"multiple": 2}``) replaces the
+    items' own ``points`` for the types it names.
+    """
     visible = [q for q in items if shown.get(q.id, False)]
     keyed = [q for q in visible if q.is_scored]
     correct = [q for q in keyed if is_correct(q, answers.get(q.id))]
@@ -67,8 +81,8 @@ def rule_functions(
     return {
         "correct_count": lambda: len(correct),
         "correct_share": correct_share,
-        "points": lambda: float(sum(q.points for q in correct)),
-        "max_points": lambda: float(sum(q.points for q in keyed)),
+        "points": lambda: float(sum(item_points(q, points_by_type) for q in correct)),
+        "max_points": lambda: float(sum(item_points(q, points_by_type) for q in keyed)),
         "answered_count": lambda: sum(not is_empty(answers.get(q.id)) for q in visible),
         "item_mean": item_mean,
         "item_share_at_least": item_share_at_least,

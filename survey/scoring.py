@@ -4,13 +4,19 @@
 then evaluates each indicator's rule: binary indicators give 0 or 1, score indicators a number,
 and an indicator whose ``applies_if`` is false gives ``None`` (the response is outside its
 denominator, e.g. satisfaction for someone who used no TCM service).
+
+With ``profile=`` the jurisdiction's scoring replaces the instrument's where the profile gives
+one (``survey.profiles.IndicatorScope``: denominator, rule, points per item type), so stored
+answers can be scored again under another profile; the instrument (and its hash) is unchanged.
+A response that a screen-out question ended (e.g. not resident in the county) is in no
+indicator's denominator: every value is ``None``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from survey.answers import check_answers
 from survey.errors import AnswerError
@@ -18,29 +24,52 @@ from survey.expressions import EvaluationContext, Value, truthy
 from survey.questionnaire import IndicatorKind, Questionnaire, Text
 from survey.rules import is_correct, rule_functions
 
+if TYPE_CHECKING:
+    from survey.profiles import Profile
+
 IndicatorValue = int | float | None
 
 
-def score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, IndicatorValue]:
-    """Each indicator's value for one response (indicator id -> 0/1, a number, or None)."""
+def score(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], *, profile: Profile | None = None
+) -> dict[str, IndicatorValue]:
+    """Each indicator's value for one response (indicator id -> 0/1, a number, or None), under
+    the instrument's own rules or, with ``profile``, under that jurisdiction's scoring."""
     check = check_answers(questionnaire, answers)
     if check.problems:
         raise AnswerError(check.problems, questionnaire.id)
-    return score_clean(questionnaire, check.clean, check.shown)
+    if check.ended_by is not None:
+        return {indicator.id: None for indicator in questionnaire.indicators}
+    return score_clean(questionnaire, check.clean, check.shown, profile=profile)
+
+
+def rescore(
+    questionnaire: Questionnaire, stored_answers: Mapping[str, Any], profile: Profile | None
+) -> dict[str, IndicatorValue]:
+    """Score a stored response again under ``profile`` (the answers are validated again)."""
+    return score(questionnaire, stored_answers, profile=profile)
 
 
 def score_clean(
-    questionnaire: Questionnaire, clean: Mapping[str, Value], shown: Mapping[str, bool]
+    questionnaire: Questionnaire,
+    clean: Mapping[str, Value],
+    shown: Mapping[str, bool],
+    *,
+    profile: Profile | None = None,
 ) -> dict[str, IndicatorValue]:
     """Score answers that ``validate_answers`` already accepted (with their visibility)."""
     out: dict[str, IndicatorValue] = {}
     for indicator in questionnaire.indicators:
-        if indicator.applies_if is not None and not indicator.applies_if.is_true(EvaluationContext(clean)):
+        scope = profile.scope(indicator.id) if profile is not None else None
+        applies_if = scope.applies_if if scope is not None and scope.applies_if is not None else indicator.applies_if
+        rule = scope.rule if scope is not None and scope.rule is not None else indicator.rule
+        if applies_if is not None and not applies_if.is_true(EvaluationContext(clean)):
             out[indicator.id] = None
             continue
         items = [questionnaire.question(qid) for qid in indicator.items]
-        context = EvaluationContext(answers=clean, functions=rule_functions(items, clean, shown))
-        value = indicator.rule.evaluate(context)
+        functions = rule_functions(items, clean, shown, scope.points if scope is not None else None)
+        context = EvaluationContext(answers=clean, functions=functions)
+        value = rule.evaluate(context)
         if indicator.kind is IndicatorKind.BINARY:
             out[indicator.id] = 1 if truthy(value) else 0
         else:
