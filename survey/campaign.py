@@ -7,7 +7,8 @@ site tokens), opening and closing dates (inclusive, in the campaign's time zone)
 A site is one place where respondents are reached (a poster hangs there): a stratum (the
 township or street office), a PSU (the primary sampling unit it belongs to; the site itself
 when the plan has one stage), a kind (county hospital, township health centre, community health
-service centre or station, village clinic), a name and a quota per instrument. Sites come from
+service centre or station, village clinic, or ``household`` for door-to-door work in a village or
+residents' group), a name and a quota per instrument. Sites come from
 a sampling plan or frame file (CSV or XLSX, see :func:`read_frame`) or are added one by one.
 
 Everything here is plain immutable data; ``survey.storage`` persists it.
@@ -35,6 +36,7 @@ SITE_KINDS: dict[str, dict[str, str]] = {
     "community_centre": {"zh": "社区卫生服务中心", "en": "Community health service centre"},
     "community_station": {"zh": "社区卫生服务站", "en": "Community health service station"},
     "village_clinic": {"zh": "村卫生室", "en": "Village clinic"},
+    "household": {"zh": "入户（家庭、村组）", "en": "Door to door (households, village groups)"},
 }
 # Words accepted in a frame's kind column, besides the keys above.
 KIND_ALIASES: dict[str, str] = {
@@ -50,6 +52,9 @@ KIND_ALIASES: dict[str, str] = {
     "社区站": "community_station",
     "村卫生室": "village_clinic",
     "卫生室": "village_clinic",
+    "入户": "household",
+    "入户调查": "household",
+    "家庭": "household",
 }
 
 SOURCES = ("qr", "surveyor", "import")

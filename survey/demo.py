@@ -64,6 +64,12 @@ def demo_sites() -> list[SiteSpec]:
     return sites
 
 
+def staff_instrument(instruments: Mapping[str, object], profile_id: str):  # noqa: ANN201
+    """The staff quiz for a profile: the one keyed for it (local targets), else the common one."""
+    keyed = [q for q in instruments.values() if getattr(q, "audience", "") == "staff" and getattr(q, "jurisdiction", None) == profile_id]
+    return keyed[0] if keyed else instruments.get("staff_policy")
+
+
 @dataclass(frozen=True)
 class DemoResult:
     campaign: Campaign
@@ -89,13 +95,15 @@ def create_demo(
     if responses < 0:
         raise ValueError(f"--responses must be >= 0, got {responses}")
     instruments = dict(questionnaires or shipped_questionnaires())
-    chosen = [instruments[i] for i in ("resident", "staff_policy") if i in instruments]
+    staff = staff_instrument(instruments, profile_id)
+    chosen = [q for q in (instruments.get("resident"), staff) if q is not None]
     if not chosen:
         raise ValueError("no shipped questionnaire: expected resident.yaml and staff_policy.yaml in questionnaires/")
     ids = {q.id for q in chosen}
+    rename = {"staff_policy": staff.id} if staff is not None else {}
     sites = [
         SiteSpec(s.code, s.name, s.stratum, s.kind, psu=s.psu, stratum_population=s.stratum_population, extra=s.extra,
-                 quotas={k: v for k, v in s.quotas.items() if k in ids})
+                 quotas={rename.get(k, k): v for k, v in s.quotas.items() if rename.get(k, k) in ids})
         for s in demo_sites()
     ]
     today = today or dt.datetime.now(dt.timezone.utc).date()

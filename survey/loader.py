@@ -412,6 +412,8 @@ class _Builder:
                     self.problem(file, where, f"items: unknown question '{item}'")
                 elif by_id[item].type is QuestionType.NOTE:
                     self.problem(file, where, f"items: '{item}' is a note and has no answer")
+                elif by_id[item].type is QuestionType.TEXT:
+                    self.problem(file, where, f"items: '{item}' is free text, which never feeds an indicator")
             for key, expression in (("rule", indicator.rule), ("applies_if", indicator.applies_if)):
                 if expression is None:
                     continue

@@ -14,13 +14,13 @@ indicator's denominator: every value is ``None``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from survey.answers import check_answers
+from survey.answers import AnswerCheck, check_answers
 from survey.errors import AnswerError
-from survey.expressions import EvaluationContext, Value, truthy
+from survey.expressions import EvaluationContext, Expression, Value, truthy
 from survey.questionnaire import IndicatorKind, Questionnaire, Text
 from survey.rules import is_correct, rule_functions
 
@@ -38,6 +38,12 @@ def score(
     check = check_answers(questionnaire, answers)
     if check.problems:
         raise AnswerError(check.problems, questionnaire.id)
+    return score_check(questionnaire, check, profile=profile)
+
+
+def score_check(questionnaire: Questionnaire, check: AnswerCheck, *, profile: Profile | None = None) -> dict[str, IndicatorValue]:
+    """Score a valid answer walk (``survey.answers.check_answers``): a screened-out response is
+    in no denominator (every value None)."""
     if check.ended_by is not None:
         return {indicator.id: None for indicator in questionnaire.indicators}
     return score_clean(questionnaire, check.clean, check.shown, profile=profile)
@@ -61,8 +67,8 @@ def score_clean(
     out: dict[str, IndicatorValue] = {}
     for indicator in questionnaire.indicators:
         scope = profile.scope(indicator.id) if profile is not None else None
-        applies_if = scope.applies_if if scope is not None and scope.applies_if is not None else indicator.applies_if
-        rule = scope.rule if scope is not None and scope.rule is not None else indicator.rule
+        applies_if = _scoped(questionnaire, scope.applies_if if scope else None, None) or indicator.applies_if
+        rule = _scoped(questionnaire, scope.rule if scope else None, indicator.items) or indicator.rule
         if applies_if is not None and not applies_if.is_true(EvaluationContext(clean)):
             out[indicator.id] = None
             continue
@@ -75,6 +81,18 @@ def score_clean(
         else:
             out[indicator.id] = None if value is None else float(value)
     return out
+
+
+def _scoped(questionnaire: Questionnaire, expression: Expression | None, items: Sequence[str] | None) -> Expression | None:
+    """A profile's expression when it fits this instrument (every question it names exists, and
+    a rule names only the indicator's items), else None: the instrument's own applies.
+    ``survey check`` reports a profile whose expressions do not fit an instrument."""
+    if expression is None:
+        return None
+    for ref in expression.references:
+        if not questionnaire.has_question(ref) or (items is not None and ref not in items):
+            return None
+    return expression
 
 
 @dataclass(frozen=True)

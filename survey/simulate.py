@@ -84,7 +84,7 @@ def simulate_answers(
             if not question.required and question.type is not QuestionType.TEXT and rng.random() < 0.1:
                 continue
             for _ in range(20):
-                if question.type is QuestionType.YES_NO and not question.is_scored:
+                if question.type is QuestionType.YES_NO and not question.is_scored and question.ends_form_if is None:
                     raw: Value = "yes" if rng.random() < use_rate else "no"
                 else:
                     raw = _draw(question, rng, item_rates.get(qid, DEFAULT_RATE))
@@ -92,6 +92,9 @@ def simulate_answers(
                 if problem is None and question.constraint is not None:
                     ok = question.constraint.is_true(EvaluationContext(answers=answers, current=value))
                     problem = None if ok else problem or True  # type: ignore[assignment]
+                if problem is None and question.ends_form_if is not None:  # simulated people are in scope
+                    ends = question.ends_form_if.is_true(EvaluationContext(answers=answers, current=value))
+                    problem = True if ends else None  # type: ignore[assignment]
                 if problem is None:
                     if value not in (None, ""):
                         answers[qid] = value

@@ -84,6 +84,13 @@ def insert_campaign(
     ids = [q.id for q in questionnaires]
     if len(set(ids)) != len(ids):
         raise CampaignError(f"an instrument appears twice among {ids}")
+    for questionnaire in questionnaires:
+        if questionnaire.jurisdiction and questionnaire.jurisdiction != spec.profile_id:
+            raise CampaignError(
+                f"instrument {questionnaire.id!r} is keyed for profile {questionnaire.jurisdiction!r} "
+                f"(its local targets), not for the campaign's profile {spec.profile_id!r}: choose the "
+                f"instrument of profile {spec.profile_id!r} or one without local targets"
+            )
     campaign_id = connection.execute(
         sa.insert(campaigns)
         .values(

@@ -248,6 +248,18 @@ class Store:
 
     # ---------------------------------------------------------------------------- responses
 
+    def campaign_profile(self, campaign_id: int):  # noqa: ANN201 - survey.profiles.Profile | None
+        """The jurisdiction profile a campaign's responses are scored under (None when the
+        campaign or its profile is unknown: the instruments' own rules then apply)."""
+        from survey.profiles import find_profile
+        from survey.storage.schema import campaigns
+
+        with self.read() as connection:
+            profile_id = connection.execute(
+                sa.select(campaigns.c.profile_id).where(campaigns.c.id == campaign_id)
+            ).scalar_one_or_none()
+        return None if profile_id is None else find_profile(profile_id)
+
     def submit(
         self,
         campaign_id: int,
@@ -295,7 +307,7 @@ class Store:
         submitted_at = submitted_at or dt.datetime.now(dt.timezone.utc)
         if submitted_at.tzinfo is None:
             raise ValueError("submitted_at must be timezone-aware")
-        cleaned, scores = _clean_and_score(questionnaire, answers)
+        cleaned, scores = _clean_and_score(questionnaire, answers, self.campaign_profile(campaign_id))
         if enforce_window is None:
             enforce_window = source != "import"
         stored_answers = _as_json(cleaned)
@@ -329,10 +341,11 @@ class Store:
         from survey.errors import AnswerError
 
         prepared = []
+        profile = self.campaign_profile(campaign_id)
         for position, item in enumerate(submissions, start=1):
             try:
                 check_submission(item.nonce, item.source)
-                cleaned, scores = _clean_and_score(item.questionnaire, item.answers)
+                cleaned, scores = _clean_and_score(item.questionnaire, item.answers, profile)
             except AnswerError as exc:
                 raise AnswerError(
                     [type(p)(p.question_id, p.code, f"submission {position} (nonce {item.nonce}): {p.detail}") for p in exc.problems],
@@ -490,17 +503,19 @@ class Store:
         return check_token(token, secret, self.find_campaign, expected_campaign=expected_campaign, now=now)
 
 
-def _clean_and_score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The normalised answers and their indicator scores, from one walk of the questionnaire
-    (AnswerError listing every problem)."""
+def _clean_and_score(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], profile: Any = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The normalised answers and their indicator scores under ``profile`` (the campaign's), from
+    one walk of the questionnaire (AnswerError listing every problem)."""
     from survey import answers as answer_rules
     from survey.errors import AnswerError
-    from survey.scoring import score_clean
+    from survey.scoring import score_check
 
     check = answer_rules.check_answers(questionnaire, answers)
     if check.problems:
         raise AnswerError(check.problems, questionnaire.id)
-    return check.clean, score_clean(questionnaire, check.clean, check.shown)
+    return check.clean, score_check(questionnaire, check, profile=profile)
 
 
 def _utcnow() -> dt.datetime:

@@ -48,11 +48,12 @@ def test_demo_campaign(url: str) -> None:
         }
         assert len(campaign.sites) == 22
         assert all(s.extra.get("illustrative") is True and s.stratum_population for s in campaign.sites)
-        assert {i.questionnaire_id for i in campaign.instruments} == {"resident", "staff_policy"}
+        # the demo profile is liunan: its staff quiz is the one keyed from 柳南's plan
+        assert {i.questionnaire_id for i in campaign.instruments} == {"resident", "staff_policy_liunan"}
         stored = store.responses(campaign.id)
         assert len(stored) == 120
         assert all(r.simulated for r in stored)
-        assert {r.questionnaire_id for r in stored} == {"resident", "staff_policy"}
+        assert {r.questionnaire_id for r in stored} == {"resident", "staff_policy_liunan"}
         table = store.response_frame(campaign.id)
         assert table["simulated"].all()
         assert 0.3 < table["knowledge"].mean() < 1
