@@ -118,7 +118,7 @@ def verdicts(estimate, variance, n, lower, upper, threshold, level: float):
             continue
         verdict[i] = "inconclusive"
         gap = abs(p[i] - p0[i])
-        if gap == 0:
+        if gap <= 1e-12:  # at the threshold up to rounding (e.g. 17/20 vs 0.85): no sample size settles it
             continue
         if p[i] >= 1.0:
             need = np.log(alpha) / np.log(p0[i])

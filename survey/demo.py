@@ -64,6 +64,25 @@ def demo_sites() -> list[SiteSpec]:
     return sites
 
 
+# Illustrative mix of roles among the staff who take the quiz (most are TCM staff; some nurses
+# and others take it too and fall outside the staff_policy denominator).
+STAFF_ROLES = {"tcm_physician": 0.45, "xizhong_physician": 0.15, "rural_doctor_tcm": 0.1, "tcm_pharmacist": 0.1,
+               "nurse": 0.12, "other": 0.08}
+
+
+def _staff_background(questionnaire, answers: dict, site_kind: str, rng: np.random.Generator) -> dict:  # noqa: ANN001
+    """A simulated staff member works at the site's kind of institution, in a plausible role."""
+    out = dict(answers)
+    if questionnaire.has_question("staff_institution") and site_kind in questionnaire.question("staff_institution").choice_values:
+        out["staff_institution"] = site_kind
+    if questionnaire.has_question("staff_role"):
+        roles = [r for r in STAFF_ROLES if r in questionnaire.question("staff_role").choice_values]
+        if roles:
+            p = np.array([STAFF_ROLES[r] for r in roles])
+            out["staff_role"] = str(rng.choice(roles, p=p / p.sum()))
+    return out
+
+
 def staff_instrument(instruments: Mapping[str, object], profile_id: str):  # noqa: ANN201
     """The staff quiz for a profile: the one keyed for it (local targets), else the common one."""
     keyed = [q for q in instruments.values() if getattr(q, "audience", "") == "staff" and getattr(q, "jurisdiction", None) == profile_id]
@@ -129,6 +148,8 @@ def create_demo(
         rates = {k: min(0.99, max(0.3, v + shift)) for k, v in BASE_RATES.items()}
         for _ in range(int(count)):
             answers = simulate_answers(questionnaire, rng, rates=rates)
+            if questionnaire.audience == "staff":
+                answers = _staff_background(questionnaire, answers, site.kind, rng)
             submitted = now - dt.timedelta(seconds=float(rng.uniform(0, 29 * 86_400)))
             source = "surveyor" if questionnaire.audience == "residents" and rng.random() < 0.2 else "qr"
             submissions.append(

@@ -114,7 +114,7 @@ def test_workbook_holds_full_precision_estimates_codebook_and_weights(demo):
     store, campaign, data, url, folder = demo
     book = openpyxl.load_workbook(io.BytesIO(render(data, "xlsx")), read_only=True)
     names = book.sheetnames
-    for sheet in ("design", "codebook", "indicators", "responses_resident", "responses_staff_policy", "scores", "weights",
+    for sheet in ("design", "codebook", "indicators", "responses_resident", "responses_staff_policy_liunan", "scores", "weights",
                   "estimates", "progress", "watching"):
         assert sheet in names
     rows = list(book["estimates"].iter_rows(values_only=True))

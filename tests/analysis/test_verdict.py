@@ -92,3 +92,11 @@ def test_estimate_object_verdict_matches_table():
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
+
+
+def test_estimate_at_the_threshold_up_to_rounding_asks_for_no_sample_size():
+    # 17 of 20 weighted is 0.8500000000000001: the gap is rounding, not a gap
+    from analysis.verdict import verdicts
+
+    v, reach, more = verdicts([17 / 20 + 1e-16], [0.006], [20], [0.6], [0.97], [0.85], 0.95)
+    assert v[0] == "inconclusive" and more[0] is None

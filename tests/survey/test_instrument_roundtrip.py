@@ -29,7 +29,9 @@ def test_another_store_rebuilds_the_stored_instrument(tmp_path):
     questionnaires = list(shipped_questionnaires().values())
     with Store.open(url) as store:
         today = dt.date.today()
-        store.create_campaign(CampaignSpec("c", "default", today, today), questionnaires, [SiteSpec("01", "s", "t", "village_clinic")])
+        for profile in sorted({q.jurisdiction or "default" for q in questionnaires}):  # keyed quizzes need their profile
+            chosen = [q for q in questionnaires if (q.jurisdiction or "default") == profile]
+            store.create_campaign(CampaignSpec("c", profile, today, today), chosen, [SiteSpec("01", "s", "t", "village_clinic")])
     with Store.open(url) as other:
         for questionnaire in questionnaires:
             assert other.questionnaire(questionnaire.version_hash).version_hash == questionnaire.version_hash

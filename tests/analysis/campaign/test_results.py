@@ -50,7 +50,7 @@ def test_estimates_are_the_engines_for_the_campaign_design(demo):
     county = design.proportion(list(thresholds), ci="beta", threshold=thresholds).set_index("var")
     np.testing.assert_allclose(overall.loc[list(thresholds), "estimate"].astype(float), county["estimate"].astype(float), rtol=1e-12)
     assert results.design_notes["questionnaires"]["resident"]["weights"] == "population"
-    assert results.design_notes["questionnaires"]["staff_policy"]["weights"] == "equal_staff"
+    assert results.design_notes["questionnaires"]["staff_policy_liunan"]["weights"] == "equal_staff"
 
 
 def test_weighting_choices_and_filters(demo):
@@ -99,7 +99,7 @@ def test_poststratify_and_rake_to_an_uploaded_table(demo, tmp_path):
     assert weights.sum() == pytest.approx(sum(population.cells.values()))
     raked = compute_results(data, ResultOptions(weighting="rake", population=population))
     assert raked.design_notes["questionnaires"]["resident"]["calibrated"] == "rake"
-    staff = raked.responses.loc[raked.responses["questionnaire_id"] == "staff_policy", "weight"]
+    staff = raked.responses.loc[raked.responses["questionnaire_id"] == "staff_policy_liunan", "weight"]
     assert (staff == 1).all()  # staff are never calibrated to resident population counts
 
 
