@@ -169,8 +169,11 @@ class _Importer:
         self.languages = self._languages()
         self.names: dict[str, str] = {}  # XLSForm name -> our id
 
-    def issue(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        self.issues.append(Problem(sheet, row, column, "not_converted", message, severity="warning"))
+    def issue(self, sheet: str, row: int | None, column: str | None, message: str, *, warning: bool = False) -> None:
+        """Report a part not converted as it was: a ``warning`` when its meaning is kept (a
+        translation copied, an id renamed, a nested group flattened), an ``error`` when something
+        was left out (a question, a choice, a column's values, an expression)."""
+        self.issues.append(Problem(sheet, row, column, "not_converted", message, severity="warning" if warning else "error"))
 
     def _default_language(self) -> str:
         declared = self.settings_row.get("default_language")
@@ -197,14 +200,14 @@ class _Importer:
         texts = _texts(record, base, self.default_language)
         if not texts:
             if required:
-                self.issue(sheet, row, base, f"no {base}; the name is used instead")
+                self.issue(sheet, row, base, f"no {base}; the name is used instead", warning=True)
                 texts = {self.default_language: str(record.get("name", ""))}
             else:
                 return None
         for language in self.languages:
             if language not in texts:
                 source = next(iter(texts))
-                self.issue(sheet, row, f"{base}::{language}", f"missing; copied from '{source}'")
+                self.issue(sheet, row, f"{base}::{language}", f"missing; copied from '{source}'", warning=True)
                 texts[language] = texts[source]
         return {language: texts[language] for language in self.languages if language in texts}
 
@@ -216,7 +219,7 @@ class _Importer:
         while candidate in self.names.values():
             candidate, suffix = f"{base}_{suffix}", suffix + 1
         if candidate != name:
-            self.issue(sheet, row, "name", f"'{name}' renamed to '{candidate}' (ids are [a-z][a-z0-9_]*)")
+            self.issue(sheet, row, "name", f"'{name}' renamed to '{candidate}' (ids are [a-z][a-z0-9_]*)", warning=True)
         self.names[name] = candidate
         return candidate
 
@@ -301,7 +304,7 @@ class _Importer:
             if qtype in ("begin group", "begin_group"):
                 group_depth += 1
                 if group_depth > 1:
-                    self.issue(sheet, row, "type", f"nested group {name!r} flattened into its parent section")
+                    self.issue(sheet, row, "type", f"nested group {name!r} flattened into its parent section", warning=True)
                     continue
                 section_id = self.our_name(name or f"section_{len(sections) + 1}", sheet, row)
                 current = {"id": section_id, "title": self.text(sheet, row, record, "label", required=False)
@@ -399,10 +402,10 @@ class _Importer:
             elif required_raw in FALSE_WORDS:
                 out["required"] = False
             else:
-                self.issue(sheet, row, "required", f"'{record.get('required')}' is not yes/no; taken as not required")
+                self.issue(sheet, row, "required", f"'{record.get('required')}' is not yes/no; taken as not required", warning=True)
                 out["required"] = False
         elif required_raw in TRUE_WORDS:
-            self.issue(sheet, row, "required", "a note cannot be required; ignored")
+            self.issue(sheet, row, "required", "a note cannot be required; ignored", warning=True)
         if record.get("relevant") is not None:
             relevant = self.expression(record["relevant"], sheet, row, "relevant", allow_current=False)
             if relevant:

@@ -10,7 +10,7 @@ from app import services
 from app.auth import require
 from app.i18n import language, t
 from survey.campaign import ANSWER_KEY_RULES, DEFAULT_KEEP_MONTHS, CampaignSpec, read_frame
-from survey.catalog import shipped_questionnaires
+from survey.catalog import broken_instruments, shipped_questionnaires
 from survey.errors import SurveyError
 from survey.profiles import load_profiles
 from survey.questionnaire import pick
@@ -20,6 +20,8 @@ lang = language()
 store = services.store()
 st.title(t("admin.new.title"))
 questionnaires = shipped_questionnaires()
+if broken_instruments():
+    st.warning(t("admin.new.broken", files="、".join(Path(f).name for f in broken_instruments())))
 profiles = load_profiles()
 today = dt.date.today()
 
@@ -34,7 +36,8 @@ with st.form("admin.new", enter_to_submit=False):
                           key="admin.new.answer_key", horizontal=True)
     profile_id = st.selectbox(t("admin.new.profile"), list(profiles), format_func=lambda p: pick(profiles[p].name, lang), key="admin.new.profile")
     chosen = st.multiselect(
-        t("admin.new.instruments"), list(questionnaires), default=list(questionnaires),
+        # instruments with local targets (keyed for one profile) are added by hand, for that profile only
+        t("admin.new.instruments"), list(questionnaires), default=[q for q in questionnaires if not questionnaires[q].jurisdiction],
         format_func=lambda q: pick(questionnaires[q].title, lang), key="admin.new.instruments",
     )
     left, right = st.columns(2)

@@ -5,6 +5,7 @@ frame: questions and skip rules only, nothing stored, no scoring. Answer keys ar
 signed-in admin (the frame's URL then carries a short-lived ``keys`` grant, ``app.web.grants``).
 """
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -13,11 +14,15 @@ from app import services
 from app.auth import current_account
 from app.i18n import language, t
 from app.web import grants
-from survey.catalog import shipped_questionnaires
+from survey.catalog import broken_instruments, shipped_questionnaires
 from survey.questionnaire import pick
 
 lang = language()
 questionnaires = shipped_questionnaires()
+if broken_instruments():  # a file that does not load is named, the others still work
+    st.warning(t("preview.broken", files="、".join(Path(f).name for f in broken_instruments())))
+if not questionnaires:
+    st.stop()
 chosen = st.selectbox(
     t("preview.choose"),
     list(questionnaires),

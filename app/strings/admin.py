@@ -103,6 +103,10 @@ STRINGS = {
     "admin.simulated": {"zh": "（模拟）", "en": " (simulated)"},
     # new campaign
     "admin.new.title": {"zh": "新建调查活动", "en": "New campaign"},
+    "admin.new.broken": {
+        "zh": "以下问卷文件有错误，不能选用（请运行 python -m survey check）：{files}",
+        "en": "These questionnaire files have problems and cannot be chosen (run python -m survey check): {files}",
+    },
     "admin.new.name": {"zh": "调查名称", "en": "Name"},
     "admin.new.organizer": {"zh": "组织单位（印在海报上）", "en": "Organiser (printed on the posters)"},
     "admin.new.profile": {"zh": "辖区标准（达标线）", "en": "Jurisdiction profile (thresholds)"},
