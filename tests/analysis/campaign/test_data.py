@@ -18,7 +18,7 @@ def test_table_is_the_store_frame_with_background_answers(demo):
                                   for q in background_questions(questionnaire)))
     assert extra == expected
     assert data.max_id == int(frame["response_id"].max())
-    assert set(data.questionnaires) == {"resident", "staff_policy"}
+    assert set(data.questionnaires) == {"resident", "staff_policy_liunan"}  # the demo profile's staff quiz
 
 
 def test_answers_are_the_stored_answers(demo):
