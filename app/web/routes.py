@@ -371,6 +371,12 @@ def _handle_post(request: Request, token: str, form: FormData) -> Response:
         return _page(_screen(target, replace(state, step=previous_step(q, state.answers, state.step)), csrf))
     if action == "change":
         return _page(_screen(target, state, csrf))
+    ended_by = check_answers(q, prune_hidden(q, state.answers)).ended_by
+    if ended_by is not None and ended_by in q.sections[state.step].question_ids:  # a screen-out question ended the form
+        ctx = Context(state.lang, csrf=csrf, sealed=seal(state, secret, target.binding))
+        return _page(render("exit.html", ctx, page="exit", title=pick(q.title, state.lang), action_url=target.url,
+                            reason=pick(q.question(ended_by).end_message, state.lang), draft_key=target.draft_key,
+                            home=target.url))
     problems = section_problems(q, state.answers, state.step)
     if problems:
         out = screened_out(q, problems)

@@ -37,9 +37,11 @@ def test_preview_on_a_phone_with_live_skip_logic(browser, streamlit_server, scre
     assert page.title() == "居民中医药服务调查"
     page.screenshot(path=str(screenshot_dir / "preview-resident-phone.png"), full_page=True)
     satisfaction = page.locator("section.part[data-section='satisfaction']")
-    assert satisfaction.is_hidden() and page.locator("#q-tcm_frequency").is_hidden()
+    assert satisfaction.is_hidden()
     page.locator("#q-used_tcm label.choice:has(input[value='yes'])").click()
-    assert satisfaction.is_visible() and page.locator("#q-tcm_frequency").is_visible()
+    assert satisfaction.is_visible() and page.locator("#q-overall_satisfaction").is_hidden()
+    page.locator("#q-sat_site label.choice:has(input[value='township_centre'])").click()
+    assert page.locator("#q-overall_satisfaction").is_visible()  # rated only for a visit in the county
     assert "正确答案：" not in page.inner_text("main")
     assert not axe_violations(page)
     page.screenshot(path=str(screenshot_dir / "preview-resident-used-tcm.png"), full_page=True)

@@ -81,12 +81,13 @@ def test_poster_qr_opens_the_form_and_a_submit_cut_off_by_the_network_is_stored_
     with page.expect_navigation():
         page.locator("button[value=start]").click()
     answers = resident_answers(21)
-    # live skip logic: the follow-up appears as soon as "yes" is tapped, before any request
-    assert page.locator("#q-tcm_frequency").is_hidden()
-    page.locator("#q-used_tcm label.choice:has(input[value='yes'])").click()
-    assert page.locator("#q-tcm_frequency").is_visible()
     screens = 0
     while page.locator("button.primary").get_attribute("value") != "submit":
+        if page.locator("#q-sat_site").count() and answers["sat_site"] != "outside_county":
+            # live skip logic: the ratings appear as soon as the place is tapped, before any request
+            assert page.locator("#q-overall_satisfaction").is_hidden()
+            page.locator(f"#q-sat_site label.choice:has(input[value='{answers['sat_site']}'])").click()
+            assert page.locator("#q-overall_satisfaction").is_visible()
         answer_visible(page, answers)
         assert_accessible(page, f"section {screens}")
         page.screenshot(path=str(screenshot_dir / f"form-resident-section{screens}-360.png"), full_page=True)
@@ -168,7 +169,7 @@ def test_staff_quiz_shows_the_score(browser, form_server, screenshot_dir):
     context = phone(browser)
     page = context.new_page()
     page.goto(form_url(form_server, "staff_policy"))
-    assert page.title() == "基层中医药人员政策知晓测试"
+    assert page.title() == "中医药人员政策知晓测试"
     assert_accessible(page, "staff intro")
     page.locator("label.consent").click()
     with page.expect_navigation():
@@ -187,7 +188,7 @@ def test_under_15_exit_page(browser, form_server, screenshot_dir):
     page.locator("label.consent").click()
     with page.expect_navigation():
         page.locator("button[value=start]").click()
-    answer_visible(page, {"age_group": "under_15", "sex": "female", "residence": "rural", "used_tcm": "no"})
+    answer_visible(page, {"resident_6m": "yes", "age_group": "under_15", "sex": "female", "residence": "rural", "used_tcm": "no"})
     with page.expect_navigation():
         page.locator("button.primary").click()
     assert page.locator("main").get_attribute("data-page") == "exit"

@@ -92,14 +92,27 @@ def test_follow_up_question_appears_without_script(client, resident_token) -> No
     respondent = FormRespondent(client, resident_token)
     respondent.open()
     page = respondent.start()
-    assert [b.qid for b in page.boxes if b.hidden] == ["tcm_frequency"]
-    answers = resident_answers(5, used_tcm="yes", age_group="35_44")
-    answers.pop("tcm_frequency", None)
+    seed = 5
+    while (answers := resident_answers(seed, used_tcm="yes"))["sat_site"] == "outside_county":
+        seed += 1
+    page = respondent.post("next", section_fields(page, answers))  # on to the satisfaction part
+    assert page.page == "section" and "overall_satisfaction" in [b.qid for b in page.boxes if b.hidden]
+    page = respondent.post("next", section_fields(page, {"sat_site": answers["sat_site"]}))
+    assert page.page == "section" and "overall_satisfaction" in [b.qid for b in page.shown]
+    assert not page.errors  # questions the respondent never saw are asked for without red marks
     page = respondent.post("next", section_fields(page, answers))
-    assert page.page == "section" and "tcm_frequency" in [b.qid for b in page.shown]
-    assert not page.errors  # a question the respondent never saw is asked for without red marks
-    page = respondent.post("next", section_fields(page, {**answers, "tcm_frequency": "times_1_2"}))
-    assert "满意" in page.html and respondent.response.status_code == 200
+    assert "养生小知识" in page.html and respondent.response.status_code == 200
+
+
+def test_not_resident_ends_with_a_friendly_exit_and_nothing_stored(client, resident_token, store, campaign) -> None:
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    page = respondent.post("next", [("q.resident_6m", "no"), ("q.sex", "male")])
+    assert page.page == "exit" and "居住满6个月" in page.html and "此题必答" not in page.html
+    page = respondent.post("change")  # chose by mistake: back to the question
+    assert page.page == "section" and any(b.qid == "resident_6m" for b in page.shown)
+    assert store.responses(campaign.id) == []
 
 
 def test_missing_answers_are_marked_and_kept(client, resident_token) -> None:
@@ -108,7 +121,8 @@ def test_missing_answers_are_marked_and_kept(client, resident_token) -> None:
     respondent.start()
     page = respondent.post("next", [("q.sex", "female")])
     assert respondent.response.status_code == 422
-    assert set(page.errors) == {"age_group", "residence", "used_tcm"} and page.errors["age_group"] == "此题必答"
+    assert set(page.errors) == {"resident_6m", "age_group", "education", "residence", "used_tcm"}
+    assert page.errors["age_group"] == "此题必答"
     sex = next(b for b in page.boxes if b.qid == "sex")
     assert [i["value"] for i in sex.inputs if "checked" in i] == ["female"]
 
@@ -117,7 +131,7 @@ def test_under_15_ends_with_a_friendly_exit_and_nothing_stored(client, resident_
     respondent = FormRespondent(client, resident_token)
     respondent.open()
     respondent.start()
-    page = respondent.post("next", [("q.age_group", "under_15"), ("q.sex", "male"), ("q.residence", "rural"), ("q.used_tcm", "no")])
+    page = respondent.post("next", [("q.resident_6m", "yes"), ("q.age_group", "under_15"), ("q.sex", "male"), ("q.residence", "rural"), ("q.used_tcm", "no")])
     assert page.page == "exit" and "谢谢您的关心" in page.html and "15岁及以上" in page.html
     assert "此题必答" not in page.html and 'class="err"' not in page.html
     page = respondent.post("change")  # chose by mistake: back to the question

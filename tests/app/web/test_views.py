@@ -7,6 +7,7 @@ import numpy as np
 from app.web.views import Context, preview_sections, question_view, quiz_result, render, screened_out, section_questions
 from survey.answers import check_answers
 from survey.catalog import shipped_questionnaires
+from survey.loader import parse_questionnaire_text
 from survey.respondent import section_problems
 from survey.simulate import simulate_answers
 
@@ -15,10 +16,19 @@ STAFF = shipped_questionnaires()["staff_policy"]
 
 
 def test_an_age_below_the_survey_is_a_screen_out_not_a_mistake() -> None:
-    problems = section_problems(RESIDENT, {"age_group": "under_15"}, 0)
-    out = screened_out(RESIDENT, problems)
-    assert out is not None and out.question_id == "age_group"
-    assert screened_out(RESIDENT, section_problems(RESIDENT, {"age_group": "25_34"}, 0)) is None
+    # the shipped form marks it with ends_form_if: the walk ends there, with no problem to fix
+    answers = {"resident_6m": "yes", "age_group": "under_15"}
+    assert check_answers(RESIDENT, answers).ended_by == "age_group"
+    assert section_problems(RESIDENT, answers, 0) == {}
+    # a form that marks it with a constraint on the choice alone is recognised too
+    form = parse_questionnaire_text(
+        "id: f\nversion: '1'\nlanguages: [zh, en]\ntitle: {zh: 表, en: F}\nintroduction: {zh: 说明, en: I}\n"
+        "sections:\n  - id: s\n    title: {zh: 节, en: S}\n    questions:\n"
+        "      - {id: age, type: single, label: {zh: 年龄, en: Age}, constraint: \". != 'young'\",\n"
+        "         choices: [{value: young, label: {zh: 小, en: Young}}, {value: old, label: {zh: 大, en: Old}}]}\n")
+    out = screened_out(form, section_problems(form, {"age": "young"}, 0))
+    assert out is not None and out.question_id == "age"
+    assert screened_out(form, section_problems(form, {"age": "old"}, 0)) is None
 
 
 def test_numbering_counts_only_questions_shown_before() -> None:
