@@ -28,16 +28,20 @@ def test_small_domain_rows_are_blanked_and_others_kept():
     assert frame["estimate"].notna().all()  # the input is left alone
 
 
+STAFF = "staff_policy_liunan"  # the staff quiz of the demo's profile
+
+
 def _staff_campaign(store):  # noqa: ANN001, ANN202
     """The demo campaign, plus exactly two staff responses in one township with no staff yet."""
     from survey.campaign import SiteSpec
 
     campaign = create_demo(store, responses=200, seed=4).campaign
     site = store.add_site(campaign.id, SiteSpec("99Z", "小村卫生室", "新设镇", "village_clinic", psu="新设镇-1"))
-    staff = shipped_questionnaires()["staff_policy"]
+    staff = shipped_questionnaires()[STAFF]
     for i in range(2):
-        store.submit(campaign.id, site.code, staff, simulate_answers(staff, np.random.default_rng(100 + i)),
-                     nonce=f"two-staff-{i:04d}", source="import")
+        answers = simulate_answers(staff, np.random.default_rng(100 + i))
+        answers.update(staff_role="tcm_physician", staff_institution="village_clinic")  # both in the denominator
+        store.submit(campaign.id, site.code, staff, answers, nonce=f"two-staff-{i:04d}", source="import")
     return campaign, site.stratum
 
 
@@ -45,7 +49,7 @@ def test_staff_results_of_a_township_with_two_staff_are_suppressed(app_store):
     campaign, township = _staff_campaign(app_store)
     results = compute_results(load_campaign_data(app_store, campaign.id))
     e = results.estimates
-    row = e[(e["questionnaire_id"] == "staff_policy") & (e["domain"] == township)].iloc[0]
+    row = e[(e["questionnaire_id"] == STAFF) & (e["domain"] == township)].iloc[0]
     assert row["n"] == 2 and row["estimate"] is pd.NA and row["note"] == SUPPRESSED_NOTE
     residents = e[(e["questionnaire_id"] == "resident") & (e["scope"] == "stratum") & (e["n"] > 0)]
     assert residents["estimate"].notna().all()  # residents' results are not touched
@@ -54,10 +58,10 @@ def test_staff_results_of_a_township_with_two_staff_are_suppressed(app_store):
     book = openpyxl.load_workbook(io.BytesIO(render(data, "xlsx")), read_only=True)
     rows = list(book["estimates"].iter_rows(values_only=True))
     header = rows[0]
-    mine = [r for r in rows[1:] if r[header.index("instrument")] == "staff_policy" and r[header.index("domain")] == township]
+    mine = [r for r in rows[1:] if r[header.index("instrument")] == STAFF and r[header.index("domain")] == township]
     assert mine and all(r[header.index("estimate")] is None for r in mine)
     csv = pd.read_csv(io.BytesIO(render(data, "csv")), encoding="utf-8-sig")
-    shown = csv[(csv["instrument"] == "staff_policy") & (csv["domain"] == township)]
+    shown = csv[(csv["instrument"] == STAFF) & (csv["domain"] == township)]
     assert len(shown) and shown["estimate"].isna().all()
     import docx
 
