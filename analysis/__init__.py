@@ -10,8 +10,11 @@ numbers are those of R's survey package (Lumley) for the same design; see tests/
 ...                    "w": [5.0] * 4 + [8.0] * 4, "satisfied": [1, 1, 0, 1, 1, 1, 1, 0]})
 >>> d = SurveyDesign(df, weights="w", strata="town", psu="village", nest=True)
 >>> d.proportion("satisfied", threshold=0.85)[["estimate", "df", "verdict"]]
-   estimate  df       verdict
-0      0.75   2  inconclusive
+   estimate  df    verdict
+0      0.75   2  few_sites
+>>> d.proportion("satisfied", threshold=0.85, min_df=1)[["estimate", "verdict", "coverage"]]
+   estimate       verdict  coverage
+0      0.75  inconclusive       0.9
 """
 
 from .design import LONELY_PSU_RULES, SurveyDesign

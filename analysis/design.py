@@ -42,6 +42,7 @@ from . import weighting as _weighting
 from .columns import _as_list, _codes, _column, _dense, _fpc_columns, _numeric, _row_label, _show
 from .design_arrays import CENSUS_TOLERANCE, Calibration, DesignArrays, Residualizer, Stage
 from .errors import ColumnError, DataValueError, DesignError, LonelyPSUError, check_option
+from .verdict import MIN_DF
 
 __all__ = ["LONELY_PSU_RULES", "Calibration", "DesignArrays", "Residualizer", "Stage", "SurveyDesign"]
 
@@ -450,17 +451,19 @@ class SurveyDesign:
         return f"SurveyDesign({', '.join(parts)})"
 
     # ------------------------------------------------------------------ estimators
-    def proportion(self, vars, *, by=None, ci="logit", level=0.95, threshold=None) -> pd.DataFrame:
+    def proportion(self, vars, *, by=None, ci="logit", level=0.95, threshold=None, min_df=None) -> pd.DataFrame:
         """Proportions of 0/1 indicators, with SE, deff, df, interval and threshold verdict.
 
         See :func:`analysis.estimates.proportion_table`.
         """
-        return _estimates.proportion_table(self, vars, by=by, ci=ci, level=level, threshold=threshold)
+        return _estimates.proportion_table(self, vars, by=by, ci=ci, level=level, threshold=threshold,
+                                           min_df=MIN_DF if min_df is None else min_df)
 
-    def mean(self, vars, *, by=None, level=0.95, threshold=None) -> pd.DataFrame:
+    def mean(self, vars, *, by=None, level=0.95, threshold=None, min_df=None) -> pd.DataFrame:
         """Means of numeric variables (ratio estimator), with a t interval. See
         :func:`analysis.estimates.mean_table`."""
-        return _estimates.mean_table(self, vars, by=by, level=level, threshold=threshold)
+        return _estimates.mean_table(self, vars, by=by, level=level, threshold=threshold,
+                                     min_df=MIN_DF if min_df is None else min_df)
 
     def total(self, vars, *, by=None, level=0.95) -> pd.DataFrame:
         """Totals (Horvitz-Thompson) of numeric variables. See :func:`analysis.estimates.total_table`."""

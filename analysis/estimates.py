@@ -34,10 +34,10 @@ import pandas as pd
 
 from .columns import _column, _domains, _numeric, _py
 from .errors import ColumnError, DataValueError, check_option
-from .intervals import CI_METHODS, ConfidenceInterval, check_level, proportion_interval, t_interval
+from .intervals import ALTERNATIVES, CI_METHODS, ConfidenceInterval, check_level, proportion_interval, t_interval
 from .profile_likelihood import QuasiBinomialFit, quasibinomial_fit
 from .variance import design_variance
-from .verdict import Verdict, check_threshold, one_sided_level, verdicts
+from .verdict import MIN_DF, Verdict, check_threshold, check_verdict_level, verdicts
 
 if TYPE_CHECKING:  # the design calls these functions; they read it without importing it
     from .design import SurveyDesign
@@ -53,9 +53,14 @@ __all__ = [
 ]
 
 ESTIMATE_KINDS = ("proportion", "mean", "total")
-#: The contract columns (DESIGN.md), followed by the explanatory ones.
+#: The contract columns (DESIGN.md), followed by the explanatory ones. Where a row has a threshold,
+#: ``ci_low``/``ci_high`` are the verdict's interval: the one-sided ``level`` bounds (``bounds`` is
+#: ``"one-sided"``, ``coverage`` = 2 level - 1); elsewhere the two-sided ``level`` interval
+#: (``coverage`` = level). ``two_sided_low``/``two_sided_high`` always hold the two-sided ``level``
+#: interval, a second, differently labelled interval.
 RESULT_COLUMNS = ("var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df", "threshold", "verdict")
-EXTRA_COLUMNS = ("point_reaches", "more_responses", "missing", "ci_method", "level", "note")
+EXTRA_COLUMNS = ("point_reaches", "more_responses", "missing", "ci_method", "level", "bounds", "coverage",
+                 "two_sided_low", "two_sided_high", "note")
 
 
 @dataclass(frozen=True)
@@ -87,42 +92,48 @@ class Estimate:
     census: bool = field(repr=False, default=False)
     deff_note: str | None = field(repr=False, default=None)
     glm_fit: QuasiBinomialFit | None = field(repr=False, default=None, compare=False)
+    #: the variable's design effect in the whole sample (for the interval at p = 0 or 1)
+    whole_deff: float | None = field(repr=False, default=None)
 
     @property
     def variance(self) -> float | None:
         return None if self.se is None else self.se**2
 
-    def ci(self, method: str = "logit", level: float = 0.95) -> ConfidenceInterval:
+    def ci(self, method: str = "logit", level: float = 0.95, *, alternative: str = "two-sided") -> ConfidenceInterval:
         """Confidence interval by ``method`` (proportions: any of :data:`analysis.intervals.CI_METHODS`;
-        means and totals: ``"t"``, estimate +/- t_df se)."""
+        means and totals: ``"t"``, estimate +/- t_df se); ``alternative`` as in
+        :func:`analysis.intervals.proportion_interval` (``"smaller"``: lower bound, ``"larger"``: upper)."""
         level = check_level(level)
+        check_option("alternative", alternative, ALTERNATIVES)
         if self.estimate is None:
             return ConfidenceInterval(None, None, method, level, "no respondents")
         if self.kind == "proportion":
             lo, hi, note = proportion_interval(
                 method, [self.estimate], [self.variance], [self.df], level,
                 n=[self.n], n_rows=[self.n_rows], simple=self.simple, census=self.census,
-                glm_fit=self.glm_fit if method == "likelihood" else None,
+                glm_fit=self.glm_fit if method == "likelihood" else None, deff=[self.whole_deff],
+                alternative=alternative,
             )
         else:
             check_option("method", method, ("t",))
-            lo, hi = t_interval(self.estimate, self.se, self.df, level)
+            lo, hi = t_interval(self.estimate, self.se, self.df, level, alternative=alternative)
             note = [None if self.df > 0 else "no interval: the design has no degrees of freedom here"]
         return ConfidenceInterval(_f(lo[0]), _f(hi[0]), method, level, note[0])
 
-    def verdict(self, threshold: float, *, level: float = 0.95, method: str = "logit") -> Verdict:
-        """Verdict against ``threshold`` using one-sided ``level`` bounds of ``method``."""
+    def verdict(self, threshold: float, *, level: float = 0.95, method: str = "logit", min_df: int = MIN_DF) -> Verdict:
+        """Verdict against ``threshold`` from the one-sided ``level`` bounds of ``method`` (see
+        :mod:`analysis.verdict`); ``lower``/``upper`` of the result are those bounds."""
         threshold = check_threshold(threshold)
-        level = check_level(level)
-        two = one_sided_level(level)
-        ci = self.ci(method if self.kind == "proportion" else "t", two)
-        lo = np.nan if ci.low is None else ci.low
-        hi = np.nan if ci.high is None else ci.high
+        level = check_verdict_level(check_level(level))
+        m = method if self.kind == "proportion" else "t"
+        low = self.ci(m, level, alternative="smaller").low
+        high = self.ci(m, level, alternative="larger").high
         v, reach, more = verdicts(
             [np.nan if self.estimate is None else self.estimate], [self.variance or 0.0], [self.n],
-            [lo], [hi], [threshold], level,
+            [np.nan if low is None else low], [np.nan if high is None else high], [threshold], level,
+            df=[self.df], min_df=min_df,
         )
-        return Verdict(v[0], threshold, level, method, ci.low, ci.high, reach[0], more[0])
+        return Verdict(v[0], threshold, level, method, low, high, reach[0], more[0])
 
 
 def _f(x) -> float | None:
@@ -279,6 +290,7 @@ def estimate(design: SurveyDesign, var: str, *, by: str | None = None, kind: str
     """
     b = _compute(design, _vars(var)[:1], by, kind)
     fit = likelihood_fit(design, b.vars, by) if kind == "proportion" else None
+    whole = _whole_deff(design, b, by, kind)
     out = []
     for d, label in enumerate(b.labels):
         nn = int(b.n[0, d])
@@ -299,6 +311,7 @@ def estimate(design: SurveyDesign, var: str, *, by: str | None = None, kind: str
                 census=design.is_census,
                 deff_note=b.deff_note[0, d],
                 glm_fit=None if fit is None else fit.take(d),
+                whole_deff=_f(whole[0]),
             )
         )
     return out
@@ -327,10 +340,18 @@ def _thresholds(threshold, vars: list[str]) -> np.ndarray:
     return np.full(len(vars), t)
 
 
-def _frame(b: _Batch, est_var, lo, hi, note, thr, verdict, reach, more, method, level) -> pd.DataFrame:
+def _frame(b: _Batch, est_var, lo, hi, note, thr, verdict, reach, more, method, level, one=None) -> pd.DataFrame:
+    """The result table; ``one`` = (lower bounds, upper bounds, notes) at the one-sided ``level`` for the
+    rows with a threshold (their ``ci_low``/``ci_high``), ``lo``/``hi`` the two-sided ``level`` interval."""
     k, D = b.estimate.shape
     has = b.n > 0
     se = np.sqrt(b.variance)
+    judged = np.repeat(~np.isnan(thr), D)
+    two_lo, two_hi = np.asarray(lo, dtype=np.float64).ravel(), np.asarray(hi, dtype=np.float64).ravel()
+    if one is not None and judged.any():
+        lo = np.where(judged, one[0], two_lo)
+        hi = np.where(judged, one[1], two_hi)
+        note = np.where(judged, one[2], np.asarray(note, dtype=object).ravel())
     rows = {
         "var": pd.array(np.repeat(b.vars, D).tolist(), dtype="string"),
         "domain": pd.Series(list(b.labels) * k, dtype=object),
@@ -348,7 +369,11 @@ def _frame(b: _Batch, est_var, lo, hi, note, thr, verdict, reach, more, method, 
         "missing": pd.array(b.missing.ravel().astype(np.int64), dtype="Int64"),
         "ci_method": pd.array([method] * (k * D), dtype="string"),
         "level": np.full(k * D, level),
-        "note": pd.array(_notes(note.ravel(), b.deff_note.ravel()), dtype="string"),
+        "bounds": pd.array(np.where(judged & (one is not None), "one-sided", "two-sided").tolist(), dtype="string"),
+        "coverage": np.where(judged & (one is not None), 2 * level - 1, level),
+        "two_sided_low": _nullable(two_lo, has.ravel()),
+        "two_sided_high": _nullable(two_hi, has.ravel()),
+        "note": pd.array(_notes(np.asarray(note, dtype=object).ravel(), b.deff_note.ravel()), dtype="string"),
     }
     return pd.DataFrame(rows)
 
@@ -375,6 +400,7 @@ def proportion_table(
     ci: str = "logit",
     level: float = 0.95,
     threshold: float | Mapping[str, float] | None = None,
+    min_df: int = MIN_DF,
 ) -> pd.DataFrame:
     """Proportions of 0/1 indicators with SE, deff, df, interval and threshold verdict.
 
@@ -389,18 +415,23 @@ def proportion_table(
     ci : str
         Interval method, one of :data:`analysis.intervals.CI_METHODS`.
     level : float
-        Confidence level of the interval; the verdict uses one-sided bounds at this level.
+        Confidence level. Rows with a threshold get the verdict's interval, the one-sided
+        ``level`` bounds (the two-sided ``2 level - 1`` interval); other rows the two-sided
+        ``level`` interval. ``two_sided_low``/``two_sided_high`` always hold the latter.
     threshold : float or dict, optional
         Target rate(s) in (0, 1): one for all variables, or ``{var: rate}``.
+    min_df : int
+        Domains with fewer design degrees of freedom get the verdict ``few_sites`` (0: never).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``var, domain, n, estimate, se, ci_low, ci_high, deff, df, threshold, verdict``
         (the contract of DESIGN.md), then ``point_reaches, more_responses, missing, ci_method,
-        level, note``. ``domain`` is ``None`` for the overall estimate. Values that do not exist (a
-        domain without respondents, an interval with no degrees of freedom, no threshold) are
-        ``<NA>`` (nullable dtypes), never NaN, and ``note`` says why.
+        level, bounds, coverage, two_sided_low, two_sided_high, note``. ``domain`` is ``None`` for
+        the overall estimate. Values that do not exist (a domain without respondents, an interval
+        with no degrees of freedom, no threshold) are ``<NA>`` (nullable dtypes), never NaN, and
+        ``note`` says why.
     """
     vars = _vars(vars)
     check_option("ci", ci, CI_METHODS)
@@ -411,23 +442,66 @@ def proportion_table(
     n_rows = np.tile(b.n_rows, (k, 1))
     df = np.tile(b.df, (k, 1))
     fit = likelihood_fit(design, vars, by) if ci == "likelihood" else None
-    lo, hi, note = proportion_interval(
-        ci, b.estimate.ravel(), b.variance.ravel(), df.ravel(), level,
-        n=b.n.ravel(), n_rows=n_rows.ravel(), simple=design.is_simple, census=design.is_census, glm_fit=fit,
-    )
-    verdict, reach, more = _verdicts(b, thr, level, lambda lv: proportion_interval(
-        ci, b.estimate.ravel(), b.variance.ravel(), df.ravel(), lv,
-        n=b.n.ravel(), n_rows=n_rows.ravel(), simple=design.is_simple, census=design.is_census, glm_fit=fit)[:2])
-    return _frame(b, None, lo, hi, note, thr, verdict, reach, more, ci, level)
+    whole = np.repeat(_whole_deff(design, b, by, "proportion"), D)
 
+    def interval(alternative: str, variance: np.ndarray):
+        return proportion_interval(
+            ci, b.estimate.ravel(), variance, df.ravel(), level, n=b.n.ravel(), n_rows=n_rows.ravel(),
+            simple=design.is_simple, census=design.is_census, glm_fit=fit, deff=whole, alternative=alternative)
 
-def _verdicts(b: _Batch, thr: np.ndarray, level: float, bounds):
-    k, D = b.estimate.shape
+    lo, hi, note = interval("two-sided", b.variance.ravel())
     if np.isnan(thr).all():
-        empty = np.full(k * D, None, dtype=object)
-        return empty, empty.copy(), empty.copy()
-    lo1, hi1 = bounds(one_sided_level(level))
-    return verdicts(b.estimate.ravel(), b.variance.ravel(), b.n.ravel(), lo1, hi1, np.repeat(thr, D), level)
+        return _frame(b, None, lo, hi, note, thr, *_no_verdicts(k * D), ci, level)
+    check_verdict_level(level)
+    v1 = verdict_variance(b.estimate.ravel(), b.variance.ravel(), b.n.ravel(), simple=design.is_simple)
+    low1, _, note1 = interval("smaller", v1)
+    high1 = interval("larger", v1)[1]
+    floored = v1 > b.variance.ravel()
+    if floored.any():
+        note1 = np.array([_join(x, "the verdict's interval takes the design effect as 1 (estimated below 1)") if f else x
+                          for x, f in zip(note1, floored)], dtype=object)
+    verdict, reach, more = verdicts(b.estimate.ravel(), b.variance.ravel(), b.n.ravel(), low1, high1,
+                                    np.repeat(thr, D), level, df=df.ravel(), min_df=min_df)
+    return _frame(b, None, lo, hi, note, thr, verdict, reach, more, ci, level, one=(low1, high1, note1))
+
+
+def verdict_variance(p, variance, n, *, simple: bool = False) -> np.ndarray:
+    """The variance behind a verdict's bounds: the design-based one, but never below the
+    with-replacement simple-random-sample variance ``p (1 - p) / n`` (a design effect truncated at
+    1, as SAS SURVEYFREQ truncates it for the Korn-Graubard interval).
+
+    A clustered domain whose few sites happen to agree gets a variance, and a design effect, near
+    0 (the township rows of a county survey: "设计效应 0.01"); its interval would then claim more
+    precision than a simple random sample of the same size and could judge a township met on the
+    strength of chance agreement. Rows with ``p`` at 0 or 1, or of a simple random sample, keep
+    their variance.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    v = np.asarray(variance, dtype=np.float64)
+    if simple:
+        return v
+    with np.errstate(invalid="ignore", divide="ignore"):
+        floor = np.where(np.asarray(n, dtype=np.float64) > 0, p * (1 - p) / np.asarray(n, dtype=np.float64), 0.0)
+    inner = (p > 0) & (p < 1) & (v > 0)
+    return np.where(inner & (v < floor), floor, v)
+
+
+def _join(a, b) -> str:
+    return b if not a else f"{a}; {b}"
+
+
+def _whole_deff(design: SurveyDesign, b: _Batch, by: str | None, kind: str) -> np.ndarray:
+    """Each variable's design effect in the whole sample (NaN where undefined), shape ``(k,)``."""
+    if by is None:
+        return b.deff[:, 0]
+    if not ((b.estimate <= 0) | (b.estimate >= 1)).any():
+        return np.full(len(b.vars), np.nan)  # only needed at p = 0 or 1
+    return _compute(design, b.vars, None, kind).deff[:, 0]
+
+
+def _no_verdicts(size: int):
+    empty = np.full(size, None, dtype=object)
+    return empty, empty.copy(), empty.copy()
 
 
 def mean_table(
@@ -437,6 +511,7 @@ def mean_table(
     by: str | None = None,
     level: float = 0.95,
     threshold: float | Mapping[str, float] | None = None,
+    min_df: int = MIN_DF,
 ) -> pd.DataFrame:
     """Means of numeric variables (e.g. quiz scores) with a t interval on the design df.
 
@@ -453,8 +528,14 @@ def mean_table(
     se = np.sqrt(b.variance.ravel())
     lo, hi = t_interval(b.estimate.ravel(), se, df, level)
     note = np.array([None if d > 0 else "no interval: no degrees of freedom" for d in df], dtype=object)
-    verdict, reach, more = _verdicts(b, thr, level, lambda lv: t_interval(b.estimate.ravel(), se, df, lv))
-    return _frame(b, None, lo, hi, note, thr, verdict, reach, more, "t", level)
+    if np.isnan(thr).all():
+        return _frame(b, None, lo, hi, note, thr, *_no_verdicts(k * D), "t", level)
+    check_verdict_level(level)
+    low1 = t_interval(b.estimate.ravel(), se, df, level, alternative="smaller")[0]
+    high1 = t_interval(b.estimate.ravel(), se, df, level, alternative="larger")[1]
+    verdict, reach, more = verdicts(b.estimate.ravel(), b.variance.ravel(), b.n.ravel(), low1, high1,
+                                    np.repeat(thr, D), level, df=df, min_df=min_df)
+    return _frame(b, None, lo, hi, note, thr, verdict, reach, more, "t", level, one=(low1, high1, note))
 
 
 def total_table(

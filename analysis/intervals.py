@@ -42,9 +42,19 @@ the Korn-Graubard effective sample size ``n*`` above and ``x = p n*``):
     upper end 1 when ``x = n`` (Brown, Cai & DasGupta 2001; statsmodels does not make this change).
 
 At ``p = 0`` or ``p = 1`` the design-based variance is 0 and the Wald-type intervals collapse to a
-point (R returns a point or NaN): every method then gives the Clopper-Pearson interval with the
-domain's ``n`` (the binomial methods their own interval with ``n``), and says so in ``note``. A
-census (every stratum fully enumerated) has no sampling error: the interval is ``[p, p]``.
+point (R returns a point, or NaN for ``beta``). Every survey method then gives the Clopper-Pearson
+interval with the Korn-Graubard effective sample size built from the design effect ``deff`` of
+the same indicator in the whole sample (its own is undefined):
+``n* = max(n / deff, 1) * (t_{n-1} / t_{df})^2`` at ``alpha/2`` (``deff = 1`` when none is
+given or defined), so that 20 of 20 answers from two clinics (``df = 1``) are no more conclusive
+than 19 of 20. A simple random sample with a binomial method keeps its own interval with ``n``.
+``note`` says which was used. A census (every stratum fully enumerated) has no sampling error:
+the interval is ``[p, p]``.
+
+One-sided bounds: ``alternative`` follows statsmodels' ``proportion_confint``: ``"two-sided"``
+(default) gives the equal-tailed ``level`` interval, ``"smaller"`` the one-sided ``level`` lower
+bound with ``high = 1`` (the interval ``[L, 1]``), ``"larger"`` the upper bound with ``low = 0``.
+Each bound is the end of the two-sided interval at ``2 level - 1`` for every equal-tailed method.
 
 References
 ----------
@@ -66,6 +76,7 @@ from .errors import OptionError, check_option
 from .profile_likelihood import QuasiBinomialFit, exact_bounds, profile_bounds
 
 __all__ = [
+    "ALTERNATIVES",
     "BINOMIAL_METHODS",
     "CI_METHODS",
     "SURVEY_METHODS",
@@ -77,6 +88,8 @@ __all__ = [
 SURVEY_METHODS = ("logit", "likelihood", "asin", "beta", "mean", "xlogit")
 BINOMIAL_METHODS = ("wilson", "clopper-pearson", "jeffreys")
 CI_METHODS = SURVEY_METHODS + BINOMIAL_METHODS
+#: statsmodels' names: "smaller" gives ``[lower bound, 1]``, "larger" gives ``[0, upper bound]``
+ALTERNATIVES = ("two-sided", "smaller", "larger")
 
 
 @dataclass(frozen=True)
@@ -143,8 +156,10 @@ def proportion_interval(
     census: bool = False,
     dispersion=None,
     glm_fit: QuasiBinomialFit | None = None,
+    deff=None,
+    alternative: str = "two-sided",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Two-sided intervals for proportions, vectorised.
+    """Intervals (two-sided, or one-sided bounds) for proportions, vectorised.
 
     Parameters
     ----------
@@ -174,6 +189,12 @@ def proportion_interval(
         from :func:`analysis.profile_likelihood.quasibinomial_fit` on the rows; with it the
         interval ends are R's to about 1e-10. Default: the fit at its optimum from ``p``, ``n``
         and ``dispersion`` (:meth:`QuasiBinomialFit.converged`), within a few 1e-6 of R.
+    deff : array_like, optional
+        Design effect of the same indicator in the whole sample, used only where ``p`` is 0 or 1
+        (the Korn-Graubard effective sample size ``n / deff``; default 1).
+    alternative : str
+        ``"two-sided"``, ``"smaller"`` (lower bound; ``high`` is 1) or ``"larger"`` (upper bound;
+        ``low`` is 0), as statsmodels' ``proportion_confint``; ``level`` is then one-sided.
 
     Returns
     -------
@@ -187,9 +208,26 @@ def proportion_interval(
     >>> low, high, note = proportion_interval("wilson", [0.5], [0.0125], [19], n=[20], simple=True)
     >>> round(float(low[0]), 4), round(float(high[0]), 4)
     (0.2993, 0.7007)
+    >>> low, high, _ = proportion_interval("clopper-pearson", [1.0], [0.0], [19], 0.95, n=[20], simple=True,
+    ...                                    alternative="smaller")
+    >>> round(float(low[0]), 4), float(high[0])
+    (0.8609, 1.0)
     """
     check_option("ci", method, CI_METHODS)
+    check_option("alternative", alternative, ALTERNATIVES)
     level = check_level(level)
+    if alternative != "two-sided":
+        # a one-sided level bound is the end of the equal-tailed interval at 2 level - 1
+        if not level > 0.5:
+            raise OptionError(f"a one-sided bound needs a level above 0.5; got {level!r}", param="level", value=level)
+        low, high, note = proportion_interval(
+            method, p, var, df, 2.0 * level - 1.0, n=n, n_rows=n_rows, simple=simple, census=census,
+            dispersion=dispersion, glm_fit=glm_fit, deff=deff)
+        if alternative == "smaller":
+            high = np.where(np.isnan(low), np.nan, 1.0)
+        else:
+            low = np.where(np.isnan(high), np.nan, 0.0)
+        return low, high, note
     alpha = 1.0 - level
     p = np.atleast_1d(np.asarray(p, dtype=np.float64))
     var = np.broadcast_to(np.asarray(var, dtype=np.float64), p.shape).copy()
@@ -211,16 +249,32 @@ def proportion_interval(
         note[sel] = "census: no sampling error"
         return low, high, note
 
-    # p = 0 or 1: the design variance is 0; use the exact binomial interval with n
+    # p = 0 or 1: the design variance is 0. A simple random sample keeps its binomial interval
+    # with n; otherwise Clopper-Pearson with the Korn-Graubard effective n (whole-sample deff, df)
     edge = ~done & ((p <= 0) | (p >= 1))
-    if edge.any():
-        fallback = "clopper-pearson" if method in SURVEY_METHODS else method
-        lo, hi = _binomial(fallback, np.where(p[edge] >= 1, n[edge], 0.0), n[edge], alpha)
+    if edge.any() and method in BINOMIAL_METHODS and simple:
+        lo, hi = _binomial(method, np.where(p[edge] >= 1, n[edge], 0.0), n[edge], alpha)
         low[edge], high[edge] = lo, hi
-        word = "Clopper-Pearson" if fallback == "clopper-pearson" else fallback.capitalize()
         for i in np.flatnonzero(edge):
-            note[i] = f"p = {p[i]:g}: {word} interval with n = {int(n[i])} (the design variance is 0)"
+            note[i] = f"p = {p[i]:g}: {method} interval with n = {int(n[i])}"
         done |= edge
+    elif edge.any():
+        d_eff = np.ones(p.shape) if deff is None else np.broadcast_to(np.asarray(deff, dtype=np.float64), p.shape)
+        d_eff = np.where(np.isfinite(d_eff) & (d_eff > 0), d_eff, 1.0)
+        has_df = edge & (df > 0)
+        for i in np.flatnonzero(edge & ~has_df):
+            note[i] = f"no interval: the design has {int(df[i]) if not np.isnan(df[i]) else 0} degrees of freedom here"
+        done |= edge & ~has_df
+        if has_df.any():
+            e = has_df
+            ratio = np.where(n_rows[e] > 1, _tq(alpha / 2, np.maximum(n_rows[e] - 1, 1)) / _tq(alpha / 2, df[e]), 1.0)
+            n_star = np.maximum(n[e] / d_eff[e], 1.0) * ratio * ratio
+            lo, hi = _binomial("clopper-pearson", np.where(p[e] >= 1, n_star, 0.0), n_star, alpha)
+            low[e], high[e] = lo, hi
+            for j, i in enumerate(np.flatnonzero(e)):
+                note[i] = (f"p = {p[i]:g}: Clopper-Pearson interval with the Korn-Graubard effective sample size "
+                           f"{n_star[j]:.1f} (n = {int(n[i])}, design effect {d_eff[i]:.2f}, df = {int(df[i])})")
+            done |= e
 
     if method in BINOMIAL_METHODS and simple:
         sel = ~done
@@ -311,10 +365,20 @@ def proportion_interval(
     return low, high, note
 
 
-def t_interval(estimate, se, df, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """``estimate +/- t_{df}(1 - alpha/2) se`` (R's ``confint(svymean(...), df = degf(design))``)."""
+def t_interval(estimate, se, df, level: float = 0.95, *, alternative: str = "two-sided") -> tuple[np.ndarray, np.ndarray]:
+    """``estimate +/- t_{df}(1 - alpha/2) se`` (R's ``confint(svymean(...), df = degf(design))``).
+
+    ``alternative="smaller"``: ``(estimate - t_{df}(1 - alpha) se, inf)``; ``"larger"``: ``(-inf, estimate +
+    t_{df}(1 - alpha) se)`` (statsmodels' names, as in :func:`proportion_interval`)."""
     level = check_level(level)
+    check_option("alternative", alternative, ALTERNATIVES)
     est = np.atleast_1d(np.asarray(estimate, dtype=np.float64))
     se = np.broadcast_to(np.asarray(se, dtype=np.float64), est.shape)
-    t = _tq(1 - (1 - level) / 2, np.broadcast_to(np.asarray(df, dtype=np.float64), est.shape))
-    return est - t * se, est + t * se
+    tail = (1 - level) / 2 if alternative == "two-sided" else 1 - level
+    t = _tq(1 - tail, np.broadcast_to(np.asarray(df, dtype=np.float64), est.shape))
+    low, high = est - t * se, est + t * se
+    if alternative == "smaller":
+        high = np.where(np.isnan(low), np.nan, np.inf)
+    elif alternative == "larger":
+        low = np.where(np.isnan(high), np.nan, -np.inf)
+    return low, high

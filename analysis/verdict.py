@@ -1,12 +1,18 @@
 """Threshold verdicts: has an indicator reached its target, with the sampling error accounted for?
 
-For a threshold ``p0`` and confidence level ``1 - alpha`` (a profile's ``level``, 0.95 by
-default), with ``L`` and ``U`` the one-sided ``1 - alpha`` lower and upper confidence bounds (the
-ends of the two-sided ``1 - 2 alpha`` interval of the same method):
+The rule, stated once (``docs/METHODS.md`` argues it; :data:`RULE_ZH` / :data:`RULE_EN` are its
+sentence in every report). For a threshold ``p0`` and the profile's confidence level ``1 - alpha``
+(``level``, 0.95 by default), ``L`` and ``U`` are the one-sided ``1 - alpha`` lower and upper
+confidence bounds (:func:`analysis.intervals.proportion_interval` with ``alternative="smaller"``
+and ``"larger"``); together they are the two-sided ``1 - 2 alpha`` interval (90% for
+``alpha = 0.05``), and that interval is the one printed beside the verdict:
 
 * ``met`` when ``L >= p0``: the data demonstrate the target is reached;
 * ``not_met`` when ``U < p0``: the data demonstrate it is not;
-* ``inconclusive`` otherwise (and whenever no bound can be computed).
+* ``inconclusive`` otherwise (and whenever no bound can be computed);
+* ``few_sites`` when the domain has fewer than ``min_df`` design degrees of freedom (default
+  :data:`MIN_DF`, or the profile's ``min_df``): its sites are too few to judge it on its own,
+  whatever its interval says.
 
 Alongside, ``point_reaches`` says whether the point estimate alone is at or above ``p0`` (what a
 naive reading would conclude), and for an inconclusive result ``more_responses`` estimates how many
@@ -31,9 +37,50 @@ from scipy import stats
 
 from .errors import OptionError
 
-__all__ = ["VERDICTS", "Verdict", "check_threshold", "verdicts"]
+__all__ = ["MIN_DF", "RULE_EN", "RULE_ZH", "VERDICTS", "Verdict", "check_threshold", "interval_label", "rule_text",
+           "verdicts"]
 
-VERDICTS = ("met", "not_met", "inconclusive")
+VERDICTS = ("met", "not_met", "inconclusive", "few_sites")
+#: fewer design degrees of freedom than this (PSUs minus strata of the domain): no verdict of its own
+MIN_DF = 3
+
+#: The rule's sentence; ``{one}`` is the one-sided level and ``{two}`` the interval's, in percent.
+RULE_ZH = ("判定规则：每项指标按单侧{one}置信界限判定，即表中的{two}置信区间（与判定所用的区间相同）："
+           "置信下限不低于达标线为“达标”，置信上限低于达标线为“未达标”，其余为“尚不能确定”；"
+           "调查点不足（设计自由度小于{min_df}）的乡镇（街道）不单独判定。")
+RULE_EN = ("Verdict rule: each indicator is judged by its one-sided {one} confidence bounds, i.e. the two-sided "
+           "{two} interval shown beside it (the interval the verdict uses): met when the lower end is at or above "
+           "the threshold, not met when the upper end is below it, otherwise not yet conclusive; a township with too "
+           "few sites (fewer than {min_df} design degrees of freedom) is not judged on its own.")
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def rule_text(level: float, lang: str = "zh", min_df: int = MIN_DF) -> str:
+    """The verdict rule's sentence for a one-sided ``level`` (e.g. 0.95: 95% bounds, 90% interval).
+
+    >>> rule_text(0.95, "en")[:70]
+    'Verdict rule: each indicator is judged by its one-sided 95% confidence'
+    """
+    template = RULE_ZH if lang == "zh" else RULE_EN
+    return template.format(one=_pct(level), two=_pct(2 * level - 1), min_df=min_df)
+
+
+def interval_label(level: float, lang: str = "zh", *, one_sided: bool = True) -> str:
+    """How the interval beside a verdict is labelled, e.g. ``90%置信区间（单侧95%界限）``.
+
+    >>> interval_label(0.95, "en")
+    '90% interval (one-sided 95% bounds)'
+    >>> interval_label(0.95, "zh", one_sided=False)
+    '95%置信区间（双侧）'
+    """
+    if not one_sided:
+        return f"{_pct(level)}置信区间（双侧）" if lang == "zh" else f"{_pct(level)} two-sided interval"
+    if lang == "zh":
+        return f"{_pct(2 * level - 1)}置信区间（单侧{_pct(level)}界限）"
+    return f"{_pct(2 * level - 1)} interval (one-sided {_pct(level)} bounds)"
 
 
 @dataclass(frozen=True)
@@ -61,14 +108,14 @@ def check_threshold(value, param: str = "threshold") -> float:
     return t
 
 
-def one_sided_level(level: float) -> float:
-    """Two-sided level whose ends are the one-sided ``level`` bounds (``2 level - 1``)."""
+def check_verdict_level(level: float) -> float:
+    """A one-sided confidence level for verdicts, strictly between 0.5 and 1."""
     if not 0.5 < level < 1.0:
         raise OptionError(f"a verdict needs a level between 0.5 and 1; got {level!r}", param="level", value=level)
-    return 2.0 * level - 1.0
+    return float(level)
 
 
-def verdicts(estimate, variance, n, lower, upper, threshold, level: float):
+def verdicts(estimate, variance, n, lower, upper, threshold, level: float, *, df=None, min_df: int = 0):
     """Vectorised verdicts.
 
     Parameters
@@ -81,10 +128,13 @@ def verdicts(estimate, variance, n, lower, upper, threshold, level: float):
         Thresholds (NaN: no threshold, verdict ``None``).
     level : float
         One-sided confidence level, e.g. 0.95.
+    df, min_df : array_like, int
+        Design degrees of freedom of each domain; below ``min_df`` the verdict is ``few_sites``
+        (``min_df = 0``, the default, never).
 
     Returns
     -------
-    verdict : ndarray of object (``"met"``, ``"not_met"``, ``"inconclusive"`` or None)
+    verdict : ndarray of object (``"met"``, ``"not_met"``, ``"inconclusive"``, ``"few_sites"`` or None)
     point_reaches : ndarray of object (bool or None)
     more_responses : ndarray of object (int or None)
 
@@ -101,6 +151,9 @@ def verdicts(estimate, variance, n, lower, upper, threshold, level: float):
     lo = np.broadcast_to(np.asarray(lower, dtype=np.float64), shape)
     hi = np.broadcast_to(np.asarray(upper, dtype=np.float64), shape)
     p0 = np.broadcast_to(np.asarray(threshold, dtype=np.float64), shape)
+    few = np.zeros(shape, dtype=bool)
+    if df is not None and min_df > 0:
+        few = np.broadcast_to(np.asarray(df, dtype=np.float64), shape) < min_df
     alpha = 1.0 - level
     z = stats.norm.ppf(level)
     verdict = np.full(shape, None, dtype=object)
@@ -110,6 +163,9 @@ def verdicts(estimate, variance, n, lower, upper, threshold, level: float):
         if np.isnan(p0[i]) or np.isnan(p[i]) or not n[i] > 0:
             continue
         reach[i] = bool(p[i] >= p0[i])
+        if few[i]:
+            verdict[i] = "few_sites"
+            continue
         if not np.isnan(lo[i]) and lo[i] >= p0[i]:
             verdict[i] = "met"
             continue

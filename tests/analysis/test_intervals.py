@@ -52,16 +52,91 @@ def test_binomial_intervals_at_the_edges(x, n):
 
 
 @pytest.mark.parametrize("method", SURVEY_METHODS)
-def test_p_equal_one_gives_clopper_pearson_with_n(method):
+def test_p_equal_one_gives_clopper_pearson_with_the_korn_graubard_n(method):
     # R: svyciprop(~allyes, dtown2, method = m) gives a point, NaN or 1 - 1e-12 (see r_results.py);
-    # we give the exact interval with the domain's n and say so
+    # we give Clopper-Pearson with n* = max(n / deff, 1) (t_{n-1} / t_df)^2, deff 1 when undefined
     d = design("dtown2")
     t = d.proportion("allyes", ci=method)
-    n = int(t["n"][0])
+    n, df = int(t["n"][0]), int(t["df"][0])
+    n_star = n * (stats.t.ppf(0.025, n - 1) / stats.t.ppf(0.025, df)) ** 2
     assert t["estimate"][0] == 1.0
     assert t["ci_high"][0] == 1.0
-    assert t["ci_low"][0] == pytest.approx((0.025) ** (1 / n), rel=1e-12)
+    assert t["ci_low"][0] == pytest.approx(0.025 ** (1 / n_star), rel=1e-12)
     assert "Clopper-Pearson" in t["note"][0] and f"n = {n}" in t["note"][0]
+
+
+def test_p_zero_uses_the_whole_sample_design_effect():
+    # the domain's own design effect is undefined at p = 0: the indicator's in the whole sample
+    d = design("dtown1")
+    whole = d.proportion("somezero")
+    t = d.proportion("somezero", by="town")
+    row = t[t["domain"] == "T2"].iloc[0]
+    n, df = int(row["n"]), int(row["df"])
+    n_star = max(n / float(whole["deff"][0]), 1) * (stats.t.ppf(0.025, n - 1) / stats.t.ppf(0.025, df)) ** 2
+    assert row["ci_low"] == 0.0
+    assert row["ci_high"] == pytest.approx(stats.beta.ppf(0.975, 1, n_star), rel=1e-12)
+    assert "design effect" in row["note"]
+
+
+def two_clinics(successes: int, n: int = 20) -> pd.DataFrame:
+    """n answers from two clinics of one township (df = 1); the failures in the first clinic."""
+    y = [0] * (n - successes) + [1] * successes
+    return pd.DataFrame({"clinic": ["a"] * (n // 2) + ["b"] * (n - n // 2), "y": y, "w": 30.0})
+
+
+@pytest.mark.parametrize("method", SURVEY_METHODS)
+def test_twenty_of_twenty_from_two_clinics_is_not_met_where_nineteen_is_open(method):
+    # the issue's case: with df = 1, 19 of 20 cannot tell; one more success must not make it "met"
+    d19 = SurveyDesign(two_clinics(19), weights="w", psu="clinic")
+    d20 = SurveyDesign(two_clinics(20), weights="w", psu="clinic")
+    t19 = d19.proportion("y", ci=method, threshold=0.85, min_df=0)
+    t20 = d20.proportion("y", ci=method, threshold=0.85, min_df=0)
+    assert t19["verdict"][0] == "inconclusive"
+    assert t20["verdict"][0] == "inconclusive"
+    assert t20["ci_low"][0] < 0.85
+    # with the default minimum of 3 degrees of freedom neither is judged on its own
+    assert d20.proportion("y", ci=method, threshold=0.85)["verdict"][0] == "few_sites"
+
+
+@pytest.mark.parametrize("x,n", [(0, 20), (3, 20), (17, 20), (20, 20), (95, 100)])
+@pytest.mark.parametrize("ours,theirs", [("wilson", "wilson"), ("clopper-pearson", "beta"), ("jeffreys", "jeffreys")])
+@pytest.mark.parametrize("alternative", ["smaller", "larger"])
+def test_one_sided_bounds_match_statsmodels_alternative(x, n, ours, theirs, alternative):
+    # statsmodels.stats.proportion.proportion_confint(x, n, alpha=0.05, method=theirs, alternative=...)
+    # 'smaller' gives (lower, 1), 'larger' gives (0, upper)
+    lo, hi = proportion_confint(x, n, alpha=0.05, method=theirs, alternative=alternative)
+    got_lo, got_hi, _ = proportion_interval(ours, [x / n], [0.0], [n - 1], 0.95, n=[n], simple=True,
+                                            alternative=alternative)
+    if theirs == "jeffreys" and (x in (0, n)):  # statsmodels keeps the Beta quantile at the ends
+        pytest.skip("Brown-Cai-DasGupta end rule, see test_binomial_intervals_at_the_edges")
+    assert got_lo[0] == pytest.approx(lo, rel=1e-10, abs=1e-15)
+    assert got_hi[0] == pytest.approx(hi, rel=1e-10, abs=1e-15)
+
+
+@pytest.mark.parametrize("method", CI_METHODS)
+def test_one_sided_bounds_are_the_ends_of_the_interval_at_2_level_minus_1(method):
+    d = design("dclus1")
+    e = d.estimate("sch_wide")[0]
+    two = e.ci(method, 0.90)
+    assert e.ci(method, 0.95, alternative="smaller").low == pytest.approx(two.low, rel=1e-13)
+    assert e.ci(method, 0.95, alternative="smaller").high == 1.0
+    assert e.ci(method, 0.95, alternative="larger").high == pytest.approx(two.high, rel=1e-13)
+    assert e.ci(method, 0.95, alternative="larger").low == 0.0
+
+
+def test_t_interval_one_sided():
+    from analysis.intervals import t_interval
+
+    lo, hi = t_interval([0.5], [0.1], [4], 0.95, alternative="smaller")
+    assert lo[0] == pytest.approx(0.5 - stats.t.ppf(0.95, 4) * 0.1) and hi[0] == np.inf
+    lo, hi = t_interval([0.5], [0.1], [4], 0.95, alternative="larger")
+    assert hi[0] == pytest.approx(0.5 + stats.t.ppf(0.95, 4) * 0.1) and lo[0] == -np.inf
+
+
+@pytest.mark.parametrize("bad", ["less", "greater", "two_sided", "", None])
+def test_unknown_alternative_is_refused(bad):
+    with pytest.raises(OptionError, match="alternative must be one of"):
+        proportion_interval("beta", [0.5], [0.01], [10], n=[20], alternative=bad)
 
 
 @pytest.mark.parametrize("method", CI_METHODS)

@@ -127,7 +127,7 @@ def test_no_nan_at_p_zero_or_one(n, value, method):
     assert r["estimate"] == value
     assert not pd.isna(r["ci_low"]) and not pd.isna(r["ci_high"])
     assert 0.0 <= r["ci_low"] <= r["ci_high"] <= 1.0
-    assert r["verdict"] in ("met", "not_met", "inconclusive")
+    assert r["verdict"] in ("met", "not_met", "inconclusive", "few_sites")
 
 
 @given(clustered(binary=False))
@@ -140,3 +140,58 @@ def test_variance_engine_is_linear_in_z(df):
     assert v4 == pytest.approx(4 * v1, rel=1e-12, abs=1e-300)
     both = design_variance(np.column_stack([z, 2 * z]), d)
     assert both[0, 0] == pytest.approx(v1, rel=1e-12, abs=1e-300)
+
+
+# ------------------------------------------------------------------ verdicts never reward a failure
+
+RANK = {"not_met": 0, "inconclusive": 1, "met": 2}
+
+
+def _verdict(df: pd.DataFrame, method: str, threshold: float, **design) -> str:
+    t = SurveyDesign(df, **design).proportion("y", ci=method, threshold=threshold, min_df=0)
+    return t["verdict"][0]
+
+
+# The Wald interval ("mean") is left out: it is known to be liberal next to 0 and 1 (Brown, Cai &
+# DasGupta 2001), so 36 of 37 can pass a bound that the exact 37 of 37 cannot.
+MONOTONE_METHODS = [m for m in CI_METHODS if m != "mean"]
+
+
+@given(st.integers(2, 80), st.data(), st.sampled_from(MONOTONE_METHODS), st.floats(0.05, 0.95),
+       st.sampled_from([0.9, 0.95, 0.99]))
+@SETTINGS
+def test_replacing_a_success_by_a_failure_never_improves_the_verdict_srs(n, data, method, threshold, level):
+    """Simple random sample: x successes of n, then x - 1."""
+    x = data.draw(st.integers(1, n))
+    before = pd.DataFrame({"y": [1] * x + [0] * (n - x)})
+    after = pd.DataFrame({"y": [1] * (x - 1) + [0] * (n - x + 1)})
+    t0 = SurveyDesign(before).proportion("y", ci=method, threshold=threshold, level=level, min_df=0)
+    t1 = SurveyDesign(after).proportion("y", ci=method, threshold=threshold, level=level, min_df=0)
+    assert RANK[t1["verdict"][0]] <= RANK[t0["verdict"][0]], (x, n, t0.iloc[0].to_dict(), t1.iloc[0].to_dict())
+
+
+@st.composite
+def all_yes_clusters(draw):
+    """Clinics (PSUs) in 1-3 strata, every answer a success; plus where one failure goes."""
+    rows = []
+    for h in range(draw(st.integers(1, 3))):
+        for c in range(draw(st.integers(2, 5))):
+            w = draw(st.floats(1.0, 20.0))
+            for _ in range(draw(st.integers(2, 12))):
+                rows.append({"h": h, "psu": f"{h}-{c}", "w": w, "y": 1})
+    df = pd.DataFrame(rows)
+    return df, draw(st.integers(0, len(df) - 1))
+
+
+@given(all_yes_clusters(), st.sampled_from(MONOTONE_METHODS), st.floats(0.5, 0.95))
+@SETTINGS
+def test_all_successes_from_few_clinics_are_no_more_conclusive_than_one_failure(case, method, threshold):
+    """p = 1 honours the clustering: n successes are never judged better than n - 1 successes
+    and one failure from the same clinics (the edge uses the Korn-Graubard effective n)."""
+    df, where = case
+    design = dict(weights="w", strata="h", psu="psu", nest=True)
+    before = _verdict(df, method, threshold, **design)
+    df1 = df.copy()
+    df1.loc[where, "y"] = 0
+    after = _verdict(df1, method, threshold, **design)
+    assert RANK[after] <= RANK[before]

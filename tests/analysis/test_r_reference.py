@@ -15,8 +15,10 @@ Precision asserted (relative unless stated):
   (quasibinomial_fit: where its IRLS stopped, and its dispersion, which R inflates with missing
   values because it rescales the weights before dropping them).
 Known, deliberate differences (tested in test_intervals.py, not here): p = 0 or 1, where R gives a
-point or NaN and we give the Clopper-Pearson interval with n; R's deff = Inf when the weights sum
-to n, where we give the design effect against sampling with replacement.
+point or NaN and we give the Clopper-Pearson interval with the Korn-Graubard effective sample size
+from the whole sample's design effect (checked here against R's parts); R's deff = Inf when the
+weights sum to n, where we give the design effect against sampling with replacement; a verdict's
+interval takes a design effect estimated below 1 as 1 (R does not truncate).
 """
 
 from __future__ import annotations
@@ -210,7 +212,7 @@ def _any_indicator(name: str) -> str:
 # numerics/*: pieces of R's likelihood interval, tested in test_profile_likelihood.py
 KEYS = [
     k for k in CASES
-    if "/allyes/" not in k and not k.startswith("numerics/")
+    if "/allyes/" not in k and not k.startswith(("numerics/", "verdict/"))
     and not (k.split("/")[1] == "meanrep" and not k.startswith("dtownsrs"))
 ]
 
@@ -227,3 +229,46 @@ def test_every_kind_of_case_is_present():
     assert methods >= {"logit", "likelihood", "asin", "beta", "mean", "xlogit"}
     rules = {k.split("/")[1] for k in CASES if k.startswith("lonely")}
     assert rules == {"adjust", "average", "certainty", "remove"}
+
+
+@pytest.mark.parametrize("var", ["satisfaction", "knowledge"])
+def test_verdict_interval_is_rs_two_sided_90_percent_interval(var):
+    """The interval beside a verdict (one-sided 95% bounds) is R's svyciprop at level 0.90, where
+    the domain's design effect is at least 1 (below 1 the verdict takes it as 1: the bounds are
+    then those of the simple-random-sample variance)."""
+    want = CASES[f"verdict/dtown1/{var}/beta"]
+    d = design("dtown1", "adjust")
+    t = d.proportion(var, by="town", ci="beta", threshold=0.85, min_df=0)
+    _domains(t, want["domain"])
+    _close(t["estimate"], want["estimate"], REL_ESTIMATE, "estimate")
+    assert set(t["bounds"]) == {"one-sided"} and np.allclose(t["coverage"], 0.9)
+    p, n = t["estimate"].to_numpy(float), t["n"].to_numpy(float)
+    se = t["se"].to_numpy(float, na_value=np.nan)
+    as_r = se**2 >= p * (1 - p) / n
+    assert as_r.sum() >= 4  # most townships: compared with R directly
+    for i in np.flatnonzero(as_r):
+        _close([t["ci_low"][i]], [want["ci_low"][i]], REL_INTERVAL, f"{var} ci_low {want['domain'][i]}")
+        _close([t["ci_high"][i]], [want["ci_high"][i]], REL_INTERVAL, f"{var} ci_high {want['domain'][i]}")
+    from analysis.intervals import proportion_interval
+
+    rows = {e.domain: e for e in d.estimate(var, by="town")}
+    for i in np.flatnonzero(~as_r & (p > 0) & (p < 1) & (t["df"].to_numpy() > 0)):
+        e = rows[t["domain"][i]]
+        lo, hi, _ = proportion_interval("beta", [p[i]], [p[i] * (1 - p[i]) / n[i]], [e.df], 0.90, n=[e.n], n_rows=[e.n_rows])
+        assert float(t["ci_low"][i]) == pytest.approx(lo[0], rel=1e-12)
+        assert float(t["ci_high"][i]) == pytest.approx(hi[0], rel=1e-12)
+
+
+def test_edge_interval_from_rs_parts():
+    """p = 0 in township T2: R's beta interval is NaN; ours is built from R's whole-sample deff,
+    the domain's n and degf, and R's qbeta."""
+    want = CASES["verdict/edge/dtown1/somezero/T2"]
+    assert want["r_svyciprop_beta"] == [None, None]
+    d = design("dtown1", "adjust")
+    t = d.proportion("somezero", by="town", ci="beta", threshold=0.5, min_df=0)
+    row = t[t["domain"] == "T2"].iloc[0]
+    assert int(row["n"]) == want["n"][0] and int(row["df"]) == want["df"][0]
+    assert float(d.proportion("somezero")["deff"][0]) == pytest.approx(want["deff_whole"][0], rel=REL_ESTIMATE)
+    assert row["ci_low"] == 0.0
+    assert row["ci_high"] == pytest.approx(want["ci_high"][0], rel=REL_INTERVAL)
+    assert row["verdict"] == "not_met" if want["ci_high"][0] < 0.5 else row["verdict"] == "inconclusive"

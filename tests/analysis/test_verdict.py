@@ -73,7 +73,8 @@ def test_more_responses_settles_it_when_the_rate_holds():
 def test_verdict_per_domain_and_profile_dict():
     d = design("dtown2")
     t = d.proportion(["satisfaction", "knowledge"], by="town", threshold={"satisfaction": 0.85, "knowledge": 0.9})
-    assert set(t["verdict"].dropna()) <= {"met", "not_met", "inconclusive"}
+    assert set(t["verdict"].dropna()) <= {"met", "not_met", "inconclusive", "few_sites"}
+    assert (t.loc[t["verdict"] == "few_sites", "df"] < 3).all() and (t.loc[t["verdict"] != "few_sites", "df"] >= 3).all()
     assert list(t.loc[t["var"] == "knowledge", "threshold"].unique()) == [0.9]
 
 
@@ -85,6 +86,9 @@ def test_estimate_object_verdict_matches_table():
     assert v.verdict == t["verdict"][0]
     lo, hi, _ = proportion_interval("beta", [e.estimate], [e.variance], [e.df], 0.90, n=[e.n], n_rows=[e.n_rows])
     assert v.lower == pytest.approx(lo[0], rel=1e-14)
+    assert v.upper == pytest.approx(hi[0], rel=1e-14)
+    # the table's interval beside the verdict is the verdict's
+    assert t["ci_low"][0] == pytest.approx(v.lower, rel=1e-14) and t["ci_high"][0] == pytest.approx(v.upper, rel=1e-14)
 
 
 @pytest.mark.parametrize("module", ["analysis", "analysis.errors", "analysis.design", "analysis.intervals",

@@ -263,6 +263,30 @@ for (me in methods) {
                            list(estimate = as.vector(ci), ci = as.vector(attr(ci, "ci"))))
 }
 
+## Verdicts: the interval beside a verdict is the pair of one-sided 95% bounds, i.e. svyciprop's
+## two-sided 90% interval (where R defines it, 0 < p < 1)
+options(survey.lonely.psu = "adjust")
+for (v in c("satisfaction", "knowledge")) {
+  r <- svyby(as.formula(paste0("~", v)), ~town, D$dtown1, svyciprop, vartype = "ci", method = "beta",
+             level = 0.90, na.rm = TRUE)
+  record(sprintf("verdict/dtown1/%s/beta", v),
+         sprintf("svyby(~%s, ~town, dtown1, svyciprop, vartype = \"ci\", method = \"beta\", level = 0.90, na.rm = TRUE)", v),
+         list(domain = as.character(r$town), estimate = r[[v]], ci_low = r$ci_l, ci_high = r$ci_u))
+}
+## p = 0 in a domain: R's beta interval is NaN (0/0 effective n). Ours is Clopper-Pearson with the
+## Korn-Graubard effective n from the indicator's whole-sample design effect, built here from R's parts
+dd <- subset(D$dtown1, town == "T2")
+whole <- svymean(~somezero, D$dtown1, deff = TRUE)
+n2 <- sum(township$town == "T2"); df2 <- degf(dd)
+ratio <- qt(0.05, n2 - 1) / qt(0.05, df2)
+nstar <- max(n2 / deff(whole), 1) * ratio^2
+rci <- suppressWarnings(attr(svyciprop(~somezero, dd, method = "beta", level = 0.90), "ci"))
+record("verdict/edge/dtown1/somezero/T2",
+       "whole <- svymean(~somezero, dtown1, deff = TRUE); dd <- subset(dtown1, town == \"T2\"); nstar <- max(n / deff(whole), 1) * (qt(0.05, n - 1) / qt(0.05, degf(dd)))^2; qbeta(0.95, 1, nstar)",
+       list(n = n2, df = df2, deff_whole = deff(whole), n_star = nstar, ci_low = 0, ci_high = qbeta(0.95, 1, nstar),
+            r_svyciprop_beta = as.vector(rci)))
+options(survey.lonely.psu = "fail")
+
 ## svyciprop(method = "likelihood") step by step: the profile of the svyglm intercept
 ## (survey:::MASSprofile_glm), the cutoffs of survey:::confint_profile, and stats::spline / approx
 lines <- c(lines, "", "# sx <- c(-2.7, -1.9, -1.2, -0.4, 0, 0.35, 1.1, 1.8, 2.9); sy <- sinh(sx) + 0.3 * sx^2")
