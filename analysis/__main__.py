@@ -4,12 +4,15 @@
 
     python -m analysis estimate DATA --var COL [--var COL...] [--weight COL] [--strata COL]
         [--psu COL[,COL...]] [--fpc COL[,COL...]] [--nest] [--by COL] [--kind proportion|mean|total]
-        [--ci METHOD] [--level 0.95] [--threshold P0 | --profile NAME]
+        [--ci METHOD] [--level 0.95] [--threshold P0 | --profile NAME] [--min-df 3]
         [--lonely-psu fail|adjust|average|certainty|remove] [--json]
 
 DATA is a CSV (UTF-8 with or without BOM, or GB18030), XLSX or Parquet file. With ``--json`` the output is
 ``{"results": [{"var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df",
-"threshold", "verdict", ...}], "design": {...}}`` with ``null`` where a number does not exist.
+"threshold", "verdict", ...}], "design": {...}, "verdict_rule": "..."}`` with ``null`` where a
+number does not exist. With a threshold, ``ci_low``/``ci_high`` are the verdict's interval: the
+one-sided ``level`` bounds (``"bounds": "one-sided"``, ``"coverage"``: 2 level - 1, e.g. 0.9);
+``two_sided_low``/``two_sided_high`` hold the two-sided ``level`` interval (see analysis.verdict).
 Errors print ``error: ...`` on stderr and exit with status 2.
 """
 
@@ -28,6 +31,7 @@ from .design import LONELY_PSU_RULES, SurveyDesign
 from .errors import AnalysisError
 from .estimates import ESTIMATE_KINDS
 from .intervals import CI_METHODS
+from .verdict import MIN_DF, rule_text
 from tabular import TableError, read_table
 
 EXIT_USAGE = 2
@@ -146,10 +150,11 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             level = profile.level
     if level is None:
         level = 0.95
+    min_df = args.min_df if args.min_df is not None else (profile.min_df if profile is not None else MIN_DF)
     if args.kind == "proportion":
-        table = design.proportion(args.var, by=args.by, ci=args.ci, level=level, threshold=threshold)
+        table = design.proportion(args.var, by=args.by, ci=args.ci, level=level, threshold=threshold, min_df=min_df)
     elif args.kind == "mean":
-        table = design.mean(args.var, by=args.by, level=level, threshold=threshold)
+        table = design.mean(args.var, by=args.by, level=level, threshold=threshold, min_df=min_df)
     else:
         if threshold is not None:
             raise AnalysisError("--threshold and --profile apply to proportions and means, not totals")
@@ -160,11 +165,15 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             "design": {**design.columns, "n": design.n, "df": design.df},
         }
         if profile is not None:
-            out["profile"] = {"id": profile.id, "path": profile.path, "level": profile.level}
+            out["profile"] = {"id": profile.id, "path": profile.path, "level": profile.level, "min_df": profile.min_df}
+        if threshold is not None:
+            out["verdict_rule"] = rule_text(level, "en", min_df)
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         print(_text(table))
+        if threshold is not None:
+            print(rule_text(level, "en", min_df))
     return 0
 
 
@@ -182,10 +191,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", help="domain column (e.g. township)")
     p.add_argument("--kind", choices=ESTIMATE_KINDS, default="proportion")
     p.add_argument("--ci", choices=CI_METHODS, default="logit", help="interval method for proportions")
-    p.add_argument("--level", type=float, default=None, help="confidence level (default: the profile's, else 0.95)")
+    p.add_argument("--level", type=float, default=None,
+                   help="confidence level (default: the profile's, else 0.95); with a threshold, the one-sided "
+                        "level of the verdict's bounds, printed as the two-sided 2*level-1 interval")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--threshold", type=float, help="target rate in (0, 1)")
     g.add_argument("--profile", help="jurisdiction profile id: thresholds looked up by indicator id (= --var)")
+    p.add_argument("--min-df", type=int, default=None, dest="min_df",
+                   help="domains with fewer design degrees of freedom get the verdict few_sites "
+                        "(default: the profile's, else 3; 0: never)")
     p.add_argument("--lonely-psu", choices=LONELY_PSU_RULES, default="fail", dest="lonely_psu")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_estimate)

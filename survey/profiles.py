@@ -33,7 +33,7 @@ from survey.loader import ID_PATTERN, read_yaml
 from survey.questionnaire import KEYED_TYPES, Text
 from survey.rules import RULE_FUNCTION_ARITY
 
-PROFILE_KEYS = {"id", "name", "source", "level", "thresholds", "notes", "indicators"}
+PROFILE_KEYS = {"id", "name", "source", "level", "thresholds", "notes", "indicators", "min_df"}
 SCOPE_KEYS = {"applies_if", "rule", "points", "official", "denominator", "source", "scoring_source"}
 OFFICIAL_FIGURES = ("share", "mean")  # share of respondents meeting the rule | mean score
 PROFILE_LANGUAGES = ("zh", "en")
@@ -69,6 +69,8 @@ class Profile:
     path: str = ""
     indicators: Mapping[str, IndicatorScope] = field(default_factory=dict)
     notes: Text | None = None
+    #: domains (townships) with fewer design degrees of freedom get no verdict of their own
+    min_df: int = 3
 
     def scope(self, indicator_id: str) -> IndicatorScope | None:
         """The jurisdiction's scoring of an indicator (None: the instrument's own rule applies)."""
@@ -130,6 +132,10 @@ def parse_profile(data: Any, source: str) -> tuple[Profile | None, list[Question
     if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0.5 <= level < 1:
         problem("level", f"confidence level must be in [0.5, 1), got {level!r}")
         level = 0.95
+    min_df = data.get("min_df", 3)
+    if isinstance(min_df, bool) or not isinstance(min_df, int) or min_df < 1:
+        problem("min_df", f"min_df must be a whole number of at least 1, got {min_df!r}")
+        min_df = 3
     raw_thresholds = data.get("thresholds")
     thresholds: dict[str, float] = {}
     if not isinstance(raw_thresholds, Mapping) or not raw_thresholds:
@@ -143,7 +149,7 @@ def parse_profile(data: Any, source: str) -> tuple[Profile | None, list[Question
     scopes = _parse_scopes(data.get("indicators"), problem)
     notes = data.get("notes")
     notes_text = {str(k): str(v) for k, v in notes.items()} if isinstance(notes, Mapping) else None
-    profile = Profile(pid, texts["name"], texts["source"], thresholds, float(level), source, scopes, notes_text)
+    profile = Profile(pid, texts["name"], texts["source"], thresholds, float(level), source, scopes, notes_text, min_df)
     return profile, problems
 
 
