@@ -52,6 +52,13 @@ class CampaignData:
     def level(self) -> float:
         return 0.95 if self.profile is None else float(self.profile.level)
 
+    @property
+    def min_df(self) -> int:
+        """Fewest design degrees of freedom for a verdict of its own (the profile's, else 3)."""
+        from ..verdict import MIN_DF
+
+        return MIN_DF if self.profile is None else int(getattr(self.profile, "min_df", MIN_DF))
+
 
 def background_questions(questionnaire) -> list[str]:  # noqa: ANN001
     """Single-choice questions of the first section that are not quiz items: the background

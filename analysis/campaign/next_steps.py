@@ -8,10 +8,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..verdict import MIN_DF
+
 __all__ = ["FEW_DF", "NextStep", "next_steps"]
 
-#: Townships with fewer design degrees of freedom (PSUs - 1) than this get a "few sites" next step.
-FEW_DF = 3
+#: Townships with fewer design degrees of freedom (PSUs - 1) than this get no verdict of their own
+#: (verdict ``few_sites``) and a "few sites" next step (the profile's ``min_df`` overrides it).
+FEW_DF = MIN_DF
 
 
 @dataclass(frozen=True)
@@ -20,10 +23,10 @@ class NextStep:
 
     kind: ``no_responses`` (a site with a quota has received nothing), ``more_responses`` (a
     township or the county needs about ``count`` more responses of the questionnaire for
-    ``indicator`` to be conclusive), ``few_sites`` (a township's verdict stays open because its
-    responses come from only ``count`` sites, i.e. fewer than :data:`FEW_DF` degrees of freedom:
-    more sites, not more responses at the same sites, would settle it), ``behind_quota`` (a site
-    has ``count`` responses to go).
+    ``indicator`` to be conclusive), ``few_sites`` (a township gets no verdict of its own because
+    its responses come from only ``count`` sites, i.e. fewer than :data:`FEW_DF` degrees of
+    freedom: ``sites_to_add`` more sites, not more responses at the same sites, would let it be
+    judged), ``behind_quota`` (a site has ``count`` responses to go).
     """
 
     kind: str
@@ -37,6 +40,8 @@ class NextStep:
     #: the rate sits so close to the threshold that more than five times the current responses
     #: would be needed: more data will hardly settle it (say so instead of a huge number)
     close_call: bool = False
+    #: few_sites: sites with responses to add in the township before it can be judged on its own
+    sites_to_add: int = 0
 
 
 def _applicable(estimates: pd.DataFrame, table: pd.DataFrame) -> dict[tuple, float]:
@@ -56,7 +61,8 @@ def _applicable(estimates: pd.DataFrame, table: pd.DataFrame) -> dict[tuple, flo
     return out
 
 
-def next_steps(estimates: pd.DataFrame, progress: pd.DataFrame, table: pd.DataFrame) -> list[NextStep]:
+def next_steps(estimates: pd.DataFrame, progress: pd.DataFrame, table: pd.DataFrame, *,
+               min_df: int = FEW_DF) -> list[NextStep]:
     """The next steps, most urgent first (priority, then the easier more-responses first)."""
     steps: list[NextStep] = []
     applicable = _applicable(estimates, table)
@@ -68,15 +74,17 @@ def next_steps(estimates: pd.DataFrame, progress: pd.DataFrame, table: pd.DataFr
                                   int(p.quota), 0))
     few_sites_done: set[tuple] = set()
     for e in estimates.itertuples(index=False):
-        if not isinstance(e.verdict, str) or e.verdict != "inconclusive":
+        if not isinstance(e.verdict, str) or e.verdict not in ("inconclusive", "few_sites"):
             continue
         stratum = e.domain if e.scope == "stratum" else None
-        if stratum is not None and int(e.df) < FEW_DF:
-            # one or two sites: the interval's width comes from t with df = PSUs - 1, which more
-            # responses at the same sites hardly narrow; more sites would
+        if e.verdict == "few_sites":
+            # the interval's width comes from t with df = PSUs - strata, which more responses at
+            # the same sites hardly narrow; a township needs min_df + 1 sites to be judged alone
             if (e.questionnaire_id, stratum) not in few_sites_done:
                 few_sites_done.add((e.questionnaire_id, stratum))
-                steps.append(NextStep("few_sites", e.questionnaire_id, stratum, None, None, e.var, int(e.df) + 1, 2))
+                df = int(e.df)
+                steps.append(NextStep("few_sites", e.questionnaire_id, stratum, None, None, e.var, df + 1, 2,
+                                      sites_to_add=max(min_df - df, 1)))
             continue
         if pd.isna(e.more_responses):
             continue

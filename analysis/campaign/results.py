@@ -33,8 +33,8 @@ __all__ = ["OVERALL", "CampaignResults", "compute_results"]
 #: The ``domain`` value of the county-wide (overall) row in result tables.
 OVERALL = None
 ESTIMATE_COLUMNS = ["questionnaire_id", "var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df",
-                    "threshold", "verdict", "point_reaches", "more_responses", "missing", "ci_method", "level", "note",
-                    "scope"]
+                    "threshold", "verdict", "point_reaches", "more_responses", "missing", "ci_method", "level", "bounds",
+                    "coverage", "two_sided_low", "two_sided_high", "note", "scope"]
 WATCH_COLUMNS = ["questionnaire_id", "var", "domain", "n", "successes", "psus", "deff", "log_evidence_pass",
                  "log_evidence_fail", "flag", "looks", "threshold", "alpha", "evidence_needed", "scope"]
 #: Columns of the response frame every questionnaire's rows keep (the rest: its indicators and
@@ -132,13 +132,14 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
         design = weighted_design.design
         thresholds = {i: data.threshold(i) for i in indicators if data.threshold(i) is not None}
         threshold = thresholds or None
-        overall = design.proportion(indicators, ci=options.ci, level=level, threshold=threshold)
+        overall = design.proportion(indicators, ci=options.ci, level=level, threshold=threshold, min_df=data.min_df)
         overall["scope"] = "overall"
         deffs = pd.to_numeric(overall["deff"], errors="coerce").dropna()
         info.update(weights=weighted_design.how, calibrated=weighted_design.calibrated, fpc=weighted_design.fpc,
                     df=design.df, weight_min=float(np.min(design.weights)), weight_max=float(np.max(design.weights)),
                     design_effect=float(deffs.median()) if len(deffs) else None)
-        by = design.proportion(indicators, by="stratum", ci=options.ci, level=level, threshold=threshold)
+        by = design.proportion(indicators, by="stratum", ci=options.ci, level=level, threshold=threshold,
+                               min_df=data.min_df)
         by["scope"] = "stratum"
         if questionnaire.audience == "staff":  # one or two staff in a township: their own result
             by = suppress_small_cells(by)
@@ -170,7 +171,7 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
     progress_df = progress(campaign, table)
     watch_df = pd.concat(watch_rows, ignore_index=True) if watch_rows else pd.DataFrame(columns=WATCH_COLUMNS)
     lqas_df = pd.DataFrame(lqas_rows, columns=list(LQAS_COLUMNS))
-    steps = next_steps(estimates_df, progress_df, table)
+    steps = next_steps(estimates_df, progress_df, table, min_df=data.min_df)
     return CampaignResults(campaign, data.questionnaires, data.profile, options, level, responses, estimates_df,
                            progress_df, timeline(table, campaign.timezone), watch_df, lqas_df, tuple(steps), notes,
                            excluded)

@@ -5,8 +5,13 @@ numbers, formatted here once from the engine's results:
 
 * rates as percentages with one decimal (``88.3%``), standard errors in percentage points with
   two decimals, design effects with two decimals, counts as integers;
-* the verdict (达标 / 未达标 / 尚不能确定) from the one-sided bounds at the profile's level, with the
-  point-estimate reading (点估计是否达到达标线) beside it, never instead of it.
+* the verdict (达标 / 未达标 / 尚不能确定 / 调查点不足，不能单独判定) and beside it the interval it used:
+  the one-sided bounds at the profile's level, labelled as the two-sided ``2 level - 1`` interval
+  (``90%置信区间（单侧95%界限）``); the rule's sentence (:func:`analysis.verdict.rule_text`) in the
+  summary; the two-sided ``level`` interval only as a second, labelled reference;
+* a township with too few sites (``few_sites``) shows no standard error or design effect ("—",
+  with a note under the table): with one or two sites they mean nothing;
+* dates and times in the campaign's time zone (:func:`local_time`).
 """
 
 from __future__ import annotations
@@ -20,10 +25,16 @@ from typing import Any
 import pandas as pd
 
 from ..campaign import CampaignResults, progress_by_stratum
+from ..verdict import MIN_DF, interval_label, rule_text
 from .data import ReportData
 from .forest import ForestRow, forest_png
 
-VERDICT_ZH = {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定", None: "—"}
+VERDICT_ZH = {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定", "few_sites": "调查点不足，不能单独判定",
+              None: "—"}
+#: under a table holding township rows with too few sites
+FEW_SITES_NOTE_ZH = ("注：“调查点不足，不能单独判定”的乡镇（街道）只有 1–2 个调查点（设计自由度小于 {min_df}），"
+                     "其标准误和设计效应没有意义，以“—”表示；其区间仅说明不确定的程度，不作判定；"
+                     "全县（区）的结果是本报告的结论。")
 FLAG_ZH = {"passed": "已可判定达标", "failed": "已可判定未达标", "open": "继续观察"}
 LQAS_ZH = {"meets": "达标", "does_not_meet": "未达标", "incomplete": "样本未满"}
 CI_ZH = {
@@ -144,14 +155,56 @@ def _date_zh(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def local_time(moment: Any, timezone: str) -> dt.datetime:
+    """``moment`` (aware datetime or pandas Timestamp; naive means UTC) in the campaign's time zone."""
+    from zoneinfo import ZoneInfo
+
+    value = pd.Timestamp(moment)
+    if value.tzinfo is None:
+        value = value.tz_localize("UTC")
+    return value.tz_convert(ZoneInfo(timezone)).to_pydatetime()
+
+
+def zone_zh(timezone: str) -> str:
+    """How the time zone is named beside a time (北京时间 for China's zone)."""
+    return "北京时间" if timezone in ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC") else timezone
+
+
+def datetime_zh(moment: Any, timezone: str) -> str:
+    """E.g. ``2026年12月3日 16:05（北京时间）``."""
+    t = local_time(moment, timezone)
+    return f"{_date_zh(t.date())} {t:%H:%M}（{zone_zh(timezone)}）"
+
+
+def min_df_of(results: CampaignResults) -> int:
+    return int(getattr(results.profile, "min_df", MIN_DF)) if results.profile is not None else MIN_DF
+
+
+def judged_alone(e: Any) -> bool:
+    """The row's standard error and design effect mean something (not a township with too few sites)."""
+    return e.verdict != "few_sites"
+
+
 def estimate_row(e: Any, label: str) -> tuple[str, ...]:
     """One table row: label, n, estimate, SE (pp), CI low, CI high, deff, df, verdict, point reading."""
-    return (label, count(e.n), pct(e.estimate), se_pp(e.se), pct(e.ci_low), pct(e.ci_high), num(e.deff), count(e.df),
-            VERDICT_ZH.get(e.verdict, "—"), reading(e.point_reaches))
+    alone = judged_alone(e)
+    return (label, count(e.n), pct(e.estimate), se_pp(e.se) if alone else "—", pct(e.ci_low), pct(e.ci_high),
+            num(e.deff) if alone else "—", count(e.df), VERDICT_ZH.get(e.verdict, "—"), reading(e.point_reaches))
 
 
-ESTIMATE_HEADER = ("范围", "样本量", "估计值", "标准误（百分点）", "置信下限", "置信上限", "设计效应", "自由度", "判定", "点估计是否达到达标线")
-ESTIMATE_WIDTHS = (2.2, 1.0, 1.1, 1.2, 1.1, 1.1, 1.0, 0.9, 1.3, 1.6)
+def interval_ends_zh(level: float) -> tuple[str, str]:
+    """Column headers of the verdict's interval, e.g. ``90%置信下限``."""
+    two = f"{(2 * level - 1) * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{two}%置信下限", f"{two}%置信上限"
+
+
+def estimate_header(level: float) -> tuple[str, ...]:
+    low, high = interval_ends_zh(level)
+    return ("范围", "样本量", "估计值", "标准误（百分点）", low, high, "设计效应", "自由度", "判定", "点估计是否达到达标线")
+
+
+ESTIMATE_HEADER = estimate_header(0.95)
+ESTIMATE_WIDTHS = (2.0, 0.9, 1.0, 1.1, 1.1, 1.1, 1.0, 0.8, 1.7, 1.5)
 
 
 def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: bool = True) -> Document:
@@ -169,7 +222,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         ("达标依据", (profile.name.get("zh", profile.id) + "：" + profile.source.get("zh", "")) if profile else "—"),
         ("调查时间", f"{_date_zh(campaign.opens_on)} 至 {_date_zh(campaign.closes_on)}"),
         ("计入分析的问卷", f"{len(results.responses)} 份"),
-        ("报告生成时间", _date_zh(data.generated_at.date())),
+        ("报告生成时间", datetime_zh(data.generated_at, campaign.timezone)),
     ]
     blocks.append(Table(("项目", "内容"), tuple(cover), (1.0, 4.0), key="cover"))
     if demo:
@@ -182,15 +235,14 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         blocks.append(Paragraph("本次调查尚未收到计入分析的问卷，暂无结果。"))
     else:
         blocks.append(Paragraph(
-            f"下表列出各项指标的全县（区）估计值及其 {level * 100:.0f}% 置信区间。"
-            f"“判定”依据单侧 {level * 100:.0f}% 置信界限：下限不低于达标线为“达标”，上限低于达标线为“未达标”，"
-            "其余为“尚不能确定”。右列给出仅看点估计时的读法，仅供参考，不能代替判定。"))
+            f"下表列出各项指标的全县（区）估计值及其{interval_label(level)}。" + rule_text(level, "zh", min_df_of(results))
+            + "右列给出仅看点估计时的读法，仅供参考，不能代替判定。"))
         rows = []
         for e in results.overall().itertuples(index=False):
             rows.append((indicator_label(results, e.questionnaire_id, e.var), pct(e.threshold, 0) if e.threshold is not pd.NA else "—",
                          count(e.n), pct(e.estimate), pct(e.ci_low), pct(e.ci_high), VERDICT_ZH.get(e.verdict, "—"),
                          reading(e.point_reaches)))
-        blocks.append(Table(("指标", "达标线", "样本量", "估计值", "置信下限", "置信上限", "判定", "点估计是否达到达标线"),
+        blocks.append(Table(("指标", "达标线", "样本量", "估计值", *interval_ends_zh(level), "判定", "点估计是否达到达标线"),
                             tuple(rows), (2.6, 1.0, 1.0, 1.1, 1.1, 1.1, 1.3, 1.8), key="summary"))
 
     # ---------------------------------------------------------------- method
@@ -226,7 +278,10 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             f"加权方法：{words}。权重范围 {info['weight_min']:.2f}–{info['weight_max']:.2f}，"
             f"{deff_words}设计自由度为 {info['df']}。"))
     blocks.append(Paragraph(
-        f"置信区间：采用{CI_ZH.get(results.options.ci, results.options.ci)}，置信水平 {level * 100:.0f}%。"
+        f"置信区间：采用{CI_ZH.get(results.options.ci, results.options.ci)}。判定与表中的区间都是单侧 {level * 100:.0f}% "
+        f"置信界限，即双侧 {(2 * level - 1) * 100:.0f}% 置信区间：“达标”的结论犯错的概率不超过 {(1 - level) * 100:.0f}%，"
+        f"与样本量计算所用的单侧检验水平一致；双侧 {level * 100:.0f}% 置信区间仅作参考列出。"
+        "比例为 0 或 100% 时，按该指标在全样本中的设计效应和自由度折算有效样本量，再用 Clopper–Pearson 精确法。"
         "标准误按分层整群设计用泰勒线性化方法计算（与 R 语言 survey 软件包的结果一致）；"
         "只有一个初级抽样单位的层，以全样本均值为中心计算其方差贡献。"
         "各乡镇（街道）的结果作为全县（区）样本中的子总体估计，不单独抽取子样本计算。"))
@@ -281,8 +336,9 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             continue
         thr = o.threshold
         has_thr = thr is not pd.NA and thr is not None
-        sentence = (f"全县（区）估计值为 {pct(o.estimate)}，{level * 100:.0f}% 置信区间为 {pct(o.ci_low)} 至 {pct(o.ci_high)}"
-                    f"（样本量 {count(o.n)}，设计效应 {num(o.deff)}）。")
+        sentence = (f"全县（区）估计值为 {pct(o.estimate)}，{interval_label(level)}为 {pct(o.ci_low)} 至 {pct(o.ci_high)}"
+                    f"（样本量 {count(o.n)}，设计效应 {num(o.deff)}；参考：{interval_label(level, one_sided=False)}为 "
+                    f"{pct(o.two_sided_low)} 至 {pct(o.two_sided_high)}）。")
         if has_thr:
             sentence += f"达标线为 {pct(thr, 0)}，判定：{VERDICT_ZH.get(o.verdict, '—')}。"
             if isinstance(o.verdict, str) and o.verdict == "inconclusive":
@@ -292,16 +348,21 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         township = township[township["questionnaire_id"] == instrument]
         rows = [estimate_row(o, "全县（区）")]
         rows += [estimate_row(e, str(e.domain)) for e in township.itertuples(index=False)]
-        blocks.append(Table(ESTIMATE_HEADER, tuple(rows), ESTIMATE_WIDTHS, caption=f"表：{label}（全县及各乡镇/街道）",
+        blocks.append(Table(estimate_header(level), tuple(rows), ESTIMATE_WIDTHS,
+                            caption=f"表：{label}（全县及各乡镇/街道；区间为{interval_label(level)}，即判定所用区间）",
                             key=f"estimates:{indicator}"))
+        if any(not judged_alone(e) for e in township.itertuples(index=False)):
+            blocks.append(Paragraph(FEW_SITES_NOTE_ZH.format(min_df=min_df_of(results)), "small"))
         if with_plots:
             forest_rows = [ForestRow("全县（区）", _f(o.estimate), _f(o.ci_low), _f(o.ci_high), o.verdict,
                                      f"{pct(o.estimate)}（{pct(o.ci_low)}–{pct(o.ci_high)}）", True)]
             forest_rows += [ForestRow(str(e.domain), _f(e.estimate), _f(e.ci_low), _f(e.ci_high), e.verdict,
-                                      f"{pct(e.estimate)}（{pct(e.ci_low)}–{pct(e.ci_high)}）") for e in township.itertuples(index=False)]
-            png = forest_png(forest_rows, _f(thr) if has_thr else None, title=f"{label}：估计值与 {level * 100:.0f}% 置信区间",
+                                      "调查点不足" if not judged_alone(e) else f"{pct(e.estimate)}（{pct(e.ci_low)}–{pct(e.ci_high)}）")
+                            for e in township.itertuples(index=False)]
+            png = forest_png(forest_rows, _f(thr) if has_thr else None, title=f"{label}：估计值与{interval_label(level)}",
                              threshold_label=f"达标线 {pct(thr, 0)}" if has_thr else "")
-            blocks.append(Image(png, 165.0, caption="图：森林图（方块为估计值，横线为置信区间，红色虚线为达标线；绿色达标、红色未达标、灰色尚不能确定）"))
+            blocks.append(Image(png, 165.0, caption=f"图：森林图（方块为估计值，横线为判定所用的{interval_label(level)}，红色虚线为达标线；"
+                                                    "绿色达标、红色未达标、灰色尚不能确定；空心方块和浅灰细线为调查点不足、不单独判定的乡镇（街道））"))
         lq = results.lqas[(results.lqas["questionnaire_id"] == instrument) & (results.lqas["var"] == indicator)] if len(results.lqas) else results.lqas
         if len(lq):
             r0 = lq.iloc[0]
@@ -353,8 +414,9 @@ def next_step_zh(results: CampaignResults, step) -> str:  # noqa: ANN001
             return f"{where}的{label}与达标线非常接近，增加样本也难以得出结论（约需再收 {step.count} 份）；请以点估计和置信区间如实报告。"
         return f"{where}约需再收 {step.count} 份“{title}”问卷，{label}才能得出明确结论。"
     if step.kind == "few_sites":
-        return (f"{step.stratum}的“{title}”问卷只来自 {step.count} 个调查点，乡镇层面的置信区间很宽；"
-                "在同一调查点多收问卷帮助不大，如需乡镇层面的结论，请增加调查点。")
+        add = getattr(step, "sites_to_add", 0) or 1
+        return (f"{step.stratum}的“{title}”问卷只来自 {step.count} 个调查点，不能单独判定；"
+                f"在同一调查点多收问卷帮助不大，如需乡镇层面的结论，请再增加 {add} 个调查点（每点按计划样本量收集）。")
     if step.kind == "behind_quota":
         return f"{step.stratum} {step.site_name}（{step.site_code}）的“{title}”问卷还差 {step.count} 份达到计划样本量。"
     return str(step)

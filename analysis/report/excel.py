@@ -1,19 +1,129 @@
-"""The Excel workbook: codebook, responses (one sheet per instrument), scores, weights, estimates,
-progress, watching flags, LQAS, and the design and weighting used. Numbers at full precision.
-Every sheet is written through ``cells.write_sheet`` (no formulas, no control characters, texts
-too long for a cell in the sheet ``long_texts``)."""
+"""The Excel workbook an office can hand in and an analyst can re-use.
+
+Sheets, in order: 结果汇总 (the summary: Chinese headers, rates as percentages with one decimal,
+the verdict words 达标 / 未达标 / 尚不能确定 / 调查点不足，不能单独判定 beside the verdict's own interval,
+the rule's sentence and the generation time in the campaign's time zone), 应答进度, 估计值明细
+(every estimate at full precision), 问卷数据_<问卷> (one per questionnaire), 得分, 权重, 编码表, 指标定义,
+监测标记, LQAS判定 and 设计说明. Data sheets carry Chinese headers with the English variable names in
+a second row; header rows are frozen and columns sized. Times are in the campaign's time zone.
+
+Every cell goes through :func:`put`, which makes it safe to open (``cells.safe_cell``: no formulas,
+no control characters); a text too long for a cell is moved to the sheet ``long_texts``
+(``cells.move_long_texts``).
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from .cells import write_long_texts, write_sheet
+from ..verdict import rule_text
+from .cells import LONG_COLUMNS, LONG_SHEET, move_long_texts, safe_cell, safe_frame
 from .data import ReportData, responses_frame
-from .document import CALIBRATION_ZH, CI_ZH, WEIGHTS_ZH
+from .document import (
+    CALIBRATION_ZH,
+    CI_ZH,
+    FEW_SITES_NOTE_ZH,
+    VERDICT_ZH,
+    WEIGHTS_ZH,
+    datetime_zh,
+    indicator_label,
+    interval_ends_zh,
+    judged_alone,
+    local_time,
+    min_df_of,
+    zone_zh,
+)
 from .exports import estimates_table
+
+SUMMARY_SHEET = "结果汇总"
+PERCENT = "0.0%"
+#: Chinese header of each English column name used in the data sheets
+COLUMN_ZH = {
+    "campaign": "调查活动编号", "instrument": "问卷", "questionnaire_id": "问卷", "indicator": "指标", "var": "指标",
+    "scope": "范围", "domain": "乡镇（街道）", "n": "样本量", "estimate": "估计值", "se": "标准误",
+    "ci_low": "判定区间下限", "ci_high": "判定区间上限", "deff": "设计效应", "df": "自由度", "threshold": "达标线",
+    "verdict": "判定", "point_reaches": "点估计是否达到达标线", "more_responses": "约需再收问卷数", "missing": "缺失数",
+    "ci_method": "区间方法", "level": "置信水平（单侧）", "bounds": "区间类型", "coverage": "区间覆盖概率（双侧）",
+    "two_sided_low": "双侧置信区间下限（参考）", "two_sided_high": "双侧置信区间上限（参考）", "note": "备注",
+    "weighting": "加权方法", "response_id": "问卷编号", "version_hash": "问卷版本指纹", "site": "调查点代码",
+    "site_code": "调查点代码", "site_name": "调查点名称", "stratum": "乡镇（街道）", "psu": "初级抽样单位",
+    "source": "来源", "simulated": "模拟数据", "submitted_at": "提交时间", "weight": "分析权重",
+    "design_weight": "设计权重", "base_weight": "基础权重", "kind": "类型", "quota": "计划样本量",
+    "responses": "已收问卷", "remaining": "尚差", "share": "完成比例", "last_response": "最近一份",
+    "version": "版本", "section": "部分", "question": "题目编号", "type": "题型", "label_zh": "名称（中文）",
+    "label_en": "名称（英文）", "required": "必答", "relevant": "显示条件", "answer_key": "正确答案",
+    "choice_value": "选项值", "choice_zh": "选项（中文）", "choice_en": "选项（英文）", "rule": "计算规则",
+    "applies_if": "适用条件", "items": "题目", "successes": "“是”的份数", "psus": "调查点数",
+    "log_evidence_pass": "达标证据（对数）", "log_evidence_fail": "未达标证据（对数）", "flag": "监测标记",
+    "looks": "查看次数", "alpha": "α", "evidence_needed": "所需证据", "n_rule": "LQAS 样本量", "d_rule": "判定阈值 d",
+    "sampled": "已取样本", "classification": "LQAS 判定", "item": "项目", "value": "取值", "language": "语言",
+}
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_NOTE_FONT = Font(size=9, italic=True, color="666666")
+
+
+def put(sheet: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None,
+        bold: bool = False, font: Font | None = None, wrap: bool = False):  # noqa: ANN201
+    """Write one cell (the only place the workbook writes a value), made safe by ``cells.safe_cell``."""
+    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        value = None
+    elif hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()  # numpy scalar
+    value = safe_cell(value)
+    cell = sheet.cell(row=row, column=column, value=value)
+    if number_format:
+        cell.number_format = number_format
+    if bold or font is not None:
+        cell.font = font or Font(bold=True)
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def write_data_sheet(book: Workbook, title: str, frame: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
+                     formats: Mapping[str, str] | None = None,
+                     long_texts: list[dict[str, Any]] | None = None) -> Worksheet:
+    """A data sheet: Chinese headers in row 1, English variable names in row 2, values from row 3
+    (texts too long for a cell moved to ``long_texts``, rows of the sheet ``long_texts``)."""
+    if long_texts is not None:
+        first = len(long_texts)
+        frame = move_long_texts(safe_frame(frame), title[:31], long_texts)
+        for entry in long_texts[first:]:
+            entry["row"] += 1  # two header rows here
+    sheet = book.create_sheet(title[:31])
+    labels = {**COLUMN_ZH, **(labels or {})}
+    formats = formats or {}
+    columns = list(frame.columns)
+    for j, name in enumerate(columns, start=1):
+        put(sheet, 1, j, labels.get(name, name), bold=True).fill = _HEAD_FILL
+        put(sheet, 2, j, name, font=_NOTE_FONT)
+    for i, values in enumerate(frame.itertuples(index=False, name=None), start=3):
+        for j, value in enumerate(values, start=1):
+            put(sheet, i, j, value, number_format=formats.get(columns[j - 1]))
+    sheet.freeze_panes = "A3"
+    _widths(sheet, [labels.get(c, c) for c in columns], frame)
+    return sheet
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _widths(sheet: Worksheet, headers: Sequence[str], frame: pd.DataFrame | None = None, *, cap: int = 40) -> None:
+    for j, header in enumerate(headers, start=1):
+        longest = _display_width(str(header))
+        if frame is not None and len(frame):
+            sample = frame.iloc[:200, j - 1]
+            longest = max([longest, *(min(_display_width(str(v)), cap) for v in sample if v is not None and v is not pd.NA)])
+        sheet.column_dimensions[get_column_letter(j)].width = min(max(8, longest + 2), cap + 2)
 
 
 def codebook(results) -> pd.DataFrame:  # noqa: ANN001
@@ -60,7 +170,8 @@ def design_sheet(data: ReportData) -> pd.DataFrame:
         ("campaign", campaign.id), ("campaign_name", campaign.name), ("profile", campaign.profile_id),
         ("demo", bool(getattr(campaign, "demo", False))),
         ("profile_level", results.profile.level if results.profile else None),
-        ("generated_at", data.generated_at.isoformat(timespec="seconds")),
+        ("generated_at", local_time(data.generated_at, campaign.timezone).isoformat(timespec="seconds")),
+        ("verdict_rule", rule_text(results.level, "zh", min_df_of(results))),
         ("strata", "site stratum (township / street office)"), ("psu", "site psu (nest=True)"),
         ("lonely_psu", notes["lonely_psu"]), ("ci_method", notes["ci"]), ("ci_method_zh", CI_ZH.get(notes["ci"], "")),
         ("level", notes["level"]), ("weighting", notes["weighting"]),
@@ -81,36 +192,136 @@ def design_sheet(data: ReportData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": object})
 
 
+SUMMARY_HEADER_TAIL = ("判定", "点估计是否达到达标线", "标准误（百分点）", "设计效应", "自由度")
+
+
+def summary_rows(data: ReportData) -> list[dict[str, Any]]:
+    """The 结果汇总 table as records (the workbook writes them; tests read them back)."""
+    results = data.results
+    out = []
+    for e in results.estimates.itertuples(index=False):
+        alone = judged_alone(e)
+        out.append({
+            "indicator": indicator_label(results, e.questionnaire_id, e.var),
+            "questionnaire": results.questionnaires[e.questionnaire_id].title.get("zh", e.questionnaire_id),
+            "scope": "全县（区）" if e.scope == "overall" else str(e.domain),
+            "threshold": e.threshold, "n": e.n, "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high,
+            "verdict": VERDICT_ZH.get(e.verdict if isinstance(e.verdict, str) else None, "—"),
+            "reading": "—" if e.point_reaches is pd.NA else ("是" if bool(e.point_reaches) else "否"),
+            "se_pp": (float(e.se) * 100 if e.se is not pd.NA else None) if alone else "—",
+            "deff": e.deff if alone else "—", "df": e.df,
+            "two_sided_low": e.two_sided_low, "two_sided_high": e.two_sided_high,
+        })
+    return out
+
+
+def _summary_sheet(book: Workbook, data: ReportData) -> Worksheet:
+    results = data.results
+    campaign = results.campaign
+    level = results.level
+    sheet = book.active
+    sheet.title = SUMMARY_SHEET
+    low, high = interval_ends_zh(level)
+    ref = f"{level * 100:.1f}".rstrip("0").rstrip(".")
+    header = ("指标", "问卷", "范围", "达标线", "样本量", "估计值", low, high, *SUMMARY_HEADER_TAIL,
+              f"双侧{ref}%置信下限（参考）", f"双侧{ref}%置信上限（参考）")
+    width = len(header)
+    put(sheet, 1, 1, f"{campaign.name} · 调查结果汇总", font=Font(bold=True, size=14))
+    put(sheet, 2, 1, rule_text(level, "zh", min_df_of(results)), wrap=True)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    sheet.row_dimensions[2].height = 48
+    demo = bool(getattr(campaign, "demo", False)) or (len(results.responses) and bool(results.responses["simulated"].any()))
+    put(sheet, 3, 1, f"报告生成时间：{datetime_zh(data.generated_at, campaign.timezone)}；计入分析的问卷 "
+                     f"{len(results.responses):,} 份；区间方法：{CI_ZH.get(results.options.ci, results.options.ci)}。")
+    if demo:
+        put(sheet, 4, 1, "注意：演示框架和模拟数据，仅用于演示本工具，不得作为评审依据。", font=Font(bold=True, color="C00000"))
+    top = 6
+    for j, name in enumerate(header, start=1):
+        cell = put(sheet, top, j, name, bold=True, wrap=True)
+        cell.fill = _HEAD_FILL
+    formats = {4: "0%", 6: PERCENT, 7: PERCENT, 8: PERCENT, 11: "0.00", 12: "0.00", 14: PERCENT, 15: PERCENT}
+    keys = ("indicator", "questionnaire", "scope", "threshold", "n", "estimate", "ci_low", "ci_high", "verdict", "reading",
+            "se_pp", "deff", "df", "two_sided_low", "two_sided_high")
+    rows = summary_rows(data)
+    for i, record in enumerate(rows, start=top + 1):
+        for j, key in enumerate(keys, start=1):
+            cell = put(sheet, i, j, record[key], number_format=formats.get(j),
+                       bold=(j == 9 and record["scope"] == "全县（区）"))
+            if j == 9:
+                cell.font = Font(bold=record["scope"] == "全县（区）",
+                                 color={"达标": "1A7F37", "未达标": "C42828"}.get(record["verdict"], "555555"))
+    end = top + len(rows)
+    if any(r["verdict"] == VERDICT_ZH["few_sites"] for r in rows):
+        put(sheet, end + 2, 1, FEW_SITES_NOTE_ZH.format(min_df=min_df_of(results)), wrap=True, font=_NOTE_FONT)
+        sheet.merge_cells(start_row=end + 2, start_column=1, end_row=end + 2, end_column=width)
+        sheet.row_dimensions[end + 2].height = 32
+    sheet.freeze_panes = sheet.cell(row=top + 1, column=4)
+    widths = (22, 20, 12, 8, 8, 9, 11, 11, 24, 12, 10, 9, 7, 14, 14)
+    for j, w in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = w
+    sheet.row_dimensions[top].height = 32
+    return sheet
+
+
+def _local(series: pd.Series, timezone: str) -> list[str | None]:
+    return [None if pd.isna(v) else local_time(v, timezone).strftime("%Y-%m-%d %H:%M:%S") for v in series]
+
+
 def render_xlsx(data: ReportData) -> bytes:
     results = data.results
-    buffer = io.BytesIO()
+    campaign = results.campaign
+    tz = campaign.timezone
+    zone = zone_zh(tz)
     responses = results.responses
     indicator_columns = [c for q in results.questionnaires.values() for c in (i.id for i in q.indicators) if c in responses]
     indicator_columns = list(dict.fromkeys(indicator_columns))
+    labels = {i.id: i.label.get("zh", i.id) for q in results.questionnaires.values() for i in q.indicators}
+    book = Workbook()
+    _summary_sheet(book, data)
     long_texts: list[dict[str, Any]] = []
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        write_sheet(writer, design_sheet(data), "design", long_texts)
-        write_sheet(writer, codebook(results), "codebook", long_texts)
-        write_sheet(writer, indicator_sheet(results), "indicators", long_texts)
-        for instrument in results.questionnaires:
-            frame = responses_frame(data, instrument)
-            write_sheet(writer, frame, f"responses_{instrument}"[:31], long_texts)
-        scores = responses[["response_id", "questionnaire_id", "site_code", "stratum", "psu", *indicator_columns]]
-        write_sheet(writer, scores, "scores", long_texts)
-        weights = responses[["response_id", "questionnaire_id", "site_code", "stratum", "psu", "source", "design_weight",
-                             "base_weight", "weight"]]
-        write_sheet(writer, weights, "weights", long_texts)
-        write_sheet(writer, estimates_table(results), "estimates", long_texts)
-        write_sheet(writer, results.progress.assign(last_response=results.progress["last_response"].astype(str)), "progress",
-                    long_texts)
-        write_sheet(writer, results.watch, "watching", long_texts)
-        if len(results.lqas):
-            write_sheet(writer, results.lqas, "lqas", long_texts)
-        write_long_texts(writer, long_texts)
-        for sheet in writer.book.worksheets:
-            sheet.freeze_panes = "A2"
-            for column in sheet.columns:
-                letter = column[0].column_letter
-                longest = max((len(str(c.value)) for c in column[:200] if c.value is not None), default=8)
-                sheet.column_dimensions[letter].width = min(max(10, longest + 2), 48)
+
+    def sheet(title: str, frame: pd.DataFrame, **kwargs: Any) -> None:
+        write_data_sheet(book, title, frame, long_texts=long_texts, **kwargs)
+
+    progress = results.progress.copy()
+    progress["last_response"] = _local(progress["last_response"], tz)
+    sheet("应答进度", progress, labels={"last_response": f"最近一份（{zone}）"}, formats={"share": PERCENT})
+    sheet("估计值明细", estimates_table(results))
+    for qid, q in results.questionnaires.items():
+        frame = responses_frame(data, qid)
+        question_labels = {question.id: question.label.get("zh", question.id)[:30] for question in q.questions}
+        sheet(f"问卷数据_{qid}", frame, labels={**question_labels, **labels, "submitted_at": f"提交时间（{zone}）"})
+    scores = responses[["response_id", "questionnaire_id", "site_code", "stratum", "psu", *indicator_columns]]
+    sheet("得分", scores, labels=labels)
+    weights = responses[["response_id", "questionnaire_id", "site_code", "stratum", "psu", "source", "design_weight",
+                         "base_weight", "weight"]]
+    sheet("权重", weights)
+    sheet("编码表", codebook(results))
+    sheet("指标定义", indicator_sheet(results))
+    sheet("监测标记", results.watch)
+    if len(results.lqas):
+        sheet("LQAS判定", results.lqas)
+    design = design_sheet(data)
+    design.insert(0, "label_zh", [DESIGN_ZH.get(k.split(".")[-1], "") for k in design["item"]])
+    sheet("设计说明", design, labels={"label_zh": "项目（中文）", "item": "项目", "value": "取值"})
+    if long_texts:  # harden's layout: one header row, the parts in order
+        extra = book.create_sheet(LONG_SHEET)
+        for j, name in enumerate(LONG_COLUMNS, start=1):
+            put(extra, 1, j, name, bold=True)
+        for i, entry in enumerate(long_texts, start=2):
+            for j, name in enumerate(LONG_COLUMNS, start=1):
+                extra.cell(row=i, column=j, value=entry[name])  # already made safe by move_long_texts
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()
+
+
+DESIGN_ZH = {
+    "campaign": "调查活动编号", "campaign_name": "调查活动", "profile": "达标依据", "demo": "演示数据",
+    "profile_level": "判定置信水平（单侧）", "generated_at": "报告生成时间", "strata": "分层", "psu": "初级抽样单位",
+    "lonely_psu": "单一抽样单位层的处理", "ci_method": "区间方法", "ci_method_zh": "区间方法说明", "level": "置信水平（单侧）",
+    "weighting": "加权方法", "filters": "计入规则", "excluded_responses": "排除的问卷数", "verdict_rule": "判定规则",
+    "responses": "计入分析的问卷数", "sites": "调查点数", "indicators": "指标", "weights": "权重来源",
+    "weights_zh": "权重说明", "calibrated": "校准", "calibration_zh": "校准说明", "fpc": "有限总体校正",
+    "df": "设计自由度", "weight_min": "最小权重", "weight_max": "最大权重", "design_effect": "设计效应中位数",
+}

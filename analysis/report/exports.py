@@ -7,11 +7,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..campaign import CampaignResults
+from ..verdict import rule_text
 from .cells import safe_frame
 
 ESTIMATE_COLUMNS = (
     "questionnaire_id", "var", "scope", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df", "threshold",
-    "verdict", "point_reaches", "more_responses", "missing", "ci_method", "level", "note",
+    "verdict", "point_reaches", "more_responses", "missing", "ci_method", "level", "bounds", "coverage", "two_sided_low",
+    "two_sided_high", "note",
 )
 
 
@@ -26,7 +28,14 @@ def estimates_table(results: CampaignResults) -> pd.DataFrame:
     out = out.rename(columns={"var": "indicator", "questionnaire_id": "instrument"})
     out.insert(0, "campaign", results.campaign.id)
     out["weighting"] = results.options.weighting
+    out["verdict_rule"] = rule_text(results.level, "en", min_df) if (min_df := _min_df(results)) else None
     return out
+
+
+def _min_df(results: CampaignResults) -> int:
+    from ..verdict import MIN_DF
+
+    return int(getattr(results.profile, "min_df", MIN_DF)) if results.profile is not None else MIN_DF
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-VERDICT_COLOURS = {"met": (26, 127, 55), "not_met": (196, 40, 40), "inconclusive": (110, 110, 110), None: (110, 110, 110)}
+VERDICT_COLOURS = {"met": (26, 127, 55), "not_met": (196, 40, 40), "inconclusive": (110, 110, 110),
+                   "few_sites": (185, 185, 185), None: (110, 110, 110)}
 
 
 @dataclass(frozen=True)
@@ -87,16 +88,21 @@ def forest_png(rows: Sequence[ForestRow], threshold: float | None, *, title: str
         draw.text((int(10 * s), cy - int(10 * s)), r.label, fill="black", font=font)
         draw.text((plot_r + int(14 * s), cy - int(10 * s)), r.text, fill="black", font=font)
         colour = VERDICT_COLOURS.get(r.verdict, VERDICT_COLOURS[None])
+        few = r.verdict == "few_sites"  # no verdict of its own: a thin pale bar and a hollow marker
+        line_w = max(1, int(s)) if few else max(2, int(2 * s))
         if r.low is not None and r.high is not None and not (math.isnan(r.low) or math.isnan(r.high)):
-            draw.line([(x(max(r.low, x_min)), cy), (x(r.high), cy)], fill=colour, width=max(2, int(2 * s)))
+            draw.line([(x(max(r.low, x_min)), cy), (x(r.high), cy)], fill=colour, width=line_w)
             for end in (r.low, r.high):
                 if end >= x_min:
-                    draw.line([(x(end), cy - int(5 * s)), (x(end), cy + int(5 * s))], fill=colour, width=max(2, int(2 * s)))
+                    draw.line([(x(end), cy - int(5 * s)), (x(end), cy + int(5 * s))], fill=colour, width=line_w)
         if r.estimate is not None and not math.isnan(r.estimate):
             half = int((6 if r.bold else 5) * s)
             ex = x(max(r.estimate, x_min))
             if r.bold:
                 draw.polygon([(ex - half * 1.4, cy), (ex, cy - half), (ex + half * 1.4, cy), (ex, cy + half)], fill=colour)
+            elif few:
+                draw.rectangle([ex - half, cy - half, ex + half, cy + half], fill="white", outline=(120, 120, 120),
+                               width=max(1, int(s)))
             else:
                 draw.rectangle([ex - half, cy - half, ex + half, cy + half], fill=colour)
     buffer = io.BytesIO()

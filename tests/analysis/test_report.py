@@ -73,8 +73,9 @@ def test_pdf_text_carries_the_engines_numbers(demo):
     for var in ("satisfaction", "knowledge", "service_awareness", "staff_policy"):
         for e in _engine_rows(data, var).itertuples(index=False):
             label = "全县（区）" if e.scope == "overall" else str(e.domain)
-            cells = [label, str(int(e.n)), pct(e.estimate), fixed(e.se, 100), pct(e.ci_low), pct(e.ci_high),
-                     fixed(e.deff), str(int(e.df))]
+            alone = e.verdict != "few_sites"  # a township with too few sites shows no SE or deff
+            cells = [label, str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", pct(e.ci_low),
+                     pct(e.ci_high), fixed(e.deff) if alone else "—", str(int(e.df))]
             wanted = " ".join(cells)
             assert any(line.startswith(wanted) for line in lines), f"{var} {label}: {wanted!r} not in the PDF"
             checked += 1
@@ -100,34 +101,66 @@ def test_docx_tables_carry_the_engines_numbers(demo):
         engine = _engine_rows(data, var)
         assert len(table) - 1 == len(engine)
         for row, e in zip(table[1:], engine.itertuples(index=False)):
-            assert row[1:8] == [str(int(e.n)), pct(e.estimate), fixed(e.se, 100), pct(e.ci_low), pct(e.ci_high),
-                                fixed(e.deff), str(int(e.df))]
             if e.verdict is pd.NA:  # a township's staff result under 3 people is not shown
-                assert row[8:10] == ["—", "—"]
+                assert row[1:3] == [str(int(e.n)), pct(e.estimate)] and row[8:10] == ["—", "—"]
                 continue
-            assert row[8] == {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定"}[e.verdict]
+            alone = e.verdict != "few_sites"
+            assert row[1:8] == [str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", pct(e.ci_low),
+                                pct(e.ci_high), fixed(e.deff) if alone else "—", str(int(e.df))]
+            assert row[8] == {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定",
+                              "few_sites": "调查点不足，不能单独判定"}[e.verdict]
             assert row[9] == ("是" if bool(e.point_reaches) else "否")
     assert len(document.inline_shapes) == 4  # one forest plot per indicator
 
 
+def _sheet(book, name):
+    """A data sheet: Chinese headers (row 1), English variable names (row 2), values."""
+    rows = list(book[name].iter_rows(values_only=True))
+    return rows[0], pd.DataFrame(rows[2:], columns=rows[1])
+
+
 def test_workbook_holds_full_precision_estimates_codebook_and_weights(demo):
     store, campaign, data, url, folder = demo
-    book = openpyxl.load_workbook(io.BytesIO(render(data, "xlsx")), read_only=True)
+    book = openpyxl.load_workbook(io.BytesIO(render(data, "xlsx")))
     names = book.sheetnames
-    for sheet in ("design", "codebook", "indicators", "responses_resident", "responses_staff_policy_liunan", "scores", "weights",
-                  "estimates", "progress", "watching"):
+    assert names[0] == "结果汇总"
+    for sheet in ("应答进度", "估计值明细", "问卷数据_resident", "问卷数据_staff_policy_liunan", "得分", "权重", "编码表",
+                  "指标定义", "监测标记", "设计说明"):
         assert sheet in names
-    rows = list(book["estimates"].iter_rows(values_only=True))
-    header = rows[0]
-    sheet = pd.DataFrame(rows[1:], columns=header)
+    zh, sheet = _sheet(book, "估计值明细")
+    assert "估计值" in zh and "判定区间下限" in zh
     engine = data.results.estimates
     np.testing.assert_allclose(sheet["estimate"].astype(float), engine["estimate"].astype(float), rtol=1e-15)
     np.testing.assert_allclose(sheet["ci_low"].astype(float), engine["ci_low"].astype(float), rtol=1e-15)
-    code = pd.DataFrame(list(book["codebook"].iter_rows(values_only=True))[1:],
-                        columns=next(book["codebook"].iter_rows(values_only=True)))
+    _, code = _sheet(book, "编码表")
     assert {"instrument", "version_hash", "question", "choice_value", "choice_zh"} <= set(code.columns)
-    weights = list(book["weights"].iter_rows(values_only=True))
-    assert len(weights) - 1 == len(data.results.responses)
+    _, weights = _sheet(book, "权重")
+    assert len(weights) == len(data.results.responses)
+    for name in names[1:]:
+        assert book[name].freeze_panes == "A3"
+        assert all(ord(ch) > 0x2E80 or not ch.isalpha() for ch in str(book[name]["A1"].value)[:2])  # Chinese header
+
+
+def test_workbook_summary_sheet_is_for_people(demo):
+    """结果汇总: Chinese words, percentages with one decimal, the rule, the time in the campaign's zone."""
+    store, campaign, data, url, folder = demo
+    book = openpyxl.load_workbook(io.BytesIO(render(data, "xlsx")))
+    sheet = book["结果汇总"]
+    assert "判定规则" in sheet["A2"].value and "90%" in sheet["A2"].value
+    local = data.generated_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
+    assert f"{local.hour:02d}:{local.minute:02d}（北京时间）" in sheet["A3"].value
+    header = [c.value for c in sheet[6]]
+    assert header[:9] == ["指标", "问卷", "范围", "达标线", "样本量", "估计值", "90%置信下限", "90%置信上限", "判定"]
+    body = [[c for c in row] for row in sheet.iter_rows(min_row=7, max_row=6 + len(data.results.estimates))]
+    words = {"达标", "未达标", "尚不能确定", "调查点不足，不能单独判定"}
+    for row, e in zip(body, data.results.estimates.itertuples(index=False)):
+        assert row[5].number_format == "0.0%" and row[6].number_format == "0.0%" and row[7].number_format == "0.0%"
+        assert row[5].value == pytest.approx(float(e.estimate), rel=1e-15)
+        assert row[8].value in words
+        if e.verdict == "few_sites":
+            assert row[10].value == "—" and row[11].value == "—"
+    assert sheet.freeze_panes == "D7"
+    assert sheet.column_dimensions["A"].width >= 20
 
 
 def test_csv_is_utf8_with_bom(demo):
