@@ -182,7 +182,7 @@ def min_df_of(results: CampaignResults) -> int:
 
 def judged_alone(e: Any) -> bool:
     """The row's standard error and design effect mean something (not a township with too few sites)."""
-    return e.verdict != "few_sites"
+    return not (isinstance(e.verdict, str) and e.verdict == "few_sites")
 
 
 def estimate_row(e: Any, label: str) -> tuple[str, ...]:

@@ -26,6 +26,8 @@ from analysis.campaign import (
     response_answers,
 )
 from analysis.intervals import CI_METHODS
+from analysis.report.document import local_time
+from analysis.verdict import MIN_DF, interval_label, rule_text
 from app import services
 from app.auth import require
 from app.i18n import language, t
@@ -154,7 +156,9 @@ except AnalysisError as exc:
     st.stop()
 
 top = st.columns([4, 1])
-top[0].caption(t("dash.updated", time=dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"), n=len(data.table)))
+zone = t("dash.zone.china") if campaign.timezone in ("Asia/Shanghai", "PRC") else campaign.timezone
+top[0].caption(t("dash.updated", time=local_time(dt.datetime.now(dt.timezone.utc), campaign.timezone).strftime("%Y-%m-%d %H:%M:%S"),
+                 zone=zone, n=len(data.table)))
 if top[1].button(t("dash.refresh"), key="dash.refresh", icon=":material/refresh:"):
     st.rerun()
 if len(data.table) == 0:
@@ -181,7 +185,8 @@ def step_text(step) -> str:  # noqa: ANN001
         return t(key, where=where(step), count=step.count, instrument=title,
                  indicator=indicator_label(step.questionnaire_id, step.indicator))
     if step.kind == "few_sites":
-        return t("dash.next.few_sites", stratum=step.stratum, instrument=title, count=step.count)
+        return t("dash.next.few_sites", stratum=step.stratum, instrument=title, count=step.count,
+                 add=getattr(step, "sites_to_add", 0) or 1)
     return t("dash.next.behind", stratum=step.stratum, site=step.site_name, instrument=title, count=step.count)
 
 
@@ -241,7 +246,8 @@ with tab_progress:
         st.subheader(t("dash.progress.over_time"))
         timeline = results.timeline.assign(questionnaire=results.timeline["questionnaire_id"].map(instrument_title))
         chart = alt.Chart(timeline).mark_line(point=True).encode(
-            x=alt.X("date:T", title=t("dash.col.date")),
+            x=alt.X("date:T", title=t("dash.col.date"),
+                    axis=alt.Axis(format="%-m月%-d日" if lang == "zh" else "%b %-d", labelAngle=0)),
             y=alt.Y("cumulative:Q", title=t("dash.col.responses")),
             color=alt.Color("questionnaire:N", title=t("dash.col.instrument")),
         )
@@ -254,7 +260,8 @@ with tab_progress:
         }), hide_index=True, key="dash.progress.sites")
 
 # --------------------------------------------------------------------------------- results
-VERDICT_COLOURS = {"met": "#1a7f37", "not_met": "#c42828", "inconclusive": "#6e6e6e"}
+VERDICT_COLOURS = {"met": "#1a7f37", "not_met": "#c42828", "inconclusive": "#6e6e6e", "few_sites": "#bdbdbd"}
+min_df = int(getattr(data.profile, "min_df", MIN_DF)) if data.profile is not None else MIN_DF
 
 
 def verdict_text(v) -> str:  # noqa: ANN001
@@ -272,7 +279,8 @@ def reading_text(v) -> str:  # noqa: ANN001
 
 
 with tab_results:
-    st.caption(t("dash.results.intro", level=f"{results.level:.0%}"))
+    st.info(rule_text(results.level, lang, min_df), icon=":material/rule:")
+    st.caption(t("dash.results.intro"))
     for number, (instrument, indicator) in enumerate(results.indicators):
         overall = results.overall()
         o = overall[(overall["questionnaire_id"] == instrument) & (overall["var"] == indicator)].iloc[0]
@@ -287,24 +295,31 @@ with tab_results:
             continue
         if has_threshold:
             st.markdown(t("dash.results.overall", estimate=pct(o.estimate), low=pct(o.ci_low), high=pct(o.ci_high),
+                          label=interval_label(results.level, lang),
                           verdict=f"**{verdict_text(o.verdict)}**",
                           reading=t("dash.reading.yes") if o.point_reaches is not pd.NA and bool(o.point_reaches)
-                          else t("dash.reading.no")))
+                          else t("dash.reading.no"))
+                        + "  \n" + t("dash.results.reference", label=interval_label(results.level, lang, one_sided=False),
+                                      low=pct(o.two_sided_low), high=pct(o.two_sided_high)))
         frame = pd.concat([overall[(overall["questionnaire_id"] == instrument) & (overall["var"] == indicator)], township])
         names = [t("dash.county")] + [str(d) for d in township["domain"]]
+        alone = [not (isinstance(v, str) and v == "few_sites") for v in frame["verdict"]]  # too few sites: SE and deff mean nothing
         table = pd.DataFrame({
             t("dash.col.domain"): names,
             t("dash.col.n"): [int(x) for x in frame["n"]],
             t("dash.col.estimate"): [pct(x) for x in frame["estimate"]],
-            t("dash.col.ci"): [f"{pct(a)} – {pct(b)}" for a, b in zip(frame["ci_low"], frame["ci_high"])],
-            t("dash.col.se"): [pct(x, 2) for x in frame["se"]],
-            t("dash.col.deff"): [fixed(x) for x in frame["deff"]],
+            interval_label(results.level, lang) if has_threshold else t("dash.col.ci"):
+                [f"{pct(a)} – {pct(b)}" for a, b in zip(frame["ci_low"], frame["ci_high"])],
+            t("dash.col.se"): [pct(x, 2) if ok else "—" for x, ok in zip(frame["se"], alone)],
+            t("dash.col.deff"): [fixed(x) if ok else "—" for x, ok in zip(frame["deff"], alone)],
             t("dash.col.df"): [count_text(x) for x in frame["df"]],
             t("dash.col.verdict"): [verdict_text(v) for v in frame["verdict"]],
             t("dash.col.reading"): [reading_text(v) for v in frame["point_reaches"]],
         })
         st.dataframe(table, hide_index=True, key=f"dash.results.table.{instrument}.{indicator}",
                      height=36 * (len(table) + 1) + 4)
+        if not all(alone):
+            st.caption(t("dash.results.few_sites_note", min_df=min_df))
         plot = pd.DataFrame({
             "domain": names, "estimate": frame["estimate"].astype(float).to_numpy(),
             "low": frame["ci_low"].astype(float).to_numpy(), "high": frame["ci_high"].astype(float).to_numpy(),
@@ -314,10 +329,14 @@ with tab_results:
         scale = alt.Scale(domain=[t(f"dash.verdict.{v}") for v in VERDICT_COLOURS], range=list(VERDICT_COLOURS.values()))
         x_min = max(0.0, min(plot["low"].min(skipna=True), float(o.threshold) if has_threshold else 1.0) - 0.05)
         base = alt.Chart(plot).encode(y=alt.Y("domain:N", sort=order, title=None))
-        bars = base.mark_rule(strokeWidth=2).encode(
-            x=alt.X("low:Q", scale=alt.Scale(domain=[x_min, 1.0]), axis=alt.Axis(format="%"), title=t("dash.forest.x")),
-            x2="high:Q", color=alt.Color("verdict:N", scale=scale, title=t("dash.col.verdict")))
+        plot["alone"] = alone
+        bars = base.mark_rule().encode(
+            x=alt.X("low:Q", scale=alt.Scale(domain=[x_min, 1.0]), axis=alt.Axis(format="%"),
+                    title=interval_label(results.level, lang) if has_threshold else t("dash.forest.x")),
+            x2="high:Q", color=alt.Color("verdict:N", scale=scale, title=t("dash.col.verdict")),
+            strokeWidth=alt.condition("datum.alone", alt.value(2.5), alt.value(1)))
         points = base.mark_square(size=70).encode(x="estimate:Q", color=alt.Color("verdict:N", scale=scale),
+                                                  fillOpacity=alt.condition("datum.alone", alt.value(1), alt.value(0)),
                                                   tooltip=["domain", alt.Tooltip("estimate:Q", format=".1%"),
                                                            alt.Tooltip("low:Q", format=".1%"), alt.Tooltip("high:Q", format=".1%")])
         layers = [bars, points]
@@ -362,11 +381,16 @@ with tab_export:
         from analysis.report.data import responses_frame
         from analysis.report.exports import csv_bytes
 
+        bar = st.progress(0.0, text=t("dash.export.step.results"))
         answers, languages = response_answers(store, campaign.id, results.responses["response_id"])
         report = ReportData(results, answers, languages)
-        files = {"key": export_key, "xlsx": render(report, "xlsx"), "docx": render(report, "docx"),
-                 "pdf": render(report, "pdf"), "csv_estimates": render(report, "csv"),
-                 "responses": {q: csv_bytes(responses_frame(report, q)) for q in data.questionnaires}}
+        files = {"key": export_key}
+        for share, (name, fmt) in zip((0.1, 0.35, 0.55, 0.9), (("xlsx", "xlsx"), ("docx", "docx"), ("pdf", "pdf"),
+                                                              ("csv_estimates", "csv"))):
+            bar.progress(share, text=t(f"dash.export.step.{fmt}"))
+            files[name] = render(report, fmt)
+        files["responses"] = {q: csv_bytes(responses_frame(report, q)) for q in data.questionnaires}
+        bar.progress(1.0, text=t("dash.export.step.done"))
         st.session_state["dash.export.files"] = files
     if files and files.get("key") == export_key:
         st.success(t("dash.export.ready"))

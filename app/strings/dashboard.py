@@ -16,7 +16,8 @@ STRINGS = {
         "en": "This is a demo campaign: illustrative frame, simulated responses; not evidence for the review.",
     },
     "dash.refresh": {"zh": "刷新数据", "en": "Refresh"},
-    "dash.updated": {"zh": "数据更新于 {time}（共 {n} 份问卷）", "en": "Data as of {time} ({n} responses)"},
+    "dash.updated": {"zh": "数据更新于 {time}（{zone}，共 {n} 份问卷）", "en": "Data as of {time} ({zone}; {n} responses)"},
+    "dash.zone.china": {"zh": "北京时间", "en": "Beijing time"},
     "dash.empty": {
         "zh": "本活动还没有收到问卷。张贴二维码、安排调查员或导入纸质问卷后，这里会显示进度和结果。",
         "en": "No responses yet. Once posters are up, surveyors work or paper forms are imported, progress and "
@@ -123,9 +124,10 @@ STRINGS = {
         "more). Report the estimate and interval as they are.",
     },
     "dash.next.few_sites": {
-        "zh": "{stratum}的“{instrument}”问卷只来自 {count} 个调查点，乡镇层面的置信区间很宽；在同一调查点多收问卷帮助不大，如需乡镇层面的结论，请增加调查点。",
-        "en": "{stratum}: “{instrument}” responses come from only {count} sites, so township intervals stay wide; more "
-        "responses at the same sites hardly help. Add sites if the township needs its own conclusion.",
+        "zh": "{stratum}的“{instrument}”问卷只来自 {count} 个调查点，不能单独判定；在同一调查点多收问卷帮助不大，"
+        "如需乡镇层面的结论，请再增加 {add} 个调查点。",
+        "en": "{stratum}: “{instrument}” responses come from only {count} sites, too few to judge the township on its "
+        "own; more responses at the same sites hardly help. Add {add} more sites if the township needs its own conclusion.",
     },
     "dash.next.behind": {
         "zh": "{stratum} {site} 的“{instrument}”问卷还差 {count} 份达到计划样本量。",
@@ -143,10 +145,9 @@ STRINGS = {
     "dash.col.date": {"zh": "日期", "en": "Date"},
     # results
     "dash.results.intro": {
-        "zh": "判定依据单侧 {level} 置信界限：下限不低于达标线为“达标”，上限低于达标线为“未达标”，否则“尚不能确定”。"
-        "“点估计读法”只看估计值，仅供参考。",
-        "en": "Verdicts use one-sided {level} bounds: met when the lower bound reaches the threshold, not met when the "
-        "upper bound is below it, otherwise not yet conclusive. The point-estimate reading looks at the estimate alone.",
+        "zh": "表中区间即判定所用区间。“点估计读法”只看估计值，仅供参考。",
+        "en": "The interval in the table is the one the verdict uses. The point-estimate reading looks at the estimate "
+        "alone and is for reference only.",
     },
     "dash.results.threshold": {"zh": "达标线 {threshold}", "en": "threshold {threshold}"},
     "dash.results.no_threshold": {"zh": "（本辖区未设达标线）", "en": "(no threshold in this profile)"},
@@ -156,8 +157,8 @@ STRINGS = {
               "so there is no estimate.",
     },
     "dash.results.overall": {
-        "zh": "全县（区）：{estimate}（{low}–{high}），{verdict}；点估计{reading}达标线",
-        "en": "County: {estimate} ({low}–{high}), {verdict}; the point estimate is {reading} the threshold",
+        "zh": "全县（区）：{estimate}，{label} {low}–{high}，{verdict}；点估计{reading}达标线",
+        "en": "County: {estimate}, {label} {low}–{high}, {verdict}; the point estimate is {reading} the threshold",
     },
     "dash.reading.yes": {"zh": "已达到", "en": "at or above"},
     "dash.reading.no": {"zh": "未达到", "en": "below"},
@@ -177,6 +178,21 @@ STRINGS = {
     "dash.verdict.met": {"zh": "达标", "en": "met"},
     "dash.verdict.not_met": {"zh": "未达标", "en": "not met"},
     "dash.verdict.inconclusive": {"zh": "尚不能确定", "en": "not yet conclusive"},
+    "dash.verdict.few_sites": {"zh": "调查点不足，不能单独判定", "en": "too few sites to judge on its own"},
+    "dash.results.few_sites_note": {
+        "zh": "“调查点不足，不能单独判定”的乡镇（街道）只有 1–2 个调查点（设计自由度小于 {min_df}）：其标准误和设计效应没有意义，"
+        "以“—”表示；图中以空心方块和浅灰细线画出，不作判定。全县（区）的结果是结论。",
+        "en": "Townships marked “too few sites” have one or two sites (fewer than {min_df} design degrees of freedom): "
+        "their SE and design effect mean nothing and show as “—”; the chart draws them hollow and pale, without a "
+        "verdict. The county row is the conclusion.",
+    },
+    "dash.results.reference": {"zh": "参考：{label} {low}–{high}", "en": "Reference: {label} {low}–{high}"},
+    "dash.export.step.results": {"zh": "正在整理结果和答卷…", "en": "Collecting the results and answers…"},
+    "dash.export.step.xlsx": {"zh": "正在生成 Excel 工作簿…", "en": "Writing the Excel workbook…"},
+    "dash.export.step.docx": {"zh": "正在生成 Word 报告…", "en": "Writing the Word report…"},
+    "dash.export.step.pdf": {"zh": "正在生成 PDF 报告（含图）…", "en": "Writing the PDF report (with charts)…"},
+    "dash.export.step.csv": {"zh": "正在生成 CSV 文件…", "en": "Writing the CSV files…"},
+    "dash.export.step.done": {"zh": "完成", "en": "Done"},
     "dash.verdict.none": {"zh": "—", "en": "—"},
     "dash.point.yes": {"zh": "点估计已达到", "en": "estimate reaches it"},
     "dash.point.no": {"zh": "点估计未达到", "en": "estimate below it"},

@@ -101,7 +101,7 @@ def test_dashboard_numbers_are_the_engines_and_follow_the_weighting(store):
     position = results.indicators.index(("resident", "knowledge"))
     table = result_table(at, position)
     assert table.iloc[0]["估计值"] == f"{float(o['estimate']) * 100:.1f}%"
-    assert table.iloc[0]["置信区间"] == f"{float(o['ci_low']) * 100:.1f}% – {float(o['ci_high']) * 100:.1f}%"
+    assert table.iloc[0]["90%置信区间（单侧95%界限）"] == f"{float(o['ci_low']) * 100:.1f}% – {float(o['ci_high']) * 100:.1f}%"
     assert "演示活动" in texts(at)
     at.radio(key="dash.weighting").set_value("equal").run()
     assert not at.exception, at.exception
