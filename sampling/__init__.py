@@ -29,7 +29,7 @@ from .errors import FrameError, InfeasibleError, InputError, SamplingError
 from .frame import Frame, frame_data
 from .lqas import LqasRule, lqas_risks, lqas_rule
 from .plan import PLAN_COLUMNS, Plan, draw_plan
-from .sample_size import DomainSizes, SampleSize, domain_sample_sizes, sample_size
+from .sample_size import DomainSizes, SampleSize, domain_sample_sizes, sample_size, size_curve
 
 __all__ = [
     "Allocation",
@@ -50,4 +50,5 @@ __all__ = [
     "DomainSizes",
     "sample_size",
     "domain_sample_sizes",
+    "size_curve",
 ]

@@ -53,6 +53,7 @@ __all__ = [
     "ExactMarginSearch",
     "sample_size",
     "domain_sample_sizes",
+    "size_curve",
     "normal_threshold_n0",
     "exact_threshold_search",
     "critical_counts",
@@ -573,3 +574,22 @@ def domain_sample_sizes(populations: Mapping[str, float], expected: float | Mapp
     county = sample_size(county_rate, population=float(sizes.sum()), **kwargs)
     return DomainSizes(county=county, townships=townships, townships_total=sum(s.n for s in townships.values()))
 
+
+
+def size_curve(expected_rates, **kwargs) -> list[tuple[float, int]]:
+    """``(expected, n)`` for each expected rate, every other choice held (the planner's chart).
+
+    ``kwargs`` go to :func:`sample_size` unchanged; with a ``threshold``, rates at or below it
+    are left out (no sample size shows a rate above a threshold it does not exceed).
+
+    >>> size_curve([0.85, 0.90, 0.95], threshold=0.85)
+    [(0.9, 283), (0.95, 60)]
+    """
+    threshold = kwargs.get("threshold")
+    out = []
+    for p in expected_rates:
+        p = float(p)
+        if threshold is not None and p <= float(threshold) + 1e-12:
+            continue
+        out.append((p, sample_size(p, **kwargs).n))
+    return out

@@ -3,13 +3,15 @@ PPS selection of sites, with the plan to download. Every number comes from ``sam
 
 import math
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from app.i18n import language, t
+from app.i18n import table as i18n_table
 from app.safe import plain
 from app.table_problems import describe
-from sampling import Frame, SamplingError, allocate, domain_sample_sizes, draw_plan, frame_data, lqas_rule
+from sampling import Frame, SamplingError, allocate, domain_sample_sizes, draw_plan, frame_data, lqas_rule, size_curve
 from sampling.demo import demo_frame
 from survey.catalog import shipped_questionnaires
 from survey.profiles import load_profiles
@@ -42,6 +44,18 @@ def labels(prefix: str):
         return cache[option]
 
     return label
+
+
+def thousands(values) -> list[str]:  # noqa: ANN001
+    """Whole numbers with thousands separators (12,345), as shown in the tables."""
+    return [f"{float(v):,.0f}" for v in values]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def curve(rates: tuple[float, ...], goal_items: tuple, method: str, deff: float, response_rate: float,
+          population: float) -> list[tuple[float, int]]:
+    return size_curve(rates, method=method, deff=deff, response_rate=response_rate, population=population,
+                      **dict(goal_items))
 
 
 def guess(columns: list[str], names: tuple[str, ...], fallback: int) -> int:
@@ -164,22 +178,54 @@ with right:
         pd.DataFrame(
             {
                 t("planner.col.township"): list(sizes.townships),
-                t("planner.col.population"): [s.population for s in sizes.townships.values()],
+                t("planner.col.population"): thousands(s.population for s in sizes.townships.values()),
                 t("planner.col.n0"): [round(s.n0, 1) for s in sizes.townships.values()],
                 t("planner.col.fpc"): [round(s.after_fpc, 1) for s in sizes.townships.values()],
-                t("planner.col.n"): [s.n for s in sizes.townships.values()],
+                t("planner.col.n"): thousands(s.n for s in sizes.townships.values()),
             }
         ),
         hide_index=True,
     )
 st.info(t("planner.ratio", ratio=sizes.ratio))
 
+st.subheader(t("planner.curve"))
+if goal == "threshold":
+    rates = tuple(round(threshold + 0.005 * i, 4) for i in range(2, 200) if threshold + 0.005 * i <= min(0.99, threshold + 0.15))
+else:
+    rates = tuple(round(0.5 + 0.01 * i, 4) for i in range(0, 50))
+points = curve(rates, tuple(sorted(goal_args.items())), method, float(deff), float(response_rate), float(county.population))
+if points:
+    chart_data = pd.DataFrame(points, columns=["expected", "n"])
+    chosen = pd.DataFrame({"expected": [float(expected)], "n": [county.n], "label": [f"n = {county.n:,}"]})
+    y_top = float(max(chart_data["n"].quantile(0.9), county.n) * 1.2)
+    line = alt.Chart(chart_data).mark_line(color="#2e7d32").encode(
+        x=alt.X("expected:Q", title=t("planner.curve.x"), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
+        y=alt.Y("n:Q", title=t("planner.curve.y"), scale=alt.Scale(domain=[0, y_top], clamp=True),
+                axis=alt.Axis(format=",d")),
+        tooltip=[alt.Tooltip("expected:Q", format=".1%", title=t("planner.curve.x")),
+                 alt.Tooltip("n:Q", format=",d", title=t("planner.curve.y"))])
+    dot = alt.Chart(chosen).mark_point(size=120, filled=True, color="#c42828").encode(x="expected:Q", y="n:Q")
+    text = alt.Chart(chosen).mark_text(dx=8, dy=-12, align="left", color="#c42828").encode(x="expected:Q", y="n:Q",
+                                                                                              text="label:N")
+    layers = [line, dot, text]
+    if goal == "threshold":
+        layers.append(alt.Chart(pd.DataFrame({"threshold": [float(threshold)]})).mark_rule(
+            color="#c42828", strokeDash=[6, 4]).encode(x="threshold:Q"))
+    st.altair_chart(alt.layer(*layers).properties(height=260), key="planner.curve")
+    st.caption(t("planner.curve.caption", p=pct(float(expected)), n=f"{county.n:,}"))
+
 # 3. LQAS -------------------------------------------------------------------------------------
 st.header(t("planner.lqas"))
 st.caption(t("planner.lqas_intro"))
 c1, c2, c3, c4 = st.columns(4)
-upper = c1.number_input(t("planner.lqas.upper"), 0.02, 0.99, float(base), 0.01, format="%.2f", key=f"planner.lqas.upper.{suffix}")
-lower = c2.number_input(t("planner.lqas.lower"), 0.01, 0.98, float(max(base - 0.10, 0.01)), 0.01, format="%.2f", key=f"planner.lqas.lower.{suffix}")
+# the target follows the threshold typed above (its value is part of the key, so a new threshold resets it)
+target = float(threshold) if goal == "threshold" else float(base)
+upper = c1.number_input(t("planner.lqas.upper"), 0.02, 0.99, target, 0.01, format="%.2f",
+                        key=f"planner.lqas.upper.{suffix}.{target:.4f}")
+lower = c2.number_input(t("planner.lqas.lower"), 0.01, 0.98, float(max(target - 0.10, 0.01)), 0.01, format="%.2f",
+                        key=f"planner.lqas.lower.{suffix}.{target:.4f}")
+if goal == "threshold":
+    st.caption(t("planner.lqas.from_threshold", p=pct(target)))
 lqas_alpha = c3.number_input(t("planner.lqas.alpha"), 0.01, 0.3, 0.10, 0.01, format="%.2f", key="planner.lqas.alpha")
 lqas_beta = c4.number_input(t("planner.lqas.beta"), 0.01, 0.3, 0.10, 0.01, format="%.2f", key="planner.lqas.beta")
 try:
@@ -219,13 +265,24 @@ st.dataframe(
     pd.DataFrame(
         {
             t("planner.col.township"): list(allocation),
-            t("planner.col.population"): [populations[k] for k in allocation],
-            t("planner.col.n"): list(allocation.values()),
+            t("planner.col.population"): thousands(populations[k] for k in allocation),
+            t("planner.col.n"): thousands(allocation.values()),
             t("planner.col.share"): [f"{v / n_total:.1%}" for v in allocation.values()],
         }
     ),
     hide_index=True,
     key="planner.allocation_table",
+)
+st.caption(t("planner.alloc_chart"))
+bars = pd.DataFrame({"township": list(allocation), "n": list(allocation.values())})
+st.altair_chart(
+    alt.Chart(bars).mark_bar(color="#2e7d32").encode(
+        x=alt.X("n:Q", title=t("planner.col.n"), axis=alt.Axis(format=",d")),
+        y=alt.Y("township:N", sort=list(allocation), title=None),
+        tooltip=[alt.Tooltip("township:N", title=t("planner.col.township")),
+                 alt.Tooltip("n:Q", format=",d", title=t("planner.col.n"))],
+    ).properties(height=24 * len(bars) + 30),
+    key="planner.allocation_chart",
 )
 
 # 5. Selection --------------------------------------------------------------------------------
@@ -249,7 +306,13 @@ if st.session_state.get("planner.drawn"):
         stop_with(exc)
     info = plan.to_dict()
     st.success(t("planner.plan_ready", psus=info["psus"], people=info["people"], method=t(f"planner.sel.{sel_method}"), seed=plan.seed))
-    st.dataframe(plan.table, hide_index=True)
+    shown_plan = plan.table.rename(columns={c: t(f"planner.plancol.{c}") for c in plan.table.columns
+                                            if f"planner.plancol.{c}" in i18n_table()})
+    st.dataframe(shown_plan, hide_index=True, key="planner.plan_table", column_config={
+        t("planner.plancol.weight"): st.column_config.NumberColumn(format="%.2f"),
+        t("planner.plancol.inclusion_prob"): st.column_config.NumberColumn(format="%.4f"),
+        t("planner.plancol.person_prob"): st.column_config.NumberColumn(format="%.6f"),
+    })
     st.caption(t("planner.plan_columns"))
     summary = plan.summary()
     st.caption(t("planner.strata_summary"))
@@ -258,9 +321,9 @@ if st.session_state.get("planner.drawn"):
             {
                 t("planner.col.township"): summary["stratum"],
                 t("planner.col.sites"): summary["psus"],
-                t("planner.col.people"): summary["people"],
-                t("planner.col.population"): summary["population"],
-                t("planner.col.weight_sum"): summary["weight_sum"].round(1),
+                t("planner.col.people"): thousands(summary["people"]),
+                t("planner.col.population"): thousands(summary["population"]),
+                t("planner.col.weight_sum"): thousands(summary["weight_sum"]),
             }
         ),
         hide_index=True,

@@ -101,10 +101,11 @@ STRINGS = {
     "planner.draw": {"zh": "抽取点位", "en": "Draw sites"},
     "planner.plan_ready": {"zh": "已抽取 {psus} 个点位，计划调查 {people} 人（方法 {method}，种子 {seed}）。", "en": "{psus} sites drawn, {people} people to survey (method {method}, seed {seed})."},
     "planner.plan_columns": {
-        "zh": "列说明：inclusion_prob 点位入样概率；certainty 是否必选；take 该点调查人数；person_prob 个人入样概率；"
-        "weight 设计权重（= 1/person_prob）；psus_drawn 本街镇抽取点位数；stratum_psus 本街镇点位总数；stratum_size 本街镇人口。",
-        "en": "Columns: inclusion_prob (site inclusion probability), certainty (taken for sure), take (people at the site), "
-        "person_prob (person inclusion probability), weight (design weight = 1/person_prob), psus_drawn, stratum_psus, stratum_size.",
+        "zh": "列说明：点位入样概率为该村（社区）被抽中的概率；必选点位的入样概率为 1；设计权重 = 1/个人入样概率，"
+        "即每名受访者代表的人数。下载的 CSV/Excel 保留英文列名（inclusion_prob、person_prob、take、weight 等），便于导入。",
+        "en": "Columns: site inclusion probability; certainty units are taken for sure; design weight = 1/person "
+        "inclusion probability (people each respondent stands for). The CSV/Excel downloads keep the English column "
+        "names (inclusion_prob, person_prob, take, weight, ...) for import.",
     },
     "planner.strata_summary": {"zh": "各街镇：点位数、人数与权重合计（PPS 时等于街镇人口）", "en": "Per township: sites, people and weight total (equal to the population under PPS)"},
     "planner.col.sites": {"zh": "点位数", "en": "Sites"},
@@ -112,4 +113,29 @@ STRINGS = {
     "planner.col.weight_sum": {"zh": "权重合计", "en": "Weight total"},
     "planner.download_csv": {"zh": "下载抽样方案（CSV）", "en": "Download the plan (CSV)"},
     "planner.download_xlsx": {"zh": "下载抽样方案（Excel）", "en": "Download the plan (Excel)"},
+    "planner.curve": {"zh": "全县所需样本量与预期比例", "en": "County sample size against the expected rate"},
+    "planner.curve.caption": {
+        "zh": "其他设定不变，预期比例越接近达标线，所需样本越多；圆点为当前选择（预期 {p}，n = {n}）。",
+        "en": "Other choices held: the closer the expected rate to the threshold, the larger the sample; the dot is "
+        "the current choice (expected {p}, n = {n}).",
+    },
+    "planner.curve.x": {"zh": "预期比例", "en": "Expected rate"},
+    "planner.curve.y": {"zh": "所需样本量（人）", "en": "Sample size (people)"},
+    "planner.curve.chosen": {"zh": "当前选择", "en": "Current choice"},
+    "planner.alloc_chart": {"zh": "各街镇分配的样本量", "en": "Sample allocated to each township"},
+    "planner.lqas.from_threshold": {
+        "zh": "目标比例取上面输入的达标线 {p}（改动上面的达标线，这里随之改变）。",
+        "en": "The target rate is the threshold typed above, {p} (change it there and this follows).",
+    },
+    "planner.plancol.stratum": {"zh": "街镇", "en": "Township"},
+    "planner.plancol.psu": {"zh": "单位编码", "en": "Unit code"},
+    "planner.plancol.size": {"zh": "常住人口", "en": "Population"},
+    "planner.plancol.inclusion_prob": {"zh": "点位入样概率", "en": "Site inclusion probability"},
+    "planner.plancol.certainty": {"zh": "必选点位", "en": "Certainty unit"},
+    "planner.plancol.take": {"zh": "该点调查人数", "en": "People at the site"},
+    "planner.plancol.person_prob": {"zh": "个人入样概率", "en": "Person inclusion probability"},
+    "planner.plancol.weight": {"zh": "设计权重", "en": "Design weight"},
+    "planner.plancol.psus_drawn": {"zh": "本街镇抽取点位数", "en": "Sites drawn in the township"},
+    "planner.plancol.stratum_psus": {"zh": "本街镇点位总数", "en": "Sites in the township"},
+    "planner.plancol.stratum_size": {"zh": "本街镇人口", "en": "Township population"},
 }

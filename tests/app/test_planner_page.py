@@ -53,10 +53,13 @@ def test_planner_in_chinese_draws_and_offers_downloads():
     assert any("已抽取 33 个点位" in s.value for s in at.success)
     downloads = at.get("download_button")
     assert len(downloads) == 2
-    plan = table_with(at, "weight")
-    assert {"inclusion_prob", "person_prob", "take", "weight"} <= set(plan.columns)
+    plan = table_with(at, "设计权重")  # the drawn plan in Chinese
+    assert {"点位入样概率", "个人入样概率", "该点调查人数", "设计权重", "街镇"} <= set(plan.columns)
+    assert not {"inclusion_prob", "person_prob", "take", "weight"} & set(plan.columns)
     summary = table_with(at, "权重合计")
-    assert (summary["权重合计"] - summary["人口"]).abs().max() < 0.5
+    number = lambda col: summary[col].str.replace(",", "").astype(float)  # noqa: E731 - thousands separators
+    assert summary["人口"].str.contains(",").all()
+    assert (number("权重合计") - number("人口")).abs().max() <= 1.0
 
 
 def test_planner_in_english_and_township_basis():
@@ -66,7 +69,8 @@ def test_planner_in_english_and_township_basis():
     assert not at.exception, at.exception
     alloc = table_with(at, "Share")
     metrics = {m.label: m.value for m in at.metric}
-    assert f"{int(alloc['Sample size'].sum()):,}" == metrics["Total over townships"]
+    total = int(alloc["Sample size"].str.replace(",", "").astype(int).sum())
+    assert f"{total:,}" == metrics["Total over townships"]
 
 
 def test_planner_shows_an_error_for_expected_below_threshold():
@@ -74,3 +78,22 @@ def test_planner_shows_an_error_for_expected_below_threshold():
     at.number_input(key="planner.expected.liunan.satisfaction").set_value(0.85).run()
     assert not at.exception, at.exception
     assert at.error and "below the expected" in at.error[0].value and "输入有误" in at.error[0].value
+
+
+def test_planner_draws_its_numbers_and_lqas_follows_the_typed_threshold():
+    from sampling import lqas_rule, sample_size
+
+    at = run_planner("zh")
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 2, "the planner draws the sample-size curve and the allocation bars"
+    caption = next(c.value for c in at.caption if "圆点为当前选择" in c.value)
+    ref = sample_size(0.95, threshold=0.90, deff=1.5, response_rate=0.9,
+                      population=float(sum(demo_frame().populations().values())))
+    assert f"n = {ref.n:,}" in caption
+    # type a new threshold: the LQAS target follows it
+    at.number_input(key="planner.threshold.liunan.satisfaction").set_value(0.85).run()
+    assert not at.exception, at.exception
+    upper = next(n for n in at.number_input if n.key.startswith("planner.lqas.upper."))
+    assert upper.value == 0.85
+    rule = lqas_rule(0.85, 0.75, alpha=0.10, beta=0.10)
+    assert any(f"n = {rule.n} 人" in s.value for s in at.success)

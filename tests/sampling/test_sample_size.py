@@ -214,3 +214,15 @@ def test_bad_input_names_the_parameter(kwargs, words):
         sample_size(**kwargs)
     for w in words:
         assert w in str(exc.value)
+
+
+def test_size_curve_is_sample_size_at_each_rate():
+    from sampling import size_curve
+
+    rates = [0.85, 0.86, 0.9, 0.95]
+    got = size_curve(rates, threshold=0.85, deff=1.5, response_rate=0.9, population=300_000)
+    assert [p for p, _ in got] == [0.86, 0.9, 0.95]  # at the threshold no size exists
+    for p, n in got:
+        assert n == sample_size(p, threshold=0.85, deff=1.5, response_rate=0.9, population=300_000).n
+    ns = [n for _, n in got]
+    assert ns == sorted(ns, reverse=True)
