@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -327,19 +327,26 @@ def write_campaign_posters(
     *,
     sites: Sequence[str] | None = None,
     instruments: Sequence[str] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> PosterSet:
     """Into ``out_dir``: a QR PNG and SVG per site and instrument, one PDF of all posters, and
-    ``index.csv`` (UTF-8 with BOM, for Excel) listing site, instrument, token, URL and files."""
+    ``index.csv`` (UTF-8 with BOM, for Excel) listing site, instrument, token, URL and files.
+
+    ``progress(done, total, stage)`` is called as the work goes on (``stage`` is ``"qr"`` for each
+    code, ``"pdf"`` before the PDF is laid out and ``"done"`` at the end), so a caller can show it."""
     font = find_cjk_font()  # fail before writing anything
     items = poster_items(campaign, base_url, secret, sites=sites, instruments=instruments)
     if not items:
         raise PosterError(f"campaign {campaign.id} has no site with an instrument to print")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    report = progress or (lambda done, total, stage: None)
     pngs, svgs = [], []
-    for item in items:
+    for number, item in enumerate(items):
+        report(number, len(items), "qr")
         pngs.append(write_png(item.url, out / f"{item.stem}.png"))
         svgs.append(write_svg(item.url, out / f"{item.stem}.svg"))
+    report(len(items), len(items), "pdf")
     pdf = render_posters(items, out / f"posters-campaign-{campaign.id}.pdf", font=font)
     index = out / "index.csv"
     with index.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -350,4 +357,5 @@ def write_campaign_posters(
                 [page, item.site.code, item.site.name, item.site.stratum, item.site.kind,
                  item.instrument.questionnaire_id, item.token, item.url, png.name, svg.name]
             )
+    report(len(items), len(items), "done")
     return PosterSet(pdf, index, tuple(items), tuple(pngs), tuple(svgs))

@@ -10,11 +10,13 @@ import streamlit as st
 
 from app import services
 from app.auth import require
+from app.chrome import staff_chrome
 from app.i18n import language, t
 from app.safe import plain
 from survey.campaign import SITE_KINDS
 from survey.campaign_admin import zip_folder
 from survey.errors import SurveyError
+from analysis.report.document import local_time
 from survey.posters import write_campaign_posters
 from survey.questionnaire import pick
 
@@ -23,6 +25,7 @@ is_admin = account.role == "admin"
 lang = language()
 store = services.store()
 st.title(t("admin.campaigns.title"))
+staff_chrome()
 if not is_admin:
     st.caption(t("admin.readonly"))
 
@@ -93,9 +96,15 @@ if is_admin:
     base_url = st.text_input(t("admin.base_url"), value=default_url, help=t("admin.base_url.help"), key=f"admin.base_url.{campaign.id}")
     made_key = f"admin.posters.{campaign.id}"
     if st.button(t("admin.make_posters"), type="primary", key="admin.make_posters", icon=":material/qr_code_2:"):
+        bar = st.progress(0.0, text=t("admin.posters.step.start"))
+
+        def show(done: int, total: int, stage: str) -> None:
+            text = t(f"admin.posters.step.{stage}", done=done, total=total)
+            bar.progress(min(1.0, 0.8 * done / max(total, 1) + (0.2 if stage == "done" else 0.0)), text=text)
+
         try:
-            with st.spinner(t("admin.make_posters")), tempfile.TemporaryDirectory() as folder:
-                posters = write_campaign_posters(campaign, base_url.strip(), services.secret(), folder)
+            with tempfile.TemporaryDirectory() as folder:
+                posters = write_campaign_posters(campaign, base_url.strip(), services.secret(), folder, progress=show)
                 st.session_state[made_key] = {
                     "base_url": base_url.strip(),
                     "n": len(posters.items),
@@ -125,7 +134,7 @@ with st.expander(t("admin.recent")):
                     t("admin.col.site"): r.site_code,
                     t("admin.col.instrument"): r.questionnaire_id,
                     t("admin.col.source"): t(f"admin.source.{r.source}") + (t("admin.simulated") if r.simulated else ""),
-                    t("admin.col.submitted"): r.submitted_at.strftime("%Y-%m-%d %H:%M"),
+                    t("admin.col.submitted"): local_time(r.submitted_at, campaign.timezone).strftime("%Y-%m-%d %H:%M"),
                     t("admin.col.answers"): json.dumps(dict(r.answers), ensure_ascii=False),
                 }
                 for r in recent

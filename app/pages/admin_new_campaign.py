@@ -8,6 +8,7 @@ import streamlit as st
 
 from app import services
 from app.auth import require
+from app.chrome import staff_chrome
 from app.i18n import language, t
 from survey.campaign import ANSWER_KEY_RULES, DEFAULT_KEEP_MONTHS, CampaignSpec, read_frame
 from survey.catalog import broken_instruments, shipped_questionnaires
@@ -19,6 +20,7 @@ require("admin")
 lang = language()
 store = services.store()
 st.title(t("admin.new.title"))
+staff_chrome()
 questionnaires = shipped_questionnaires()
 if broken_instruments():
     st.warning(t("admin.new.broken", files="、".join(Path(f).name for f in broken_instruments())))

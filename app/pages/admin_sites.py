@@ -5,6 +5,7 @@ import streamlit as st
 
 from app import services
 from app.auth import require
+from app.chrome import staff_chrome
 from app.i18n import language, t
 from survey.campaign import SITE_KINDS, SiteSpec
 from survey.errors import SurveyError
@@ -14,6 +15,7 @@ require("admin")
 lang = language()
 store = services.store()
 st.title(t("admin.sites.title"))
+staff_chrome()
 campaigns = store.campaigns()
 if not campaigns:
     st.info(t("admin.no_campaigns"))

@@ -11,6 +11,7 @@ import streamlit as st
 
 from app import services
 from app.auth import require
+from app.chrome import staff_chrome
 from app.web import grants
 from app.i18n import language, t
 from survey.questionnaire import pick
@@ -20,6 +21,7 @@ account = require("admin", "surveyor")
 lang = language()
 store = services.store()
 st.title(t("admin.surveyor.title"))
+staff_chrome()
 st.caption(t("admin.surveyor.help"))
 campaigns = [c for c in store.campaigns() if c.status() == "open"]
 if not campaigns:

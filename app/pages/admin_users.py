@@ -5,13 +5,14 @@ import streamlit as st
 
 from app import services
 from app.auth import require, sign_in
+from app.chrome import staff_chrome
 from app.i18n import t
 from survey.accounts import ROLES, AccountError, create_account, current_account, list_accounts, set_active, set_password, set_role
 
 me = require("admin")
 store = services.store()
 st.title(t("admin.users.title"))
-st.html('<style>[data-testid="InputInstructions"] { display: none; }</style>')
+staff_chrome()
 accounts = list_accounts(store)
 st.dataframe(
     pd.DataFrame(

@@ -30,6 +30,7 @@ from analysis.report.document import local_time
 from analysis.verdict import MIN_DF, interval_label, rule_text
 from app import services
 from app.auth import require
+from app.chrome import staff_chrome
 from app.i18n import language, t
 from app.safe import plain
 from survey.questionnaire import pick
@@ -38,6 +39,7 @@ account = require("admin", "evaluator")
 lang = language()
 store = services.store()
 st.title(t("dash.title"))
+staff_chrome()
 st.caption(t("dash.intro"))
 
 

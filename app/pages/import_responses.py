@@ -9,6 +9,7 @@ import streamlit as st
 
 from app import services
 from app.auth import require
+from app.chrome import staff_chrome
 from app.i18n import language, t
 from app.safe import plain
 from app.table_problems import describe
@@ -20,6 +21,7 @@ account = require("admin")
 lang = language()
 store = services.store()
 st.title(t("imp.title"))
+staff_chrome()
 st.caption(t("imp.intro"))
 
 campaigns = store.campaigns()
@@ -39,7 +41,8 @@ upload = st.file_uploader(t("imp.file"), type=["csv", "xlsx"], key="imp.file")
 if upload is None:
     st.stop()
 try:
-    table = read_upload(upload.getvalue(), upload.name)
+    with st.spinner(t("imp.reading")):
+        table = read_upload(upload.getvalue(), upload.name)
 except ImportFileError as exc:
     st.error(t("imp.read_error", message=plain("; ".join(describe(p) for p in exc.problems))))
     st.stop()
@@ -125,8 +128,9 @@ else:
 
 # 3. check -----------------------------------------------------------------------------------
 st.subheader(t("imp.preview"))
-preview = prepare_import(table, questionnaire, campaign, mapping=mapping, choice_maps=choice_maps,
-                         default_site=default_site, store=store)
+with st.spinner(t("imp.checking", rows=len(table))):
+    preview = prepare_import(table, questionnaire, campaign, mapping=mapping, choice_maps=choice_maps,
+                             default_site=default_site, store=store)
 m = st.columns(5)
 m[0].metric(t("imp.metric.rows"), preview.rows_total)
 m[1].metric(t("imp.metric.accepted"), len(preview.accepted))
@@ -163,7 +167,8 @@ if not preview.can_import:
 confirmed = st.checkbox(t("imp.confirm", n=preview.new_rows), key="imp.confirm")
 if st.button(t("imp.go"), key="imp.go", type="primary", disabled=not confirmed, icon=":material/upload:"):
     try:
-        result = import_rows(store, campaign.id, questionnaire, preview)
+        with st.spinner(t("imp.importing", n=preview.new_rows)):
+            result = import_rows(store, campaign.id, questionnaire, preview)
     except (SurveyError, ValueError) as exc:
         st.error(t("imp.failed", message=plain(exc)))
     else:

@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app.chrome import staff_chrome
 from app.i18n import language, t
 from app.i18n import table as i18n_table
 from app.safe import plain
@@ -20,6 +21,7 @@ from tabular import PUBLIC_LIMITS
 
 lang = language()
 st.title(t("planner.title"))
+staff_chrome()
 st.caption(t("planner.intro"))
 
 

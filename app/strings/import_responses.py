@@ -67,6 +67,9 @@ STRINGS = {
         "en": "I have checked the result: import the {n} accepted rows (marked as imported).",
     },
     "imp.go": {"zh": "导入", "en": "Import"},
+    "imp.reading": {"zh": "正在读取文件…", "en": "Reading the file…"},
+    "imp.checking": {"zh": "正在逐行检查 {rows} 行…", "en": "Checking {rows} rows…"},
+    "imp.importing": {"zh": "正在导入 {n} 份问卷…", "en": "Importing {n} responses…"},
     "imp.nothing_new": {"zh": "没有可导入的新问卷。", "en": "There is nothing new to import."},
     "imp.done": {
         "zh": "已导入 {imported} 份问卷（{repeats} 份此前已导入，未重复计数）。",

@@ -169,3 +169,12 @@ def _env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k not in ("TCM_SURVEY_SECRET", "TCM_SURVEY_DB")}
+
+
+def test_poster_progress_is_reported_in_order(tmp_path, campaign_in_store) -> None:
+    _, campaign = campaign_in_store
+    seen: list[tuple[int, int, str]] = []
+    posters = write_campaign_posters(campaign, BASE, SECRET, tmp_path, progress=lambda *a: seen.append(a))
+    total = len(posters.items)
+    assert [s for s in seen if s[2] == "qr"] == [(i, total, "qr") for i in range(total)]
+    assert seen[-2:] == [(total, total, "pdf"), (total, total, "done")]
