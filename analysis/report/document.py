@@ -204,7 +204,7 @@ def estimate_header(level: float) -> tuple[str, ...]:
 
 
 ESTIMATE_HEADER = estimate_header(0.95)
-ESTIMATE_WIDTHS = (2.0, 0.9, 1.0, 1.1, 1.1, 1.1, 1.0, 0.8, 1.7, 1.5)
+ESTIMATE_WIDTHS = (1.5, 0.8, 0.9, 1.0, 1.0, 1.0, 0.9, 0.7, 3.1, 1.2)
 
 
 def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: bool = True) -> Document:
