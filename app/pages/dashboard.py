@@ -251,7 +251,8 @@ with tab_progress:
             x=alt.X("date:T", title=t("dash.col.date"),
                     axis=alt.Axis(format="%-m月%-d日" if lang == "zh" else "%b %-d", labelAngle=0)),
             y=alt.Y("cumulative:Q", title=t("dash.col.responses")),
-            color=alt.Color("questionnaire:N", title=t("dash.col.instrument")),
+            color=alt.Color("questionnaire:N", title=t("dash.col.instrument"),
+                            legend=alt.Legend(orient="bottom", columns=1, labelLimit=260)),
         )
         st.altair_chart(chart, key="dash.progress.chart")
     with st.expander(t("dash.progress.by_site")):
@@ -330,22 +331,23 @@ with tab_results:
         order = names
         scale = alt.Scale(domain=[t(f"dash.verdict.{v}") for v in VERDICT_COLOURS], range=list(VERDICT_COLOURS.values()))
         x_min = max(0.0, min(plot["low"].min(skipna=True), float(o.threshold) if has_threshold else 1.0) - 0.05)
-        base = alt.Chart(plot).encode(y=alt.Y("domain:N", sort=order, title=None))
+        base = alt.Chart(plot).encode(y=alt.Y("domain:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)))
         plot["alone"] = alone
         bars = base.mark_rule().encode(
-            x=alt.X("low:Q", scale=alt.Scale(domain=[x_min, 1.0]), axis=alt.Axis(format="%"),
+            x=alt.X("low:Q", scale=alt.Scale(domain=[x_min, 1.0]), axis=alt.Axis(format="%", tickCount=5),
                     title=interval_label(results.level, lang) if has_threshold else t("dash.forest.x")),
-            x2="high:Q", color=alt.Color("verdict:N", scale=scale, title=t("dash.col.verdict")),
+            x2="high:Q", color=alt.Color("verdict:N", scale=scale, title=t("dash.col.verdict"),
+                                         legend=alt.Legend(orient="bottom", columns=1, labelLimit=260)),
             strokeWidth=alt.condition("datum.alone", alt.value(2.5), alt.value(1)))
         points = base.mark_square(size=70).encode(x="estimate:Q", color=alt.Color("verdict:N", scale=scale),
-                                                  fillOpacity=alt.condition("datum.alone", alt.value(1), alt.value(0)),
+                                                  opacity=alt.condition("datum.alone", alt.value(1), alt.value(0.45)),
                                                   tooltip=["domain", alt.Tooltip("estimate:Q", format=".1%"),
                                                            alt.Tooltip("low:Q", format=".1%"), alt.Tooltip("high:Q", format=".1%")])
         layers = [bars, points]
         if has_threshold:
             layers.append(alt.Chart(pd.DataFrame({"threshold": [float(o.threshold)]})).mark_rule(
                 color="#c42828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q"))
-        st.altair_chart(alt.layer(*layers).properties(height=24 * len(plot) + 40),
+        st.altair_chart(alt.layer(*layers).properties(height=alt.Step(24)),
                         key=f"dash.results.forest.{instrument}.{indicator}")
         lq = results.lqas[(results.lqas["questionnaire_id"] == instrument) & (results.lqas["var"] == indicator)] if len(results.lqas) else None
         if lq is not None and len(lq):

@@ -280,7 +280,7 @@ bars = pd.DataFrame({"township": list(allocation), "n": list(allocation.values()
 st.altair_chart(
     alt.Chart(bars).mark_bar(color="#2e7d32").encode(
         x=alt.X("n:Q", title=t("planner.col.n"), axis=alt.Axis(format=",d")),
-        y=alt.Y("township:N", sort=list(allocation), title=None),
+        y=alt.Y("township:N", sort=list(allocation), title=None, axis=alt.Axis(labelOverlap=False, labelLimit=160)),
         tooltip=[alt.Tooltip("township:N", title=t("planner.col.township")),
                  alt.Tooltip("n:Q", format=",d", title=t("planner.col.n"))],
     ).properties(height=24 * len(bars) + 30),
