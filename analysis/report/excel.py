@@ -57,7 +57,7 @@ COLUMN_ZH = {
     "site_code": "调查点代码", "site_name": "调查点名称", "stratum": "乡镇（街道）", "psu": "初级抽样单位",
     "source": "来源", "simulated": "模拟数据", "submitted_at": "提交时间", "weight": "分析权重",
     "design_weight": "设计权重", "base_weight": "基础权重", "kind": "类型", "quota": "计划样本量",
-    "responses": "已收问卷", "remaining": "尚差", "share": "完成比例", "last_response": "最近一份",
+    "responses": "已收问卷", "remaining": "尚差", "share": "完成比例", "last_response": "最近一份", "site_kind": "调查点类型",
     "version": "版本", "section": "部分", "question": "题目编号", "type": "题型", "label_zh": "名称（中文）",
     "label_en": "名称（英文）", "required": "必答", "relevant": "显示条件", "answer_key": "正确答案",
     "choice_value": "选项值", "choice_zh": "选项（中文）", "choice_en": "选项（英文）", "rule": "计算规则",
