@@ -164,10 +164,16 @@ def test_lqas_and_next_steps(demo):
     assert kinds & {"more_responses", "few_sites"}
     township = results.by_stratum()
     # a verdict is NA where no response is in the denominator or the cell is suppressed (fewer than 3)
-    open_townships = {(r.questionnaire_id, r.domain) for r in township.itertuples()
-                      if isinstance(r.verdict, str) and r.verdict == "inconclusive"}
+    too_few = {(r.questionnaire_id, r.domain) for r in township.itertuples()
+               if isinstance(r.verdict, str) and r.verdict == "few_sites"}
+    assert too_few and all(r.df < 3 for r in township.itertuples() if isinstance(r.verdict, str) and r.verdict == "few_sites")
     few = {(s.questionnaire_id, s.stratum) for s in results.next_steps if s.kind == "few_sites"}
-    assert few == open_townships  # two sites per township (df = 1): more sites, not more responses there
+    assert few == too_few  # two sites per township (df = 1): more sites, not more responses there
+    for step in results.next_steps:
+        if step.kind == "few_sites":
+            df = int(township[(township["questionnaire_id"] == step.questionnaire_id)
+                              & (township["domain"] == step.stratum)]["df"].iloc[0])
+            assert step.count == df + 1 and step.sites_to_add == 3 - df
     for step in results.next_steps:
         if step.kind == "more_responses" and not step.close_call:
             assert step.count > 0
