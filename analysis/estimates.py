@@ -460,7 +460,7 @@ def proportion_table(
     if floored.any():
         note1 = np.array([_join(x, "the verdict's interval takes the design effect as 1 (estimated below 1)") if f else x
                           for x, f in zip(note1, floored)], dtype=object)
-    verdict, reach, more = verdicts(b.estimate.ravel(), b.variance.ravel(), b.n.ravel(), low1, high1,
+    verdict, reach, more = verdicts(b.estimate.ravel(), v1, b.n.ravel(), low1, high1,
                                     np.repeat(thr, D), level, df=df.ravel(), min_df=min_df)
     return _frame(b, None, lo, hi, note, thr, verdict, reach, more, ci, level, one=(low1, high1, note1))
 

@@ -33,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--weighting", choices=WEIGHTINGS, default="design")
     parser.add_argument("--population", metavar="FILE", help="population table (CSV/XLSX) for poststratify or rake")
     parser.add_argument("--ci", choices=CI_METHODS, default=CI_DEFAULT, help=f"interval method (default {CI_DEFAULT})")
-    parser.add_argument("--level", type=float, help="confidence level (default: the profile's, usually 0.95)")
+    parser.add_argument("--level", type=float, help="one-sided confidence level of the verdicts (default: the profile's, usually "
+                        "0.95); the interval beside each verdict is the two-sided 2*level-1 interval")
     parser.add_argument("--exclude-surveyor", action="store_true", help="leave out responses entered by surveyors")
     parser.add_argument("--exclude-import", action="store_true", help="leave out imported responses")
     parser.add_argument("--exclude-simulated", action="store_true", help="leave out simulated (demo) responses")

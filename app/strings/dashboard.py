@@ -72,10 +72,12 @@ STRINGS = {
     "dash.ci.wilson": {"zh": "Wilson（仅简单随机抽样）", "en": "Wilson (simple random samples only)"},
     "dash.ci.clopper-pearson": {"zh": "Clopper–Pearson（仅简单随机抽样）", "en": "Clopper–Pearson (simple random samples only)"},
     "dash.ci.jeffreys": {"zh": "Jeffreys（仅简单随机抽样）", "en": "Jeffreys (simple random samples only)"},
-    "dash.level": {"zh": "置信水平", "en": "Confidence level"},
+    "dash.level": {"zh": "置信水平（单侧）", "en": "Confidence level (one-sided)"},
     "dash.level.help": {
-        "zh": "默认取辖区配置中的水平（通常 95%）；判定用同一水平的单侧界限。",
-        "en": "Defaults to the profile's level (usually 95%); verdicts use one-sided bounds at this level.",
+        "zh": "默认取辖区配置中的水平（通常 95%）；判定用这一水平的单侧界限，表中区间即这两个界限"
+        "（单侧 95% 对应双侧 90% 区间）。",
+        "en": "Defaults to the profile's level (usually 95%); verdicts use one-sided bounds at this level and the table "
+        "shows them as an interval (one-sided 95% bounds form a two-sided 90% interval).",
     },
     "dash.exclude_surveyor": {"zh": "不计调查员代填的问卷", "en": "Leave out surveyor entries"},
     "dash.exclude_surveyor.help": {
