@@ -26,7 +26,7 @@ Kish L. (1965). *Survey Sampling*. Wiley (design effect).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -126,10 +126,14 @@ class Estimate:
         threshold = check_threshold(threshold)
         level = check_verdict_level(check_level(level))
         m = method if self.kind == "proportion" else "t"
-        low = self.ci(m, level, alternative="smaller").low
-        high = self.ci(m, level, alternative="larger").high
+        judged = self
+        if self.kind == "proportion" and self.estimate is not None:  # as the tables: deff taken as at least 1
+            v1 = verdict_variance([self.estimate], [self.variance or 0.0], [self.n], simple=self.simple)[0]
+            judged = replace(self, se=float(np.sqrt(v1)))
+        low = judged.ci(m, level, alternative="smaller").low
+        high = judged.ci(m, level, alternative="larger").high
         v, reach, more = verdicts(
-            [np.nan if self.estimate is None else self.estimate], [self.variance or 0.0], [self.n],
+            [np.nan if self.estimate is None else self.estimate], [judged.variance or 0.0], [self.n],
             [np.nan if low is None else low], [np.nan if high is None else high], [threshold], level,
             df=[self.df], min_df=min_df,
         )

@@ -84,7 +84,8 @@ def test_estimate_object_verdict_matches_table():
     v = e.verdict(0.8, level=0.95, method="beta")
     t = d.proportion("sch_wide", ci="beta", threshold=0.8)
     assert v.verdict == t["verdict"][0]
-    lo, hi, _ = proportion_interval("beta", [e.estimate], [e.variance], [e.df], 0.90, n=[e.n], n_rows=[e.n_rows])
+    variance = max(e.variance, e.estimate * (1 - e.estimate) / e.n)  # the verdict takes deff as at least 1
+    lo, hi, _ = proportion_interval("beta", [e.estimate], [variance], [e.df], 0.90, n=[e.n], n_rows=[e.n_rows])
     assert v.lower == pytest.approx(lo[0], rel=1e-14)
     assert v.upper == pytest.approx(hi[0], rel=1e-14)
     # the table's interval beside the verdict is the verdict's

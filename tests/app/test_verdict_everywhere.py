@@ -104,7 +104,12 @@ def test_cli_dashboard_pdf_word_and_excel_agree_on_every_row(store, tmp_path, ca
         pdf[(qid, var, cells[0])] = (cells[4], cells[5], verdict_of(cells[8]))
     assert pdf == engine
 
-    # 5. the dashboard: one results table per indicator
+    # 5. the dashboard: one results table per indicator (caches of other tests' databases cleared:
+    # the page keeps one response cache per campaign id and process)
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
     at = signed_in("eva")
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
