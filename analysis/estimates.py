@@ -36,8 +36,9 @@ from .columns import _column, _domains, _numeric, _py
 from .errors import ColumnError, DataValueError, check_option
 from .intervals import ALTERNATIVES, CI_METHODS, ConfidenceInterval, check_level, proportion_interval, t_interval
 from .profile_likelihood import QuasiBinomialFit, quasibinomial_fit
+from .result_table import EXTRA_COLUMNS, RESULT_COLUMNS, result_frame  # noqa: F401 - the table's columns, re-exported
 from .variance import design_variance
-from .verdict import MIN_DF, Verdict, check_threshold, check_verdict_level, verdicts
+from .verdict import MIN_DF, Verdict, check_threshold, check_verdict_level, verdict_variance, verdicts
 
 if TYPE_CHECKING:  # the design calls these functions; they read it without importing it
     from .design import SurveyDesign
@@ -53,14 +54,6 @@ __all__ = [
 ]
 
 ESTIMATE_KINDS = ("proportion", "mean", "total")
-#: The contract columns (DESIGN.md), followed by the explanatory ones. Where a row has a threshold,
-#: ``ci_low``/``ci_high`` are the verdict's interval: the one-sided ``level`` bounds (``bounds`` is
-#: ``"one-sided"``, ``coverage`` = 2 level - 1); elsewhere the two-sided ``level`` interval
-#: (``coverage`` = level). ``two_sided_low``/``two_sided_high`` always hold the two-sided ``level``
-#: interval, a second, differently labelled interval.
-RESULT_COLUMNS = ("var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df", "threshold", "verdict")
-EXTRA_COLUMNS = ("point_reaches", "more_responses", "missing", "ci_method", "level", "bounds", "coverage",
-                 "two_sided_low", "two_sided_high", "note")
 
 
 @dataclass(frozen=True)
@@ -344,58 +337,6 @@ def _thresholds(threshold, vars: list[str]) -> np.ndarray:
     return np.full(len(vars), t)
 
 
-def _frame(b: _Batch, est_var, lo, hi, note, thr, verdict, reach, more, method, level, one=None) -> pd.DataFrame:
-    """The result table; ``one`` = (lower bounds, upper bounds, notes) at the one-sided ``level`` for the
-    rows with a threshold (their ``ci_low``/``ci_high``), ``lo``/``hi`` the two-sided ``level`` interval."""
-    k, D = b.estimate.shape
-    has = b.n > 0
-    se = np.sqrt(b.variance)
-    judged = np.repeat(~np.isnan(thr), D)
-    two_lo, two_hi = np.asarray(lo, dtype=np.float64).ravel(), np.asarray(hi, dtype=np.float64).ravel()
-    if one is not None and judged.any():
-        lo = np.where(judged, one[0], two_lo)
-        hi = np.where(judged, one[1], two_hi)
-        note = np.where(judged, one[2], np.asarray(note, dtype=object).ravel())
-    rows = {
-        "var": pd.array(np.repeat(b.vars, D).tolist(), dtype="string"),
-        "domain": pd.Series(list(b.labels) * k, dtype=object),
-        "n": pd.array(b.n.ravel().astype(np.int64), dtype="Int64"),
-        "estimate": _nullable(b.estimate.ravel(), has.ravel()),
-        "se": _nullable(se.ravel(), has.ravel()),
-        "ci_low": _nullable(lo.ravel(), has.ravel()),
-        "ci_high": _nullable(hi.ravel(), has.ravel()),
-        "deff": _nullable(b.deff.ravel(), has.ravel()),
-        "df": pd.array(np.tile(b.df, k).astype(np.int64), dtype="Int64"),
-        "threshold": _nullable(np.repeat(thr, D), np.ones(k * D, dtype=bool)),
-        "verdict": pd.array(list(verdict.ravel()), dtype="string"),
-        "point_reaches": pd.array(list(reach.ravel()), dtype="boolean"),
-        "more_responses": pd.array(list(more.ravel()), dtype="Int64"),
-        "missing": pd.array(b.missing.ravel().astype(np.int64), dtype="Int64"),
-        "ci_method": pd.array([method] * (k * D), dtype="string"),
-        "level": np.full(k * D, level),
-        "bounds": pd.array(np.where(judged & (one is not None), "one-sided", "two-sided").tolist(), dtype="string"),
-        "coverage": np.where(judged & (one is not None), 2 * level - 1, level),
-        "two_sided_low": _nullable(two_lo, has.ravel()),
-        "two_sided_high": _nullable(two_hi, has.ravel()),
-        "note": pd.array(_notes(np.asarray(note, dtype=object).ravel(), b.deff_note.ravel()), dtype="string"),
-    }
-    return pd.DataFrame(rows)
-
-
-def _notes(a: np.ndarray, b: np.ndarray) -> list:
-    out = []
-    for x, y in zip(a, b):
-        parts = [s for s in (x, y) if s]
-        out.append("; ".join(parts) if parts else None)
-    return out
-
-
-def _nullable(values: np.ndarray, keep: np.ndarray) -> pd.arrays.FloatingArray:
-    values = np.asarray(values, dtype=np.float64)
-    mask = ~keep | np.isnan(values)
-    return pd.arrays.FloatingArray(np.where(mask, 0.0, values), mask)
-
-
 def proportion_table(
     design: SurveyDesign,
     vars: str | Sequence[str],
@@ -455,7 +396,7 @@ def proportion_table(
 
     lo, hi, note = interval("two-sided", b.variance.ravel())
     if np.isnan(thr).all():
-        return _frame(b, None, lo, hi, note, thr, *_no_verdicts(k * D), ci, level)
+        return result_frame(b, lo, hi, note, thr, *_no_verdicts(k * D), ci, level)
     check_verdict_level(level)
     v1 = verdict_variance(b.estimate.ravel(), b.variance.ravel(), b.n.ravel(), simple=design.is_simple)
     low1, _, note1 = interval("smaller", v1)
@@ -466,28 +407,7 @@ def proportion_table(
                           for x, f in zip(note1, floored)], dtype=object)
     verdict, reach, more = verdicts(b.estimate.ravel(), v1, b.n.ravel(), low1, high1,
                                     np.repeat(thr, D), level, df=df.ravel(), min_df=min_df)
-    return _frame(b, None, lo, hi, note, thr, verdict, reach, more, ci, level, one=(low1, high1, note1))
-
-
-def verdict_variance(p, variance, n, *, simple: bool = False) -> np.ndarray:
-    """The variance behind a verdict's bounds: the design-based one, but never below the
-    with-replacement simple-random-sample variance ``p (1 - p) / n`` (a design effect truncated at
-    1, as SAS SURVEYFREQ truncates it for the Korn-Graubard interval).
-
-    A clustered domain whose few sites happen to agree gets a variance, and a design effect, near
-    0 (the township rows of a county survey: "设计效应 0.01"); its interval would then claim more
-    precision than a simple random sample of the same size and could judge a township met on the
-    strength of chance agreement. Rows with ``p`` at 0 or 1, or of a simple random sample, keep
-    their variance.
-    """
-    p = np.asarray(p, dtype=np.float64)
-    v = np.asarray(variance, dtype=np.float64)
-    if simple:
-        return v
-    with np.errstate(invalid="ignore", divide="ignore"):
-        floor = np.where(np.asarray(n, dtype=np.float64) > 0, p * (1 - p) / np.asarray(n, dtype=np.float64), 0.0)
-    inner = (p > 0) & (p < 1) & (v > 0)
-    return np.where(inner & (v < floor), floor, v)
+    return result_frame(b, lo, hi, note, thr, verdict, reach, more, ci, level, one=(low1, high1, note1))
 
 
 def _join(a, b) -> str:
@@ -533,13 +453,13 @@ def mean_table(
     lo, hi = t_interval(b.estimate.ravel(), se, df, level)
     note = np.array([None if d > 0 else "no interval: no degrees of freedom" for d in df], dtype=object)
     if np.isnan(thr).all():
-        return _frame(b, None, lo, hi, note, thr, *_no_verdicts(k * D), "t", level)
+        return result_frame(b, lo, hi, note, thr, *_no_verdicts(k * D), "t", level)
     check_verdict_level(level)
     low1 = t_interval(b.estimate.ravel(), se, df, level, alternative="smaller")[0]
     high1 = t_interval(b.estimate.ravel(), se, df, level, alternative="larger")[1]
     verdict, reach, more = verdicts(b.estimate.ravel(), b.variance.ravel(), b.n.ravel(), low1, high1,
                                     np.repeat(thr, D), level, df=df, min_df=min_df)
-    return _frame(b, None, lo, hi, note, thr, verdict, reach, more, "t", level, one=(low1, high1, note))
+    return result_frame(b, lo, hi, note, thr, verdict, reach, more, "t", level, one=(low1, high1, note))
 
 
 def total_table(
@@ -563,4 +483,4 @@ def total_table(
     note = np.array([None if d > 0 else "no interval: no degrees of freedom" for d in df], dtype=object)
     thr = np.full(k, np.nan)
     empty = np.full(k * D, None, dtype=object)
-    return _frame(b, None, lo, hi, note, thr, empty, empty.copy(), empty.copy(), "t", level)
+    return result_frame(b, lo, hi, note, thr, empty, empty.copy(), empty.copy(), "t", level)

@@ -38,7 +38,7 @@ from scipy import stats
 from .errors import OptionError
 
 __all__ = ["MIN_DF", "RULE_EN", "RULE_ZH", "VERDICTS", "Verdict", "check_threshold", "interval_label", "rule_text",
-           "verdicts"]
+           "verdict_variance", "verdicts"]
 
 VERDICTS = ("met", "not_met", "inconclusive", "few_sites")
 #: fewer design degrees of freedom than this (PSUs minus strata of the domain): no verdict of its own
@@ -186,3 +186,24 @@ def verdicts(estimate, variance, n, lower, upper, threshold, level: float, *, df
             continue
         more[i] = int(max(1, np.ceil(need - n[i])))
     return verdict, reach, more
+
+
+def verdict_variance(p, variance, n, *, simple: bool = False) -> np.ndarray:
+    """The variance behind a verdict's bounds: the design-based one, but never below the
+    with-replacement simple-random-sample variance ``p (1 - p) / n`` (a design effect truncated at
+    1, as SAS SURVEYFREQ truncates it for the Korn-Graubard interval).
+
+    A clustered domain whose few sites happen to agree gets a variance, and a design effect, near
+    0 (the township rows of a county survey: "设计效应 0.01"); its interval would then claim more
+    precision than a simple random sample of the same size and could judge a township met on the
+    strength of chance agreement. Rows with ``p`` at 0 or 1, or of a simple random sample, keep
+    their variance.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    v = np.asarray(variance, dtype=np.float64)
+    if simple:
+        return v
+    with np.errstate(invalid="ignore", divide="ignore"):
+        floor = np.where(np.asarray(n, dtype=np.float64) > 0, p * (1 - p) / np.asarray(n, dtype=np.float64), 0.0)
+    inner = (p > 0) & (p < 1) & (v > 0)
+    return np.where(inner & (v < floor), floor, v)

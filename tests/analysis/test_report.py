@@ -240,5 +240,6 @@ def test_method_text_gives_the_engines_design_effect_and_the_workbook_all_weight
     assert data.results.design_notes["questionnaires"]["resident"]["design_effect"] == pytest.approx(resident)
     assert f"各率设计效应的中位数约为 {resident:.2f}" in text
     book = openpyxl.load_workbook(io.BytesIO(render(data, "xlsx")), read_only=True)
-    header = next(book["weights"].iter_rows(values_only=True))
-    assert {"questionnaire_id", "site_code", "design_weight", "base_weight", "weight"} <= set(header)
+    zh, english = list(book["权重"].iter_rows(max_row=2, values_only=True))  # Chinese, then variable names
+    assert {"questionnaire_id", "site_code", "design_weight", "base_weight", "weight"} <= set(english)
+    assert {"设计权重", "基础权重", "分析权重"} <= set(zh)
