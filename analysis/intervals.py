@@ -43,8 +43,9 @@ the Korn-Graubard effective sample size ``n*`` above and ``x = p n*``):
 
 At ``p = 0`` or ``p = 1`` the design-based variance is 0 and the Wald-type intervals collapse to a
 point (R returns a point, or NaN for ``beta``). Every survey method then gives the Clopper-Pearson
-interval with the Korn-Graubard effective sample size built from the design effect ``deff`` of
-the same indicator in the whole sample (its own is undefined):
+interval (a binomial method: its own interval) with the Korn-Graubard effective sample size
+built from the design effect ``deff`` of the same indicator in the whole sample (its own is
+undefined):
 ``n* = max(n / deff, 1) * (t_{n-1} / t_{df})^2`` at ``alpha/2`` (``deff = 1`` when none is
 given or defined), so that 20 of 20 answers from two clinics (``df = 1``) are no more conclusive
 than 19 of 20. A simple random sample with a binomial method keeps its own interval with ``n``.
@@ -269,10 +270,13 @@ def proportion_interval(
             e = has_df
             ratio = np.where(n_rows[e] > 1, _tq(alpha / 2, np.maximum(n_rows[e] - 1, 1)) / _tq(alpha / 2, df[e]), 1.0)
             n_star = np.maximum(n[e] / d_eff[e], 1.0) * ratio * ratio
-            lo, hi = _binomial("clopper-pearson", np.where(p[e] >= 1, n_star, 0.0), n_star, alpha)
+            # survey methods: Clopper-Pearson; a binomial method keeps its own interval (with n*)
+            fallback = "clopper-pearson" if method in SURVEY_METHODS else method
+            lo, hi = _binomial(fallback, np.where(p[e] >= 1, n_star, 0.0), n_star, alpha)
             low[e], high[e] = lo, hi
+            word = "Clopper-Pearson" if fallback == "clopper-pearson" else fallback.capitalize()
             for j, i in enumerate(np.flatnonzero(e)):
-                note[i] = (f"p = {p[i]:g}: Clopper-Pearson interval with the Korn-Graubard effective sample size "
+                note[i] = (f"p = {p[i]:g}: {word} interval with the Korn-Graubard effective sample size "
                            f"{n_star[j]:.1f} (n = {int(n[i])}, design effect {d_eff[i]:.2f}, df = {int(df[i])})")
             done |= e
 

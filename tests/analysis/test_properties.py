@@ -183,8 +183,15 @@ def all_yes_clusters(draw):
     return df, draw(st.integers(0, len(df) - 1))
 
 
-@given(all_yes_clusters(), st.sampled_from(MONOTONE_METHODS), st.floats(0.5, 0.95))
-@SETTINGS
+# The Korn-Graubard family: beta, and the binomial methods, which on a complex design use the same
+# effective sample size. The Wald-type intervals (logit, xlogit, asin, mean, likelihood) take the df
+# through a t quantile instead, so next to p = 1 with unequal weights one light failure can pass a
+# bound that the edge's Clopper-Pearson (with n*) does not (docs/METHODS.md).
+KORN_GRAUBARD_METHODS = ["beta", "clopper-pearson", "wilson", "jeffreys"]
+
+
+@given(all_yes_clusters(), st.sampled_from(KORN_GRAUBARD_METHODS), st.floats(0.5, 0.95))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_all_successes_from_few_clinics_are_no_more_conclusive_than_one_failure(case, method, threshold):
     """p = 1 honours the clustering: n successes are never judged better than n - 1 successes
     and one failure from the same clinics (the edge uses the Korn-Graubard effective n)."""
