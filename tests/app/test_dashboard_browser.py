@@ -108,7 +108,8 @@ def test_evaluator_dashboard_weighting_and_downloads(browser, server, screenshot
     assert got["下载 PDF 报告"].startswith(b"%PDF")
     assert got["下载 Word 报告"].startswith(b"PK")
     book = openpyxl.load_workbook(io.BytesIO(got["下载 Excel 工作簿"]), read_only=True)
-    design = {r[0]: r[1] for r in book["design"].iter_rows(values_only=True)}
+    design = {r[1]: r[2] for r in book["设计说明"].iter_rows(min_row=3, values_only=True)}  # 项目（中文）, item, value
+    assert book.sheetnames[0] == "结果汇总"
     assert design["weighting"] == "poststratify"  # the files follow the choices on the page
     assert got["下载估计结果 CSV"].startswith(b"\xef\xbb\xbf")
     responses = pd.read_csv(io.BytesIO(got["下载“居民中医药服务调查”问卷数据 CSV"]), encoding="utf-8-sig")
