@@ -88,7 +88,7 @@ def forest_png(rows: Sequence[ForestRow], threshold: float | None, *, title: str
         draw.text((int(10 * s), cy - int(10 * s)), r.label, fill="black", font=font)
         draw.text((plot_r + int(14 * s), cy - int(10 * s)), r.text, fill="black", font=font)
         colour = VERDICT_COLOURS.get(r.verdict, VERDICT_COLOURS[None])
-        few = r.verdict == "few_sites"  # no verdict of its own: a thin pale bar and a hollow marker
+        few = isinstance(r.verdict, str) and r.verdict == "few_sites"  # no verdict of its own: thin, pale, hollow
         line_w = max(1, int(s)) if few else max(2, int(2 * s))
         if r.low is not None and r.high is not None and not (math.isnan(r.low) or math.isnan(r.high)):
             draw.line([(x(max(r.low, x_min)), cy), (x(r.high), cy)], fill=colour, width=line_w)

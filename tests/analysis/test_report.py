@@ -73,7 +73,7 @@ def test_pdf_text_carries_the_engines_numbers(demo):
     for var in ("satisfaction", "knowledge", "service_awareness", "staff_policy"):
         for e in _engine_rows(data, var).itertuples(index=False):
             label = "全县（区）" if e.scope == "overall" else str(e.domain)
-            alone = e.verdict != "few_sites"  # a township with too few sites shows no SE or deff
+            alone = not (isinstance(e.verdict, str) and e.verdict == "few_sites")  # too few sites: no SE or deff
             cells = [label, str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", pct(e.ci_low),
                      pct(e.ci_high), fixed(e.deff) if alone else "—", str(int(e.df))]
             wanted = " ".join(cells)
@@ -104,7 +104,7 @@ def test_docx_tables_carry_the_engines_numbers(demo):
             if e.verdict is pd.NA:  # a township's staff result under 3 people is not shown
                 assert row[1:3] == [str(int(e.n)), pct(e.estimate)] and row[8:10] == ["—", "—"]
                 continue
-            alone = e.verdict != "few_sites"
+            alone = not (isinstance(e.verdict, str) and e.verdict == "few_sites")
             assert row[1:8] == [str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", pct(e.ci_low),
                                 pct(e.ci_high), fixed(e.deff) if alone else "—", str(int(e.df))]
             assert row[8] == {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定",
@@ -152,9 +152,12 @@ def test_workbook_summary_sheet_is_for_people(demo):
     header = [c.value for c in sheet[6]]
     assert header[:9] == ["指标", "问卷", "范围", "达标线", "样本量", "估计值", "90%置信下限", "90%置信上限", "判定"]
     body = [[c for c in row] for row in sheet.iter_rows(min_row=7, max_row=6 + len(data.results.estimates))]
-    words = {"达标", "未达标", "尚不能确定", "调查点不足，不能单独判定"}
+    words = {"达标", "未达标", "尚不能确定", "调查点不足，不能单独判定"}  # or "—" where no verdict is given
     for row, e in zip(body, data.results.estimates.itertuples(index=False)):
         assert row[5].number_format == "0.0%" and row[6].number_format == "0.0%" and row[7].number_format == "0.0%"
+        if e.estimate is pd.NA:  # a suppressed small cell (staff under 3 in a township)
+            assert row[5].value is None and row[8].value == "—"
+            continue
         assert row[5].value == pytest.approx(float(e.estimate), rel=1e-15)
         assert row[8].value in words
         if e.verdict == "few_sites":

@@ -32,7 +32,9 @@ def pct(x) -> str:
 
 
 def verdict_of(text: str) -> str:
-    """The verdict a (possibly wrapped) cell names."""
+    """The verdict a (possibly wrapped) cell names (None for "—": no verdict, e.g. a suppressed small cell)."""
+    if text in ("—", None):
+        return None
     for code, word in sorted(WORDS.items(), key=lambda kv: -len(kv[1])):
         if text.startswith(word[:5]) if code == "few_sites" else text == word:
             return code
@@ -49,7 +51,8 @@ def test_cli_dashboard_pdf_word_and_excel_agree_on_every_row(store, tmp_path, ca
     engine = {}
     for e in results.estimates.itertuples(index=False):
         domain = "全县（区）" if e.scope == "overall" else str(e.domain)
-        engine[(e.questionnaire_id, e.var, domain)] = (pct(e.ci_low), pct(e.ci_high), e.verdict)
+        engine[(e.questionnaire_id, e.var, domain)] = (pct(e.ci_low), pct(e.ci_high),
+                                                       e.verdict if isinstance(e.verdict, str) else None)
     assert {v[2] for v in engine.values()} >= {"met", "few_sites"}
     assert all(e.bounds == "one-sided" and e.coverage == pytest.approx(0.9) for e in results.estimates.itertuples())
 

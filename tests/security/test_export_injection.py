@@ -62,10 +62,10 @@ def test_excel_export_has_no_formula_and_keeps_long_texts(hostile_campaign):
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula: {cell.value!r}"
                 if isinstance(cell.value, str):
                     assert "\x0b" not in cell.value and len(cell.value) <= EXCEL_CELL_MAX
-    sheet = book["responses_resident"]
-    header = [c.value for c in sheet[1]]
+    sheet = book["问卷数据_resident"]
+    header = [c.value for c in sheet[2]]  # row 1: Chinese headers, row 2: variable names
     shown = {sheet.cell(r, header.index("site") + 1).value: sheet.cell(r, header.index("site_name") + 1).value
-             for r in range(2, sheet.max_row + 1)}
+             for r in range(3, sheet.max_row + 1)}
     for code, name in names.items():
         if code not in shown:
             continue
@@ -77,7 +77,7 @@ def test_excel_export_has_no_formula_and_keeps_long_texts(hostile_campaign):
     long_rows = list(book["long_texts"].iter_rows(min_row=2, values_only=True))
     header = [c.value for c in book["long_texts"][1]]
     text_column = header.index("text")
-    first = next(r for r in long_rows if r[header.index("sheet")] == "responses_resident")
+    first = next(r for r in long_rows if r[header.index("sheet")] == "问卷数据_resident")
     parts = [r for r in long_rows if r[:3] == first[:3]]
     assert "".join(p[text_column] for p in parts) == long_name
     assert any(isinstance(v, str) and "long_texts" in v for v in shown.values())
