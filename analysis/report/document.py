@@ -22,6 +22,7 @@ import pandas as pd
 from ..campaign import CampaignResults, progress_by_stratum
 from .data import ReportData
 from .forest import ForestRow, forest_png
+from .integrity import paradata_blocks, sensitivity_blocks
 
 VERDICT_ZH = {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定", None: "—"}
 FLAG_ZH = {"passed": "已可判定达标", "failed": "已可判定未达标", "open": "继续观察"}
@@ -192,6 +193,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
                          reading(e.point_reaches)))
         blocks.append(Table(("指标", "达标线", "样本量", "估计值", "置信下限", "置信上限", "判定", "点估计是否达到达标线"),
                             tuple(rows), (2.6, 1.0, 1.0, 1.1, 1.1, 1.1, 1.3, 1.8), key="summary"))
+    blocks.extend(sensitivity_blocks(data))  # with and without the responses still flagged
 
     # ---------------------------------------------------------------- method
     blocks.append(Heading("二、调查方法"))
@@ -261,6 +263,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
     if len(results.responses):
         src = results.responses["source"].value_counts()
         blocks.append(Paragraph("问卷来源：" + "，".join(f"{SOURCE_ZH.get(k, k)} {v} 份" for k, v in src.items()) + "。"))
+    blocks.extend(paradata_blocks(data))  # per-site paradata summary
 
     # ---------------------------------------------------------------- results per indicator
     blocks.append(PageBreak())

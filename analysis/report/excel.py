@@ -81,6 +81,22 @@ def design_sheet(data: ReportData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": object})
 
 
+def quality_sheets(data: ReportData, writer, long_texts: list) -> None:  # noqa: ANN001
+    """Sheets ``quality`` (one row per response: rules, reasons, review, paradata), ``quality_by_site``
+    and ``sensitivity`` (verdicts with and without open flags), when the report has flags; written
+    through ``write_sheet`` like every sheet (evaluators' reasons are free text)."""
+    integrity = data.integrity
+    if integrity is None:
+        return
+    flags = integrity.quality.flags.copy()
+    flags["reasons"] = flags["reasons"].map(" ".join)
+    for column in ("submitted_at", "opened_at"):
+        flags[column] = flags[column].dt.tz_convert(integrity.quality.timezone).dt.strftime("%Y-%m-%d %H:%M:%S%z")
+    write_sheet(writer, flags, "quality", long_texts)
+    write_sheet(writer, integrity.quality.by_site, "quality_by_site", long_texts)
+    write_sheet(writer, integrity.sensitivity.table, "sensitivity", long_texts)
+
+
 def render_xlsx(data: ReportData) -> bytes:
     results = data.results
     buffer = io.BytesIO()
@@ -104,6 +120,7 @@ def render_xlsx(data: ReportData) -> bytes:
         write_sheet(writer, results.progress.assign(last_response=results.progress["last_response"].astype(str)), "progress",
                     long_texts)
         write_sheet(writer, results.watch, "watching", long_texts)
+        quality_sheets(data, writer, long_texts)
         if len(results.lqas):
             write_sheet(writer, results.lqas, "lqas", long_texts)
         write_long_texts(writer, long_texts)
