@@ -33,7 +33,7 @@ def _labels(results) -> dict[tuple[str, str], str]:  # noqa: ANN001
 def sensitivity_blocks(data: ReportData) -> list[Any]:
     """Flag counts and review state, then per indicator the county-wide estimate and verdict on all
     responses and without the open flagged ones, and one sentence each saying whether it changes."""
-    from .document import Paragraph, Table, count, pct
+    from .document import Bullets, Paragraph, Table, count, pct
 
     integrity = data.integrity
     if integrity is None:
@@ -68,7 +68,7 @@ def sensitivity_blocks(data: ReportData) -> list[Any]:
         caption="表：全部问卷（不含已排除的）与排除尚未审核的可疑问卷后的结果对照", key="sensitivity"))
     sentences = compared.sentences("zh", labels)
     if sentences:
-        blocks.append(Paragraph("".join(sentences)))
+        blocks.append(Bullets(tuple(sentences)))
     if compared.depends:
         blocks.append(Paragraph("注意：上述结论取决于尚未审核的可疑问卷。请评估人员在评审前逐份核查这些问卷（核实保留或排除，"
                                 "并记录理由），再据此下结论。", "note"))

@@ -100,7 +100,7 @@ else:
     reasons_of = {int(r.response_id): "、".join(t(f"review.rule.{x}") for x in r.reasons) for r in rows.itertuples(index=False)}
     with st.form(f"review.form.{campaign.id}", clear_on_submit=True, border=True):
         every = st.checkbox(t("review.select_all", n=len(shown_ids)), key="review.all")
-        picked = st.multiselect(t("review.select"), shown_ids, key="review.picked",
+        picked = st.multiselect(t("review.select"), shown_ids, key="review.picked", placeholder=t("review.select.placeholder"),
                                 format_func=lambda i: f"{i} · {reasons_of.get(i, '')}")
         reason = st.text_input(t("review.reason"), placeholder=t("review.reason.placeholder"), key="review.reason")
         b = st.columns(3)

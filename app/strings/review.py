@@ -23,6 +23,7 @@ STRINGS = {
     "review.show.flagged": {"zh": "全部被标记的", "en": "All flagged"},
     "review.show.reviewed": {"zh": "已审核", "en": "Reviewed"},
     "review.select": {"zh": "选择要处理的问卷", "en": "Responses to act on"},
+    "review.select.placeholder": {"zh": "选择问卷编号", "en": "Choose response ids"},
     "review.select_all": {"zh": "处理上表全部 {n} 份", "en": "All {n} responses listed above"},
     "review.reason": {"zh": "理由（必填，记入审核日志）", "en": "Reason (required, kept in the audit log)"},
     "review.reason.placeholder": {"zh": "例如：电话回访核实为本人填写", "en": "e.g. confirmed by phone with the respondent"},
