@@ -65,12 +65,12 @@ class CampaignQuality:
         return tuple(row.iloc[0]) if len(row) else ()
 
     def to_json(self) -> dict[str, Any]:
-        """``{"responses": N, "flagged": [{"id", "site", "reasons", "review"}], "by_site": [...]}``."""
+        """``{"responses": N, "flagged": [{"id", "site", "reasons"}], "by_site": [...]}`` (DESIGN.md)."""
         flagged = self.flags[self.flags["flagged"].to_numpy(dtype=bool)]
         return {
             "responses": self.responses,
             "flagged": [
-                {"id": int(r.response_id), "site": str(r.site), "reasons": list(r.reasons), "review": r.review}
+                {"id": int(r.response_id), "site": str(r.site), "reasons": list(r.reasons)}
                 for r in flagged.itertuples(index=False)
             ],
             "by_site": [

@@ -1,9 +1,9 @@
 """``python -m analysis quality --db URL --campaign ID [--json]``: a campaign's quality flags.
 
-With ``--json`` it prints exactly ``{"responses": N, "flagged": [{"id", "site", "reasons": [...],
-"review"}, ...], "by_site": [{"site", "responses", "days", "per_day", "median_duration_s",
-"flagged", "share_flagged", <one count per rule>, "open", "excluded"}, ...]}``; without, a table
-per site and one line per flagged response. Flags never change the database. Exit 0 on success,
+With ``--json`` it prints exactly ``{"responses": N, "flagged": [{"id", "site", "reasons": [...]},
+...], "by_site": [{"site", "responses", "days", "per_day", "median_duration_s", "flagged",
+"share_flagged", <one count per rule>, "open", "excluded"}, ...]}``; without, a table per site
+and one line per flagged response with its review decision, if any. Flags never change the database. Exit 0 on success,
 1 on bad input (message on stderr), 2 on usage.
 """
 
@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
           f"excluded: {len(quality.excluded_ids)}")
     if len(quality.by_site):
         print(quality.by_site.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    decisions = dict(zip(quality.flags["response_id"], quality.flags["review"]))
     for item in out["flagged"]:
-        review = f" [{item['review']}]" if item["review"] else ""
+        review = f" [{decisions[item['id']]}]" if isinstance(decisions.get(item["id"]), str) else ""
         print(f"{item['id']}\t{item['site']}\t{', '.join(item['reasons'])}{review}")
     return 0

@@ -34,7 +34,7 @@ def test_quality_json_contract(capsys, db) -> None:
     doc = json.loads(out)
     assert list(doc) == ["responses", "flagged", "by_site"] and doc["responses"] == 150
     assert [f["id"] for f in doc["flagged"]] == fakes
-    assert all(list(f)[:3] == ["id", "site", "reasons"] and f["site"] == "01" for f in doc["flagged"])
+    assert all(list(f) == ["id", "site", "reasons"] and f["site"] == "01" for f in doc["flagged"])
     assert doc["flagged"][0]["reasons"] == ["too_fast"] and doc["flagged"][1]["reasons"] == ["too_fast", "same_device"]
     assert [s["site"] for s in doc["by_site"]] == ["01", "02", "03", "04", "05", "06"]
     assert doc["by_site"][0]["flagged"] == 30 and doc["by_site"][0]["share_flagged"] == pytest.approx(0.6)
