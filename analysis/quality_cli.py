@@ -3,8 +3,8 @@
 With ``--json`` it prints exactly ``{"responses": N, "flagged": [{"id", "site", "reasons": [...]},
 ...], "by_site": [{"site", "responses", "days", "per_day", "median_duration_s", "flagged",
 "share_flagged", <one count per rule>, "open", "excluded"}, ...]}``; without, a table per site
-and one line per flagged response with its review decision, if any. Flags never change the database. Exit 0 on success,
-1 on bad input (message on stderr), 2 on usage.
+and one line per flagged response with its review decision, if any. Flags never change the
+database. Exit 0 on success, 1 on bad input (message on stderr), 2 on usage.
 """
 
 from __future__ import annotations
