@@ -1,9 +1,9 @@
 """A campaign's response integrity: its quality flags with the review decisions, and the verdicts
 with and without the responses still flagged.
 
-* :func:`load_quality` reads every response's paradata and answers (``Store.quality_rows``), the
-  parameters (defaults <- profile ``quality`` <- campaign ``quality``), the review decisions, and
-  runs :func:`analysis.quality.flag_responses`.
+* :func:`load_quality` reads the response frame with its answers, paradata and review decisions
+  (``Store.response_frame(..., with_answers=True)``), the parameters (defaults <- profile
+  ``quality`` <- campaign ``quality``) and runs :func:`analysis.quality.flag_responses`.
 * A response is **excluded** when an evaluator excluded it (it leaves every analysis; the stored
   row stays), **open** when it is flagged and nobody has approved or excluded it yet.
 * :func:`sensitivity` computes the campaign's results twice, on all responses (less the
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .quality import RULES, QualityParameters, flag_responses, quality_frame, site_summary
+from .quality import QualityParameters, flag_responses, site_summary
 
 __all__ = ["CampaignQuality", "Sensitivity", "analysis_data", "load_quality", "sensitivity"]
 
@@ -70,7 +70,7 @@ class CampaignQuality:
         return {
             "responses": self.responses,
             "flagged": [
-                {"id": int(r.response_id), "site": str(r.site), "reasons": list(r.reasons)}
+                {"id": int(r.response_id), "site": str(r.site_code), "reasons": list(r.reasons)}
                 for r in flagged.itertuples(index=False)
             ],
             "by_site": [
@@ -94,25 +94,25 @@ def load_quality(store, campaign_id: int) -> CampaignQuality:  # noqa: ANN001
     """Flags (parameters from the profile and the campaign) and review decisions of a campaign."""
     campaign = store.campaign(campaign_id)
     questionnaires: dict[str, Any] = {}
-    for instrument in campaign.instruments:
-        questionnaires.setdefault(instrument.questionnaire_id, store.questionnaire(instrument.version_hash))
+    for questionnaire in store.campaign_questionnaires(campaign):
+        questionnaires.setdefault(questionnaire.id, questionnaire)
     where, profile_layer = _profile_quality(store, campaign)
     parameters = QualityParameters.merged((where, profile_layer),
                                           (f"campaign {campaign_id}", store.quality_parameters(campaign_id)))
-    frame = quality_frame(store.quality_rows(campaign_id))
+    frame = store.response_frame(campaign_id, with_answers=True)
     flags = flag_responses(frame, questionnaires, parameters, timezone=campaign.timezone)
     reviews = {r.response_id: r for r in store.reviews(campaign_id)}
     ids = flags["response_id"].to_numpy()
-    flags["review"] = pd.Series([reviews[i].decision if i in reviews else None for i in ids], dtype=object)
+    flags["review"] = frame["review"].to_numpy(dtype=object)
     flags["review_reason"] = pd.Series([reviews[i].reason if i in reviews else None for i in ids], dtype=object)
     flags["reviewed_by"] = pd.Series([reviews[i].decided_by if i in reviews else None for i in ids], dtype=object)
-    flags["open"] = flags["flagged"].to_numpy(dtype=bool) & flags["review"].isna().to_numpy()
+    flags["open"] = flags["flagged"].to_numpy(dtype=bool) & pd.isna(flags["review"]).to_numpy()
     for column in ("submitted_at", "opened_at", "duration_s", "mode", "surveyor", "resumed", "language", "source"):
         flags[column] = frame[column].reset_index(drop=True)
     flags["device"] = frame["device_hash"].map(lambda h: h[:8] if isinstance(h, str) else None).to_numpy()
     by_site = site_summary(frame, flags, timezone=campaign.timezone)
     if len(by_site):
-        extra = pd.DataFrame({"site": flags["site"], "open": flags["open"], "excluded": flags["review"].eq("excluded")})
+        extra = pd.DataFrame({"site": flags["site_code"], "open": flags["open"], "excluded": flags["review"].eq("excluded")})
         counts = extra.groupby("site")[["open", "excluded"]].sum().astype(int)
         by_site = by_site.join(counts, on="site")
     else:
@@ -136,8 +136,8 @@ def analysis_data(data, quality: CampaignQuality, *, exclude_flagged: bool = Fal
 class Sensitivity:
     """Verdicts on all responses (less the excluded) and without open flags, side by side.
 
-    ``table``: one row per instrument and indicator (county-wide): ``instrument, var, threshold,
-    removed`` (open responses of the instrument left out), then ``n, estimate, ci_low, ci_high,
+    ``table``: one row per questionnaire and indicator (county-wide): ``questionnaire_id, var,
+    threshold, removed`` (open responses of the questionnaire left out), then ``n, estimate, ci_low, ci_high,
     verdict`` with the suffixes ``_all`` and ``_clean``, and ``depends`` (the verdicts differ).
     """
 
@@ -158,7 +158,7 @@ class Sensitivity:
         for r in self.table.itertuples(index=False):
             if not r.removed:
                 continue
-            label = (labels or {}).get((r.instrument, r.var), r.var)
+            label = (labels or {}).get((r.questionnaire_id, r.var), r.var)
             interval = f"{_pct(r.ci_low_clean)}–{_pct(r.ci_high_clean)}"
             level = f"{self.level * 100:.0f}%"
             before, after = words.get(r.verdict_all, words[None]), words.get(r.verdict_clean, words[None])
@@ -179,20 +179,20 @@ def _pct(x: Any) -> str:
 
 def sensitivity(data, quality: CampaignQuality, options=None) -> Sensitivity:  # noqa: ANN001
     """Results with and without the open flags (both without the excluded), compared per indicator."""
-    from .campaign_results import compute_results
+    from .campaign import compute_results
 
     results_all = compute_results(analysis_data(data, quality), options)
     results_clean = compute_results(analysis_data(data, quality, exclude_flagged=True), options)
-    keys = ["instrument", "var"]
+    keys = ["questionnaire_id", "var"]
     columns = ["n", "estimate", "ci_low", "ci_high", "verdict"]
     a = results_all.overall()
     c = results_clean.overall()
     both = a[keys + ["threshold"] + columns].merge(c[keys + columns], on=keys, how="left", suffixes=("_all", "_clean"))
-    counted = {k: v.get("responses", 0) for k, v in results_all.design_notes["instruments"].items()}
-    kept = {k: v.get("responses", 0) for k, v in results_clean.design_notes["instruments"].items()}
-    both["removed"] = [int(counted.get(i, 0) - kept.get(i, 0)) for i in both["instrument"]]
+    counted = {k: v.get("responses", 0) for k, v in results_all.design_notes["questionnaires"].items()}
+    kept = {k: v.get("responses", 0) for k, v in results_clean.design_notes["questionnaires"].items()}
+    both["removed"] = [int(counted.get(i, 0) - kept.get(i, 0)) for i in both["questionnaire_id"]]
     both["depends"] = [_verdict(x) != _verdict(y) for x, y in zip(both["verdict_all"], both["verdict_clean"])]
-    order = ["instrument", "var", "threshold", "removed"] + [f"{c}_all" for c in columns] + [f"{c}_clean" for c in columns] + ["depends"]
+    order = ["questionnaire_id", "var", "threshold", "removed"] + [f"{c}_all" for c in columns] + [f"{c}_clean" for c in columns] + ["depends"]
     return Sensitivity(both[order].reset_index(drop=True), results_all.level, results_all, results_clean)
 
 

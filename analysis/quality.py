@@ -1,9 +1,10 @@
 """Quality flags: named rules that mark responses for an evaluator to review. Flags never delete.
 
-Each rule reads the response frame (one row per response: ``response_id, site, instrument,
-source, submitted_at`` and the paradata columns ``duration_s, mode, surveyor, device_hash``,
-plus ``answers``) and is vectorised (sorts, ``searchsorted``, group counts; no loop over rows
-except turning each answer set into one canonical text for ``duplicate_answers``):
+Each rule reads the store's design-ready response frame with its answers
+(``Store.response_frame(campaign, with_answers=True)``: ``response_id, questionnaire_id,
+site_code, source, submitted_at``, the paradata columns ``duration_s, mode, surveyor,
+device_hash`` and one column per question) and is vectorised (factorised answer codes, sorts,
+``searchsorted``, group counts; no loop over responses in Python):
 
 ``too_fast``
     ``duration_s`` below a floor computed from what the respondent had to read and answer:
@@ -39,7 +40,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -52,7 +52,6 @@ __all__ = [
     "RULES",
     "QualityParameters",
     "flag_responses",
-    "quality_frame",
     "site_summary",
 ]
 
@@ -66,8 +65,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "burst": {"enabled": True, "window_minutes": 60, "factor": 5.0, "min_count": 10, "opening_hours": ["06:00", "22:00"]},
 }
 
-FRAME_COLUMNS = ("response_id", "site", "instrument", "source", "simulated", "submitted_at", "opened_at", "duration_s",
-                 "section_seconds", "resumed", "mode", "surveyor", "device_hash", "language", "answers")
+#: The response-frame columns the rules read, besides one column per question.
+FRAME_COLUMNS = ("response_id", "questionnaire_id", "site_code", "source", "submitted_at", "duration_s", "mode",
+                 "device_hash")
 
 
 @dataclass(frozen=True)
@@ -140,22 +140,6 @@ def _check(where: str, rule: str, key: str, value: Any) -> None:
         raise AnalysisError(f"{name}: expected a positive number, got {value!r}")
 
 
-# ------------------------------------------------------------------------------------- the frame
-
-
-def quality_frame(rows: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
-    """The flags' input from ``Store.quality_rows`` (column -> values): typed columns, UTC times."""
-    n = len(rows.get("response_id", ()))
-    out = pd.DataFrame({c: pd.Series(list(rows.get(c, [None] * n)), dtype=object) for c in FRAME_COLUMNS})
-    out["response_id"] = out["response_id"].astype(np.int64)
-    out["site"] = out["site"].astype(str)
-    for column in ("submitted_at", "opened_at"):
-        out[column] = pd.to_datetime(out[column], utc=True) if n else pd.Series([], dtype="datetime64[ns, UTC]")
-    out["duration_s"] = pd.to_numeric(out["duration_s"], errors="coerce").astype(float)
-    out["simulated"] = out["simulated"].fillna(False).astype(bool)
-    return out
-
-
 # ------------------------------------------------------------------------------- instrument costs
 
 
@@ -186,39 +170,30 @@ def _instrument(questionnaire: Any, params: QualityParameters) -> _Instrument:
                        questionnaire.audience)
 
 
-_EMPTY: Mapping[str, Any] = {}
-
-
-def _answer_codes(answers: Sequence[Any], spec: _Instrument) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Integer codes (responses x questions; -1: no answer; equal codes: equal answers) and, per
-    question, the answer value of each code. The loop over responses runs in C (``map`` of
-    ``dict.get``, ``pd.factorize``), one question at a time."""
-    sets = answers if all(type(a) is dict for a in answers) else [a if isinstance(a, Mapping) else _EMPTY for a in answers]
-    n = len(sets)
-    codes = np.empty((n, len(spec.questions)), dtype=np.int64)
-    uniques = []
+def _answer_codes(frame: pd.DataFrame, rows: np.ndarray, spec: _Instrument) -> np.ndarray:
+    """Integer codes (responses x questions; -1: no answer; equal codes, equal answers) of the
+    rows' answers, one ``pd.factorize`` per question column (a missing column: no answers)."""
+    codes = np.full((len(rows), len(spec.questions)), -1, dtype=np.int64)
     for j, question in enumerate(spec.questions):
-        column = list(map(dict.get, sets, repeat(question, n)))
-        if j in spec.multiple:  # lists: compared by their text (repr(None) is 'None': no answer)
-            texts = np.empty(n, dtype=object)
+        if question not in frame.columns:
+            continue
+        column = frame[question].to_numpy()[rows]  # floats stay floats: NaN is the sentinel
+        if j in spec.multiple:  # lists, compared by their text
+            missing = np.asarray(pd.isna(column), dtype=bool)
+            texts = np.empty(len(column), dtype=object)
             texts[:] = list(map(repr, column))
-            codes[:, j], values = pd.factorize(texts)
-            none = np.flatnonzero(np.asarray(values, dtype=object) == "None")
-            if len(none):
-                codes[codes[:, j] == none[0], j] = -1
+            codes[:, j] = pd.factorize(texts)[0]
+            codes[missing, j] = -1
         else:
-            array = np.empty(n, dtype=object)
-            array[:] = column
-            codes[:, j], values = pd.factorize(array, use_na_sentinel=True)
-        uniques.append(np.asarray(values, dtype=object))
-    return codes, uniques
+            codes[:, j] = pd.factorize(column, use_na_sentinel=True)[0]
+    return codes
 
 
-def _ratings(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _ratings(frame: pd.DataFrame, rows: np.ndarray, question: str) -> np.ndarray:
     """A Likert column as floats 1-5, NaN for no answer or "na" (not applicable)."""
-    rating = np.array([float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan for v in values]
-                      + [np.nan])
-    return rating[codes]  # code -1 picks the NaN at the end
+    if question not in frame.columns:
+        return np.full(len(rows), np.nan)
+    return pd.to_numeric(pd.Series(frame[question].to_numpy()[rows]), errors="coerce").to_numpy(dtype=float)
 
 
 def _epoch_seconds(times: pd.Series) -> np.ndarray:
@@ -252,7 +227,7 @@ def flag_responses(
     *,
     timezone: str = "Asia/Shanghai",
 ) -> pd.DataFrame:
-    """One row per response: ``response_id, site, instrument``, a boolean column per rule,
+    """One row per response: ``response_id, site_code, questionnaire_id``, a boolean column per rule,
     ``reasons`` (a tuple of the rules that fired, in :data:`RULES` order), ``flagged``, and the
     figures the review page shows: ``floor_s`` (too_fast's floor), ``device_count`` (that device's
     responses at the site that day), ``window_count`` (the site's responses in the window before it)."""
@@ -262,15 +237,14 @@ def flag_responses(
     floor = np.full(n, np.nan)
     device_count = np.zeros(n, dtype=np.int64)
     window_count = np.zeros(n, dtype=np.int64)
-    site = pd.factorize(frame["site"].to_numpy())[0]
-    instrument = frame["instrument"].to_numpy(dtype=object)
+    site = pd.factorize(frame["site_code"].to_numpy())[0]
+    instrument = frame["questionnaire_id"].to_numpy(dtype=object)
     mode = frame["mode"].to_numpy(dtype=object)
     source = frame["source"].to_numpy(dtype=object)
     seconds = _epoch_seconds(frame["submitted_at"]) if n else np.zeros(0)
     local = frame["submitted_at"].dt.tz_convert(timezone)
     day = _day_index(local) if n else np.zeros(0, dtype=np.int64)
     limit_per_day = np.full(n, params.max_per_day("residents"), dtype=np.int64)
-    answer_sets = frame["answers"].tolist()
 
     for qid, questionnaire in questionnaires.items():
         rows = np.flatnonzero(instrument == qid)
@@ -278,11 +252,11 @@ def flag_responses(
             continue
         spec = _instrument(questionnaire, params)
         limit_per_day[rows] = params.max_per_day(spec.audience)
-        codes, values = _answer_codes([answer_sets[i] for i in rows], spec)
+        codes = _answer_codes(frame, rows, spec)
         answered = codes >= 0
         floor[rows] = answered @ spec.seconds
         if params.enabled("straight_line") and spec.likert:
-            ratings = np.column_stack([_ratings(codes[:, j], values[j]) for j in spec.likert])
+            ratings = np.column_stack([_ratings(frame, rows, spec.questions[j]) for j in spec.likert])
             count = np.sum(~np.isnan(ratings), axis=1)
             low = np.where(np.isnan(ratings), np.inf, ratings).min(axis=1)
             high = np.where(np.isnan(ratings), -np.inf, ratings).max(axis=1)
@@ -342,8 +316,8 @@ def flag_responses(
             hits["burst"][idx] = crowded | (clock < open_minutes) | (clock >= close_minutes)
             window_count[idx] = counts
 
-    out = pd.DataFrame({"response_id": frame["response_id"].to_numpy(), "site": frame["site"].to_numpy(),
-                        "instrument": instrument})
+    out = pd.DataFrame({"response_id": frame["response_id"].to_numpy(), "site_code": frame["site_code"].to_numpy(),
+                        "questionnaire_id": instrument})
     for rule in RULES:
         out[rule] = hits[rule]
     matrix = np.column_stack([hits[r] for r in RULES]) if n else np.zeros((0, len(RULES)), dtype=bool)
@@ -366,7 +340,7 @@ def site_summary(frame: pd.DataFrame, flags: pd.DataFrame, *, timezone: str = "A
     if not len(frame):
         return pd.DataFrame(columns=columns)
     data = pd.DataFrame({
-        "site": frame["site"].to_numpy(),
+        "site": frame["site_code"].to_numpy(),
         "day": frame["submitted_at"].dt.tz_convert(timezone).dt.date.to_numpy(),
         "duration_s": frame["duration_s"].to_numpy(dtype=float),
         "flagged": flags["flagged"].to_numpy(),

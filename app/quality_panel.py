@@ -39,7 +39,7 @@ def render_sensitivity(quality, compared, questionnaires) -> None:  # noqa: ANN0
     names = labels(questionnaires)
     table = compared.table
     view = pd.DataFrame({
-        t("quality.col.indicator"): [names.get((i, v), v) for i, v in zip(table["instrument"], table["var"])],
+        t("quality.col.indicator"): [names.get((i, v), v) for i, v in zip(table["questionnaire_id"], table["var"])],
         t("quality.col.all"): [_cell(*r) for r in zip(table["n_all"], table["estimate_all"], table["ci_low_all"],
                                                        table["ci_high_all"], table["verdict_all"])],
         t("quality.col.clean"): [_cell(*r) for r in zip(table["n_clean"], table["estimate_clean"], table["ci_low_clean"],

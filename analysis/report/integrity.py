@@ -56,7 +56,7 @@ def sensitivity_blocks(data: ReportData) -> list[Any]:
     labels = _labels(data.results)
     rows = []
     for r in compared.table.itertuples(index=False):
-        rows.append((labels.get((r.instrument, r.var), r.var),
+        rows.append((labels.get((r.questionnaire_id, r.var), r.var),
                      count(r.n_all), pct(r.estimate_all), f"{pct(r.ci_low_all)}–{pct(r.ci_high_all)}",
                      VERDICT_ZH.get(r.verdict_all, "—"),
                      count(r.n_clean), pct(r.estimate_clean), f"{pct(r.ci_low_clean)}–{pct(r.ci_high_clean)}",

@@ -67,12 +67,12 @@ if not len(flagged):
     st.info(t("review.none"), icon=":material/verified:")
 else:
     left, right = st.columns(2)
-    sites = sorted(flagged["site"].unique())
+    sites = sorted(flagged["site_code"].unique())
     site = left.selectbox(t("review.site"), ["*", *sites], key=f"review.site.{campaign.id}",
                           format_func=lambda c: t("review.site.all") if c == "*" else f"{c} · {names.get(c, '')}")
     show = right.segmented_control(t("review.show"), ["open", "flagged", "reviewed"], default="open",
                                    key=f"review.show.{campaign.id}", format_func=lambda k: t(f"review.show.{k}"))
-    rows = flagged if site == "*" else flagged[flagged["site"] == site]
+    rows = flagged if site == "*" else flagged[flagged["site_code"] == site]
     if show == "open":
         rows = rows[rows["open"].to_numpy(dtype=bool)]
     elif show == "reviewed":
@@ -81,7 +81,7 @@ else:
     local = rows["submitted_at"].dt.tz_convert(campaign.timezone).dt.strftime("%m-%d %H:%M:%S")
     view = pd.DataFrame({
         t("review.col.id"): rows["response_id"],
-        t("review.col.site"): [f"{c} · {names.get(c, '')}" for c in rows["site"]],
+        t("review.col.site"): [f"{c} · {names.get(c, '')}" for c in rows["site_code"]],
         t("review.col.reasons"): ["、".join(t(f"review.rule.{r}") for r in reasons) for reasons in rows["reasons"]],
         t("review.col.submitted"): local,
         t("review.col.duration"): rows["duration_s"].round(0),

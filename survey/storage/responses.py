@@ -258,28 +258,3 @@ def stored_nonces(connection: Connection, campaign_id: int, nonces: list[str]) -
         query = sa.select(responses.c.nonce).where(responses.c.campaign_id == campaign_id, responses.c.nonce.in_(chunk))
         found.update(r[0] for r in connection.execute(query))
     return found
-
-
-def select_quality_rows(connection: Connection, campaign_id: int) -> dict[str, list[Any]]:
-    """What the quality flags read, column by column: id, site, instrument, times, paradata, answers."""
-    query = (
-        sa.select(
-            responses.c.id,
-            sites.c.code,
-            instruments.c.questionnaire_id,
-            responses.c.source,
-            responses.c.simulated,
-            responses.c.submitted_at,
-            *(responses.c[k] for k in PARADATA_COLUMNS),
-            responses.c.language,
-            responses.c.answers,
-        )
-        .join(sites, sites.c.id == responses.c.site_id)
-        .join(instruments, instruments.c.version_hash == responses.c.version_hash)
-        .where(responses.c.campaign_id == campaign_id)
-        .order_by(responses.c.id)
-    )
-    names = ["response_id", "site", "instrument", "source", "simulated", "submitted_at", *PARADATA_COLUMNS, "language", "answers"]
-    rows = connection.execute(query).fetchall()
-    columns = list(zip(*rows)) if rows else [() for _ in names]
-    return {name: list(values) for name, values in zip(names, columns)}

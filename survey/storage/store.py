@@ -521,14 +521,6 @@ class Store:
         with self.read() as connection:
             return account_repo.failure_count(connection, username)
 
-    def quality_rows(self, campaign_id: int) -> dict[str, list[Any]]:
-        """Column -> values of every response, for the quality flags: ``response_id, site,
-        instrument, source, simulated, submitted_at``, the paradata columns (``opened_at,
-        duration_s, section_seconds, resumed, mode, surveyor, device_hash``), ``language`` and
-        ``answers``."""
-        with self.read() as connection:
-            return select_quality_rows(connection, campaign_id)
-
     # ------------------------------------------------------------------------------ reviews
 
     def review(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.campaign_results import compute_results, load_campaign_data
+from analysis.campaign import compute_results, load_campaign_data
 from analysis.integrity import analysis_data, load_quality, sensitivity
 
 from .integrity_data import build

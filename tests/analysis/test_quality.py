@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisError
-from analysis.quality import RULES, QualityParameters, flag_responses, quality_frame, site_summary
+from analysis.quality import RULES, QualityParameters, flag_responses, site_summary
 from survey.loader import parse_questionnaire_text
 
 FORM = """
@@ -58,12 +58,35 @@ def params(rule: str, **values) -> QualityParameters:
     return QualityParameters.merged(("test", layer))
 
 
+QUESTIONS = ("used", "l1", "l2", "l3", "l4", "l5", "l6", "kinds", "say")
+
+
 def frame(rows: list[dict]) -> pd.DataFrame:
-    base = {"site": "01", "instrument": "form", "source": "qr", "simulated": False, "opened_at": None,
-            "duration_s": None, "section_seconds": None, "resumed": None, "mode": "self", "surveyor": None,
-            "device_hash": None, "language": "zh", "answers": {}}
+    """A response frame as ``Store.response_frame(..., with_answers=True)`` gives it."""
+    base = {"site_code": "01", "questionnaire_id": "form", "source": "qr", "duration_s": None, "mode": "self",
+            "device_hash": None, "answers": {}}
     full = [{**base, "response_id": i + 1, "submitted_at": T0 + dt.timedelta(minutes=i), **r} for i, r in enumerate(rows)]
-    return quality_frame({c: [r[c] for r in full] for c in full[0]})
+    out = pd.DataFrame({
+        "response_id": np.array([r["response_id"] for r in full], dtype=np.int64),
+        "questionnaire_id": [r["questionnaire_id"] for r in full],
+        "site_code": [r["site_code"] for r in full],
+        "source": [r["source"] for r in full],
+        "submitted_at": pd.to_datetime(pd.Series([r["submitted_at"] for r in full], dtype=object), utc=True).dt.as_unit("ns"),
+        "duration_s": np.array([np.nan if r["duration_s"] is None else r["duration_s"] for r in full], dtype=float),
+        "mode": pd.Series([r["mode"] for r in full], dtype=object),
+        "device_hash": pd.Series([r["device_hash"] for r in full], dtype=object),
+    })
+    for q in QUESTIONS:
+        values = [r["answers"].get(q) for r in full]
+        if q.startswith("l"):  # likert: numbers as float, as the frame reads them ("na" is no number)
+            out[q] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
+        else:
+            out[q] = pd.Series(values, dtype=object)
+    return out
+
+
+def empty_frame() -> pd.DataFrame:
+    return frame([{}]).iloc[0:0].reset_index(drop=True)
 
 
 def fired(flags: pd.DataFrame, rule: str) -> list[int]:
@@ -103,7 +126,7 @@ def test_same_device_after_n_per_site_and_day(form) -> None:
     rows = [
         {"device_hash": "a"},  # 1st of a at 01 today
         {"device_hash": "a"},  # 2nd -> flagged
-        {"device_hash": "a", "site": "02"},  # another site
+        {"device_hash": "a", "site_code": "02"},  # another site
         {"device_hash": "a", "submitted_at": T0 + dt.timedelta(days=1)},  # another day
         {"device_hash": "b"},
         {"device_hash": None},  # no device known
@@ -122,7 +145,7 @@ def test_same_device_after_n_per_site_and_day(form) -> None:
 
 def test_same_device_limit_by_audience(form) -> None:
     staff = parse_questionnaire_text(STAFF, source="<staff>")
-    rows = [{"device_hash": "a", "instrument": "staff"}] * 4 + [{"device_hash": "a"}] * 2
+    rows = [{"device_hash": "a", "questionnaire_id": "staff"}] * 4 + [{"device_hash": "a"}] * 2
     flags = flag_responses(frame(rows), {"form": form, "staff": staff}, params("same_device"))  # staff 3, residents 1
     assert fired(flags, "same_device") == [4, 6]
 
@@ -144,7 +167,7 @@ def test_duplicate_answers_same_site(form) -> None:
     b = {**a, "say": "不错"}
     c = {**a, "kinds": ["a"]}
     short = {"used": "no", "l1": 4}
-    rows = [{"answers": a}, {"answers": b}, {"answers": dict(reversed(list(a.items())))}, {"answers": a, "site": "02"},
+    rows = [{"answers": a}, {"answers": b}, {"answers": dict(reversed(list(a.items())))}, {"answers": a, "site_code": "02"},
             {"answers": short}, {"answers": short}, {"answers": c}, {"answers": {**c}}]
     flags = flag_responses(frame(rows), {"form": form}, params("duplicate_answers"))
     # key order does not matter; another site and short sets do not count; lists compare by content
@@ -176,7 +199,7 @@ def test_burst_outside_opening_hours(form) -> None:
 
 
 def test_flags_never_drop_rows_and_summary(form) -> None:
-    rows = [{"device_hash": "a", "duration_s": 1.0, "answers": {"l1": 5}}] * 3 + [{"duration_s": 100.0, "site": "02"}]
+    rows = [{"device_hash": "a", "duration_s": 1.0, "answers": {"l1": 5}}] * 3 + [{"duration_s": 100.0, "site_code": "02"}]
     data = frame(rows)
     flags = flag_responses(data, {"form": form})  # defaults
     assert flags["response_id"].tolist() == [1, 2, 3, 4]
@@ -190,9 +213,9 @@ def test_flags_never_drop_rows_and_summary(form) -> None:
 
 
 def test_empty_frame(form) -> None:
-    empty = quality_frame({})
+    empty = empty_frame()
     flags = flag_responses(empty, {"form": form})
-    assert len(flags) == 0 and list(flags.columns[:3]) == ["response_id", "site", "instrument"]
+    assert len(flags) == 0 and list(flags.columns[:3]) == ["response_id", "site_code", "questionnaire_id"]
     assert len(site_summary(empty, flags)) == 0
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis.campaign_results import compute_results, load_campaign_data
+from analysis.campaign import compute_results, load_campaign_data
 from survey.accounts import create_account
 from survey.storage import Store
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -47,9 +48,14 @@ def test_round_trip(secret_store: Store, mini) -> None:
         "surveyor": None,
         "device_hash": device_hash(SECRET, COOKIE),
     }
-    rows = secret_store.quality_rows(campaign.id)
-    assert rows["response_id"] == [result.response_id] and rows["duration_s"] == [95.5]
-    assert rows["answers"] == [GOOD_ANSWERS] and rows["device_hash"] == [device_hash(SECRET, COOKIE)]
+    frame = secret_store.response_frame(campaign.id, with_answers=True)  # the design-ready frame carries them too
+    row = frame.iloc[0]
+    assert row["response_id"] == result.response_id and row["duration_s"] == 95.5 and row["mode"] == "self"
+    assert row["opened_at"] == pd.Timestamp("2026-05-01T08:00:00Z") and bool(row["resumed"]) is False
+    assert row["device_hash"] == device_hash(SECRET, COOKIE) and row["surveyor"] is None and row["review"] is None
+    assert (row["used"], row["overall"], row["know"]) == ("yes", 5.0, "true")
+    secret_store.review(campaign.id, [result.response_id], "excluded", reason="test", user="eva")
+    assert secret_store.response_frame(campaign.id)["review"].tolist() == ["excluded"]
 
 
 def test_without_paradata_columns_are_empty(secret_store: Store, mini) -> None:
