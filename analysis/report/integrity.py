@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .blocks import Bullets, Heading, Paragraph, Table, count, pct
 from .data import ReportData
 
 RULE_ZH = {
@@ -33,7 +34,6 @@ def _labels(results) -> dict[tuple[str, str], str]:  # noqa: ANN001
 def sensitivity_blocks(data: ReportData) -> list[Any]:
     """Flag counts and review state, then per indicator the county-wide estimate and verdict on all
     responses and without the open flagged ones, and one sentence each saying whether it changes."""
-    from .document import Bullets, Paragraph, Table, count, pct
 
     integrity = data.integrity
     if integrity is None:
@@ -78,7 +78,6 @@ def sensitivity_blocks(data: ReportData) -> list[Any]:
 def paradata_blocks(data: ReportData) -> list[Any]:
     """Per site: responses, days with responses, responses per day, median answering time, flagged
     share, open and excluded, so a reviewer sees where the data came from."""
-    from .document import Heading, Paragraph, Table, count
 
     integrity = data.integrity
     if integrity is None or not len(integrity.quality.by_site):
