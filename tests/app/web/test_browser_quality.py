@@ -6,7 +6,7 @@ excluding the flagged responses changes the results exactly as the engine comput
 
 The floor of ``too_fast`` is set through the campaign's parameters (60 s) so the test does not
 wait minutes; rules this scenario is not about are switched off so their chance hits cannot
-interfere. Needs the HTML form (``tests/app/web/browser_helpers.py``); skipped without it.
+interfere.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from survey.storage import Store
 from tests.app.respond_helpers import SECRET, make_campaign, token_for
 from tests.conftest import start_streamlit, stop_streamlit
 
-helpers = pytest.importorskip("tests.app.web.browser_helpers", reason="the HTML form is not in this tree yet")
+from . import browser_helpers as helpers
 
 pytestmark = pytest.mark.browser
 RESIDENT = shipped_questionnaires()["resident"]
