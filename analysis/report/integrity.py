@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .blocks import Bullets, Heading, Paragraph, Table, count, pct
+from .cells import clean_text
 from .data import ReportData
 
 RULE_ZH = {
@@ -82,11 +83,11 @@ def paradata_blocks(data: ReportData) -> list[Any]:
     integrity = data.integrity
     if integrity is None or not len(integrity.quality.by_site):
         return []
-    names = {s.code: s.name for s in data.results.campaign.sites}
+    names = {s.code: clean_text(s.name) for s in data.results.campaign.sites}  # free text: no control characters
     rows = []
     for s in integrity.quality.by_site.itertuples(index=False):
         minutes = "—" if s.median_duration_s != s.median_duration_s else f"{s.median_duration_s / 60:.1f}"
-        rows.append((str(s.site), names.get(s.site, ""), count(s.responses), count(s.days), f"{s.per_day:.1f}", minutes,
+        rows.append((clean_text(str(s.site)), names.get(s.site, ""), count(s.responses), count(s.days), f"{s.per_day:.1f}", minutes,
                      count(s.flagged), f"{s.share_flagged * 100:.0f}%", count(s.open), count(s.excluded)))
     return [
         Heading("各调查点的数据来源与质量", 2),
