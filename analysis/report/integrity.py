@@ -83,11 +83,11 @@ def paradata_blocks(data: ReportData) -> list[Any]:
     integrity = data.integrity
     if integrity is None or not len(integrity.quality.by_site):
         return []
-    names = {s.code: clean_text(s.name) for s in data.results.campaign.sites}  # free text: no control characters
+    names = {s.code: _short(clean_text(s.name)) for s in data.results.campaign.sites}  # free text: no control characters
     rows = []
     for s in integrity.quality.by_site.itertuples(index=False):
         minutes = "—" if s.median_duration_s != s.median_duration_s else f"{s.median_duration_s / 60:.1f}"
-        rows.append((clean_text(str(s.site)), names.get(s.site, ""), count(s.responses), count(s.days), f"{s.per_day:.1f}", minutes,
+        rows.append((_short(clean_text(str(s.site))), names.get(s.site, ""), count(s.responses), count(s.days), f"{s.per_day:.1f}", minutes,
                      count(s.flagged), f"{s.share_flagged * 100:.0f}%", count(s.open), count(s.excluded)))
     return [
         Heading("各调查点的数据来源与质量", 2),
@@ -97,3 +97,8 @@ def paradata_blocks(data: ReportData) -> list[Any]:
         Table(("调查点", "名称", "问卷数", "天数", "日均", "时长中位数（分钟）", "被标记", "标记比例", "待审核", "已排除"),
               tuple(rows), (1.0, 2.4, 0.9, 0.8, 0.8, 1.4, 0.9, 0.9, 0.9, 0.9), key="paradata"),
     ]
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A table cell of at most ``limit`` characters (a long name would not fit one PDF page)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
