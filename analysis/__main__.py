@@ -5,7 +5,9 @@
     python -m analysis estimate DATA --var COL [--var COL...] [--weight COL] [--strata COL]
         [--psu COL[,COL...]] [--fpc COL[,COL...]] [--nest] [--by COL] [--kind proportion|mean|total]
         [--ci METHOD] [--level 0.95] [--threshold P0 | --profile NAME] [--min-df 3]
-        [--lonely-psu fail|adjust|average|certainty|remove] [--json]
+        [--lonely-psu fail|adjust|average|certainty|remove] [--exclude-flagged] [--json]
+    python -m analysis report --db URL --campaign ID --out FILE [--exclude-flagged] ...
+    python -m analysis quality --db URL --campaign ID [--json]
 
 DATA is a CSV (UTF-8 with or without BOM, or GB18030), XLSX or Parquet file. With ``--json`` the output is
 ``{"results": [{"var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df",
@@ -123,8 +125,30 @@ def _text(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+FLAG_COLUMN = "flagged"
+TRUE_TEXTS = {"true", "1", "yes", "是"}
+FALSE_TEXTS = {"false", "0", "no", "否", ""}
+
+
+def without_flagged(data: pd.DataFrame, path: str) -> pd.DataFrame:
+    """Rows whose ``flagged`` column is false (true/false, 1/0, yes/no, 是/否); AnalysisError naming
+    the file, row and column for a missing column or another value."""
+    if FLAG_COLUMN not in data.columns:
+        raise AnalysisError(f"{path}: --exclude-flagged needs a column {FLAG_COLUMN!r} (the responses files of "
+                            "`python -m analysis report --responses-csv` have it)")
+    column = data[FLAG_COLUMN]
+    text = column.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip().lower())
+    bad = ~text.isin(TRUE_TEXTS | FALSE_TEXTS)
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        raise AnalysisError(f"{path}: row {row + 2}, column {FLAG_COLUMN!r}: {column.iloc[row]!r} is not true or false")
+    return data.loc[~text.isin(TRUE_TEXTS).to_numpy()].reset_index(drop=True)
+
+
 def cmd_estimate(args: argparse.Namespace) -> int:
     data = read_data(args.data)
+    if args.exclude_flagged:
+        data = without_flagged(data, args.data)
     design = SurveyDesign(
         data,
         weights=args.weight,
@@ -201,11 +225,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="domains with fewer design degrees of freedom get the verdict few_sites "
                         "(default: the profile's, else 3; 0: never)")
     p.add_argument("--lonely-psu", choices=LONELY_PSU_RULES, default="fail", dest="lonely_psu")
+    p.add_argument("--exclude-flagged", action="store_true", dest="exclude_flagged",
+                   help=f"leave out rows whose {FLAG_COLUMN!r} column is true (responses with open quality flags, "
+                        "as the report's response files mark them)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_estimate)
+    from analysis.quality_cli import register as register_quality
     from analysis.report.cli import register as register_report
 
     register_report(sub)  # python -m analysis report (workbook, Word, PDF, CSV)
+    register_quality(sub)  # python -m analysis quality
     return parser
 
 

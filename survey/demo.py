@@ -5,6 +5,10 @@ district's 2024 creation plan). Everything else is illustrative: the populations
 (built from the stratum's name: "<镇>卫生院", "<镇>示例村卫生室", ...) and the quotas. The campaign
 is marked ``demo``, its name says 演示, every site carries ``extra = {"illustrative": true}``, and
 every response is stored with ``simulated = True``, so no screen can mistake them for real data.
+
+Responses come in the clinics' opening hours (08:00-20:00 local) with paradata (durations around
+the instrument's estimated minutes, one random device each); five of them come from one phone a
+minute apart, so the quality flags and the review queue have something to show.
 """
 
 from __future__ import annotations
@@ -142,6 +146,7 @@ def create_demo(
     counts = rng.multinomial(responses, weights / weights.sum()) if responses else np.zeros(len(cells), dtype=int)
     stratum_index = {name: i for i, (name, _, _) in enumerate(STRATA)}
     now = dt.datetime.now(dt.timezone.utc)
+    paradata_rng = np.random.default_rng([seed, 13])  # its own stream: the answers stay as they were
     submissions = []
     for (site, questionnaire), count in zip(cells, counts):
         shift = _RATE_SHIFT[stratum_index.get(site.stratum, 0) % len(_RATE_SHIFT)]
@@ -150,8 +155,10 @@ def create_demo(
             answers = simulate_answers(questionnaire, rng, rates=rates)
             if questionnaire.audience == "staff":
                 answers = _staff_background(questionnaire, answers, site.kind, rng)
-            submitted = now - dt.timedelta(seconds=float(rng.uniform(0, 29 * 86_400)))
+            submitted = _opening_hours(now - dt.timedelta(seconds=float(rng.uniform(0, 29 * 86_400))), campaign.timezone, now)
             source = "surveyor" if questionnaire.audience == "residents" and rng.random() < 0.2 else "qr"
+            minutes = float(questionnaire.estimated_minutes or 5)
+            duration = float(paradata_rng.lognormal(np.log(minutes * 60), 0.35))
             submissions.append(
                 Submission(
                     site_code=site.code,
@@ -162,8 +169,50 @@ def create_demo(
                     submitted_at=submitted,
                     language="zh",
                     simulated=True,
+                    paradata={
+                        "opened_at": (submitted - dt.timedelta(seconds=duration)).isoformat(),
+                        "duration_s": round(duration, 1),
+                        "resumed": False,
+                        "mode": "read_aloud" if source == "surveyor" else "self",
+                        "surveyor": "surveyor" if source == "surveyor" else None,
+                        "device_id": None if source == "surveyor" else f"demo-device-{paradata_rng.integers(2**62):x}",
+                    },
                 )
             )
+    submissions = _one_suspicious_phone(submissions)
     submissions.sort(key=lambda s: s.submitted_at)
     results = store.submit_batch(campaign.id, submissions) if submissions else []
     return DemoResult(campaign, sum(not r.repeat for r in results), sum(r.repeat for r in results))
+
+
+def _opening_hours(moment: dt.datetime, timezone: str, now: dt.datetime) -> dt.datetime:
+    """The same day at a time between 08:00 and 20:00 local (the clinic is open), not after ``now``."""
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo(timezone))
+    seconds = local.hour * 3600 + local.minute * 60 + local.second
+    opened = local.replace(hour=8, minute=0, second=0, microsecond=0) + dt.timedelta(seconds=seconds / 2)
+    return min(opened.astimezone(dt.timezone.utc), now - dt.timedelta(minutes=1))
+
+
+def _one_suspicious_phone(submissions: list[Submission]) -> list[Submission]:
+    """Make up to five self-completed responses of the busiest site come from one phone, a minute
+    apart, in 40 seconds each: what the review queue is for (the quality flags mark them)."""
+    from dataclasses import replace as copy
+
+    mine = [i for i, s in enumerate(submissions) if s.source == "qr" and s.questionnaire.audience == "residents"]
+    if len(mine) < 20:
+        return submissions
+    counts: dict[str, int] = {}
+    for i in mine:
+        counts[submissions[i].site_code] = counts.get(submissions[i].site_code, 0) + 1
+    busiest = max(counts, key=counts.get)
+    chosen = [i for i in mine if submissions[i].site_code == busiest][:5]
+    start = submissions[chosen[0]].submitted_at
+    out = list(submissions)
+    for k, i in enumerate(chosen):
+        at = start + dt.timedelta(minutes=k)
+        out[i] = copy(submissions[i], submitted_at=at, paradata={
+            "opened_at": (at - dt.timedelta(seconds=40)).isoformat(), "duration_s": 40.0, "resumed": False, "mode": "self",
+            "surveyor": None, "device_id": "demo-device-of-the-clinic"})
+    return out

@@ -33,7 +33,7 @@ from survey.loader import ID_PATTERN, read_yaml
 from survey.questionnaire import KEYED_TYPES, Text
 from survey.rules import RULE_FUNCTION_ARITY
 
-PROFILE_KEYS = {"id", "name", "source", "level", "thresholds", "notes", "indicators", "min_df"}
+PROFILE_KEYS = {"id", "name", "source", "level", "thresholds", "notes", "indicators", "min_df", "quality"}
 SCOPE_KEYS = {"applies_if", "rule", "points", "official", "denominator", "source", "scoring_source"}
 OFFICIAL_FIGURES = ("share", "mean")  # share of respondents meeting the rule | mean score
 PROFILE_LANGUAGES = ("zh", "en")
@@ -71,6 +71,7 @@ class Profile:
     notes: Text | None = None
     #: domains (townships) with fewer design degrees of freedom get no verdict of their own
     min_df: int = 3
+    quality: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # quality-flag parameters (analysis.quality)
 
     def scope(self, indicator_id: str) -> IndicatorScope | None:
         """The jurisdiction's scoring of an indicator (None: the instrument's own rule applies)."""
@@ -149,7 +150,12 @@ def parse_profile(data: Any, source: str) -> tuple[Profile | None, list[Question
     scopes = _parse_scopes(data.get("indicators"), problem)
     notes = data.get("notes")
     notes_text = {str(k): str(v) for k, v in notes.items()} if isinstance(notes, Mapping) else None
-    profile = Profile(pid, texts["name"], texts["source"], thresholds, float(level), source, scopes, notes_text, min_df)
+    quality = data.get("quality") or {}
+    if not isinstance(quality, Mapping) or not all(isinstance(k, str) and isinstance(v, Mapping) for k, v in quality.items()):
+        problem("quality", "quality: expected a mapping of rule name -> parameters, e.g. too_fast: {seconds_per_item: 1.5}")
+        quality = {}
+    profile = Profile(pid, texts["name"], texts["source"], thresholds, float(level), source, scopes, notes_text,
+                      min_df, {str(k): dict(v) for k, v in quality.items()})
     return profile, problems
 
 

@@ -71,9 +71,10 @@ IMPORT_NONCE_PREFIX = "imp-"  # reserved for imports (survey.storage.responses)
 
 # Targets of a column (strings, so a UI can offer them in a select box):
 #   "q:<question id>", "o:<question id>:<choice value>", "site", "submitted_at", "respondent_id",
-#   "instrument", "ignore"
+#   "instrument", "opened_at", "duration_s", "ignore"
 SITE, SUBMITTED_AT, RESPONDENT_ID, INSTRUMENT, IGNORE = "site", "submitted_at", "respondent_id", "instrument", "ignore"
-SPECIAL_TARGETS = (SITE, SUBMITTED_AT, RESPONDENT_ID, INSTRUMENT, IGNORE)
+OPENED_AT, DURATION = "opened_at", "duration_s"  # paradata the source has (wjx 所用时间, Kobo start)
+SPECIAL_TARGETS = (SITE, SUBMITTED_AT, RESPONDENT_ID, INSTRUMENT, OPENED_AT, DURATION, IGNORE)
 
 SPECIAL_ALIASES: dict[str, tuple[str, ...]] = {
     SITE: ("site", "site_code", "sitecode", "调查点", "调查点编号", "机构编号", "站点", "站点编号", "编号（调查点）"),
@@ -82,16 +83,18 @@ SPECIAL_ALIASES: dict[str, tuple[str, ...]] = {
     RESPONDENT_ID: ("respondent_id", "nonce", "response_id", "序号", "问卷编号", "_uuid", "meta/instanceid", "instanceid",
                     "_id"),
     INSTRUMENT: ("instrument", "questionnaire", "问卷"),
+    OPENED_AT: ("opened_at", "开始时间", "开始答题时间", "start"),
+    DURATION: ("duration_s", "所用时间", "答题时长", "duration"),
 }
 # Columns that exports carry and that mean nothing for the answers.
 IGNORED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "wjx": ("所用时间", "来源", "来源详情", "来自ip", "总分", "ip", "用户id", "微信昵称", "答题时长"),
-    "kobo": ("start", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber", "audit",
+    "wjx": ("来源", "来源详情", "来自ip", "总分", "ip", "用户id", "微信昵称"),
+    "kobo": ("today", "deviceid", "username", "simserial", "subscriberid", "phonenumber", "audit",
              "_validation_status", "_notes", "_status", "_submitted_by", "__version__", "_tags", "_index",
              "formhub/uuid", "_attachments", "_geolocation", "_xform_id_string", "_parent_index", "_parent_table_name",
              "_id", "_uuid"),
     "tcm": ("site_name", "stratum", "psu", "kind", "version_hash", "source", "simulated", "language", "weight", "campaign",
-            "population", "inclusion_prob", "site_weight", "plan_weight", "response_id"),
+            "population", "inclusion_prob", "site_weight", "plan_weight", "response_id", "flagged", "flag_reasons"),
 }
 BLANKS = {"", "(跳过)", "（跳过）", "(空)", "（空）", "-3", "-2", "n/a", "nan", "none", "null"}
 MULTI_SEPARATORS = re.compile(r"\s*[┋|;；,，、\s]\s*")
@@ -235,7 +238,7 @@ def _special(name: str, fmt: str) -> str | None:
         if low in aliases or _norm(name) in {_norm(a) for a in aliases}:
             if target == RESPONDENT_ID and low == "_id" and fmt == "kobo":
                 continue  # Kobo's _uuid is the stable one
-            if target == SUBMITTED_AT and low == "end" and fmt != "kobo":
+            if low in ("end", "start") and fmt != "kobo":
                 continue
             return target
     return None
@@ -269,7 +272,7 @@ def auto_map(columns: Sequence[str], questionnaire: Questionnaire, fmt: str = "p
             target = _match_question(column, questions, by_id, by_name)
         if target is not None and target.startswith("q:") and target in used:
             target = None  # a second column for the same question is reported, not merged
-        elif target in (SITE, SUBMITTED_AT, RESPONDENT_ID, INSTRUMENT) and target in used:
+        elif target in (SITE, SUBMITTED_AT, RESPONDENT_ID, INSTRUMENT, OPENED_AT, DURATION) and target in used:
             target = IGNORE  # e.g. Kobo's _submission_time (server time) after "end" (the phone's time)
         if target is not None and target != IGNORE:
             used.add(target)
@@ -370,6 +373,7 @@ class PreparedRow:
     submitted_at: dt.datetime | None
     nonce: str
     respondent_id: str | None = None
+    paradata: Mapping[str, Any] | None = None  # opened_at / duration_s the source had (survey.paradata)
 
 
 @dataclass(frozen=True)
@@ -442,6 +446,36 @@ def _parse_time(value: Any, timezone: str) -> dt.datetime | None | str:
         return "bad"
     out = stamp.to_pydatetime()
     return out if out.tzinfo else out.replace(tzinfo=tz)
+
+
+SECONDS_TEXT = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h))?\s*(?:(\d+(?:\.\d+)?)\s*(?:分钟|分|min|m))?\s*"
+                          r"(?:(\d+(?:\.\d+)?)\s*(?:秒钟|秒|s|sec))?$", re.IGNORECASE)
+
+
+def _parse_seconds(value: Any) -> float | None | str:
+    """Seconds from a number or a text such as ``185秒``, ``3分5秒``, ``1小时2分`` or ``00:03:05``;
+    None for blank, "bad" when it cannot be read."""
+    if _blank(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        text = _cell_text(value).strip()
+        clock = re.fullmatch(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)", text)
+        match = SECONDS_TEXT.fullmatch(text) if clock is None else None
+        if clock is not None:
+            seconds = int(clock.group(1) or 0) * 3600 + int(clock.group(2)) * 60 + float(clock.group(3))
+        elif match is not None and any(match.groups()):
+            h, m, sec = (float(g) if g else 0.0 for g in match.groups())
+            seconds = h * 3600 + m * 60 + sec
+        else:
+            try:
+                seconds = float(text)
+            except ValueError:
+                return "bad"
+    from survey.paradata import MAX_DURATION_S
+
+    return seconds if 0 <= seconds <= MAX_DURATION_S else "bad"
 
 
 def _nonce(parts: Sequence[Any]) -> str:
@@ -614,6 +648,7 @@ def prepare_import(
                                                   params={"value": _cell_text(cell(special[SUBMITTED_AT]))}))
             else:
                 submitted = parsed
+        paradata = _row_paradata(table.filename, row_number, special, cell, campaign.timezone, submitted, problems)
         respondent = None
         if RESPONDENT_ID in special and not _blank(cell(special[RESPONDENT_ID])):
             respondent = _cell_text(cell(special[RESPONDENT_ID]))
@@ -686,7 +721,7 @@ def prepare_import(
                                           params={"other": first_content[content_key]}))
         first_content.setdefault(content_key, row_number)
         accepted.append(PreparedRow(row_number, site_code, dict(answers), submitted,
-                                    _row_identity(table, questionnaire.id, row_number, respondent), respondent))
+                                    _row_identity(table, questionnaire.id, row_number, respondent), respondent, paradata))
     if accepted and table.format == "tcm" and store is not None:
         accepted = _own_export_rows(store, campaign.id, accepted)
     if existing_nonces is None and store is not None and accepted:
@@ -701,6 +736,35 @@ def prepare_import(
         problems=tuple(sorted(problems, key=lambda p: (p.row or 0, p.column or ""))), rows_total=len(table.rows),
         skipped_other_instrument=skipped, already_imported=already,
     )
+
+
+def _row_paradata(file: str, row_number: int, special: Mapping[str, str], cell, timezone: str,  # noqa: ANN001
+                  submitted: dt.datetime | None, problems: list[Problem]) -> dict[str, Any] | None:
+    """What the row says about how it was answered: ``opened_at`` (Kobo's start), ``duration_s``
+    (wjx's 所用时间; else end - start). A value that cannot be read is a warning: the row is kept
+    without it."""
+    out: dict[str, Any] = {}
+    if OPENED_AT in special:
+        opened = _parse_time(cell(special[OPENED_AT]), timezone)
+        if opened == "bad":
+            problems.append(Problem(file, row_number, special[OPENED_AT], "bad_date", f"cannot read {cell(special[OPENED_AT])!r} "
+                                          "as a date and time", severity="warning",
+                                          params={"value": _cell_text(cell(special[OPENED_AT]))}))
+        elif opened is not None:
+            out["opened_at"] = opened.astimezone(dt.timezone.utc).isoformat()
+            if submitted is not None and submitted >= opened:
+                out["duration_s"] = (submitted - opened).total_seconds()
+    if DURATION in special:
+        seconds = _parse_seconds(cell(special[DURATION]))
+        if seconds == "bad":
+            problems.append(Problem(file, row_number, special[DURATION], "bad_duration", f"cannot read "
+                                          f"{cell(special[DURATION])!r} as a duration", severity="warning",
+                                          params={"value": _cell_text(cell(special[DURATION]))}))
+        elif seconds is not None:
+            out["duration_s"] = seconds
+    if "duration_s" in out and out["duration_s"] > 7 * 86400:
+        del out["duration_s"]
+    return out or None
 
 
 @dataclass(frozen=True)
@@ -726,7 +790,7 @@ def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: 
                            f"not {questionnaire.id} {questionnaire.version_hash[:12]}")])
     submissions = [
         Submission(site_code=r.site_code, questionnaire=questionnaire, answers=r.answers, nonce=r.nonce, source=SOURCE,
-                   submitted_at=r.submitted_at, language=None, simulated=False)
+                   submitted_at=r.submitted_at, language=None, simulated=False, paradata=r.paradata)
         for r in preview.accepted
     ]
     results = store.submit_batch(campaign_id, submissions) if submissions else []

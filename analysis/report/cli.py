@@ -5,7 +5,9 @@ estimates as CSV (UTF-8 with BOM). ``--responses-csv FILE.csv`` also writes the 
 file per instrument (``FILE_<instrument>.csv``). Choices as on the dashboard: ``--weighting``
 (design, equal, poststratify, rake; the last two need ``--population FILE``), ``--ci``,
 ``--level``, ``--exclude-surveyor``, ``--exclude-import``, ``--exclude-simulated``, ``--from`` and
-``--to`` (dates, inclusive). Exit 0 on success, 1 on bad input (message on stderr), 2 on usage.
+``--to`` (dates, inclusive), ``--exclude-flagged`` (leave out responses with quality flags nobody
+has reviewed yet; responses an evaluator excluded never count). Every report shows each verdict
+with and without the flagged responses. Exit 0 on success, 1 on bad input (message on stderr), 2 on usage.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--exclude-simulated", action="store_true", help="leave out simulated (demo) responses")
     parser.add_argument("--from", dest="date_from", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
     parser.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    parser.add_argument("--exclude-flagged", action="store_true", dest="exclude_flagged",
+                        help="leave out responses whose quality flags nobody has reviewed yet")
     parser.add_argument("--json", action="store_true", help="print a JSON summary (files written, estimates)")
     parser.set_defaults(func=run)
 
@@ -71,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
                                 include_simulated=not args.exclude_simulated, date_from=args.date_from, date_to=args.date_to),
             )
             need_answers = out.suffix.lower() == ".xlsx" or bool(args.responses_csv)
-            report = collect(store, args.campaign, options, data=data, answers=need_answers)
+            report = collect(store, args.campaign, options, data=data, answers=need_answers,
+                             exclude_flagged=args.exclude_flagged)
     except PopulationError as exc:
         for problem in exc.problems:
             print(f"error: {args.population}: {problem}", file=sys.stderr)
@@ -88,8 +93,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         table = estimates_table(report.results)
         records = json.loads(table.to_json(orient="records", force_ascii=False))
-        print(json.dumps({"files": written, "responses": len(report.results.responses), "estimates": records},
-                         ensure_ascii=False, indent=2))
+        summary = {"files": written, "responses": len(report.results.responses), "estimates": records}
+        if report.integrity is not None:
+            compared = report.integrity.sensitivity.table
+            summary["sensitivity"] = json.loads(compared.to_json(orient="records", force_ascii=False))
+            summary["exclude_flagged"] = report.integrity.exclude_flagged
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         for path in written:
             print(path)

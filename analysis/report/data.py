@@ -13,11 +13,22 @@ from ..campaign import CampaignData, CampaignResults, ResultOptions, compute_res
 
 
 @dataclass(frozen=True)
+class Integrity:
+    """Quality flags, review state and the verdicts with and without open flags (``analysis.integrity``);
+    ``exclude_flagged``: the report's results leave the open flagged responses out."""
+
+    quality: Any  # analysis.integrity.CampaignQuality
+    sensitivity: Any  # analysis.integrity.Sensitivity
+    exclude_flagged: bool = False
+
+
+@dataclass(frozen=True)
 class ReportData:
     results: CampaignResults
     answers: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)  # response id -> answers
     languages: Mapping[int, str | None] = field(default_factory=dict)
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    integrity: Integrity | None = None
 
     @property
     def campaign(self):  # noqa: ANN201
@@ -25,15 +36,29 @@ class ReportData:
 
 
 def collect(store, campaign_id: int, options: ResultOptions | None = None, *, data: CampaignData | None = None,
-            answers: bool = True) -> ReportData:  # noqa: ANN001
-    """Results under ``options`` plus the answers of every response (for the response sheets)."""
+            answers: bool = True, quality: bool = True, exclude_flagged: bool = False) -> ReportData:  # noqa: ANN001
+    """Results under ``options`` plus the answers of every response (for the response sheets).
+
+    ``quality``: also the quality flags and the verdicts with and without the open flagged
+    responses (responses an evaluator excluded never count); ``exclude_flagged``: the results
+    themselves leave the open flagged responses out.
+    """
     data = data or load_campaign_data(store, campaign_id)
-    results = compute_results(data, options)
+    integrity = None
+    if quality:
+        from ..integrity import load_quality, sensitivity
+
+        state = load_quality(store, campaign_id)
+        compared = sensitivity(data, state, options)
+        integrity = Integrity(state, compared, exclude_flagged)
+        results = compared.results_clean if exclude_flagged else compared.results_all
+    else:
+        results = compute_results(data, options)
     by_id: dict[int, Mapping[str, Any]] = {}
     languages: dict[int, str | None] = {}
     if answers and not results.is_empty:
         by_id, languages = response_answers(store, campaign_id, results.responses["response_id"])
-    return ReportData(results, by_id, languages)
+    return ReportData(results, by_id, languages, integrity=integrity)
 
 
 def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:
@@ -60,6 +85,11 @@ def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:
         "submitted_at": rows["submitted_at"].dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M:%S%z").to_numpy(),
         "weight": rows["weight"].to_numpy() if "weight" in rows else None,
     })
+    if data.integrity is not None:  # quality flags, so `python -m analysis estimate --exclude-flagged` can use the file
+        flags = data.integrity.quality.flags.set_index("response_id")
+        ids = rows["response_id"].to_numpy()
+        out["flagged"] = flags["open"].reindex(ids).fillna(False).to_numpy(dtype=bool)
+        out["flag_reasons"] = [" ".join(r) if isinstance(r, tuple) else "" for r in flags["reasons"].reindex(ids)]
     answers = [data.answers.get(int(i), {}) for i in rows["response_id"]]
     for question in q.questions:
         if not question.takes_answer:

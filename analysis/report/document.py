@@ -19,15 +19,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from ..campaign import CampaignResults, progress_by_stratum
 from ..verdict import MIN_DF, interval_label, rule_text
+from .blocks import Bullets, Document, Heading, Image, PageBreak, Paragraph, Table, count, num, pct, reading, se_pp
 from .data import ReportData
 from .forest import ForestRow, forest_png
+from .integrity import paradata_blocks, sensitivity_blocks
 
 VERDICT_ZH = {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定", "few_sites": "调查点不足，不能单独判定",
               None: "—"}
@@ -66,81 +67,6 @@ NO_DATA_ZH = "暂无可用答卷"
 def _missing(x: Any) -> bool:
     """None, pd.NA or NaN: a value the engine could not estimate."""
     return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
-
-
-def pct(x: Any, digits: int = 1) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
-        return "—"
-    return f"{float(x) * 100:.{digits}f}%"
-
-
-def num(x: Any, digits: int = 2) -> str:
-    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"{float(x):.{digits}f}"
-
-
-def count(x: Any) -> str:
-    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"{int(x)}"
-
-
-def se_pp(x: Any) -> str:
-    """Standard error in percentage points."""
-    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"{float(x) * 100:.2f}"
-
-
-def reading(point_reaches: Any) -> str:
-    if point_reaches is None or point_reaches is pd.NA:
-        return "—"
-    return "是" if bool(point_reaches) else "否"
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int = 1
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    style: str = "body"  # body, note, small, cover_title, cover_sub
-
-
-@dataclass(frozen=True)
-class Bullets:
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...] = ()  # relative
-    caption: str = ""
-    key: str = ""  # what the table shows, for tests (e.g. "township:satisfaction")
-
-
-@dataclass(frozen=True)
-class Image:
-    png: bytes
-    width_mm: float = 165.0
-    caption: str = ""
-
-
-@dataclass(frozen=True)
-class PageBreak:
-    pass
-
-
-@dataclass(frozen=True)
-class Document:
-    title: str
-    blocks: tuple[Any, ...] = field(default_factory=tuple)
 
 
 def indicator_label(results: CampaignResults, instrument: str, indicator: str) -> str:
@@ -244,6 +170,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
                          reading(e.point_reaches)))
         blocks.append(Table(("指标", "达标线", "样本量", "估计值", *interval_ends_zh(level), "判定", "点估计是否达到达标线"),
                             tuple(rows), (2.6, 1.0, 1.0, 1.1, 1.1, 1.1, 1.3, 1.8), key="summary"))
+    blocks.extend(sensitivity_blocks(data))  # with and without the responses still flagged
 
     # ---------------------------------------------------------------- method
     blocks.append(Heading("二、调查方法"))
@@ -316,6 +243,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
     if len(results.responses):
         src = results.responses["source"].value_counts()
         blocks.append(Paragraph("问卷来源：" + "，".join(f"{SOURCE_ZH.get(k, k)} {v} 份" for k, v in src.items()) + "。"))
+    blocks.extend(paradata_blocks(data))  # per-site paradata summary
 
     # ---------------------------------------------------------------- results per indicator
     blocks.append(PageBreak())

@@ -267,6 +267,22 @@ def _local(series: pd.Series, timezone: str) -> list[str | None]:
     return [None if pd.isna(v) else local_time(v, timezone).strftime("%Y-%m-%d %H:%M:%S") for v in series]
 
 
+def quality_sheets(data: ReportData, sheet) -> None:  # noqa: ANN001
+    """Sheets 质量标记 (one row per response: rules, reasons, review, paradata), 各调查点质量 and
+    敏感性分析 (verdicts with and without open flags), when the report has flags; written through the
+    workbook's one sheet writer like every sheet (evaluators' reasons are free text)."""
+    integrity = data.integrity
+    if integrity is None:
+        return
+    flags = integrity.quality.flags.copy()
+    flags["reasons"] = flags["reasons"].map(" ".join)
+    for column in ("submitted_at", "opened_at"):
+        flags[column] = flags[column].dt.tz_convert(integrity.quality.timezone).dt.strftime("%Y-%m-%d %H:%M:%S")
+    sheet("质量标记", flags)
+    sheet("各调查点质量", integrity.quality.by_site)
+    sheet("敏感性分析", integrity.sensitivity.table)
+
+
 def render_xlsx(data: ReportData) -> bytes:
     results = data.results
     campaign = results.campaign
@@ -299,6 +315,7 @@ def render_xlsx(data: ReportData) -> bytes:
     sheet("编码表", codebook(results))
     sheet("指标定义", indicator_sheet(results))
     sheet("监测标记", results.watch)
+    quality_sheets(data, sheet)
     if len(results.lqas):
         sheet("LQAS判定", results.lqas)
     design = design_sheet(data)

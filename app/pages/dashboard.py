@@ -20,15 +20,16 @@ from analysis.campaign import (
     PopulationError,
     ResponseCache,
     ResultOptions,
-    compute_results,
     progress_by_stratum,
     read_population,
     response_answers,
 )
+from analysis.integrity import load_quality, sensitivity
 from analysis.intervals import CI_METHODS
 from analysis.report.document import local_time
 from analysis.verdict import MIN_DF, interval_label, rule_text
 from app import services
+from app.quality_panel import render_sensitivity
 from app.auth import require
 from app.chrome import staff_chrome
 from app.i18n import language, t
@@ -49,9 +50,16 @@ def response_cache(campaign_id: int) -> ResponseCache:
     return ResponseCache(campaign_id)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_quality(campaign_id: int, version: tuple, reviews: tuple, _store):  # noqa: ANN001, ANN202
+    """Flags and review state; recomputed when responses arrive or a review or parameter changes."""
+    return load_quality(_store, campaign_id)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
-def cached_results(campaign_id: int, version: tuple, options_key: tuple, _data, _options):  # noqa: ANN001, ANN202
-    return compute_results(_data, _options)
+def cached_sensitivity(campaign_id: int, version: tuple, reviews: tuple, options_key: tuple, _data, _quality, _options):  # noqa: ANN001, ANN202
+    """Results on all responses (less the excluded) and without the open flagged ones."""
+    return sensitivity(_data, _quality, _options)
 
 
 def labels(prefix: str):  # noqa: ANN201
@@ -134,6 +142,8 @@ with st.expander(t("dash.choices"), expanded=False, icon=":material/tune:"):
     exclude_import = right.checkbox(t("dash.exclude_import"), key="dash.exclude_import")
     dates = right.date_input(t("dash.dates"), value=(campaign.opens_on, max(campaign.closes_on, dt.date.today())),
                              key="dash.dates", help=t("dash.dates.help"))
+    exclude_flagged = right.checkbox(t("quality.exclude_flagged"), key="dash.exclude_flagged",
+                                     help=t("quality.exclude_flagged.help"))
     use_lqas = right.toggle(t("dash.lqas"), key="dash.lqas", help=t("dash.lqas.help"))
     lqas = None
     if use_lqas:
@@ -151,8 +161,12 @@ options = ResultOptions(weighting=effective, population=population if effective 
                         level=float(level), filters=filters, lqas=lqas)
 options_key = (effective, None if population is None else tuple(sorted(population.cells.items())), ci, float(level),
                filters, None if lqas is None else tuple(sorted(lqas.items())))
+latest = store.audit_log(campaign.id, limit=1)
+review_key = (latest[0].id if latest else 0,)
 try:
-    results = cached_results(campaign.id, cache.version, options_key, data, options)
+    quality = cached_quality(campaign.id, cache.version, review_key, store)
+    compared = cached_sensitivity(campaign.id, cache.version, review_key, options_key, data, quality, options)
+    results = compared.results_clean if exclude_flagged else compared.results_all
 except AnalysisError as exc:
     st.error(t("dash.error", message=plain(exc)))
     st.stop()
@@ -284,6 +298,8 @@ def reading_text(v) -> str:  # noqa: ANN001
 with tab_results:
     st.info(rule_text(results.level, lang, min_df), icon=":material/rule:")
     st.caption(t("dash.results.intro"))
+    render_sensitivity(quality, compared, data.questionnaires)
+    st.divider()
     for number, (instrument, indicator) in enumerate(results.indicators):
         overall = results.overall()
         o = overall[(overall["questionnaire_id"] == instrument) & (overall["var"] == indicator)].iloc[0]
@@ -378,16 +394,16 @@ with tab_watch:
 # --------------------------------------------------------------------------------- exports
 with tab_export:
     st.caption(t("dash.export.intro"))
-    export_key = (campaign.id, cache.version, options_key)
+    export_key = (campaign.id, cache.version, options_key, review_key, exclude_flagged)
     files = st.session_state.get("dash.export.files")
     if st.button(t("dash.export.prepare"), key="dash.export.prepare", icon=":material/description:"):
         from analysis.report import ReportData, render
-        from analysis.report.data import responses_frame
+        from analysis.report.data import Integrity, responses_frame
         from analysis.report.exports import csv_bytes
 
         bar = st.progress(0.0, text=t("dash.export.step.results"))
         answers, languages = response_answers(store, campaign.id, results.responses["response_id"])
-        report = ReportData(results, answers, languages)
+        report = ReportData(results, answers, languages, integrity=Integrity(quality, compared, exclude_flagged))
         files = {"key": export_key}
         for share, (name, fmt) in zip((0.1, 0.35, 0.55, 0.9), (("xlsx", "xlsx"), ("docx", "docx"), ("pdf", "pdf"),
                                                               ("csv_estimates", "csv"))):

@@ -33,6 +33,8 @@ STRINGS = {
     "imp.target.submitted_at": {"zh": "提交时间", "en": "Submission time"},
     "imp.target.respondent_id": {"zh": "答卷编号", "en": "Respondent id"},
     "imp.target.instrument": {"zh": "问卷编号", "en": "Questionnaire id"},
+    "imp.target.opened_at": {"zh": "开始答题时间", "en": "Time the form was opened"},
+    "imp.target.duration_s": {"zh": "答题用时", "en": "Time taken"},
     "imp.target.ignore": {"zh": "不导入", "en": "Not imported"},
     "imp.target.unknown": {"zh": "（未对应）", "en": "(not mapped)"},
     "imp.default_site": {"zh": "文件没有调查点列：这些问卷来自哪个调查点？", "en": "The file has no site column: which site are these from?"},
@@ -84,6 +86,8 @@ STRINGS = {
     "imp.reason.unknown_site": {"zh": "“{value}”不是本活动的调查点编号或名称", "en": "“{value}” is no site code or name of this campaign"},
     "imp.reason.missing_site": {"zh": "调查点为空", "en": "the site is empty"},
     "imp.reason.bad_date": {"zh": "无法识别的日期时间“{value}”", "en": "cannot read “{value}” as a date and time"},
+    "imp.reason.bad_duration": {"zh": "无法识别的答题用时“{value}”（该行照常导入，不含用时）",
+                                "en": "cannot read “{value}” as the time taken (the row is imported without it)"},
     "imp.reason.duplicate_row": {"zh": "与第 {other} 行重复", "en": "duplicate of row {other}"},
     "imp.reason.stored_alike": {
         "zh": "与数据库中已有的一份答卷调查点和答案完全相同（已保留：不同的人可能答得一样；请确认此文件不是已导入文件的修改版）",

@@ -22,6 +22,14 @@ source                 ``qr``, ``surveyor`` or ``import``
 simulated              True for simulated (demo, rehearsal) responses
 language               the form's language (``zh``, ``en``; None when not recorded)
 submitted_at           when the response was stored (tz-aware UTC)
+opened_at              paradata: when the form was opened (tz-aware UTC; NaT if not recorded)
+duration_s             paradata: seconds from opening to submitting (NaN if not recorded)
+resumed                paradata: picked up again after a reload or a dropped connection (None: unknown)
+mode                   paradata: ``self``, ``read_aloud`` or ``paper`` (None: unknown)
+surveyor               paradata: the surveyor's account name (None for a respondent's own phone)
+device_hash            paradata: keyed hash of the phone's random cookie (None: not recorded)
+review                 the evaluator's decision on a flagged response: ``approved``, ``excluded``
+                       or None (an excluded response leaves the analysis; the row stays)
 <indicator id>         one float column per indicator of the campaign's questionnaires: the
                        score (0/1 for binary indicators), NaN where it does not apply
 <question id>          with ``with_answers``: one column per question, its stored answer: numbers
@@ -43,7 +51,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from survey.storage.engine import StorageError
-from survey.storage.schema import responses
+from survey.storage.schema import responses, reviews
 
 if TYPE_CHECKING:
     import pandas
@@ -54,7 +62,7 @@ if TYPE_CHECKING:
 DESIGN_COLUMNS = (
     "response_id", "questionnaire_id", "version_hash", "site_code", "site_name", "site_kind", "stratum", "psu",
     "design_weight", "inclusion_prob", "stratum_population", "stratum_psus", "source", "simulated", "language",
-    "submitted_at",
+    "submitted_at", "opened_at", "duration_s", "resumed", "mode", "surveyor", "device_hash", "review",
 )
 
 
@@ -104,10 +112,21 @@ def read_response_frame(
         responses.c.simulated,
         responses.c.language,
         sa.type_coerce(responses.c.submitted_at, sa.String),
+        sa.type_coerce(responses.c.opened_at, sa.String),
+        responses.c.duration_s,
+        responses.c.resumed,
+        responses.c.mode,
+        responses.c.surveyor,
+        responses.c.device_hash,
+        reviews.c.decision,
     ]
     query_columns += [responses.c.scores[k].as_float() for k in indicators]
     query_columns += [responses.c.answers[k].as_string() for k in answers]  # text in SQL: no JSON parse per cell
-    query = sa.select(*query_columns).where(responses.c.campaign_id == campaign.id)
+    query = (
+        sa.select(*query_columns)
+        .select_from(responses.outerjoin(reviews, reviews.c.response_id == responses.c.id))
+        .where(responses.c.campaign_id == campaign.id)
+    )
     if after_id is not None:
         query = query.where(responses.c.id > after_id)
     rows = connection.execute(query.order_by(responses.c.id)).fetchall()
@@ -151,6 +170,14 @@ def read_response_frame(
         "language": np.asarray(raw[5], dtype=object),
         "submitted_at": pd.to_datetime(pd.Series(raw[6], dtype=object), utc=True, format="ISO8601")
         if n else pd.Series([], dtype="datetime64[ns, UTC]"),
+        "opened_at": pd.to_datetime(pd.Series(raw[7], dtype=object), utc=True, format="ISO8601")
+        if n else pd.Series([], dtype="datetime64[ns, UTC]"),
+        "duration_s": np.asarray(raw[8], dtype=float) if n else np.zeros(0),  # None -> NaN
+        "resumed": np.asarray(raw[9], dtype=object),
+        "mode": np.asarray(raw[10], dtype=object),
+        "surveyor": np.asarray(raw[11], dtype=object),
+        "device_hash": np.asarray(raw[12], dtype=object),
+        "review": np.asarray(raw[13], dtype=object),
     }
     offset = len(query_columns) - len(indicators) - len(answers)
     for k, name in enumerate(indicators):
@@ -160,7 +187,8 @@ def read_response_frame(
     for k, name in enumerate(answers):
         columns[name] = _answer_column(raw[offset + k], kinds.get(name, "text"))
     frame = pd.DataFrame(columns)
-    frame["submitted_at"] = frame["submitted_at"].dt.as_unit("ns") if n else frame["submitted_at"]
+    for column in ("submitted_at", "opened_at"):
+        frame[column] = frame[column].dt.as_unit("ns") if n else frame[column]
     return frame
 
 

@@ -162,12 +162,63 @@ def _v5(connection: Connection) -> None:
     connection.exec_driver_sql(f"ALTER TABLE login_failures ADD COLUMN first_failed_at {timestamp}")
 
 
+def _v6(connection: Connection) -> None:
+    """Paradata on responses, quality-flag parameters on campaigns, review decisions, audit log."""
+    json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+    big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+    def add(table: str, column: str, type_: sa.types.TypeEngine) -> None:
+        connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {type_.compile(dialect=connection.dialect)}")
+
+    add("campaigns", "quality", json)
+    for column, type_ in (
+        ("opened_at", UTCDateTime()),
+        ("duration_s", sa.Float()),
+        ("section_seconds", json),
+        ("resumed", sa.Boolean()),
+        ("mode", sa.String(16)),
+        ("surveyor", sa.String(64)),
+        ("device_hash", sa.String(64)),
+    ):
+        add("responses", column, type_)
+    m = sa.MetaData()
+    sa.Table("campaigns", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("responses", m, sa.Column("id", big_id, primary_key=True))
+    sa.Table(
+        "reviews",
+        m,
+        sa.Column("response_id", big_id, sa.ForeignKey("responses.id"), primary_key=True, autoincrement=False),
+        sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False),
+        sa.Column("decision", sa.String(16), nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("decided_by", sa.String(64), nullable=False),
+        sa.Column("decided_at", UTCDateTime, nullable=False),
+        sa.Column("flags", json, nullable=False),
+        sa.Index("ix_reviews_campaign", "campaign_id"),
+    )
+    sa.Table(
+        "audit_log",
+        m,
+        sa.Column("id", big_id, primary_key=True, autoincrement=True),
+        sa.Column("at", UTCDateTime, nullable=False),
+        sa.Column("actor", sa.String(64), nullable=False),
+        sa.Column("action", sa.String(32), nullable=False),
+        sa.Column("campaign_id", sa.Integer, nullable=True),
+        sa.Column("response_id", sa.BigInteger, nullable=True),
+        sa.Column("reason", sa.Text, nullable=True),
+        sa.Column("detail", json, nullable=False),
+        sa.Index("ix_audit_log_campaign", "campaign_id", "id"),
+    )
+    m.create_all(connection, tables=[m.tables["reviews"], m.tables["audit_log"]])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "campaigns, instruments, sites, responses", _v1),
     Migration(2, "demo and simulated labels; responses indexed by campaign and site", _v2),
     Migration(3, "accounts and failed logins of the admin area", _v3),
     Migration(4, "campaign contact phone, answer-key rule and how long answers are kept", _v4),
     Migration(5, "account session versions and demo labels; receipt codes of responses", _v5),
+    Migration(6, "paradata, quality parameters, review decisions and audit log", _v6),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "schema.py and MIGRATIONS disagree"
 

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +27,8 @@ from survey.storage.schema import campaign_instruments, campaigns, instruments, 
 NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _CAMPAIGN_FIELDS = ("id", "name", "profile_id", "opens_on", "closes_on", "organizer", "timezone", "demo", "closed_at", "created_at")
 IMPORT_PREFIX = "imp-"  # nonces of imported rows (survey.response_import); no other source may use it
+#: Paradata columns of a response (schema version 4), as ``Paradata.stored`` returns them.
+PARADATA_COLUMNS = ("opened_at", "duration_s", "section_seconds", "resumed", "mode", "surveyor", "device_hash")
 
 
 class SubmitError(SurveyError):
@@ -80,6 +82,7 @@ class StoredResponse:
     language: str | None
     submitted_at: dt.datetime
     simulated: bool
+    paradata: Mapping[str, Any] = field(default_factory=dict)  # PARADATA_COLUMNS, None where unknown
 
 
 def check_submission(nonce: str, source: str) -> None:
@@ -105,8 +108,12 @@ def insert_response(
     language: str | None = None,
     simulated: bool = False,
     enforce_window: bool = True,
+    paradata: Mapping[str, Any] | None = None,
 ) -> SubmitResult:
-    """Insert one response (answers already validated and scored) inside the caller's transaction."""
+    """Insert one response (answers already validated and scored) inside the caller's transaction.
+
+    ``paradata``: the stored paradata columns (``survey.paradata.Paradata.stored``), or None.
+    """
     check_submission(nonce, source)
     row = connection.execute(sa.select(campaigns).where(campaigns.c.id == campaign_id)).mappings().first()
     if row is None:
@@ -147,6 +154,7 @@ def insert_response(
             submitted_at=submitted_at,
             simulated=simulated,
             receipt=receipt,
+            **{k: v for k, v in (paradata or {}).items() if k in PARADATA_COLUMNS},
         )
         .on_conflict_do_nothing(index_elements=["campaign_id", "nonce"])
         .returning(responses.c.id)
@@ -192,6 +200,7 @@ def select_responses(connection: Connection, campaign_id: int, *, newest: int | 
             responses.c.language,
             responses.c.submitted_at,
             responses.c.simulated,
+            *(responses.c[k] for k in PARADATA_COLUMNS),
         )
         .join(sites, sites.c.id == responses.c.site_id)
         .join(instruments, instruments.c.version_hash == responses.c.version_hash)
@@ -212,6 +221,7 @@ def select_responses(connection: Connection, campaign_id: int, *, newest: int | 
             language=r[9],
             submitted_at=r[10],
             simulated=bool(r[11]),
+            paradata=dict(zip(PARADATA_COLUMNS, r[12:])),
         )
         for r in connection.execute(query)
     ]

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -80,6 +80,7 @@ campaigns = sa.Table(
     sa.Column("contact_phone", sa.Text, nullable=False, server_default=""),  # version 4
     sa.Column("answer_key", sa.String(16), nullable=False, server_default="after_close"),  # version 4
     sa.Column("keep_months", sa.Integer, nullable=False, server_default="36"),  # version 4
+    sa.Column("quality", JSONData, nullable=True),  # version 6: quality-flag parameters
 )
 
 campaign_instruments = sa.Table(
@@ -125,6 +126,14 @@ responses = sa.Table(
     sa.Column("submitted_at", UTCDateTime, nullable=False),
     sa.Column("simulated", sa.Boolean, nullable=False, server_default=sa.false()),  # version 2
     sa.Column("receipt", sa.String(16), nullable=True),  # version 5: random code shown to the respondent
+    # version 6: paradata (survey.paradata); the device is a keyed hash, never the cookie value
+    sa.Column("opened_at", UTCDateTime, nullable=True),
+    sa.Column("duration_s", sa.Float, nullable=True),
+    sa.Column("section_seconds", JSONData, nullable=True),
+    sa.Column("resumed", sa.Boolean, nullable=True),
+    sa.Column("mode", sa.String(16), nullable=True),
+    sa.Column("surveyor", sa.String(64), nullable=True),
+    sa.Column("device_hash", sa.String(64), nullable=True),
     sa.UniqueConstraint("campaign_id", "nonce", name="uq_responses_nonce"),
     sa.Index("ix_responses_campaign_site", "campaign_id", "site_id"),  # version 2
 )
@@ -151,4 +160,31 @@ login_failures = sa.Table(  # version 3: failed logins per user name, shared by 
     sa.Column("last_failed_at", UTCDateTime, nullable=False),
     sa.Column("locked_until", UTCDateTime, nullable=True),
     sa.Column("first_failed_at", UTCDateTime, nullable=True),  # version 5: failures count for an hour from here
+)
+
+reviews = sa.Table(  # version 6: the evaluator's current decision on a flagged response
+    "reviews",
+    metadata,
+    sa.Column("response_id", BigId, sa.ForeignKey("responses.id"), primary_key=True, autoincrement=False),
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False),
+    sa.Column("decision", sa.String(16), nullable=False),  # approved | excluded
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("decided_by", sa.String(64), nullable=False),
+    sa.Column("decided_at", UTCDateTime, nullable=False),
+    sa.Column("flags", JSONData, nullable=False),  # the rules that had flagged it when decided
+    sa.Index("ix_reviews_campaign", "campaign_id"),
+)
+
+audit_log = sa.Table(  # version 6: every review decision and parameter change: who, when, what, why
+    "audit_log",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("campaign_id", sa.Integer, nullable=True),
+    sa.Column("response_id", sa.BigInteger, nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("detail", JSONData, nullable=False),
+    sa.Index("ix_audit_log_campaign", "campaign_id", "id"),
 )

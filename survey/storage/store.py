@@ -2,11 +2,12 @@
 
 >>> store = Store.open("sqlite://")            # in memory; default: TCM_SURVEY_DB or data/
 >>> store.schema_version
-5
+6
 
 Every write is one transaction: a campaign with its instruments and sites, a batch of sites, a
-response. Anything that fails inside rolls the whole transaction back, so nothing half-written
-stays. Answers are validated (once) and scored before the transaction opens.
+response, a review decision with its audit-log row. Anything that fails inside rolls the whole
+transaction back, so nothing half-written stays. Answers (once) and paradata are validated and
+scores computed before the transaction opens.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from survey.storage import accounts as account_repo
 from survey.storage import repositories as repo
 from survey.storage.engine import StorageError, check_connection, create_engine, safe_url
 from survey.storage.migrations import migrate, schema_version
+from survey.storage import reviews as review_repo
 from survey.storage.responses import (
     StoredResponse,
     SubmitError,
@@ -38,10 +40,12 @@ from survey.storage.responses import (
     select_responses,
     stored_nonces,
 )
+from survey.storage.reviews import AuditEntry, Review
 
 if TYPE_CHECKING:
     import pandas
 
+    from survey.paradata import Paradata
     from survey.questionnaire import Questionnaire
     from survey.tokens import TokenCheck
 
@@ -58,13 +62,15 @@ class Submission:
     submitted_at: dt.datetime | None = None
     language: str | None = None
     simulated: bool = False
+    paradata: Mapping[str, Any] | Paradata | None = None
 
 
 class Store:
     """Campaigns, sites, instrument texts and responses in SQLite or PostgreSQL."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, secret: bytes | None = None) -> None:
         self.engine = engine
+        self._secret = secret  # keys the device hashes of paradata; None: survey.keys.load_secret() when needed
         self._questionnaires: dict[str, Questionnaire] = {}
         self._lock = threading.Lock()
         # SQLite has one writer at a time and its busy handler polls with growing sleeps, which
@@ -72,9 +78,13 @@ class Store:
         self._write_lock: threading.Lock | None = threading.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
-    def open(cls, url: str | None = None, *, upgrade: bool = True, **engine_options: Any) -> Store:
+    def open(
+        cls, url: str | None = None, *, upgrade: bool = True, secret: bytes | None = None, **engine_options: Any
+    ) -> Store:
         """Connect (URL, else ``TCM_SURVEY_DB``, else SQLite under ``data/``) and upgrade the schema.
 
+        ``secret`` keys the device hashes of paradata (default: the app's secret,
+        ``survey.keys.load_secret``, read when a response first carries a device id).
         Raises StorageError naming the URL (password hidden) when the database cannot be reached.
         """
         engine = create_engine(url, **engine_options)
@@ -85,7 +95,22 @@ class Store:
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine)
+        return cls(engine, secret=secret)
+
+    def _device_secret(self) -> bytes:
+        if self._secret is None:
+            from survey.keys import load_secret
+
+            self._secret = load_secret()
+        return self._secret
+
+    def _paradata_columns(self, paradata: Mapping[str, Any] | Paradata | None, language: str | None) -> tuple[dict, str | None]:
+        """Validated paradata as stored columns (device id hashed), and the response's language."""
+        from survey.paradata import parse_paradata
+
+        checked = parse_paradata(paradata)
+        secret = self._device_secret() if checked.device_id is not None else None
+        return checked.stored(secret), language or checked.language
 
     def close(self) -> None:
         self.engine.dispose()
@@ -273,7 +298,7 @@ class Store:
         language: str | None = None,
         simulated: bool = False,
         enforce_window: bool | None = None,
-        paradata: Mapping[str, Any] | None = None,
+        paradata: Mapping[str, Any] | Paradata | None = None,
     ) -> SubmitResult:
         """Validate, score and store one response, exactly once per ``(campaign, nonce)``.
 
@@ -295,19 +320,21 @@ class Store:
             ``not_yet_open`` or ``closed``). Default: for ``qr`` and ``surveyor``; imports of paper
             forms may come after the campaign closed.
         paradata
-            How the form was filled (``opened_at``, ``duration_s``, ``section_seconds``,
-            ``language``, ``resumed``, ``mode``, ``surveyor``, ``device_id``): stored by the
-            paradata migration.
+            How the response came about (``survey.paradata``: opened_at, duration_s,
+            section_seconds, language, resumed, mode, surveyor, device_id). Checked first
+            (ParadataError, nothing written); the device id is stored only as its keyed hash.
+            A repeat of a stored nonce keeps the paradata of the first attempt.
 
         Raises
         ------
-        AnswerError, SubmitError, StorageError
+        AnswerError, ParadataError, SubmitError, StorageError
         """
         check_submission(nonce, source)
         submitted_at = submitted_at or dt.datetime.now(dt.timezone.utc)
         if submitted_at.tzinfo is None:
             raise ValueError("submitted_at must be timezone-aware")
         cleaned, scores = _clean_and_score(questionnaire, answers, self.campaign_profile(campaign_id))
+        stored_paradata, language = self._paradata_columns(paradata, language)
         if enforce_window is None:
             enforce_window = source != "import"
         stored_answers = _as_json(cleaned)
@@ -326,6 +353,7 @@ class Store:
                     language=language,
                     simulated=simulated,
                     enforce_window=enforce_window,
+                    paradata=stored_paradata,
                 )
         except sa.exc.OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
@@ -339,6 +367,7 @@ class Store:
         Repeats of stored nonces are reported as in :meth:`submit`, not written again.
         """
         from survey.errors import AnswerError
+        from survey.paradata import ParadataError
 
         prepared = []
         profile = self.campaign_profile(campaign_id)
@@ -355,11 +384,15 @@ class Store:
                 raise SubmitError(exc.reason, f"submission {position}: {exc}") from None
             if item.submitted_at is not None and item.submitted_at.tzinfo is None:
                 raise ValueError(f"submission {position}: submitted_at must be timezone-aware")
-            prepared.append((item, _as_json(cleaned), _as_json(scores)))
+            try:
+                stored_paradata, language = self._paradata_columns(item.paradata, item.language)
+            except ParadataError as exc:
+                raise ParadataError(exc.key, exc.detail, where=f"submission {position} (nonce {item.nonce}): ") from None
+            prepared.append((item, _as_json(cleaned), _as_json(scores), stored_paradata, language))
         now = dt.datetime.now(dt.timezone.utc)
         results = []
         with self.write() as connection:
-            for position, (item, answers, scores) in enumerate(prepared, start=1):
+            for position, (item, answers, scores, stored_paradata, language) in enumerate(prepared, start=1):
                 try:
                     results.append(
                         insert_response(
@@ -372,9 +405,10 @@ class Store:
                             answers=answers,
                             scores=scores,
                             submitted_at=item.submitted_at or now,
-                            language=item.language,
+                            language=language,
                             simulated=item.simulated,
                             enforce_window=item.source != "import" and not item.simulated,
+                            paradata=stored_paradata,
                         )
                     )
                 except SubmitError as exc:
@@ -487,6 +521,56 @@ class Store:
         with self.read() as connection:
             return account_repo.failure_count(connection, username)
 
+    # ------------------------------------------------------------------------------ reviews
+
+    def review(
+        self,
+        campaign_id: int,
+        response_ids: Sequence[int],
+        decision: str,
+        *,
+        reason: str,
+        user: str,
+        flags: Mapping[int, Sequence[str]] | None = None,
+        at: dt.datetime | None = None,
+    ) -> list[int]:
+        """Approve (``approved``) or exclude (``excluded``) responses, all or none, each with an
+        audit-log row naming ``user`` and ``reason``; ``flags``: response id -> the rules that had
+        flagged it. The response rows are never changed. Returns the audit-log ids."""
+        with self.write() as connection:
+            return review_repo.record_decision(
+                connection, campaign_id=campaign_id, response_ids=list(response_ids), decision=decision, reason=reason,
+                actor=user, flags=flags or {}, at=at or dt.datetime.now(dt.timezone.utc),
+            )
+
+    def reopen(self, campaign_id: int, response_id: int, *, reason: str, user: str) -> int | None:
+        """Withdraw the decision on a response (audit-logged); None when it had none."""
+        with self.write() as connection:
+            return review_repo.clear_decision(connection, campaign_id=campaign_id, response_id=response_id, reason=reason,
+                                              actor=user, at=dt.datetime.now(dt.timezone.utc))
+
+    def reviews(self, campaign_id: int) -> list[Review]:
+        with self.read() as connection:
+            return review_repo.select_reviews(connection, campaign_id)
+
+    def audit_log(self, campaign_id: int | None = None, *, limit: int | None = None) -> list[AuditEntry]:
+        """Audit-log rows, newest first."""
+        with self.read() as connection:
+            return review_repo.select_audit(connection, campaign_id, limit=limit)
+
+    def quality_parameters(self, campaign_id: int) -> dict[str, Any]:
+        """The campaign's own quality-flag parameters (``{}``: the profile's or the defaults)."""
+        with self.read() as connection:
+            return review_repo.quality_parameters(connection, campaign_id)
+
+    def set_quality_parameters(
+        self, campaign_id: int, parameters: Mapping[str, Any], *, user: str, reason: str | None = None
+    ) -> int:
+        """Replace the campaign's quality parameters (audit-logged with the old and new values)."""
+        with self.write() as connection:
+            return review_repo.set_quality_parameters(connection, campaign_id=campaign_id, parameters=_as_json(dict(parameters)),
+                                                      actor=user, reason=reason, at=dt.datetime.now(dt.timezone.utc))
+
     # ------------------------------------------------------------------------------- tokens
 
     def check_token(
@@ -537,4 +621,4 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__} {value!r} as JSON")
 
 
-__all__ = ["Store", "StorageError", "Submission", "SubmitError", "SubmitResult", "StoredResponse"]
+__all__ = ["AuditEntry", "Review", "Store", "StorageError", "Submission", "SubmitError", "SubmitResult", "StoredResponse"]

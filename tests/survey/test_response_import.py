@@ -207,7 +207,7 @@ def test_kobo_export_with_group_paths_and_option_columns(store, mini):
     assert table.format == "kobo"
     mapping = auto_map(table.columns, mini, table.format)
     assert mapping["grp/services/tuina"] == "o:services:tuina"
-    assert mapping["_uuid"] == "respondent_id" and mapping["_id"] == "ignore" and mapping["start"] == "ignore"
+    assert mapping["_uuid"] == "respondent_id" and mapping["_id"] == "ignore" and mapping["start"] == "opened_at"
     preview = prepare_import(table, mini, campaign, store=store)
     assert preview.errors == []
     assert preview.accepted[0].answers["services"] == ["cupping", "tuina"]

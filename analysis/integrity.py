@@ -1,0 +1,205 @@
+"""A campaign's response integrity: its quality flags with the review decisions, and the verdicts
+with and without the responses still flagged.
+
+* :func:`load_quality` reads the response frame with its answers, paradata and review decisions
+  (``Store.response_frame(..., with_answers=True)``), the parameters (defaults <- profile
+  ``quality`` <- campaign ``quality``) and runs :func:`analysis.quality.flag_responses`.
+* A response is **excluded** when an evaluator excluded it (it leaves every analysis; the stored
+  row stays), **open** when it is flagged and nobody has approved or excluded it yet.
+* :func:`sensitivity` computes the campaign's results twice, on all responses (less the
+  excluded) and without the open ones, and puts each indicator's estimate, interval and verdict
+  side by side, saying in words whether the verdict depends on the flagged responses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .quality import QualityParameters, flag_responses, site_summary
+from .verdict import interval_label
+
+__all__ = ["CampaignQuality", "Sensitivity", "analysis_data", "load_quality", "sensitivity"]
+
+VERDICT_WORDS = {
+    "zh": {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定", "few_sites": "调查点不足，不能单独判定",
+           None: "无判定"},
+    "en": {"met": "met", "not_met": "not met", "inconclusive": "not yet conclusive",
+           "few_sites": "too few sites to judge alone", None: "no verdict"},
+}
+
+
+@dataclass(frozen=True)
+class CampaignQuality:
+    """Flags and review state of every response of a campaign.
+
+    ``flags``: one row per response (``analysis.quality.flag_responses`` columns) plus ``review``
+    (None, ``approved`` or ``excluded``), ``review_reason``, ``reviewed_by``, ``open`` (flagged and
+    not reviewed) and the paradata shown in the review queue (``submitted_at, opened_at,
+    duration_s, mode, surveyor, resumed, language, source``; ``device`` is the first 8 characters
+    of the device hash). ``by_site``: :func:`analysis.quality.site_summary` plus ``open`` and
+    ``excluded`` per site.
+    """
+
+    campaign_id: int
+    timezone: str
+    parameters: QualityParameters
+    flags: pd.DataFrame
+    by_site: pd.DataFrame
+
+    @property
+    def responses(self) -> int:
+        return len(self.flags)
+
+    @property
+    def excluded_ids(self) -> frozenset[int]:
+        return frozenset(self.flags.loc[self.flags["review"].eq("excluded").to_numpy(dtype=bool), "response_id"].tolist())
+
+    @property
+    def open_ids(self) -> frozenset[int]:
+        return frozenset(self.flags.loc[self.flags["open"].to_numpy(dtype=bool), "response_id"].tolist())
+
+    def reasons(self, response_id: int) -> tuple[str, ...]:
+        row = self.flags.loc[self.flags["response_id"] == response_id, "reasons"]
+        return tuple(row.iloc[0]) if len(row) else ()
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"responses": N, "flagged": [{"id", "site", "reasons"}], "by_site": [...]}`` (DESIGN.md)."""
+        flagged = self.flags[self.flags["flagged"].to_numpy(dtype=bool)]
+        return {
+            "responses": self.responses,
+            "flagged": [
+                {"id": int(r.response_id), "site": str(r.site_code), "reasons": list(r.reasons)}
+                for r in flagged.itertuples(index=False)
+            ],
+            "by_site": [
+                {k: (None if isinstance(v, float) and np.isnan(v) else v.item() if hasattr(v, "item") else v)
+                 for k, v in row.items()}
+                for row in self.by_site.to_dict(orient="records")
+            ],
+        }
+
+
+def _profile_quality(store, campaign) -> tuple[str, Mapping[str, Any] | None]:  # noqa: ANN001
+    from survey.profiles import load_profiles
+
+    profile = load_profiles().get(campaign.profile_id)
+    if profile is None:
+        return f"profile {campaign.profile_id}", None
+    return f"profile {profile.id} ({profile.path})", getattr(profile, "quality", None)
+
+
+def load_quality(store, campaign_id: int) -> CampaignQuality:  # noqa: ANN001
+    """Flags (parameters from the profile and the campaign) and review decisions of a campaign."""
+    campaign = store.campaign(campaign_id)
+    questionnaires: dict[str, Any] = {}
+    for questionnaire in store.campaign_questionnaires(campaign):
+        questionnaires.setdefault(questionnaire.id, questionnaire)
+    where, profile_layer = _profile_quality(store, campaign)
+    parameters = QualityParameters.merged((where, profile_layer),
+                                          (f"campaign {campaign_id}", store.quality_parameters(campaign_id)))
+    frame = store.response_frame(campaign_id, with_answers=True)
+    flags = flag_responses(frame, questionnaires, parameters, timezone=campaign.timezone)
+    reviews = {r.response_id: r for r in store.reviews(campaign_id)}
+    ids = flags["response_id"].to_numpy()
+    flags["review"] = frame["review"].to_numpy(dtype=object)
+    flags["review_reason"] = pd.Series([reviews[i].reason if i in reviews else None for i in ids], dtype=object)
+    flags["reviewed_by"] = pd.Series([reviews[i].decided_by if i in reviews else None for i in ids], dtype=object)
+    flags["open"] = flags["flagged"].to_numpy(dtype=bool) & pd.isna(flags["review"]).to_numpy()
+    for column in ("submitted_at", "opened_at", "duration_s", "mode", "surveyor", "resumed", "language", "source"):
+        flags[column] = frame[column].reset_index(drop=True)
+    flags["device"] = frame["device_hash"].map(lambda h: h[:8] if isinstance(h, str) else None).to_numpy()
+    by_site = site_summary(frame, flags, timezone=campaign.timezone)
+    if len(by_site):
+        extra = pd.DataFrame({"site": flags["site_code"], "open": flags["open"], "excluded": flags["review"].eq("excluded")})
+        counts = extra.groupby("site")[["open", "excluded"]].sum().astype(int)
+        by_site = by_site.join(counts, on="site")
+    else:
+        by_site = by_site.assign(open=pd.Series(dtype=int), excluded=pd.Series(dtype=int))
+    return CampaignQuality(campaign_id, campaign.timezone, parameters, flags, by_site)
+
+
+def analysis_data(data, quality: CampaignQuality, *, exclude_flagged: bool = False):  # noqa: ANN001, ANN201
+    """``data`` (a ``CampaignData``) without the excluded responses, and without the open ones
+    when ``exclude_flagged``. The stored rows are not touched: this only narrows the table."""
+    drop = set(quality.excluded_ids)
+    if exclude_flagged:
+        drop |= quality.open_ids
+    if not drop:
+        return data
+    keep = ~data.table["response_id"].isin(drop).to_numpy()
+    return replace(data, table=data.table.loc[keep].reset_index(drop=True))
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Verdicts on all responses (less the excluded) and without open flags, side by side.
+
+    ``table``: one row per questionnaire and indicator (county-wide): ``questionnaire_id, var,
+    threshold, removed`` (open responses of the questionnaire left out), then ``n, estimate, ci_low, ci_high,
+    verdict`` with the suffixes ``_all`` and ``_clean``, and ``depends`` (the verdicts differ).
+    """
+
+    table: pd.DataFrame
+    level: float
+    results_all: Any  # CampaignResults
+    results_clean: Any
+
+    @property
+    def depends(self) -> bool:
+        return bool(self.table["depends"].any()) if len(self.table) else False
+
+    def sentences(self, language: str = "zh", labels: Mapping[tuple[str, str], str] | None = None) -> list[str]:
+        """One plain sentence per indicator with open flags, e.g. 排除 23 份可疑问卷后，满意率 83.1%（90%置信区间
+        （单侧95%界限）80.2%–85.9%），结论由达标变为尚不能确定。The interval is the verdict's."""
+        words = VERDICT_WORDS[language]
+        out = []
+        for r in self.table.itertuples(index=False):
+            if not r.removed:
+                continue
+            label = (labels or {}).get((r.questionnaire_id, r.var), r.var)
+            interval = f"{_pct(r.ci_low_clean)}–{_pct(r.ci_high_clean)}"
+            level = interval_label(self.level, language)
+            before, after = words.get(r.verdict_all, words[None]), words.get(r.verdict_clean, words[None])
+            if language == "zh":
+                head = f"排除 {r.removed} 份可疑问卷后，{label} {_pct(r.estimate_clean)}（{level} {interval}），"
+                tail = f"结论由{before}变为{after}。" if r.depends else f"结论仍为{after}。"
+            else:
+                head = (f"Without the {r.removed} flagged responses, {label} is {_pct(r.estimate_clean)} "
+                        f"({level} {interval}); ")
+                tail = f"the verdict changes from {before} to {after}." if r.depends else f"the verdict stays {after}."
+            out.append(head + tail)
+        return out
+
+
+def _pct(x: Any) -> str:
+    return "—" if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)) else f"{float(x) * 100:.1f}%"
+
+
+def sensitivity(data, quality: CampaignQuality, options=None) -> Sensitivity:  # noqa: ANN001
+    """Results with and without the open flags (both without the excluded), compared per indicator."""
+    from .campaign import compute_results
+
+    results_all = compute_results(analysis_data(data, quality), options)
+    results_clean = compute_results(analysis_data(data, quality, exclude_flagged=True), options)
+    keys = ["questionnaire_id", "var"]
+    columns = ["n", "estimate", "ci_low", "ci_high", "verdict"]
+    a = results_all.overall()
+    c = results_clean.overall()
+    both = a[keys + ["threshold"] + columns].merge(c[keys + columns], on=keys, how="left", suffixes=("_all", "_clean"))
+    counted = {k: v.get("responses", 0) for k, v in results_all.design_notes["questionnaires"].items()}
+    kept = {k: v.get("responses", 0) for k, v in results_clean.design_notes["questionnaires"].items()}
+    both["removed"] = [int(counted.get(i, 0) - kept.get(i, 0)) for i in both["questionnaire_id"]]
+    both["depends"] = [_verdict(x) != _verdict(y) for x, y in zip(both["verdict_all"], both["verdict_clean"])]
+    order = ["questionnaire_id", "var", "threshold", "removed"] + [f"{c}_all" for c in columns] + [f"{c}_clean" for c in columns] + ["depends"]
+    return Sensitivity(both[order].reset_index(drop=True), results_all.level, results_all, results_clean)
+
+
+def _verdict(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+

@@ -1,0 +1,185 @@
+"""Review decisions on flagged responses, quality-flag parameters, and the audit log.
+
+A decision (``approved``: the response counts; ``excluded``: the analysis leaves it out) is one
+row per response in ``reviews``, replaced when an evaluator changes their mind and removed when
+the response is reopened. The response row itself is never changed or deleted. Every decision,
+reopening and change of the campaign's quality parameters appends one row to ``audit_log``
+(who, when, what, why) in the same transaction, so the log and the decisions cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from survey.errors import SurveyError
+from survey.storage.schema import audit_log, campaigns, responses, reviews
+
+DECISIONS = ("approved", "excluded")
+MAX_REASON = 1000
+
+
+class ReviewError(SurveyError):
+    """A review action that cannot be recorded as given (unknown response, empty reason, ...)."""
+
+
+@dataclass(frozen=True)
+class Review:
+    response_id: int
+    campaign_id: int
+    decision: str
+    reason: str
+    decided_by: str
+    decided_at: dt.datetime
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    campaign_id: int | None
+    response_id: int | None
+    reason: str | None
+    detail: Mapping[str, Any]
+
+
+def _check_actor_reason(actor: str, reason: str | None, *, reason_required: bool = True) -> None:
+    if not isinstance(actor, str) or not actor.strip() or len(actor) > 64:
+        raise ReviewError(f"the user recorded with a review must be an account name, got {actor!r}")
+    if reason_required and (not isinstance(reason, str) or not reason.strip()):
+        raise ReviewError("a review needs a reason (it goes into the audit log)")
+    if reason is not None and len(reason) > MAX_REASON:
+        raise ReviewError(f"the reason is longer than {MAX_REASON} characters")
+
+
+def append_audit(
+    connection: Connection,
+    *,
+    actor: str,
+    action: str,
+    at: dt.datetime,
+    campaign_id: int | None = None,
+    response_id: int | None = None,
+    reason: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> int:
+    """Append one audit-log row inside the caller's transaction; return its id."""
+    result = connection.execute(
+        sa.insert(audit_log)
+        .values(at=at, actor=actor, action=action, campaign_id=campaign_id, response_id=response_id,
+                reason=reason, detail=dict(detail or {}))
+        .returning(audit_log.c.id)
+    )
+    return int(result.scalar_one())
+
+
+def _response_campaign(connection: Connection, response_id: int) -> int | None:
+    return connection.execute(sa.select(responses.c.campaign_id).where(responses.c.id == response_id)).scalar()
+
+
+def _current(connection: Connection, response_id: int) -> str | None:
+    return connection.execute(sa.select(reviews.c.decision).where(reviews.c.response_id == response_id)).scalar()
+
+
+def record_decision(
+    connection: Connection,
+    *,
+    campaign_id: int,
+    response_ids: Sequence[int],
+    decision: str,
+    reason: str,
+    actor: str,
+    flags: Mapping[int, Sequence[str]],
+    at: dt.datetime,
+) -> list[int]:
+    """Approve or exclude responses of a campaign; one audit row each; return their audit ids."""
+    if decision not in DECISIONS:
+        raise ReviewError(f"decision {decision!r} must be one of {', '.join(DECISIONS)}")
+    _check_actor_reason(actor, reason)
+    reason = reason.strip()
+    audit_ids = []
+    for response_id in response_ids:
+        owner = _response_campaign(connection, int(response_id))
+        if owner != campaign_id:
+            raise ReviewError(f"campaign {campaign_id} has no response {response_id}")
+        previous = _current(connection, int(response_id))
+        reasons = list(flags.get(int(response_id), ()))
+        values = dict(campaign_id=campaign_id, decision=decision, reason=reason, decided_by=actor, decided_at=at, flags=reasons)
+        if previous is None:
+            connection.execute(sa.insert(reviews).values(response_id=int(response_id), **values))
+        else:
+            connection.execute(sa.update(reviews).where(reviews.c.response_id == int(response_id)).values(**values))
+        audit_ids.append(append_audit(
+            connection, actor=actor, action=f"review.{decision}", at=at, campaign_id=campaign_id,
+            response_id=int(response_id), reason=reason,
+            detail={"decision": decision, "previous": previous, "flags": reasons},
+        ))
+    return audit_ids
+
+
+def clear_decision(
+    connection: Connection, *, campaign_id: int, response_id: int, reason: str, actor: str, at: dt.datetime
+) -> int | None:
+    """Reopen a reviewed response (its flags count as open again); the audit id, None if not reviewed."""
+    _check_actor_reason(actor, reason)
+    if _response_campaign(connection, response_id) != campaign_id:
+        raise ReviewError(f"campaign {campaign_id} has no response {response_id}")
+    previous = _current(connection, response_id)
+    if previous is None:
+        return None
+    connection.execute(sa.delete(reviews).where(reviews.c.response_id == response_id))
+    return append_audit(connection, actor=actor, action="review.reopen", at=at, campaign_id=campaign_id,
+                        response_id=response_id, reason=reason.strip(), detail={"decision": None, "previous": previous})
+
+
+def select_reviews(connection: Connection, campaign_id: int) -> list[Review]:
+    query = sa.select(reviews).where(reviews.c.campaign_id == campaign_id).order_by(reviews.c.response_id)
+    return [
+        Review(int(r.response_id), r.campaign_id, r.decision, r.reason, r.decided_by, r.decided_at, tuple(r.flags or ()))
+        for r in connection.execute(query)
+    ]
+
+
+def select_audit(connection: Connection, campaign_id: int | None = None, *, limit: int | None = None) -> list[AuditEntry]:
+    """Audit rows, newest first (of one campaign, or all)."""
+    query = sa.select(audit_log).order_by(audit_log.c.id.desc())
+    if campaign_id is not None:
+        query = query.where(audit_log.c.campaign_id == campaign_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        AuditEntry(int(r.id), r.at, r.actor, r.action, r.campaign_id,
+                   None if r.response_id is None else int(r.response_id), r.reason, dict(r.detail or {}))
+        for r in connection.execute(query)
+    ]
+
+
+def quality_parameters(connection: Connection, campaign_id: int) -> dict[str, Any]:
+    """The campaign's own quality-flag parameters (``{}`` when it uses the profile's or defaults)."""
+    value = connection.execute(sa.select(campaigns.c.quality).where(campaigns.c.id == campaign_id)).first()
+    if value is None:
+        from survey.campaign import UnknownCampaign
+
+        raise UnknownCampaign(campaign_id)
+    return dict(value[0] or {})
+
+
+def set_quality_parameters(
+    connection: Connection, *, campaign_id: int, parameters: Mapping[str, Any], actor: str, reason: str | None,
+    at: dt.datetime,
+) -> int:
+    """Replace the campaign's quality parameters; the audit row keeps the old and the new ones."""
+    _check_actor_reason(actor, reason, reason_required=False)
+    previous = quality_parameters(connection, campaign_id)
+    new = {str(k): dict(v) if isinstance(v, Mapping) else v for k, v in parameters.items()}
+    connection.execute(sa.update(campaigns).where(campaigns.c.id == campaign_id).values(quality=new or None))
+    return append_audit(connection, actor=actor, action="quality.parameters", at=at, campaign_id=campaign_id,
+                        reason=reason, detail={"previous": previous, "new": new})
