@@ -44,8 +44,11 @@ def signed_in(username: str, password: str = PASSWORD, language: str = "zh") -> 
     return at
 
 
+INTERVAL = "90%置信区间（单侧95%界限）"  # the verdict's interval, as the dashboard labels it
+
+
 def result_tables(at: AppTest) -> list:
-    return [d.value for d in at.dataframe if "估计值" in d.value.columns and "置信区间" in d.value.columns]
+    return [d.value for d in at.dataframe if "估计值" in d.value.columns and INTERVAL in d.value.columns]
 
 
 def texts(at: AppTest) -> str:
@@ -104,7 +107,7 @@ def test_exclude_then_the_dashboard_shows_the_reduced_set(store, tmp_path):
     k = reference.loc["knowledge"]
     assert table.iloc[0]["样本量"] == int(k["n"]) == 140
     assert table.iloc[0]["估计值"] == f"{float(k['estimate']) * 100:.1f}%"
-    assert table.iloc[0]["置信区间"] == f"{float(k['ci_low']) * 100:.1f}% – {float(k['ci_high']) * 100:.1f}%"
+    assert table.iloc[0][INTERVAL] == f"{float(k['ci_low']) * 100:.1f}% – {float(k['ci_high']) * 100:.1f}%"
     compared = next(d.value for d in at.dataframe if "排除可疑问卷后" in d.value.columns)
     assert list(compared["结论取决于可疑问卷"]) == ["否", "否"]  # nothing open any more
 
@@ -127,4 +130,4 @@ def test_dashboard_shows_both_sets_and_can_leave_the_flags_out(store):
     knowledge = result_tables(at)[1]
     assert knowledge.iloc[0]["样本量"] == int(o["n"]) == 120
     assert knowledge.iloc[0]["估计值"] == f"{float(o['estimate']) * 100:.1f}%"
-    assert knowledge.iloc[0]["置信区间"] == f"{float(o['ci_low']) * 100:.1f}% – {float(o['ci_high']) * 100:.1f}%"
+    assert knowledge.iloc[0][INTERVAL] == f"{float(o['ci_low']) * 100:.1f}% – {float(o['ci_high']) * 100:.1f}%"
