@@ -101,7 +101,11 @@ def test_poster_qr_opens_the_form_and_a_submit_cut_off_by_the_network_is_stored_
     page.locator("button.primary").click()
     status = page.locator("#status")
     status.wait_for(state="visible")
-    assert status.inner_text() == "网络不稳定，答案已保存在手机上，恢复网络后会自动提交"
+    # "正在提交……" first; the offline note once the request has failed
+    offline_note = "网络不稳定，答案已保存在手机上，恢复网络后会自动提交"
+    page.wait_for_function("text => document.querySelector('#status').innerText === text", arg=offline_note,
+                           timeout=15_000)
+    assert status.inner_text() == offline_note
     page.screenshot(path=str(screenshot_dir / "form-resident-offline-360.png"), full_page=True)
     assert rows(form_server.db_url, form_server.campaign.id) == []
     context.set_offline(False)
