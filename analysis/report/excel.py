@@ -278,9 +278,32 @@ def quality_sheets(data: ReportData, sheet) -> None:  # noqa: ANN001
     flags["reasons"] = flags["reasons"].map(" ".join)
     for column in ("submitted_at", "opened_at"):
         flags[column] = flags[column].dt.tz_convert(integrity.quality.timezone).dt.strftime("%Y-%m-%d %H:%M:%S")
-    sheet("质量标记", flags)
-    sheet("各调查点质量", integrity.quality.by_site)
-    sheet("敏感性分析", integrity.sensitivity.table)
+    sheet("质量标记", flags, labels=QUALITY_ZH, formats={"duration_s": "0.0"})
+    sheet("各调查点质量", integrity.quality.by_site, labels=QUALITY_ZH,
+          formats={"share_flagged": PERCENT, "per_day": "0.0", "median_duration_s": "0.0"})
+    compared = integrity.sensitivity.table.copy()
+    for column in ("verdict_all", "verdict_clean"):
+        compared[column] = [VERDICT_ZH.get(v if isinstance(v, str) else None, "—") for v in compared[column]]
+    compared["depends"] = ["是" if bool(v) else "否" for v in compared["depends"]]
+    sheet("敏感性分析", compared, labels=QUALITY_ZH,
+          formats={c: PERCENT for c in ("estimate_all", "ci_low_all", "ci_high_all", "estimate_clean", "ci_low_clean",
+                                        "ci_high_clean")})
+
+
+#: Chinese headers of the quality sheets (the English variable names stay in the second row)
+QUALITY_ZH = {
+    "too_fast": "答题过快", "same_device": "同一设备重复", "straight_line": "评分全部相同", "duplicate_answers": "答案雷同",
+    "burst": "短时集中提交", "reasons": "标记原因", "flagged": "被标记", "floor_s": "最短合理用时（秒）",
+    "device_count": "同设备当日份数", "window_count": "时段内份数", "review": "审核结论", "review_reason": "审核理由",
+    "reviewed_by": "审核人", "open": "待审核", "submitted_at": "提交时间", "opened_at": "开始答题时间",
+    "duration_s": "答题用时（秒）", "mode": "填写方式", "surveyor": "调查员", "resumed": "中断后继续", "language": "语言",
+    "source": "来源", "device": "设备（密钥散列）", "site": "调查点", "responses": "问卷数", "days": "天数",
+    "per_day": "日均份数", "median_duration_s": "答题用时中位数（秒）", "share_flagged": "被标记比例", "excluded": "已排除",
+    "removed": "排除的可疑问卷", "n_all": "全部：样本量", "estimate_all": "全部：估计值", "ci_low_all": "全部：判定区间下限",
+    "ci_high_all": "全部：判定区间上限", "verdict_all": "全部：判定", "n_clean": "排除后：样本量",
+    "estimate_clean": "排除后：估计值", "ci_low_clean": "排除后：判定区间下限", "ci_high_clean": "排除后：判定区间上限",
+    "verdict_clean": "排除后：判定", "depends": "结论取决于可疑问卷",
+}
 
 
 def render_xlsx(data: ReportData) -> bytes:
