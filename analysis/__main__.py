@@ -163,7 +163,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     profile = None
     if args.profile is not None:
         from survey.errors import ProfileError  # noqa: PLC0415 - the one profile reader
-        from survey.profiles import load_profile  # noqa: PLC0415
+        from survey.questionnaire.profiles import load_profile  # noqa: PLC0415
 
         try:
             profile = load_profile(args.profile)

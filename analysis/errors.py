@@ -15,7 +15,7 @@ expected and, where there is one, what to do about it. Nothing in the package le
     │   └── LonelyPSUError   a stratum with a single PSU under ``lonely_psu="fail"``
     └── CalibrationError     post-stratification or raking impossible (empty cell, no convergence)
 
-Jurisdiction profiles are read by :mod:`survey.profiles` (errors: ``survey.errors.ProfileError``).
+Jurisdiction profiles are read by :mod:`survey.questionnaire.profiles` (errors: ``survey.errors.ProfileError``).
 """
 
 from __future__ import annotations

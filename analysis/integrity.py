@@ -85,7 +85,7 @@ class CampaignQuality:
 
 
 def _profile_quality(store, campaign) -> tuple[str, Mapping[str, Any] | None]:  # noqa: ANN001
-    from survey.profiles import load_profiles
+    from survey.questionnaire.profiles import load_profiles
 
     profile = load_profiles().get(campaign.profile_id)
     if profile is None:

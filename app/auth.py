@@ -14,7 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.i18n import t
-from survey.accounts import Account, still_valid
+from accounts import Account, still_valid
 
 USER_KEY = "auth.account"
 

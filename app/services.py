@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 
-from survey.keys import ENV_SECRET, ENV_SECRET_FILE, load_secret
+from survey.campaign.keys import ENV_SECRET, ENV_SECRET_FILE, load_secret
 from survey.storage import ENV_DB, Store
 
 _LOCK = threading.Lock()
@@ -21,7 +21,7 @@ _SECRETS: dict[tuple[str | None, str | None], bytes] = {}
 
 def store() -> Store:
     """The response store (``TCM_SURVEY_DB``, else SQLite under ``data/``), migrated on first use.
-    On the first start of an empty database the first admin account is made (see survey.accounts)."""
+    On the first start of an empty database the first admin account is made (see accounts)."""
     url = os.environ.get(ENV_DB) or None
     opened = _STORES.get(url)
     if opened is not None:
@@ -29,7 +29,7 @@ def store() -> Store:
     with _LOCK:
         opened = _STORES.get(url)
         if opened is None:
-            from survey.accounts import ensure_first_admin
+            from accounts import ensure_first_admin
 
             opened = Store.open(url)
             ensure_first_admin(opened)

@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from survey.campaign import CampaignSpec, SiteSpec  # noqa: E402
-from survey.catalog import shipped_questionnaires  # noqa: E402
-from survey.simulate import simulate_answers  # noqa: E402
+from survey.questionnaire.catalog import shipped_questionnaires  # noqa: E402
+from survey.collect.simulate import simulate_answers  # noqa: E402
 from survey.storage import Store  # noqa: E402
-from survey.tokens import make_token, token_url  # noqa: E402
+from survey.campaign.tokens import make_token  # noqa: E402
 
 SECRET = "benchmark-secret-0123456789abcdef"
 PHONE = {"width": 390, "height": 844}

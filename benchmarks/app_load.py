@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from app_common import make_campaign, run_sessions, start_streamlit, stored, summary
-from survey.tokens import token_url
+from survey.campaign.tokens import token_url
 
 
 def main() -> None:

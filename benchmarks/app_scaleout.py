@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from app_common import free_port, make_campaign, run_sessions, start_streamlit, stored, summary, throwaway_postgres, wait_healthy
-from survey.tokens import token_url
+from survey.campaign.tokens import token_url
 
 NGINX_CONF = """
 worker_processes 1;

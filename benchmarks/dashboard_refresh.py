@@ -85,8 +85,9 @@ def main() -> int:
 
     from analysis.campaign import ResponseCache, compute_results
     from survey.demo import create_demo
-    from survey.simulate import simulate_answers
-    from survey.storage import Store, Submission
+    from survey.collect.simulate import simulate_answers
+    from survey.collect.submission import Submission
+    from survey.storage import Store
 
     folder = tempfile.mkdtemp(prefix="bench-dashboard-")
     url = args.db or f"sqlite:///{folder}/bench.sqlite"
@@ -140,7 +141,7 @@ def main() -> int:
     if args.page:
         from streamlit.testing.v1 import AppTest
 
-        from survey.accounts import create_account
+        from accounts import create_account
 
         os.environ["TCM_SURVEY_DB"] = url
         os.environ.setdefault("TCM_SURVEY_SECRET", "bench-secret-0123456789-abcdefghij")

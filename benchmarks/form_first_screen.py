@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from app_common import CHROMIUM_ARGS, ROOT, SECRET, Server, free_port, make_campaign, respondent_answers, start_streamlit, wait_healthy
-from survey.tokens import token_url
+from survey.campaign.tokens import token_url
 
 WECHAT_UA = (
     "Mozilla/5.0 (Linux; Android 10; V2001A Build/QP1A.190711.020; wv) AppleWebKit/537.36 (KHTML, like Gecko) "

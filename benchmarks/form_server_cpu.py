@@ -33,7 +33,6 @@ from pathlib import Path
 import httpx
 
 from app_common import make_campaign, respondent_answers, start_streamlit, stored
-from survey.tokens import token_url
 from tests.app.web.form_client import FormRespondent, section_fields
 
 

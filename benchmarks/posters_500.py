@@ -1,6 +1,6 @@
 """Benchmark: 500 posters (250 sites x 2 instruments) rendered into one A4 PDF.
 
-Times ``survey.posters.render_posters`` alone (tokens signed, QR codes made, Chinese font
+Times ``survey.campaign.posters.render_posters`` alone (tokens signed, QR codes made, Chinese font
 embedded as a subset, PDF written), then the whole ``write_campaign_posters`` (adds 500 PNG and
 500 SVG files and index.csv). Target: the PDF in under 10 seconds.
 
@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from survey.campaign import CampaignSpec, SiteSpec  # noqa: E402
-from survey.catalog import shipped_questionnaires  # noqa: E402
-from survey.posters import poster_items, render_posters, write_campaign_posters  # noqa: E402
+from survey.questionnaire.catalog import shipped_questionnaires  # noqa: E402
+from survey.campaign.posters import poster_items, render_posters, write_campaign_posters  # noqa: E402
 from survey.storage import Store  # noqa: E402
 
 BASE_URL = "https://survey.liunan.example.cn"

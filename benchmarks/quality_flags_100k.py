@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 
 from analysis.quality import flag_responses, site_summary  # noqa: E402
-from survey.loader import load_questionnaire  # noqa: E402
-from survey.simulate import simulate_answers  # noqa: E402
+from survey.questionnaire.loader import load_questionnaire  # noqa: E402
+from survey.collect.simulate import simulate_answers  # noqa: E402
 
 
 def make_frame(n: int, seed: int = 13) -> tuple[pd.DataFrame, object]:

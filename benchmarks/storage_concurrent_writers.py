@@ -33,8 +33,8 @@ import numpy as np  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from survey.campaign import CampaignSpec, SiteSpec  # noqa: E402
-from survey.catalog import shipped_questionnaires  # noqa: E402
-from survey.simulate import simulate_answers  # noqa: E402
+from survey.questionnaire.catalog import shipped_questionnaires  # noqa: E402
+from survey.collect.simulate import simulate_answers  # noqa: E402
 from survey.storage import Store  # noqa: E402
 
 

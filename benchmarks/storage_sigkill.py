@@ -33,16 +33,16 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from survey.answers import validate_answers  # noqa: E402
+from survey.questionnaire.answers import validate_answers  # noqa: E402
 from survey.campaign import CampaignSpec, SiteSpec  # noqa: E402
-from survey.catalog import shipped_questionnaires  # noqa: E402
+from survey.questionnaire.catalog import shipped_questionnaires  # noqa: E402
 from survey.storage import Store  # noqa: E402
 
 
 def writer(url: str, campaign_id: int, prefix: str) -> None:
     import numpy as np
 
-    from survey.simulate import simulate_answers
+    from survey.collect.simulate import simulate_answers
 
     questionnaire = shipped_questionnaires()["resident"]
     store = Store.open(url, upgrade=False)

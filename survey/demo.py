@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from survey.campaign import Campaign, CampaignSpec, SiteSpec
+from survey.collect.submission import Submission
 
 DEMO_NAME = "演示：柳南区基层中医药服务调查（示例框架，模拟数据）"
 DEMO_ORGANIZER = "柳南区卫生健康局（演示）"
@@ -111,9 +112,8 @@ def create_demo(
 ) -> DemoResult:
     """Create the demo campaign (open from 30 days ago to 30 days ahead) with ``responses``
     simulated responses spread over the sites by quota, over the past 30 days; return it."""
-    from survey.catalog import shipped_questionnaires
-    from survey.simulate import simulate_answers
-    from survey.storage import Submission
+    from survey.questionnaire.catalog import shipped_questionnaires
+    from survey.collect.simulate import simulate_answers
 
     if responses < 0:
         raise ValueError(f"--responses must be >= 0, got {responses}")

@@ -31,7 +31,7 @@ class CampaignData:
 
     campaign: Any  # survey.campaign.Campaign
     questionnaires: Mapping[str, Any]  # questionnaire id -> survey.questionnaire.Questionnaire
-    profile: Any  # survey.profiles.Profile or None
+    profile: Any  # survey.questionnaire.profiles.Profile or None
     table: pd.DataFrame
     max_id: int = 0
 
@@ -77,7 +77,7 @@ def background_questions(questionnaire) -> list[str]:  # noqa: ANN001
 
 
 def _parts(store, campaign_id: int):  # noqa: ANN001, ANN202
-    from survey.profiles import load_profiles
+    from survey.questionnaire.profiles import load_profiles
 
     campaign = store.campaign(campaign_id)
     questionnaires: dict[str, Any] = {}

@@ -66,7 +66,7 @@ def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:
 
     The published column names stay (``instrument`` = the questionnaire id, ``site`` = the site
     code), so the file can be imported again. Multiple choices are written as their values separated by spaces (as KoboToolbox does), so
-    the file can be imported again (``survey.response_import``).
+    the file can be imported again (``survey.collect.imports``).
     """
     results = data.results
     q = results.questionnaires[questionnaire_id]

@@ -29,7 +29,7 @@ class ForestRow:
 
 
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    from survey.posters import find_cjk_font
+    from survey.campaign.posters import find_cjk_font
 
     font = find_cjk_font()
     path, index = (font.bold_path, font.bold_index) if bold and font.bold_path else (font.path, font.index)

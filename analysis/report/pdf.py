@@ -1,6 +1,6 @@
 """The report as PDF (A4), with an embedded subset of a CJK font, so Chinese shows on any machine.
 
-fpdf2 embeds the font found by :func:`survey.posters.find_cjk_font` (Noto Sans CJK SC from
+fpdf2 embeds the font found by :func:`survey.campaign.posters.find_cjk_font` (Noto Sans CJK SC from
 Debian's ``fonts-noto-cjk``, else WenQuanYi Zen Hei, or ``TCM_SURVEY_FONT``), as the posters do.
 Characters that font lacks (rare CJK of extension B such as 𠀀 or 𪚥 in a place name, symbols and
 some emoji) come from the fallback fonts :data:`FALLBACK_FONTS` when installed (Debian's
@@ -40,7 +40,7 @@ def _printable(char: str, covered: set[int]) -> str:
 
 class _ReportPDF(FPDF):
     def __init__(self, title: str) -> None:
-        from survey.posters import find_cjk_font
+        from survey.campaign.posters import find_cjk_font
 
         super().__init__(orientation="P", unit="mm", format="A4")
         font = find_cjk_font()

@@ -14,10 +14,10 @@ from app.chrome import staff_chrome
 from app.i18n import language, t
 from app.safe import plain
 from survey.campaign import SITE_KINDS
-from survey.campaign_admin import zip_folder
+from survey.campaign.posters import zip_folder
 from survey.errors import SurveyError
 from analysis.report.document import local_time
-from survey.posters import write_campaign_posters
+from survey.campaign.posters import write_campaign_posters
 from survey.questionnaire import pick
 
 account = require("admin", "evaluator")

@@ -11,9 +11,9 @@ from app.auth import require
 from app.chrome import staff_chrome
 from app.i18n import language, t
 from survey.campaign import ANSWER_KEY_RULES, DEFAULT_KEEP_MONTHS, CampaignSpec, read_frame
-from survey.catalog import broken_instruments, shipped_questionnaires
+from survey.questionnaire.catalog import broken_instruments, shipped_questionnaires
 from survey.errors import SurveyError
-from survey.profiles import load_profiles
+from survey.questionnaire.profiles import load_profiles
 from survey.questionnaire import pick
 
 require("admin")

@@ -15,7 +15,7 @@ from app.chrome import staff_chrome
 from app.web import grants
 from app.i18n import language, t
 from survey.questionnaire import pick
-from survey.tokens import make_token
+from survey.campaign.tokens import make_token
 
 account = require("admin", "surveyor")
 lang = language()

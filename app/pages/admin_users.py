@@ -7,7 +7,7 @@ from app import services
 from app.auth import require, sign_in
 from app.chrome import staff_chrome
 from app.i18n import t
-from survey.accounts import ROLES, AccountError, create_account, current_account, list_accounts, set_active, set_password, set_role
+from accounts import ROLES, AccountError, create_account, current_account, list_accounts, set_active, set_password, set_role
 
 me = require("admin")
 store = services.store()

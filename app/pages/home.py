@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from app.i18n import language, t
-from survey.catalog import shipped_questionnaires
+from survey.questionnaire.catalog import shipped_questionnaires
 from survey.errors import QuestionnaireError
-from survey.profiles import load_profiles
+from survey.questionnaire.profiles import load_profiles
 from survey.questionnaire import IndicatorKind, pick
 
 lang = language()

@@ -1,5 +1,5 @@
 """Import responses collected elsewhere: upload, map columns and answer texts, check every row,
-confirm, import in one transaction. All the work is done by ``survey.response_import``.
+confirm, import in one transaction. All the work is done by ``survey.collect.imports``.
 
 Column names and answer texts of the file are shown only as text (``st.text``, table cells,
 ``plain``), never as markdown: a file cannot make the admin's browser fetch or link anything."""
@@ -15,7 +15,7 @@ from app.safe import plain
 from app.table_problems import describe
 from survey.errors import SurveyError
 from survey.questionnaire import pick
-from survey.response_import import SPECIAL_TARGETS, ImportFileError, auto_map, import_rows, prepare_import, read_upload
+from survey.collect.imports import SPECIAL_TARGETS, ImportFileError, auto_map, import_rows, prepare_import, read_upload
 
 account = require("admin")
 lang = language()

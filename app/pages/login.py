@@ -7,8 +7,8 @@ from app.auth import client_address, current_account, sign_in, sign_out
 from app.chrome import staff_chrome
 from app.i18n import t
 from app.safe import plain
-from survey.accounts import DEMO_PASSWORD, AccountError, authenticate, demo_mode, set_password
-from survey.accounts import current_account as current_account_of
+from accounts import DEMO_PASSWORD, AccountError, authenticate, demo_mode, set_password
+from accounts import current_account as current_account_of
 
 staff_chrome()
 store = services.store()

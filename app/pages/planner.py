@@ -14,8 +14,8 @@ from app.safe import plain
 from app.table_problems import describe
 from sampling import Frame, SamplingError, allocate, domain_sample_sizes, draw_plan, frame_data, lqas_rule, size_curve
 from sampling.demo import demo_frame
-from survey.catalog import shipped_questionnaires
-from survey.profiles import load_profiles
+from survey.questionnaire.catalog import shipped_questionnaires
+from survey.questionnaire.profiles import load_profiles
 from survey.questionnaire import IndicatorKind, pick
 from tabular import PUBLIC_LIMITS
 

@@ -14,7 +14,7 @@ from app import services
 from app.auth import current_account
 from app.i18n import language, t
 from app.web import grants
-from survey.catalog import broken_instruments, shipped_questionnaires
+from survey.questionnaire.catalog import broken_instruments, shipped_questionnaires
 from survey.questionnaire import pick
 
 lang = language()

@@ -1,6 +1,6 @@
 """The respondent form behind each QR code (also used by surveyors)."""
 
-from survey.tokens import REASONS
+from survey.campaign.tokens import REASONS
 
 STRINGS = {
     "nav.respond": {"zh": "问卷", "en": "Questionnaire"},
@@ -54,7 +54,7 @@ STRINGS = {
         "en": "The survey system cannot be reached right now. Please scan the code again later.",
     },
 }
-# token and window refusals: the one text table of survey.tokens.REASONS
+# token and window refusals: the one text table of survey.campaign.tokens.REASONS
 STRINGS.update({f"respond.token.{reason}": {"zh": zh, "en": en} for reason, (zh, en) in REASONS.items() if reason != "ok"})
 
 # the light HTML form (app/web): first screen, drafts, offline submit, exits, surveyor and preview

@@ -77,7 +77,7 @@ def check(text: str | None, secret: bytes, purpose: str, *, now: float | None = 
 
 def still_allowed(store, username: str, purpose: str) -> bool:  # noqa: ANN001 (a survey.storage.Store)
     """True when the account exists, is active and its current role may do ``purpose``."""
-    from survey.accounts import list_accounts
+    from accounts import list_accounts
 
     account = next((a for a in list_accounts(store) if a.username == username), None)
     return account is not None and account.active and account.role in PURPOSES.get(purpose, ())

@@ -7,7 +7,7 @@ code) to :func:`form`; everything else goes on to Streamlit.
 A form is a sequence of full-page POSTs to the same URL, one per screen (introduction, each
 section, submit); the sealed state (``app.web.state``) travels in the page, so the server keeps
 nothing between requests. Skip logic, validation, scoring, token checks and storing are those of
-``survey`` (``survey.respondent`` steps, ``survey.answers``, ``survey.scoring``,
+``survey`` (``survey.collect.flow`` steps, ``survey.questionnaire.answers``, ``survey.questionnaire.scoring``,
 ``Store.check_token`` and ``Store.submit`` with the form's nonce: a repeat stores nothing).
 
 Other routes: ``/form/static/...`` (style sheet, script, icon), ``/favicon.ico``,
@@ -54,13 +54,13 @@ from app.web.views import (
     screened_out,
     section_questions,
 )
-from survey.answers import check_answers
+from survey.questionnaire.answers import check_answers
 from survey.campaign import Campaign, CampaignInstrument, Site
 from survey.errors import AnswerError, SurveyError
 from survey.questionnaire import Questionnaire, QuestionType, pick
-from survey.respondent import INTRO, first_section_with_problems, next_step, previous_step, progress, prune_hidden, section_problems
+from survey.collect.flow import INTRO, first_section_with_problems, next_step, previous_step, progress, prune_hidden, section_problems
 from survey.storage import StorageError, SubmitError
-from survey.tokens import REASONS
+from survey.campaign.tokens import REASONS
 
 log = logging.getLogger(__name__)
 LANGS = ("zh", "en")
@@ -180,14 +180,14 @@ def _target(request: Request, token: str, lang: str) -> Target | Response:
 
 def _cached_target(request: Request, token: str, lang: str) -> Target | Response:
     """As :func:`_target`, reusing a campaign read in the last few seconds (later screens)."""
-    from survey.tokens import parse_token
+    from survey.campaign.tokens import parse_token
 
     parsed = parse_token(token)
     if parsed is not None:
         store = services.store()
         campaign = CAMPAIGNS.recent(store, parsed[0].campaign_id)
         if campaign is not None:
-            from survey.tokens import check_token
+            from survey.campaign.tokens import check_token
 
             secret = services.secret()
             check = check_token(token, secret, lambda _id: campaign)
@@ -439,7 +439,7 @@ async def form(request: Request) -> Response:
 
 
 def _preview(request: Request) -> Response:
-    from survey.catalog import shipped_questionnaires
+    from survey.questionnaire.catalog import shipped_questionnaires
 
     lang = _lang(request.query_params.get("lang"))
     questionnaires = shipped_questionnaires()

@@ -1,7 +1,7 @@
-"""Parsed expressions of ``survey.expressions`` as JSON trees for the form's script.
+"""Parsed expressions of ``survey.questionnaire.expressions`` as JSON trees for the form's script.
 
 The browser never parses expression text: the server sends each question's ``relevant`` and
-``constraint`` as the syntax tree ``survey.expressions`` already built, and ``static/form.js``
+``constraint`` as the syntax tree ``survey.questionnaire.expressions`` already built, and ``static/form.js``
 evaluates the tree with the same rules (empty values, comparisons, functions). Both evaluators
 are checked on one shared table of expressions and answers (``tests/app/web/expression_cases.py``).
 
@@ -9,7 +9,7 @@ Node forms: ``["lit", v]``, ``["ref", id]``, ``["cur"]``, ``["list", [n...]]``, 
 ``["neg", n]``, ``["and"|"or", a, b]``, ``["cmp", op, a, b]``, ``["in", negated, a, opts]``,
 ``["ar", op, a, b]``, ``["call", name, [n...]]``.
 
->>> from survey.expressions import compile_expression
+>>> from survey.questionnaire.expressions import compile_expression
 >>> tree(compile_expression("${a} = 'yes'"))
 ['cmp', '=', ['ref', 'a'], ['lit', 'yes']]
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from survey import expressions as ex
+from survey.questionnaire import expressions as ex
 
 
 def tree(expression: ex.Expression | None) -> list[Any] | None:

@@ -6,7 +6,7 @@ token, so a state cannot be edited or moved to another poster's form. The server
 between requests; memory per open form on the server is zero.
 
 The state holds the client nonce (made once per form: a repeat submit finds the stored row),
-the answers so far (as posted: ``survey.answers`` validates and normalises them), the step, the
+the answers so far (as posted: ``survey.questionnaire.answers`` validates and normalises them), the step, the
 consent, the language, and the paradata clocks (opened_at, seconds per section).
 
 >>> key = b"k" * 32
@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from survey.respondent import INTRO, NONCE, new_nonce
+from survey.collect.flow import INTRO, NONCE, new_nonce
 
 MAX_SEALED_CHARS = 24_000  # far above any real questionnaire; a larger field is refused
 MODES = ("self", "read_aloud", "paper")

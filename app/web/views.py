@@ -21,11 +21,11 @@ import jinja2
 from app.i18n import translate
 from app.web.skiplogic import tree
 from app.web.state import MODES, FormState
-from survey.answers import check_answers
+from survey.questionnaire.answers import check_answers
 from survey.campaign import Campaign, Site
 from survey.errors import AnswerProblem
 from survey.questionnaire import Question, Questionnaire, QuestionType, pick
-from survey.scoring import grade
+from survey.questionnaire.scoring import grade
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"

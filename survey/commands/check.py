@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from survey.checks import check_paths
+from survey.questionnaire.checks import check_paths
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

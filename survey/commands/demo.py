@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from survey.demo import create_demo
-    from survey.profiles import load_profile
+    from survey.questionnaire.profiles import load_profile
     from survey.storage import Store
 
     if args.responses < 0:

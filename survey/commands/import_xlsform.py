@@ -18,10 +18,10 @@ from pathlib import Path
 import yaml
 
 from survey.errors import SurveyError
-from survey.lint import lint_questionnaire
-from survey.loader import parse_questionnaire
-from survey.profiles import load_profiles
-from survey.xlsform import import_xlsform
+from survey.questionnaire.lint import lint_questionnaire
+from survey.questionnaire.loader import parse_questionnaire
+from survey.questionnaire.profiles import load_profiles
+from survey.questionnaire.xlsform import import_xlsform
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

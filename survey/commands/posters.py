@@ -30,8 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from survey.keys import load_secret
-    from survey.posters import check_base_url, write_campaign_posters
+    from survey.campaign.keys import load_secret
+    from survey.campaign.posters import check_base_url, write_campaign_posters
     from survey.storage import Store
 
     try:

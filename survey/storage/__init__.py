@@ -18,7 +18,7 @@ from survey.storage.migrations import MIGRATIONS, migrate, schema_version
 from survey.storage.responses import PARADATA_COLUMNS, StoredResponse, SubmitError, SubmitResult
 from survey.storage.reviews import DECISIONS, AuditEntry, Review, ReviewError
 from survey.storage.schema import SCHEMA_VERSION
-from survey.storage.store import Store, Submission
+from survey.storage.store import Store
 
 __all__ = [
     "DECISIONS",
@@ -33,7 +33,6 @@ __all__ = [
     "StorageError",
     "Store",
     "StoredResponse",
-    "Submission",
     "SubmitError",
     "SubmitResult",
     "create_engine",

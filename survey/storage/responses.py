@@ -26,7 +26,7 @@ from survey.storage.schema import campaign_instruments, campaigns, instruments, 
 
 NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _CAMPAIGN_FIELDS = ("id", "name", "profile_id", "opens_on", "closes_on", "organizer", "timezone", "demo", "closed_at", "created_at")
-IMPORT_PREFIX = "imp-"  # nonces of imported rows (survey.response_import); no other source may use it
+IMPORT_PREFIX = "imp-"  # nonces of imported rows (survey.collect.imports); no other source may use it
 #: Paradata columns of a response (schema version 4), as ``Paradata.stored`` returns them.
 PARADATA_COLUMNS = ("opened_at", "duration_s", "section_seconds", "resumed", "mode", "surveyor", "device_hash")
 
@@ -112,7 +112,7 @@ def insert_response(
 ) -> SubmitResult:
     """Insert one response (answers already validated and scored) inside the caller's transaction.
 
-    ``paradata``: the stored paradata columns (``survey.paradata.Paradata.stored``), or None.
+    ``paradata``: the stored paradata columns (``survey.collect.paradata.Paradata.stored``), or None.
     """
     check_submission(nonce, source)
     row = connection.execute(sa.select(campaigns).where(campaigns.c.id == campaign_id)).mappings().first()

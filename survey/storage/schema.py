@@ -126,7 +126,7 @@ responses = sa.Table(
     sa.Column("submitted_at", UTCDateTime, nullable=False),
     sa.Column("simulated", sa.Boolean, nullable=False, server_default=sa.false()),  # version 2
     sa.Column("receipt", sa.String(16), nullable=True),  # version 5: random code shown to the respondent
-    # version 6: paradata (survey.paradata); the device is a keyed hash, never the cookie value
+    # version 6: paradata (survey.collect.paradata); the device is a keyed hash, never the cookie value
     sa.Column("opened_at", UTCDateTime, nullable=True),
     sa.Column("duration_s", sa.Float, nullable=True),
     sa.Column("section_seconds", JSONData, nullable=True),

@@ -17,7 +17,6 @@ import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -41,28 +40,14 @@ from survey.storage.responses import (
     stored_nonces,
 )
 from survey.storage.reviews import AuditEntry, Review
+from survey.collect.submission import Submission, clean_and_score
 
 if TYPE_CHECKING:
     import pandas
 
-    from survey.paradata import Paradata
+    from survey.collect.paradata import Paradata
     from survey.questionnaire import Questionnaire
-    from survey.tokens import TokenCheck
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One response for :meth:`Store.submit_batch`."""
-
-    site_code: str
-    questionnaire: Questionnaire
-    answers: Mapping[str, Any]
-    nonce: str
-    source: str = "import"
-    submitted_at: dt.datetime | None = None
-    language: str | None = None
-    simulated: bool = False
-    paradata: Mapping[str, Any] | Paradata | None = None
+    from survey.campaign.tokens import TokenCheck
 
 
 class Store:
@@ -70,7 +55,7 @@ class Store:
 
     def __init__(self, engine: Engine, *, secret: bytes | None = None) -> None:
         self.engine = engine
-        self._secret = secret  # keys the device hashes of paradata; None: survey.keys.load_secret() when needed
+        self._secret = secret  # keys the device hashes of paradata; None: survey.campaign.keys.load_secret() when needed
         self._questionnaires: dict[str, Questionnaire] = {}
         self._lock = threading.Lock()
         # SQLite has one writer at a time and its busy handler polls with growing sleeps, which
@@ -84,7 +69,7 @@ class Store:
         """Connect (URL, else ``TCM_SURVEY_DB``, else SQLite under ``data/``) and upgrade the schema.
 
         ``secret`` keys the device hashes of paradata (default: the app's secret,
-        ``survey.keys.load_secret``, read when a response first carries a device id).
+        ``survey.campaign.keys.load_secret``, read when a response first carries a device id).
         Raises StorageError naming the URL (password hidden) when the database cannot be reached.
         """
         engine = create_engine(url, **engine_options)
@@ -99,14 +84,14 @@ class Store:
 
     def _device_secret(self) -> bytes:
         if self._secret is None:
-            from survey.keys import load_secret
+            from survey.campaign.keys import load_secret
 
             self._secret = load_secret()
         return self._secret
 
     def _paradata_columns(self, paradata: Mapping[str, Any] | Paradata | None, language: str | None) -> tuple[dict, str | None]:
         """Validated paradata as stored columns (device id hashed), and the response's language."""
-        from survey.paradata import parse_paradata
+        from survey.collect.paradata import parse_paradata
 
         checked = parse_paradata(paradata)
         secret = self._device_secret() if checked.device_id is not None else None
@@ -171,7 +156,7 @@ class Store:
         document = self.instrument_document(version_hash)
         if document is None:
             raise StorageError(f"no instrument with version hash {version_hash}")
-        from survey.loader import parse_questionnaire
+        from survey.questionnaire.loader import parse_questionnaire
 
         questionnaire, problems = parse_questionnaire(document, source=f"<stored {version_hash[:12]}>")
         if problems or questionnaire is None:
@@ -273,10 +258,10 @@ class Store:
 
     # ---------------------------------------------------------------------------- responses
 
-    def campaign_profile(self, campaign_id: int):  # noqa: ANN201 - survey.profiles.Profile | None
+    def campaign_profile(self, campaign_id: int):  # noqa: ANN201 - survey.questionnaire.profiles.Profile | None
         """The jurisdiction profile a campaign's responses are scored under (None when the
         campaign or its profile is unknown: the instruments' own rules then apply)."""
-        from survey.profiles import find_profile
+        from survey.questionnaire.profiles import find_profile
         from survey.storage.schema import campaigns
 
         with self.read() as connection:
@@ -308,7 +293,7 @@ class Store:
             The instrument the respondent saw; its version hash must belong to the campaign.
         answers
             Question id -> answer, as the form collected them. Validated first
-            (``survey.answers.validate_answers``): on any problem, AnswerError and nothing written.
+            (``survey.questionnaire.answers.validate_answers``): on any problem, AnswerError and nothing written.
         nonce
             Made by the form once (8-64 of ``[A-Za-z0-9_-]``, e.g. ``uuid4().hex``), sent on every
             attempt. A nonce already stored returns ``SubmitResult(id, repeat=True)`` and writes
@@ -320,7 +305,7 @@ class Store:
             ``not_yet_open`` or ``closed``). Default: for ``qr`` and ``surveyor``; imports of paper
             forms may come after the campaign closed.
         paradata
-            How the response came about (``survey.paradata``: opened_at, duration_s,
+            How the response came about (``survey.collect.paradata``: opened_at, duration_s,
             section_seconds, language, resumed, mode, surveyor, device_id). Checked first
             (ParadataError, nothing written); the device id is stored only as its keyed hash.
             A repeat of a stored nonce keeps the paradata of the first attempt.
@@ -333,7 +318,7 @@ class Store:
         submitted_at = submitted_at or dt.datetime.now(dt.timezone.utc)
         if submitted_at.tzinfo is None:
             raise ValueError("submitted_at must be timezone-aware")
-        cleaned, scores = _clean_and_score(questionnaire, answers, self.campaign_profile(campaign_id))
+        cleaned, scores = clean_and_score(questionnaire, answers, self.campaign_profile(campaign_id))
         stored_paradata, language = self._paradata_columns(paradata, language)
         if enforce_window is None:
             enforce_window = source != "import"
@@ -367,14 +352,14 @@ class Store:
         Repeats of stored nonces are reported as in :meth:`submit`, not written again.
         """
         from survey.errors import AnswerError
-        from survey.paradata import ParadataError
+        from survey.collect.paradata import ParadataError
 
         prepared = []
         profile = self.campaign_profile(campaign_id)
         for position, item in enumerate(submissions, start=1):
             try:
                 check_submission(item.nonce, item.source)
-                cleaned, scores = _clean_and_score(item.questionnaire, item.answers, profile)
+                cleaned, scores = clean_and_score(item.questionnaire, item.answers, profile)
             except AnswerError as exc:
                 raise AnswerError(
                     [type(p)(p.question_id, p.code, f"submission {position} (nonce {item.nonce}): {p.detail}") for p in exc.problems],
@@ -581,25 +566,10 @@ class Store:
         expected_campaign: int | None = None,
         now: dt.datetime | None = None,
     ) -> TokenCheck:
-        """``survey.tokens.check_token`` against this store's campaigns."""
-        from survey.tokens import check_token
+        """``survey.campaign.tokens.check_token`` against this store's campaigns."""
+        from survey.campaign.tokens import check_token
 
         return check_token(token, secret, self.find_campaign, expected_campaign=expected_campaign, now=now)
-
-
-def _clean_and_score(
-    questionnaire: Questionnaire, answers: Mapping[str, Any], profile: Any = None
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The normalised answers and their indicator scores under ``profile`` (the campaign's), from
-    one walk of the questionnaire (AnswerError listing every problem)."""
-    from survey import answers as answer_rules
-    from survey.errors import AnswerError
-    from survey.scoring import score_check
-
-    check = answer_rules.check_answers(questionnaire, answers)
-    if check.problems:
-        raise AnswerError(check.problems, questionnaire.id)
-    return check.clean, score_check(questionnaire, check, profile=profile)
 
 
 def _utcnow() -> dt.datetime:
@@ -621,4 +591,4 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__} {value!r} as JSON")
 
 
-__all__ = ["AuditEntry", "Review", "Store", "StorageError", "Submission", "SubmitError", "SubmitResult", "StoredResponse"]
+__all__ = ["AuditEntry", "Review", "Store", "StorageError", "SubmitError", "SubmitResult", "StoredResponse"]

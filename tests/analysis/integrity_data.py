@@ -12,8 +12,9 @@ import datetime as dt
 import numpy as np
 
 from survey.campaign import CampaignSpec, SiteSpec
-from survey.loader import parse_questionnaire_text
-from survey.storage import Store, Submission
+from survey.questionnaire.loader import parse_questionnaire_text
+from survey.collect.submission import Submission
+from survey.storage import Store
 
 from ..survey.storage.helpers import MINI
 

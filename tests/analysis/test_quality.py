@@ -10,7 +10,7 @@ import pytest
 
 from analysis.errors import AnalysisError
 from analysis.quality import RULES, QualityParameters, flag_responses, site_summary
-from survey.loader import parse_questionnaire_text
+from survey.questionnaire.loader import parse_questionnaire_text
 
 FORM = """
 id: form

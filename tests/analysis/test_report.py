@@ -209,7 +209,7 @@ def test_empty_campaign_reports_render(tmp_path):
     from dataclasses import replace
 
     from survey.campaign import CampaignSpec
-    from survey.catalog import shipped_questionnaires
+    from survey.questionnaire.catalog import shipped_questionnaires
     from survey.demo import demo_sites
 
     store = Store.open(f"sqlite:///{tmp_path / 'empty.sqlite'}")

@@ -11,9 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(autouse=True)
 def _app_environment(tmp_path, monkeypatch):
-    from survey import accounts
+    import accounts
 
-    monkeypatch.setattr(accounts, "SCRYPT_N", 2**10)  # cheap password hashes (the cost is tested in tests/security)
+    monkeypatch.setattr(accounts.passwords, "SCRYPT_N", 2**10)  # cheap password hashes (the cost is tested in tests/security)
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("TCM_SURVEY_DB", f"sqlite:///{tmp_path / 'app.sqlite'}")
     monkeypatch.setenv("TCM_SURVEY_DATA", str(tmp_path))

@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 from survey.campaign import CampaignSpec, SiteSpec
-from survey.catalog import shipped_questionnaires
+from survey.questionnaire.catalog import shipped_questionnaires
 from survey.questionnaire import Questionnaire
 from survey.storage import Store
-from survey.tokens import make_token
+from survey.campaign.tokens import make_token
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "test-secret-0123456789-abcdefghij"

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from survey.accounts import create_account
-from survey.catalog import shipped_questionnaires
-from survey.simulate import simulate_answers
+from accounts import create_account
+from survey.questionnaire.catalog import shipped_questionnaires
+from survey.collect.simulate import simulate_answers
 from survey.storage import Store
 
 from .respond_helpers import ROOT, SECRET, make_campaign
@@ -25,7 +25,7 @@ def store(monkeypatch):
     monkeypatch.setenv("TCM_SURVEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
     monkeypatch.delenv("TCM_SURVEY_DEMO", raising=False)
     with Store.open() as opened:
-        from survey.accounts import ensure_first_admin
+        from accounts import ensure_first_admin
 
         ensure_first_admin(opened)
         yield opened
@@ -66,7 +66,7 @@ def test_a_visitor_reaches_no_admin_page(store):
 
 
 def test_wrong_password_is_refused_and_repeated_failures_lock_the_name(store):
-    from survey.accounts import ACCOUNT_FREE_FAILURES
+    from accounts import ACCOUNT_FREE_FAILURES
 
     at = app()
     for attempt in range(ACCOUNT_FREE_FAILURES):
@@ -189,7 +189,7 @@ def test_admin_area_in_english(store):
 
 
 def test_free_text_answers_are_shown_as_text_in_the_admin_area(store):
-    from survey.loader import parse_questionnaire_text
+    from survey.questionnaire.loader import parse_questionnaire_text
 
     from .respond_helpers import TEXT_FORM
 

@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.campaign import ResultOptions, compute_results, load_campaign_data
-from survey.accounts import create_account
+from accounts import create_account
 from survey.campaign import CampaignSpec
-from survey.catalog import shipped_questionnaires
+from survey.questionnaire.catalog import shipped_questionnaires
 from survey.demo import create_demo, demo_sites
 from survey.storage import Store
 
@@ -26,7 +26,7 @@ def store(monkeypatch):
     monkeypatch.setenv("TCM_SURVEY_ADMIN_PASSWORD", "admin-password-1")
     monkeypatch.delenv("TCM_SURVEY_DEMO", raising=False)
     with Store.open() as opened:
-        from survey.accounts import ensure_first_admin
+        from accounts import ensure_first_admin
 
         ensure_first_admin(opened)
         create_account(opened, "eva", "evaluator", PASSWORD)

@@ -10,9 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from survey.accounts import create_account
+from accounts import create_account
 from survey.demo import create_demo
-from survey.keys import ENV_SECRET
+from survey.campaign.keys import ENV_SECRET
 from survey.storage import Store
 from tests.conftest import full_screenshot, settle, start_streamlit, stop_streamlit
 
@@ -121,7 +121,7 @@ def test_admin_imports_a_file_with_bad_rows(browser, server, screenshot_dir, tmp
     from analysis.report import collect
     from analysis.report.data import responses_frame
     from analysis.report.exports import csv_bytes
-    from survey.catalog import shipped_questionnaires
+    from survey.questionnaire.catalog import shipped_questionnaires
 
     resident = shipped_questionnaires()["resident"]
     with Store.open(server.db) as store:

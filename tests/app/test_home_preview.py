@@ -9,7 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import table
-from survey.catalog import shipped_questionnaires
+from survey.questionnaire.catalog import shipped_questionnaires
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,7 +71,7 @@ def test_preview_frame_carries_a_keys_grant_for_admins_only(monkeypatch):
     from app import services
     from app.auth import USER_KEY
     from app.web import grants
-    from survey.accounts import create_account, current_account, set_role
+    from accounts import create_account, current_account, set_role
 
     monkeypatch.setenv("TCM_SURVEY_SECRET", "preview-test-secret-0123456789")
     create_account(services.store(), "chen", "admin", "chen-password-1")  # sessions are checked against the store

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.campaign import compute_results, load_campaign_data
-from survey.accounts import create_account
+from accounts import create_account
 from survey.storage import Store
 
 from ..analysis.integrity_data import build
@@ -23,7 +23,7 @@ def store(monkeypatch, tmp_path):
     monkeypatch.setenv("TCM_SURVEY_ADMIN_PASSWORD", "admin-password-1")
     monkeypatch.delenv("TCM_SURVEY_DEMO", raising=False)
     opened, _ = build(f"sqlite:///{tmp_path / 'app.sqlite'}")  # the URL the app fixture set
-    from survey.accounts import ensure_first_admin
+    from accounts import ensure_first_admin
 
     ensure_first_admin(opened)
     create_account(opened, "eva", "evaluator", PASSWORD)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from survey.accounts import create_account
-from survey.keys import ENV_SECRET
+from accounts import create_account
+from survey.campaign.keys import ENV_SECRET
 from survey.storage import Store
 from tests.conftest import full_screenshot, settle, start_streamlit, stop_streamlit
 

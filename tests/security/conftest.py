@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from survey import accounts
+import accounts
 from survey.storage import Store
 
 from tests.app.web.conftest import campaign, client, resident_token, staff_token, store  # noqa: F401
@@ -25,7 +25,7 @@ def _environment(tmp_path, monkeypatch):
 @pytest.fixture
 def cheap_hashes(monkeypatch) -> None:
     """scrypt at N = 2^10 (the lock logic does not depend on the cost; tests that do use the real one)."""
-    monkeypatch.setattr(accounts, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(accounts.passwords, "SCRYPT_N", 2**10)
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from survey.accounts import create_account
+from accounts import create_account
 from survey.demo import create_demo
-from survey.keys import ENV_SECRET
+from survey.campaign.keys import ENV_SECRET
 from survey.storage import Store
 from tests.app.respond_helpers import SECRET
 from tests.conftest import free_port, full_screenshot, settle, start_streamlit, stop_streamlit

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from survey.catalog import shipped_questionnaires
-from survey.simulate import simulate_answers
+from survey.questionnaire.catalog import shipped_questionnaires
+from survey.collect.simulate import simulate_answers
 from survey.storage import Store, SubmitError
 from tests.app.respond_helpers import SECRET, make_campaign, token_for
 from tests.app.web.conftest import web_client

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from survey.answers import validate_answers
+from survey.questionnaire.answers import validate_answers
 from survey.errors import AnswerError
 from survey.storage import Store
 from tests.survey.conftest import db_url, sample, valid_answers  # noqa: F401 - fixtures

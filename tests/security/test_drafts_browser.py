@@ -11,8 +11,8 @@ import json
 import numpy as np
 import pytest
 
-from survey.catalog import shipped_questionnaires
-from survey.simulate import simulate_answers
+from survey.questionnaire.catalog import shipped_questionnaires
+from survey.collect.simulate import simulate_answers
 from survey.storage import Store
 from tests.app.respond_helpers import SECRET, make_campaign, token_for
 from tests.app.web.browser_helpers import answer_visible, complete, draft_keys, phone, rows

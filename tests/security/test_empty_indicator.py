@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from analysis.report import collect, render
-from survey.answers import check_answers
-from survey.catalog import shipped_questionnaires
+from survey.questionnaire.answers import check_answers
+from survey.questionnaire.catalog import shipped_questionnaires
 from survey.demo import create_demo
-from survey.simulate import simulate_answers
+from survey.collect.simulate import simulate_answers
 from tests.app.test_dashboard import signed_in, texts
 
 
@@ -49,7 +49,7 @@ def test_word_and_pdf_say_no_usable_response(app_store, campaign):
 
 
 def test_dashboard_shows_no_usable_response(app_store, campaign):
-    from survey.accounts import create_account
+    from accounts import create_account
 
     create_account(app_store, "eva", "evaluator", "evaluator-pass-1")
     at = signed_in("eva")

@@ -18,12 +18,12 @@ def test_streamlit_shows_no_error_details():
 
 
 def test_an_unexpected_error_shows_an_incident_id_and_logs_it(app_store, monkeypatch, caplog):
-    import survey.catalog
+    import survey.questionnaire.catalog
 
     def broken():  # noqa: ANN202
         raise RuntimeError("cannot read /srv/secret/questionnaires/resident.yaml")
 
-    monkeypatch.setattr(survey.catalog, "shipped_questionnaires", broken)
+    monkeypatch.setattr(survey.questionnaire.catalog, "shipped_questionnaires", broken)
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     with caplog.at_level(logging.ERROR, logger="tcm_survey.incidents"):
         at.run()

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from survey import accounts
-from survey.accounts import AccountError, authenticate, ensure_first_admin, list_accounts
+import accounts
+from accounts import AccountError, authenticate, ensure_first_admin, list_accounts
 from survey.storage import Store
 
 

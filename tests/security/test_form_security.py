@@ -14,9 +14,9 @@ import numpy as np
 from app import services
 from app.web import grants
 from app.web.security import FORM_CSP, MAX_BODY_BYTES
-from survey.accounts import create_account, set_active, set_role
-from survey.catalog import shipped_questionnaires
-from survey.simulate import simulate_answers
+from accounts import create_account, set_active, set_role
+from survey.questionnaire.catalog import shipped_questionnaires
+from survey.collect.simulate import simulate_answers
 from tests.app.web.conftest import STREAMLIT_STAND_IN
 from tests.app.web.form_client import FormRespondent, section_fields
 

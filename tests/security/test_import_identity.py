@@ -10,7 +10,7 @@ from analysis.report import collect
 from analysis.report.data import responses_frame
 from analysis.report.exports import csv_bytes
 from survey.demo import create_demo
-from survey.response_import import import_rows, prepare_import, read_upload
+from survey.collect.imports import import_rows, prepare_import, read_upload
 from survey.storage import Store, SubmitError
 from tests.survey.test_response_import import _campaign, _count, _csv, mini  # noqa: F401 - fixture
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import survey.catalog as catalog
+import survey.questionnaire.catalog as catalog
 from survey.errors import ExpressionError
-from survey.expressions import MAX_NESTING, compile_expression
-from survey.loader import parse_questionnaire_text
+from survey.questionnaire.expressions import MAX_NESTING, compile_expression
+from survey.questionnaire.loader import parse_questionnaire_text
 from tests.survey.test_xlsform import write_form
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,7 +97,7 @@ def test_broken_yaml_is_listed_as_broken_and_the_rest_loads(broken_folder):
 
 
 def test_preview_and_new_campaign_pages_survive_a_broken_file(broken_folder, monkeypatch, tmp_path):
-    from survey.accounts import ensure_first_admin
+    from accounts import ensure_first_admin
     from survey.storage import Store
 
     monkeypatch.chdir(ROOT)

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from survey import accounts
-from survey.accounts import ClientThrottle, authenticate, create_account, hash_password, set_active, verify_password
+import accounts
+from accounts import ClientThrottle, authenticate, create_account, hash_password, set_active, verify_password
 from survey.storage import Store
 from tests.survey.conftest import db_url  # noqa: F401 - fixture: SQLite and PostgreSQL
 
@@ -27,7 +27,7 @@ def _count_checks(monkeypatch) -> list[int]:
         time.sleep(0.03)
         return real(password, encoded)
 
-    monkeypatch.setattr(accounts, "verify_password", slow)
+    monkeypatch.setattr(accounts.passwords, "verify_password", slow)
     return checks
 
 

@@ -7,8 +7,8 @@ import re
 
 import numpy as np
 
-from survey.catalog import shipped_questionnaires
-from survey.simulate import simulate_answers
+from survey.questionnaire.catalog import shipped_questionnaires
+from survey.collect.simulate import simulate_answers
 from tests.app.respond_helpers import make_campaign
 from tests.app.web.form_client import FormRespondent, text_of
 

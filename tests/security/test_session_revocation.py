@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from survey.accounts import create_account, set_active, set_password, set_role
+from accounts import create_account, set_active, set_password, set_role
 from tests.app.test_admin import app, sign_in
 
 from .conftest import ADMIN_PASSWORD

@@ -12,9 +12,9 @@ import pandas as pd
 from analysis.campaign import compute_results, load_campaign_data
 from analysis.disclosure import SUPPRESSED_NOTE, suppress_small_cells
 from analysis.report import collect, render
-from survey.catalog import shipped_questionnaires
+from survey.questionnaire.catalog import shipped_questionnaires
 from survey.demo import create_demo
-from survey.simulate import simulate_answers
+from survey.collect.simulate import simulate_answers
 
 
 def test_small_domain_rows_are_blanked_and_others_kept():

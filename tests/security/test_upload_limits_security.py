@@ -7,7 +7,7 @@ import pytest
 
 from sampling import Frame, FrameError, frame_data
 from survey.campaign import SiteFileError, read_frame
-from survey.response_import import ImportFileError, read_upload
+from survey.collect.imports import ImportFileError, read_upload
 from tabular import PUBLIC_LIMITS, Limits, TableError, read_table
 from tabular import reader as reader_module
 from tests.security.workbooks import million_rows, rows_xml, workbook_with_sheet, zip_bomb

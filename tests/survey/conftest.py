@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from survey.loader import parse_questionnaire_text
+from survey.questionnaire.loader import parse_questionnaire_text
 from survey.questionnaire import Questionnaire
 
 from .storage.helpers import pg_base_url, pg_schema_url

@@ -85,7 +85,7 @@ def test_demo_bad_input(tmp_path) -> None:
 def test_library_imports_neither_streamlit_nor_sampling() -> None:
     code = (
         "import sys\n"
-        "import survey.storage, survey.campaign, survey.tokens, survey.keys, survey.qr, survey.posters, survey.demo\n"
+        "import survey.storage, survey.campaign, survey.campaign.tokens, survey.campaign.keys, survey.campaign.qr, survey.campaign.posters, survey.demo\n"
         "import survey.commands.demo, survey.commands.posters\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'sampling'))\n"
         "assert not bad, bad\n"

@@ -1,6 +1,6 @@
 /* The respondent form's small script. The form works without it; with it:
  * - skip logic applies live within a section (the server sends each rule as the syntax tree
- *   survey/expressions.py built; evaluate() below follows the same rules: empty values are
+ *   survey/questionnaire/expressions.py built; evaluate() below follows the same rules: empty values are
  *   null, every comparison with an empty value is false, and so on);
  * - the form in progress is kept in localStorage (a draft idle for an hour is dropped, a
  *   submitted one is removed; the first screen offers "continue" or "not me / start over");
@@ -123,7 +123,7 @@
 
   // ------------------------------------------------------------------ answers in the page
   function parse(text, fallback) { try { return JSON.parse(text); } catch (e) { return fallback; } }
-  function cleanAnswer(box, rules) { // the answer as survey/answers.py normalises it, or null
+  function cleanAnswer(box, rules) { // the answer as survey/questionnaire/answers.py normalises it, or null
     var type = box.getAttribute("data-type");
     var inputs = box.querySelectorAll("input,textarea");
     var choices = rules.choices || [];

@@ -8,7 +8,7 @@ from tabular import Problem
 
 from analysis.campaign import PopulationError, load_campaign_data, read_population
 from analysis.campaign.population import question_aliases
-from survey.catalog import shipped_questionnaires
+from survey.questionnaire.catalog import shipped_questionnaires
 
 
 def _cells(data) -> pd.DataFrame:  # noqa: ANN001

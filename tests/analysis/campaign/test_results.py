@@ -21,7 +21,7 @@ from analysis.campaign import (
     read_population,
 )
 from survey.campaign import CampaignSpec
-from survey.catalog import shipped_questionnaires
+from survey.questionnaire.catalog import shipped_questionnaires
 from survey.demo import STRATA, create_demo, demo_sites
 from survey.storage import Store
 
@@ -133,7 +133,7 @@ def test_cache_fetches_only_new_responses(tmp_path):
     cache.refresh(store)
     assert cache.fetched == 0 and cache.version == version
     resident = store.questionnaire(campaign.instrument_for("resident").version_hash)
-    from survey.simulate import simulate_answers
+    from survey.collect.simulate import simulate_answers
 
     rng = np.random.default_rng(1)
     for i in range(3):

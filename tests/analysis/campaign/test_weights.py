@@ -8,7 +8,7 @@ import pytest
 
 from analysis.campaign import ResultOptions
 from analysis.campaign.weights import base_weights, campaign_design
-from survey.catalog import shipped_questionnaires
+from survey.questionnaire.catalog import shipped_questionnaires
 
 RESIDENT = shipped_questionnaires()["resident"]
 STAFF = shipped_questionnaires()["staff_policy"]

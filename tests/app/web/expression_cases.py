@@ -1,5 +1,5 @@
 """One table of expressions, answers and results, checked against both evaluators: Python's
-``survey.expressions`` and the form script's (``app/web/static/form.js``, run with node)."""
+``survey.questionnaire.expressions`` and the form script's (``app/web/static/form.js``, run with node)."""
 
 from __future__ import annotations
 

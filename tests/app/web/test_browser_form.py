@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
-from survey.catalog import shipped_questionnaires
-from survey.posters import write_campaign_posters
-from survey.simulate import simulate_answers
+from survey.questionnaire.catalog import shipped_questionnaires
+from survey.campaign.posters import write_campaign_posters
+from survey.collect.simulate import simulate_answers
 from survey.storage import Store
 from tests.app.respond_helpers import PHONE, SECRET, make_campaign, token_for
 from tests.conftest import start_streamlit, stop_streamlit

@@ -19,9 +19,9 @@ import pytest
 
 from analysis.campaign import compute_results, load_campaign_data
 from analysis.integrity import analysis_data, load_quality
-from survey.catalog import shipped_questionnaires
-from survey.paradata import device_hash
-from survey.simulate import simulate_answers
+from survey.questionnaire.catalog import shipped_questionnaires
+from survey.collect.paradata import device_hash
+from survey.collect.simulate import simulate_answers
 from survey.storage import Store
 from tests.app.respond_helpers import SECRET, make_campaign, token_for
 from tests.conftest import start_streamlit, stop_streamlit

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from survey.catalog import shipped_questionnaires
-from survey.simulate import simulate_answers
+from survey.questionnaire.catalog import shipped_questionnaires
+from survey.collect.simulate import simulate_answers
 from tests.app.respond_helpers import PHONE, make_campaign, token_for
 
 from .form_client import FormRespondent, Page, section_fields
@@ -214,7 +214,7 @@ def test_streamlit_gets_everything_else(client) -> None:
 
 
 def test_answers_and_labels_are_escaped(client, store) -> None:
-    from survey.loader import parse_questionnaire_text
+    from survey.questionnaire.loader import parse_questionnaire_text
 
     from tests.app.respond_helpers import TEXT_FORM
 

@@ -1,4 +1,4 @@
-"""Both evaluators of skip logic agree: ``survey.expressions`` and the form's script (node)."""
+"""Both evaluators of skip logic agree: ``survey.questionnaire.expressions`` and the form's script (node)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.web.skiplogic import tree
-from survey.expressions import EvaluationContext, compile_expression
+from survey.questionnaire.expressions import EvaluationContext, compile_expression
 
 from .expression_cases import CASES
 
@@ -43,7 +43,7 @@ def test_script_evaluator_gives_the_same_table() -> None:
 
 
 def test_every_shipped_rule_has_a_tree() -> None:
-    from survey.catalog import shipped_questionnaires
+    from survey.questionnaire.catalog import shipped_questionnaires
 
     for q in shipped_questionnaires().values():
         for question in q.questions:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from app.web.views import Context, preview_sections, question_view, quiz_result, render, screened_out, section_questions
-from survey.answers import check_answers
-from survey.catalog import shipped_questionnaires
-from survey.loader import parse_questionnaire_text
-from survey.respondent import section_problems
-from survey.simulate import simulate_answers
+from survey.questionnaire.answers import check_answers
+from survey.questionnaire.catalog import shipped_questionnaires
+from survey.questionnaire.loader import parse_questionnaire_text
+from survey.collect.flow import section_problems
+from survey.collect.simulate import simulate_answers
 
 RESIDENT = shipped_questionnaires()["resident"]
 STAFF = shipped_questionnaires()["staff_policy"]

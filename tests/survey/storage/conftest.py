@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from survey.loader import parse_questionnaire_text
+from survey.questionnaire.loader import parse_questionnaire_text
 from survey.storage import Store
 
 from .helpers import MINI, open_spec, sites

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from survey.loader import parse_questionnaire_text
+from survey.questionnaire.loader import parse_questionnaire_text
 from survey.storage import Store
 
 from .helpers import GOOD_ANSWERS, MINI

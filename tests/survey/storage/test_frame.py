@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from survey.campaign import SiteSpec, UnknownCampaign
-from survey.loader import parse_questionnaire_text
+from survey.questionnaire.loader import parse_questionnaire_text
 from survey.storage import StorageError, Store
 from survey.storage.frame import DESIGN_COLUMNS
 

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from survey.paradata import ParadataError, device_hash
-from survey.storage import PARADATA_COLUMNS, Store, Submission
+from survey.collect.paradata import ParadataError, device_hash
+from survey.collect.submission import Submission
+from survey.storage import PARADATA_COLUMNS, Store
 from survey.storage.schema import metadata
 
 from .helpers import GOOD_ANSWERS, open_spec, sites

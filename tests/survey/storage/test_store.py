@@ -97,7 +97,7 @@ def test_unknown_campaign_and_instrument(store: Store, campaign, mini) -> None:
     with pytest.raises(SubmitError) as caught:
         store.submit(campaign.id + 100, "01", mini, GOOD_ANSWERS, nonce="nonce-camp-1")
     assert caught.value.reason == "unknown_campaign"
-    from survey.loader import parse_questionnaire_text
+    from survey.questionnaire.loader import parse_questionnaire_text
 
     from .helpers import MINI
 
@@ -207,7 +207,7 @@ def test_threads_racing_on_one_nonce_store_one_row(store: Store, campaign, mini)
 
 
 def _process_writer(url: str, campaign_id: int, nonces: list[str], start, queue) -> None:  # noqa: ANN001
-    from survey.loader import parse_questionnaire_text
+    from survey.questionnaire.loader import parse_questionnaire_text
 
     from .helpers import MINI
 
@@ -267,7 +267,7 @@ def test_default_url_from_environment(tmp_path, monkeypatch) -> None:
 
 
 def test_batch_is_all_or_nothing(store: Store, campaign, mini) -> None:
-    from survey.storage import Submission
+    from survey.collect.submission import Submission
 
     good = [Submission("01", mini, GOOD_ANSWERS, nonce=f"batch-{i:04d}") for i in range(5)]
     bad = Submission("02", mini, {"used": "yes", "overall": 9, "know": "true"}, nonce="batch-bad-1")
@@ -330,18 +330,18 @@ def test_campaigns_in_three_queries_however_many(store: Store, mini) -> None:
 
 
 def test_answers_are_checked_once_per_submission(store: Store, campaign, mini, monkeypatch) -> None:
-    import survey.answers
-    import survey.scoring
+    import survey.questionnaire.answers
+    import survey.questionnaire.scoring
 
     walks = []
-    real = survey.answers.check_answers
+    real = survey.questionnaire.answers.check_answers
 
     def counted(*args, **kwargs):
         walks.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(survey.answers, "check_answers", counted)
-    monkeypatch.setattr(survey.scoring, "check_answers", counted)
+    monkeypatch.setattr(survey.questionnaire.answers, "check_answers", counted)
+    monkeypatch.setattr(survey.questionnaire.scoring, "check_answers", counted)
     store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-once-001")
     assert len(walks) == 1
     assert store.responses(campaign.id)[0].scores == {"satisfaction": 1, "knowledge": 1}
