@@ -13,7 +13,6 @@ scores computed before the transaction opens.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -32,25 +31,22 @@ from survey.storage.responses import (
     StoredResponse,
     SubmitError,
     SubmitResult,
-    check_submission,
     count_responses,
-    insert_response,
     nonces_by_id,
     select_responses,
     stored_nonces,
 )
 from survey.storage.reviews import AuditEntry, Review
-from survey.collect.submission import Submission, clean_and_score
+from survey.storage.submit import Submitting, as_json
 
 if TYPE_CHECKING:
     import pandas
 
-    from survey.collect.paradata import Paradata
     from survey.questionnaire import Questionnaire
     from survey.campaign.tokens import TokenCheck
 
 
-class Store:
+class Store(Submitting):
     """Campaigns, sites, instrument texts and responses in SQLite or PostgreSQL."""
 
     def __init__(self, engine: Engine, *, secret: bytes | None = None) -> None:
@@ -81,21 +77,6 @@ class Store:
             engine.dispose()
             raise
         return cls(engine, secret=secret)
-
-    def _device_secret(self) -> bytes:
-        if self._secret is None:
-            from survey.campaign.keys import load_secret
-
-            self._secret = load_secret()
-        return self._secret
-
-    def _paradata_columns(self, paradata: Mapping[str, Any] | Paradata | None, language: str | None) -> tuple[dict, str | None]:
-        """Validated paradata as stored columns (device id hashed), and the response's language."""
-        from survey.collect.paradata import parse_paradata
-
-        checked = parse_paradata(paradata)
-        secret = self._device_secret() if checked.device_id is not None else None
-        return checked.stored(secret), language or checked.language
 
     def close(self) -> None:
         self.engine.dispose()
@@ -270,136 +251,6 @@ class Store:
             ).scalar_one_or_none()
         return None if profile_id is None else find_profile(profile_id)
 
-    def submit(
-        self,
-        campaign_id: int,
-        site_code: str,
-        questionnaire: Questionnaire,
-        answers: Mapping[str, Any],
-        *,
-        nonce: str,
-        source: str = "qr",
-        submitted_at: dt.datetime | None = None,
-        language: str | None = None,
-        simulated: bool = False,
-        enforce_window: bool | None = None,
-        paradata: Mapping[str, Any] | Paradata | None = None,
-    ) -> SubmitResult:
-        """Validate, score and store one response, exactly once per ``(campaign, nonce)``.
-
-        Parameters
-        ----------
-        questionnaire
-            The instrument the respondent saw; its version hash must belong to the campaign.
-        answers
-            Question id -> answer, as the form collected them. Validated first
-            (``survey.questionnaire.answers.validate_answers``): on any problem, AnswerError and nothing written.
-        nonce
-            Made by the form once (8-64 of ``[A-Za-z0-9_-]``, e.g. ``uuid4().hex``), sent on every
-            attempt. A nonce already stored returns ``SubmitResult(id, repeat=True)`` and writes
-            nothing.
-        source
-            ``qr`` (respondent's phone), ``surveyor`` (entered by a surveyor) or ``import``.
-        enforce_window
-            Refuse a campaign that is not open at ``submitted_at`` (SubmitError with reason
-            ``not_yet_open`` or ``closed``). Default: for ``qr`` and ``surveyor``; imports of paper
-            forms may come after the campaign closed.
-        paradata
-            How the response came about (``survey.collect.paradata``: opened_at, duration_s,
-            section_seconds, language, resumed, mode, surveyor, device_id). Checked first
-            (ParadataError, nothing written); the device id is stored only as its keyed hash.
-            A repeat of a stored nonce keeps the paradata of the first attempt.
-
-        Raises
-        ------
-        AnswerError, ParadataError, SubmitError, StorageError
-        """
-        check_submission(nonce, source)
-        submitted_at = submitted_at or dt.datetime.now(dt.timezone.utc)
-        if submitted_at.tzinfo is None:
-            raise ValueError("submitted_at must be timezone-aware")
-        cleaned, scores = clean_and_score(questionnaire, answers, self.campaign_profile(campaign_id))
-        stored_paradata, language = self._paradata_columns(paradata, language)
-        if enforce_window is None:
-            enforce_window = source != "import"
-        stored_answers = _as_json(cleaned)
-        try:
-            with self.write() as connection:
-                return insert_response(
-                    connection,
-                    campaign_id=campaign_id,
-                    site_code=site_code,
-                    version_hash=questionnaire.version_hash,
-                    nonce=nonce,
-                    source=source,
-                    answers=stored_answers,
-                    scores=_as_json(scores),
-                    submitted_at=submitted_at,
-                    language=language,
-                    simulated=simulated,
-                    enforce_window=enforce_window,
-                    paradata=stored_paradata,
-                )
-        except sa.exc.OperationalError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-            raise StorageError(f"the response was not stored ({self.url}): {reason}") from exc
-
-    def submit_batch(self, campaign_id: int, submissions: Sequence[Submission]) -> list[SubmitResult]:
-        """Store many responses in one transaction (an import, the demo): all or nothing.
-
-        Every answer set is validated and scored first; a problem raises before anything is
-        written, with the position of the submission (``submission 17 (nonce ...): ...``).
-        Repeats of stored nonces are reported as in :meth:`submit`, not written again.
-        """
-        from survey.errors import AnswerError
-        from survey.collect.paradata import ParadataError
-
-        prepared = []
-        profile = self.campaign_profile(campaign_id)
-        for position, item in enumerate(submissions, start=1):
-            try:
-                check_submission(item.nonce, item.source)
-                cleaned, scores = clean_and_score(item.questionnaire, item.answers, profile)
-            except AnswerError as exc:
-                raise AnswerError(
-                    [type(p)(p.question_id, p.code, f"submission {position} (nonce {item.nonce}): {p.detail}") for p in exc.problems],
-                    exc.questionnaire_id,
-                ) from None
-            except SubmitError as exc:
-                raise SubmitError(exc.reason, f"submission {position}: {exc}") from None
-            if item.submitted_at is not None and item.submitted_at.tzinfo is None:
-                raise ValueError(f"submission {position}: submitted_at must be timezone-aware")
-            try:
-                stored_paradata, language = self._paradata_columns(item.paradata, item.language)
-            except ParadataError as exc:
-                raise ParadataError(exc.key, exc.detail, where=f"submission {position} (nonce {item.nonce}): ") from None
-            prepared.append((item, _as_json(cleaned), _as_json(scores), stored_paradata, language))
-        now = dt.datetime.now(dt.timezone.utc)
-        results = []
-        with self.write() as connection:
-            for position, (item, answers, scores, stored_paradata, language) in enumerate(prepared, start=1):
-                try:
-                    results.append(
-                        insert_response(
-                            connection,
-                            campaign_id=campaign_id,
-                            site_code=item.site_code,
-                            version_hash=item.questionnaire.version_hash,
-                            nonce=item.nonce,
-                            source=item.source,
-                            answers=answers,
-                            scores=scores,
-                            submitted_at=item.submitted_at or now,
-                            language=language,
-                            simulated=item.simulated,
-                            enforce_window=item.source != "import" and not item.simulated,
-                            paradata=stored_paradata,
-                        )
-                    )
-                except SubmitError as exc:
-                    raise SubmitError(exc.reason, f"submission {position} (nonce {item.nonce}): {exc}") from None
-        return results
-
     def responses(self, campaign_id: int) -> list[StoredResponse]:
         with self.read() as connection:
             return select_responses(connection, campaign_id)
@@ -465,13 +316,13 @@ class Store:
     def add_account(self, username: str, role: str, password_hash: str, *, demo: bool = False) -> bool:
         """Create an account; False when the name is taken (race-safe)."""
         with self.write() as connection:
-            return account_repo.insert_account(connection, username, role, password_hash, demo=demo, now=_utcnow())
+            return account_repo.insert_account(connection, username, role, password_hash, demo=demo, now=dt.datetime.now(dt.timezone.utc))
 
     def change_account(self, username: str, **values: object) -> bool:
         """Change ``password_hash``, ``role`` and/or ``active``; the account's open sessions end.
         False when there is no such account."""
         with self.write() as connection:
-            return account_repo.update_account(connection, username, _utcnow(), **values)
+            return account_repo.update_account(connection, username, dt.datetime.now(dt.timezone.utc), **values)
 
     def upgrade_password_hash(self, username: str, old_hash: str, new_hash: str) -> bool:
         with self.write() as connection:
@@ -553,7 +404,7 @@ class Store:
     ) -> int:
         """Replace the campaign's quality parameters (audit-logged with the old and new values)."""
         with self.write() as connection:
-            return review_repo.set_quality_parameters(connection, campaign_id=campaign_id, parameters=_as_json(dict(parameters)),
+            return review_repo.set_quality_parameters(connection, campaign_id=campaign_id, parameters=as_json(dict(parameters)),
                                                       actor=user, reason=reason, at=dt.datetime.now(dt.timezone.utc))
 
     # ------------------------------------------------------------------------------- tokens
@@ -570,25 +421,6 @@ class Store:
         from survey.campaign.tokens import check_token
 
         return check_token(token, secret, self.find_campaign, expected_campaign=expected_campaign, now=now)
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _as_json(value: Any) -> Any:
-    """Plain JSON data (tuples become lists), as the database will hand it back."""
-    return json.loads(json.dumps(value, ensure_ascii=False, default=_default))
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    raise TypeError(f"cannot store {type(value).__name__} {value!r} as JSON")
 
 
 __all__ = ["AuditEntry", "Review", "Store", "StorageError", "SubmitError", "SubmitResult", "StoredResponse"]
