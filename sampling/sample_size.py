@@ -37,13 +37,21 @@ WHO; 1991. Kish L. Survey Sampling. Wiley; 1965 (design effect). Cochran WG. Sam
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from scipy import stats
 
 from .errors import InfeasibleError, InputError
+from .precision_sizes import (
+    ExactMarginSearch,
+    ceil_count,
+    clopper_pearson_half_width,
+    exact_margin_search,
+    wald_margin_n0,
+    wilson_half_width,
+    wilson_margin_n0,
+)
 from .validation import check_level, check_option, check_positive, check_rate
 
 __all__ = [
@@ -68,20 +76,6 @@ __all__ = [
 
 THRESHOLD_METHODS = ("normal", "exact")
 MARGIN_METHODS = ("normal", "wilson", "exact")
-
-# Counts computed from floating point formulas (e.g. 384.00000000000006) are rounded up only when
-# they exceed an integer by more than this.
-_CEIL_TOLERANCE = 1e-9
-
-
-def ceil_count(x: float) -> int:
-    """Round a computed sample size up to a whole count, ignoring floating-point noise (1e-9)."""
-    return int(math.ceil(x - _CEIL_TOLERANCE))
-
-
-# --------------------------------------------------------------------------------------------
-# Against a threshold
-
 
 def normal_threshold_n0(expected: float, threshold: float, *, alpha: float = 0.05, power: float = 0.8) -> float:
     """Unrounded n for the one-sided score test of H0: p <= ``threshold``.
@@ -199,95 +193,6 @@ def exact_threshold_search(
 
 # --------------------------------------------------------------------------------------------
 # For precision
-
-
-def _z_two_sided(level: float) -> float:
-    return float(stats.norm.isf((1 - level) / 2))
-
-
-def wald_margin_n0(expected: float, margin: float, *, level: float = 0.95) -> float:
-    """Unrounded Wald n: z^2 p (1-p) / E^2 with z = z(1 - (1-level)/2).
-
-    Examples
-    --------
-    >>> round(wald_margin_n0(0.5, 0.05), 2)
-    384.15
-    """
-    z = _z_two_sided(level)
-    return z * z * expected * (1 - expected) / (margin * margin)
-
-
-def wilson_half_width(n: np.ndarray, p: float, level: float = 0.95) -> np.ndarray:
-    """Wilson score half-width at p_hat = p: z sqrt(n p q + z^2/4) / (n + z^2)."""
-    n = np.asarray(n, dtype=float)
-    z = _z_two_sided(level)
-    return z * np.sqrt(n * p * (1 - p) + z * z / 4) / (n + z * z)
-
-
-def clopper_pearson_half_width(n: np.ndarray, p: float, level: float = 0.95) -> np.ndarray:
-    """Clopper-Pearson half-width (upper - lower)/2 at x = floor(n p + 1/2), vectorised over n.
-
-    lower = Beta(a/2; x, n-x+1) (0 when x = 0), upper = Beta(1-a/2; x+1, n-x) (1 when x = n),
-    a = 1 - level.
-    """
-    n = np.asarray(n, dtype=np.int64)
-    x = np.floor(n * p + 0.5).astype(np.int64)
-    a = 1 - level
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lo = np.where(x > 0, stats.beta.ppf(a / 2, np.maximum(x, 1), n - x + 1), 0.0)
-        hi = np.where(x < n, stats.beta.isf(a / 2, x + 1, np.maximum(n - x, 1)), 1.0)
-    return (hi - lo) / 2
-
-
-def _first_meeting(n: np.ndarray, ok: np.ndarray) -> tuple[int, int] | None:
-    if not ok.any():
-        return None
-    first = int(np.argmax(ok))
-    failing = np.flatnonzero(~ok)
-    stable = max(first, int(failing[-1]) + 1 if failing.size else 0)
-    return first, stable
-
-
-def wilson_margin_n0(expected: float, margin: float, *, level: float = 0.95) -> int:
-    """Smallest n whose Wilson half-width at p_hat = ``expected`` is at most ``margin``."""
-    limit = max(100, 3 * ceil_count(wald_margin_n0(expected, margin, level=level)))
-    n = np.arange(1, limit + 1)
-    found = _first_meeting(n, wilson_half_width(n, expected, level) <= margin)
-    if found is None:  # pragma: no cover - the Wilson width is below the Wald width at 3x
-        raise InfeasibleError(f"no n up to {limit} reaches half-width {margin:g}")
-    return int(n[found[0]])
-
-
-@dataclass(frozen=True)
-class ExactMarginSearch:
-    """Outcome of :func:`exact_margin_search` (Clopper-Pearson).
-
-    ``n`` is the first n whose half-width is <= the margin, ``half_width`` its half-width,
-    ``n_stable`` the n from which every larger n (up to ``search_limit``) meets it.
-    """
-
-    n: int
-    half_width: float
-    n_stable: int
-    search_limit: int
-
-
-def exact_margin_search(expected: float, margin: float, *, level: float = 0.95) -> ExactMarginSearch:
-    """First n and stable n for a Clopper-Pearson half-width of at most ``margin``."""
-    limit = max(200, 3 * ceil_count(wald_margin_n0(expected, margin, level=level)))
-    n = np.arange(1, limit + 1)
-    hw = clopper_pearson_half_width(n, expected, level)
-    found = _first_meeting(n, hw <= margin)
-    if found is None:  # pragma: no cover - CP is within a few percent of Wald at this size
-        raise InfeasibleError(f"no n up to {limit} reaches half-width {margin:g}")
-    first, stable = found
-    return ExactMarginSearch(
-        n=int(n[first]), half_width=float(hw[first]), n_stable=int(n[stable]), search_limit=limit
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Adjustments and the result
 
 
 def adjust(
@@ -507,89 +412,4 @@ def sample_size(
     )
 
 
-@dataclass(frozen=True)
-class DomainSizes:
-    """County and per-township sample sizes side by side.
-
-    Attributes
-    ----------
-    county : SampleSize
-        One claim for the whole county (population = the sum of the townships').
-    townships : dict of str to SampleSize
-        One claim per township, each township its own domain with its own population.
-    townships_total : int
-        Sum of the township sizes: what "every township conclusive" costs.
-    """
-
-    county: SampleSize
-    townships: dict[str, SampleSize]
-    townships_total: int
-
-    @property
-    def ratio(self) -> float:
-        """townships_total / county.n."""
-        return self.townships_total / self.county.n
-
-    def to_dict(self) -> dict:
-        return {
-            "county": self.county.to_dict(),
-            "townships": [{"stratum": k, **v.to_dict()} for k, v in self.townships.items()],
-            "townships_total": self.townships_total,
-            "ratio": self.ratio,
-        }
-
-
-def domain_sample_sizes(populations: Mapping[str, float], expected: float | Mapping[str, float], **kwargs) -> DomainSizes:
-    """Sample sizes for the county and for each township as its own domain.
-
-    Parameters
-    ----------
-    populations : mapping of township -> population N_h
-        Used for each township's finite population correction; the county uses their sum.
-    expected : float or mapping of township -> expected rate
-        A mapping gives each township its own rate; the county then uses the population-weighted
-        mean rate.
-    **kwargs
-        Passed to :func:`sample_size` (``threshold`` or ``margin``, ``alpha``, ``power``,
-        ``level``, ``method``, ``deff``, ``response_rate``); ``population`` is not accepted.
-    """
-    if "population" in kwargs:
-        raise InputError("the populations come from the townships", param="population")
-    if not populations:
-        raise InputError("no townships given", param="populations")
-    names = list(populations)
-    sizes = np.array([check_positive(f"population of {k!r}", populations[k], minimum=1, inclusive=True) for k in names])
-    if isinstance(expected, Mapping):
-        missing = [k for k in names if k not in expected]
-        if missing:
-            raise InputError(f"no expected rate for township {missing[0]!r}", param="expected")
-        rates = np.array([check_rate(f"expected rate of {k!r}", expected[k]) for k in names])
-        county_rate = float(np.dot(rates, sizes) / sizes.sum())
-    else:
-        rates = np.full(len(names), float(expected))
-        county_rate = float(expected)
-    townships = {
-        k: sample_size(float(r), population=float(N), **kwargs) for k, r, N in zip(names, rates, sizes)
-    }
-    county = sample_size(county_rate, population=float(sizes.sum()), **kwargs)
-    return DomainSizes(county=county, townships=townships, townships_total=sum(s.n for s in townships.values()))
-
-
-
-def size_curve(expected_rates, **kwargs) -> list[tuple[float, int]]:
-    """``(expected, n)`` for each expected rate, every other choice held (the planner's chart).
-
-    ``kwargs`` go to :func:`sample_size` unchanged; with a ``threshold``, rates at or below it
-    are left out (no sample size shows a rate above a threshold it does not exceed).
-
-    >>> size_curve([0.85, 0.90, 0.95], threshold=0.85)
-    [(0.9, 283), (0.95, 60)]
-    """
-    threshold = kwargs.get("threshold")
-    out = []
-    for p in expected_rates:
-        p = float(p)
-        if threshold is not None and p <= float(threshold) + 1e-12:
-            continue
-        out.append((p, sample_size(p, **kwargs).n))
-    return out
+from .domain_sizes import DomainSizes, domain_sample_sizes, size_curve  # noqa: E402 - re-exported; they call sample_size
