@@ -8,6 +8,7 @@ import sys
 from accounts.service import ROLES, AccountError, create_account, list_accounts, set_password
 from survey.errors import SurveyError
 from survey.storage import Store
+from survey.storage.audit import command_line_actor
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,15 +35,16 @@ def main(argv: list[str] | None = None) -> int:
             raise AccountError("the two passwords differ")
         return first
 
+    actor = command_line_actor()
     try:
         with Store.open(args.db) as store:
             if args.command == "list":
                 for account in list_accounts(store):
                     print(f"{account.username}\t{account.role}\t{'active' if account.active else 'disabled'}")
             elif args.command == "add":
-                create_account(store, args.username, args.role, ask())
+                create_account(store, args.username, args.role, ask(), actor=actor)
             else:
-                set_password(store, args.username, ask())
+                set_password(store, args.username, ask(), actor=actor)
     except SurveyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -52,6 +52,7 @@ from typing import TextIO
 
 from survey.errors import SurveyError
 from survey.storage import Store
+from survey.storage.audit import SYSTEM
 from accounts import passwords
 from accounts.passwords import hash_password, needs_rehash, verify_password  # noqa: F401 (the package's face)
 
@@ -132,32 +133,32 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def create_account(store: Store, username: str, role: str, password: str, *, _demo: bool = False) -> Account:
-    """Create an account; AccountError when the name is taken or the input is not acceptable."""
+def create_account(store: Store, username: str, role: str, password: str, *, actor: str, _demo: bool = False) -> Account:
+    """Create an account (audited with ``actor``); AccountError when the name is taken or the input is not acceptable."""
     name = normalise_username(username) if _demo else _check_new(username, role, password)
-    if not store.add_account(name, role, hash_password(password), demo=_demo):
+    if not store.add_account(name, role, hash_password(password), actor=actor, demo=_demo):
         raise AccountError(f"an account named {name!r} exists already")
     return Account(name, role)
 
 
-def set_password(store: Store, username: str, password: str) -> None:
-    """A new password; the account's open sessions end."""
+def set_password(store: Store, username: str, password: str, *, actor: str) -> None:
+    """A new password (audited, never the hash); the account's open sessions end."""
     _check_password(password)
-    _update(store, username, password_hash=hash_password(password))
+    _update(store, username, actor, password_hash=hash_password(password))
 
 
-def set_role(store: Store, username: str, role: str) -> None:
+def set_role(store: Store, username: str, role: str, *, actor: str) -> None:
     """A new role; the account's open sessions end (unchanged role: nothing happens)."""
     if role not in ROLES:
         raise AccountError(f"role {role!r} must be one of {list(ROLES)}")
     if _get(store, username).role != role:
-        _update(store, username, role=role)
+        _update(store, username, actor, role=role)
 
 
-def set_active(store: Store, username: str, active: bool) -> None:
+def set_active(store: Store, username: str, active: bool, *, actor: str) -> None:
     """Enable or disable an account; disabling ends its open sessions (unchanged: nothing happens)."""
     if _get(store, username).active != bool(active):
-        _update(store, username, active=bool(active))
+        _update(store, username, actor, active=bool(active))
 
 
 def _get(store: Store, username: str):  # noqa: ANN202
@@ -167,9 +168,9 @@ def _get(store: Store, username: str):  # noqa: ANN202
     return row
 
 
-def _update(store: Store, username: str, **values: object) -> None:
+def _update(store: Store, username: str, actor: str, **values: object) -> None:
     name = normalise_username(username)
-    if not store.change_account(name, **values):
+    if not store.change_account(name, actor=actor, **values):
         raise AccountError(f"no account named {name!r}")
 
 
@@ -325,7 +326,7 @@ def ensure_first_admin(store: Store, *, out: TextIO | None = None, password_file
     if demo_mode():
         for role in ROLES:
             try:
-                create_account(store, role, role, DEMO_PASSWORD, _demo=True)
+                create_account(store, role, role, DEMO_PASSWORD, actor=SYSTEM, _demo=True)
             except AccountError:
                 pass
         return None
@@ -342,7 +343,7 @@ def ensure_first_admin(store: Store, *, out: TextIO | None = None, password_file
         return None
     password = given or secrets.token_urlsafe(12)
     try:
-        create_account(store, "admin", "admin", password)
+        create_account(store, "admin", "admin", password, actor=SYSTEM)
     except AccountError:
         return None  # another process was first
     if not given:

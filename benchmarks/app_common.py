@@ -110,7 +110,7 @@ def make_campaign(db_url: str, sites: int) -> tuple[int, list[str]]:
         campaign = store.create_campaign(
             CampaignSpec("基准测试（模拟）", "liunan", today - dt.timedelta(days=1), today + dt.timedelta(days=7)),
             [resident],
-            [SiteSpec(f"{i:02d}", f"基准调查点{i}", f"乡镇{i % 4}", "village_clinic") for i in range(1, sites + 1)],
+            [SiteSpec(f"{i:02d}", f"基准调查点{i}", f"乡镇{i % 4}", "village_clinic") for i in range(1, sites + 1)], actor="benchmark",
         )
     short_id = campaign.instrument_for("resident").short_id
     return campaign.id, [make_token(SECRET.encode(), campaign.id, s.code, short_id) for s in campaign.sites]

@@ -145,7 +145,7 @@ def main() -> int:
 
         os.environ["TCM_SURVEY_DB"] = url
         os.environ.setdefault("TCM_SURVEY_SECRET", "bench-secret-0123456789-abcdefghij")
-        create_account(store, "bench", "evaluator", "bench-password-1")
+        create_account(store, "bench", "evaluator", "bench-password-1", actor="benchmark")
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
         at.run()
         at.switch_page("app/pages/login.py").run()

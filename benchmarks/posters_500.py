@@ -38,7 +38,7 @@ def main() -> None:
         campaign = store.create_campaign(
             CampaignSpec("海报基准（示例）", "liunan", today, today + dt.timedelta(days=30), organizer="柳南区卫生健康局"),
             questionnaires,
-            sites,
+            sites, actor="benchmark",
         )
     with tempfile.TemporaryDirectory() as folder:
         t0 = time.perf_counter()

@@ -75,7 +75,7 @@ def bench(url: str, label: str, processes: int, threads: int, per_writer: int, s
     today = dt.date.today()
     sites = [SiteSpec(f"{i:02d}", f"调查点{i}", f"镇{i % 4}", "village_clinic") for i in range(1, 11)]
     campaign = store.create_campaign(
-        CampaignSpec("并发写入基准（模拟）", "liunan", today - dt.timedelta(days=1), today + dt.timedelta(days=1)), [questionnaire], sites
+        CampaignSpec("并发写入基准（模拟）", "liunan", today - dt.timedelta(days=1), today + dt.timedelta(days=1)), [questionnaire], sites, actor="benchmark"
     )
     rng = np.random.default_rng(seed)
     writers = processes * threads

@@ -64,7 +64,7 @@ def run_backend(url: str, label: str, rounds: int, writers: int) -> bool:
     campaign = store.create_campaign(
         CampaignSpec("断电测试（模拟）", "liunan", today - dt.timedelta(days=1), today + dt.timedelta(days=1)),
         [questionnaire],
-        [SiteSpec(f"{i:02d}", f"调查点{i}", "镇", "village_clinic") for i in range(1, 6)],
+        [SiteSpec(f"{i:02d}", f"调查点{i}", "镇", "village_clinic") for i in range(1, 6)], actor="benchmark",
     )
     acknowledged: dict[str, int] = {}
     kills = 0

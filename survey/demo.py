@@ -109,9 +109,11 @@ def create_demo(
     today: dt.date | None = None,
     questionnaires: Mapping[str, object] | None = None,
     profile_id: str = DEMO_PROFILE,
+    actor: str = "system",
 ) -> DemoResult:
     """Create the demo campaign (open from 30 days ago to 30 days ahead) with ``responses``
-    simulated responses spread over the sites by quota, over the past 30 days; return it."""
+    simulated responses spread over the sites by quota, over the past 30 days; return it.
+    ``actor``: who the audit log names for the new campaign (``system`` on the app's first start)."""
     from survey.questionnaire.catalog import shipped_questionnaires
     from survey.collect.simulate import simulate_answers
 
@@ -138,7 +140,7 @@ def create_demo(
         organizer=DEMO_ORGANIZER,
         demo=True,
     )
-    campaign = store.create_campaign(spec, chosen, sites)
+    campaign = store.create_campaign(spec, chosen, sites, actor=actor)
 
     rng = np.random.default_rng(seed)
     cells = [(site, q) for site in campaign.sites for q in chosen if site.quotas.get(q.id)]

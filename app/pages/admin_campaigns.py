@@ -54,12 +54,12 @@ cols[3].metric(t("admin.sites_count"), len(campaign.sites))
 if is_admin:
     if status == "open":
         if st.button(t("admin.close"), key="admin.close", icon=":material/block:"):
-            store.close_campaign(campaign.id)
+            store.close_campaign(campaign.id, actor=account.username)
             st.toast(t("admin.closed_done"))
             st.rerun()
     elif campaign.closed_at is not None:
         if st.button(t("admin.reopen"), key="admin.reopen", icon=":material/play_arrow:"):
-            store.reopen_campaign(campaign.id)
+            store.reopen_campaign(campaign.id, actor=account.username)
             if store.campaign(campaign.id).status() != "open":
                 st.warning(t("admin.reopen_dates"))
             else:

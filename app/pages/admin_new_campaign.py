@@ -16,7 +16,7 @@ from survey.errors import SurveyError
 from survey.questionnaire.profiles import load_profiles
 from survey.questionnaire import pick
 
-require("admin")
+account = require("admin")
 lang = language()
 store = services.store()
 st.title(t("admin.new.title"))
@@ -70,7 +70,7 @@ if create:
                 sites = [s for s in demo_sites()]
             spec = CampaignSpec(name.strip(), profile_id, opens_on, closes_on, organizer=organizer.strip(),
                                 contact_phone=contact_phone.strip(), answer_key=answer_key, keep_months=int(keep_months))
-            campaign = store.create_campaign(spec, [questionnaires[q] for q in chosen], sites)
+            campaign = store.create_campaign(spec, [questionnaires[q] for q in chosen], sites, actor=account.username)
         except SurveyError as exc:
             st.error(t("admin.new.error"))
             st.code(str(exc), language=None)
@@ -84,7 +84,7 @@ st.caption(t("admin.new.demo"))
 if st.button(t("admin.new.demo_button"), key="admin.new.demo_button", icon=":material/science:"):
     from survey.demo import create_demo
 
-    result = create_demo(store)
+    result = create_demo(store, actor=account.username)
     st.session_state["admin.campaign"] = result.campaign.id
     st.success(t("admin.new.created", id=result.campaign.id, n=len(result.campaign.sites)))
     st.page_link("app/pages/admin_campaigns.py", label=t("nav.campaigns"), icon=":material/campaign:")

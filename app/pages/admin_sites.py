@@ -11,7 +11,7 @@ from survey.campaign import SITE_KINDS, SiteSpec
 from survey.errors import SurveyError
 from survey.questionnaire import pick
 
-require("admin")
+account = require("admin")
 lang = language()
 store = services.store()
 st.title(t("admin.sites.title"))
@@ -66,7 +66,7 @@ if campaign.sites:
             }
             if st.form_submit_button(t("admin.sites.save"), type="primary"):
                 try:
-                    store.update_site(campaign.id, code, name=name, quotas={k: int(v) for k, v in quotas.items() if v})
+                    store.update_site(campaign.id, code, actor=account.username, name=name, quotas={k: int(v) for k, v in quotas.items() if v})
                     st.toast(t("admin.sites.saved"))
                     st.rerun()
                 except SurveyError as exc:
@@ -87,7 +87,7 @@ with st.expander(t("admin.sites.add")):
             try:
                 spec = SiteSpec(code.strip(), name.strip(), stratum.strip(), kind, psu=psu.strip(),
                                 quotas={k: int(v) for k, v in quotas.items() if v})
-                store.add_site(campaign.id, spec)
+                store.add_site(campaign.id, spec, actor=account.username)
                 st.toast(t("admin.sites.added", code=spec.code))
                 st.rerun()
             except SurveyError as exc:
@@ -99,7 +99,7 @@ if unused:
         code = st.selectbox(t("admin.sites.choose"), unused, key="admin.sites.remove_code")
         if st.button(t("admin.sites.remove_button"), key="admin.sites.remove_button", icon=":material/delete:"):
             try:
-                store.remove_site(campaign.id, code)
+                store.remove_site(campaign.id, code, actor=account.username)
                 st.toast(t("admin.sites.removed", code=code))
                 st.rerun()
             except SurveyError as exc:

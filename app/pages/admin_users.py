@@ -36,7 +36,7 @@ with st.expander(t("admin.users.add")):
         password = st.text_input(t("admin.users.password"), type="password")
         if st.form_submit_button(t("admin.users.add_button"), type="primary"):
             try:
-                created = create_account(store, name, role, password)
+                created = create_account(store, name, role, password, actor=me.username)
                 st.toast(t("admin.users.added", name=created.username))
                 st.rerun()
             except AccountError as exc:
@@ -55,9 +55,9 @@ with st.expander(t("admin.users.manage")):
             else:
                 try:
                     if password:
-                        set_password(store, name, password)
-                    set_role(store, name, role)
-                    set_active(store, name, active)
+                        set_password(store, name, password, actor=me.username)
+                    set_role(store, name, role, actor=me.username)
+                    set_active(store, name, active, actor=me.username)
                     if name == me.username:  # a new password ends the other sessions, not this one
                         sign_in(current_account(store, name))
                     st.toast(t("admin.users.saved"))

@@ -59,7 +59,7 @@ with st.expander(t("login.change_password")):
             st.error(t("login.wrong_current"))
         else:
             try:
-                set_password(store, account.username, new)
+                set_password(store, account.username, new, actor=account.username)
                 sign_in(current_account_of(store, account.username))  # this session goes on, older ones end
                 st.success(t("login.password_changed"))
             except AccountError:

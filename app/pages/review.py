@@ -119,9 +119,9 @@ else:
             try:
                 if action == "reopen":
                     for response_id in picked:
-                        store.reopen(campaign.id, response_id, reason=reason, user=account.username)
+                        store.reopen(campaign.id, response_id, reason=reason, actor=account.username)
                 else:
-                    store.review(campaign.id, picked, action, reason=reason, user=account.username,
+                    store.review(campaign.id, picked, action, reason=reason, actor=account.username,
                                  flags={i: quality.reasons(i) for i in picked})
             except SurveyError as exc:
                 st.error(t("review.error", message=plain(exc)))
@@ -154,7 +154,7 @@ with st.expander(t("review.parameters"), icon=":material/tune:"):
             try:
                 parsed = json.loads(text or "{}")
                 QualityParameters.merged((f"campaign {campaign.id}", parsed))
-                store.set_quality_parameters(campaign.id, parsed, user=account.username)
+                store.set_quality_parameters(campaign.id, parsed, actor=account.username)
             except (ValueError, AnalysisError, SurveyError) as exc:
                 st.error(t("review.parameters.bad", message=plain(exc)))
             else:

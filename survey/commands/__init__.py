@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "survey.commands.import_xlsform",
     "survey.commands.demo",
     "survey.commands.posters",
+    "survey.commands.audit",
 )
 
 

@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from survey.demo import create_demo
     from survey.questionnaire.profiles import load_profile
     from survey.storage import Store
+    from survey.storage.audit import command_line_actor
 
     if args.responses < 0:
         print(f"error: --responses must be >= 0, got {args.responses}", file=sys.stderr)
@@ -37,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         load_profile(args.profile)
         with Store.open(args.db) as store:
-            result = create_demo(store, responses=args.responses, seed=args.seed, profile_id=args.profile)
+            result = create_demo(store, responses=args.responses, seed=args.seed, profile_id=args.profile,
+                                 actor=command_line_actor())
             url = store.url
     except SurveyError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -16,14 +16,17 @@ All SQL of the project lives in this package (``tests/test_layers.py`` checks it
 from survey.storage.engine import DEFAULT_URL, ENV_DB, StorageError, create_engine, database_url, safe_url
 from survey.storage.migrations import MIGRATIONS, migrate, schema_version
 from survey.storage.responses import PARADATA_COLUMNS, StoredResponse, SubmitError, SubmitResult
-from survey.storage.reviews import DECISIONS, AuditEntry, Review, ReviewError
+from survey.storage.audit import ACTIONS, AuditEntry, AuditError
+from survey.storage.reviews import DECISIONS, Review, ReviewError
 from survey.storage.schema import SCHEMA_VERSION
 from survey.storage.store import Store
 
 __all__ = [
     "DECISIONS",
     "PARADATA_COLUMNS",
+    "ACTIONS",
     "AuditEntry",
+    "AuditError",
     "Review",
     "ReviewError",
     "DEFAULT_URL",

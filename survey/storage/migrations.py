@@ -212,6 +212,29 @@ def _v6(connection: Connection) -> None:
     m.create_all(connection, tables=[m.tables["reviews"], m.tables["audit_log"]])
 
 
+def _v7(connection: Connection) -> None:
+    """The audit log is append-only: the database refuses to change or delete its rows; and it is
+    read by time and by actor as well as by campaign."""
+    connection.exec_driver_sql("CREATE INDEX ix_audit_log_at ON audit_log (at)")
+    connection.exec_driver_sql("CREATE INDEX ix_audit_log_actor ON audit_log (actor, id)")
+    message = "audit_log is append-only"
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"
+        )
+        connection.exec_driver_sql(
+            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+        )
+    else:
+        for event in ("UPDATE", "DELETE"):
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "campaigns, instruments, sites, responses", _v1),
     Migration(2, "demo and simulated labels; responses indexed by campaign and site", _v2),
@@ -219,6 +242,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "campaign contact phone, answer-key rule and how long answers are kept", _v4),
     Migration(5, "account session versions and demo labels; receipt codes of responses", _v5),
     Migration(6, "paradata, quality parameters, review decisions and audit log", _v6),
+    Migration(7, "audit log append-only (triggers), indexed by time and actor", _v7),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "schema.py and MIGRATIONS disagree"
 

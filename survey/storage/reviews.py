@@ -1,4 +1,4 @@
-"""Review decisions on flagged responses, quality-flag parameters, and the audit log.
+"""Review decisions on flagged responses and quality-flag parameters, each with its audit row.
 
 A decision (``approved``: the response counts; ``excluded``: the analysis leaves it out) is one
 row per response in ``reviews``, replaced when an evaluator changes their mind and removed when
@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from survey.errors import SurveyError
-from survey.storage.schema import audit_log, campaigns, responses, reviews
+from survey.storage import audit
+from survey.storage.schema import campaigns, responses, reviews
 
 DECISIONS = ("approved", "excluded")
 MAX_REASON = 1000
@@ -39,18 +40,6 @@ class Review:
     flags: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: dt.datetime
-    actor: str
-    action: str
-    campaign_id: int | None
-    response_id: int | None
-    reason: str | None
-    detail: Mapping[str, Any]
-
-
 def _check_actor_reason(actor: str, reason: str | None, *, reason_required: bool = True) -> None:
     if not isinstance(actor, str) or not actor.strip() or len(actor) > 64:
         raise ReviewError(f"the user recorded with a review must be an account name, got {actor!r}")
@@ -58,27 +47,6 @@ def _check_actor_reason(actor: str, reason: str | None, *, reason_required: bool
         raise ReviewError("a review needs a reason (it goes into the audit log)")
     if reason is not None and len(reason) > MAX_REASON:
         raise ReviewError(f"the reason is longer than {MAX_REASON} characters")
-
-
-def append_audit(
-    connection: Connection,
-    *,
-    actor: str,
-    action: str,
-    at: dt.datetime,
-    campaign_id: int | None = None,
-    response_id: int | None = None,
-    reason: str | None = None,
-    detail: Mapping[str, Any] | None = None,
-) -> int:
-    """Append one audit-log row inside the caller's transaction; return its id."""
-    result = connection.execute(
-        sa.insert(audit_log)
-        .values(at=at, actor=actor, action=action, campaign_id=campaign_id, response_id=response_id,
-                reason=reason, detail=dict(detail or {}))
-        .returning(audit_log.c.id)
-    )
-    return int(result.scalar_one())
 
 
 def _response_campaign(connection: Connection, response_id: int) -> int | None:
@@ -117,7 +85,7 @@ def record_decision(
             connection.execute(sa.insert(reviews).values(response_id=int(response_id), **values))
         else:
             connection.execute(sa.update(reviews).where(reviews.c.response_id == int(response_id)).values(**values))
-        audit_ids.append(append_audit(
+        audit_ids.append(audit.append(
             connection, actor=actor, action=f"review.{decision}", at=at, campaign_id=campaign_id,
             response_id=int(response_id), reason=reason,
             detail={"decision": decision, "previous": previous, "flags": reasons},
@@ -136,7 +104,7 @@ def clear_decision(
     if previous is None:
         return None
     connection.execute(sa.delete(reviews).where(reviews.c.response_id == response_id))
-    return append_audit(connection, actor=actor, action="review.reopen", at=at, campaign_id=campaign_id,
+    return audit.append(connection, actor=actor, action="review.reopen", at=at, campaign_id=campaign_id,
                         response_id=response_id, reason=reason.strip(), detail={"decision": None, "previous": previous})
 
 
@@ -144,20 +112,6 @@ def select_reviews(connection: Connection, campaign_id: int) -> list[Review]:
     query = sa.select(reviews).where(reviews.c.campaign_id == campaign_id).order_by(reviews.c.response_id)
     return [
         Review(int(r.response_id), r.campaign_id, r.decision, r.reason, r.decided_by, r.decided_at, tuple(r.flags or ()))
-        for r in connection.execute(query)
-    ]
-
-
-def select_audit(connection: Connection, campaign_id: int | None = None, *, limit: int | None = None) -> list[AuditEntry]:
-    """Audit rows, newest first (of one campaign, or all)."""
-    query = sa.select(audit_log).order_by(audit_log.c.id.desc())
-    if campaign_id is not None:
-        query = query.where(audit_log.c.campaign_id == campaign_id)
-    if limit is not None:
-        query = query.limit(limit)
-    return [
-        AuditEntry(int(r.id), r.at, r.actor, r.action, r.campaign_id,
-                   None if r.response_id is None else int(r.response_id), r.reason, dict(r.detail or {}))
         for r in connection.execute(query)
     ]
 
@@ -181,5 +135,5 @@ def set_quality_parameters(
     previous = quality_parameters(connection, campaign_id)
     new = {str(k): dict(v) if isinstance(v, Mapping) else v for k, v in parameters.items()}
     connection.execute(sa.update(campaigns).where(campaigns.c.id == campaign_id).values(quality=new or None))
-    return append_audit(connection, actor=actor, action="quality.parameters", at=at, campaign_id=campaign_id,
+    return audit.append(connection, actor=actor, action="quality.parameters", at=at, campaign_id=campaign_id,
                         reason=reason, detail={"previous": previous, "new": new})

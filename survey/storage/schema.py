@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -187,4 +187,6 @@ audit_log = sa.Table(  # version 6: every review decision and parameter change: 
     sa.Column("reason", sa.Text, nullable=True),
     sa.Column("detail", JSONData, nullable=False),
     sa.Index("ix_audit_log_campaign", "campaign_id", "id"),
+    sa.Index("ix_audit_log_at", "at"),  # version 7, with the append-only triggers (migrations._v7)
+    sa.Index("ix_audit_log_actor", "actor", "id"),
 )

@@ -2,7 +2,7 @@
 
 >>> store = Store.open("sqlite://")            # in memory; default: TCM_SURVEY_DB or data/
 >>> store.schema_version
-6
+7
 
 Every write is one transaction: a campaign with its instruments and sites, a batch of sites, a
 response, a review decision with its audit-log row. Anything that fails inside rolls the whole
@@ -36,7 +36,9 @@ from survey.storage.responses import (
     select_responses,
     stored_nonces,
 )
-from survey.storage.reviews import AuditEntry, Review
+from survey.storage import audit
+from survey.storage.audit import AuditEntry
+from survey.storage.reviews import Review
 from survey.storage.submit import Submitting, as_json
 
 if TYPE_CHECKING:
@@ -151,40 +153,52 @@ class Store(Submitting):
     # ----------------------------------------------------------------------------- campaigns
 
     def create_campaign(
-        self, spec: CampaignSpec, questionnaires: Sequence[Questionnaire], sites: Sequence[SiteSpec] = ()
+        self, spec: CampaignSpec, questionnaires: Sequence[Questionnaire], sites: Sequence[SiteSpec] = (), *, actor: str
     ) -> Campaign:
-        """Create a campaign with its instruments and sites in one transaction; return it stored."""
+        """Create a campaign with its instruments and sites in one transaction (audit: ``campaign.created``)."""
         with self.write() as connection:
             campaign_id = repo.insert_campaign(connection, spec, questionnaires, sites)
+            audit.append(connection, actor=actor, action="campaign.created", campaign_id=campaign_id, detail={
+                "name": spec.name, "profile_id": spec.profile_id, "opens_on": spec.opens_on.isoformat(),
+                "closes_on": spec.closes_on.isoformat(), "timezone": spec.timezone, "answer_key": spec.answer_key,
+                "questionnaires": {q.id: q.version_hash for q in questionnaires}, "sites": [s.code for s in sites],
+            })
             for questionnaire in questionnaires:
                 self._questionnaires.setdefault(questionnaire.version_hash, questionnaire)
             campaign = repo.load_campaign(connection, campaign_id)
         assert campaign is not None
         return campaign
 
-    def add_sites(self, campaign_id: int, sites: Sequence[SiteSpec]) -> Campaign:
-        """Add sites (all or none) to a campaign; return the campaign as stored."""
+    def add_sites(self, campaign_id: int, sites: Sequence[SiteSpec], *, actor: str) -> Campaign:
+        """Add sites (all or none) to a campaign (audit: ``site.added``); return the campaign as stored."""
         with self.write() as connection:
             if repo.load_campaign(connection, campaign_id) is None:
                 raise UnknownCampaign(campaign_id)
             repo.insert_sites(connection, campaign_id, sites)
+            audit.append(connection, actor=actor, action="site.added", campaign_id=campaign_id, detail={
+                "sites": [{"code": s.code, "name": s.name, "stratum": s.stratum, "psu": s.psu, "kind": s.kind,
+                           "quotas": dict(s.quotas)} for s in sites]})
             campaign = repo.load_campaign(connection, campaign_id)
         assert campaign is not None
         return campaign
 
-    def add_site(self, campaign_id: int, site: SiteSpec) -> Site:
-        campaign = self.add_sites(campaign_id, [site])
+    def add_site(self, campaign_id: int, site: SiteSpec, *, actor: str) -> Site:
+        campaign = self.add_sites(campaign_id, [site], actor=actor)
         stored = campaign.site(site.code)
         assert stored is not None
         return stored
 
-    def remove_site(self, campaign_id: int, code: str) -> None:
-        """Remove a site that has no responses yet (its posters then show ``unknown_site``)."""
+    def remove_site(self, campaign_id: int, code: str, *, actor: str) -> None:
+        """Remove a site that has no responses yet (its posters then show ``unknown_site``; audit: ``site.removed``)."""
         with self.write() as connection:
+            campaign = repo.load_campaign(connection, campaign_id)
+            site = campaign.site(code) if campaign is not None else None
             repo.delete_site(connection, campaign_id, code)
+            audit.append(connection, actor=actor, action="site.removed", campaign_id=campaign_id, detail={
+                "code": code, "name": site.name if site else None, "stratum": site.stratum if site else None})
 
     def update_site(
-        self, campaign_id: int, code: str, *, name: str | None = None, quotas: Mapping[str, int] | None = None
+        self, campaign_id: int, code: str, *, actor: str, name: str | None = None, quotas: Mapping[str, int] | None = None
     ) -> Site:
         """Set a site's name and/or quotas (questionnaire id -> target); return it as stored.
 
@@ -206,6 +220,9 @@ class Store(Submitting):
             checked = SiteSpec(site.code, site.name if name is None else name.strip(), site.stratum, site.kind,
                                psu=site.psu, quotas=new_quotas)  # raises CampaignError naming the problem
             repo.update_site(connection, campaign_id, code, name=checked.name, quotas=checked.quotas)
+            audit.append(connection, actor=actor, action="site.changed", campaign_id=campaign_id, detail={
+                "code": code, "previous": {"name": site.name, "quotas": dict(site.quotas)},
+                "new": {"name": checked.name, "quotas": dict(checked.quotas)}})
             stored = repo.load_campaign(connection, campaign_id)
         assert stored is not None
         updated = stored.site(code)
@@ -228,14 +245,22 @@ class Store(Submitting):
         with self.read() as connection:
             return repo.load_campaigns(connection)
 
-    def close_campaign(self, campaign_id: int, at: dt.datetime | None = None) -> None:
-        """Close a campaign now (or at ``at``); its tokens are then refused with ``closed``."""
+    def close_campaign(self, campaign_id: int, at: dt.datetime | None = None, *, actor: str) -> None:
+        """Close a campaign now (or at ``at``); its tokens are then refused with ``closed`` (audit: ``campaign.closed``)."""
+        closed_at = at or dt.datetime.now(dt.timezone.utc)
         with self.write() as connection:
-            repo.set_closed(connection, campaign_id, at or dt.datetime.now(dt.timezone.utc))
+            repo.set_closed(connection, campaign_id, closed_at)
+            audit.append(connection, actor=actor, action="campaign.closed", campaign_id=campaign_id,
+                         detail={"closed_at": closed_at.isoformat()})
 
-    def reopen_campaign(self, campaign_id: int) -> None:
+    def reopen_campaign(self, campaign_id: int, *, actor: str) -> None:
+        """Take responses again until the planned last day (audit: ``campaign.reopened``)."""
         with self.write() as connection:
+            before = repo.load_campaign(connection, campaign_id)
             repo.set_closed(connection, campaign_id, None)
+            closed_at = before.closed_at if before is not None else None
+            audit.append(connection, actor=actor, action="campaign.reopened", campaign_id=campaign_id,
+                         detail={"closed_at": closed_at.isoformat() if closed_at else None})
 
     # ---------------------------------------------------------------------------- responses
 
@@ -313,16 +338,33 @@ class Store(Submitting):
 
     # ----------------------------------------------------------------------------- accounts
 
-    def add_account(self, username: str, role: str, password_hash: str, *, demo: bool = False) -> bool:
-        """Create an account; False when the name is taken (race-safe)."""
+    def add_account(self, username: str, role: str, password_hash: str, *, actor: str, demo: bool = False) -> bool:
+        """Create an account (audit: ``account.created``); False when the name is taken (race-safe)."""
         with self.write() as connection:
-            return account_repo.insert_account(connection, username, role, password_hash, demo=demo, now=dt.datetime.now(dt.timezone.utc))
+            created = account_repo.insert_account(connection, username, role, password_hash, demo=demo,
+                                                  now=dt.datetime.now(dt.timezone.utc))
+            if created:
+                audit.append(connection, actor=actor, action="account.created",
+                             detail={"username": username, "role": role, "demo": demo})
+            return created
 
-    def change_account(self, username: str, **values: object) -> bool:
+    def change_account(self, username: str, *, actor: str, **values: object) -> bool:
         """Change ``password_hash``, ``role`` and/or ``active``; the account's open sessions end.
-        False when there is no such account."""
+        One audit row per change (``account.password``, ``account.role``, ``account.disabled`` /
+        ``account.enabled``; never the hash). False when there is no such account."""
         with self.write() as connection:
-            return account_repo.update_account(connection, username, dt.datetime.now(dt.timezone.utc), **values)
+            before = account_repo.find_account(connection, username)
+            if before is None or not account_repo.update_account(connection, username, dt.datetime.now(dt.timezone.utc), **values):
+                return False
+            if "password_hash" in values:
+                audit.append(connection, actor=actor, action="account.password", detail={"username": username})
+            if "role" in values:
+                audit.append(connection, actor=actor, action="account.role",
+                             detail={"username": username, "previous": before.role, "new": values["role"]})
+            if "active" in values:
+                audit.append(connection, actor=actor, action="account.enabled" if values["active"] else "account.disabled",
+                             detail={"username": username})
+            return True
 
     def upgrade_password_hash(self, username: str, old_hash: str, new_hash: str) -> bool:
         with self.write() as connection:
@@ -340,9 +382,13 @@ class Store(Submitting):
         with self.read() as connection:
             return account_repo.count_accounts(connection)
 
-    def remove_demo_accounts(self) -> list[str]:
+    def remove_demo_accounts(self, *, actor: str = audit.SYSTEM) -> list[str]:
+        """Remove the demo accounts (one ``account.removed`` row each); return their names."""
         with self.write() as connection:
-            return account_repo.delete_demo_accounts(connection)
+            names = account_repo.delete_demo_accounts(connection)
+            for name in names:
+                audit.append(connection, actor=actor, action="account.removed", detail={"username": name, "demo": True})
+            return names
 
     def reserve_login(self, username: str, now: dt.datetime, *, forget_after: dt.timedelta, lock_for) -> account_repo.Reservation:  # noqa: ANN001
         """Count a login attempt before its password is checked (see ``survey.storage.accounts``)."""
@@ -366,33 +412,53 @@ class Store(Submitting):
         decision: str,
         *,
         reason: str,
-        user: str,
+        actor: str,
         flags: Mapping[int, Sequence[str]] | None = None,
         at: dt.datetime | None = None,
     ) -> list[int]:
         """Approve (``approved``) or exclude (``excluded``) responses, all or none, each with an
-        audit-log row naming ``user`` and ``reason``; ``flags``: response id -> the rules that had
+        audit-log row naming ``actor`` and ``reason``; ``flags``: response id -> the rules that had
         flagged it. The response rows are never changed. Returns the audit-log ids."""
         with self.write() as connection:
             return review_repo.record_decision(
                 connection, campaign_id=campaign_id, response_ids=list(response_ids), decision=decision, reason=reason,
-                actor=user, flags=flags or {}, at=at or dt.datetime.now(dt.timezone.utc),
+                actor=actor, flags=flags or {}, at=at or dt.datetime.now(dt.timezone.utc),
             )
 
-    def reopen(self, campaign_id: int, response_id: int, *, reason: str, user: str) -> int | None:
+    def reopen(self, campaign_id: int, response_id: int, *, reason: str, actor: str) -> int | None:
         """Withdraw the decision on a response (audit-logged); None when it had none."""
         with self.write() as connection:
             return review_repo.clear_decision(connection, campaign_id=campaign_id, response_id=response_id, reason=reason,
-                                              actor=user, at=dt.datetime.now(dt.timezone.utc))
+                                              actor=actor, at=dt.datetime.now(dt.timezone.utc))
 
     def reviews(self, campaign_id: int) -> list[Review]:
         with self.read() as connection:
             return review_repo.select_reviews(connection, campaign_id)
 
-    def audit_log(self, campaign_id: int | None = None, *, limit: int | None = None) -> list[AuditEntry]:
-        """Audit-log rows, newest first."""
+    def audit_log(
+        self,
+        campaign_id: int | None = None,
+        *,
+        actor: str | None = None,
+        actions: Sequence[str] | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
+        """Audit-log rows, newest first, filtered (``survey.storage.audit.select``)."""
         with self.read() as connection:
-            return review_repo.select_audit(connection, campaign_id, limit=limit)
+            return audit.select(connection, campaign_id, actor=actor, actions=tuple(actions or ()), since=since,
+                                until=until, limit=limit)
+
+    def audit_actors(self) -> list[str]:
+        """Every actor the audit log names."""
+        with self.read() as connection:
+            return audit.actors(connection)
+
+    def record(self, action: str, *, actor: str, campaign_id: int | None = None, detail: Mapping[str, Any] | None = None) -> int:
+        """An audit row for an act that changes nothing else in the database (a surveyor link issued)."""
+        with self.write() as connection:
+            return audit.append(connection, actor=actor, action=action, campaign_id=campaign_id, detail=as_json(dict(detail or {})))
 
     def quality_parameters(self, campaign_id: int) -> dict[str, Any]:
         """The campaign's own quality-flag parameters (``{}``: the profile's or the defaults)."""
@@ -400,12 +466,12 @@ class Store(Submitting):
             return review_repo.quality_parameters(connection, campaign_id)
 
     def set_quality_parameters(
-        self, campaign_id: int, parameters: Mapping[str, Any], *, user: str, reason: str | None = None
+        self, campaign_id: int, parameters: Mapping[str, Any], *, actor: str, reason: str | None = None
     ) -> int:
         """Replace the campaign's quality parameters (audit-logged with the old and new values)."""
         with self.write() as connection:
             return review_repo.set_quality_parameters(connection, campaign_id=campaign_id, parameters=as_json(dict(parameters)),
-                                                      actor=user, reason=reason, at=dt.datetime.now(dt.timezone.utc))
+                                                      actor=actor, reason=reason, at=dt.datetime.now(dt.timezone.utc))
 
     # ------------------------------------------------------------------------------- tokens
 

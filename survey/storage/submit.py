@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from survey.collect.submission import Submission, clean_and_score
+from survey.storage import audit
+from survey.storage.audit import AuditError
 from survey.storage.engine import StorageError
 from survey.storage.responses import SubmitError, SubmitResult, check_submission, insert_response
 
@@ -115,13 +117,22 @@ class Submitting:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
             raise StorageError(f"the response was not stored ({self.url}): {reason}") from exc
 
-    def submit_batch(self, campaign_id: int, submissions: Sequence[Submission]) -> list[SubmitResult]:
+    def submit_batch(
+        self, campaign_id: int, submissions: Sequence[Submission], *, actor: str | None = None,
+        batch: Mapping[str, Any] | None = None,
+    ) -> list[SubmitResult]:
         """Store many responses in one transaction (an import, the demo): all or nothing.
 
         Every answer set is validated and scored first; a problem raises before anything is
         written, with the position of the submission (``submission 17 (nonce ...): ...``).
         Repeats of stored nonces are reported as in :meth:`submit`, not written again.
+
+        Imported responses (``source="import"``) need the ``actor`` who imports them and the
+        ``batch`` facts (``file``, ``sha256``, ``rows``, ``refused``, ...): the same transaction
+        writes one ``import.batch`` audit row with them and the counts stored and repeated.
         """
+        if any(item.source == "import" for item in submissions) and (not actor or batch is None):
+            raise AuditError("an import needs the account that imports it and the file's facts (actor=, batch=)")
         from survey.errors import AnswerError
         from survey.collect.paradata import ParadataError
 
@@ -169,6 +180,10 @@ class Submitting:
                     )
                 except SubmitError as exc:
                     raise SubmitError(exc.reason, f"submission {position} (nonce {item.nonce}): {exc}") from None
+            if batch is not None:
+                repeats = sum(1 for r in results if r.repeat)
+                audit.append(connection, actor=actor or "", action="import.batch", campaign_id=campaign_id,
+                             detail=as_json({**batch, "stored": len(results) - repeats, "repeats": repeats}))
         return results
 
 

@@ -53,7 +53,7 @@ def test_hash_is_salted_scrypt_and_verifies():
 
 
 def test_database_holds_hashes_only(store):
-    create_account(store, "Admin2", "admin", "a-long-password")
+    create_account(store, "Admin2", "admin", "a-long-password", actor="test")
     with store.read() as connection:
         dump = " ".join(str(v) for row in connection.exec_driver_sql("SELECT * FROM accounts") for v in row)
     assert "a-long-password" not in dump and "scrypt$" in dump
@@ -61,29 +61,29 @@ def test_database_holds_hashes_only(store):
 
 
 def test_accounts_are_checked(store):
-    create_account(store, "wang", "surveyor", "password-1")
+    create_account(store, "wang", "surveyor", "password-1", actor="test")
     with pytest.raises(AccountError, match="exists already"):
-        create_account(store, "WANG", "admin", "password-2")
+        create_account(store, "WANG", "admin", "password-2", actor="test")
     with pytest.raises(AccountError, match="8 characters"):
-        create_account(store, "li", "admin", "short")
+        create_account(store, "li", "admin", "short", actor="test")
     with pytest.raises(AccountError, match="role"):
-        create_account(store, "li", "root", "password-1")
+        create_account(store, "li", "root", "password-1", actor="test")
     with pytest.raises(AccountError, match="no account"):
-        set_password(store, "nobody", "password-1")
+        set_password(store, "nobody", "password-1", actor="test")
 
 
 def test_login_roles_and_disabled_accounts(store):
-    create_account(store, "wang", "surveyor", "password-1")
+    create_account(store, "wang", "surveyor", "password-1", actor="test")
     result = authenticate(store, " Wang ", "password-1")
     assert result.ok and result.account.role == "surveyor"
     assert authenticate(store, "wang", "password-2").reason == "wrong"
     assert authenticate(store, "nobody", "password-1").reason == "wrong"  # same answer as a wrong password
-    set_active(store, "wang", False)
+    set_active(store, "wang", False, actor="test")
     assert authenticate(store, "wang", "password-1").reason == "wrong"  # the state is told to nobody
 
 
 def test_failed_logins_lock_the_name_for_every_replica(db_url, store):
-    create_account(store, "admin", "admin", "password-1")
+    create_account(store, "admin", "admin", "password-1", actor="test")
     now = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.timezone.utc)
     for i in range(accounts.ACCOUNT_FREE_FAILURES - 1):
         assert authenticate(store, "admin", "nope", now=now + dt.timedelta(seconds=i)).reason == "wrong"
@@ -98,7 +98,7 @@ def test_failed_logins_lock_the_name_for_every_replica(db_url, store):
 
 
 def test_lock_doubles_and_old_failures_are_forgotten(store):
-    create_account(store, "admin", "admin", "password-1")
+    create_account(store, "admin", "admin", "password-1", actor="test")
     now = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.timezone.utc)
     locks = []
     for _ in range(accounts.ACCOUNT_FREE_FAILURES + 2):

@@ -59,7 +59,7 @@ def build(url: str, *, fakes: int = 30, keep=None) -> tuple[Store, int]:
     """The campaign in a new store at ``url``; ``keep``: only submissions whose nonce it accepts."""
     store = Store.open(url, secret=SECRET)
     q = mini()
-    campaign = store.create_campaign(spec(), [q], site_specs())
+    campaign = store.create_campaign(spec(), [q], site_specs(), actor="test")
     items = [s for s in submissions(q, fakes) if keep is None or keep(s.nonce)]
     store.submit_batch(campaign.id, items)
     return store, campaign.id

@@ -42,7 +42,7 @@ def test_exclusion_equals_the_engine_on_the_reduced_set(campaign, tmp_path) -> N
     store, cid = campaign
     quality = load_quality(store, cid)
     excluded = sorted(quality.open_ids)[:12]
-    store.review(cid, excluded, "excluded", reason="同一手机连续提交", user="evaluator")
+    store.review(cid, excluded, "excluded", reason="同一手机连续提交", actor="evaluator")
     quality = load_quality(store, cid)
     assert quality.excluded_ids == frozenset(excluded) and len(quality.open_ids) == 18
     data = load_campaign_data(store, cid)
@@ -98,7 +98,7 @@ def test_the_verdict_changes_when_the_flags_carry_it(tmp_path) -> None:
 def test_approved_responses_count_again(campaign) -> None:
     store, cid = campaign
     quality = load_quality(store, cid)
-    store.review(cid, sorted(quality.open_ids), "approved", reason="核实：诊所组织的集中填写", user="admin")
+    store.review(cid, sorted(quality.open_ids), "approved", reason="核实：诊所组织的集中填写", actor="admin")
     quality = load_quality(store, cid)
     assert quality.open_ids == frozenset() and quality.excluded_ids == frozenset()
     compared = sensitivity(load_campaign_data(store, cid), quality)

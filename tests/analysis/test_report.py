@@ -216,7 +216,7 @@ def test_empty_campaign_reports_render(tmp_path):
     campaign = store.create_campaign(
         CampaignSpec("空活动", "liunan", dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
         [shipped_questionnaires()["resident"]],
-        [replace(s, quotas={"resident": 5}) for s in demo_sites()[:2]],
+        [replace(s, quotas={"resident": 5}) for s in demo_sites()[:2]], actor="test",
     )
     data = collect(store, campaign.id)
     for fmt in ("xlsx", "docx", "pdf", "csv"):

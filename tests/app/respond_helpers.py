@@ -59,7 +59,7 @@ def make_campaign(store: Store, *, extra: list[Questionnaire] = (), site_name: s
         SiteSpec("01A", site_name, "太阳村镇", "township_centre", quotas={}),
         SiteSpec("04B", "柳南街道社区卫生服务站", "柳南街道", "community_station"),
     ]
-    return store.create_campaign(spec, questionnaires, sites)
+    return store.create_campaign(spec, questionnaires, sites, actor="test")
 
 
 def token_for(campaign, site_code: str, questionnaire_id: str) -> str:

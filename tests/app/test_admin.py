@@ -112,7 +112,7 @@ def test_admin_makes_posters_for_download(store):
 
 def test_evaluator_reads_but_cannot_change(store):
     campaign = make_campaign(store)
-    create_account(store, "eva", "evaluator", "evaluator-pass")
+    create_account(store, "eva", "evaluator", "evaluator-pass", actor="test")
     at = sign_in(app(), "eva", "evaluator-pass")
     at.switch_page("app/pages/admin_campaigns.py").run()
     assert not at.exception, at.exception
@@ -126,7 +126,7 @@ def test_evaluator_reads_but_cannot_change(store):
 
 def test_surveyor_fills_the_form_flagged_as_surveyor(store):
     campaign = make_campaign(store)
-    create_account(store, "zhang", "surveyor", "surveyor-pass")
+    create_account(store, "zhang", "surveyor", "surveyor-pass", actor="test")
     at = sign_in(app(), "zhang", "surveyor-pass")
     with pytest.raises(Exception):
         at.switch_page("app/pages/admin_campaigns.py").run()

@@ -29,8 +29,8 @@ def store(monkeypatch):
         from accounts import ensure_first_admin
 
         ensure_first_admin(opened)
-        create_account(opened, "eva", "evaluator", PASSWORD)
-        create_account(opened, "sam", "surveyor", PASSWORD)
+        create_account(opened, "eva", "evaluator", PASSWORD, actor="test")
+        create_account(opened, "sam", "surveyor", PASSWORD, actor="test")
         yield opened
 
 
@@ -81,7 +81,7 @@ def test_empty_campaign_shows_an_empty_state(store):
     store.create_campaign(
         CampaignSpec("空活动", "liunan", dt.date.today(), dt.date.today() + dt.timedelta(days=9)),
         [shipped_questionnaires()["resident"]],
-        [replace(s, quotas={"resident": 5}) for s in demo_sites()[:3]],
+        [replace(s, quotas={"resident": 5}) for s in demo_sites()[:3]], actor="test",
     )
     at = signed_in("eva")
     at.switch_page("app/pages/dashboard.py").run()

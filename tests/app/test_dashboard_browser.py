@@ -28,8 +28,8 @@ def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("dashboard")
     db = f"sqlite:///{workdir / 'app.sqlite'}"
     with Store.open(db) as store:
-        create_account(store, "admin", "admin", ADMIN_PASSWORD)
-        create_account(store, "eva", "evaluator", PASSWORD)
+        create_account(store, "admin", "admin", ADMIN_PASSWORD, actor="test")
+        create_account(store, "eva", "evaluator", PASSWORD, actor="test")
         campaign = create_demo(store, responses=300, seed=9).campaign
     started = start_streamlit(workdir, {"TCM_SURVEY_DB": db, ENV_SECRET: SECRET})
     started.db, started.campaign, started.workdir = db, campaign, workdir

@@ -74,9 +74,9 @@ def test_preview_frame_carries_a_keys_grant_for_admins_only(monkeypatch):
     from accounts import create_account, current_account, set_role
 
     monkeypatch.setenv("TCM_SURVEY_SECRET", "preview-test-secret-0123456789")
-    create_account(services.store(), "chen", "admin", "chen-password-1")  # sessions are checked against the store
+    create_account(services.store(), "chen", "admin", "chen-password-1", actor="test")  # sessions are checked against the store
     for role, keyed in (("admin", True), ("evaluator", False), ("surveyor", False)):
-        set_role(services.store(), "chen", role)
+        set_role(services.store(), "chen", role, actor="test")
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
         at.session_state["lang"] = "zh"
         at.session_state[USER_KEY] = current_account(services.store(), "chen")

@@ -26,8 +26,8 @@ def store(monkeypatch, tmp_path):
     from accounts import ensure_first_admin
 
     ensure_first_admin(opened)
-    create_account(opened, "eva", "evaluator", PASSWORD)
-    create_account(opened, "sam", "surveyor", PASSWORD)
+    create_account(opened, "eva", "evaluator", PASSWORD, actor="test")
+    create_account(opened, "sam", "surveyor", PASSWORD, actor="test")
     yield opened
     opened.close()
 

@@ -25,7 +25,7 @@ def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("review")
     db = f"sqlite:///{workdir / 'app.sqlite'}"
     store, campaign_id = build(db)
-    create_account(store, "eva", "evaluator", PASSWORD)
+    create_account(store, "eva", "evaluator", PASSWORD, actor="test")
     store.close()
     started = start_streamlit(workdir, {"TCM_SURVEY_DB": db, ENV_SECRET: SECRET})
     started.db, started.campaign_id = db, campaign_id

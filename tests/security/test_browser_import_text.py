@@ -44,7 +44,7 @@ def app_server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("import-text")
     db = f"sqlite:///{workdir / 'app.sqlite'}"
     with Store.open(db) as store:
-        create_account(store, "admin", "admin", ADMIN_PASSWORD)
+        create_account(store, "admin", "admin", ADMIN_PASSWORD, actor="test")
         campaign = create_demo(store, responses=0, seed=2).campaign
     started = start_streamlit(workdir, {"TCM_SURVEY_DB": db, ENV_SECRET: SECRET})
     started.campaign = campaign

@@ -38,7 +38,7 @@ def test_refusal_carries_the_campaign_as_closed(store):
     campaign = make_campaign(store, days_open=30)
     resident = shipped_questionnaires()["resident"]
     answers = simulate_answers(resident, np.random.default_rng(1))
-    store.close_campaign(campaign.id)
+    store.close_campaign(campaign.id, actor="test")
     with pytest.raises(SubmitError) as caught:
         store.submit(campaign.id, "01A", resident, answers, nonce="nonce-closed-hand-1")
     assert caught.value.reason == "closed"
@@ -55,7 +55,7 @@ def test_form_open_while_closed_by_hand_shows_the_real_closing_day(store):
     respondent.open()
     respondent.start()
     page = respondent.fill(answers, submit=False)
-    store.close_campaign(campaign.id)  # by the admin, while the respondent is still on the form
+    store.close_campaign(campaign.id, actor="test")  # by the admin, while the respondent is still on the form
     page = respondent.post("submit", section_fields(page, answers))
     assert page.page == "notice"
     assert f"截止日期：{today_in(campaign).isoformat()}" in page.html, page.html

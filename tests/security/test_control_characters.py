@@ -34,7 +34,7 @@ def test_submitting_such_text_never_raises_a_database_error(db_url, sample, vali
         today = dt.date.today()
         spec = CampaignSpec(name="c", profile_id="default", organizer="o", opens_on=today - dt.timedelta(days=1),
                             closes_on=today + dt.timedelta(days=1), timezone="Asia/Shanghai")
-        campaign = store.create_campaign(spec, [sample], [SiteSpec(code="S1", name="site", stratum="t", psu="p", kind="village_clinic")])
+        campaign = store.create_campaign(spec, [sample], [SiteSpec(code="S1", name="site", stratum="t", psu="p", kind="village_clinic")], actor="test")
         try:
             result = store.submit(campaign.id, "S1", sample, {**valid_answers, "comment": text}, nonce="n" * 16)
         except AnswerError:

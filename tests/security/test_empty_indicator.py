@@ -51,7 +51,7 @@ def test_word_and_pdf_say_no_usable_response(app_store, campaign):
 def test_dashboard_shows_no_usable_response(app_store, campaign):
     from accounts import create_account
 
-    create_account(app_store, "eva", "evaluator", "evaluator-pass-1")
+    create_account(app_store, "eva", "evaluator", "evaluator-pass-1", actor="test")
     at = signed_in("eva")
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception

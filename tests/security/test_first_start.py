@@ -36,7 +36,7 @@ def test_demo_accounts_exist_only_while_demo_mode_is_on(account_store, cheap_has
 
 def test_real_accounts_survive_demo_mode(account_store, cheap_hashes, monkeypatch, tmp_path):
     monkeypatch.setenv(accounts.ENV_DATA, str(tmp_path))
-    accounts.create_account(account_store, "admin", "admin", "the-real-one")
+    accounts.create_account(account_store, "admin", "admin", "the-real-one", actor="test")
     monkeypatch.setenv(accounts.ENV_DEMO, "1")
     ensure_first_admin(account_store)
     assert not authenticate(account_store, "admin", "demo").ok  # the real admin keeps its password

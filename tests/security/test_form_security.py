@@ -135,7 +135,7 @@ def test_public_preview_shows_questions_and_skip_rules_but_no_keys(client, store
 
 def test_preview_keys_need_a_live_admin_grant(client, store) -> None:
     secret = services.secret()
-    create_account(store, "wang", "admin", "admin-pass-1234")
+    create_account(store, "wang", "admin", "admin-pass-1234", actor="test")
     grant = grants.issue(secret, "wang", "admin", "keys")
     page = client.get(f"/form/preview/staff_policy?g={grant}").text
     assert page.count("正确答案：") == len(STAFF.scored_questions)
@@ -143,7 +143,7 @@ def test_preview_keys_need_a_live_admin_grant(client, store) -> None:
     assert "正确答案：" not in client.get(f"/form/preview/staff_policy?g={forged}").text
     expired = grants.issue(secret, "wang", "admin", "keys", seconds=-1)
     assert "正确答案：" not in client.get(f"/form/preview/staff_policy?g={expired}").text
-    set_role(store, "wang", "surveyor")  # demoted: the grant stops working at once
+    set_role(store, "wang", "surveyor", actor="test")  # demoted: the grant stops working at once
     assert "正确答案：" not in client.get(f"/form/preview/staff_policy?g={grant}").text
     try:
         grants.issue(secret, "zhao", "surveyor", "keys")
@@ -155,14 +155,14 @@ def test_preview_keys_need_a_live_admin_grant(client, store) -> None:
 
 def test_surveyor_mode_needs_a_grant_and_stops_when_the_account_is_disabled(client, store, staff_token, campaign) -> None:
     assert client.get(f"/?t={staff_token}&by=surveyor").status_code == 403
-    create_account(store, "li", "surveyor", "surveyor-pass-1")
+    create_account(store, "li", "surveyor", "surveyor-pass-1", actor="test")
     grant = grants.issue(services.secret(), "li", "surveyor", "surveyor")
     opened = client.get(f"/?t={staff_token}&g={grant}", follow_redirects=False)
     assert opened.status_code == 303
     cookie = next(c for c in opened.headers.get_list("set-cookie") if c.startswith("tcm_staff="))
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert client.get(f"/?t={staff_token}&by=surveyor").status_code == 200
-    set_active(store, "li", False)
+    set_active(store, "li", False, actor="test")
     assert client.get(f"/?t={staff_token}&by=surveyor").status_code == 403
     assert client.get(f"/?t={staff_token}&g={grant}", follow_redirects=False).status_code == 403
 
@@ -176,7 +176,7 @@ def test_surveyor_paradata_names_the_account_and_mode(client, store, staff_token
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(type(store), "submit", spy)
-    create_account(store, "li", "surveyor", "surveyor-pass-1")
+    create_account(store, "li", "surveyor", "surveyor-pass-1", actor="test")
     client.get(f"/?t={staff_token}&g={grants.issue(services.secret(), 'li', 'surveyor', 'surveyor')}")
     respondent = FormRespondent(client, staff_token, query="&by=surveyor")
     respondent.open()

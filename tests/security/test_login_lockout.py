@@ -51,7 +51,7 @@ def _parallel(calls) -> list:  # noqa: ANN001
 def test_parallel_attempts_on_one_name_are_counted_before_the_check(db_url, cheap_hashes, monkeypatch, replicas):  # noqa: F811
     url = db_url
     stores = [Store.open(url) for _ in range(replicas)]
-    create_account(stores[0], "admin", "admin", "right-password")
+    create_account(stores[0], "admin", "admin", "right-password", actor="test")
     checks = _count_checks(monkeypatch)
     calls = [lambda i=i: authenticate(stores[i % replicas], "admin", "wrong", client=f"10.0.0.{i}", now=T0, clients=ClientThrottle())
              for i in range(70)]
@@ -64,7 +64,7 @@ def test_parallel_attempts_on_one_name_are_counted_before_the_check(db_url, chea
 
 
 def test_one_client_in_many_tabs_gets_its_free_attempts_only(account_store, cheap_hashes, monkeypatch):
-    create_account(account_store, "admin", "admin", "right-password")
+    create_account(account_store, "admin", "admin", "right-password", actor="test")
     clients = ClientThrottle()
     checks = _count_checks(monkeypatch)
     results = _parallel([lambda: authenticate(account_store, "admin", "wrong", client="192.0.2.7", now=T0, clients=clients)] * 16)
@@ -73,7 +73,7 @@ def test_one_client_in_many_tabs_gets_its_free_attempts_only(account_store, chea
 
 
 def test_backoff_is_capped_and_never_overflows(account_store, cheap_hashes):
-    create_account(account_store, "admin", "admin", "right-password")
+    create_account(account_store, "admin", "admin", "right-password", actor="test")
     now, waits = T0, []
     for _ in range(80):  # 80 failures, each after the previous lock ran out
         result = authenticate(account_store, "admin", "wrong", now=now)
@@ -88,7 +88,7 @@ def test_backoff_is_capped_and_never_overflows(account_store, cheap_hashes):
 
 
 def test_a_huge_stored_count_still_locks_without_overflow(account_store, cheap_hashes):
-    create_account(account_store, "admin", "admin", "right-password")
+    create_account(account_store, "admin", "admin", "right-password", actor="test")
     with account_store.write() as connection:
         connection.exec_driver_sql(
             "INSERT INTO login_failures (username, failures, last_failed_at, locked_until, first_failed_at) "
@@ -108,7 +108,7 @@ def test_lock_function_is_capped_for_any_count():
 @pytest.mark.parametrize("username, password", [(None, None), ("admin", "\ud800"), ("x" * 10_000, "y" * 100_000),
                                                  ("admin\x00", "a\x00b"), (12, 34)])
 def test_odd_input_is_a_wrong_login_not_an_exception(account_store, cheap_hashes, username, password):
-    create_account(account_store, "admin", "admin", "right-password")
+    create_account(account_store, "admin", "admin", "right-password", actor="test")
     assert authenticate(account_store, username, password, client="198.51.100.2").reason == "wrong"
 
 
@@ -127,7 +127,7 @@ def test_hashes_use_owasp_parameters_and_old_hashes_are_upgraded_at_login(accoun
 
 
 def test_one_client_cannot_lock_the_account_for_everyone(account_store, cheap_hashes):
-    create_account(account_store, "admin", "admin", "right-password")
+    create_account(account_store, "admin", "admin", "right-password", actor="test")
     clients = ClientThrottle()
     now = T0
     for _ in range(200):  # an attacker retrying for many hours, as fast as allowed
@@ -139,7 +139,7 @@ def test_one_client_cannot_lock_the_account_for_everyone(account_store, cheap_ha
 
 
 def test_many_clients_together_lock_the_name(account_store, cheap_hashes):
-    create_account(account_store, "admin", "admin", "right-password")
+    create_account(account_store, "admin", "admin", "right-password", actor="test")
     clients = ClientThrottle()
     for i in range(accounts.ACCOUNT_FREE_FAILURES):
         authenticate(account_store, "admin", "guess", client=f"203.0.113.{i}", now=T0, clients=clients)
@@ -153,8 +153,8 @@ def test_client_addresses_are_not_kept():
 
 
 def test_a_disabled_account_answers_like_a_wrong_password(account_store, cheap_hashes):
-    create_account(account_store, "wang", "surveyor", "right-password")
-    set_active(account_store, "wang", False)
+    create_account(account_store, "wang", "surveyor", "right-password", actor="test")
+    set_active(account_store, "wang", False, actor="test")
     right = authenticate(account_store, "wang", "right-password")
     wrong = authenticate(account_store, "wang", "wrong-password")
     unknown = authenticate(account_store, "nobody", "right-password")

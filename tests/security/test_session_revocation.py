@@ -33,16 +33,16 @@ def _open(at, page: str):  # noqa: ANN001, ANN202
 @pytest.mark.parametrize("change", ["disable", "demote", "password"])
 @pytest.mark.parametrize("page", ["admin_users", "import_responses"])
 def test_open_admin_session_loses_its_rights(app_store, change, page):
-    create_account(app_store, "li", "admin", "li-password-1")
+    create_account(app_store, "li", "admin", "li-password-1", actor="test")
     at = sign_in(app(), "li", "li-password-1")
     at.switch_page(f"app/pages/{page}.py").run()
     assert not at.exception and _shows(at, page)
     if change == "disable":
-        set_active(app_store, "li", False)
+        set_active(app_store, "li", False, actor="test")
     elif change == "demote":
-        set_role(app_store, "li", "surveyor")
+        set_role(app_store, "li", "surveyor", actor="test")
     else:
-        set_password(app_store, "li", "reset-by-admin-1")
+        set_password(app_store, "li", "reset-by-admin-1", actor="test")
     at.run()  # the next interaction in the open tab
     assert not _shows(at, page) and not at.exception
     assert "auth.account" not in at.session_state

@@ -36,7 +36,7 @@ def _staff_campaign(store):  # noqa: ANN001, ANN202
     from survey.campaign import SiteSpec
 
     campaign = create_demo(store, responses=200, seed=4).campaign
-    site = store.add_site(campaign.id, SiteSpec("99Z", "小村卫生室", "新设镇", "village_clinic", psu="新设镇-1"))
+    site = store.add_site(campaign.id, SiteSpec("99Z", "小村卫生室", "新设镇", "village_clinic", psu="新设镇-1"), actor="test")
     staff = shipped_questionnaires()[STAFF]
     for i in range(2):
         answers = simulate_answers(staff, np.random.default_rng(100 + i))

@@ -193,7 +193,7 @@ def test_empty_campaign_is_an_empty_state(tmp_path):
     campaign = store.create_campaign(
         CampaignSpec("空活动", "liunan", today, today + dt.timedelta(days=9)),
         [shipped_questionnaires()["resident"]],
-        [replace(s, quotas={"resident": s.quotas["resident"]}) for s in demo_sites()[:4]],
+        [replace(s, quotas={"resident": s.quotas["resident"]}) for s in demo_sites()[:4]], actor="test",
     )
     results = compute_results(load_campaign_data(store, campaign.id))
     assert results.is_empty and results.estimates.empty and results.watch.empty

@@ -42,7 +42,7 @@ def server(tmp_path_factory):
         store.set_quality_parameters(campaign.id, {
             "too_fast": {"floor_seconds": FLOOR_S},
             "burst": {"enabled": False}, "straight_line": {"enabled": False}, "duplicate_answers": {"enabled": False},
-        }, user="admin", reason="browser test: floor lowered instead of waiting minutes")
+        }, actor="admin", reason="browser test: floor lowered instead of waiting minutes")
     started = start_streamlit(workdir, {"TCM_SURVEY_DB": db_url, "TCM_SURVEY_SECRET": SECRET,
                                         "TCM_SURVEY_ADMIN_PASSWORD": "admin-password-1"})
     started.db_url, started.campaign, started.path = db_url, campaign, workdir / "app.sqlite"
@@ -92,7 +92,7 @@ def test_one_phone_three_times_is_flagged_the_slow_one_is_not(browser, server, s
         assert "same_device" not in reasons[first.id] and reasons[human.id] == ()
 
         # exclude the two, each action logged; the stored rows stay
-        store.review(server.campaign.id, [second.id, third.id], "excluded", reason="同一手机一分钟内重复提交", user="eva")
+        store.review(server.campaign.id, [second.id, third.id], "excluded", reason="同一手机一分钟内重复提交", actor="eva")
         log = store.audit_log(server.campaign.id)
         assert [(e.action, e.response_id, e.actor) for e in log[:2]] == [("review.excluded", third.id, "eva"),
                                                                         ("review.excluded", second.id, "eva")]

@@ -176,7 +176,7 @@ def test_altered_and_forged_links_keep_their_pages_and_store_nothing(client, res
         response = client.get(f"/?t={token}")
         assert response.status_code == 404 and words in response.text
         assert "form.css" in response.text and 'lang="zh-CN"' in response.text
-    store.close_campaign(campaign.id)
+    store.close_campaign(campaign.id, actor="test")
     from app.web import routes
 
     routes.CAMPAIGNS._cache.clear()
@@ -190,7 +190,7 @@ def test_closed_while_open_is_refused_at_submit(client, resident_token, store, c
     respondent.open()
     respondent.start()
     page = respondent.fill(resident_answers(9), submit=False)
-    store.close_campaign(campaign.id)
+    store.close_campaign(campaign.id, actor="test")
     page = respondent.post("submit", section_fields(page, resident_answers(9)))
     assert "已经结束" in page.html and store.responses(campaign.id) == []
 

@@ -59,7 +59,7 @@ def campaign_in_store(tmp_path):
         SiteSpec("A-7", "潭西街道社区卫生服务中心", "潭西街道", "community_centre"),
     ]
     spec = CampaignSpec("柳南区中医药服务调查", "liunan", today, today + dt.timedelta(days=30), organizer="柳南区卫生健康局")
-    campaign = store.create_campaign(spec, [resident, staff], sites)
+    campaign = store.create_campaign(spec, [resident, staff], sites, actor="test")
     yield store, campaign
     store.close()
 

@@ -80,7 +80,7 @@ def _campaign(store, questionnaires, name="导入测试"):
         SiteSpec("01A", "太阳村镇卫生院", "太阳村镇", "township_centre", quotas={q.id: 10 for q in questionnaires}),
         SiteSpec("02A", "洛满镇卫生院", "洛满镇", "township_centre", quotas={q.id: 10 for q in questionnaires}),
     ]
-    return store.create_campaign(spec, list(questionnaires), sites)
+    return store.create_campaign(spec, list(questionnaires), sites, actor="test")
 
 
 def _csv(rows) -> bytes:
@@ -249,12 +249,12 @@ def test_gb18030_csv_and_bad_files(tmp_path, mini):
 
 def test_never_a_partial_import(store, mini):
     campaign = _campaign(store, [mini])
-    store.add_site(campaign.id, SiteSpec("03A", "流山镇卫生院", "流山镇", "township_centre"))
+    store.add_site(campaign.id, SiteSpec("03A", "流山镇卫生院", "流山镇", "township_centre"), actor="test")
     campaign = store.campaign(campaign.id)
     data = _csv([["site", "age", "sex", "used_tcm"], ["01A", 30, "male", "no"], ["03A", 31, "male", "no"], ["02A", 32, "male", "no"]])
     preview = prepare_import(read_upload(data, "three.csv"), mini, campaign, store=store)
     assert len(preview.accepted) == 3
-    store.remove_site(campaign.id, "03A")  # the site disappears between preview and import
+    store.remove_site(campaign.id, "03A", actor="test")  # the site disappears between preview and import
     with pytest.raises(Exception, match="03A"):
         import_rows(store, campaign.id, mini, preview)
     assert _count(store, campaign.id) == 0
@@ -274,7 +274,7 @@ def test_round_trip_export_import_gives_the_same_estimates(store):
     spec = CampaignSpec(name="副本", profile_id=demo.profile_id, opens_on=demo.opens_on, closes_on=demo.closes_on)
     copy = store.create_campaign(spec, questionnaires, [
         SiteSpec(s.code, s.name, s.stratum, s.kind, psu=s.psu, quotas=s.quotas, stratum_population=s.stratum_population) for s in demo.sites
-    ])
+    ], actor="test")
     for q in questionnaires:
         table = read_upload(csv_bytes(responses_frame(data, q.id)), f"{q.id}.csv")
         assert table.format == "tcm"

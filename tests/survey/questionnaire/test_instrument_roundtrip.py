@@ -31,7 +31,7 @@ def test_another_store_rebuilds_the_stored_instrument(tmp_path):
         today = dt.date.today()
         for profile in sorted({q.jurisdiction or "default" for q in questionnaires}):  # keyed quizzes need their profile
             chosen = [q for q in questionnaires if (q.jurisdiction or "default") == profile]
-            store.create_campaign(CampaignSpec("c", profile, today, today), chosen, [SiteSpec("01", "s", "t", "village_clinic")])
+            store.create_campaign(CampaignSpec("c", profile, today, today), chosen, [SiteSpec("01", "s", "t", "village_clinic")], actor="test")
     with Store.open(url) as other:
         for questionnaire in questionnaires:
             assert other.questionnaire(questionnaire.version_hash).version_hash == questionnaire.version_hash

@@ -153,12 +153,12 @@ def test_campaign_refuses_target_items_keyed_for_another_profile(tmp_path):
     site = SiteSpec("01A", "甲卫生院", "甲镇", "township_centre")
     with Store.open(f"sqlite:///{tmp_path / 'c.sqlite'}") as store:
         with pytest.raises(CampaignError, match="keyed for profile 'qinzhou'"):
-            store.create_campaign(spec, [quizzes["resident"], quizzes["staff_policy_qinzhou"]], [site])
+            store.create_campaign(spec, [quizzes["resident"], quizzes["staff_policy_qinzhou"]], [site], actor="test")
         assert store.campaigns() == []
-        ok = store.create_campaign(spec, [quizzes["resident"], quizzes["staff_policy_liunan"]], [site])
+        ok = store.create_campaign(spec, [quizzes["resident"], quizzes["staff_policy_liunan"]], [site], actor="test")
         assert {i.questionnaire_id for i in ok.instruments} == {"resident", "staff_policy_liunan"}
         common = store.create_campaign(CampaignSpec("通用", "qinzhou", dt.date(2026, 1, 1), dt.date(2026, 2, 1)),
-                                       [quizzes["staff_policy"]], [site])
+                                       [quizzes["staff_policy"]], [site], actor="test")
         assert common.profile_id == "qinzhou"
 
 

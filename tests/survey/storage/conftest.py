@@ -33,4 +33,4 @@ def mini():
 
 @pytest.fixture
 def campaign(store: Store, mini):
-    return store.create_campaign(open_spec(), [mini], sites())
+    return store.create_campaign(open_spec(), [mini], sites(), actor="test")

@@ -30,7 +30,7 @@ def design_sites() -> list[SiteSpec]:
 
 @pytest.fixture
 def design_campaign(store: Store, mini):
-    return store.create_campaign(open_spec(), [mini], design_sites())
+    return store.create_campaign(open_spec(), [mini], design_sites(), actor="test")
 
 
 def test_columns_and_values(store: Store, design_campaign, mini) -> None:
@@ -84,7 +84,7 @@ def test_after_id_and_state(store: Store, design_campaign, mini) -> None:
 
 
 def test_other_campaigns_stay_out(store: Store, design_campaign, mini) -> None:
-    other = store.create_campaign(open_spec(name="另一次"), [mini], design_sites())
+    other = store.create_campaign(open_spec(name="另一次"), [mini], design_sites(), actor="test")
     store.submit(other.id, "01", mini, GOOD_ANSWERS, nonce="nonce-other-1")
     assert len(store.response_frame(design_campaign.id)) == 0
     assert store.response_state(design_campaign.id) == (0, 0)
@@ -106,7 +106,7 @@ def test_answers_by_question_id(store: Store, design_campaign, mini) -> None:
 def test_name_clash_is_an_error(store: Store) -> None:
     clashing = parse_questionnaire_text(MINI.replace("id: knowledge", "id: stratum").replace("id: mini", "id: clash"),
                                         source="<clash>")
-    campaign = store.create_campaign(open_spec(), [clashing], [SiteSpec("01", "甲", "甲镇", "village_clinic")])
+    campaign = store.create_campaign(open_spec(), [clashing], [SiteSpec("01", "甲", "甲镇", "village_clinic")], actor="test")
     with pytest.raises(StorageError, match="indicator id 'stratum'"):
         store.response_frame(campaign.id)
 
@@ -126,8 +126,8 @@ def test_one_stratum_population_per_stratum(store: Store, design_campaign) -> No
     from survey.campaign import CampaignError
 
     with pytest.raises(CampaignError, match="stratum '甲镇' has population 8000 by another site, not 9000"):
-        store.add_site(design_campaign.id, SiteSpec("06", "甲二", "甲镇", "village_clinic", stratum_population=9000))
-    assert store.add_site(design_campaign.id, SiteSpec("06", "甲二", "甲镇", "village_clinic", stratum_population=8000))
+        store.add_site(design_campaign.id, SiteSpec("06", "甲二", "甲镇", "village_clinic", stratum_population=9000), actor="test")
+    assert store.add_site(design_campaign.id, SiteSpec("06", "甲二", "甲镇", "village_clinic", stratum_population=8000), actor="test")
 
 
 MULTI = """
@@ -163,7 +163,7 @@ indicators:
 
 def test_multiple_choice_and_number_answers(store: Store) -> None:
     multi = parse_questionnaire_text(MULTI, source="<multi>")
-    campaign = store.create_campaign(open_spec(), [multi], [SiteSpec("01", "甲", "甲镇", "village_clinic")])
+    campaign = store.create_campaign(open_spec(), [multi], [SiteSpec("01", "甲", "甲镇", "village_clinic")], actor="test")
     store.submit(campaign.id, "01", multi, {"ways": ["tv", "web"], "visits": 3}, nonce="nonce-multi-1")
     store.submit(campaign.id, "01", multi, {"ways": ["web"]}, nonce="nonce-multi-2")
     frame = store.response_frame(campaign.id, with_answers=True)

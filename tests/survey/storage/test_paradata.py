@@ -36,7 +36,7 @@ def secret_store(db_url: str):
 
 
 def test_round_trip(secret_store: Store, mini) -> None:
-    campaign = secret_store.create_campaign(open_spec(), [mini], sites())
+    campaign = secret_store.create_campaign(open_spec(), [mini], sites(), actor="test")
     result = secret_store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="para-0001", paradata=PARADATA)
     (stored,) = secret_store.responses(campaign.id)
     assert stored.id == result.response_id and stored.language == "en"  # language from the paradata
@@ -55,12 +55,12 @@ def test_round_trip(secret_store: Store, mini) -> None:
     assert row["opened_at"] == pd.Timestamp("2026-05-01T08:00:00Z") and bool(row["resumed"]) is False
     assert row["device_hash"] == device_hash(SECRET, COOKIE) and row["surveyor"] is None and row["review"] is None
     assert (row["used"], row["overall"], row["know"]) == ("yes", 5.0, "true")
-    secret_store.review(campaign.id, [result.response_id], "excluded", reason="test", user="eva")
+    secret_store.review(campaign.id, [result.response_id], "excluded", reason="test", actor="eva")
     assert secret_store.response_frame(campaign.id)["review"].tolist() == ["excluded"]
 
 
 def test_without_paradata_columns_are_empty(secret_store: Store, mini) -> None:
-    campaign = secret_store.create_campaign(open_spec(), [mini], sites())
+    campaign = secret_store.create_campaign(open_spec(), [mini], sites(), actor="test")
     secret_store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="para-0002")
     (stored,) = secret_store.responses(campaign.id)
     assert stored.paradata == dict.fromkeys(PARADATA_COLUMNS)
@@ -71,7 +71,7 @@ def test_device_hash_changes_with_the_secret(db_url: str, mini) -> None:
     for n, secret in enumerate((SECRET, b"another-secret-abcdefghijk")):
         with Store.open(db_url, secret=secret) as store:
             if n == 0:
-                store.create_campaign(open_spec(), [mini], sites())
+                store.create_campaign(open_spec(), [mini], sites(), actor="test")
             store.submit(1, "01", mini, GOOD_ANSWERS, nonce=f"para-sec-{n}", paradata={"device_id": COOKIE})
             hashes.append(store.responses(1)[n].paradata["device_hash"])
     assert hashes[0] != hashes[1] and COOKIE not in hashes
@@ -79,7 +79,7 @@ def test_device_hash_changes_with_the_secret(db_url: str, mini) -> None:
 
 
 def test_bad_paradata_writes_nothing(secret_store: Store, mini) -> None:
-    campaign = secret_store.create_campaign(open_spec(), [mini], sites())
+    campaign = secret_store.create_campaign(open_spec(), [mini], sites(), actor="test")
     with pytest.raises(ParadataError, match="paradata mode"):
         secret_store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="para-0003", paradata={"mode": "robot"})
     batch = [
@@ -87,14 +87,14 @@ def test_bad_paradata_writes_nothing(secret_store: Store, mini) -> None:
         Submission("02", mini, GOOD_ANSWERS, nonce="para-b-002", paradata={"duration_s": -3}),
     ]
     with pytest.raises(ParadataError, match=r"submission 2 \(nonce para-b-002\): paradata duration_s"):
-        secret_store.submit_batch(campaign.id, batch)
+        secret_store.submit_batch(campaign.id, batch, actor="test", batch={"file": "batch.csv"})
     assert secret_store.responses(campaign.id) == []
 
 
 def test_no_ip_user_agent_or_cookie_in_a_dump(secret_store: Store, mini) -> None:
-    campaign = secret_store.create_campaign(open_spec(), [mini], sites())
+    campaign = secret_store.create_campaign(open_spec(), [mini], sites(), actor="test")
     secret_store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="para-0004", paradata=PARADATA)
-    secret_store.review(campaign.id, [1], "excluded", reason="same phone", user="evaluator")
+    secret_store.review(campaign.id, [1], "excluded", reason="same phone", actor="evaluator")
     dump = []
     with secret_store.read() as connection:
         for table in metadata.sorted_tables:

@@ -26,7 +26,7 @@ def count(store: Store, table: sa.Table) -> int:
 
 
 def test_campaign_round_trip(store: Store, mini) -> None:
-    campaign = store.create_campaign(open_spec(), [mini], sites(3))
+    campaign = store.create_campaign(open_spec(), [mini], sites(3), actor="test")
     loaded = store.campaign(campaign.id)
     assert loaded == campaign
     assert [s.code for s in loaded.sites] == ["01", "02", "03"]
@@ -40,13 +40,13 @@ def test_campaign_round_trip(store: Store, mini) -> None:
 
 def test_one_quota_for_every_instrument(store: Store, mini) -> None:
     site = SiteSpec(code="A1", name="甲", stratum="镇", kind="village_clinic", quotas={"*": 7})
-    campaign = store.create_campaign(open_spec(), [mini], [site])
+    campaign = store.create_campaign(open_spec(), [mini], [site], actor="test")
     assert campaign.sites[0].quotas == {"mini": 7}
 
 
 def test_instrument_text_stored_once_per_version(store: Store, mini) -> None:
-    store.create_campaign(open_spec(), [mini], sites(1))
-    store.create_campaign(open_spec(name="第二轮"), [mini], sites(1))
+    store.create_campaign(open_spec(), [mini], sites(1), actor="test")
+    store.create_campaign(open_spec(name="第二轮"), [mini], sites(1), actor="test")
     with store.read() as connection:
         assert connection.exec_driver_sql("SELECT COUNT(*) FROM instruments").scalar_one() == 1
 
@@ -70,7 +70,7 @@ def test_submit_stores_once_and_reports_repeats(store: Store, campaign, mini) ->
 
 
 def test_same_nonce_in_another_campaign_is_another_response(store: Store, campaign, mini) -> None:
-    other = store.create_campaign(open_spec(name="另一次"), [mini], sites(1))
+    other = store.create_campaign(open_spec(name="另一次"), [mini], sites(1), actor="test")
     store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-0001")
     assert not store.submit(other.id, "01", mini, GOOD_ANSWERS, nonce="nonce-0001").repeat
 
@@ -118,28 +118,28 @@ def test_bad_nonce_refused(store: Store, campaign, mini, nonce) -> None:
 
 def test_campaign_window(store: Store, mini) -> None:
     today = dt.date.today()
-    future = store.create_campaign(open_spec(opens_on=today + dt.timedelta(days=5), closes_on=today + dt.timedelta(days=9)), [mini], sites(1))
+    future = store.create_campaign(open_spec(opens_on=today + dt.timedelta(days=5), closes_on=today + dt.timedelta(days=9)), [mini], sites(1), actor="test")
     with pytest.raises(SubmitError) as caught:
         store.submit(future.id, "01", mini, GOOD_ANSWERS, nonce="nonce-future")
     assert caught.value.reason == "not_yet_open"
-    past = store.create_campaign(open_spec(opens_on=today - dt.timedelta(days=9), closes_on=today - dt.timedelta(days=5)), [mini], sites(1))
+    past = store.create_campaign(open_spec(opens_on=today - dt.timedelta(days=9), closes_on=today - dt.timedelta(days=5)), [mini], sites(1), actor="test")
     with pytest.raises(SubmitError) as caught:
         store.submit(past.id, "01", mini, GOOD_ANSWERS, nonce="nonce-past-1", source="surveyor")
     assert caught.value.reason == "closed"
     # paper forms entered after the campaign closed
     assert not store.submit(past.id, "01", mini, GOOD_ANSWERS, nonce="nonce-past-2", source="import").repeat
-    current = store.create_campaign(open_spec(), [mini], sites(1))
-    store.close_campaign(current.id)
+    current = store.create_campaign(open_spec(), [mini], sites(1), actor="test")
+    store.close_campaign(current.id, actor="test")
     with pytest.raises(SubmitError) as caught:
         store.submit(current.id, "01", mini, GOOD_ANSWERS, nonce="nonce-closed")
     assert caught.value.reason == "closed"
-    store.reopen_campaign(current.id)
+    store.reopen_campaign(current.id, actor="test")
     assert not store.submit(current.id, "01", mini, GOOD_ANSWERS, nonce="nonce-closed").repeat
 
 
 def test_retry_after_close_is_still_a_repeat(store: Store, campaign, mini) -> None:
     first = store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-late-1")
-    store.close_campaign(campaign.id)
+    store.close_campaign(campaign.id, actor="test")
     again = store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-late-1")
     assert again.repeat and again.response_id == first.response_id
 
@@ -147,7 +147,7 @@ def test_retry_after_close_is_still_a_repeat(store: Store, campaign, mini) -> No
 def test_half_failed_campaign_leaves_nothing(store: Store, mini) -> None:
     bad = [*sites(3), SiteSpec(code="01", name="重复", stratum="镇", kind="village_clinic")]
     with pytest.raises(CampaignError, match="'01' is already used"):
-        store.create_campaign(open_spec(), [mini], bad)
+        store.create_campaign(open_spec(), [mini], bad, actor="test")
     assert count(store, campaigns) == 0
     assert count(store, sites_table) == 0
     with store.read() as connection:
@@ -160,7 +160,7 @@ def test_half_failed_site_batch_leaves_nothing(store: Store, campaign) -> None:
         SiteSpec(code="11", name="坏点", stratum="镇", kind="village_clinic", quotas={"other": 3}),
     ]
     with pytest.raises(CampaignError, match="other"):
-        store.add_sites(campaign.id, batch)
+        store.add_sites(campaign.id, batch, actor="test")
     assert [s.code for s in store.campaign(campaign.id).sites] == ["01", "02", "03"]
 
 
@@ -182,8 +182,8 @@ def test_failure_inside_the_response_transaction_leaves_nothing(store: Store, ca
 def test_remove_site(store: Store, campaign, mini) -> None:
     store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="nonce-rm-001")
     with pytest.raises(CampaignError, match="has 1 responses"):
-        store.remove_site(campaign.id, "01")
-    store.remove_site(campaign.id, "02")
+        store.remove_site(campaign.id, "01", actor="test")
+    store.remove_site(campaign.id, "02", actor="test")
     assert [s.code for s in store.campaign(campaign.id).sites] == ["01", "03"]
 
 
@@ -272,32 +272,32 @@ def test_batch_is_all_or_nothing(store: Store, campaign, mini) -> None:
     good = [Submission("01", mini, GOOD_ANSWERS, nonce=f"batch-{i:04d}") for i in range(5)]
     bad = Submission("02", mini, {"used": "yes", "overall": 9, "know": "true"}, nonce="batch-bad-1")
     with pytest.raises(AnswerError, match="submission 4 \\(nonce batch-bad-1\\)"):
-        store.submit_batch(campaign.id, [*good[:3], bad, *good[3:]])
+        store.submit_batch(campaign.id, [*good[:3], bad, *good[3:]], actor="test", batch={"file": "batch.csv"})
     assert count(store, responses) == 0
     unknown_site = Submission("99", mini, GOOD_ANSWERS, nonce="batch-site-1")
     with pytest.raises(SubmitError, match="submission 6"):
-        store.submit_batch(campaign.id, [*good, unknown_site])
+        store.submit_batch(campaign.id, [*good, unknown_site], actor="test", batch={"file": "batch.csv"})
     assert count(store, responses) == 0
-    results = store.submit_batch(campaign.id, good)
+    results = store.submit_batch(campaign.id, good, actor="test", batch={"file": "batch.csv"})
     assert [r.repeat for r in results] == [False] * 5
-    again = store.submit_batch(campaign.id, [*good[:2], Submission("03", mini, GOOD_ANSWERS, nonce="batch-new-1")])
+    again = store.submit_batch(campaign.id, [*good[:2], Submission("03", mini, GOOD_ANSWERS, nonce="batch-new-1")], actor="test", batch={"file": "batch.csv"})
     assert [r.repeat for r in again] == [True, True, False]
     assert count(store, responses) == 6
 
 
 def test_update_site_name_and_quotas(store: Store, campaign, mini) -> None:
-    site = store.update_site(campaign.id, "02", name=" 新名字 ", quotas={"mini": 25})
+    site = store.update_site(campaign.id, "02", name=" 新名字 ", quotas={"mini": 25}, actor="test")
     assert (site.name, site.quotas, site.stratum, site.psu) == ("新名字", {"mini": 25}, "镇0", "02")
     assert store.campaign(campaign.id).site("02") == site
-    assert store.update_site(campaign.id, "02", quotas={}).name == "新名字"
+    assert store.update_site(campaign.id, "02", quotas={}, actor="test").name == "新名字"
     with pytest.raises(CampaignError, match="not in the campaign: \\['staff'\\]"):
-        store.update_site(campaign.id, "02", quotas={"staff": 3})
+        store.update_site(campaign.id, "02", quotas={"staff": 3}, actor="test")
     with pytest.raises(CampaignError, match="name is empty"):
-        store.update_site(campaign.id, "02", name="  ")
+        store.update_site(campaign.id, "02", name="  ", actor="test")
     with pytest.raises(CampaignError, match="has no site 'ZZ'"):
-        store.update_site(campaign.id, "ZZ", name="x")
+        store.update_site(campaign.id, "ZZ", name="x", actor="test")
     with pytest.raises(UnknownCampaign):
-        store.update_site(999, "02", name="x")
+        store.update_site(999, "02", name="x", actor="test")
     assert store.campaign(campaign.id).site("02").quotas == {}
 
 
@@ -320,7 +320,7 @@ def test_recent_responses_read_with_limit(store: Store, campaign, mini) -> None:
 
 
 def test_campaigns_in_three_queries_however_many(store: Store, mini) -> None:
-    made = [store.create_campaign(open_spec(name=f"第{k}次"), [mini], sites(k + 1)) for k in range(4)]
+    made = [store.create_campaign(open_spec(name=f"第{k}次"), [mini], sites(k + 1), actor="test") for k in range(4)]
     statements: list[str] = []
     event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     loaded = store.campaigns()
