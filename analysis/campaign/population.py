@@ -18,14 +18,15 @@ from typing import Any
 
 import pandas as pd
 from tabular import Problem, TableError, read_table
+from tabular.aliases import POPULATION_TABLE
 
 from ..errors import AnalysisError
 from .data import CampaignData, background_questions
 
 __all__ = ["COUNT_NAMES", "STRATUM_NAMES", "Population", "PopulationError", "question_aliases", "read_population"]
 
-STRATUM_NAMES = ("stratum", "township", "乡镇", "乡镇街道", "乡镇（街道）", "街镇", "层")
-COUNT_NAMES = ("count", "population", "n", "人口", "人口数", "人数", "数量", "常住人口")
+STRATUM_NAMES = POPULATION_TABLE["stratum"]  # the words of the one alias table (tabular.aliases)
+COUNT_NAMES = POPULATION_TABLE["count"]
 
 
 class PopulationError(AnalysisError):

@@ -15,7 +15,7 @@ from app.safe import plain
 from app.table_problems import describe
 from survey.errors import SurveyError
 from survey.questionnaire import pick
-from survey.collect.imports import SPECIAL_TARGETS, ImportFileError, auto_map, import_rows, prepare_import, read_upload
+from survey.collect.imports import SITE, ImportFileError, Target, auto_map, import_rows, prepare_import, read_upload, targets_for
 
 account = require("admin")
 lang = language()
@@ -51,25 +51,13 @@ st.caption(t("imp.format", format=t(f"imp.format.{table.format}"), rows=len(tabl
 # 1. columns ---------------------------------------------------------------------------------
 st.subheader(t("imp.mapping"))
 st.caption(t("imp.mapping.help"))
-targets = list(SPECIAL_TARGETS)
-for q in questionnaire.questions:
-    if q.takes_answer:
-        targets.append(f"q:{q.id}")
-        if str(q.type) == "multiple":
-            targets.extend(f"o:{q.id}:{v}" for v in q.choice_values)
+targets = [target.key for target in targets_for(questionnaire)]  # select boxes hold texts; Target.parse reads them
 state_key = f"imp.mapping.{campaign.id}.{qid}.{table.sha256}"
 proposed = auto_map(table.columns, questionnaire, table.format)
 
 
-def target_text(target: str | None) -> str:
-    if target is None:
-        return t("imp.target.unknown")
-    if target in SPECIAL_TARGETS:
-        return t(f"imp.target.{target}")
-    parts = target.split(":")
-    question = questionnaire.question(parts[1])
-    text = pick(question.label, lang)
-    return f"{text} · {question.choice_label(parts[2], lang)}" if len(parts) == 3 else text
+def target_text(target: Target | None) -> str:
+    return t("imp.target.unknown") if target is None else target.label(questionnaire, lang, t)
 
 
 def samples(index: int) -> str:
@@ -86,7 +74,7 @@ def samples(index: int) -> str:
 editor = pd.DataFrame({
     "column": list(table.columns),
     "sample": [samples(i) for i in range(len(table.columns))],
-    "target": [proposed.get(c) for c in table.columns],
+    "target": [proposed[c].key if proposed.get(c) else None for c in table.columns],
 })
 edited = st.data_editor(
     editor, key=state_key, hide_index=True, disabled=["column", "sample"], num_rows="fixed",
@@ -96,12 +84,12 @@ edited = st.data_editor(
         "target": st.column_config.SelectboxColumn(t("imp.col.target"), options=targets, required=False),
     },
 )
-mapping = {c: (v if isinstance(v, str) and v else None) for c, v in zip(edited["column"], edited["target"])}
+mapping = {c: (Target.parse(v) if isinstance(v, str) and v else None) for c, v in zip(edited["column"], edited["target"])}
 with st.expander(t("imp.col.question")):
     st.dataframe(pd.DataFrame({t("imp.col.column"): list(mapping), t("imp.col.question"): [target_text(v) for v in mapping.values()]}),
                  hide_index=True, key="imp.mapping.labels")
 default_site = None
-if "site" not in mapping.values():
+if Target(SITE) not in mapping.values():
     sites = {s.code: s for s in campaign.sites}
     default_site = st.selectbox(t("imp.default_site"), list(sites), key="imp.default_site",
                                 format_func=lambda c: f"{c} · {sites[c].stratum} {sites[c].name}")
@@ -114,7 +102,7 @@ unmapped = [(column, text) for column, texts in first.choice_maps.items() for te
 if unmapped:
     st.caption(t("imp.choices.unmapped"))
     for number, (column, text) in enumerate(unmapped[:60], start=1):
-        question = questionnaire.question(mapping[column][2:])
+        question = questionnaire.question(mapping[column].question_id)
         options = ["", *question.choice_values]
         st.text(t("imp.choice.label", column=column, text=text))  # the file's words as text, never markdown
         picked = st.selectbox(

@@ -18,6 +18,7 @@ from survey.questionnaire.catalog import shipped_questionnaires
 from survey.questionnaire.profiles import load_profiles
 from survey.questionnaire import IndicatorKind, pick
 from tabular import PUBLIC_LIMITS
+from tabular.aliases import FRAME_HINTS, guess_column
 
 lang = language()
 st.title(t("planner.title"))
@@ -58,13 +59,6 @@ def curve(rates: tuple[float, ...], goal_items: tuple, method: str, deff: float,
           population: float) -> list[tuple[float, int]]:
     return size_curve(rates, method=method, deff=deff, response_rate=response_rate, population=population,
                       **dict(goal_items))
-
-
-def guess(columns: list[str], names: tuple[str, ...], fallback: int) -> int:
-    for i, c in enumerate(columns):
-        if any(n.lower() in c.lower() for n in names):
-            return i
-    return min(fallback, len(columns) - 1)
 
 
 # 1. Jurisdiction and frame -------------------------------------------------------------------
@@ -111,9 +105,9 @@ else:
         stop_with(exc)
     columns = list(table.columns)
     c1, c2, c3 = st.columns(3)
-    stratum_col = c1.selectbox(t("planner.col.stratum"), columns, index=guess(columns, ("街", "镇", "乡", "stratum", "town"), 0), key="planner.col.stratum")
-    psu_col = c2.selectbox(t("planner.col.psu"), columns, index=guess(columns, ("编码", "代码", "psu", "id", "code"), 1), key="planner.col.psu")
-    size_col = c3.selectbox(t("planner.col.size"), columns, index=guess(columns, ("人口", "人数", "size", "pop"), 2), key="planner.col.size")
+    stratum_col = c1.selectbox(t("planner.col.stratum"), columns, index=guess_column(columns, FRAME_HINTS["stratum"], 0), key="planner.col.stratum")
+    psu_col = c2.selectbox(t("planner.col.psu"), columns, index=guess_column(columns, FRAME_HINTS["psu"], 1), key="planner.col.psu")
+    size_col = c3.selectbox(t("planner.col.size"), columns, index=guess_column(columns, FRAME_HINTS["size"], 2), key="planner.col.size")
     try:
         frame = Frame.from_dataframe(table, stratum=stratum_col, psu=psu_col, size=size_col, source=upload.name)
     except SamplingError as exc:

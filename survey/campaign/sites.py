@@ -15,6 +15,7 @@ from typing import Any
 
 from survey.campaign.model import MAX_NUMBER, SITE_CODE, SITE_KINDS, CampaignError, SiteSpec
 from tabular import Problem, TableError, read_table
+from tabular.aliases import SITE_FILE
 
 
 class SiteFileError(CampaignError):
@@ -45,24 +46,8 @@ KIND_ALIASES: dict[str, str] = {
     "家庭": "household",
 }
 
-# Column names understood in a frame or plan file (English names, or the Chinese headers a
-# county office is likely to type). A sampling plan from ``python -m sampling select`` has the
-# frame's columns plus inclusion_prob, person_prob, take and weight; ``take`` becomes the quota
-# when no quota column is given.
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "code": ("code", "site_code", "编号", "代码", "机构编号"),
-    "name": ("name", "site", "site_name", "机构名称", "名称", "调查点"),
-    "stratum": ("stratum", "township", "乡镇", "乡镇街道", "乡镇（街道）", "层"),
-    "psu": ("psu", "village", "初级抽样单位", "村社区"),
-    "kind": ("kind", "type", "机构类型", "类型"),
-    "quota": ("quota", "配额", "样本量"),
-    "take": ("take",),
-    "population": ("population", "人口", "常住人口"),
-    "stratum_population": ("stratum_population", "stratum_size", "乡镇人口", "乡镇（街道）人口"),
-    "stratum_psus": ("stratum_psus",),
-    "inclusion_prob": ("inclusion_prob",),
-    "design_weight": ("design_weight", "weight", "权重"),
-}
+# Column names understood in a frame or plan file: the site-file words of the one alias table.
+COLUMN_ALIASES = SITE_FILE
 REQUIRED_COLUMNS = ("name", "stratum", "kind")
 
 

@@ -12,7 +12,7 @@ from analysis.report.exports import csv_bytes
 from survey.demo import create_demo
 from survey.collect.imports import import_rows, prepare_import, read_upload
 from survey.storage import Store, SubmitError
-from tests.survey.test_response_import import _campaign, _count, _csv, mini  # noqa: F401 - fixture
+from tests.survey.collect.test_imports import _campaign, _count, _csv, mini  # noqa: F401 - fixture
 
 HEADER = ["site", "age", "sex", "used_tcm", "services", "overall"]
 

@@ -16,6 +16,7 @@ from survey.questionnaire.catalog import shipped_questionnaires
 from survey.questionnaire.loader import parse_questionnaire_text
 from survey.collect.imports import (
     ImportFileError,
+    Target,
     auto_map,
     import_rows,
     prepare_import,
@@ -180,7 +181,7 @@ def test_unknown_columns_block_until_mapped_or_ignored(store, mini):
     assert not preview.can_import and preview.accepted == ()
     with pytest.raises(ImportFileError):
         import_rows(store, campaign.id, mini, preview)
-    mapping = auto_map(table.columns, mini, table.format) | {"备注": "ignore"}
+    mapping = auto_map(table.columns, mini, table.format) | {"备注": Target("ignore")}
     ok = prepare_import(table, mini, campaign, mapping=mapping, store=store)
     assert ok.can_import and len(ok.accepted) == 1
 
@@ -206,8 +207,9 @@ def test_kobo_export_with_group_paths_and_option_columns(store, mini):
     table = read_upload(data, "kobo.csv")
     assert table.format == "kobo"
     mapping = auto_map(table.columns, mini, table.format)
-    assert mapping["grp/services/tuina"] == "o:services:tuina"
-    assert mapping["_uuid"] == "respondent_id" and mapping["_id"] == "ignore" and mapping["start"] == "opened_at"
+    assert mapping["grp/services/tuina"] == Target.choice("services", "tuina")
+    assert mapping["_uuid"] == Target("respondent_id") and mapping["_id"] == Target("ignore")
+    assert mapping["start"] == Target("opened_at")
     preview = prepare_import(table, mini, campaign, store=store)
     assert preview.errors == []
     assert preview.accepted[0].answers["services"] == ["cupping", "tuina"]
@@ -291,5 +293,5 @@ def test_shipped_resident_labels_automap():
     resident = shipped_questionnaires()["resident"]
     labels = [f"{i + 1}、{q.label['zh']}" for i, q in enumerate(resident.questions) if q.takes_answer]
     mapping = auto_map(labels, resident, "wjx")
-    assert all(v is not None and v.startswith("q:") for v in mapping.values())
+    assert all(v is not None and v.kind == "question" for v in mapping.values())
     assert len(set(mapping.values())) == len(labels)

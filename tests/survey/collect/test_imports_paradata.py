@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from survey.questionnaire.loader import parse_questionnaire_text
-from survey.collect.imports import _parse_seconds, auto_map, import_rows, prepare_import, read_upload
+from survey.collect.imports import Target, auto_map, import_rows, prepare_import, read_upload
+from survey.collect.imports.upload import parse_seconds
 from survey.storage import Store
 from survey.storage.schema import metadata
 
@@ -33,7 +34,7 @@ def store(tmp_path):
      ("95.5", 95.5), ("", None), ("很快", "bad"), ("-3", None), ("9999999", "bad")],
 )
 def test_durations_as_wjx_writes_them(text, seconds) -> None:
-    assert _parse_seconds(text) == seconds  # "-3" is wjx's mark for a skipped cell: blank
+    assert parse_seconds(text) == seconds  # "-3" is wjx's mark for a skipped cell: blank
 
 
 def test_wjx_duration_is_stored_and_its_ip_is_not(store, mini, tmp_path) -> None:
@@ -46,7 +47,7 @@ def test_wjx_duration_is_stored_and_its_ip_is_not(store, mini, tmp_path) -> None
     path = tmp_path / "wjx.xlsx"
     workbook.save(path)
     table = read_upload(path)
-    assert auto_map(table.columns, mini, table.format)["所用时间"] == "duration_s"
+    assert auto_map(table.columns, mini, table.format)["所用时间"] == Target("duration_s")
     preview = prepare_import(table, mini, campaign, store=store)
     assert preview.errors == []
     assert [(p.row, p.column, p.code, p.severity) for p in preview.warnings] == [(3, "所用时间", "bad_duration", "warning")]

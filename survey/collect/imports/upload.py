@@ -1,0 +1,158 @@
+"""Reading an upload: the cells of a CSV or XLSX, its layout (wjx, Kobo, our export, plain) and the
+cell helpers every later step uses (blank, text, several choices, time, duration)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from survey.collect.paradata import MAX_DURATION_S
+from survey.errors import SurveyError
+from tabular import Problem, TableError, read_table
+
+__all__ = [
+    "BLANKS", "FORMATS", "ImportFileError", "UploadTable", "blank", "cell_text", "detect_format", "parse_seconds",
+    "parse_time", "read_upload", "split_multi",
+]
+
+FORMATS = ("wjx", "kobo", "tcm", "plain")
+BLANKS = {"", "(跳过)", "（跳过）", "(空)", "（空）", "-3", "-2", "n/a", "nan", "none", "null"}
+MULTI_SEPARATORS = re.compile(r"\s*[┋|;；,，、\s]\s*")
+SECONDS_TEXT = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h))?\s*(?:(\d+(?:\.\d+)?)\s*(?:分钟|分|min|m))?\s*"
+                          r"(?:(\d+(?:\.\d+)?)\s*(?:秒钟|秒|s|sec))?$", re.IGNORECASE)
+CLOCK_TEXT = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
+
+
+class ImportFileError(SurveyError):
+    """A file that cannot be read at all (not CSV/XLSX, empty, too large, no header, ragged);
+    ``problems`` lists the :class:`tabular.Problem` s."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class UploadTable:
+    """The cells of an uploaded file: header names and data rows (row 2 onwards)."""
+
+    filename: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    format: str
+    sha256: str
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def blank(value: Any) -> bool:
+    """True for an empty cell, NaN, or an export's word for "no answer" (``(跳过)``, ``-3``, ...)."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip().lower() in BLANKS
+
+
+def cell_text(value: Any) -> str:
+    """A cell as stripped text (``3.0`` as ``3``, booleans as ``true``/``false``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def split_multi(value: Any) -> list[str]:
+    """The answer texts of a multiple-choice cell (``针灸┋推拿``, ``A、C``, ``a b``)."""
+    if isinstance(value, (list, tuple)):
+        return [cell_text(v) for v in value if not blank(v)]
+    return [p for p in MULTI_SEPARATORS.split(cell_text(value)) if p]
+
+
+def read_upload(source: bytes | str | Path, filename: str | None = None) -> UploadTable:
+    """Read a CSV (any of ``,`` tab ``;``) or XLSX upload (bytes with its file name, or a path)
+    with :func:`tabular.read_table`: its limits, encodings and checks of shape.
+
+    Raises ImportFileError for an unsupported, unreadable, too large or empty file, a header naming
+    a column twice or a ragged row; ``problems`` names the row and column.
+    """
+    if isinstance(source, (str, Path)):
+        filename = filename or Path(source).name
+    else:
+        source = bytes(source)
+        filename = filename or "upload.csv"
+    try:
+        table = read_table(source, name=filename, sniff=True)
+    except TableError as exc:
+        raise ImportFileError(exc.problems) from None
+    if not table.header:
+        raise ImportFileError([Problem(filename, None, None, "empty", "the file is empty")])
+    header = tuple(cell_text(name) if name else f"column {index + 1}" for index, name in enumerate(table.header))
+    return UploadTable(filename, header, table.rows, detect_format(header), table.sha256)
+
+
+def detect_format(columns: Sequence[str]) -> str:
+    """``wjx`` (问卷星), ``kobo`` (KoboToolbox), ``tcm`` (this toolkit's export) or ``plain``."""
+    names = {c.strip().lower() for c in columns}
+    if "序号" in names and names & {"提交答卷时间", "所用时间", "来源", "来自ip"}:
+        return "wjx"
+    if names & {"_uuid", "_submission_time", "_index", "meta/instanceid", "formhub/uuid"}:
+        return "kobo"
+    if {"response_id", "instrument", "site"} <= names:
+        return "tcm"
+    return "plain"
+
+
+def parse_time(value: Any, timezone: str) -> dt.datetime | None | str:
+    """An aware datetime (naive ones in ``timezone``), None for blank, or "bad" when unreadable."""
+    if blank(value):
+        return None
+    tz = ZoneInfo(timezone)
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, 12, tzinfo=tz)
+    text = cell_text(value)
+    text = text.replace("年", "-").replace("月", "-").replace("日", " ").replace("/", "-").strip()
+    try:
+        import pandas as pd
+
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        return "bad"
+    if pd.isna(stamp):
+        return "bad"
+    out = stamp.to_pydatetime()
+    return out if out.tzinfo else out.replace(tzinfo=tz)
+
+
+def parse_seconds(value: Any) -> float | None | str:
+    """Seconds from a number or a text such as ``185秒``, ``3分5秒``, ``1小时2分`` or ``00:03:05``;
+    None for blank, "bad" when it cannot be read."""
+    if blank(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        text = cell_text(value).strip()
+        clock = CLOCK_TEXT.fullmatch(text)
+        match = SECONDS_TEXT.fullmatch(text) if clock is None else None
+        if clock is not None:
+            seconds = int(clock.group(1) or 0) * 3600 + int(clock.group(2)) * 60 + float(clock.group(3))
+        elif match is not None and any(match.groups()):
+            h, m, sec = (float(g) if g else 0.0 for g in match.groups())
+            seconds = h * 3600 + m * 60 + sec
+        else:
+            try:
+                seconds = float(text)
+            except ValueError:
+                return "bad"
+    return seconds if 0 <= seconds <= MAX_DURATION_S else "bad"
