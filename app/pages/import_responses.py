@@ -156,7 +156,7 @@ confirmed = st.checkbox(t("imp.confirm", n=preview.new_rows), key="imp.confirm")
 if st.button(t("imp.go"), key="imp.go", type="primary", disabled=not confirmed, icon=":material/upload:"):
     try:
         with st.spinner(t("imp.importing", n=preview.new_rows)):
-            result = import_rows(store, campaign.id, questionnaire, preview)
+            result = import_rows(store, campaign.id, questionnaire, preview, actor=account.username)
     except (SurveyError, ValueError) as exc:
         st.error(t("imp.failed", message=plain(exc)))
     else:

@@ -37,10 +37,10 @@ def _paper_file(seed: int, rows: int = 200) -> bytes:
 def test_a_second_paper_file_of_different_people_loses_no_row(store, mini):  # noqa: F811
     campaign = _campaign(store, [mini])
     first = prepare_import(read_upload(_paper_file(1), "township-a.csv"), mini, campaign, store=store)
-    assert import_rows(store, campaign.id, mini, first).imported == 200
+    assert import_rows(store, campaign.id, mini, first, actor="test").imported == 200
     second = prepare_import(read_upload(_paper_file(2), "township-b.csv"), mini, campaign, store=store)
     assert second.already_imported == 0 and second.new_rows == 200
-    assert import_rows(store, campaign.id, mini, second).imported == 200
+    assert import_rows(store, campaign.id, mini, second, actor="test").imported == 200
     assert _count(store, campaign.id) == 400
     again = prepare_import(read_upload(_paper_file(2), "township-b (copy).csv"), mini, campaign, store=store)
     assert again.already_imported == 200 and not again.can_import  # the same file twice adds nothing
@@ -54,7 +54,7 @@ def test_a_qr_submission_cannot_take_an_import_nonce(store, mini):  # noqa: F811
     with pytest.raises(SubmitError) as refused:
         store.submit(campaign.id, "01A", mini, {"age": 70, "sex": "male", "used_tcm": "no"}, nonce=row.nonce, source="qr")
     assert refused.value.reason == "bad_nonce"
-    assert import_rows(store, campaign.id, mini, preview).imported == 1
+    assert import_rows(store, campaign.id, mini, preview, actor="test").imported == 1
     (stored,) = store.responses(campaign.id)
     assert stored.answers["age"] == 40 and stored.source == "import"
 
@@ -69,5 +69,5 @@ def test_re_importing_the_apps_own_export_adds_nothing(store):
         preview = prepare_import(table, q, campaign, store=store)
         assert preview.errors == [], preview.errors[:3]
         assert preview.new_rows == 0 and preview.already_imported == len(preview.accepted) > 0
-        assert import_rows(store, campaign.id, q, preview).imported == 0
+        assert import_rows(store, campaign.id, q, preview, actor="test").imported == 0
     assert _count(store, campaign.id) == before

@@ -71,6 +71,7 @@ class ImportPreview:
     rows_total: int
     skipped_other_instrument: int = 0
     already_imported: int = 0  # accepted rows whose nonce is already stored
+    sha256: str = ""  # of the file's bytes (the audit row names it)
 
     @property
     def errors(self) -> list[Problem]:
@@ -458,12 +459,13 @@ def prepare_import(
         filename=table.filename, format=table.format, questionnaire_id=questionnaire.id, version_hash=instrument.version_hash,
         mapping=columns.mapping, choice_maps=choice_maps, accepted=tuple(accepted),
         problems=tuple(sorted(problems, key=lambda p: (p.row or 0, p.column or ""))), rows_total=len(table.rows),
-        skipped_other_instrument=skipped, already_imported=already,
+        skipped_other_instrument=skipped, already_imported=already, sha256=table.sha256,
     )
 
 
-def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: ImportPreview) -> ImportResult:  # noqa: ANN001
-    """Store the preview's accepted rows in one transaction (all or nothing), ``source="import"``.
+def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: ImportPreview, *, actor: str) -> ImportResult:  # noqa: ANN001
+    """Store the preview's accepted rows in one transaction (all or nothing), ``source="import"``,
+    with one ``import.batch`` audit row naming ``actor``, the file, its SHA-256 and the rows refused.
 
     Call this only after the user confirmed the preview. Rows already stored (same nonce) are not
     written again. Raises ImportFileError when the preview has file-level errors or belongs to another
@@ -481,6 +483,9 @@ def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: 
                    submitted_at=r.submitted_at, language=None, simulated=False, paradata=r.paradata)
         for r in preview.accepted
     ]
-    results = store.submit_batch(campaign_id, submissions) if submissions else []
+    batch = {"file": preview.filename, "sha256": preview.sha256, "format": preview.format, "questionnaire_id": questionnaire.id,
+             "rows": preview.rows_total, "accepted": len(submissions), "refused": len(preview.rejected_rows),
+             "other_questionnaire": preview.skipped_other_instrument}
+    results = store.submit_batch(campaign_id, submissions, actor=actor, batch=batch) if submissions else []
     repeats = sum(1 for r in results if r.repeat)
     return ImportResult(len(results) - repeats, repeats, len(preview.rejected_rows))

@@ -107,8 +107,11 @@ def test_plain_sheet_with_labels_maps_and_imports(store, mini):
     assert preview.errors == [] and len(preview.accepted) == 2
     assert preview.accepted[0].answers == {"age": "34", "sex": "female", "used_tcm": "yes",
                                            "services": ["acupuncture", "cupping"], "overall": "5"}
-    result = import_rows(store, campaign.id, mini, preview)
+    result = import_rows(store, campaign.id, mini, preview, actor="zhao")
     assert (result.imported, result.repeats) == (2, 0)
+    (audit,) = store.audit_log(campaign.id, actions=["import.batch"])
+    assert audit.actor == "zhao" and audit.detail["file"] == "paper.csv" and audit.detail["sha256"] == table.sha256
+    assert (audit.detail["rows"], audit.detail["accepted"], audit.detail["refused"], audit.detail["stored"]) == (2, 2, 0, 2)
     stored = store.responses(campaign.id)
     assert {r.source for r in stored} == {"import"}
     assert sorted(r.site_code for r in stored) == ["01A", "02A"]
@@ -122,10 +125,10 @@ def test_same_file_twice_does_not_double(store, mini):
     table = read_upload(data, "again.csv")
     first = prepare_import(table, mini, campaign, store=store)
     assert [p.code for p in first.warnings] == ["identical_row"]  # two people may answer alike: kept, flagged
-    assert import_rows(store, campaign.id, mini, first).imported == 3
+    assert import_rows(store, campaign.id, mini, first, actor="test").imported == 3
     second = prepare_import(read_upload(data, "again (copy).csv"), mini, campaign, store=store)
     assert second.already_imported == 3 and second.new_rows == 0 and not second.can_import
-    assert import_rows(store, campaign.id, mini, second).repeats == 3
+    assert import_rows(store, campaign.id, mini, second, actor="test").repeats == 3
     assert _count(store, campaign.id) == 3
     # another file is another source, even with equal answers: its rows are new, and flagged
     changed = _csv([["site", "age", "sex", "used_tcm", "services", "overall"],
@@ -180,7 +183,7 @@ def test_unknown_columns_block_until_mapped_or_ignored(store, mini):
     assert [(p.row, p.column, p.code) for p in preview.blocking] == [(1, "备注", "unknown_column")]
     assert not preview.can_import and preview.accepted == ()
     with pytest.raises(ImportFileError):
-        import_rows(store, campaign.id, mini, preview)
+        import_rows(store, campaign.id, mini, preview, actor="test")
     mapping = auto_map(table.columns, mini, table.format) | {"备注": Target("ignore")}
     ok = prepare_import(table, mini, campaign, mapping=mapping, store=store)
     assert ok.can_import and len(ok.accepted) == 1
@@ -233,7 +236,7 @@ def test_wjx_xlsx_export(store, mini, tmp_path):
     assert preview.accepted[0].answers["services"] == ["acupuncture", "tuina"]
     assert preview.accepted[0].answers["overall"] == "5"
     assert preview.accepted[0].submitted_at.utcoffset() == dt.timedelta(hours=8)  # naive: the campaign's time zone
-    assert import_rows(store, campaign.id, mini, preview).imported == 2
+    assert import_rows(store, campaign.id, mini, preview, actor="test").imported == 2
 
 
 def test_gb18030_csv_and_bad_files(tmp_path, mini):
@@ -258,7 +261,7 @@ def test_never_a_partial_import(store, mini):
     assert len(preview.accepted) == 3
     store.remove_site(campaign.id, "03A", actor="test")  # the site disappears between preview and import
     with pytest.raises(Exception, match="03A"):
-        import_rows(store, campaign.id, mini, preview)
+        import_rows(store, campaign.id, mini, preview, actor="test")
     assert _count(store, campaign.id) == 0
 
 
@@ -282,7 +285,7 @@ def test_round_trip_export_import_gives_the_same_estimates(store):
         assert table.format == "tcm"
         preview = prepare_import(table, q, copy, store=store)
         assert preview.errors == [], preview.errors[:3]
-        import_rows(store, copy.id, q, preview)
+        import_rows(store, copy.id, q, preview, actor="test")
     before = compute_results(load_campaign_data(store, demo.id)).estimates
     after = compute_results(load_campaign_data(store, copy.id)).estimates
     columns = ["var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df", "verdict"]

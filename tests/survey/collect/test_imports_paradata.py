@@ -52,7 +52,7 @@ def test_wjx_duration_is_stored_and_its_ip_is_not(store, mini, tmp_path) -> None
     assert preview.errors == []
     assert [(p.row, p.column, p.code, p.severity) for p in preview.warnings] == [(3, "所用时间", "bad_duration", "warning")]
     assert [r.paradata for r in preview.accepted] == [{"duration_s": 125.0}, None]
-    assert import_rows(store, campaign.id, mini, preview).imported == 2
+    assert import_rows(store, campaign.id, mini, preview, actor="test").imported == 2
     stored = store.responses(campaign.id)
     assert [r.paradata["duration_s"] for r in stored] == [125.0, None]
     with store.read() as connection:
@@ -72,6 +72,6 @@ def test_kobo_start_and_end_give_opened_at_and_duration(store, mini) -> None:
     assert preview.problems == ()
     assert preview.accepted[0].paradata == {"opened_at": "2026-05-02T01:00:00+00:00", "duration_s": 270.0}
     assert preview.accepted[1].paradata is None
-    import_rows(store, campaign.id, mini, preview)
+    import_rows(store, campaign.id, mini, preview, actor="test")
     first = store.responses(campaign.id)[0].paradata
     assert first["opened_at"] == dt.datetime(2026, 5, 2, 1, 0, tzinfo=dt.timezone.utc) and first["duration_s"] == 270.0
