@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-__all__ = ["FRAME_HINTS", "POPULATION_TABLE", "RESPONSE_IMPORT", "SITE_FILE", "STRATUM", "guess_column"]
+__all__ = ["FRAME_HINTS", "POPULATION_TABLE", "RESPONSE_IMPORT", "SITE_FILE", "STRATUM", "VISIT_LOG", "guess_column"]
 
 # The township (stratum) column, in every file that has one.
 STRATUM = ("stratum", "township", "乡镇", "乡镇街道", "乡镇（街道）", "层", "街镇")
@@ -55,6 +55,15 @@ RESPONSE_IMPORT: Mapping[str, tuple[str, ...]] = {
     "instrument": ("instrument", "questionnaire", "问卷"),
     "opened_at": ("opened_at", "开始时间", "开始答题时间", "start"),
     "duration_s": ("duration_s", "所用时间", "答题时长", "duration"),
+}
+
+# A paper visit log of door-to-door fieldwork (survey.collect.visit_log): one row per visit.
+VISIT_LOG: Mapping[str, tuple[str, ...]] = {
+    "site_code": ("site_code", "site", "调查点编码", "调查点编号", "调查点", "村编码"),
+    "household": ("household", "household_code", "户编号", "户号", "家庭编号"),
+    "visited_at": ("visited_at", "访问时间", "入户时间", "访问日期"),
+    "disposition": ("disposition", "访问结果", "结果", "结果代码"),
+    "surveyor": ("surveyor", "调查员", "访问员"),
 }
 
 # A sampling frame's columns, guessed by a part of the header (the planner's first choice).

@@ -9,7 +9,7 @@ The model's names are re-exported: ``from survey.campaign import Campaign, SiteS
 """
 
 from survey.campaign.model import (  # noqa: F401
-    ANSWER_KEY_RULES, DEFAULT_KEEP_MONTHS, DEFAULT_TIMEZONE, MAX_NUMBER, SHORT_ID, SITE_CODE, SITE_KINDS, SOURCES,
+    ANSWER_KEY_RULES, DEFAULT_KEEP_MONTHS, DEFAULT_MAX_VISITS, DEFAULT_TIMEZONE, MAX_NUMBER, SHORT_ID, SITE_CODE, SITE_KINDS, SOURCES,
     Campaign, CampaignError, CampaignInstrument, CampaignSpec, CampaignStatus, QuotaProgress, Site, SiteSpec,
     UnknownCampaign, short_ids, site_problems,
 )

@@ -42,6 +42,7 @@ SOURCES = ("qr", "surveyor", "import")
 # spread the key while the quiz runs), "never".
 ANSWER_KEY_RULES = ("after_close", "after_submit", "never")
 DEFAULT_KEEP_MONTHS = 36
+DEFAULT_MAX_VISITS = 3  # AAPOR practice and the national literacy survey: three calls before non-contact
 SITE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 SHORT_ID = re.compile(r"^[a-z0-9]{1,4}$")
 MAX_NUMBER = 1e10  # a population, weight or quota above this is a typing or unit error
@@ -169,12 +170,15 @@ class CampaignSpec:
     contact_phone: str = ""  # shown on the form's first screen
     answer_key: str = "after_close"  # one of ANSWER_KEY_RULES
     keep_months: int = DEFAULT_KEEP_MONTHS  # how long answers are kept after the campaign closes (months)
+    max_visits: int = DEFAULT_MAX_VISITS  # visits to a household before it counts as not reached
 
     def __post_init__(self) -> None:
         if self.answer_key not in ANSWER_KEY_RULES:
             raise CampaignError(f"answer_key must be one of {', '.join(ANSWER_KEY_RULES)}, got {self.answer_key!r}")
         if not isinstance(self.keep_months, int) or isinstance(self.keep_months, bool) or not 1 <= self.keep_months <= 600:
             raise CampaignError(f"keep_months must be a whole number of months from 1 to 600, got {self.keep_months!r}")
+        if not isinstance(self.max_visits, int) or isinstance(self.max_visits, bool) or not 1 <= self.max_visits <= 10:
+            raise CampaignError(f"max_visits must be a whole number from 1 to 10, got {self.max_visits!r}")
         if len(self.contact_phone) > 40 or any(ord(ch) < 32 for ch in self.contact_phone):
             raise CampaignError(f"contact phone {self.contact_phone[:50]!r} is not a phone number (at most 40 characters)")
         if not self.name.strip():

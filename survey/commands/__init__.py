@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "survey.commands.demo",
     "survey.commands.posters",
     "survey.commands.audit",
+    "survey.commands.visits",
 )
 
 

@@ -48,7 +48,11 @@ ACTIONS: dict[str, dict[str, str]] = {
     "account.enabled": {"zh": "启用账户", "en": "Account enabled"},
     "account.password": {"zh": "重设账户密码", "en": "Account password reset"},
     "account.removed": {"zh": "删除账户", "en": "Account removed"},
-    "surveyor.granted": {"zh": "发放调查员代填链接", "en": "Surveyor link issued"},
+    "surveyor.granted": {"zh": "调查员开始代填", "en": "Surveyor link used"},
+    "household.assigned": {"zh": "分派入户家庭", "en": "Households assigned"},
+    "household.roster": {"zh": "登记家庭成员", "en": "Household roster recorded"},
+    "visit.recorded": {"zh": "记录入户访问", "en": "Visit recorded"},
+    "visit.import": {"zh": "导入入户访问记录", "en": "Visit log imported"},
 }
 
 

@@ -235,6 +235,52 @@ def _v7(connection: Connection) -> None:
             )
 
 
+def _v8(connection: Connection) -> None:
+    """Door-to-door fieldwork: households (assignment, roster, selected member), their visits with AAPOR
+    dispositions, the number of visits a campaign allows, and the household of an interview."""
+    json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+    big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    connection.exec_driver_sql("ALTER TABLE campaigns ADD COLUMN max_visits INTEGER NOT NULL DEFAULT 3")
+    connection.exec_driver_sql("ALTER TABLE responses ADD COLUMN household_id BIGINT")
+    m = sa.MetaData()
+    sa.Table("campaigns", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("sites", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "households",
+        m,
+        sa.Column("id", big_id, primary_key=True, autoincrement=True),
+        sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False),
+        sa.Column("site_id", sa.Integer, sa.ForeignKey("sites.id"), nullable=False),
+        sa.Column("code", sa.String(32), nullable=False),
+        sa.Column("address", sa.Text, nullable=False, server_default=""),
+        sa.Column("assigned_to", sa.String(64), nullable=True),
+        sa.Column("roster", json, nullable=True),
+        sa.Column("selected", sa.Integer, nullable=True),
+        sa.Column("disposition", sa.String(8), nullable=True),
+        sa.Column("visits", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+        sa.UniqueConstraint("site_id", "code", name="uq_households_code"),
+        sa.Index("ix_households_campaign_assigned", "campaign_id", "assigned_to"),
+    )
+    sa.Table(
+        "visits",
+        m,
+        sa.Column("id", big_id, primary_key=True, autoincrement=True),
+        sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False),
+        sa.Column("household_id", sa.BigInteger, sa.ForeignKey("households.id"), nullable=False),
+        sa.Column("visited_at", UTCDateTime, nullable=False),
+        sa.Column("disposition", sa.String(8), nullable=False),
+        sa.Column("surveyor", sa.String(64), nullable=False),
+        sa.Column("nonce", sa.String(64), nullable=False),
+        sa.Column("source", sa.String(16), nullable=False),
+        sa.Column("recorded_at", UTCDateTime, nullable=False),
+        sa.UniqueConstraint("campaign_id", "nonce", name="uq_visits_nonce"),
+        sa.Index("ix_visits_household", "household_id", "visited_at"),
+    )
+    m.create_all(connection, tables=[m.tables["households"], m.tables["visits"]])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "campaigns, instruments, sites, responses", _v1),
     Migration(2, "demo and simulated labels; responses indexed by campaign and site", _v2),
@@ -243,6 +289,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "account session versions and demo labels; receipt codes of responses", _v5),
     Migration(6, "paradata, quality parameters, review decisions and audit log", _v6),
     Migration(7, "audit log append-only (triggers), indexed by time and actor", _v7),
+    Migration(8, "households, visits with AAPOR dispositions, visits allowed, household of an interview", _v8),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "schema.py and MIGRATIONS disagree"
 

@@ -105,6 +105,7 @@ def insert_campaign(
             contact_phone=spec.contact_phone,
             answer_key=spec.answer_key,
             keep_months=spec.keep_months,
+            max_visits=spec.max_visits,
         )
         .returning(campaigns.c.id)
     ).scalar_one()
@@ -242,6 +243,7 @@ def load_campaigns(connection: Connection, campaign_ids: Sequence[int] | None = 
             contact_phone=row["contact_phone"],
             answer_key=row["answer_key"],
             keep_months=int(row["keep_months"]),
+            max_visits=int(row["max_visits"]),
             closed_at=row["closed_at"],
             created_at=row["created_at"],
             instruments=tuple(by_campaign.get(row["id"], ())),

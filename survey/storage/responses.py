@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 
 from survey.campaign import SOURCES, Campaign, CampaignError
 from survey.errors import SurveyError
-from survey.storage.schema import campaign_instruments, campaigns, instruments, responses, sites
+from survey.storage.schema import campaign_instruments, campaigns, households, instruments, responses, sites
 
 NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _CAMPAIGN_FIELDS = ("id", "name", "profile_id", "opens_on", "closes_on", "organizer", "timezone", "demo", "closed_at", "created_at")
@@ -94,6 +94,16 @@ def check_submission(nonce: str, source: str) -> None:
         raise SubmitError("bad_nonce", f"nonce {nonce!r}: the prefix {IMPORT_PREFIX!r} is reserved for imports")
 
 
+def _check_household(connection: Connection, campaign_id: int, site_id: int, household_id: int) -> None:
+    """A household interview: the household is the site's, and it has no interview yet."""
+    row = connection.execute(sa.select(households.c.site_id).where(
+        households.c.id == household_id, households.c.campaign_id == campaign_id)).first()
+    if row is None or int(row.site_id) != site_id:
+        raise SubmitError("unknown_household", f"household {household_id} is not a household of this site")
+    if connection.execute(sa.select(responses.c.id).where(responses.c.household_id == household_id)).first() is not None:
+        raise SubmitError("household_done", f"household {household_id} has its interview already")
+
+
 def insert_response(
     connection: Connection,
     *,
@@ -109,6 +119,7 @@ def insert_response(
     simulated: bool = False,
     enforce_window: bool = True,
     paradata: Mapping[str, Any] | None = None,
+    household_id: int | None = None,
 ) -> SubmitResult:
     """Insert one response (answers already validated and scored) inside the caller's transaction.
 
@@ -138,6 +149,8 @@ def insert_response(
         refusal = campaign.accepts(submitted_at)
         if refusal is not None:
             raise SubmitError(refusal, f"campaign {campaign_id} is {refusal.replace('_', ' ')} at {submitted_at.isoformat()}", campaign)
+    if household_id is not None:
+        _check_household(connection, campaign_id, site_id, household_id)
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     receipt = new_receipt()
     statement = (
@@ -154,6 +167,7 @@ def insert_response(
             submitted_at=submitted_at,
             simulated=simulated,
             receipt=receipt,
+            household_id=household_id,
             **{k: v for k, v in (paradata or {}).items() if k in PARADATA_COLUMNS},
         )
         .on_conflict_do_nothing(index_elements=["campaign_id", "nonce"])

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -81,6 +81,7 @@ campaigns = sa.Table(
     sa.Column("answer_key", sa.String(16), nullable=False, server_default="after_close"),  # version 4
     sa.Column("keep_months", sa.Integer, nullable=False, server_default="36"),  # version 4
     sa.Column("quality", JSONData, nullable=True),  # version 6: quality-flag parameters
+    sa.Column("max_visits", sa.Integer, nullable=False, server_default="3"),  # version 8: visits to a household
 )
 
 campaign_instruments = sa.Table(
@@ -134,6 +135,7 @@ responses = sa.Table(
     sa.Column("mode", sa.String(16), nullable=True),
     sa.Column("surveyor", sa.String(64), nullable=True),
     sa.Column("device_hash", sa.String(64), nullable=True),
+    sa.Column("household_id", sa.BigInteger, nullable=True),  # version 8: the household of a door-to-door interview
     sa.UniqueConstraint("campaign_id", "nonce", name="uq_responses_nonce"),
     sa.Index("ix_responses_campaign_site", "campaign_id", "site_id"),  # version 2
 )
@@ -189,4 +191,39 @@ audit_log = sa.Table(  # version 6: every review decision and parameter change: 
     sa.Index("ix_audit_log_campaign", "campaign_id", "id"),
     sa.Index("ix_audit_log_at", "at"),  # version 7, with the append-only triggers (migrations._v7)
     sa.Index("ix_audit_log_actor", "actor", "id"),
+)
+
+households = sa.Table(  # version 8: door-to-door households, their assignment, roster and selected member
+    "households",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False),
+    sa.Column("site_id", sa.Integer, sa.ForeignKey("sites.id"), nullable=False),
+    sa.Column("code", sa.String(32), nullable=False),
+    sa.Column("address", sa.Text, nullable=False, server_default=""),
+    sa.Column("assigned_to", sa.String(64), nullable=True),
+    sa.Column("roster", JSONData, nullable=True),  # eligible members [[sex, age], ...]
+    sa.Column("selected", sa.Integer, nullable=True),  # the chosen member's index in Kish's order
+    sa.Column("disposition", sa.String(8), nullable=True),  # the final AAPOR code so far
+    sa.Column("visits", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("site_id", "code", name="uq_households_code"),
+    sa.Index("ix_households_campaign_assigned", "campaign_id", "assigned_to"),
+)
+
+visits = sa.Table(  # version 8: every visit to a household with its AAPOR disposition, stored once per nonce
+    "visits",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False),
+    sa.Column("household_id", sa.BigInteger, sa.ForeignKey("households.id"), nullable=False),
+    sa.Column("visited_at", UTCDateTime, nullable=False),
+    sa.Column("disposition", sa.String(8), nullable=False),
+    sa.Column("surveyor", sa.String(64), nullable=False),
+    sa.Column("nonce", sa.String(64), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("campaign_id", "nonce", name="uq_visits_nonce"),
+    sa.Index("ix_visits_household", "household_id", "visited_at"),
 )

@@ -57,6 +57,7 @@ class Submitting:
         simulated: bool = False,
         enforce_window: bool | None = None,
         paradata: Mapping[str, Any] | Paradata | None = None,
+        household_id: int | None = None,
     ) -> SubmitResult:
         """Validate, score and store one response, exactly once per ``(campaign, nonce)``.
 
@@ -82,6 +83,9 @@ class Submitting:
             section_seconds, language, resumed, mode, surveyor, device_id). Checked first
             (ParadataError, nothing written); the device id is stored only as its keyed hash.
             A repeat of a stored nonce keeps the paradata of the first attempt.
+        household_id
+            The household of a door-to-door interview (``Store.households``): it must belong to the
+            site, and a household has one interview (a second nonce is refused with ``household_done``).
 
         Raises
         ------
@@ -112,6 +116,7 @@ class Submitting:
                     simulated=simulated,
                     enforce_window=enforce_window,
                     paradata=stored_paradata,
+                    household_id=household_id,
                 )
         except sa.exc.OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
