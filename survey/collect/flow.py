@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -95,6 +95,30 @@ def view(questionnaire: Questionnaire, answers: Mapping[str, Any], step: int = I
     return FormView(step, shown, clean, check.clean, problems, dict(sorted(by_section.items())), check.ended_by, sections)
 
 
+def with_section(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], step: int, posted: Callable[[str], Sequence[Any]]
+) -> dict[str, Any]:
+    """``answers`` with those of section ``step`` replaced by what the page posted: ``posted(name)``
+    gives the values of field ``q.<question id>`` (several for a multiple choice, else the last
+    one counts; blank text is no answer). Hidden answers stay until :func:`view` drops them."""
+    merged = dict(answers)
+    for qid in questionnaire.sections[step].question_ids:
+        question = questionnaire.question(qid)
+        if not question.takes_answer:
+            continue
+        values = posted(f"q.{qid}")
+        if question.type is QuestionType.MULTIPLE:
+            value: Any = [v for v in values if isinstance(v, str)] or None
+        else:
+            raw = values[-1] if values else None
+            value = raw.strip() if isinstance(raw, str) and raw.strip() else None
+        if value is None:
+            merged.pop(qid, None)
+        else:
+            merged[qid] = value
+    return merged
+
+
 def new_nonce() -> str:
     """A client nonce for the store: 32 hex characters, made once per form."""
     return uuid.uuid4().hex
@@ -137,16 +161,6 @@ def first_section_with_problems(questionnaire: Questionnaire, answers: Mapping[s
     return view(questionnaire, answers).first_with_problems
 
 
-def widget_value(questionnaire: Questionnaire, question_id: str, answer: Any) -> Any:
-    """A stored answer as the form's widget holds it (choices as text, several as a list)."""
-    question = questionnaire.question(question_id)
-    if question.type is QuestionType.MULTIPLE:
-        return [str(v) for v in answer] if isinstance(answer, (list, tuple)) else []
-    if question.type in (QuestionType.SINGLE, QuestionType.YES_NO, QuestionType.TRUE_FALSE, QuestionType.LIKERT5):
-        return None if answer is None else str(answer)
-    return answer
-
-
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
 
@@ -163,5 +177,5 @@ __all__ = [
     "section_problems",
     "shown_sections",
     "view",
-    "widget_value",
+    "with_section",
 ]
