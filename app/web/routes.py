@@ -121,13 +121,10 @@ def _notice(lang: str, heading: str, message: str, *, help_text: str = "", link:
 
 
 def _refused(lang: str, reason: str, campaign: Campaign | None) -> HTMLResponse:
-    key = f"respond.token.{reason}"
     ctx = Context(lang)
-    message = ctx.t(
-        key if reason in REASONS and reason != "ok" else "respond.error.store",
-        opens_on=campaign.opens_on.isoformat() if campaign else "",
-        closes_on=campaign.closing_date().isoformat() if campaign else "",
-    )
+    key = f"respond.token.{reason}" if reason in REASONS and reason != "ok" else "respond.error.store"
+    message = ctx.t(key, opens_on=campaign.opens_on.isoformat() if campaign else "",
+                    closes_on=campaign.closing_date().isoformat() if campaign else "")
     return _notice(lang, ctx.t("respond.unavailable"), message, help_text=ctx.t("respond.unavailable.help"),
                    status=404 if reason in ("missing", "malformed", "forged", "altered", "unknown_campaign") else 200)
 
@@ -195,9 +192,8 @@ def _screen(target: Target, state: FormState, csrf: str, form_view: FormView | N
 
 def _exit(target: Target, state: FormState, csrf: str, reason: str) -> Response:
     """The friendly end of a screened-out respondent (nothing stored)."""
-    q = target.questionnaire
     ctx = Context(state.lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
-    return _page(render("exit.html", ctx, page="exit", title=pick(q.title, state.lang), action_url=target.url,
+    return _page(render("exit.html", ctx, page="exit", title=pick(target.questionnaire.title, state.lang), action_url=target.url,
                         reason=reason, draft_key=target.draft_key, home=target.url))
 
 
@@ -268,6 +264,7 @@ def _resume(post: _Post) -> Response:
 
 
 def _language(post: _Post, action: str) -> Response:
+    """``lang_zh``/``lang_en``: the same screen in the other language, answers kept."""
     state, form_view = post.state, None
     if state.step == INTRO:
         state = replace(state, consent=post.form.get("consent") == "1")
@@ -287,11 +284,10 @@ def _intro(post: _Post, action: str) -> Response:
     mode = post.form.get("mode")
     if post.target.surveyor and mode in MODES:
         state = replace(state, mode=mode)
-    consent = post.form.get("consent") == "1"
-    state = replace(state, consent=consent)
+    state = replace(state, consent=post.form.get("consent") == "1")
     if action != "start":
         return post.screen(state)
-    if q.consent and not consent:
+    if q.consent and not state.consent:
         return post.screen(state, error=Context(state.lang).t("respond.consent_needed"))
     form_view = view(q, state.answers)
     first = form_view.next
@@ -299,11 +295,13 @@ def _intro(post: _Post, action: str) -> Response:
 
 
 def _back(post: _Post) -> Response:
+    """The shown section before this one (its answers kept)."""
     state, form_view = _posted(post, post.form)
     return post.screen(replace(state, step=form_view.previous), form_view)
 
 
 def _change(post: _Post) -> Response:
+    """From the exit page: the section again, to change the answer that ended the form."""
     return post.screen(post.state)
 
 
@@ -358,21 +356,24 @@ def _submit(post: _Post, state: FormState, form_view: FormView) -> Response:
     return response
 
 
+def _expired(lang: str, link: str, status: int) -> HTMLResponse:
+    """A page whose CSRF value or sealed state does not hold: start again from ``link``."""
+    ctx = Context(lang)
+    return _notice(lang, ctx.t("respond.unavailable"), ctx.t("respond.expired"), link=link, link_text=ctx.t("respond.restart"),
+                   status=status)
+
+
 def _handle_post(request: Request, token: str, form: FormData) -> Response:
+    """A form's POST: check its CSRF value, token and sealed state, then hand it to its action's handler."""
     lang = _lang(form.get("lang") if isinstance(form.get("lang"), str) else None)
     if not csrf_ok(request.cookies, form.get("csrf") if isinstance(form.get("csrf"), str) else None, request.headers):
-        ctx = Context(lang)
-        return _notice(lang, ctx.t("respond.unavailable"), ctx.t("respond.expired"), link="/?" + urlencode({"t": token}),
-                       link_text=ctx.t("respond.restart"), status=403)
+        return _expired(lang, "/?" + urlencode({"t": token}), 403)
     target = _cached_target(request, token, lang)
     if isinstance(target, Response):
         return target
-    sealed = form.get("state")
-    state = open_state(sealed if isinstance(sealed, str) else None, services.secret(), target.binding)
+    state = open_state(form.get("state"), services.secret(), target.binding)
     if state is None:
-        ctx = Context(lang)
-        return _notice(lang, ctx.t("respond.unavailable"), ctx.t("respond.expired"), link=target.url,
-                       link_text=ctx.t("respond.restart"), status=400)
+        return _expired(lang, target.url, 400)
     action = form.get("action")
     action = action if isinstance(action, str) else "next"
     post = _Post(request, target, form, request.cookies[CSRF_COOKIE], state, time.time())
@@ -386,8 +387,10 @@ def _handle_post(request: Request, token: str, form: FormData) -> Response:
         return _another(post)
     if state.step == INTRO:
         return _intro(post, action)
-    if action in ("back", "change"):
-        return _back(post) if action == "back" else _change(post)
+    if action == "back":
+        return _back(post)
+    if action == "change":
+        return _change(post)
     return _advance(post, action)
 
 

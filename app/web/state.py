@@ -142,7 +142,7 @@ def seal(state: FormState, secret: bytes, binding: str) -> str:
     return body.decode("ascii") + "." + _tag(secret, binding, body)
 
 
-def open_state(text: str | None, secret: bytes, binding: str) -> FormState | None:
+def open_state(text: object, secret: bytes, binding: str) -> FormState | None:
     """The state sealed in ``text`` for ``binding``; None when missing, damaged, edited or foreign."""
     if not isinstance(text, str) or not text or len(text) > MAX_SEALED_CHARS or text.count(".") != 1:
         return None
