@@ -18,10 +18,10 @@ from survey.collect.flow import (
     view,
     with_section,
 )
+from survey.collect.simulate import simulate_answers
 from survey.questionnaire import QuestionType
 from survey.questionnaire.answers import check_answers
 from survey.questionnaire.catalog import shipped_questionnaires
-from survey.collect.simulate import simulate_answers
 
 RESIDENT = shipped_questionnaires()["resident"]
 STAFF = shipped_questionnaires()["staff_policy"]
