@@ -7,8 +7,9 @@ code) to :func:`form`; everything else goes on to Streamlit.
 A form is a sequence of full-page POSTs to the same URL, one per screen (introduction, each
 section, submit); the sealed state (``app.web.state``) travels in the page, so the server keeps
 nothing between requests. Skip logic, validation, scoring, token checks and storing are those of
-``survey`` (``survey.collect.flow`` steps, ``survey.questionnaire.answers``, ``survey.questionnaire.scoring``,
-``Store.check_token`` and ``Store.submit`` with the form's nonce: a repeat stores nothing).
+``survey`` (``survey.collect.flow.view``: one walk of the questionnaire per request, read by
+small handlers, one per action; ``survey.questionnaire.scoring``, ``Store.check_token`` and
+``Store.submit`` with the form's nonce: a repeat stores nothing).
 
 Other routes: ``/form/static/...`` (style sheet, script, icon), ``/favicon.ico``,
 ``/form/preview/<questionnaire id>`` (the same renderer, nothing stored; answer keys only with an
@@ -21,14 +22,13 @@ and asks how the form is being filled (paradata ``mode``).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -42,25 +42,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app import services
 from app.web import grants
 from app.web.security import CSRF_COOKIE, DEVICE_COOKIE, FORM_CSP, csrf_ok, new_token
-from app.web.state import MODES, FormState, open_state, seal
-from app.web.views import (
-    STATIC,
-    Context,
-    earlier_answers,
-    intro_values,
-    preview_sections,
-    quiz_result,
-    render,
-    screened_out,
-    section_questions,
-)
-from survey.questionnaire.answers import check_answers
-from survey.campaign import Campaign, CampaignInstrument, Site
+from app.web.state import MODES, FormState, Target, draft_fields, open_state, seal
+from app.web.views import (STATIC, Context, earlier_answers, intro_values, preview_sections, quiz_result, render, screened_out,
+                          section_questions)
+from survey.campaign import Campaign
 from survey.errors import AnswerError, SurveyError
-from survey.questionnaire import Questionnaire, QuestionType, pick
-from survey.collect.flow import INTRO, first_section_with_problems, next_step, previous_step, progress, prune_hidden, section_problems
+from survey.questionnaire import pick
+from survey.collect.flow import INTRO, FormView, view, with_section
 from survey.storage import StorageError, SubmitError
-from survey.campaign.tokens import REASONS
+from survey.campaign.tokens import REASONS, check_token, parse_token
 
 log = logging.getLogger(__name__)
 LANGS = ("zh", "en")
@@ -93,28 +83,6 @@ class _Campaigns:
 
 
 CAMPAIGNS = _Campaigns()
-
-
-class Target:
-    """What one form is for: campaign, site, instrument, questionnaire; who fills it in."""
-
-    def __init__(self, token: str, campaign: Campaign, site: Site, instrument: CampaignInstrument, questionnaire: Questionnaire,
-                 surveyor: str | None) -> None:
-        self.token, self.campaign, self.site, self.instrument = token, campaign, site, instrument
-        self.questionnaire, self.surveyor = questionnaire, surveyor
-
-    @property
-    def binding(self) -> str:
-        return self.token + ("|surveyor" if self.surveyor else "")
-
-    @property
-    def draft_key(self) -> str:
-        return "tcm_form:" + self.binding
-
-    @property
-    def url(self) -> str:
-        query = {"t": self.token, **({"by": "surveyor"} if self.surveyor else {})}
-        return "/?" + urlencode(query)
 
 
 # ------------------------------------------------------------------------------ responses
@@ -153,13 +121,10 @@ def _notice(lang: str, heading: str, message: str, *, help_text: str = "", link:
 
 
 def _refused(lang: str, reason: str, campaign: Campaign | None) -> HTMLResponse:
-    key = f"respond.token.{reason}"
     ctx = Context(lang)
-    message = ctx.t(
-        key if reason in REASONS and reason != "ok" else "respond.error.store",
-        opens_on=campaign.opens_on.isoformat() if campaign else "",
-        closes_on=campaign.closing_date().isoformat() if campaign else "",
-    )
+    key = f"respond.token.{reason}" if reason in REASONS and reason != "ok" else "respond.error.store"
+    message = ctx.t(key, opens_on=campaign.opens_on.isoformat() if campaign else "",
+                    closes_on=campaign.closing_date().isoformat() if campaign else "")
     return _notice(lang, ctx.t("respond.unavailable"), message, help_text=ctx.t("respond.unavailable.help"),
                    status=404 if reason in ("missing", "malformed", "forged", "altered", "unknown_campaign") else 200)
 
@@ -180,15 +145,11 @@ def _target(request: Request, token: str, lang: str) -> Target | Response:
 
 def _cached_target(request: Request, token: str, lang: str) -> Target | Response:
     """As :func:`_target`, reusing a campaign read in the last few seconds (later screens)."""
-    from survey.campaign.tokens import parse_token
-
     parsed = parse_token(token)
     if parsed is not None:
         store = services.store()
         campaign = CAMPAIGNS.recent(store, parsed[0].campaign_id)
         if campaign is not None:
-            from survey.campaign.tokens import check_token
-
             secret = services.secret()
             check = check_token(token, secret, lambda _id: campaign)
             if check.ok:
@@ -211,77 +172,29 @@ def _target_from(request: Request, token: str, check, store, secret: bytes, lang
     return Target(token, campaign, site, instrument, questionnaire, surveyor)
 
 
-def _screen(target: Target, state: FormState, csrf: str, *, problems: Mapping | None = None, message: str = "",
-            error: str = "") -> str:
-    """The page for ``state.step`` (introduction or a section), with ``state`` sealed into it."""
+def _screen(target: Target, state: FormState, csrf: str, form_view: FormView | None = None, *,
+            problems: Mapping | None = None, message: str = "", error: str = "") -> str:
+    """The page for ``state.step`` (introduction or a section), with ``state`` sealed into it;
+    ``form_view`` is the view of ``state.answers`` when the caller has it (else walked here)."""
     lang = state.lang
-    now = time.time()
-    state = replace(state, shown_at=now)
+    state = replace(state, shown_at=time.time())
     ctx = Context(lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
     q = target.questionnaire
     common = {"action_url": target.url, "surveyor": target.surveyor, "draft_key": target.draft_key, "home": target.url}
     if state.step == INTRO:
         return render("intro.html", ctx, page="intro", error=error,
                       **intro_values(target.campaign, target.site, q, state, lang), **common)
-    position, total = progress(q, state.answers, state.step)
-    return render(
-        "section.html",
-        ctx,
-        page="section",
-        title=pick(q.title, lang),
-        section_title=pick(q.sections[state.step].title, lang),
-        position=position,
-        total=total,
-        last=next_step(q, state.answers, state.step) is None,
-        questions=section_questions(q, state.answers, state.step, lang, problems),
-        earlier_answers=json.dumps(earlier_answers(q, state.answers, state.step), ensure_ascii=False),
-        message=message,
-        **common,
-    )
+    here = (form_view or view(q, state.answers)).at(state.step)
+    return render("section.html", ctx, page="section", title=pick(q.title, lang), section_title=pick(q.sections[state.step].title, lang),
+                  position=here.position, total=here.total, last=here.next is None, questions=section_questions(q, here, lang, problems),
+                  earlier_answers=json.dumps(earlier_answers(q, here), ensure_ascii=False), message=message, **common)
 
 
-def _posted_answers(q: Questionnaire, step: int, answers: Mapping[str, Any], form: FormData) -> dict[str, Any]:
-    """``answers`` with those of section ``step`` replaced by what the page posted."""
-    merged = dict(answers)
-    for qid in q.sections[step].question_ids:
-        question = q.question(qid)
-        if not question.takes_answer:
-            continue
-        if question.type is QuestionType.MULTIPLE:
-            values = [v for v in form.getlist(f"q.{qid}") if isinstance(v, str)]
-            value: Any = values or None
-        else:
-            raw = form.get(f"q.{qid}")
-            value = raw.strip() if isinstance(raw, str) and raw.strip() else None
-        if value is None:
-            merged.pop(qid, None)
-        else:
-            merged[qid] = value
-    return prune_hidden(q, merged)
-
-
-def _fields_from_json(text: str | None) -> FormData:
-    """The section fields a draft kept on the phone (``[[name, value], ...]``)."""
-    try:
-        pairs = json.loads(text or "[]")
-    except ValueError:
-        pairs = []
-    if not isinstance(pairs, list):
-        pairs = []
-    return FormData([(str(p[0]), str(p[1])) for p in pairs[:2000] if isinstance(p, list) and len(p) == 2])
-
-
-def _paradata(target: Target, state: FormState, request: Request, now: float) -> dict[str, Any]:
-    return {
-        "opened_at": dt.datetime.fromtimestamp(state.opened_at, dt.timezone.utc).isoformat(),
-        "duration_s": round(max(0.0, now - state.opened_at), 3),
-        "section_seconds": dict(state.section_seconds),
-        "language": state.lang,
-        "resumed": state.resumed,
-        "mode": state.mode if target.surveyor else "self",
-        "surveyor": target.surveyor,
-        "device_id": request.cookies.get(DEVICE_COOKIE),
-    }
+def _exit(target: Target, state: FormState, csrf: str, reason: str) -> Response:
+    """The friendly end of a screened-out respondent (nothing stored)."""
+    ctx = Context(state.lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
+    return _page(render("exit.html", ctx, page="exit", title=pick(target.questionnaire.title, state.lang), action_url=target.url,
+                        reason=reason, draft_key=target.draft_key, home=target.url))
 
 
 def _thanks(target: Target, state: FormState, csrf: str, result) -> str:  # noqa: ANN001
@@ -316,108 +229,169 @@ def _handle_get(request: Request, token: str) -> Response:
     return _with_cookies(_page(_screen(target, state, csrf)), request, csrf)
 
 
-def _handle_post(request: Request, token: str, form: FormData) -> Response:
-    lang = _lang(form.get("lang") if isinstance(form.get("lang"), str) else None)
-    if not csrf_ok(request.cookies, form.get("csrf") if isinstance(form.get("csrf"), str) else None, request.headers):
-        ctx = Context(lang)
-        return _notice(lang, ctx.t("respond.unavailable"), ctx.t("respond.expired"), link="/?" + urlencode({"t": token}),
-                       link_text=ctx.t("respond.restart"), status=403)
-    target = _cached_target(request, token, lang)
-    if isinstance(target, Response):
-        return target
-    csrf = request.cookies[CSRF_COOKIE]
-    secret = services.secret()
-    sealed = form.get("state")
-    state = open_state(sealed if isinstance(sealed, str) else None, secret, target.binding)
-    if state is None:
-        ctx = Context(lang)
-        return _notice(lang, ctx.t("respond.unavailable"), ctx.t("respond.expired"), link=target.url,
-                       link_text=ctx.t("respond.restart"), status=400)
-    action = form.get("action")
-    action = action if isinstance(action, str) else "next"
-    q = target.questionnaire
-    now = time.time()
-    if action == "resume":  # a draft from the phone: the time it lay unused is not the section's
-        fields = _fields_from_json(form.get("fields") if isinstance(form.get("fields"), str) else None)
-        if state.step != INTRO:
-            state = replace(state, answers=_posted_answers(q, state.step, state.answers, fields))
-        return _page(_screen(target, replace(state, resumed=True), csrf))
-    section_id = q.sections[state.step].id if state.step != INTRO else None
-    state = state.timed(section_id, now)
-    if state.step != INTRO and action in ("next", "back", "submit", "lang_zh", "lang_en"):
-        before = check_answers(q, state.answers).shown
-        state = replace(state, answers=_posted_answers(q, state.step, state.answers, form))
-    else:
-        before = {}
-    if action.startswith("lang_"):
-        if state.step == INTRO:
-            state = replace(state, consent=form.get("consent") == "1")
-        return _page(_screen(target, replace(state, lang=_lang(action[5:], state.lang)), csrf))
-    if action == "another" and target.surveyor:
-        return _page(_screen(target, FormState.new(lang=state.lang, mode=state.mode), csrf))
+POSTING = ("next", "back", "submit", "lang_zh", "lang_en")  # the actions that carry the section's answers
+
+
+@dataclass(frozen=True)
+class _Post:
+    """One POST of the form once its token, CSRF value and sealed state are checked."""
+
+    request: Request
+    target: Target
+    form: FormData
+    csrf: str
+    state: FormState
+    now: float
+
+    def screen(self, state: FormState, form_view: FormView | None = None, status: int = 200, **values: Any) -> Response:
+        return _page(_screen(self.target, state, self.csrf, form_view, **values), status)
+
+
+def _posted(post: _Post, fields: FormData | None) -> tuple[FormState, FormView]:
+    """The state with the section's ``fields`` (None: none posted), hidden answers dropped, and its view."""
+    q, state = post.target.questionnaire, post.state
+    answers = state.answers if fields is None else with_section(q, state.answers, state.step, fields.getlist)
+    form_view = view(q, answers, state.step)
+    return replace(state, answers=form_view.clean), form_view
+
+
+def _resume(post: _Post) -> Response:
+    """A draft from the phone: the time it lay unused is not the section's."""
+    state, form_view = post.state, None
+    if state.step != INTRO:
+        state, form_view = _posted(post, FormData(draft_fields(post.form.get("fields"))))
+    return post.screen(replace(state, resumed=True), form_view)
+
+
+def _language(post: _Post, action: str) -> Response:
+    """``lang_zh``/``lang_en``: the same screen in the other language, answers kept."""
+    state, form_view = post.state, None
     if state.step == INTRO:
-        mode = form.get("mode")
-        if target.surveyor and mode in MODES:
-            state = replace(state, mode=mode)
-        consent = form.get("consent") == "1"
-        state = replace(state, consent=consent)
-        if action != "start":
-            return _page(_screen(target, state, csrf))
-        if q.consent and not consent:
-            return _page(_screen(target, state, csrf, error=Context(state.lang).t("respond.consent_needed")))
-        first = next_step(q, state.answers, INTRO)
-        return _page(_screen(target, replace(state, step=first if first is not None else 0), csrf))
-    if action == "back":
-        return _page(_screen(target, replace(state, step=previous_step(q, state.answers, state.step)), csrf))
-    if action == "change":
-        return _page(_screen(target, state, csrf))
-    ended_by = check_answers(q, prune_hidden(q, state.answers)).ended_by
+        state = replace(state, consent=post.form.get("consent") == "1")
+    else:
+        state, form_view = _posted(post, post.form if action in POSTING else None)
+    return post.screen(replace(state, lang=_lang(action[5:], state.lang)), form_view)
+
+
+def _another(post: _Post) -> Response:
+    """A surveyor starts the next form."""
+    return post.screen(FormState.new(lang=post.state.lang, mode=post.state.mode))
+
+
+def _intro(post: _Post, action: str) -> Response:
+    """Consent (and a surveyor's mode); ``start`` goes to the first section shown."""
+    state, q = post.state, post.target.questionnaire
+    mode = post.form.get("mode")
+    if post.target.surveyor and mode in MODES:
+        state = replace(state, mode=mode)
+    state = replace(state, consent=post.form.get("consent") == "1")
+    if action != "start":
+        return post.screen(state)
+    if q.consent and not state.consent:
+        return post.screen(state, error=Context(state.lang).t("respond.consent_needed"))
+    form_view = view(q, state.answers)
+    first = form_view.next
+    return post.screen(replace(state, step=first if first is not None else 0), form_view)
+
+
+def _back(post: _Post) -> Response:
+    """The shown section before this one (its answers kept)."""
+    state, form_view = _posted(post, post.form)
+    return post.screen(replace(state, step=form_view.previous), form_view)
+
+
+def _change(post: _Post) -> Response:
+    """From the exit page: the section again, to change the answer that ended the form."""
+    return post.screen(post.state)
+
+
+def _advance(post: _Post, action: str) -> Response:
+    """``next``, ``submit`` (and any other action): check the section, then on, back or store."""
+    q = post.target.questionnaire
+    state, form_view = _posted(post, post.form if action in POSTING else None)
+    ended_by = form_view.ended_by
     if ended_by is not None and ended_by in q.sections[state.step].question_ids:  # a screen-out question ended the form
-        ctx = Context(state.lang, csrf=csrf, sealed=seal(state, secret, target.binding))
-        return _page(render("exit.html", ctx, page="exit", title=pick(q.title, state.lang), action_url=target.url,
-                            reason=pick(q.question(ended_by).end_message, state.lang), draft_key=target.draft_key,
-                            home=target.url))
-    problems = section_problems(q, state.answers, state.step)
+        return _exit(post.target, state, post.csrf, pick(q.question(ended_by).end_message, state.lang))
+    problems = form_view.here
     if problems:
         out = screened_out(q, problems)
         if out is not None:
-            ctx = Context(state.lang, csrf=csrf, sealed=seal(state, secret, target.binding))
-            return _page(render("exit.html", ctx, page="exit", title=pick(q.title, state.lang), action_url=target.url,
-                                reason=pick(out.message, state.lang) if out.message else "", draft_key=target.draft_key,
-                                home=target.url))
-        newly_shown = all(p.code == "required" and not before.get(qid, True) for qid, p in problems.items())
-        if newly_shown:  # a follow-up question appeared (no script): ask for it without red marks
-            return _page(_screen(target, state, csrf, message=Context(state.lang).t("respond.fix_marked", n=len(problems))))
-        return _page(_screen(target, state, csrf, problems=problems,
-                             message=Context(state.lang).t("respond.fix_marked", n=len(problems))), 422)
-    following = next_step(q, state.answers, state.step)
+            return _exit(post.target, state, post.csrf, pick(out.message, state.lang) if out.message else "")
+        message = Context(state.lang).t("respond.fix_marked", n=len(problems))
+        before = view(q, post.state.answers).shown if action in POSTING else {}
+        if all(p.code == "required" and not before.get(qid, True) for qid, p in problems.items()):
+            return post.screen(state, form_view, message=message)  # a follow-up question appeared (no script): no red marks
+        return post.screen(state, form_view, 422, problems=problems, message=message)
+    following = form_view.next
     if following is not None and action != "submit":
-        return _page(_screen(target, replace(state, step=following), csrf))
-    earlier = first_section_with_problems(q, state.answers)
+        return post.screen(replace(state, step=following), form_view)
+    earlier = form_view.first_with_problems
     if earlier is not None:
-        moved = replace(state, step=earlier)
-        return _page(_screen(target, moved, csrf, problems=section_problems(q, state.answers, earlier),
-                             message=Context(state.lang).t("respond.fix_elsewhere")), 422)
+        return post.screen(replace(state, step=earlier), form_view, 422, problems=form_view.by_section[earlier],
+                           message=Context(state.lang).t("respond.fix_elsewhere"))
     if following is not None:  # "submit" posted from a section that is not the last: go on
-        return _page(_screen(target, replace(state, step=following), csrf))
-    store = services.store()
+        return post.screen(replace(state, step=following), form_view)
+    return _submit(post, state, form_view)
+
+
+def _submit(post: _Post, state: FormState, form_view: FormView) -> Response:
+    """Store the form (a repeat with the same nonce stores nothing) and thank the respondent."""
+    target = post.target
     try:
-        result = store.submit(
-            target.campaign.id, target.site.code, q, state.answers, nonce=state.nonce,
+        result = services.store().submit(
+            target.campaign.id, target.site.code, target.questionnaire, state.answers, nonce=state.nonce,
             source="surveyor" if target.surveyor else "qr", language=state.lang,
-            paradata=_paradata(target, state, request, now),
+            paradata=state.paradata(surveyor=target.surveyor, device_id=post.request.cookies.get(DEVICE_COOKIE), now=post.now),
         )
     except AnswerError:
-        step = first_section_with_problems(q, state.answers)
-        return _page(_screen(target, replace(state, step=step if step is not None else state.step), csrf), 422)
+        step = form_view.first_with_problems
+        return post.screen(replace(state, step=step if step is not None else state.step), form_view, 422)
     except SubmitError as exc:  # e.g. closed by hand since the form opened: its real closing day
         return _refused(state.lang, exc.reason, exc.campaign or target.campaign)
     except StorageError:
         log.exception("a response could not be stored")
-        return _page(_screen(target, state, csrf, message=Context(state.lang).t("respond.saving_failed")), 503)
-    response = _page(_thanks(target, state, csrf, result))
+        return post.screen(state, form_view, 503, message=Context(state.lang).t("respond.saving_failed"))
+    response = _page(_thanks(target, state, post.csrf, result))
     response.headers["x-form-done"] = "1"
     return response
+
+
+def _expired(lang: str, link: str, status: int) -> HTMLResponse:
+    """A page whose CSRF value or sealed state does not hold: start again from ``link``."""
+    ctx = Context(lang)
+    return _notice(lang, ctx.t("respond.unavailable"), ctx.t("respond.expired"), link=link, link_text=ctx.t("respond.restart"),
+                   status=status)
+
+
+def _handle_post(request: Request, token: str, form: FormData) -> Response:
+    """A form's POST: check its CSRF value, token and sealed state, then hand it to its action's handler."""
+    lang = _lang(form.get("lang") if isinstance(form.get("lang"), str) else None)
+    if not csrf_ok(request.cookies, form.get("csrf") if isinstance(form.get("csrf"), str) else None, request.headers):
+        return _expired(lang, "/?" + urlencode({"t": token}), 403)
+    target = _cached_target(request, token, lang)
+    if isinstance(target, Response):
+        return target
+    state = open_state(form.get("state"), services.secret(), target.binding)
+    if state is None:
+        return _expired(lang, target.url, 400)
+    action = form.get("action")
+    action = action if isinstance(action, str) else "next"
+    post = _Post(request, target, form, request.cookies[CSRF_COOKIE], state, time.time())
+    if action == "resume":
+        return _resume(post)
+    section_id = target.questionnaire.sections[state.step].id if state.step != INTRO else None
+    post = replace(post, state=state.timed(section_id, post.now))
+    if action.startswith("lang_"):
+        return _language(post, action)
+    if action == "another" and target.surveyor:
+        return _another(post)
+    if state.step == INTRO:
+        return _intro(post, action)
+    if action == "back":
+        return _back(post)
+    if action == "change":
+        return _change(post)
+    return _advance(post, action)
 
 
 async def form(request: Request) -> Response:

@@ -9,6 +9,9 @@ The state holds the client nonce (made once per form: a repeat submit finds the 
 the answers so far (as posted: ``survey.questionnaire.answers`` validates and normalises them), the step, the
 consent, the language, and the paradata clocks (opened_at, seconds per section).
 
+Also here: :class:`Target`, what a form is for (the state is bound to its token), the paradata a
+finished form's state gives the store, and the fields of a draft the phone kept (``resume``).
+
 >>> key = b"k" * 32
 >>> state = FormState.new(now=0.0)
 >>> open_state(seal(state, key, "1.01.r.x"), key, "1.01.r.x") == state
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -29,8 +33,11 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+from urllib.parse import urlencode
 
+from survey.campaign import Campaign, CampaignInstrument, Site
 from survey.collect.flow import INTRO, NONCE, new_nonce
+from survey.questionnaire import Questionnaire
 
 MAX_SEALED_CHARS = 24_000  # far above any real questionnaire; a larger field is refused
 MODES = ("self", "read_aloud", "paper")
@@ -66,6 +73,55 @@ class FormState:
         seconds[section_id] = round(seconds.get(section_id, 0.0) + spent, 3)
         return replace(self, section_seconds=seconds, shown_at=now)
 
+    def paradata(self, *, surveyor: str | None, device_id: str | None, now: float) -> dict[str, Any]:
+        """What the store keeps about how this form was filled (``survey.collect.paradata``)."""
+        return {
+            "opened_at": dt.datetime.fromtimestamp(self.opened_at, dt.timezone.utc).isoformat(),
+            "duration_s": round(max(0.0, now - self.opened_at), 3),
+            "section_seconds": dict(self.section_seconds),
+            "language": self.lang,
+            "resumed": self.resumed,
+            "mode": self.mode if surveyor else "self",
+            "surveyor": surveyor,
+            "device_id": device_id,
+        }
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one form is for: campaign, site, instrument, questionnaire; who fills it in."""
+
+    token: str
+    campaign: Campaign
+    site: Site
+    instrument: CampaignInstrument
+    questionnaire: Questionnaire
+    surveyor: str | None
+
+    @property
+    def binding(self) -> str:
+        return self.token + ("|surveyor" if self.surveyor else "")
+
+    @property
+    def draft_key(self) -> str:
+        return "tcm_form:" + self.binding
+
+    @property
+    def url(self) -> str:
+        query = {"t": self.token, **({"by": "surveyor"} if self.surveyor else {})}
+        return "/?" + urlencode(query)
+
+
+def draft_fields(text: Any) -> list[tuple[str, str]]:
+    """The section fields of a draft kept on the phone (JSON ``[[name, value], ...]``; anything else: none)."""
+    try:
+        pairs = json.loads(text if isinstance(text, str) and text else "[]")
+    except ValueError:
+        pairs = []
+    if not isinstance(pairs, list):
+        pairs = []
+    return [(str(p[0]), str(p[1])) for p in pairs[:2000] if isinstance(p, list) and len(p) == 2]
+
 
 def _key(secret: bytes) -> bytes:
     return hmac.new(secret, _CONTEXT, hashlib.sha256).digest()
@@ -86,7 +142,7 @@ def seal(state: FormState, secret: bytes, binding: str) -> str:
     return body.decode("ascii") + "." + _tag(secret, binding, body)
 
 
-def open_state(text: str | None, secret: bytes, binding: str) -> FormState | None:
+def open_state(text: object, secret: bytes, binding: str) -> FormState | None:
     """The state sealed in ``text`` for ``binding``; None when missing, damaged, edited or foreign."""
     if not isinstance(text, str) or not text or len(text) > MAX_SEALED_CHARS or text.count(".") != 1:
         return None
@@ -105,4 +161,4 @@ def open_state(text: str | None, secret: bytes, binding: str) -> FormState | Non
     return state
 
 
-__all__ = ["FormState", "MODES", "open_state", "seal"]
+__all__ = ["MODES", "FormState", "Target", "draft_fields", "open_state", "seal"]

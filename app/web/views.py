@@ -21,8 +21,8 @@ import jinja2
 from app.i18n import translate
 from app.web.skiplogic import tree
 from app.web.state import MODES, FormState
-from survey.questionnaire.answers import check_answers
 from survey.campaign import Campaign, Site
+from survey.collect.flow import FormView
 from survey.errors import AnswerProblem
 from survey.questionnaire import Question, Questionnaire, QuestionType, pick
 from survey.questionnaire.scoring import grade
@@ -160,25 +160,24 @@ def first_number(questionnaire: Questionnaire, step: int, shown: Mapping[str, bo
     )
 
 
-def earlier_answers(questionnaire: Questionnaire, answers: Mapping[str, Any], step: int) -> dict[str, Any]:
-    """The clean answers of sections before ``step``: what the section's script evaluates rules on."""
-    before = {qid for s in questionnaire.sections[:step] for qid in s.question_ids}
-    clean = check_answers(questionnaire, {k: v for k, v in answers.items() if k in before}).clean
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in clean.items()}
+def earlier_answers(questionnaire: Questionnaire, form: FormView) -> dict[str, Any]:
+    """The clean answers of the sections before the view's step: what the section's script
+    evaluates rules on (earlier answers never depend on later ones, so the view's walk has them)."""
+    before = {qid for s in questionnaire.sections[: form.step] for qid in s.question_ids}
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in form.values.items() if k in before}
 
 
 def section_questions(
     questionnaire: Questionnaire,
-    answers: Mapping[str, Any],
-    step: int,
+    form: FormView,
     lang: str,
     problems: Mapping[str, AnswerProblem] | None = None,
 ) -> list[dict[str, Any]]:
-    """The questions of section ``step`` (hidden ones too, marked, for the live skip logic)."""
-    shown = check_answers(questionnaire, answers).shown
-    number = first_number(questionnaire, step, shown)
+    """The questions of the view's section (hidden ones too, marked, for the live skip logic)."""
+    shown = form.shown
+    number = first_number(questionnaire, form.step, shown)
     out = []
-    for qid in questionnaire.sections[step].question_ids:
+    for qid in questionnaire.sections[form.step].question_ids:
         question = questionnaire.question(qid)
         if question.takes_answer:
             number += 1
@@ -187,7 +186,7 @@ def section_questions(
             question_view(
                 question,
                 lang,
-                answer=answers.get(qid),
+                answer=form.clean.get(qid),
                 shown=bool(shown.get(qid)),
                 number=number if question.takes_answer else None,
                 problem=_problem_text(problem, lang) if problem else None,

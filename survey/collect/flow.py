@@ -2,22 +2,121 @@
 
 A form goes through the introduction (with consent), then one section at a time (sections that
 skip logic hides entirely are passed over), then the thank-you page. The page itself carries the
-form's state (``app.web.state``); this module answers the questions the page asks of it.
+form's state (``app.web.state``); :func:`view` answers every question the page asks of it from one
+walk of the questionnaire (:class:`FormView`). The other helpers are thin wrappers over it.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from survey.questionnaire.answers import check_answers
 from survey.errors import AnswerProblem
 from survey.questionnaire import Questionnaire, QuestionType
+from survey.questionnaire.answers import check_answers
+from survey.questionnaire.expressions import Value
 
 NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 INTRO = -1  # the step before the first section
+
+
+@dataclass(frozen=True)
+class FormView:
+    """A form's answers seen from section ``step``: what is shown, kept, wrong, and where next."""
+
+    step: int
+    shown: Mapping[str, bool]  # question id -> shown by skip logic
+    clean: Mapping[str, Any]  # the answers as given, without those of hidden questions (and blanks)
+    values: Mapping[str, Value]  # the clean answers normalised (``check_answers(...).clean``)
+    problems: tuple[AnswerProblem, ...]  # every problem of the clean answers
+    by_section: Mapping[int, Mapping[str, AnswerProblem]]  # section -> question id -> its first problem
+    ended_by: str | None  # the screen-out question that ended the form, if any
+    sections: tuple[int, ...]  # indices of the sections with a question shown
+
+    def at(self, step: int) -> FormView:
+        """The same answers seen from another section (no walk)."""
+        return replace(self, step=step)
+
+    @property
+    def next(self) -> int | None:
+        """The next shown section after ``step`` (None after the last one)."""
+        return next((i for i in self.sections if i > self.step), None)
+
+    @property
+    def previous(self) -> int:
+        """The shown section before ``step``, or :data:`INTRO`."""
+        return max((i for i in self.sections if i < self.step), default=INTRO)
+
+    @property
+    def position(self) -> int:
+        """Where ``step`` stands among the shown sections, counting from 1."""
+        if self.step in self.sections:
+            return self.sections.index(self.step) + 1
+        return sum(1 for i in self.sections if i < self.step)
+
+    @property
+    def total(self) -> int:
+        return len(self.sections)
+
+    @property
+    def here(self) -> Mapping[str, AnswerProblem]:
+        """The problems of section ``step``."""
+        return self.by_section.get(self.step, {})
+
+    @property
+    def first_with_problems(self) -> int | None:
+        """The first section holding a problem (where the form sends the respondent back to)."""
+        return min(self.by_section, default=None)
+
+
+def view(questionnaire: Questionnaire, answers: Mapping[str, Any], step: int = INTRO) -> FormView:
+    """The form with ``answers`` at ``step``, from one walk of the questionnaire.
+
+    Answers to hidden questions never count in skip logic, so one walk of the answers as given
+    shows what a walk of the clean answers would; the problems of the clean answers are those of
+    the questions shown that take an answer.
+    """
+    check = check_answers(questionnaire, answers)
+    shown = check.shown
+
+    def kept(qid: Any) -> bool:
+        return bool(shown.get(qid)) and questionnaire.question(qid).takes_answer
+
+    clean = {k: v for k, v in answers.items() if kept(k) and not _empty(v)}
+    problems = tuple(p for p in check.problems if kept(p.question_id))
+    section_of = {qid: i for i, s in enumerate(questionnaire.sections) for qid in s.question_ids}
+    by_section: dict[int, dict[str, AnswerProblem]] = {}
+    for problem in problems:
+        by_section.setdefault(section_of[problem.question_id], {}).setdefault(problem.question_id, problem)
+    sections = tuple(i for i, s in enumerate(questionnaire.sections) if any(shown.get(qid) for qid in s.question_ids))
+    return FormView(step, shown, clean, check.clean, problems, dict(sorted(by_section.items())), check.ended_by, sections)
+
+
+def with_section(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], step: int, posted: Callable[[str], Sequence[Any]]
+) -> dict[str, Any]:
+    """``answers`` with those of section ``step`` replaced by what the page posted: ``posted(name)``
+    gives the values of field ``q.<question id>`` (several for a multiple choice, else the last
+    one counts; blank text is no answer). Hidden answers stay until :func:`view` drops them."""
+    merged = dict(answers)
+    for qid in questionnaire.sections[step].question_ids:
+        question = questionnaire.question(qid)
+        if not question.takes_answer:
+            continue
+        values = posted(f"q.{qid}")
+        if question.type is QuestionType.MULTIPLE:
+            value: Any = [v for v in values if isinstance(v, str)] or None
+        else:
+            raw = values[-1] if values else None
+            value = raw.strip() if isinstance(raw, str) and raw.strip() else None
+        if value is None:
+            merged.pop(qid, None)
+        else:
+            merged[qid] = value
+    return merged
 
 
 def new_nonce() -> str:
@@ -26,74 +125,40 @@ def new_nonce() -> str:
 
 
 def prune_hidden(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the answers of questions that skip logic shows, given those answers.
-
-    Changing an earlier answer can hide later questions; their old answers are dropped (the
-    store refuses an answer to a hidden question). Repeated until nothing changes, as a hidden
-    answer can itself have shown another question.
-    """
-    current = {k: v for k, v in answers.items() if questionnaire.has_question(k) and not _empty(v)}
-    while True:
-        shown = check_answers(questionnaire, current).shown
-        kept = {k: v for k, v in current.items() if shown.get(k) and questionnaire.question(k).takes_answer}
-        if kept == current:
-            return kept
-        current = kept
+    """Only the answers of questions that skip logic shows, given those answers (the store
+    refuses an answer to a hidden question)."""
+    return dict(view(questionnaire, answers).clean)
 
 
 def shown_sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[int]:
     """Indices of the sections with at least one question shown."""
-    shown = check_answers(questionnaire, answers).shown
-    return [
-        index for index, section in enumerate(questionnaire.sections) if any(shown.get(qid) for qid in section.question_ids)
-    ]
+    return list(view(questionnaire, answers).sections)
 
 
 def next_step(questionnaire: Questionnaire, answers: Mapping[str, Any], step: int) -> int | None:
     """The next shown section after ``step`` (None after the last one)."""
-    return next((i for i in shown_sections(questionnaire, answers) if i > step), None)
+    return view(questionnaire, answers, step).next
 
 
 def previous_step(questionnaire: Questionnaire, answers: Mapping[str, Any], step: int) -> int:
     """The shown section before ``step``, or :data:`INTRO`."""
-    return max((i for i in shown_sections(questionnaire, answers) if i < step), default=INTRO)
+    return view(questionnaire, answers, step).previous
 
 
 def progress(questionnaire: Questionnaire, answers: Mapping[str, Any], step: int) -> tuple[int, int]:
     """(position of ``step`` among the shown sections, counting from 1; number shown)."""
-    sections = shown_sections(questionnaire, answers)
-    if step in sections:
-        return sections.index(step) + 1, len(sections)
-    return sum(1 for i in sections if i < step), len(sections)
+    at = view(questionnaire, answers, step)
+    return at.position, at.total
 
 
 def section_problems(questionnaire: Questionnaire, answers: Mapping[str, Any], step: int) -> dict[str, AnswerProblem]:
     """Question id -> the first problem of each shown question in section ``step``."""
-    section_ids = set(questionnaire.sections[step].question_ids)
-    out: dict[str, AnswerProblem] = {}
-    for problem in check_answers(questionnaire, prune_hidden(questionnaire, answers)).problems:
-        if problem.question_id in section_ids:
-            out.setdefault(problem.question_id, problem)
-    return out
+    return dict(view(questionnaire, answers, step).here)
 
 
 def first_section_with_problems(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> int | None:
     """The first section holding a problem (where the form sends the respondent back to)."""
-    problems = {p.question_id for p in check_answers(questionnaire, prune_hidden(questionnaire, answers)).problems}
-    for index, section in enumerate(questionnaire.sections):
-        if problems.intersection(section.question_ids):
-            return index
-    return None
-
-
-def widget_value(questionnaire: Questionnaire, question_id: str, answer: Any) -> Any:
-    """A stored answer as the form's widget holds it (choices as text, several as a list)."""
-    question = questionnaire.question(question_id)
-    if question.type is QuestionType.MULTIPLE:
-        return [str(v) for v in answer] if isinstance(answer, (list, tuple)) else []
-    if question.type in (QuestionType.SINGLE, QuestionType.YES_NO, QuestionType.TRUE_FALSE, QuestionType.LIKERT5):
-        return None if answer is None else str(answer)
-    return answer
+    return view(questionnaire, answers).first_with_problems
 
 
 def _empty(value: Any) -> bool:
@@ -102,6 +167,7 @@ def _empty(value: Any) -> bool:
 
 __all__ = [
     "INTRO",
+    "FormView",
     "first_section_with_problems",
     "new_nonce",
     "next_step",
@@ -110,5 +176,6 @@ __all__ = [
     "prune_hidden",
     "section_problems",
     "shown_sections",
-    "widget_value",
+    "view",
+    "with_section",
 ]

@@ -228,3 +228,53 @@ def test_answers_and_labels_are_escaped(client, store) -> None:
     assert page.errors == {"visits": "一年最多填50次"}
     assert "<script>alert(1)" not in page.html and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.html
     assert Page(page.html).page == "section"
+
+
+def count_walks(monkeypatch) -> list[int]:
+    """Count the questionnaire walks (``check_answers`` calls) from every module that imported it."""
+    import sys
+
+    from survey.questionnaire import answers as answer_rules
+
+    original, calls = answer_rules.check_answers, [0]
+
+    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls[0] += 1
+        return original(*args, **kwargs)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "check_answers", None) is original:
+            monkeypatch.setattr(module, "check_answers", counting)
+    return calls
+
+
+def test_one_next_and_one_submit_walk_the_questionnaire_at_most_three_times(client, resident_token, staff_token, monkeypatch) -> None:
+    import survey.collect.flow  # noqa: F401 - imported before counting, as the server has
+
+    calls = count_walks(monkeypatch)
+    for token, questionnaire, seed in ((resident_token, RESIDENT, 3), (staff_token, STAFF, 8)):
+        answers = simulate_answers(questionnaire, np.random.default_rng(seed))
+        respondent = FormRespondent(client, token)
+        respondent.open()
+        page = respondent.start()
+        calls[0] = 0
+        page = respondent.post("next", section_fields(page, answers))
+        assert page.page == "section" and respondent.response.status_code == 200 and 1 <= calls[0] <= 3, calls
+        page = respondent.fill(answers, submit=False)
+        calls[0] = 0
+        page = respondent.post("submit", section_fields(page, answers))  # checked, stored (validated again), graded
+        assert page.page == "thanks" and 1 <= calls[0] <= 3, calls
+
+
+def test_a_draft_kept_on_the_phone_resumes_with_its_answers(client, resident_token) -> None:
+    import json
+
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    page = respondent.post("resume", extra={"fields": json.dumps([["q.sex", "female"], ["q.used_tcm", "yes"], "junk"])})
+    assert page.page == "section" and respondent.response.status_code == 200 and not page.errors
+    checked = {b.qid: [i["value"] for i in b.inputs if "checked" in i] for b in page.boxes}
+    assert checked["sex"] == ["female"] and checked["used_tcm"] == ["yes"]
+    page = respondent.post("resume", extra={"fields": "not json"})
+    assert page.page == "section" and not any(checked for b in page.boxes for checked in b.inputs if "checked" in checked)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.web.state import MAX_SEALED_CHARS, FormState, open_state, seal
+from app.web.state import MAX_SEALED_CHARS, FormState, draft_fields, open_state, seal
 
 KEY = b"state-test-secret-0123456789abcdef"
 
@@ -29,3 +29,17 @@ def test_edited_foreign_or_oversized_states_are_refused() -> None:
 
 def test_a_new_state_has_a_fresh_nonce() -> None:
     assert FormState.new().nonce != FormState.new().nonce
+
+
+def test_a_phone_draft_gives_its_fields_and_nothing_else() -> None:
+    assert draft_fields('[["q.sex", "female"], ["q.k", 3], ["too", "many", "parts"], "junk"]') == [("q.sex", "female"), ("q.k", "3")]
+    assert draft_fields("not json") == draft_fields('{"q.sex": "female"}') == draft_fields(None) == []
+    assert len(draft_fields("[" + ",".join(['["q.a", "1"]'] * 2500) + "]")) == 2000
+
+
+def test_paradata_of_a_finished_form() -> None:
+    state = replace(FormState.new(lang="en", now=100.0, mode="paper"), resumed=True).timed("background", 130.0)
+    own = state.paradata(surveyor=None, device_id="d" * 32, now=160.5)
+    assert own == {"opened_at": "1970-01-01T00:01:40+00:00", "duration_s": 60.5, "section_seconds": {"background": 30.0},
+                   "language": "en", "resumed": True, "mode": "self", "surveyor": None, "device_id": "d" * 32}
+    assert state.paradata(surveyor="zhang", device_id=None, now=160.5)["mode"] == "paper"

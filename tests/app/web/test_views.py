@@ -8,7 +8,7 @@ from app.web.views import Context, preview_sections, question_view, quiz_result,
 from survey.questionnaire.answers import check_answers
 from survey.questionnaire.catalog import shipped_questionnaires
 from survey.questionnaire.loader import parse_questionnaire_text
-from survey.collect.flow import section_problems
+from survey.collect.flow import section_problems, view
 from survey.collect.simulate import simulate_answers
 
 RESIDENT = shipped_questionnaires()["resident"]
@@ -36,7 +36,7 @@ def test_numbering_counts_only_questions_shown_before() -> None:
     answers["used_tcm"] = "no"
     answers = {k: v for k, v in answers.items() if check_answers(RESIDENT, answers).shown.get(k)}
     knowledge = next(i for i, s in enumerate(RESIDENT.sections) if s.id == "knowledge")
-    first = next(q for q in section_questions(RESIDENT, answers, knowledge, "zh") if q["number"])
+    first = next(q for q in section_questions(RESIDENT, view(RESIDENT, answers, knowledge), "zh") if q["number"])
     shown_before = sum(1 for s in RESIDENT.sections[:knowledge] for qid in s.question_ids
                        if check_answers(RESIDENT, answers).shown.get(qid))
     assert first["number"] == shown_before + 1
