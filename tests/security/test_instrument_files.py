@@ -16,7 +16,7 @@ import survey.questionnaire.catalog as catalog
 from survey.errors import ExpressionError
 from survey.questionnaire.expressions import MAX_NESTING, compile_expression
 from survey.questionnaire.loader import parse_questionnaire_text
-from tests.survey.test_xlsform import write_form
+from tests.survey.questionnaire.test_xlsform import write_form
 
 ROOT = Path(__file__).resolve().parents[2]
 
