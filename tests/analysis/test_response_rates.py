@@ -246,3 +246,16 @@ def test_domain_counts_sum_to_the_county(rows) -> None:
     towns = out[out.level == "township"][GROUPS].to_numpy().sum(axis=0)
     assert (towns == county).all() if len(data) else county.sum() == 0
     assert county.sum() == len(data)
+
+
+def test_village_of_issue_19_from_visit_logs() -> None:
+    # 10 households: 6 completes (two after a non-contact), 2 refusals, 1 non-contact after 3 visits,
+    # 1 not eligible found on the 2nd visit. Final codes by AAPOR precedence, then RR1 = 6/(6+2+1) = 6/9.
+    from survey.collect.dispositions import final_disposition
+
+    visits = [["1.1"], ["2.24", "1.1"], ["1.1"], ["2.25", "完成"], ["1.1"], ["complete"],
+              ["2.11"], ["2.24", "拒访"], ["2.24", "2.24", "2.24"], ["2.24", "4.70"]]
+    finals = [final_disposition(v) for v in visits]
+    row = response_rates(finals).iloc[0]
+    assert (row.I, row.R, row.NC, row.NE) == (6, 2, 1, 1)
+    assert row.RR1 == pytest.approx(6 / 9)
