@@ -29,6 +29,7 @@ from .errors import (
 )
 from .estimates import Estimate
 from .intervals import CI_METHODS, ConfidenceInterval, proportion_interval
+from .response_rates import outcome_rates, response_rate_table
 from .variance import design_variance
 from .verdict import Verdict, verdicts
 
@@ -47,6 +48,8 @@ __all__ = [
     "SurveyDesign",
     "Verdict",
     "design_variance",
+    "outcome_rates",
     "proportion_interval",
+    "response_rate_table",
     "verdicts",
 ]
