@@ -30,7 +30,7 @@ def test_chinese_headers_words_and_codes(tmp_path) -> None:
     path.write_text(CHINESE, encoding="utf-8")
     log = read_visit_log(path, timezone="Asia/Shanghai", site_codes=["01", "02"])
     assert [(r.site_code, r.household, r.disposition, r.surveyor) for r in log.rows] == [
-        ("01", "001", "1.1", "sun"), ("01", "002", "2.11", "sun"), ("01", "003", "2.20", "sun"), ("02", "N-7", "4.10", "li")]
+        ("01", "001", "1.1", "sun"), ("01", "002", "2.11", "sun"), ("01", "003", "2.20", "sun"), ("02", "N-7", "4.70", "li")]
     assert log.rows[0].visited_at == dt.datetime(2026, 12, 1, 1, 30, tzinfo=dt.timezone.utc)  # 09:30 in Beijing
     assert log.rows[2].visited_at.hour == 4  # a date alone: noon in the campaign's zone
     assert len({r.nonce for r in log.rows}) == 4 and log.filename == "入户记录.csv" and len(log.sha256) == 64
@@ -74,9 +74,9 @@ def test_command_line_imports_once(tmp_path, db_url) -> None:
     assert (second["visits"], second["repeats"]) == (0, 4)
     with Store.open(db_url) as store:
         assert len(store.visit_log(campaign.id)) == 4
-        assert {h.code: h.disposition for h in store.households(campaign.id)} == {"001": "1.1", "002": "2.11", "003": "2.20", "N-7": "4.10"}
+        assert {h.code: h.disposition for h in store.households(campaign.id)} == {"001": "1.1", "002": "2.11", "003": "2.20", "N-7": "4.70"}
         assert len(store.audit_log(campaign.id, actions=["visit.import"])) == 2
     bad = tmp_path / "bad.csv"
     bad.write_text("调查点编码,户编号,访问时间,访问结果\n01,009,2026-12-01,不知道\n", encoding="utf-8")
-    failed = subprocess.run([*command[:4], str(bad), *command[5:]], capture_output=True, text=True)
+    failed = subprocess.run([*command[:5], str(bad), *command[6:]], capture_output=True, text=True)
     assert failed.returncode == 1 and "row 2" in failed.stderr and "访问结果" in failed.stderr
