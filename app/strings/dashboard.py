@@ -1,4 +1,12 @@
-"""The evaluator dashboard: progress, results with verdicts, watching flags, exports."""
+"""The evaluator dashboard: progress, results with verdicts, watching flags, exports.
+
+The verdict, LQAS and watching-flag words come from the rules that define them
+(``analysis.verdict``, ``sampling.lqas``, ``analysis.sequential``)."""
+
+from analysis.sequential import FLAG_WORDS
+from analysis.verdict import VERDICT_WORDS
+from app.strings import keyed
+from sampling.lqas import LQAS_WORDS
 
 STRINGS = {
     "nav.dashboard": {"zh": "评估看板", "en": "Evaluation dashboard"},
@@ -177,10 +185,6 @@ STRINGS = {
     "dash.col.lqas": {"zh": "LQAS 判定", "en": "LQAS"},
     "dash.col.sampled": {"zh": "已取样本", "en": "Taken"},
     "dash.col.successes": {"zh": "“是”的份数", "en": "Yes"},
-    "dash.verdict.met": {"zh": "达标", "en": "met"},
-    "dash.verdict.not_met": {"zh": "未达标", "en": "not met"},
-    "dash.verdict.inconclusive": {"zh": "尚不能确定", "en": "not yet conclusive"},
-    "dash.verdict.few_sites": {"zh": "调查点不足，不能单独判定", "en": "too few sites to judge on its own"},
     "dash.results.few_sites_note": {
         "zh": "“调查点不足，不能单独判定”的乡镇（街道）只有 1–2 个调查点（设计自由度小于 {min_df}）：其标准误和设计效应没有意义，"
         "以“—”表示；图中以空心方块和浅灰细线画出，不作判定。全县（区）的结果是结论。",
@@ -195,14 +199,10 @@ STRINGS = {
     "dash.export.step.pdf": {"zh": "正在生成 PDF 报告（含图）…", "en": "Writing the PDF report (with charts)…"},
     "dash.export.step.csv": {"zh": "正在生成 CSV 文件…", "en": "Writing the CSV files…"},
     "dash.export.step.done": {"zh": "完成", "en": "Done"},
-    "dash.verdict.none": {"zh": "—", "en": "—"},
     "dash.point.yes": {"zh": "点估计已达到", "en": "estimate reaches it"},
     "dash.point.no": {"zh": "点估计未达到", "en": "estimate below it"},
     "dash.forest.x": {"zh": "比例", "en": "Rate"},
     "dash.lqas.title": {"zh": "LQAS 判定（前 {n} 份中至少 {d} 份为“是”）", "en": "LQAS (at least {d} yes among the first {n})"},
-    "dash.lqas.meets": {"zh": "达标", "en": "meets"},
-    "dash.lqas.does_not_meet": {"zh": "未达标", "en": "does not meet"},
-    "dash.lqas.incomplete": {"zh": "样本未满", "en": "incomplete"},
     "dash.error": {"zh": "无法计算：{message}", "en": "Cannot compute: {message}"},
     # watching
     "dash.watch.intro": {
@@ -212,9 +212,6 @@ STRINGS = {
         "mixture likelihood ratio (updated by whole site): however often you look, the chance of a false flag stays "
         "within {alpha}. They are for watching only; the official verdict is under “Results and verdicts”.",
     },
-    "dash.flag.passed": {"zh": "已可判定达标", "en": "already passed"},
-    "dash.flag.failed": {"zh": "已可判定未达标", "en": "already failed"},
-    "dash.flag.open": {"zh": "继续观察", "en": "keep watching"},
     # exports
     "dash.export.intro": {
         "zh": "报告与数据按上面选定的加权和计入规则生成。Word 报告便于修改并粘贴到创建材料中。",
@@ -231,4 +228,8 @@ STRINGS = {
         "zh": "CSV 为带 BOM 的 UTF-8 编码，可直接用 Excel、R、Stata、SPSS 打开。",
         "en": "CSV files are UTF-8 with BOM: they open in Excel, R, Stata and SPSS.",
     },
+    **keyed("dash.verdict", VERDICT_WORDS),
+    "dash.verdict.none": {"zh": "—", "en": "—"},
+    **keyed("dash.lqas", LQAS_WORDS),
+    **keyed("dash.flag", FLAG_WORDS),
 }
