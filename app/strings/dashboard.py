@@ -18,7 +18,6 @@ STRINGS = {
     },
     "dash.no_campaigns": {"zh": "还没有调查活动。请先在“新建调查”中创建。", "en": "No campaign yet. Create one under “New campaign”."},
     "dash.campaign": {"zh": "调查活动", "en": "Campaign"},
-    "dash.demo_label": {"zh": "【演示】", "en": "[demo] "},
     "dash.demo_note": {
         "zh": "这是演示活动：框架是示例，问卷是模拟数据，结果不能作为评审依据。",
         "en": "This is a demo campaign: illustrative frame, simulated responses; not evidence for the review.",
@@ -121,12 +120,12 @@ STRINGS = {
     "dash.next": {"zh": "下一步工作", "en": "What to do next"},
     "dash.next.none": {"zh": "目前没有需要补充的工作。", "en": "Nothing to do right now."},
     "dash.next.no_responses": {
-        "zh": "{stratum} {site} 尚未收到“{instrument}”问卷（计划 {count} 份）：请张贴二维码或安排调查员。",
-        "en": "{site} ({stratum}) has no “{instrument}” response yet ({count} planned): put up the poster or send a surveyor.",
+        "zh": "{stratum} {site} 尚未收到“{questionnaire}”问卷（计划 {count} 份）：请张贴二维码或安排调查员。",
+        "en": "{site} ({stratum}) has no “{questionnaire}” response yet ({count} planned): put up the poster or send a surveyor.",
     },
     "dash.next.more": {
-        "zh": "{where}约需再收 {count} 份“{instrument}”问卷，{indicator}才能得出明确结论。",
-        "en": "{where} needs about {count} more “{instrument}” responses for the {indicator} to be conclusive.",
+        "zh": "{where}约需再收 {count} 份“{questionnaire}”问卷，{indicator}才能得出明确结论。",
+        "en": "{where} needs about {count} more “{questionnaire}” responses for the {indicator} to be conclusive.",
     },
     "dash.next.close_call": {
         "zh": "{where}的{indicator}与达标线非常接近，增加样本也难以得出结论（约需再收 {count} 份）；请如实报告点估计和置信区间。",
@@ -134,19 +133,19 @@ STRINGS = {
         "more). Report the estimate and interval as they are.",
     },
     "dash.next.few_sites": {
-        "zh": "{stratum}的“{instrument}”问卷只来自 {count} 个调查点，不能单独判定；在同一调查点多收问卷帮助不大，"
+        "zh": "{stratum}的“{questionnaire}”问卷只来自 {count} 个调查点，不能单独判定；在同一调查点多收问卷帮助不大，"
         "如需乡镇层面的结论，请再增加 {add} 个调查点。",
-        "en": "{stratum}: “{instrument}” responses come from only {count} sites, too few to judge the township on its "
+        "en": "{stratum}: “{questionnaire}” responses come from only {count} sites, too few to judge the township on its "
         "own; more responses at the same sites hardly help. Add {add} more sites if the township needs its own conclusion.",
     },
     "dash.next.behind": {
-        "zh": "{stratum} {site} 的“{instrument}”问卷还差 {count} 份达到计划样本量。",
-        "en": "{site} ({stratum}) is {count} “{instrument}” responses short of its quota.",
+        "zh": "{stratum} {site} 的“{questionnaire}”问卷还差 {count} 份达到计划样本量。",
+        "en": "{site} ({stratum}) is {count} “{questionnaire}” responses short of its quota.",
     },
     "dash.county": {"zh": "全县（区）", "en": "County"},
     "dash.col.stratum": {"zh": "乡镇（街道）", "en": "Township"},
     "dash.col.site": {"zh": "调查点", "en": "Site"},
-    "dash.col.instrument": {"zh": "问卷", "en": "Questionnaire"},
+    "dash.col.questionnaire": {"zh": "问卷", "en": "Questionnaire"},
     "dash.col.quota": {"zh": "计划", "en": "Quota"},
     "dash.col.responses": {"zh": "已收", "en": "Received"},
     "dash.col.remaining": {"zh": "尚差", "en": "To go"},
@@ -223,7 +222,7 @@ STRINGS = {
     "dash.export.docx": {"zh": "下载 Word 报告", "en": "Download the Word report"},
     "dash.export.pdf": {"zh": "下载 PDF 报告", "en": "Download the PDF report"},
     "dash.export.csv_estimates": {"zh": "下载估计结果 CSV", "en": "Download estimates (CSV)"},
-    "dash.export.csv_responses": {"zh": "下载“{instrument}”问卷数据 CSV", "en": "Download “{instrument}” responses (CSV)"},
+    "dash.export.csv_responses": {"zh": "下载“{questionnaire}”问卷数据 CSV", "en": "Download “{questionnaire}” responses (CSV)"},
     "dash.export.csv_help": {
         "zh": "CSV 为带 BOM 的 UTF-8 编码，可直接用 Excel、R、Stata、SPSS 打开。",
         "en": "CSV files are UTF-8 with BOM: they open in Excel, R, Stata and SPSS.",
