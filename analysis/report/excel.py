@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..formatting import count, datetime_zh, indicator_labels, level_percent, local_stamp, local_time, zone_zh
+from ..formatting import count, datetime_zh, indicator_labels, level_percent, local_stamp, local_time, missing, zone_zh
 from ..quality import RULE_WORDS
 from ..verdict import rule_text, verdict_word
 from .cells import LONG_COLUMNS, LONG_SHEET, move_long_texts, safe_cell, safe_frame
@@ -71,7 +71,7 @@ _NOTE_FONT = Font(size=9, italic=True, color="666666")
 def put(sheet: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None,
         bold: bool = False, font: Font | None = None, wrap: bool = False):  # noqa: ANN201
     """Write one cell (the only place the workbook writes a value), made safe by ``cells.safe_cell``."""
-    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+    if missing(value):
         value = None
     elif hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()  # numpy scalar
