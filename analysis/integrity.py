@@ -20,18 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .formatting import percent as _pct
 from .quality import QualityParameters, flag_responses, site_summary
-from .verdict import interval_label
+from .verdict import NO_VERDICT, interval_label, verdict_word
 
 __all__ = ["CampaignQuality", "Sensitivity", "analysis_data", "load_quality", "sensitivity"]
-
-VERDICT_WORDS = {
-    "zh": {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定", "few_sites": "调查点不足，不能单独判定",
-           None: "无判定"},
-    "en": {"met": "met", "not_met": "not met", "inconclusive": "not yet conclusive",
-           "few_sites": "too few sites to judge alone", None: "no verdict"},
-}
-
 
 @dataclass(frozen=True)
 class CampaignQuality:
@@ -156,7 +149,6 @@ class Sensitivity:
     def sentences(self, language: str = "zh", labels: Mapping[tuple[str, str], str] | None = None) -> list[str]:
         """One plain sentence per indicator with open flags, e.g. 排除 23 份可疑问卷后，满意率 83.1%（90%置信区间
         （单侧95%界限）80.2%–85.9%），结论由达标变为尚不能确定。The interval is the verdict's."""
-        words = VERDICT_WORDS[language]
         out = []
         for r in self.table.itertuples(index=False):
             if not r.removed:
@@ -164,7 +156,8 @@ class Sensitivity:
             label = (labels or {}).get((r.questionnaire_id, r.var), r.var)
             interval = f"{_pct(r.ci_low_clean)}–{_pct(r.ci_high_clean)}"
             level = interval_label(self.level, language)
-            before, after = words.get(r.verdict_all, words[None]), words.get(r.verdict_clean, words[None])
+            before = verdict_word(r.verdict_all, language, NO_VERDICT[language])
+            after = verdict_word(r.verdict_clean, language, NO_VERDICT[language])
             if language == "zh":
                 head = f"排除 {r.removed} 份可疑问卷后，{label} {_pct(r.estimate_clean)}（{level} {interval}），"
                 tail = f"结论由{before}变为{after}。" if r.depends else f"结论仍为{after}。"
@@ -174,10 +167,6 @@ class Sensitivity:
                 tail = f"the verdict changes from {before} to {after}." if r.depends else f"the verdict stays {after}."
             out.append(head + tail)
         return out
-
-
-def _pct(x: Any) -> str:
-    return "—" if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)) else f"{float(x) * 100:.1f}%"
 
 
 def sensitivity(data, quality: CampaignQuality, options=None) -> Sensitivity:  # noqa: ANN001

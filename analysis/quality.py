@@ -50,12 +50,30 @@ from .errors import AnalysisError
 __all__ = [
     "DEFAULTS",
     "RULES",
+    "RULE_SENTENCES",
+    "RULE_WORDS",
     "QualityParameters",
     "flag_responses",
     "site_summary",
 ]
 
 RULES = ("too_fast", "same_device", "straight_line", "duplicate_answers", "burst")
+#: each rule's name, 中文 first (the review queue, the workbook's headers)
+RULE_WORDS = {
+    "too_fast": {"zh": "答题过快", "en": "too fast"},
+    "same_device": {"zh": "同一设备重复", "en": "same device"},
+    "straight_line": {"zh": "评分全部相同", "en": "straight line"},
+    "duplicate_answers": {"zh": "答案雷同", "en": "duplicate answers"},
+    "burst": {"zh": "集中或非开放时间提交", "en": "burst or off hours"},
+}
+#: what each rule found, in a sentence of the report
+RULE_SENTENCES = {
+    "too_fast": {"zh": "答题过快", "en": "answered too fast"},
+    "same_device": {"zh": "同一设备当天重复提交", "en": "sent again from the same device the same day"},
+    "straight_line": {"zh": "评分题全部同一选项", "en": "the same option for every rating question"},
+    "duplicate_answers": {"zh": "答案与同一调查点另一份完全相同", "en": "the same answers as another response of the site"},
+    "burst": {"zh": "短时间内集中提交或在开放时间以外提交", "en": "sent in a burst or outside opening hours"},
+}
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "too_fast": {"enabled": True, "seconds_per_item": 1.5, "chars_per_second": 20.0, "floor_seconds": None},

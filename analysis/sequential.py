@@ -42,6 +42,12 @@ from .errors import ColumnError, DataValueError, OptionError
 PASSED = "passed"
 FAILED = "failed"
 OPEN = "open"
+#: each watching flag's words, 中文 first (report, workbook and dashboard read them here)
+FLAG_WORDS = {
+    PASSED: {"zh": "已可判定达标", "en": "already passed"},
+    FAILED: {"zh": "已可判定未达标", "en": "already failed"},
+    OPEN: {"zh": "继续观察", "en": "keep watching"},
+}
 
 
 def mixture_log_evidence(successes: ArrayLike, n: ArrayLike, threshold: float, *, direction: str) -> NDArray[np.float64]:

@@ -36,11 +36,21 @@ import numpy as np
 from scipy import stats
 
 from .errors import OptionError
+from .formatting import DASH, level_percent as _pct
 
-__all__ = ["MIN_DF", "RULE_EN", "RULE_ZH", "VERDICTS", "Verdict", "check_threshold", "interval_label", "rule_text",
-           "verdict_variance", "verdicts"]
+__all__ = ["MIN_DF", "NO_VERDICT", "RULE_EN", "RULE_ZH", "VERDICTS", "VERDICT_WORDS", "Verdict", "check_threshold",
+           "interval_label", "rule_text", "verdict_variance", "verdict_word", "verdicts"]
 
 VERDICTS = ("met", "not_met", "inconclusive", "few_sites")
+#: each verdict's words, 中文 first (reports, workbook, dashboard and sentences all read them here)
+VERDICT_WORDS = {
+    "met": {"zh": "达标", "en": "met"},
+    "not_met": {"zh": "未达标", "en": "not met"},
+    "inconclusive": {"zh": "尚不能确定", "en": "not yet conclusive"},
+    "few_sites": {"zh": "调查点不足，不能单独判定", "en": "too few sites to judge on its own"},
+}
+#: the words for "no verdict" in a sentence (a table cell shows ``—``)
+NO_VERDICT = {"zh": "无判定", "en": "no verdict"}
 #: fewer design degrees of freedom than this (PSUs minus strata of the domain): no verdict of its own
 MIN_DF = 3
 
@@ -54,8 +64,14 @@ RULE_EN = ("Verdict rule: each indicator is judged by its one-sided {one} confid
            "few sites (fewer than {min_df} design degrees of freedom) is not judged on its own.")
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f}".rstrip("0").rstrip(".") + "%"
+def verdict_word(code, lang: str = "zh", none: str = DASH) -> str:  # noqa: ANN001
+    """The words for a verdict code, ``none`` for no verdict (None, NaN, an unknown code).
+
+    >>> verdict_word("not_met"), verdict_word("inconclusive", "en"), verdict_word(None)
+    ('未达标', 'not yet conclusive', '—')
+    """
+    words = VERDICT_WORDS.get(code) if isinstance(code, str) else None
+    return none if words is None else words[lang]
 
 
 def rule_text(level: float, lang: str = "zh", min_df: int = MIN_DF) -> str:

@@ -6,26 +6,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.formatting import count, indicator_labels
+from analysis.formatting import percent as _pct
 from app.i18n import language, t
 from app.safe import plain
-from survey.questionnaire import pick
-
-
-def _pct(x) -> str:  # noqa: ANN001
-    if x is None or x is pd.NA or (isinstance(x, float) and pd.isna(x)):
-        return "—"
-    return f"{float(x) * 100:.1f}%"
 
 
 def _cell(n, estimate, low, high, verdict) -> str:  # noqa: ANN001
     word = t(f"dash.verdict.{verdict}") if isinstance(verdict, str) else t("dash.verdict.none")
-    return t("quality.cell", estimate=_pct(estimate), low=_pct(low), high=_pct(high), verdict=word,
-             n="—" if n is None or n is pd.NA else int(n))
+    return t("quality.cell", estimate=_pct(estimate), low=_pct(low), high=_pct(high), verdict=word, n=count(n))
 
 
 def labels(questionnaires) -> dict[tuple[str, str], str]:  # noqa: ANN001
-    lang = language()
-    return {(qid, i.id): pick(i.label, lang) for qid, q in questionnaires.items() for i in q.indicators}
+    return indicator_labels(questionnaires, language())
 
 
 def render_sensitivity(quality, compared, questionnaires) -> None:  # noqa: ANN001

@@ -31,12 +31,19 @@ from scipy import stats
 from .errors import InfeasibleError, InputError
 from .validation import check_count, check_rate
 
-__all__ = ["LqasRule", "lqas_rule", "lqas_risks", "lqas_classify", "CLASSIC_N", "MEETS", "DOES_NOT_MEET", "INCOMPLETE"]
+__all__ = ["LqasRule", "lqas_rule", "lqas_risks", "lqas_classify", "CLASSIC_N", "MEETS", "DOES_NOT_MEET", "INCOMPLETE",
+           "LQAS_WORDS"]
 
 CLASSIC_N = 19
 DEFAULT_MAX_N = 5000
 #: Classifications of a township (lot) by :func:`lqas_classify`.
 MEETS, DOES_NOT_MEET, INCOMPLETE = "meets", "does_not_meet", "incomplete"
+#: each classification's words, 中文 first (report, workbook and dashboard read them here)
+LQAS_WORDS = {
+    MEETS: {"zh": "达标", "en": "meets"},
+    DOES_NOT_MEET: {"zh": "未达标", "en": "does not meet"},
+    INCOMPLETE: {"zh": "样本未满", "en": "incomplete"},
+}
 
 
 @dataclass(frozen=True)

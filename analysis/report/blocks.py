@@ -1,45 +1,23 @@
-"""The neutral blocks a report is made of (headings, paragraphs, tables, images) and the number
-formats every report uses; :mod:`analysis.report.document` builds them, the Word and PDF writers
-render them."""
+"""The neutral blocks a report is made of (headings, paragraphs, tables, images);
+:mod:`analysis.report.document` builds them, the Word and PDF writers render them. The number
+formats (``pct``, ``num``, ``count``, ``se_pp``) are those of :mod:`analysis.formatting`."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
+from ..formatting import count, missing, se_pp
+from ..formatting import fixed as num
+from ..formatting import percent as pct
 
-
-def pct(x: Any, digits: int = 1) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
-        return "—"
-    return f"{float(x) * 100:.{digits}f}%"
-
-
-def num(x: Any, digits: int = 2) -> str:
-    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"{float(x):.{digits}f}"
-
-
-def count(x: Any) -> str:
-    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"{int(x)}"
-
-
-def se_pp(x: Any) -> str:
-    """Standard error in percentage points."""
-    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"{float(x) * 100:.2f}"
+__all__ = ["Bullets", "Document", "Heading", "Image", "PageBreak", "Paragraph", "Table", "count", "num", "pct", "reading",
+           "se_pp"]
 
 
 def reading(point_reaches: Any) -> str:
-    if point_reaches is None or point_reaches is pd.NA:
-        return "—"
-    return "是" if bool(point_reaches) else "否"
+    """Whether the point estimate reaches the threshold: 是 / 否 (``—`` when there is none)."""
+    return "—" if missing(point_reaches) else ("是" if bool(point_reaches) else "否")
 
 
 @dataclass(frozen=True)

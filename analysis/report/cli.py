@@ -2,7 +2,7 @@
 
 The report's type follows the suffix: Excel workbook, Word or PDF report in Chinese, or the
 estimates as CSV (UTF-8 with BOM). ``--responses-csv FILE.csv`` also writes the responses, one
-file per instrument (``FILE_<instrument>.csv``). Choices as on the dashboard: ``--weighting``
+file per questionnaire (``FILE_<questionnaire_id>.csv``). Choices as on the dashboard: ``--weighting``
 (design, equal, poststratify, rake; the last two need ``--population FILE``), ``--ci``,
 ``--level``, ``--exclude-surveyor``, ``--exclude-import``, ``--exclude-simulated``, ``--from`` and
 ``--to`` (dates, inclusive), ``--exclude-flagged`` (leave out responses with quality flags nobody
@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--db", help="database URL (default: TCM_SURVEY_DB, else SQLite under data/)")
     parser.add_argument("--campaign", type=int, required=True, metavar="ID")
     parser.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx, FILE.docx, FILE.pdf or FILE.csv (estimates)")
-    parser.add_argument("--responses-csv", metavar="FILE", help="also write responses as CSV, one file per instrument")
+    parser.add_argument("--responses-csv", metavar="FILE", help="also write responses as CSV, one file per questionnaire")
     parser.add_argument("--weighting", choices=WEIGHTINGS, default="design")
     parser.add_argument("--population", metavar="FILE", help="population table (CSV/XLSX) for poststratify or rake")
     parser.add_argument("--ci", choices=CI_METHODS, default=CI_DEFAULT, help=f"interval method (default {CI_DEFAULT})")
@@ -87,9 +87,9 @@ def run(args: argparse.Namespace) -> int:
     written = [str(write_report(report, out))]
     if args.responses_csv:
         base = Path(args.responses_csv)
-        for instrument in report.results.questionnaires:
-            path = base.with_name(f"{base.stem}_{instrument}{base.suffix or '.csv'}")
-            written.append(str(write_csv(responses_frame(report, instrument), path)))
+        for questionnaire_id in report.results.questionnaires:
+            path = base.with_name(f"{base.stem}_{questionnaire_id}{base.suffix or '.csv'}")
+            written.append(str(write_csv(responses_frame(report, questionnaire_id), path)))
     if args.json:
         table = estimates_table(report.results)
         records = json.loads(table.to_json(orient="records", force_ascii=False))

@@ -11,33 +11,36 @@ numbers, formatted here once from the engine's results:
   summary; the two-sided ``level`` interval only as a second, labelled reference;
 * a township with too few sites (``few_sites``) shows no standard error or design effect ("—",
   with a note under the table): with one or two sites they mean nothing;
-* dates and times in the campaign's time zone (:func:`local_time`).
+* dates and times in the campaign's time zone (:mod:`analysis.formatting`, which writes every number
+  and date of the reports);
+* the verdict, LQAS and watching-flag words from the rules that define them
+  (:data:`analysis.verdict.VERDICT_WORDS`, :data:`sampling.lqas.LQAS_WORDS`,
+  :data:`analysis.sequential.FLAG_WORDS`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
+from sampling.lqas import LQAS_WORDS
+
 from ..campaign import CampaignResults, progress_by_stratum
-from ..verdict import MIN_DF, interval_label, rule_text
+from ..formatting import date_zh, datetime_zh, level_percent, missing
+from ..formatting import indicator_label as _label
+from ..sequential import FLAG_WORDS
+from ..verdict import MIN_DF, interval_label, rule_text, verdict_word
 from .blocks import Bullets, Document, Heading, Image, PageBreak, Paragraph, Table, count, num, pct, reading, se_pp
 from .data import ReportData
 from .forest import ForestRow, forest_png
 from .integrity import paradata_blocks, sensitivity_blocks
 
-VERDICT_ZH = {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定", "few_sites": "调查点不足，不能单独判定",
-              None: "—"}
 #: under a table holding township rows with too few sites
 FEW_SITES_NOTE_ZH = ("注：“调查点不足，不能单独判定”的乡镇（街道）只有 1–2 个调查点（设计自由度小于 {min_df}），"
                      "其标准误和设计效应没有意义，以“—”表示；其区间仅说明不确定的程度，不作判定；"
                      "全县（区）的结果是本报告的结论。")
-FLAG_ZH = {"passed": "已可判定达标", "failed": "已可判定未达标", "open": "继续观察"}
-LQAS_ZH = {"meets": "达标", "does_not_meet": "未达标", "incomplete": "样本未满"}
 CI_ZH = {
     "beta": "Korn–Graubard 法（基于贝塔分布、按有效样本量和设计自由度校正，适合接近 0 或 100% 的比例）",
     "logit": "logit 变换法（在对数优势尺度上按设计标准误构造区间）",
@@ -64,42 +67,9 @@ SOURCE_ZH = {"qr": "扫码自填", "surveyor": "调查员录入", "import": "外
 NO_DATA_ZH = "暂无可用答卷"
 
 
-def _missing(x: Any) -> bool:
-    """None, pd.NA or NaN: a value the engine could not estimate."""
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
-
-
-def indicator_label(results: CampaignResults, instrument: str, indicator: str) -> str:
-    q = results.questionnaires[instrument]
-    for i in q.indicators:
-        if i.id == indicator:
-            return i.label.get("zh") or indicator
-    return indicator
-
-
-def _date_zh(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def local_time(moment: Any, timezone: str) -> dt.datetime:
-    """``moment`` (aware datetime or pandas Timestamp; naive means UTC) in the campaign's time zone."""
-    from zoneinfo import ZoneInfo
-
-    value = pd.Timestamp(moment)
-    if value.tzinfo is None:
-        value = value.tz_localize("UTC")
-    return value.tz_convert(ZoneInfo(timezone)).to_pydatetime()
-
-
-def zone_zh(timezone: str) -> str:
-    """How the time zone is named beside a time (北京时间 for China's zone)."""
-    return "北京时间" if timezone in ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC") else timezone
-
-
-def datetime_zh(moment: Any, timezone: str) -> str:
-    """E.g. ``2026年12月3日 16:05（北京时间）``."""
-    t = local_time(moment, timezone)
-    return f"{_date_zh(t.date())} {t:%H:%M}（{zone_zh(timezone)}）"
+def indicator_label(results: CampaignResults, questionnaire_id: str, indicator: str) -> str:
+    """The indicator's Chinese label."""
+    return _label(results.questionnaires[questionnaire_id], indicator)
 
 
 def min_df_of(results: CampaignResults) -> int:
@@ -115,13 +85,13 @@ def estimate_row(e: Any, label: str) -> tuple[str, ...]:
     """One table row: label, n, estimate, SE (pp), CI low, CI high, deff, df, verdict, point reading."""
     alone = judged_alone(e)
     return (label, count(e.n), pct(e.estimate), se_pp(e.se) if alone else "—", pct(e.ci_low), pct(e.ci_high),
-            num(e.deff) if alone else "—", count(e.df), VERDICT_ZH.get(e.verdict, "—"), reading(e.point_reaches))
+            num(e.deff) if alone else "—", count(e.df), verdict_word(e.verdict), reading(e.point_reaches))
 
 
 def interval_ends_zh(level: float) -> tuple[str, str]:
     """Column headers of the verdict's interval, e.g. ``90%置信下限``."""
-    two = f"{(2 * level - 1) * 100:.1f}".rstrip("0").rstrip(".")
-    return f"{two}%置信下限", f"{two}%置信上限"
+    two = level_percent(2 * level - 1)
+    return f"{two}置信下限", f"{two}置信上限"
 
 
 def estimate_header(level: float) -> tuple[str, ...]:
@@ -146,7 +116,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
     cover = [
         ("组织单位", campaign.organizer or "—"),
         ("达标依据", (profile.name.get("zh", profile.id) + "：" + profile.source.get("zh", "")) if profile else "—"),
-        ("调查时间", f"{_date_zh(campaign.opens_on)} 至 {_date_zh(campaign.closes_on)}"),
+        ("调查时间", f"{date_zh(campaign.opens_on)} 至 {date_zh(campaign.closes_on)}"),
         ("计入分析的问卷", f"{len(results.responses)} 份"),
         ("报告生成时间", datetime_zh(data.generated_at, campaign.timezone)),
     ]
@@ -166,7 +136,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         rows = []
         for e in results.overall().itertuples(index=False):
             rows.append((indicator_label(results, e.questionnaire_id, e.var), pct(e.threshold, 0) if e.threshold is not pd.NA else "—",
-                         count(e.n), pct(e.estimate), pct(e.ci_low), pct(e.ci_high), VERDICT_ZH.get(e.verdict, "—"),
+                         count(e.n), pct(e.estimate), pct(e.ci_low), pct(e.ci_high), verdict_word(e.verdict),
                          reading(e.point_reaches)))
         blocks.append(Table(("指标", "达标线", "样本量", "估计值", *interval_ends_zh(level), "判定", "点估计是否达到达标线"),
                             tuple(rows), (2.6, 1.0, 1.0, 1.1, 1.1, 1.1, 1.3, 1.8), key="summary"))
@@ -186,12 +156,12 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
     if first is not None:
         tz = campaign.timezone
         blocks.append(Paragraph(
-            f"现场调查：问卷收集时间为 {_date_zh(first.tz_convert(tz).date())} 至 {_date_zh(last.tz_convert(tz).date())}。"
+            f"现场调查：问卷收集时间为 {date_zh(first.tz_convert(tz).date())} 至 {date_zh(last.tz_convert(tz).date())}。"
             "受访者通过扫描调查点的二维码自行填写，或由调查员录入；纸质问卷和其他平台收集的问卷经校验后导入。"
             "所有问卷都按同一套规则校验（必答题、跳题逻辑、取值范围）。"))
-    for instrument, info in results.design_notes["questionnaires"].items():
-        q = results.questionnaires[instrument]
-        title = q.title.get("zh", instrument)
+    for questionnaire_id, info in results.design_notes["questionnaires"].items():
+        q = results.questionnaires[questionnaire_id]
+        title = q.title.get("zh", questionnaire_id)
         if not info.get("responses"):
             blocks.append(Paragraph(f"{title}：尚无计入分析的问卷。"))
             continue
@@ -249,17 +219,17 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
     blocks.append(PageBreak())
     blocks.append(Heading("四、各项指标结果"))
     number = 0
-    for instrument, indicator in results.indicators:
+    for questionnaire_id, indicator in results.indicators:
         number += 1
-        label = indicator_label(results, instrument, indicator)
+        label = indicator_label(results, questionnaire_id, indicator)
         overall = results.overall()
-        o = overall[(overall["questionnaire_id"] == instrument) & (overall["var"] == indicator)].iloc[0]
+        o = overall[(overall["questionnaire_id"] == questionnaire_id) & (overall["var"] == indicator)].iloc[0]
         blocks.append(Heading(f"（{number}）{label}", 2))
-        q = results.questionnaires[instrument]
-        desc = next((i.description for i in q.indicators if i.id == indicator), None)
+        q = results.questionnaires[questionnaire_id]
+        desc = q.indicator(indicator).description
         if desc:
             blocks.append(Paragraph("指标定义：" + desc.get("zh", "")))
-        if _missing(o.estimate):  # no applicable response yet (e.g. only "never used TCM services")
+        if missing(o.estimate):  # no applicable response yet (e.g. only "never used TCM services")
             blocks.append(Paragraph(f"{NO_DATA_ZH}：目前没有适用于本指标的答卷，尚无估计值。"))
             continue
         thr = o.threshold
@@ -268,12 +238,12 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
                     f"（样本量 {count(o.n)}，设计效应 {num(o.deff)}；参考：{interval_label(level, one_sided=False)}为 "
                     f"{pct(o.two_sided_low)} 至 {pct(o.two_sided_high)}）。")
         if has_thr:
-            sentence += f"达标线为 {pct(thr, 0)}，判定：{VERDICT_ZH.get(o.verdict, '—')}。"
+            sentence += f"达标线为 {pct(thr, 0)}，判定：{verdict_word(o.verdict)}。"
             if isinstance(o.verdict, str) and o.verdict == "inconclusive":
                 sentence += ("点估计" + ("已达到" if bool(o.point_reaches) else "未达到") + "达标线，但抽样误差范围跨过达标线，尚不能下结论。")
         blocks.append(Paragraph(sentence))
         township = results.by_stratum(indicator)
-        township = township[township["questionnaire_id"] == instrument]
+        township = township[township["questionnaire_id"] == questionnaire_id]
         rows = [estimate_row(o, "全县（区）")]
         rows += [estimate_row(e, str(e.domain)) for e in township.itertuples(index=False)]
         blocks.append(Table(estimate_header(level), tuple(rows), ESTIMATE_WIDTHS,
@@ -291,20 +261,20 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
                              threshold_label=f"达标线 {pct(thr, 0)}" if has_thr else "")
             blocks.append(Image(png, 165.0, caption=f"图：森林图（方块为估计值，横线为判定所用的{interval_label(level)}，红色虚线为达标线；"
                                                     "绿色达标、红色未达标、灰色尚不能确定；空心方块和浅灰细线为调查点不足、不单独判定的乡镇（街道））"))
-        lq = results.lqas[(results.lqas["questionnaire_id"] == instrument) & (results.lqas["var"] == indicator)] if len(results.lqas) else results.lqas
+        lq = results.lqas[(results.lqas["questionnaire_id"] == questionnaire_id) & (results.lqas["var"] == indicator)] if len(results.lqas) else results.lqas
         if len(lq):
             r0 = lq.iloc[0]
             blocks.append(Paragraph(f"批质量保证抽样（LQAS）判定：每个乡镇（街道）按到达顺序取前 {int(r0.n_rule)} 份，"
                                     f"至少 {int(r0.d_rule)} 份为“是”即判定达标。"))
             blocks.append(Table(("乡镇（街道）", "已取样本", "“是”的份数", "LQAS 判定"),
-                                tuple((r.stratum, count(r.sampled), count(r.successes), LQAS_ZH.get(r.classification, r.classification))
+                                tuple((r.stratum, count(r.sampled), count(r.successes), LQAS_WORDS[r.classification]["zh"] if r.classification in LQAS_WORDS else r.classification)
                                       for r in lq.itertuples(index=False)), (2, 1, 1, 1.4), key=f"lqas:{indicator}"))
-        w = results.watch[(results.watch["questionnaire_id"] == instrument) & (results.watch["var"] == indicator)] if len(results.watch) else results.watch
+        w = results.watch[(results.watch["questionnaire_id"] == questionnaire_id) & (results.watch["var"] == indicator)] if len(results.watch) else results.watch
         if len(w):
             flagged = [r for r in w.itertuples(index=False) if r.flag != "open"]
             text = "调查期间监测（随时有效方法，非正式判定）："
             if flagged:
-                text += "；".join(f"{'全县（区）' if r.scope == 'overall' else r.domain}{FLAG_ZH[r.flag]}" for r in flagged) + "。"
+                text += "；".join(f"{'全县（区）' if r.scope == 'overall' else r.domain}{FLAG_WORDS[r.flag]['zh']}" for r in flagged) + "。"
             else:
                 text += "目前各范围均需继续观察。"
             blocks.append(Paragraph(text, "small"))
@@ -319,16 +289,13 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
     if with_appendix:
         blocks.append(PageBreak())
         blocks.append(Heading("附录：调查问卷"))
-        for instrument, q in results.questionnaires.items():
-            blocks.extend(instrument_blocks(q))
+        for q in results.questionnaires.values():
+            blocks.extend(questionnaire_blocks(q))
     return Document(campaign.name, tuple(blocks))
 
 
 def _f(x: Any) -> float | None:
-    if x is None or x is pd.NA:
-        return None
-    value = float(x)
-    return None if math.isnan(value) else value
+    return None if missing(x) else float(x)
 
 
 def next_step_zh(results: CampaignResults, step) -> str:  # noqa: ANN001
@@ -350,7 +317,7 @@ def next_step_zh(results: CampaignResults, step) -> str:  # noqa: ANN001
     return str(step)
 
 
-def instrument_blocks(q) -> list[Any]:  # noqa: ANN001
+def questionnaire_blocks(q) -> list[Any]:  # noqa: ANN001
     from survey.questionnaire import QuestionType
 
     out: list[Any] = [Heading(f"{q.title.get('zh', q.id)}（{q.id}，版本 {q.version}，内容指纹 {q.version_hash[:12]}）", 2)]

@@ -24,22 +24,20 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..verdict import rule_text
+from ..formatting import count, datetime_zh, indicator_labels, level_percent, local_stamp, local_time, missing, zone_zh
+from ..quality import RULE_WORDS
+from ..verdict import rule_text, verdict_word
 from .cells import LONG_COLUMNS, LONG_SHEET, move_long_texts, safe_cell, safe_frame
 from .data import ReportData, responses_frame
 from .document import (
     CALIBRATION_ZH,
     CI_ZH,
     FEW_SITES_NOTE_ZH,
-    VERDICT_ZH,
     WEIGHTS_ZH,
-    datetime_zh,
     indicator_label,
     interval_ends_zh,
     judged_alone,
-    local_time,
     min_df_of,
-    zone_zh,
 )
 from .exports import estimates_table
 
@@ -73,7 +71,7 @@ _NOTE_FONT = Font(size=9, italic=True, color="666666")
 def put(sheet: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None,
         bold: bool = False, font: Font | None = None, wrap: bool = False):  # noqa: ANN201
     """Write one cell (the only place the workbook writes a value), made safe by ``cells.safe_cell``."""
-    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+    if missing(value):
         value = None
     elif hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()  # numpy scalar
@@ -127,14 +125,15 @@ def _widths(sheet: Worksheet, headers: Sequence[str], frame: pd.DataFrame | None
 
 
 def codebook(results) -> pd.DataFrame:  # noqa: ANN001
-    """One row per choice (or per question without choices): instrument, version, question, choice."""
+    """One row per choice (or per question without choices): questionnaire (published column
+    ``instrument``), version, question, choice."""
     rows: list[dict[str, Any]] = []
-    for instrument, q in results.questionnaires.items():
+    for questionnaire_id, q in results.questionnaires.items():
         for section in q.sections:
             for qid in section.question_ids:
                 question = q.question(qid)
                 base = {
-                    "instrument": instrument, "version": q.version, "version_hash": q.version_hash,
+                    "instrument": questionnaire_id, "version": q.version, "version_hash": q.version_hash,
                     "section": section.id, "question": qid, "type": str(question.type),
                     "label_zh": question.label.get("zh", ""), "label_en": question.label.get("en", ""),
                     "required": question.required, "relevant": question.relevant.text if question.relevant else "",
@@ -151,10 +150,10 @@ def codebook(results) -> pd.DataFrame:  # noqa: ANN001
 
 def indicator_sheet(results) -> pd.DataFrame:  # noqa: ANN001
     rows = []
-    for instrument, q in results.questionnaires.items():
+    for questionnaire_id, q in results.questionnaires.items():
         for i in q.indicators:
             rows.append({
-                "instrument": instrument, "indicator": i.id, "label_zh": i.label.get("zh", ""), "kind": str(i.kind),
+                "instrument": questionnaire_id, "indicator": i.id, "label_zh": i.label.get("zh", ""), "kind": str(i.kind),
                 "rule": i.rule.text, "applies_if": i.applies_if.text if i.applies_if else "",
                 "items": " ".join(i.items),
                 "threshold": results.profile.find_threshold(i.id) if results.profile is not None else None,
@@ -182,21 +181,32 @@ def design_sheet(data: ReportData) -> pd.DataFrame:
         rows.append(("population_columns", ", ".join(population.columns)))
         for cell, value in population.cells.items():
             rows.append((f"population[{' / '.join(map(str, cell))}]", value))
-    for instrument, info in notes["questionnaires"].items():
+    for questionnaire_id, info in notes["questionnaires"].items():
         for key, value in info.items():
             if key == "weights":
-                rows.append((f"{instrument}.weights_zh", WEIGHTS_ZH.get(value, value)))
+                rows.append((f"{questionnaire_id}.weights_zh", WEIGHTS_ZH.get(value, value)))
             if key == "calibrated" and value:
-                rows.append((f"{instrument}.calibration_zh", CALIBRATION_ZH.get(value, value)))
-            rows.append((f"{instrument}.{key}", ", ".join(value) if isinstance(value, list) else value))
+                rows.append((f"{questionnaire_id}.calibration_zh", CALIBRATION_ZH.get(value, value)))
+            rows.append((f"{questionnaire_id}.{key}", ", ".join(value) if isinstance(value, list) else value))
     return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": object})
+
+
+#: the verdict column's font colour, keyed by the verdict code (a wording change keeps the colour)
+VERDICT_COLOURS = {"met": "1A7F37", "not_met": "C42828"}
+OTHER_COLOUR = "555555"
+
+
+def verdict_colour(code: str | None) -> str:
+    """The font colour of a verdict cell: green met, red not met, grey otherwise."""
+    return VERDICT_COLOURS.get(code, OTHER_COLOUR) if code is not None else OTHER_COLOUR
 
 
 SUMMARY_HEADER_TAIL = ("判定", "点估计是否达到达标线", "标准误（百分点）", "设计效应", "自由度")
 
 
 def summary_rows(data: ReportData) -> list[dict[str, Any]]:
-    """The 结果汇总 table as records (the workbook writes them; tests read them back)."""
+    """The 结果汇总 table as records (the workbook writes them; tests read them back): ``verdict``
+    holds the words, ``verdict_code`` the code the colour is keyed by."""
     results = data.results
     out = []
     for e in results.estimates.itertuples(index=False):
@@ -206,7 +216,7 @@ def summary_rows(data: ReportData) -> list[dict[str, Any]]:
             "questionnaire": results.questionnaires[e.questionnaire_id].title.get("zh", e.questionnaire_id),
             "scope": "全县（区）" if e.scope == "overall" else str(e.domain),
             "threshold": e.threshold, "n": e.n, "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high,
-            "verdict": VERDICT_ZH.get(e.verdict if isinstance(e.verdict, str) else None, "—"),
+            "verdict": verdict_word(e.verdict), "verdict_code": e.verdict if isinstance(e.verdict, str) else None,
             "reading": "—" if e.point_reaches is pd.NA else ("是" if bool(e.point_reaches) else "否"),
             "se_pp": (float(e.se) * 100 if e.se is not pd.NA else None) if alone else "—",
             "deff": e.deff if alone else "—", "df": e.df,
@@ -222,9 +232,9 @@ def _summary_sheet(book: Workbook, data: ReportData) -> Worksheet:
     sheet = book.active
     sheet.title = SUMMARY_SHEET
     low, high = interval_ends_zh(level)
-    ref = f"{level * 100:.1f}".rstrip("0").rstrip(".")
+    ref = level_percent(level)
     header = ("指标", "问卷", "范围", "达标线", "样本量", "估计值", low, high, *SUMMARY_HEADER_TAIL,
-              f"双侧{ref}%置信下限（参考）", f"双侧{ref}%置信上限（参考）")
+              f"双侧{ref}置信下限（参考）", f"双侧{ref}置信上限（参考）")
     width = len(header)
     put(sheet, 1, 1, f"{campaign.name} · 调查结果汇总", font=Font(bold=True, size=14))
     put(sheet, 2, 1, rule_text(level, "zh", min_df_of(results)), wrap=True)
@@ -232,7 +242,7 @@ def _summary_sheet(book: Workbook, data: ReportData) -> Worksheet:
     sheet.row_dimensions[2].height = 48
     demo = bool(getattr(campaign, "demo", False)) or (len(results.responses) and bool(results.responses["simulated"].any()))
     put(sheet, 3, 1, f"报告生成时间：{datetime_zh(data.generated_at, campaign.timezone)}；计入分析的问卷 "
-                     f"{len(results.responses):,} 份；区间方法：{CI_ZH.get(results.options.ci, results.options.ci)}。")
+                     f"{count(len(results.responses), thousands=True)} 份；区间方法：{CI_ZH.get(results.options.ci, results.options.ci)}。")
     if demo:
         put(sheet, 4, 1, "注意：演示框架和模拟数据，仅用于演示本工具，不得作为评审依据。", font=Font(bold=True, color="C00000"))
     top = 6
@@ -248,10 +258,9 @@ def _summary_sheet(book: Workbook, data: ReportData) -> Worksheet:
             cell = put(sheet, i, j, record[key], number_format=formats.get(j),
                        bold=(j == 9 and record["scope"] == "全县（区）"))
             if j == 9:
-                cell.font = Font(bold=record["scope"] == "全县（区）",
-                                 color={"达标": "1A7F37", "未达标": "C42828"}.get(record["verdict"], "555555"))
+                cell.font = Font(bold=record["scope"] == "全县（区）", color=verdict_colour(record["verdict_code"]))
     end = top + len(rows)
-    if any(r["verdict"] == VERDICT_ZH["few_sites"] for r in rows):
+    if any(r["verdict_code"] == "few_sites" for r in rows):
         put(sheet, end + 2, 1, FEW_SITES_NOTE_ZH.format(min_df=min_df_of(results)), wrap=True, font=_NOTE_FONT)
         sheet.merge_cells(start_row=end + 2, start_column=1, end_row=end + 2, end_column=width)
         sheet.row_dimensions[end + 2].height = 32
@@ -264,7 +273,7 @@ def _summary_sheet(book: Workbook, data: ReportData) -> Worksheet:
 
 
 def _local(series: pd.Series, timezone: str) -> list[str | None]:
-    return [None if pd.isna(v) else local_time(v, timezone).strftime("%Y-%m-%d %H:%M:%S") for v in series]
+    return [local_stamp(v, timezone) for v in series]
 
 
 def quality_sheets(data: ReportData, sheet) -> None:  # noqa: ANN001
@@ -283,7 +292,7 @@ def quality_sheets(data: ReportData, sheet) -> None:  # noqa: ANN001
           formats={"share_flagged": PERCENT, "per_day": "0.0", "median_duration_s": "0.0"})
     compared = integrity.sensitivity.table.copy()
     for column in ("verdict_all", "verdict_clean"):
-        compared[column] = [VERDICT_ZH.get(v if isinstance(v, str) else None, "—") for v in compared[column]]
+        compared[column] = [verdict_word(v) for v in compared[column]]
     compared["depends"] = ["是" if bool(v) else "否" for v in compared["depends"]]
     sheet("敏感性分析", compared, labels=QUALITY_ZH,
           formats={c: PERCENT for c in ("estimate_all", "ci_low_all", "ci_high_all", "estimate_clean", "ci_low_clean",
@@ -292,8 +301,7 @@ def quality_sheets(data: ReportData, sheet) -> None:  # noqa: ANN001
 
 #: Chinese headers of the quality sheets (the English variable names stay in the second row)
 QUALITY_ZH = {
-    "too_fast": "答题过快", "same_device": "同一设备重复", "straight_line": "评分全部相同", "duplicate_answers": "答案雷同",
-    "burst": "短时集中提交", "reasons": "标记原因", "flagged": "被标记", "floor_s": "最短合理用时（秒）",
+    **{rule: words["zh"] for rule, words in RULE_WORDS.items()}, "reasons": "标记原因", "flagged": "被标记", "floor_s": "最短合理用时（秒）",
     "device_count": "同设备当日份数", "window_count": "时段内份数", "review": "审核结论", "review_reason": "审核理由",
     "reviewed_by": "审核人", "open": "待审核", "submitted_at": "提交时间", "opened_at": "开始答题时间",
     "duration_s": "答题用时（秒）", "mode": "填写方式", "surveyor": "调查员", "resumed": "中断后继续", "language": "语言",
@@ -314,7 +322,7 @@ def render_xlsx(data: ReportData) -> bytes:
     responses = results.responses
     indicator_columns = [c for q in results.questionnaires.values() for c in (i.id for i in q.indicators) if c in responses]
     indicator_columns = list(dict.fromkeys(indicator_columns))
-    labels = {i.id: i.label.get("zh", i.id) for q in results.questionnaires.values() for i in q.indicators}
+    labels = {indicator: label for (_, indicator), label in indicator_labels(results.questionnaires).items()}
     book = Workbook()
     _summary_sheet(book, data)
     long_texts: list[dict[str, Any]] = []

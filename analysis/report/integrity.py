@@ -10,27 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..verdict import interval_label
+from ..formatting import indicator_labels
+from ..quality import RULE_SENTENCES
+from ..verdict import interval_label, verdict_word
 from .blocks import Bullets, Heading, Paragraph, Table, count, pct
 from .cells import clean_text
 from .data import ReportData
-
-RULE_ZH = {
-    "too_fast": "答题过快",
-    "same_device": "同一设备当天重复提交",
-    "straight_line": "评分题全部同一选项",
-    "duplicate_answers": "答案与同一调查点另一份完全相同",
-    "burst": "短时间内集中提交或在开放时间以外提交",
-}
-VERDICT_ZH = {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定", "few_sites": "调查点不足，不能单独判定"}
-
-
-def _labels(results) -> dict[tuple[str, str], str]:  # noqa: ANN001
-    out = {}
-    for instrument, q in results.questionnaires.items():
-        for indicator in q.indicators:
-            out[(instrument, indicator.id)] = indicator.label.get("zh") or indicator.id
-    return out
 
 
 def sensitivity_blocks(data: ReportData) -> list[Any]:
@@ -43,7 +28,7 @@ def sensitivity_blocks(data: ReportData) -> list[Any]:
     quality, compared = integrity.quality, integrity.sensitivity
     flags = quality.flags
     flagged = flags[flags["flagged"].to_numpy(dtype=bool)]
-    by_rule = "，".join(f"{RULE_ZH[r]} {int(flags[r].sum())} 份" for r in RULE_ZH if int(flags[r].sum()))
+    by_rule = "，".join(f"{words['zh']} {int(flags[r].sum())} 份" for r, words in RULE_SENTENCES.items() if int(flags[r].sum()))
     reviewed = flagged["review"].value_counts()
     text = (f"数据质量核查：共收到 {quality.responses} 份问卷，按质量规则标记 {len(flagged)} 份"
             + (f"（{by_rule}；一份问卷可有多个原因）" if by_rule else "")
@@ -55,14 +40,14 @@ def sensitivity_blocks(data: ReportData) -> list[Any]:
     if not len(compared.table):
         return blocks
     level = interval_label(compared.level)  # the verdict's interval, as everywhere a verdict is shown
-    labels = _labels(data.results)
+    labels = indicator_labels(data.results.questionnaires)
     rows = []
     for r in compared.table.itertuples(index=False):
         rows.append((labels.get((r.questionnaire_id, r.var), r.var),
                      count(r.n_all), pct(r.estimate_all), f"{pct(r.ci_low_all)}–{pct(r.ci_high_all)}",
-                     VERDICT_ZH.get(r.verdict_all, "—"),
+                     verdict_word(r.verdict_all),
                      count(r.n_clean), pct(r.estimate_clean), f"{pct(r.ci_low_clean)}–{pct(r.ci_high_clean)}",
-                     VERDICT_ZH.get(r.verdict_clean, "—"), "是" if r.depends else "否"))
+                     verdict_word(r.verdict_clean), "是" if r.depends else "否"))
     blocks.append(Table(
         ("指标", "全部：样本量", "全部：估计值", f"全部：{level}", "全部：判定",
          "排除可疑后：样本量", "排除可疑后：估计值", f"排除可疑后：{level}", "排除可疑后：判定", "结论取决于可疑问卷"),

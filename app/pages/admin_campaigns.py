@@ -13,10 +13,11 @@ from app.auth import require
 from app.chrome import staff_chrome
 from app.i18n import language, t
 from app.safe import plain
+from app.widgets import campaign_picker
 from survey.campaign import SITE_KINDS
 from survey.campaign.posters import zip_folder
 from survey.errors import SurveyError
-from analysis.report.document import local_time
+from analysis.formatting import local_stamp
 from survey.campaign.posters import write_campaign_posters
 from survey.questionnaire import pick
 
@@ -29,18 +30,7 @@ staff_chrome()
 if not is_admin:
     st.caption(t("admin.readonly"))
 
-campaigns = store.campaigns()
-if not campaigns:
-    st.info(t("admin.no_campaigns"))
-    st.stop()
-by_id = {c.id: c for c in campaigns}
-chosen = st.selectbox(
-    t("admin.campaign"),
-    list(reversed(by_id)),
-    format_func=lambda i: f"{i} · {t('admin.demo_label') if by_id[i].demo else ''}{by_id[i].name}",
-    key="admin.campaign",
-)
-campaign = store.campaign(chosen)
+campaign = campaign_picker(store.campaigns(), key="admin.campaign", label="admin.campaign", empty="admin.no_campaigns")
 status = campaign.status()
 counts = store.response_counts(campaign.id)
 
@@ -73,7 +63,7 @@ rows = [
         t("admin.col.name"): p.site.name,
         t("admin.col.stratum"): p.site.stratum,
         t("admin.col.kind"): SITE_KINDS[p.site.kind][lang],
-        t("admin.col.instrument"): pick(campaign.instrument_for(p.questionnaire_id).title, lang),
+        t("admin.col.questionnaire"): pick(campaign.instrument_for(p.questionnaire_id).title, lang),
         t("admin.col.quota"): p.quota,
         t("admin.col.count"): p.responses,
         t("admin.col.progress"): p.share,
@@ -132,9 +122,9 @@ with st.expander(t("admin.recent")):
                 {
                     t("admin.col.id"): r.id,
                     t("admin.col.site"): r.site_code,
-                    t("admin.col.instrument"): r.questionnaire_id,
+                    t("admin.col.questionnaire"): r.questionnaire_id,
                     t("admin.col.source"): t(f"admin.source.{r.source}") + (t("admin.simulated") if r.simulated else ""),
-                    t("admin.col.submitted"): local_time(r.submitted_at, campaign.timezone).strftime("%Y-%m-%d %H:%M"),
+                    t("admin.col.submitted"): local_stamp(r.submitted_at, campaign.timezone, "%Y-%m-%d %H:%M"),
                     t("admin.col.answers"): json.dumps(dict(r.answers), ensure_ascii=False),
                 }
                 for r in recent

@@ -38,9 +38,9 @@ with st.form("admin.new", enter_to_submit=False):
                           key="admin.new.answer_key", horizontal=True)
     profile_id = st.selectbox(t("admin.new.profile"), list(profiles), format_func=lambda p: pick(profiles[p].name, lang), key="admin.new.profile")
     chosen = st.multiselect(
-        # instruments with local targets (keyed for one profile) are added by hand, for that profile only
-        t("admin.new.instruments"), list(questionnaires), default=[q for q in questionnaires if not questionnaires[q].jurisdiction],
-        format_func=lambda q: pick(questionnaires[q].title, lang), key="admin.new.instruments",
+        # questionnaires with local targets (keyed for one profile) are added by hand, for that profile only
+        t("admin.new.questionnaires"), list(questionnaires), default=[q for q in questionnaires if not questionnaires[q].jurisdiction],
+        format_func=lambda q: pick(questionnaires[q].title, lang), key="admin.new.questionnaires",
     )
     left, right = st.columns(2)
     opens_on = left.date_input(t("admin.new.opens"), value=today, key="admin.new.opens")

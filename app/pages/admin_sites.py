@@ -7,6 +7,7 @@ from app import services
 from app.auth import require
 from app.chrome import staff_chrome
 from app.i18n import language, t
+from app.widgets import campaign_picker
 from survey.campaign import SITE_KINDS, SiteSpec
 from survey.errors import SurveyError
 from survey.questionnaire import pick
@@ -16,13 +17,8 @@ lang = language()
 store = services.store()
 st.title(t("admin.sites.title"))
 staff_chrome()
-campaigns = store.campaigns()
-if not campaigns:
-    st.info(t("admin.no_campaigns"))
-    st.stop()
-by_id = {c.id: c for c in campaigns}
-chosen = st.selectbox(t("admin.campaign"), list(reversed(by_id)), format_func=lambda i: f"{i} · {by_id[i].name}", key="admin.campaign")
-campaign = store.campaign(chosen)
+campaign = campaign_picker(store.campaigns(), key="admin.campaign", label="admin.campaign", empty="admin.no_campaigns",
+                           mark_demo=False)
 counts = store.response_counts(campaign.id)
 
 

@@ -14,6 +14,7 @@ from app.auth import require
 from app.chrome import staff_chrome
 from app.web import grants
 from app.i18n import language, t
+from app.widgets import campaign_picker
 from survey.questionnaire import pick
 from survey.campaign.tokens import make_token
 
@@ -27,16 +28,14 @@ campaigns = [c for c in store.campaigns() if c.status() == "open"]
 if not campaigns:
     st.info(t("admin.surveyor.no_open"))
     st.stop()
-by_id = {c.id: c for c in campaigns}
 left, middle, right = st.columns(3)
-campaign_id = left.selectbox(t("admin.campaign"), list(reversed(by_id)), format_func=lambda i: f"{i} · {by_id[i].name}",
-                             key="admin.surveyor.campaign")
-campaign = by_id[campaign_id]
+campaign = campaign_picker(campaigns, key="admin.surveyor.campaign", label="admin.campaign", mark_demo=False, where=left)
+campaign_id = campaign.id
 code = middle.selectbox(t("admin.sites.choose"), [s.code for s in campaign.sites],
                         format_func=lambda c: f"{c} · {campaign.site(c).name}", key=f"admin.surveyor.site.{campaign_id}")
 site = campaign.site(code)
 instruments = [i for i in campaign.instruments if not site.quotas or i.questionnaire_id in site.quotas]
-short_id = right.selectbox(t("admin.col.instrument"), [i.short_id for i in instruments],
+short_id = right.selectbox(t("admin.col.questionnaire"), [i.short_id for i in instruments],
                            format_func=lambda s: pick(campaign.instrument(s).title, lang), key=f"admin.surveyor.instrument.{campaign_id}")
 instrument = campaign.instrument(short_id)
 st.divider()

@@ -26,7 +26,8 @@ from analysis.campaign import (
 )
 from analysis.integrity import load_quality, sensitivity
 from analysis.intervals import CI_METHODS
-from analysis.report.document import local_time
+from analysis.formatting import count, fixed, in_china, indicator_labels, local_stamp, missing
+from analysis.formatting import percent as pct
 from analysis.verdict import MIN_DF, interval_label, rule_text
 from app import services
 from app.quality_panel import render_sensitivity
@@ -34,6 +35,7 @@ from app.auth import require
 from app.chrome import staff_chrome
 from app.i18n import language, t
 from app.safe import plain
+from app.widgets import campaign_picker
 from survey.questionnaire import pick
 
 account = require("admin", "evaluator")
@@ -74,37 +76,17 @@ def labels(prefix: str):  # noqa: ANN201
     return label
 
 
-def pct(x, digits: int = 1) -> str:  # noqa: ANN001
-    if x is None or x is pd.NA or (isinstance(x, float) and pd.isna(x)):
-        return "—"
-    return f"{float(x) * 100:.{digits}f}%"
-
-
-def fixed(x, digits: int = 2) -> str:  # noqa: ANN001
-    if x is None or x is pd.NA or (isinstance(x, float) and pd.isna(x)):
-        return "—"
-    return f"{float(x):.{digits}f}"
-
-
-campaigns = store.campaigns()
-if not campaigns:
-    st.info(t("dash.no_campaigns"))
-    st.stop()
-by_id = {c.id: c for c in campaigns}
-chosen = st.selectbox(
-    t("dash.campaign"), list(reversed(by_id)), key="dash.campaign",
-    format_func=lambda i: f"{i} · {t('dash.demo_label') if by_id[i].demo else ''}{by_id[i].name}",
-)
-cache = response_cache(int(chosen))
+cache = response_cache(int(campaign_picker(store.campaigns(), key="dash.campaign").id))
 try:
     data = cache.refresh(store)
-except Exception as exc:  # a broken stored instrument or profile: say what, do not crash the page
+except Exception as exc:  # a broken stored questionnaire or profile: say what, do not crash the page
     st.error(t("dash.error", message=plain(exc)))
     st.stop()
 campaign = data.campaign
 if campaign.demo:
     st.warning(t("dash.demo_note"), icon=":material/science:")
-instrument_title = {qid: pick(q.title, lang) for qid, q in data.questionnaires.items()}
+questionnaire_title = {qid: pick(q.title, lang) for qid, q in data.questionnaires.items()}
+indicator_names = indicator_labels(data.questionnaires, lang)
 
 # --------------------------------------------------------------------------------- choices
 with st.expander(t("dash.choices"), expanded=False, icon=":material/tune:"):
@@ -172,9 +154,8 @@ except AnalysisError as exc:
     st.stop()
 
 top = st.columns([4, 1])
-zone = t("dash.zone.china") if campaign.timezone in ("Asia/Shanghai", "PRC") else campaign.timezone
-top[0].caption(t("dash.updated", time=local_time(dt.datetime.now(dt.timezone.utc), campaign.timezone).strftime("%Y-%m-%d %H:%M:%S"),
-                 zone=zone, n=len(data.table)))
+zone = t("dash.zone.china") if in_china(campaign.timezone) else campaign.timezone
+top[0].caption(t("dash.updated", time=local_stamp(dt.datetime.now(dt.timezone.utc), campaign.timezone), zone=zone, n=len(data.table)))
 if top[1].button(t("dash.refresh"), key="dash.refresh", icon=":material/refresh:"):
     st.rerun()
 if len(data.table) == 0:
@@ -187,23 +168,22 @@ def where(step) -> str:  # noqa: ANN001
     return step.stratum or t("dash.county")
 
 
-def indicator_label(instrument: str, indicator: str) -> str:
-    q = data.questionnaires[instrument]
-    return next((pick(i.label, lang) for i in q.indicators if i.id == indicator), indicator)
+def indicator_label(questionnaire_id: str, indicator: str) -> str:
+    return indicator_names.get((questionnaire_id, indicator), indicator)
 
 
 def step_text(step) -> str:  # noqa: ANN001
-    title = instrument_title.get(step.questionnaire_id, step.questionnaire_id)
+    title = questionnaire_title.get(step.questionnaire_id, step.questionnaire_id)
     if step.kind == "no_responses":
-        return t("dash.next.no_responses", stratum=step.stratum, site=step.site_name, instrument=title, count=step.count)
+        return t("dash.next.no_responses", stratum=step.stratum, site=step.site_name, questionnaire=title, count=step.count)
     if step.kind == "more_responses":
         key = "dash.next.close_call" if step.close_call else "dash.next.more"
-        return t(key, where=where(step), count=step.count, instrument=title,
+        return t(key, where=where(step), count=step.count, questionnaire=title,
                  indicator=indicator_label(step.questionnaire_id, step.indicator))
     if step.kind == "few_sites":
-        return t("dash.next.few_sites", stratum=step.stratum, instrument=title, count=step.count,
+        return t("dash.next.few_sites", stratum=step.stratum, questionnaire=title, count=step.count,
                  add=getattr(step, "sites_to_add", 0) or 1)
-    return t("dash.next.behind", stratum=step.stratum, site=step.site_name, instrument=title, count=step.count)
+    return t("dash.next.behind", stratum=step.stratum, site=step.site_name, questionnaire=title, count=step.count)
 
 
 tab_progress, tab_results, tab_watch, tab_export = st.tabs(
@@ -222,7 +202,7 @@ with tab_progress:
     reached = int(progress[["responses", "quota"]].min(axis=1).sum()) if len(progress) else 0
     m[2].metric(t("dash.metric.quota"), f"{reached / quota:.0%}" if quota else "—")
     last = results.responses["submitted_at"].max() if len(results.responses) else None
-    m[3].metric(t("dash.metric.last"), last.tz_convert(campaign.timezone).strftime("%m-%d %H:%M") if last is not None else "—")
+    m[3].metric(t("dash.metric.last"), local_stamp(last, campaign.timezone, "%m-%d %H:%M") or "—")
 
     st.subheader(t("dash.next"))
     steps = results.next_steps
@@ -240,7 +220,7 @@ with tab_progress:
     if len(summary):
         view = pd.DataFrame({
             t("dash.col.stratum"): summary["stratum"],
-            t("dash.col.instrument"): summary["questionnaire_id"].map(instrument_title),
+            t("dash.col.questionnaire"): summary["questionnaire_id"].map(questionnaire_title),
             t("dash.col.quota"): summary["quota"],
             t("dash.col.responses"): summary["responses"],
             t("dash.col.remaining"): summary["remaining"],
@@ -254,25 +234,25 @@ with tab_progress:
     if len(empty_sites):
         st.dataframe(pd.DataFrame({
             t("dash.col.stratum"): empty_sites["stratum"], t("dash.col.site"): empty_sites["site_name"],
-            t("dash.col.instrument"): empty_sites["questionnaire_id"].map(instrument_title), t("dash.col.quota"): empty_sites["quota"],
+            t("dash.col.questionnaire"): empty_sites["questionnaire_id"].map(questionnaire_title), t("dash.col.quota"): empty_sites["quota"],
         }), hide_index=True, key="dash.progress.empty")
     else:
         st.caption(t("dash.progress.no_empty_sites"))
     if len(results.timeline):
         st.subheader(t("dash.progress.over_time"))
-        timeline = results.timeline.assign(questionnaire=results.timeline["questionnaire_id"].map(instrument_title))
+        timeline = results.timeline.assign(questionnaire=results.timeline["questionnaire_id"].map(questionnaire_title))
         chart = alt.Chart(timeline).mark_line(point=True).encode(
             x=alt.X("date:T", title=t("dash.col.date"),
                     axis=alt.Axis(format="%-m月%-d日" if lang == "zh" else "%b %-d", labelAngle=0)),
             y=alt.Y("cumulative:Q", title=t("dash.col.responses")),
-            color=alt.Color("questionnaire:N", title=t("dash.col.instrument"),
+            color=alt.Color("questionnaire:N", title=t("dash.col.questionnaire"),
                             legend=alt.Legend(orient="bottom", columns=1, labelLimit=260)),
         )
         st.altair_chart(chart, key="dash.progress.chart")
     with st.expander(t("dash.progress.by_site")):
         st.dataframe(pd.DataFrame({
             t("dash.col.stratum"): progress["stratum"], t("dash.col.site"): progress["site_name"],
-            t("dash.col.instrument"): progress["questionnaire_id"].map(instrument_title), t("dash.col.quota"): progress["quota"],
+            t("dash.col.questionnaire"): progress["questionnaire_id"].map(questionnaire_title), t("dash.col.quota"): progress["quota"],
             t("dash.col.responses"): progress["responses"], t("dash.col.remaining"): progress["remaining"],
         }), hide_index=True, key="dash.progress.sites")
 
@@ -285,12 +265,8 @@ def verdict_text(v) -> str:  # noqa: ANN001
     return t(f"dash.verdict.{v}") if isinstance(v, str) else t("dash.verdict.none")
 
 
-def count_text(x) -> str:  # noqa: ANN001
-    return "—" if x is None or x is pd.NA or pd.isna(x) else str(int(x))
-
-
 def reading_text(v) -> str:  # noqa: ANN001
-    if v is None or v is pd.NA:
+    if missing(v):
         return "—"
     return t("dash.point.yes") if bool(v) else t("dash.point.no")
 
@@ -300,16 +276,16 @@ with tab_results:
     st.caption(t("dash.results.intro"))
     render_sensitivity(quality, compared, data.questionnaires)
     st.divider()
-    for number, (instrument, indicator) in enumerate(results.indicators):
+    for number, (questionnaire_id, indicator) in enumerate(results.indicators):
         overall = results.overall()
-        o = overall[(overall["questionnaire_id"] == instrument) & (overall["var"] == indicator)].iloc[0]
+        o = overall[(overall["questionnaire_id"] == questionnaire_id) & (overall["var"] == indicator)].iloc[0]
         township = results.by_stratum(indicator)
-        township = township[township["questionnaire_id"] == instrument]
-        label = indicator_label(instrument, indicator)
+        township = township[township["questionnaire_id"] == questionnaire_id]
+        label = indicator_label(questionnaire_id, indicator)
         has_threshold = o.threshold is not pd.NA and o.threshold is not None
         st.subheader(f"{label} · " + (t("dash.results.threshold", threshold=pct(o.threshold, 0)) if has_threshold
                                       else t("dash.results.no_threshold")))
-        if o.estimate is pd.NA or o.estimate is None or pd.isna(o.estimate):  # no applicable response yet
+        if missing(o.estimate):  # no applicable response yet
             st.info(t("dash.results.no_data"), icon=":material/hourglass_empty:")
             continue
         if has_threshold:
@@ -320,7 +296,7 @@ with tab_results:
                           else t("dash.reading.no"))
                         + "  \n" + t("dash.results.reference", label=interval_label(results.level, lang, one_sided=False),
                                       low=pct(o.two_sided_low), high=pct(o.two_sided_high)))
-        frame = pd.concat([overall[(overall["questionnaire_id"] == instrument) & (overall["var"] == indicator)], township])
+        frame = pd.concat([overall[(overall["questionnaire_id"] == questionnaire_id) & (overall["var"] == indicator)], township])
         names = [t("dash.county")] + [str(d) for d in township["domain"]]
         alone = [not (isinstance(v, str) and v == "few_sites") for v in frame["verdict"]]  # too few sites: SE and deff mean nothing
         table = pd.DataFrame({
@@ -331,11 +307,11 @@ with tab_results:
                 [f"{pct(a)} – {pct(b)}" for a, b in zip(frame["ci_low"], frame["ci_high"])],
             t("dash.col.se"): [pct(x, 2) if ok else "—" for x, ok in zip(frame["se"], alone)],
             t("dash.col.deff"): [fixed(x) if ok else "—" for x, ok in zip(frame["deff"], alone)],
-            t("dash.col.df"): [count_text(x) for x in frame["df"]],
+            t("dash.col.df"): [count(x) for x in frame["df"]],
             t("dash.col.verdict"): [verdict_text(v) for v in frame["verdict"]],
             t("dash.col.reading"): [reading_text(v) for v in frame["point_reaches"]],
         })
-        st.dataframe(table, hide_index=True, key=f"dash.results.table.{instrument}.{indicator}",
+        st.dataframe(table, hide_index=True, key=f"dash.results.table.{questionnaire_id}.{indicator}",
                      height=36 * (len(table) + 1) + 4)
         if not all(alone):
             st.caption(t("dash.results.few_sites_note", min_df=min_df))
@@ -364,15 +340,15 @@ with tab_results:
             layers.append(alt.Chart(pd.DataFrame({"threshold": [float(o.threshold)]})).mark_rule(
                 color="#c42828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q"))
         st.altair_chart(alt.layer(*layers).properties(height=alt.Step(24)),
-                        key=f"dash.results.forest.{instrument}.{indicator}")
-        lq = results.lqas[(results.lqas["questionnaire_id"] == instrument) & (results.lqas["var"] == indicator)] if len(results.lqas) else None
+                        key=f"dash.results.forest.{questionnaire_id}.{indicator}")
+        lq = results.lqas[(results.lqas["questionnaire_id"] == questionnaire_id) & (results.lqas["var"] == indicator)] if len(results.lqas) else None
         if lq is not None and len(lq):
             st.markdown("**" + t("dash.lqas.title", n=int(lq.iloc[0]["n_rule"]), d=int(lq.iloc[0]["d_rule"])) + "**")
             st.dataframe(pd.DataFrame({
                 t("dash.col.stratum"): lq["stratum"], t("dash.col.sampled"): lq["sampled"],
                 t("dash.col.successes"): lq["successes"],
                 t("dash.col.lqas"): [t(f"dash.lqas.{c}") for c in lq["classification"]],
-            }), hide_index=True, key=f"dash.results.lqas.{instrument}.{indicator}")
+            }), hide_index=True, key=f"dash.results.lqas.{questionnaire_id}.{indicator}")
         st.divider()
 
 # --------------------------------------------------------------------------------- watching
@@ -384,10 +360,10 @@ with tab_watch:
         rows = []
         for domain in [None, *strata]:
             row = {t("dash.col.domain"): t("dash.county") if domain is None else domain}
-            for instrument, indicator in results.indicators:
-                w = watch[(watch["questionnaire_id"] == instrument) & (watch["var"] == indicator)]
+            for questionnaire_id, indicator in results.indicators:
+                w = watch[(watch["questionnaire_id"] == questionnaire_id) & (watch["var"] == indicator)]
                 w = w[w["scope"] == "overall"] if domain is None else w[w["domain"] == domain]
-                row[indicator_label(instrument, indicator)] = t(f"dash.flag.{w.iloc[0]['flag']}") if len(w) else "—"
+                row[indicator_label(questionnaire_id, indicator)] = t(f"dash.flag.{w.iloc[0]['flag']}") if len(w) else "—"
             rows.append(row)
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="dash.watch.table")
 
@@ -426,6 +402,6 @@ with tab_export:
         st.caption(t("dash.export.csv_help"))
         r = st.columns(max(1, len(files["responses"])))
         for column, (qid, content) in zip(r, files["responses"].items()):
-            column.download_button(t("dash.export.csv_responses", instrument=instrument_title.get(qid, qid)), content,
+            column.download_button(t("dash.export.csv_responses", questionnaire=questionnaire_title.get(qid, qid)), content,
                                    f"{stem}-responses-{qid}.csv", key=f"dash.export.csv_responses.{qid}", mime="text/csv",
                                    on_click="ignore")

@@ -21,7 +21,7 @@ except QuestionnaireError as exc:
     st.code(str(exc), language=None)
     st.stop()
 
-st.subheader(t("home.instruments"))
+st.subheader(t("home.questionnaires"))
 indicator_labels: dict[str, str] = {}
 rows = []
 for q in questionnaires.values():

@@ -7,6 +7,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from analysis.formatting import count
+from analysis.formatting import level_percent as pct
 from app.chrome import staff_chrome
 from app.i18n import language, t
 from app.i18n import table as i18n_table
@@ -30,10 +32,6 @@ def stop_with(exc: Exception) -> None:
     message = describe(exc.problem) if isinstance(exc, SamplingError) and exc.code != "invalid" else str(exc)
     st.error(t("planner.error", message=plain(message)))  # the file's words as text, never markdown
     st.stop()
-
-
-def pct(x: float) -> str:
-    return f"{x:.0%}" if round(x * 100, 6).is_integer() else f"{x:.1%}"
 
 
 def labels(prefix: str):
@@ -153,7 +151,7 @@ county = sizes.county
 left, right = st.columns(2)
 with left:
     st.subheader(t("planner.county"))
-    st.metric(t("planner.n_county"), f"{county.n:,}")
+    st.metric(t("planner.n_county"), count(county.n, thousands=True))
     steps = [
         (t("planner.step.n0"), county.n0),
         (t("planner.step.deff") + f" {county.deff:g}", county.after_deff),
@@ -162,14 +160,14 @@ with left:
         (t("planner.step.n"), county.n),
     ]
     st.caption(t("planner.steps"))
-    st.dataframe(pd.DataFrame({"": [s for s, _ in steps], "n": [f"{v:,.1f}" for _, v in steps[:-1]] + [f"{county.n:,}"]}), hide_index=True)
+    st.dataframe(pd.DataFrame({"": [s for s, _ in steps], "n": [f"{v:,.1f}" for _, v in steps[:-1]] + [count(county.n, thousands=True)]}), hide_index=True)
     if county.critical_count is not None:
         st.caption(t("planner.exact_rule", n0=int(county.n0), c=county.critical_count, a=county.attained_alpha, p=county.attained_power))
     if county.n0_stable is not None and county.n0_stable > county.n0:
         st.caption(t("planner.sawtooth", stable=county.n0_stable))
 with right:
     st.subheader(t("planner.townships"))
-    st.metric(t("planner.n_townships"), f"{sizes.townships_total:,}")
+    st.metric(t("planner.n_townships"), count(sizes.townships_total, thousands=True))
     st.dataframe(
         pd.DataFrame(
             {
@@ -208,7 +206,7 @@ if points:
         layers.append(alt.Chart(pd.DataFrame({"threshold": [float(threshold)]})).mark_rule(
             color="#c42828", strokeDash=[6, 4]).encode(x="threshold:Q"))
     st.altair_chart(alt.layer(*layers).properties(height=260), key="planner.curve")
-    st.caption(t("planner.curve.caption", p=pct(float(expected)), n=f"{county.n:,}"))
+    st.caption(t("planner.curve.caption", p=pct(float(expected)), n=count(county.n, thousands=True)))
 
 # 3. LQAS -------------------------------------------------------------------------------------
 st.header(t("planner.lqas"))

@@ -6,18 +6,18 @@ row); flags come from ``analysis.integrity.load_quality``. Nothing here deletes 
 """
 
 import json
-from zoneinfo import ZoneInfo
-
 import pandas as pd
 import streamlit as st
 
 from analysis import AnalysisError
+from analysis.formatting import local_stamp
 from analysis.integrity import load_quality
 from analysis.quality import RULES, QualityParameters
 from app import services
 from app.auth import require
 from app.i18n import t
 from app.safe import plain
+from app.widgets import campaign_picker
 from survey.errors import SurveyError
 
 account = require("admin", "evaluator")
@@ -25,14 +25,7 @@ store = services.store()
 st.title(t("review.title"))
 st.caption(t("review.intro"))
 
-campaigns = store.campaigns()
-if not campaigns:
-    st.info(t("dash.no_campaigns"))
-    st.stop()
-by_id = {c.id: c for c in campaigns}
-chosen = st.selectbox(t("dash.campaign"), list(reversed(by_id)), key="review.campaign",
-                      format_func=lambda i: f"{i} · {t('dash.demo_label') if by_id[i].demo else ''}{by_id[i].name}")
-campaign = by_id[int(chosen)]
+campaign = campaign_picker(store.campaigns(), key="review.campaign")
 notice = st.session_state.pop("review.notice", None)
 if notice:
     st.success(notice, icon=":material/task_alt:")
@@ -135,8 +128,7 @@ with st.expander(t("review.audit"), icon=":material/history:"):
         st.caption(t("review.audit.empty"))
     else:
         st.dataframe(pd.DataFrame({
-            t("review.col.at"): [e.at.astimezone(ZoneInfo(campaign.timezone)).strftime("%Y-%m-%d %H:%M:%S")
-                                 for e in log],
+            t("review.col.at"): [local_stamp(e.at, campaign.timezone) for e in log],
             t("review.col.actor"): [e.actor for e in log],
             t("review.col.action"): [e.action for e in log],
             t("review.col.response"): [e.response_id for e in log],

@@ -16,5 +16,6 @@ STRINGS = {
     "common.minutes": {"zh": "约 {n} 分钟", "en": "about {n} min"},
     "common.audience.residents": {"zh": "城乡居民", "en": "Residents"},
     "common.audience.staff": {"zh": "基层中医药人员", "en": "Grassroots TCM staff"},
+    "common.demo_label": {"zh": "【演示】", "en": "[demo] "},
     "common.required_mark": {"zh": "（必答）", "en": " (required)"},
 }

@@ -1,4 +1,12 @@
-"""The evaluator dashboard: progress, results with verdicts, watching flags, exports."""
+"""The evaluator dashboard: progress, results with verdicts, watching flags, exports.
+
+The verdict, LQAS and watching-flag words come from the rules that define them
+(``analysis.verdict``, ``sampling.lqas``, ``analysis.sequential``)."""
+
+from analysis.sequential import FLAG_WORDS
+from analysis.verdict import VERDICT_WORDS
+from app.strings import keyed
+from sampling.lqas import LQAS_WORDS
 
 STRINGS = {
     "nav.dashboard": {"zh": "评估看板", "en": "Evaluation dashboard"},
@@ -10,7 +18,6 @@ STRINGS = {
     },
     "dash.no_campaigns": {"zh": "还没有调查活动。请先在“新建调查”中创建。", "en": "No campaign yet. Create one under “New campaign”."},
     "dash.campaign": {"zh": "调查活动", "en": "Campaign"},
-    "dash.demo_label": {"zh": "【演示】", "en": "[demo] "},
     "dash.demo_note": {
         "zh": "这是演示活动：框架是示例，问卷是模拟数据，结果不能作为评审依据。",
         "en": "This is a demo campaign: illustrative frame, simulated responses; not evidence for the review.",
@@ -113,12 +120,12 @@ STRINGS = {
     "dash.next": {"zh": "下一步工作", "en": "What to do next"},
     "dash.next.none": {"zh": "目前没有需要补充的工作。", "en": "Nothing to do right now."},
     "dash.next.no_responses": {
-        "zh": "{stratum} {site} 尚未收到“{instrument}”问卷（计划 {count} 份）：请张贴二维码或安排调查员。",
-        "en": "{site} ({stratum}) has no “{instrument}” response yet ({count} planned): put up the poster or send a surveyor.",
+        "zh": "{stratum} {site} 尚未收到“{questionnaire}”问卷（计划 {count} 份）：请张贴二维码或安排调查员。",
+        "en": "{site} ({stratum}) has no “{questionnaire}” response yet ({count} planned): put up the poster or send a surveyor.",
     },
     "dash.next.more": {
-        "zh": "{where}约需再收 {count} 份“{instrument}”问卷，{indicator}才能得出明确结论。",
-        "en": "{where} needs about {count} more “{instrument}” responses for the {indicator} to be conclusive.",
+        "zh": "{where}约需再收 {count} 份“{questionnaire}”问卷，{indicator}才能得出明确结论。",
+        "en": "{where} needs about {count} more “{questionnaire}” responses for the {indicator} to be conclusive.",
     },
     "dash.next.close_call": {
         "zh": "{where}的{indicator}与达标线非常接近，增加样本也难以得出结论（约需再收 {count} 份）；请如实报告点估计和置信区间。",
@@ -126,19 +133,19 @@ STRINGS = {
         "more). Report the estimate and interval as they are.",
     },
     "dash.next.few_sites": {
-        "zh": "{stratum}的“{instrument}”问卷只来自 {count} 个调查点，不能单独判定；在同一调查点多收问卷帮助不大，"
+        "zh": "{stratum}的“{questionnaire}”问卷只来自 {count} 个调查点，不能单独判定；在同一调查点多收问卷帮助不大，"
         "如需乡镇层面的结论，请再增加 {add} 个调查点。",
-        "en": "{stratum}: “{instrument}” responses come from only {count} sites, too few to judge the township on its "
+        "en": "{stratum}: “{questionnaire}” responses come from only {count} sites, too few to judge the township on its "
         "own; more responses at the same sites hardly help. Add {add} more sites if the township needs its own conclusion.",
     },
     "dash.next.behind": {
-        "zh": "{stratum} {site} 的“{instrument}”问卷还差 {count} 份达到计划样本量。",
-        "en": "{site} ({stratum}) is {count} “{instrument}” responses short of its quota.",
+        "zh": "{stratum} {site} 的“{questionnaire}”问卷还差 {count} 份达到计划样本量。",
+        "en": "{site} ({stratum}) is {count} “{questionnaire}” responses short of its quota.",
     },
     "dash.county": {"zh": "全县（区）", "en": "County"},
     "dash.col.stratum": {"zh": "乡镇（街道）", "en": "Township"},
     "dash.col.site": {"zh": "调查点", "en": "Site"},
-    "dash.col.instrument": {"zh": "问卷", "en": "Questionnaire"},
+    "dash.col.questionnaire": {"zh": "问卷", "en": "Questionnaire"},
     "dash.col.quota": {"zh": "计划", "en": "Quota"},
     "dash.col.responses": {"zh": "已收", "en": "Received"},
     "dash.col.remaining": {"zh": "尚差", "en": "To go"},
@@ -177,10 +184,6 @@ STRINGS = {
     "dash.col.lqas": {"zh": "LQAS 判定", "en": "LQAS"},
     "dash.col.sampled": {"zh": "已取样本", "en": "Taken"},
     "dash.col.successes": {"zh": "“是”的份数", "en": "Yes"},
-    "dash.verdict.met": {"zh": "达标", "en": "met"},
-    "dash.verdict.not_met": {"zh": "未达标", "en": "not met"},
-    "dash.verdict.inconclusive": {"zh": "尚不能确定", "en": "not yet conclusive"},
-    "dash.verdict.few_sites": {"zh": "调查点不足，不能单独判定", "en": "too few sites to judge on its own"},
     "dash.results.few_sites_note": {
         "zh": "“调查点不足，不能单独判定”的乡镇（街道）只有 1–2 个调查点（设计自由度小于 {min_df}）：其标准误和设计效应没有意义，"
         "以“—”表示；图中以空心方块和浅灰细线画出，不作判定。全县（区）的结果是结论。",
@@ -195,14 +198,10 @@ STRINGS = {
     "dash.export.step.pdf": {"zh": "正在生成 PDF 报告（含图）…", "en": "Writing the PDF report (with charts)…"},
     "dash.export.step.csv": {"zh": "正在生成 CSV 文件…", "en": "Writing the CSV files…"},
     "dash.export.step.done": {"zh": "完成", "en": "Done"},
-    "dash.verdict.none": {"zh": "—", "en": "—"},
     "dash.point.yes": {"zh": "点估计已达到", "en": "estimate reaches it"},
     "dash.point.no": {"zh": "点估计未达到", "en": "estimate below it"},
     "dash.forest.x": {"zh": "比例", "en": "Rate"},
     "dash.lqas.title": {"zh": "LQAS 判定（前 {n} 份中至少 {d} 份为“是”）", "en": "LQAS (at least {d} yes among the first {n})"},
-    "dash.lqas.meets": {"zh": "达标", "en": "meets"},
-    "dash.lqas.does_not_meet": {"zh": "未达标", "en": "does not meet"},
-    "dash.lqas.incomplete": {"zh": "样本未满", "en": "incomplete"},
     "dash.error": {"zh": "无法计算：{message}", "en": "Cannot compute: {message}"},
     # watching
     "dash.watch.intro": {
@@ -212,9 +211,6 @@ STRINGS = {
         "mixture likelihood ratio (updated by whole site): however often you look, the chance of a false flag stays "
         "within {alpha}. They are for watching only; the official verdict is under “Results and verdicts”.",
     },
-    "dash.flag.passed": {"zh": "已可判定达标", "en": "already passed"},
-    "dash.flag.failed": {"zh": "已可判定未达标", "en": "already failed"},
-    "dash.flag.open": {"zh": "继续观察", "en": "keep watching"},
     # exports
     "dash.export.intro": {
         "zh": "报告与数据按上面选定的加权和计入规则生成。Word 报告便于修改并粘贴到创建材料中。",
@@ -226,9 +222,13 @@ STRINGS = {
     "dash.export.docx": {"zh": "下载 Word 报告", "en": "Download the Word report"},
     "dash.export.pdf": {"zh": "下载 PDF 报告", "en": "Download the PDF report"},
     "dash.export.csv_estimates": {"zh": "下载估计结果 CSV", "en": "Download estimates (CSV)"},
-    "dash.export.csv_responses": {"zh": "下载“{instrument}”问卷数据 CSV", "en": "Download “{instrument}” responses (CSV)"},
+    "dash.export.csv_responses": {"zh": "下载“{questionnaire}”问卷数据 CSV", "en": "Download “{questionnaire}” responses (CSV)"},
     "dash.export.csv_help": {
         "zh": "CSV 为带 BOM 的 UTF-8 编码，可直接用 Excel、R、Stata、SPSS 打开。",
         "en": "CSV files are UTF-8 with BOM: they open in Excel, R, Stata and SPSS.",
     },
+    **keyed("dash.verdict", VERDICT_WORDS),
+    "dash.verdict.none": {"zh": "—", "en": "—"},
+    **keyed("dash.lqas", LQAS_WORDS),
+    **keyed("dash.flag", FLAG_WORDS),
 }

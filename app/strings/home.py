@@ -6,7 +6,7 @@ STRINGS = {
         "questionnaires through QR codes, and compute the four survey indicators with confidence "
         "intervals that respect the sample design, against the thresholds of the standard.",
     },
-    "home.instruments": {"zh": "问卷", "en": "Questionnaires"},
+    "home.questionnaires": {"zh": "问卷", "en": "Questionnaires"},
     "home.profiles": {"zh": "辖区配置与达标线", "en": "Jurisdiction profiles and thresholds"},
     "home.profiles.help": {
         "zh": "达标线来自各地创建方案；在 questionnaires/profiles/ 中新增一个文件即可加入本地配置，无需修改代码。",

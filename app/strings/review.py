@@ -1,4 +1,9 @@
-"""The review queue of flagged responses, and the dashboard's with/without-flags comparison."""
+"""The review queue of flagged responses, and the dashboard's with/without-flags comparison.
+
+The rules' names come from ``analysis.quality.RULE_WORDS``."""
+
+from analysis.quality import RULE_WORDS
+from app.strings import keyed
 
 STRINGS = {
     "nav.review": {"zh": "问卷质量审核", "en": "Review queue"},
@@ -64,11 +69,7 @@ STRINGS = {
     "review.mode.self": {"zh": "自填", "en": "self"},
     "review.mode.read_aloud": {"zh": "调查员读题", "en": "read aloud"},
     "review.mode.paper": {"zh": "纸质录入", "en": "from paper"},
-    "review.rule.too_fast": {"zh": "答题过快", "en": "too fast"},
-    "review.rule.same_device": {"zh": "同一设备重复", "en": "same device"},
-    "review.rule.straight_line": {"zh": "评分全部相同", "en": "straight line"},
-    "review.rule.duplicate_answers": {"zh": "答案雷同", "en": "duplicate answers"},
-    "review.rule.burst": {"zh": "集中或非开放时间提交", "en": "burst or off hours"},
+    **keyed("review.rule", RULE_WORDS),
     "review.audit": {"zh": "审核日志", "en": "Audit log"},
     "review.audit.empty": {"zh": "还没有审核记录。", "en": "Nothing logged yet."},
     "review.col.at": {"zh": "时间", "en": "When"},
