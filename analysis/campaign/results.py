@@ -6,8 +6,8 @@ township, with progress, watching flags, LQAS classifications and next steps.
 binary indicator, overall and per township (stratum): estimate, SE, interval, design effect, df,
 n, the verdict against the profile's threshold and the point-estimate reading beside it. Watching
 flags come from :func:`analysis.sequential.monitor` (Robbins' mixture likelihood ratio, updated by
-whole site, design effect from the variance engine); they are reported apart from the final
-design-based verdict.
+whole site, design effect from the variance engine on the unweighted design, hence its column
+``unweighted_deff``); they are reported apart from the final design-based verdict.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ OVERALL = None
 ESTIMATE_COLUMNS = ["questionnaire_id", "var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df",
                     "threshold", "verdict", "point_reaches", "more_responses", "missing", "ci_method", "level", "bounds",
                     "coverage", "two_sided_low", "two_sided_high", "note", "scope"]
-WATCH_COLUMNS = ["questionnaire_id", "var", "domain", "n", "successes", "psus", "deff", "log_evidence_pass",
+WATCH_COLUMNS = ["questionnaire_id", "var", "domain", "n", "successes", "psus", "unweighted_deff", "log_evidence_pass",
                  "log_evidence_fail", "flag", "looks", "threshold", "alpha", "evidence_needed", "scope"]
 #: Columns of the response frame every questionnaire's rows keep (the rest: its indicators and
 #: background questions).
