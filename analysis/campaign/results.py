@@ -106,12 +106,23 @@ def _watch(rows: pd.DataFrame, qid: str, thresholds: Mapping[str, float], level:
     return out
 
 
+def _analysis_columns(data: CampaignData) -> pd.DataFrame:
+    """The table without the answer columns the results do not read (all but the background
+    questions): the frame carries every answer for quality flags and reports, not for rates."""
+    background = list(dict.fromkeys(b for q in data.questionnaires.values() for b in background_questions(q)))
+    answers = set(data.questions)
+    if not answers - set(background):
+        return data.table
+    base = [c for c in data.table.columns if c not in answers]
+    return data.table[base + [c for c in background if c in data.table.columns]]
+
+
 def compute_results(data: CampaignData, options: ResultOptions | None = None) -> CampaignResults:
     """Progress, estimates, verdicts, watching flags, LQAS and next steps for a campaign."""
     options = options or ResultOptions()
     campaign = data.campaign
     level = float(options.level if options.level is not None else data.level)
-    table = options.filters.apply(data.table, campaign.timezone)
+    table = options.filters.apply(_analysis_columns(data), campaign.timezone)
     excluded = len(data.table) - len(table)
     strata = list(dict.fromkeys(s.stratum for s in campaign.sites))
     order = {s: i for i, s in enumerate(strata)}
