@@ -39,8 +39,9 @@ import pandas as pd
 
 from . import estimates as _estimates
 from . import weighting as _weighting
-from .columns import _as_list, _codes, _column, _dense, _fpc_columns, _numeric, _row_label, _show
-from .design_arrays import CENSUS_TOLERANCE, Calibration, DesignArrays, Residualizer, Stage
+from .columns import _as_list, _codes, _column, _numeric, _row_label, _show
+from .design_arrays import (CENSUS_TOLERANCE, Calibration, DesignArrays, Residualizer, Stage, compile_stages,
+                            fpc_weights)
 from .errors import ColumnError, DataValueError, DesignError, LonelyPSUError, check_option
 from .verdict import MIN_DF
 
@@ -163,101 +164,11 @@ class SurveyDesign:
             self._strata_labels = np.array([None], dtype=object)
         else:
             self._strata, self._strata_labels = _codes(data[strata], strata, data)
-        n_strata = len(self._strata_labels)
 
-        # --- stage units (codes grouped by their parent group)
-        group_of_row = self._strata
-        n_groups = n_strata
-        unit_codes: list[np.ndarray] = []
-        unit_groups: list[np.ndarray] = []
-        stage_cols: tuple[str | None, ...] = psu_cols if psu_cols else (None,)
-        for s, col in enumerate(stage_cols):
-            if col is None:
-                raw = np.arange(n, dtype=np.int64)
-                n_raw = n
-            else:
-                raw, raw_labels = _codes(data[col], col, data)
-                n_raw = len(raw_labels)
-            unit, first = _dense(group_of_row * n_raw + raw)
-            unit_group = group_of_row[first]
-            if s == 0 and col is not None and not nest and strata is not None:
-                per_raw = np.bincount(raw[first], minlength=n_raw)
-                if per_raw.max(initial=0) > 1:
-                    r = int(np.flatnonzero(per_raw > 1)[0])
-                    rows = first[raw[first] == r]
-                    a, b = data[strata].iloc[rows[0]], data[strata].iloc[rows[1]]
-                    raise DesignError(
-                        f"PSU {_show(data[col].iloc[rows[0]])} (column {col!r}) appears in strata {_show(a)} and {_show(b)} "
-                        f"(column {strata!r}); PSU ids are not nested in strata: pass nest=True if they are "
-                        "numbered within each stratum",
-                        column=col,
-                        value=data[col].iloc[rows[0]],
-                        stratum=a,
-                    )
-            unit_codes.append(unit)
-            unit_groups.append(unit_group)
-            group_of_row = unit
-            n_groups = unit_group.shape[0]
-        del n_groups
-
-        # --- fpc: population counts or sampling fractions, per stage
-        fpc_values, is_count = _fpc_columns(data, fpc_cols)
-
-        stages: list[Stage] = []
-        parent_mult = np.ones(n_strata)
-        group_of_row = self._strata
-        for s, (unit, unit_group) in enumerate(zip(unit_codes, unit_groups)):
-            n_g = parent_mult.shape[0]
-            size = np.bincount(unit_group, minlength=n_g).astype(np.int64)
-            if s < len(fpc_values):
-                v = fpc_values[s]
-                col = fpc_cols[s]
-                first_val = np.empty(n_g)
-                first_val[group_of_row] = v
-                varies = v != first_val[group_of_row]
-                if varies.any():
-                    pos = int(np.flatnonzero(varies)[0])
-                    raise DesignError(
-                        f"fpc column {col!r} varies within {self._group_text(s, pos)}; it must be constant there",
-                        column=col,
-                    )
-                if is_count:
-                    popsize = first_val
-                    fraction = np.where(size > 0, size / popsize, 0.0)
-                else:
-                    fraction = np.where(size > 0, first_val, 0.0)
-                    popsize = np.where(size > 0, size / np.where(first_val > 0, first_val, 1.0), np.inf)
-                over = (fraction > 1 + 1e-12) & (size > 0)
-                if over.any():
-                    g = int(np.flatnonzero(over)[0])
-                    pos = int(np.flatnonzero(group_of_row == g)[0])
-                    raise DesignError(
-                        f"fpc column {col!r} implies more than 100% sampling in {self._group_text(s, pos)}: "
-                        f"{int(size[g])} units sampled from a population of {popsize[g]:g}",
-                        column=col,
-                    )
-                fraction = np.minimum(fraction, 1.0)
-                fpc_factor = 1.0 - fraction
-                has_fpc = True
-            else:
-                fraction = np.zeros(n_g)
-                fpc_factor = np.ones(n_g)
-                has_fpc = False
-            stages.append(
-                Stage(
-                    number=s + 1,
-                    unit=unit,
-                    unit_group=unit_group,
-                    group_size=size,
-                    fpc=fpc_factor,
-                    fraction=fraction,
-                    multiplier=parent_mult,
-                    has_fpc=has_fpc,
-                )
-            )
-            parent_mult = (parent_mult * fraction)[unit_group]
-            group_of_row = unit
-        self._stages = tuple(stages)
+        # --- stages of clusters and their finite population corrections (compiled to arrays)
+        stages, has_fpc = compile_stages(data, self._strata, len(self._strata_labels), strata, psu_cols, fpc_cols,
+                                         nest=nest, group_text=self._group_text)
+        self._stages = stages
         self._variance_stages = max(1, len(fpc_cols))
 
         # --- weights
@@ -275,12 +186,8 @@ class SurveyDesign:
                 )
             if not (w > 0).any():
                 raise DataValueError(f"column {weights!r} (weights) is zero in every row", column=weights)
-        elif fpc_values:
-            w = np.ones(n)
-            for s in range(len(fpc_values)):
-                st = stages[s]
-                grp = self._strata if s == 0 else stages[s - 1].unit
-                w = w / st.fraction[grp]
+        elif has_fpc:
+            w = fpc_weights(stages, self._strata, len(fpc_cols))
         else:
             w = np.ones(n)
         w.setflags(write=False)
@@ -300,14 +207,18 @@ class SurveyDesign:
     def __delattr__(self, name: str) -> None:
         raise AttributeError("SurveyDesign is immutable")
 
-    def _derive(self, *, w: np.ndarray, calibration: Calibration | None) -> "SurveyDesign":
-        """A copy of this design with new weights and, optionally, one more calibration step."""
+    def reweighted(self, weights: np.ndarray, *, calibration: Calibration | None = None) -> "SurveyDesign":
+        """This design with new weights (shape (n,), the same rows) and, when given, one more
+        calibration step whose operators the variance then applies (R's ``postStratify``/``rake``
+        record theirs the same way). Weighting functions (:mod:`analysis.weighting`) build on it."""
+        w = np.asarray(weights, dtype=np.float64)
+        if w.shape != (self.n,):
+            raise DesignError(f"weights must have shape ({self.n},); got {w.shape}", param="weights")
         new = object.__new__(SurveyDesign)
         for name in self.__slots__:
             if name == "_frozen":
                 continue
             object.__setattr__(new, name, getattr(self, name))
-        w = np.asarray(w, dtype=np.float64)
         w.setflags(write=False)
         object.__setattr__(new, "_w", w)
         simple = self._simple and calibration is None and bool(np.all(w == w[0]))

@@ -2,17 +2,24 @@
 
 R's ``svyrecvar`` takes the arrays it needs (clusters, strata, fpc, calibration operators), not
 the design object; :class:`DesignArrays` is that bundle here. :class:`analysis.design.SurveyDesign`
-builds it once (:attr:`SurveyDesign.arrays`), :func:`analysis.variance.design_variance` and the
-weighting functions read it, and none of them imports the design module.
+builds it once (:attr:`SurveyDesign.arrays`) from the stages :func:`compile_stages` makes of its
+columns, :func:`analysis.variance.design_variance` and the weighting functions read it, and none of
+them imports the design module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["CENSUS_TOLERANCE", "RAKE_VARIANCE_SWEEPS", "Calibration", "DesignArrays", "Residualizer", "Stage"]
+from .columns import _codes, _dense, _fpc_columns, _show
+from .errors import DesignError
+
+__all__ = ["CENSUS_TOLERANCE", "RAKE_VARIANCE_SWEEPS", "Calibration", "DesignArrays", "Residualizer", "Stage",
+           "compile_stages", "fpc_weights"]
 
 #: A stratum whose finite population correction is below this is a census (R's 1e-7).
 CENSUS_TOLERANCE = 1e-7
@@ -134,6 +141,133 @@ class DesignArrays:
         psu_present = _present_count(st.unit[inset], dom, st.n_units, n_domains)
         strata_present = _present_count(self.strata_codes[inset], dom, st.n_groups, n_domains)
         return (psu_present - strata_present).astype(np.int64)
+
+
+def compile_stages(
+    data: pd.DataFrame,
+    strata_codes: np.ndarray,
+    n_strata: int,
+    strata: str | None,
+    psu_cols: Sequence[str],
+    fpc_cols: Sequence[str],
+    *,
+    nest: bool,
+    group_text: Callable[[int, int], str],
+) -> tuple[tuple[Stage, ...], bool]:
+    """The sampling stages of a design, as :class:`Stage` arrays, and whether any stage has an fpc.
+
+    Stage ``s`` numbers its units within their group (the stratum at stage 1, the unit of stage
+    ``s - 1`` later), so that later stages nest in earlier ones as in R. Its ``fpc`` is ``1 - n/N``
+    per group from a population count ``N`` or a sampling fraction ``f = n/N`` (constant within the
+    group, ``n/N <= 1``), and its ``multiplier`` is the product of the ancestors' fractions (R's
+    ``multistage``). ``strata_codes`` (n,) number the ``n_strata`` strata; ``group_text(stage, row)`` names a row's group in error messages.
+
+    Raises
+    ------
+    DesignError
+        PSU ids repeated across strata without ``nest``; an fpc varying within a group or implying
+        more than 100 % sampling.
+    """
+    n = len(data)
+    # --- stage units (codes grouped by their parent group)
+    group_of_row = strata_codes
+    unit_codes: list[np.ndarray] = []
+    unit_groups: list[np.ndarray] = []
+    stage_cols: tuple[str | None, ...] = tuple(psu_cols) if psu_cols else (None,)
+    for s, col in enumerate(stage_cols):
+        if col is None:
+            raw = np.arange(n, dtype=np.int64)
+            n_raw = n
+        else:
+            raw, raw_labels = _codes(data[col], col, data)
+            n_raw = len(raw_labels)
+        unit, first = _dense(group_of_row * n_raw + raw)
+        unit_group = group_of_row[first]
+        if s == 0 and col is not None and not nest and strata is not None:
+            per_raw = np.bincount(raw[first], minlength=n_raw)
+            if per_raw.max(initial=0) > 1:
+                r = int(np.flatnonzero(per_raw > 1)[0])
+                rows = first[raw[first] == r]
+                a, b = data[strata].iloc[rows[0]], data[strata].iloc[rows[1]]
+                raise DesignError(
+                    f"PSU {_show(data[col].iloc[rows[0]])} (column {col!r}) appears in strata {_show(a)} and {_show(b)} "
+                    f"(column {strata!r}); PSU ids are not nested in strata: pass nest=True if they are "
+                    "numbered within each stratum",
+                    column=col,
+                    value=data[col].iloc[rows[0]],
+                    stratum=a,
+                )
+        unit_codes.append(unit)
+        unit_groups.append(unit_group)
+        group_of_row = unit
+
+    # --- fpc: population counts or sampling fractions, per stage
+    fpc_values, is_count = _fpc_columns(data, fpc_cols)
+    stages: list[Stage] = []
+    parent_mult = np.ones(n_strata)
+    group_of_row = strata_codes
+    for s, (unit, unit_group) in enumerate(zip(unit_codes, unit_groups)):
+        n_g = parent_mult.shape[0]
+        size = np.bincount(unit_group, minlength=n_g).astype(np.int64)
+        if s < len(fpc_values):
+            v = fpc_values[s]
+            col = fpc_cols[s]
+            first_val = np.empty(n_g)
+            first_val[group_of_row] = v
+            varies = v != first_val[group_of_row]
+            if varies.any():
+                pos = int(np.flatnonzero(varies)[0])
+                raise DesignError(
+                    f"fpc column {col!r} varies within {group_text(s, pos)}; it must be constant there",
+                    column=col,
+                )
+            if is_count:
+                popsize = first_val
+                fraction = np.where(size > 0, size / popsize, 0.0)
+            else:
+                fraction = np.where(size > 0, first_val, 0.0)
+                popsize = np.where(size > 0, size / np.where(first_val > 0, first_val, 1.0), np.inf)
+            over = (fraction > 1 + 1e-12) & (size > 0)
+            if over.any():
+                g = int(np.flatnonzero(over)[0])
+                pos = int(np.flatnonzero(group_of_row == g)[0])
+                raise DesignError(
+                    f"fpc column {col!r} implies more than 100% sampling in {group_text(s, pos)}: "
+                    f"{int(size[g])} units sampled from a population of {popsize[g]:g}",
+                    column=col,
+                )
+            fraction = np.minimum(fraction, 1.0)
+            fpc_factor = 1.0 - fraction
+            has_fpc = True
+        else:
+            fraction = np.zeros(n_g)
+            fpc_factor = np.ones(n_g)
+            has_fpc = False
+        stages.append(
+            Stage(
+                number=s + 1,
+                unit=unit,
+                unit_group=unit_group,
+                group_size=size,
+                fpc=fpc_factor,
+                fraction=fraction,
+                multiplier=parent_mult,
+                has_fpc=has_fpc,
+            )
+        )
+        parent_mult = (parent_mult * fraction)[unit_group]
+        group_of_row = unit
+    return tuple(stages), bool(fpc_values)
+
+
+def fpc_weights(stages: Sequence[Stage], strata_codes: np.ndarray, n_fpc: int) -> np.ndarray:
+    """Weights implied by the fpc, as R derives them: ``w = prod over stages 1..n_fpc of N/n``
+    (one over the sampling fraction of the row's group at each stage), shape (n,)."""
+    w = np.ones(strata_codes.shape[0])
+    for s in range(n_fpc):
+        grp = strata_codes if s == 0 else stages[s - 1].unit
+        w = w / stages[s].fraction[grp]
+    return w
 
 
 def _present_count(group: np.ndarray, domain: np.ndarray, n_groups: int, n_domains: int) -> np.ndarray:

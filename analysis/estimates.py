@@ -34,7 +34,8 @@ import pandas as pd
 
 from .columns import _column, _domains, _numeric, _py
 from .errors import ColumnError, DataValueError, check_option
-from .intervals import ALTERNATIVES, CI_METHODS, ConfidenceInterval, check_level, proportion_interval, t_interval
+from .intervals import (CI_METHODS, LOWER_BOUND, SIDES, TWO_SIDED, UPPER_BOUND, ConfidenceInterval, check_level,
+                        proportion_interval, t_interval)
 from .profile_likelihood import QuasiBinomialFit, quasibinomial_fit
 from .result_table import EXTRA_COLUMNS, RESULT_COLUMNS, result_frame  # noqa: F401 - the table's columns, re-exported
 from .variance import design_variance
@@ -92,12 +93,13 @@ class Estimate:
     def variance(self) -> float | None:
         return None if self.se is None else self.se**2
 
-    def ci(self, method: str = "logit", level: float = 0.95, *, alternative: str = "two-sided") -> ConfidenceInterval:
+    def ci(self, method: str = "logit", level: float = 0.95, *, side: str = TWO_SIDED) -> ConfidenceInterval:
         """Confidence interval by ``method`` (proportions: any of :data:`analysis.intervals.CI_METHODS`;
-        means and totals: ``"t"``, estimate +/- t_df se); ``alternative`` as in
-        :func:`analysis.intervals.proportion_interval` (``"smaller"``: lower bound, ``"larger"``: upper)."""
+        means and totals: ``"t"``, estimate +/- t_df se); ``side`` as in
+        :func:`analysis.intervals.proportion_interval` (``"lower_bound"``: ``[L, 1]``, R's and
+        scipy's ``alternative="greater"``; ``"upper_bound"``: ``[0, U]``, their ``"less"``)."""
         level = check_level(level)
-        check_option("alternative", alternative, ALTERNATIVES)
+        check_option("side", side, SIDES)
         if self.estimate is None:
             return ConfidenceInterval(None, None, method, level, "no respondents")
         if self.kind == "proportion":
@@ -105,17 +107,27 @@ class Estimate:
                 method, [self.estimate], [self.variance], [self.df], level,
                 n=[self.n], n_rows=[self.n_rows], simple=self.simple, census=self.census,
                 glm_fit=self.glm_fit if method == "likelihood" else None, deff=[self.whole_deff],
-                alternative=alternative,
+                side=side,
             )
         else:
             check_option("method", method, ("t",))
-            lo, hi = t_interval(self.estimate, self.se, self.df, level, alternative=alternative)
+            lo, hi = t_interval(self.estimate, self.se, self.df, level, side=side)
             note = [None if self.df > 0 else "no interval: the design has no degrees of freedom here"]
         return ConfidenceInterval(_f(lo[0]), _f(hi[0]), method, level, note[0])
 
+    def lower_bound(self, method: str = "logit", level: float = 0.95) -> float | None:
+        """The one-sided ``level`` lower bound ``L`` (R's ``binom.test`` and scipy's ``binomtest``
+        with ``alternative="greater"``); None where none exists."""
+        return self.ci(method, level, side=LOWER_BOUND).low
+
+    def upper_bound(self, method: str = "logit", level: float = 0.95) -> float | None:
+        """The one-sided ``level`` upper bound ``U`` (R's and scipy's ``alternative="less"``); None
+        where none exists."""
+        return self.ci(method, level, side=UPPER_BOUND).high
+
     def verdict(self, threshold: float, *, level: float = 0.95, method: str = "logit", min_df: int = MIN_DF) -> Verdict:
         """Verdict against ``threshold`` from the one-sided ``level`` bounds of ``method`` (see
-        :mod:`analysis.verdict`); ``lower``/``upper`` of the result are those bounds."""
+        :mod:`analysis.verdict`); ``lower_bound``/``upper_bound`` of the result are those bounds."""
         threshold = check_threshold(threshold)
         level = check_verdict_level(check_level(level))
         m = method if self.kind == "proportion" else "t"
@@ -123,14 +135,14 @@ class Estimate:
         if self.kind == "proportion" and self.estimate is not None:  # as the tables: deff taken as at least 1
             v1 = verdict_variance([self.estimate], [self.variance or 0.0], [self.n], simple=self.simple)[0]
             judged = replace(self, se=float(np.sqrt(v1)))
-        low = judged.ci(m, level, alternative="smaller").low
-        high = judged.ci(m, level, alternative="larger").high
+        lower_bound = judged.lower_bound(m, level)
+        upper_bound = judged.upper_bound(m, level)
         v, reach, more = verdicts(
             [np.nan if self.estimate is None else self.estimate], [judged.variance or 0.0], [self.n],
-            [np.nan if low is None else low], [np.nan if high is None else high], [threshold], level,
-            df=[self.df], min_df=min_df,
+            [np.nan if lower_bound is None else lower_bound], [np.nan if upper_bound is None else upper_bound],
+            [threshold], level, df=[self.df], min_df=min_df,
         )
-        return Verdict(v[0], threshold, level, method, low, high, reach[0], more[0])
+        return Verdict(v[0], threshold, level, method, lower_bound, upper_bound, reach[0], more[0])
 
 
 def _f(x) -> float | None:
@@ -389,25 +401,26 @@ def proportion_table(
     fit = likelihood_fit(design, vars, by) if ci == "likelihood" else None
     whole = np.repeat(_whole_deff(design, b, by, "proportion"), D)
 
-    def interval(alternative: str, variance: np.ndarray):
+    def interval(side: str, variance: np.ndarray):
         return proportion_interval(
             ci, b.estimate.ravel(), variance, df.ravel(), level, n=b.n.ravel(), n_rows=n_rows.ravel(),
-            simple=design.is_simple, census=design.is_census, glm_fit=fit, deff=whole, alternative=alternative)
+            simple=design.is_simple, census=design.is_census, glm_fit=fit, deff=whole, side=side)
 
-    lo, hi, note = interval("two-sided", b.variance.ravel())
+    lo, hi, note = interval(TWO_SIDED, b.variance.ravel())
     if np.isnan(thr).all():
         return result_frame(b, lo, hi, note, thr, *_no_verdicts(k * D), ci, level)
     check_verdict_level(level)
     v1 = verdict_variance(b.estimate.ravel(), b.variance.ravel(), b.n.ravel(), simple=design.is_simple)
-    low1, _, note1 = interval("smaller", v1)
-    high1 = interval("larger", v1)[1]
+    lower_bound, _, note1 = interval(LOWER_BOUND, v1)
+    upper_bound = interval(UPPER_BOUND, v1)[1]
     floored = v1 > b.variance.ravel()
     if floored.any():
         note1 = np.array([_join(x, "the verdict's interval takes the design effect as 1 (estimated below 1)") if f else x
                           for x, f in zip(note1, floored)], dtype=object)
-    verdict, reach, more = verdicts(b.estimate.ravel(), v1, b.n.ravel(), low1, high1,
+    verdict, reach, more = verdicts(b.estimate.ravel(), v1, b.n.ravel(), lower_bound, upper_bound,
                                     np.repeat(thr, D), level, df=df.ravel(), min_df=min_df)
-    return result_frame(b, lo, hi, note, thr, verdict, reach, more, ci, level, one=(low1, high1, note1))
+    return result_frame(b, lo, hi, note, thr, verdict, reach, more, ci, level,
+                        bounds=(lower_bound, upper_bound, note1))
 
 
 def _join(a, b) -> str:
@@ -455,11 +468,12 @@ def mean_table(
     if np.isnan(thr).all():
         return result_frame(b, lo, hi, note, thr, *_no_verdicts(k * D), "t", level)
     check_verdict_level(level)
-    low1 = t_interval(b.estimate.ravel(), se, df, level, alternative="smaller")[0]
-    high1 = t_interval(b.estimate.ravel(), se, df, level, alternative="larger")[1]
-    verdict, reach, more = verdicts(b.estimate.ravel(), b.variance.ravel(), b.n.ravel(), low1, high1,
+    lower_bound = t_interval(b.estimate.ravel(), se, df, level, side=LOWER_BOUND)[0]
+    upper_bound = t_interval(b.estimate.ravel(), se, df, level, side=UPPER_BOUND)[1]
+    verdict, reach, more = verdicts(b.estimate.ravel(), b.variance.ravel(), b.n.ravel(), lower_bound, upper_bound,
                                     np.repeat(thr, D), level, df=df, min_df=min_df)
-    return result_frame(b, lo, hi, note, thr, verdict, reach, more, "t", level, one=(low1, high1, note))
+    return result_frame(b, lo, hi, note, thr, verdict, reach, more, "t", level,
+                        bounds=(lower_bound, upper_bound, note))
 
 
 def total_table(

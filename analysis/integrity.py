@@ -1,9 +1,10 @@
 """A campaign's response integrity: its quality flags with the review decisions, and the verdicts
 with and without the responses still flagged.
 
-* :func:`load_quality` reads the response frame with its answers, paradata and review decisions
-  (``Store.response_frame(..., with_answers=True)``), the parameters (defaults <- profile
-  ``quality`` <- campaign ``quality``) and runs :func:`analysis.quality.flag_responses`.
+* :func:`load_quality` takes the campaign's responses with their answers and paradata (the
+  ``CampaignData`` already read, or one ``Store.response_frame(..., with_answers=True)``), the
+  review decisions, the parameters (defaults <- profile ``quality`` <- campaign ``quality``) and
+  runs :func:`analysis.quality.flag_responses`.
 * A response is **excluded** when an evaluator excluded it (it leaves every analysis; the stored
   row stays), **open** when it is flagged and nobody has approved or excluded it yet.
 * :func:`sensitivity` computes the campaign's results twice, on all responses (less the
@@ -77,29 +78,31 @@ class CampaignQuality:
         }
 
 
-def _profile_quality(store, campaign) -> tuple[str, Mapping[str, Any] | None]:  # noqa: ANN001
-    from survey.questionnaire.profiles import load_profiles
-
-    profile = load_profiles().get(campaign.profile_id)
+def _profile_quality(campaign, profile) -> tuple[str, Mapping[str, Any] | None]:  # noqa: ANN001
     if profile is None:
         return f"profile {campaign.profile_id}", None
     return f"profile {profile.id} ({profile.path})", getattr(profile, "quality", None)
 
 
-def load_quality(store, campaign_id: int) -> CampaignQuality:  # noqa: ANN001
-    """Flags (parameters from the profile and the campaign) and review decisions of a campaign."""
-    campaign = store.campaign(campaign_id)
-    questionnaires: dict[str, Any] = {}
-    for questionnaire in store.campaign_questionnaires(campaign):
-        questionnaires.setdefault(questionnaire.id, questionnaire)
-    where, profile_layer = _profile_quality(store, campaign)
+def load_quality(store, campaign_id: int, data=None) -> CampaignQuality:  # noqa: ANN001
+    """Flags (parameters from the profile and the campaign) and review decisions of a campaign.
+
+    ``data``: the campaign's ``CampaignData`` (``analysis.campaign``) already read, whose table
+    carries every answer column; without it the campaign is read once. The review decisions are
+    read afresh (the table's ``review`` column may predate them).
+    """
+    if data is None:
+        from .campaign import load_campaign_data
+
+        data = load_campaign_data(store, campaign_id)
+    campaign, questionnaires, frame = data.campaign, data.questionnaires, data.table
+    where, profile_layer = _profile_quality(campaign, data.profile)
     parameters = QualityParameters.merged((where, profile_layer),
                                           (f"campaign {campaign_id}", store.quality_parameters(campaign_id)))
-    frame = store.response_frame(campaign_id, with_answers=True)
     flags = flag_responses(frame, questionnaires, parameters, timezone=campaign.timezone)
     reviews = {r.response_id: r for r in store.reviews(campaign_id)}
     ids = flags["response_id"].to_numpy()
-    flags["review"] = frame["review"].to_numpy(dtype=object)
+    flags["review"] = np.asarray([reviews[i].decision if i in reviews else None for i in ids], dtype=object)
     flags["review_reason"] = pd.Series([reviews[i].reason if i in reviews else None for i in ids], dtype=object)
     flags["reviewed_by"] = pd.Series([reviews[i].decided_by if i in reviews else None for i in ids], dtype=object)
     flags["open"] = flags["flagged"].to_numpy(dtype=bool) & pd.isna(flags["review"]).to_numpy()

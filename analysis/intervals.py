@@ -52,9 +52,11 @@ than 19 of 20. A simple random sample with a binomial method keeps its own inter
 ``note`` says which was used. A census (every stratum fully enumerated) has no sampling error:
 the interval is ``[p, p]``.
 
-One-sided bounds: ``alternative`` follows statsmodels' ``proportion_confint``: ``"two-sided"``
-(default) gives the equal-tailed ``level`` interval, ``"smaller"`` the one-sided ``level`` lower
-bound with ``high = 1`` (the interval ``[L, 1]``), ``"larger"`` the upper bound with ``low = 0``.
+One-sided bounds: ``side`` is ``"two-sided"`` (default: the equal-tailed ``level`` interval),
+``"lower_bound"`` (the one-sided ``level`` lower bound ``L``, the interval ``[L, 1]``: R's
+``binom.test(alternative = "greater")`` and scipy's ``binomtest(alternative="greater")``, which
+statsmodels' ``proportion_confint`` calls ``"smaller"``) or ``"upper_bound"`` (the upper bound
+``U``, the interval ``[0, U]``: R's and scipy's ``alternative="less"``, statsmodels' ``"larger"``).
 Each bound is the end of the two-sided interval at ``2 level - 1`` for every equal-tailed method.
 
 References
@@ -77,11 +79,14 @@ from .errors import OptionError, check_option
 from .profile_likelihood import QuasiBinomialFit, exact_bounds, profile_bounds
 
 __all__ = [
-    "ALTERNATIVES",
     "BINOMIAL_METHODS",
     "CI_METHODS",
     "SURVEY_METHODS",
     "ConfidenceInterval",
+    "LOWER_BOUND",
+    "SIDES",
+    "TWO_SIDED",
+    "UPPER_BOUND",
     "proportion_interval",
     "t_interval",
 ]
@@ -89,8 +94,12 @@ __all__ = [
 SURVEY_METHODS = ("logit", "likelihood", "asin", "beta", "mean", "xlogit")
 BINOMIAL_METHODS = ("wilson", "clopper-pearson", "jeffreys")
 CI_METHODS = SURVEY_METHODS + BINOMIAL_METHODS
-#: statsmodels' names: "smaller" gives ``[lower bound, 1]``, "larger" gives ``[0, upper bound]``
-ALTERNATIVES = ("two-sided", "smaller", "larger")
+TWO_SIDED = "two-sided"
+#: ``[L, 1]``: R's and scipy's ``alternative="greater"`` (statsmodels' ``"smaller"``)
+LOWER_BOUND = "lower_bound"
+#: ``[0, U]``: R's and scipy's ``alternative="less"`` (statsmodels' ``"larger"``)
+UPPER_BOUND = "upper_bound"
+SIDES = (TWO_SIDED, LOWER_BOUND, UPPER_BOUND)
 
 
 @dataclass(frozen=True)
@@ -158,7 +167,7 @@ def proportion_interval(
     dispersion=None,
     glm_fit: QuasiBinomialFit | None = None,
     deff=None,
-    alternative: str = "two-sided",
+    side: str = TWO_SIDED,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Intervals (two-sided, or one-sided bounds) for proportions, vectorised.
 
@@ -193,9 +202,10 @@ def proportion_interval(
     deff : array_like, optional
         Design effect of the same indicator in the whole sample, used only where ``p`` is 0 or 1
         (the Korn-Graubard effective sample size ``n / deff``; default 1).
-    alternative : str
-        ``"two-sided"``, ``"smaller"`` (lower bound; ``high`` is 1) or ``"larger"`` (upper bound;
-        ``low`` is 0), as statsmodels' ``proportion_confint``; ``level`` is then one-sided.
+    side : str
+        ``"two-sided"``, ``"lower_bound"`` (``high`` is 1; R's and scipy's ``alternative="greater"``)
+        or ``"upper_bound"`` (``low`` is 0; R's and scipy's ``alternative="less"``); ``level`` is
+        then one-sided (see the module docstring).
 
     Returns
     -------
@@ -210,21 +220,21 @@ def proportion_interval(
     >>> round(float(low[0]), 4), round(float(high[0]), 4)
     (0.2993, 0.7007)
     >>> low, high, _ = proportion_interval("clopper-pearson", [1.0], [0.0], [19], 0.95, n=[20], simple=True,
-    ...                                    alternative="smaller")
+    ...                                    side="lower_bound")
     >>> round(float(low[0]), 4), float(high[0])
     (0.8609, 1.0)
     """
     check_option("ci", method, CI_METHODS)
-    check_option("alternative", alternative, ALTERNATIVES)
+    check_option("side", side, SIDES)
     level = check_level(level)
-    if alternative != "two-sided":
+    if side != TWO_SIDED:
         # a one-sided level bound is the end of the equal-tailed interval at 2 level - 1
         if not level > 0.5:
             raise OptionError(f"a one-sided bound needs a level above 0.5; got {level!r}", param="level", value=level)
         low, high, note = proportion_interval(
             method, p, var, df, 2.0 * level - 1.0, n=n, n_rows=n_rows, simple=simple, census=census,
             dispersion=dispersion, glm_fit=glm_fit, deff=deff)
-        if alternative == "smaller":
+        if side == LOWER_BOUND:
             high = np.where(np.isnan(low), np.nan, 1.0)
         else:
             low = np.where(np.isnan(high), np.nan, 0.0)
@@ -369,20 +379,21 @@ def proportion_interval(
     return low, high, note
 
 
-def t_interval(estimate, se, df, level: float = 0.95, *, alternative: str = "two-sided") -> tuple[np.ndarray, np.ndarray]:
+def t_interval(estimate, se, df, level: float = 0.95, *, side: str = TWO_SIDED) -> tuple[np.ndarray, np.ndarray]:
     """``estimate +/- t_{df}(1 - alpha/2) se`` (R's ``confint(svymean(...), df = degf(design))``).
 
-    ``alternative="smaller"``: ``(estimate - t_{df}(1 - alpha) se, inf)``; ``"larger"``: ``(-inf, estimate +
-    t_{df}(1 - alpha) se)`` (statsmodels' names, as in :func:`proportion_interval`)."""
+    ``side="lower_bound"``: ``(estimate - t_{df}(1 - alpha) se, inf)`` (R's and scipy's
+    ``alternative="greater"``); ``"upper_bound"``: ``(-inf, estimate + t_{df}(1 - alpha) se)``
+    (``alternative="less"``), as in :func:`proportion_interval`."""
     level = check_level(level)
-    check_option("alternative", alternative, ALTERNATIVES)
+    check_option("side", side, SIDES)
     est = np.atleast_1d(np.asarray(estimate, dtype=np.float64))
     se = np.broadcast_to(np.asarray(se, dtype=np.float64), est.shape)
-    tail = (1 - level) / 2 if alternative == "two-sided" else 1 - level
+    tail = (1 - level) / 2 if side == TWO_SIDED else 1 - level
     t = _tq(1 - tail, np.broadcast_to(np.asarray(df, dtype=np.float64), est.shape))
     low, high = est - t * se, est + t * se
-    if alternative == "smaller":
+    if side == LOWER_BOUND:
         high = np.where(np.isnan(low), np.nan, np.inf)
-    elif alternative == "larger":
+    elif side == UPPER_BOUND:
         low = np.where(np.isnan(high), np.nan, -np.inf)
     return low, high

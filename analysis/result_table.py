@@ -22,22 +22,24 @@ EXTRA_COLUMNS = ("point_reaches", "more_responses", "missing", "ci_method", "lev
                  "two_sided_low", "two_sided_high", "note")
 
 
-def result_frame(b, lo, hi, note, thr, verdict, reach, more, method, level, one=None) -> pd.DataFrame:
+def result_frame(b, lo, hi, note, thr, verdict, reach, more, method, level, bounds=None) -> pd.DataFrame:
     """The result table of a batch ``b`` (:class:`analysis.estimates._Batch`: ``vars``, ``labels``, and
     per variable and domain ``n``, ``estimate``, ``variance``, ``deff``, ``missing``; ``df`` per domain).
 
-    ``lo``/``hi``/``note``: the two-sided ``level`` interval; ``one`` = (lower bounds, upper bounds,
-    notes) at the one-sided ``level``, which become ``ci_low``/``ci_high`` of the rows with a threshold.
+    ``lo``/``hi``/``note``: the two-sided ``level`` interval; ``bounds`` = (``lower_bound``,
+    ``upper_bound``, notes): the one-sided ``level`` bounds (R's and scipy's ``alternative="greater"``
+    and ``"less"``), which become ``ci_low``/``ci_high`` of the rows with a threshold.
     """
     k, D = b.estimate.shape
     has = b.n > 0
     se = np.sqrt(b.variance)
     judged = np.repeat(~np.isnan(thr), D)
     two_lo, two_hi = np.asarray(lo, dtype=np.float64).ravel(), np.asarray(hi, dtype=np.float64).ravel()
-    if one is not None and judged.any():
-        lo = np.where(judged, one[0], two_lo)
-        hi = np.where(judged, one[1], two_hi)
-        note = np.where(judged, one[2], np.asarray(note, dtype=object).ravel())
+    if bounds is not None and judged.any():
+        lower_bound, upper_bound, bound_note = bounds
+        lo = np.where(judged, lower_bound, two_lo)
+        hi = np.where(judged, upper_bound, two_hi)
+        note = np.where(judged, bound_note, np.asarray(note, dtype=object).ravel())
     rows = {
         "var": pd.array(np.repeat(b.vars, D).tolist(), dtype="string"),
         "domain": pd.Series(list(b.labels) * k, dtype=object),
@@ -55,8 +57,8 @@ def result_frame(b, lo, hi, note, thr, verdict, reach, more, method, level, one=
         "missing": pd.array(b.missing.ravel().astype(np.int64), dtype="Int64"),
         "ci_method": pd.array([method] * (k * D), dtype="string"),
         "level": np.full(k * D, level),
-        "bounds": pd.array(np.where(judged & (one is not None), "one-sided", "two-sided").tolist(), dtype="string"),
-        "coverage": np.where(judged & (one is not None), 2 * level - 1, level),
+        "bounds": pd.array(np.where(judged & (bounds is not None), "one-sided", "two-sided").tolist(), dtype="string"),
+        "coverage": np.where(judged & (bounds is not None), 2 * level - 1, level),
         "two_sided_low": _nullable(two_lo, has.ravel()),
         "two_sided_high": _nullable(two_hi, has.ravel()),
         "note": pd.array(_notes(np.asarray(note, dtype=object).ravel(), b.deff_note.ravel()), dtype="string"),

@@ -16,7 +16,9 @@ For "failed" (H0: p >= p0 against p < p0), the mixture is uniform over (0, p0). 
 raised at the first look where M_n >= 1/alpha and stays raised.
 
 Clustered samples: responses from one village or clinic are alike, so the evidence is computed on
-effective counts x/deff and n/deff (deff >= 1 from the between-PSU variance), and looks happen
+effective counts x/deff and n/deff (deff >= 1 from the between-PSU variance of the *unweighted*
+design: strata and PSUs, no weights; reported as ``unweighted_deff``, which is not the ``deff`` of
+the weighted estimates), and looks happen
 only when a PSU's responses are complete in order of arrival ("updated by whole site").
 The official figure stays the final design-based interval (``analysis`` estimates).
 
@@ -103,7 +105,7 @@ class MonitorRow:
     n: int
     successes: int
     psus: int
-    deff: float
+    unweighted_deff: float  # the factor the counts are divided by (design_effects: no weights, >= 1)
     log_evidence_pass: float
     log_evidence_fail: float
     flag: str
@@ -153,10 +155,11 @@ def monitor(
 
     Responses are taken in the order of column ``order`` (e.g. submission time). With ``psu``,
     a look happens when a PSU's last response has arrived, counts are deflated by the domain's
-    design effect (:func:`design_effects`: PSUs within ``strata``, through the variance engine),
-    and the evidence is computed on effective counts. Rows with a missing
-    ``var`` are left out. Returns one row per domain with n, successes, psus, deff, the two log
-    evidences, the flag (passed / failed / open) and the number of looks.
+    design effect (:func:`design_effects`: PSUs within ``strata``, through the variance engine,
+    without weights), and the evidence is computed on effective counts. Rows with a missing
+    ``var`` are left out. Returns one row per domain with n, successes, psus, ``unweighted_deff``
+    (that design effect, at least 1; 1 without ``psu``), the two log evidences, the flag (passed /
+    failed / open) and the number of looks.
     """
     for column in [var, order, *(c for c in (by, psu, strata) if c)]:
         if column not in data.columns:

@@ -3,8 +3,9 @@
 The rule, stated once (``docs/METHODS.md`` argues it; :data:`RULE_ZH` / :data:`RULE_EN` are its
 sentence in every report). For a threshold ``p0`` and the profile's confidence level ``1 - alpha``
 (``level``, 0.95 by default), ``L`` and ``U`` are the one-sided ``1 - alpha`` lower and upper
-confidence bounds (:func:`analysis.intervals.proportion_interval` with ``alternative="smaller"``
-and ``"larger"``); together they are the two-sided ``1 - 2 alpha`` interval (90% for
+confidence bounds (:func:`analysis.intervals.proportion_interval` with ``side="lower_bound"``, R's
+and scipy's ``alternative="greater"``, and ``side="upper_bound"``, their ``"less"``); together they
+are the two-sided ``1 - 2 alpha`` interval (90% for
 ``alpha = 0.05``), and that interval is the one printed beside the verdict:
 
 * ``met`` when ``L >= p0``: the data demonstrate the target is reached;
@@ -107,8 +108,8 @@ class Verdict:
     threshold: float
     level: float
     method: str
-    lower: float | None
-    upper: float | None
+    lower_bound: float | None  # one-sided ``level`` lower bound (R/scipy ``alternative="greater"``)
+    upper_bound: float | None  # one-sided ``level`` upper bound (R/scipy ``alternative="less"``)
     point_reaches: bool
     more_responses: int | None
 
@@ -131,15 +132,16 @@ def check_verdict_level(level: float) -> float:
     return float(level)
 
 
-def verdicts(estimate, variance, n, lower, upper, threshold, level: float, *, df=None, min_df: int = 0):
+def verdicts(estimate, variance, n, lower_bound, upper_bound, threshold, level: float, *, df=None, min_df: int = 0):
     """Vectorised verdicts.
 
     Parameters
     ----------
     estimate, variance, n : array_like
         Point estimates, their design-based variances and numbers of responses.
-    lower, upper : array_like
-        One-sided ``level`` bounds (NaN where none exists).
+    lower_bound, upper_bound : array_like
+        One-sided ``level`` bounds (NaN where none exists): ``L`` of R's ``binom.test`` / scipy's
+        ``binomtest`` with ``alternative="greater"`` and ``U`` of ``alternative="less"``.
     threshold : array_like
         Thresholds (NaN: no threshold, verdict ``None``).
     level : float
@@ -164,8 +166,8 @@ def verdicts(estimate, variance, n, lower, upper, threshold, level: float, *, df
     shape = p.shape
     v = np.broadcast_to(np.asarray(variance, dtype=np.float64), shape)
     n = np.broadcast_to(np.asarray(n, dtype=np.float64), shape)
-    lo = np.broadcast_to(np.asarray(lower, dtype=np.float64), shape)
-    hi = np.broadcast_to(np.asarray(upper, dtype=np.float64), shape)
+    lo = np.broadcast_to(np.asarray(lower_bound, dtype=np.float64), shape)
+    hi = np.broadcast_to(np.asarray(upper_bound, dtype=np.float64), shape)
     p0 = np.broadcast_to(np.asarray(threshold, dtype=np.float64), shape)
     few = np.zeros(shape, dtype=bool)
     if df is not None and min_df > 0:

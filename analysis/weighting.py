@@ -146,7 +146,7 @@ def poststratify(design: SurveyDesign, column: str | Sequence[str], population: 
     neww = oldw * (counts / sample)[codes]
     b = np.where(neww > 0, oldw / np.where(neww > 0, neww, 1.0), 0.0) / sample[codes]
     op = Residualizer(group=codes, n_groups=len(counts), a=neww, b=b)
-    return design._derive(w=neww, calibration=Calibration("poststratify", columns, (op,), 1))
+    return design.reweighted(neww, calibration=Calibration("poststratify", columns, (op,), 1))
 
 
 def rake(
@@ -226,7 +226,7 @@ def rake(
         b = np.where(psw > 0, 1.0 / np.where(psw > 0, psw, 1.0), 0.0) / size[codes]
         ops.append(Residualizer(group=codes, n_groups=len(counts), a=psw, b=b))
     cols = tuple(c for cell in cells for c in cell[0])
-    return design._derive(w=w, calibration=Calibration("rake", cols, tuple(ops), RAKE_VARIANCE_SWEEPS))
+    return design.reweighted(w, calibration=Calibration("rake", cols, tuple(ops), RAKE_VARIANCE_SWEEPS))
 
 
 def adjust_nonresponse(
@@ -289,7 +289,7 @@ def adjust_nonresponse(
         raise CalibrationError(f"class ({label}) has no respondents; merge it with a neighbouring class", column=cls[0] if cls else None)
     factor = np.where(resp_w > 0, all_w / np.where(resp_w > 0, resp_w, 1.0), 0.0)
     neww = np.where(r == 1, w * factor[codes], 0.0)
-    return design._derive(w=neww, calibration=None)
+    return design.reweighted(neww)
 
 
 def trim(
@@ -338,4 +338,4 @@ def trim(
     else:
         if strict and ((w < lo - 1e-9 * abs(lo)) | (w > hi + 1e-9 * abs(hi))).any():
             raise CalibrationError(f"trimming did not settle within [{lo:g}, {hi:g}] in {max_iter} rounds")
-    return design._derive(w=w, calibration=None)
+    return design.reweighted(w)

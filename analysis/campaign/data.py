@@ -1,7 +1,9 @@
 """A campaign's data for analysis: the campaign, its questionnaires, its profile and its responses.
 
 Everything is read through :meth:`survey.storage.Store.response_frame` (one design-ready row per
-response, the columns of :mod:`survey.storage.frame`) and the model types; a
+response, the columns of :mod:`survey.storage.frame`, with every answer column) and the model
+types, once per refresh: results, quality flags (:func:`analysis.integrity.load_quality`) and the
+reports' response sheets (:func:`response_answers`) all read :attr:`CampaignData.table`. A
 :class:`ResponseCache` fetches only the responses that arrived since the last look, using
 :meth:`Store.response_state` (count and largest id) to see whether anything changed.
 """
@@ -26,7 +28,9 @@ class CampaignData:
     ``table`` is the store's response frame (:mod:`survey.storage.frame`: ``response_id``,
     ``questionnaire_id``, ``site_code``, ``stratum``, ``psu``, ``design_weight``,
     ``stratum_population``, ..., one float column per indicator id, NaN where it does not apply)
-    plus one column per background question (the answer as stored).
+    plus one column per question of the campaign's questionnaires (the answer as stored). Its
+    ``review`` column is the decision when the rows were read; the current ones are
+    :func:`analysis.integrity.load_quality`'s.
     """
 
     campaign: Any  # survey.campaign.Campaign
@@ -34,6 +38,8 @@ class CampaignData:
     profile: Any  # survey.questionnaire.profiles.Profile or None
     table: pd.DataFrame
     max_id: int = 0
+    #: ids of the questions that take an answer, over every questionnaire version of the campaign
+    questions: tuple[str, ...] = ()
 
     @property
     def questionnaire_ids(self) -> list[str]:
@@ -77,30 +83,27 @@ def background_questions(questionnaire) -> list[str]:  # noqa: ANN001
 
 
 def _parts(store, campaign_id: int):  # noqa: ANN001, ANN202
-    from survey.questionnaire.profiles import load_profiles
+    from survey.questionnaire.profiles import find_profile
 
     campaign = store.campaign(campaign_id)
+    versions = store.campaign_questionnaires(campaign)
     questionnaires: dict[str, Any] = {}
-    for questionnaire in store.campaign_questionnaires(campaign):
+    for questionnaire in versions:
         questionnaires.setdefault(questionnaire.id, questionnaire)
-    profile = load_profiles().get(campaign.profile_id)
-    return campaign, questionnaires, profile
+    questions = tuple(dict.fromkeys(x.id for q in versions for x in q.questions if x.takes_answer))
+    return campaign, questionnaires, find_profile(campaign.profile_id), questions
 
 
-def _background(questionnaires: Mapping[str, Any]) -> list[str]:
-    return list(dict.fromkeys(qid for q in questionnaires.values() for qid in background_questions(q)))
-
-
-def _frame(store, campaign_id: int, questionnaires: Mapping[str, Any], after_id: int | None = None) -> pd.DataFrame:  # noqa: ANN001
-    return store.response_frame(campaign_id, after_id=after_id, with_answers=_background(questionnaires))
+def _frame(store, campaign_id: int, after_id: int | None = None) -> pd.DataFrame:  # noqa: ANN001
+    return store.response_frame(campaign_id, after_id=after_id, with_answers=True)
 
 
 def load_campaign_data(store, campaign_id: int) -> CampaignData:  # noqa: ANN001
     """Read a campaign and all its responses (see :class:`CampaignData`)."""
-    campaign, questionnaires, profile = _parts(store, campaign_id)
-    table = _frame(store, campaign_id, questionnaires)
+    campaign, questionnaires, profile, questions = _parts(store, campaign_id)
+    table = _frame(store, campaign_id)
     max_id = int(table["response_id"].max()) if len(table) else 0
-    return CampaignData(campaign, questionnaires, profile, table, max_id)
+    return CampaignData(campaign, questionnaires, profile, table, max_id, questions)
 
 
 def _unanswered(value: Any) -> bool:
@@ -108,19 +111,16 @@ def _unanswered(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def response_answers(store, campaign_id: int, response_ids: Iterable[int]) -> tuple[dict[int, dict[str, Any]], dict[int, Any]]:  # noqa: ANN001
+def response_answers(data: CampaignData, response_ids: Iterable[int]) -> tuple[dict[int, dict[str, Any]], dict[int, Any]]:
     """The answers (question id -> answer, unanswered left out) and the form language of the
-    responses ``response_ids`` of a campaign, for the response sheets of the exports."""
+    responses ``response_ids`` of a campaign, for the response sheets of the exports, from the
+    rows already read (``data.table``)."""
     wanted = set(int(i) for i in response_ids)
     if not wanted:
         return {}, {}
-    frame = store.response_frame(campaign_id, with_answers=True)
+    frame = data.table
     frame = frame[frame["response_id"].isin(wanted)]
-    campaign = store.campaign(campaign_id)
-    questions = list(dict.fromkeys(
-        x.id for q in store.campaign_questionnaires(campaign) for x in q.questions if x.takes_answer
-    ))
-    questions = [c for c in questions if c in frame.columns]
+    questions = [c for c in data.questions if c in frame.columns]
     answers: dict[int, dict[str, Any]] = {}
     for rid, *values in frame[["response_id", *questions]].itertuples(index=False, name=None):
         answers[int(rid)] = {q: v for q, v in zip(questions, values) if not _unanswered(v)}
@@ -160,7 +160,7 @@ class ResponseCache:
     def refresh(self, store) -> CampaignData:  # noqa: ANN001
         with self._lock:
             count, max_id = store.response_state(self.campaign_id)
-            campaign, questionnaires, profile = _parts(store, self.campaign_id)
+            campaign, questionnaires, profile, questions = _parts(store, self.campaign_id)
             fingerprint = (
                 tuple(_site_key(s) for s in campaign.sites),
                 tuple(i.version_hash for i in campaign.instruments),
@@ -175,15 +175,15 @@ class ResponseCache:
                     self._data = data
                 return data
             if same and max_id > data.max_id:
-                new = _frame(store, self.campaign_id, questionnaires, after_id=data.max_id)
+                new = _frame(store, self.campaign_id, after_id=data.max_id)
                 if len(data.table) + len(new) == count:
                     table = pd.concat([data.table, new], ignore_index=True) if len(data.table) else new
                     self.fetched = len(new)
-                    self._data = CampaignData(campaign, questionnaires, profile, table, max_id)
+                    self._data = CampaignData(campaign, questionnaires, profile, table, max_id, questions)
                     return self._data
-            table = _frame(store, self.campaign_id, questionnaires)
+            table = _frame(store, self.campaign_id)
             self.fetched = len(table)
             self._fingerprint = fingerprint
             self._data = CampaignData(campaign, questionnaires, profile, table,
-                                      int(table["response_id"].max()) if len(table) else 0)
+                                      int(table["response_id"].max()) if len(table) else 0, questions)
             return self._data

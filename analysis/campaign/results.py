@@ -6,8 +6,8 @@ township, with progress, watching flags, LQAS classifications and next steps.
 binary indicator, overall and per township (stratum): estimate, SE, interval, design effect, df,
 n, the verdict against the profile's threshold and the point-estimate reading beside it. Watching
 flags come from :func:`analysis.sequential.monitor` (Robbins' mixture likelihood ratio, updated by
-whole site, design effect from the variance engine); they are reported apart from the final
-design-based verdict.
+whole site, design effect from the variance engine on the unweighted design, hence its column
+``unweighted_deff``); they are reported apart from the final design-based verdict.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ OVERALL = None
 ESTIMATE_COLUMNS = ["questionnaire_id", "var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df",
                     "threshold", "verdict", "point_reaches", "more_responses", "missing", "ci_method", "level", "bounds",
                     "coverage", "two_sided_low", "two_sided_high", "note", "scope"]
-WATCH_COLUMNS = ["questionnaire_id", "var", "domain", "n", "successes", "psus", "deff", "log_evidence_pass",
+WATCH_COLUMNS = ["questionnaire_id", "var", "domain", "n", "successes", "psus", "unweighted_deff", "log_evidence_pass",
                  "log_evidence_fail", "flag", "looks", "threshold", "alpha", "evidence_needed", "scope"]
 #: Columns of the response frame every questionnaire's rows keep (the rest: its indicators and
 #: background questions).
@@ -106,12 +106,23 @@ def _watch(rows: pd.DataFrame, qid: str, thresholds: Mapping[str, float], level:
     return out
 
 
+def _analysis_columns(data: CampaignData) -> pd.DataFrame:
+    """The table without the answer columns the results do not read (all but the background
+    questions): the frame carries every answer for quality flags and reports, not for rates."""
+    background = list(dict.fromkeys(b for q in data.questionnaires.values() for b in background_questions(q)))
+    answers = set(data.questions)
+    if not answers - set(background):
+        return data.table
+    base = [c for c in data.table.columns if c not in answers]
+    return data.table[base + [c for c in background if c in data.table.columns]]
+
+
 def compute_results(data: CampaignData, options: ResultOptions | None = None) -> CampaignResults:
     """Progress, estimates, verdicts, watching flags, LQAS and next steps for a campaign."""
     options = options or ResultOptions()
     campaign = data.campaign
     level = float(options.level if options.level is not None else data.level)
-    table = options.filters.apply(data.table, campaign.timezone)
+    table = options.filters.apply(_analysis_columns(data), campaign.timezone)
     excluded = len(data.table) - len(table)
     strata = list(dict.fromkeys(s.stratum for s in campaign.sites))
     order = {s: i for i, s in enumerate(strata)}

@@ -1,4 +1,8 @@
-"""What every export needs: the campaign's results and, for the response sheets, the answers."""
+"""What every export needs: the campaign's results and, for the response sheets, the answers.
+
+:func:`collect` is the one report assembler (``python -m analysis report``, the dashboard's
+downloads): one read of the campaign (``Store.response_frame`` with every answer column, or the
+``CampaignData`` the caller already holds) feeds the results, the quality flags and the answers."""
 
 from __future__ import annotations
 
@@ -36,20 +40,25 @@ class ReportData:
 
 
 def collect(store, campaign_id: int, options: ResultOptions | None = None, *, data: CampaignData | None = None,
-            answers: bool = True, quality: bool = True, exclude_flagged: bool = False) -> ReportData:  # noqa: ANN001
+            answers: bool = True, quality: bool = True, exclude_flagged: bool = False,
+            flags=None, compared=None) -> ReportData:  # noqa: ANN001
     """Results under ``options`` plus the answers of every response (for the response sheets).
 
-    ``quality``: also the quality flags and the verdicts with and without the open flagged
-    responses (responses an evaluator excluded never count); ``exclude_flagged``: the results
-    themselves leave the open flagged responses out.
+    ``data``: the campaign already read (e.g. a ``ResponseCache``'s); without it the campaign is
+    read once (one ``Store.response_frame``). ``quality``: also the quality flags and the verdicts
+    with and without the open flagged responses (responses an evaluator excluded never count);
+    ``flags`` (an ``analysis.integrity.CampaignQuality``) and ``compared`` (its ``Sensitivity``
+    under ``options``), when the caller already computed them from ``data``, are used as they
+    are. ``exclude_flagged``: the results themselves leave the open flagged responses out.
     """
     data = data or load_campaign_data(store, campaign_id)
     integrity = None
     if quality:
         from ..integrity import load_quality, sensitivity
 
-        state = load_quality(store, campaign_id)
-        compared = sensitivity(data, state, options)
+        state = flags if flags is not None else load_quality(store, campaign_id, data)
+        if compared is None:
+            compared = sensitivity(data, state, options)
         integrity = Integrity(state, compared, exclude_flagged)
         results = compared.results_clean if exclude_flagged else compared.results_all
     else:
@@ -57,7 +66,7 @@ def collect(store, campaign_id: int, options: ResultOptions | None = None, *, da
     by_id: dict[int, Mapping[str, Any]] = {}
     languages: dict[int, str | None] = {}
     if answers and not results.is_empty:
-        by_id, languages = response_answers(store, campaign_id, results.responses["response_id"])
+        by_id, languages = response_answers(data, results.responses["response_id"])
     return ReportData(results, by_id, languages, integrity=integrity)
 
 

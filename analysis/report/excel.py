@@ -60,6 +60,7 @@ COLUMN_ZH = {
     "label_en": "名称（英文）", "required": "必答", "relevant": "显示条件", "answer_key": "正确答案",
     "choice_value": "选项值", "choice_zh": "选项（中文）", "choice_en": "选项（英文）", "rule": "计算规则",
     "applies_if": "适用条件", "items": "题目", "successes": "“是”的份数", "psus": "调查点数",
+    "unweighted_deff": "未加权设计效应（不低于1）",
     "log_evidence_pass": "达标证据（对数）", "log_evidence_fail": "未达标证据（对数）", "flag": "监测标记",
     "looks": "查看次数", "alpha": "α", "evidence_needed": "所需证据", "n_rule": "LQAS 样本量", "d_rule": "判定阈值 d",
     "sampled": "已取样本", "classification": "LQAS 判定", "item": "项目", "value": "取值", "language": "语言",

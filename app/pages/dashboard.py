@@ -22,7 +22,6 @@ from analysis.campaign import (
     ResultOptions,
     progress_by_stratum,
     read_population,
-    response_answers,
 )
 from analysis.integrity import load_quality, sensitivity
 from analysis.intervals import CI_METHODS
@@ -53,9 +52,10 @@ def response_cache(campaign_id: int) -> ResponseCache:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def cached_quality(campaign_id: int, version: tuple, reviews: tuple, _store):  # noqa: ANN001, ANN202
-    """Flags and review state; recomputed when responses arrive or a review or parameter changes."""
-    return load_quality(_store, campaign_id)
+def cached_quality(campaign_id: int, version: tuple, reviews: tuple, _store, _data):  # noqa: ANN001, ANN202
+    """Flags and review state of the responses already read (``_data``); recomputed when responses
+    arrive or a review or parameter changes."""
+    return load_quality(_store, campaign_id, _data)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -146,7 +146,7 @@ options_key = (effective, None if population is None else tuple(sorted(populatio
 latest = store.audit_log(campaign.id, limit=1)
 review_key = (latest[0].id if latest else 0,)
 try:
-    quality = cached_quality(campaign.id, cache.version, review_key, store)
+    quality = cached_quality(campaign.id, cache.version, review_key, store, data)
     compared = cached_sensitivity(campaign.id, cache.version, review_key, options_key, data, quality, options)
     results = compared.results_clean if exclude_flagged else compared.results_all
 except AnalysisError as exc:
@@ -373,13 +373,13 @@ with tab_export:
     export_key = (campaign.id, cache.version, options_key, review_key, exclude_flagged)
     files = st.session_state.get("dash.export.files")
     if st.button(t("dash.export.prepare"), key="dash.export.prepare", icon=":material/description:"):
-        from analysis.report import ReportData, render
-        from analysis.report.data import Integrity, responses_frame
+        from analysis.report import collect, render
+        from analysis.report.data import responses_frame
         from analysis.report.exports import csv_bytes
 
         bar = st.progress(0.0, text=t("dash.export.step.results"))
-        answers, languages = response_answers(store, campaign.id, results.responses["response_id"])
-        report = ReportData(results, answers, languages, integrity=Integrity(quality, compared, exclude_flagged))
+        report = collect(store, campaign.id, options, data=data, flags=quality, compared=compared,
+                         exclude_flagged=exclude_flagged)
         files = {"key": export_key}
         for share, (name, fmt) in zip((0.1, 0.35, 0.55, 0.9), (("xlsx", "xlsx"), ("docx", "docx"), ("pdf", "pdf"),
                                                               ("csv_estimates", "csv"))):

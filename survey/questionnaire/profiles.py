@@ -240,8 +240,7 @@ def parse_profile_file(path: str | Path) -> tuple[Profile | None, list[Questionn
     return parse_profile(data, str(path))
 
 
-def load_profiles() -> dict[str, Profile]:
-    """Every valid profile on the search path by id (a later folder overrides an earlier id)."""
+def _parse_profiles() -> dict[str, Profile]:
     out: dict[str, Profile] = {}
     for path in profile_files():
         profile, problems = parse_profile_file(path)
@@ -253,9 +252,12 @@ def load_profiles() -> dict[str, Profile]:
 _CACHE: dict[tuple, dict[str, Profile]] = {}
 
 
-def find_profile(profile_id: str) -> Profile | None:
-    """The valid profile with this id, or None. The files are read again only when one changes
-    (every submission is scored under its campaign's profile)."""
+def load_profiles() -> dict[str, Profile]:
+    """Every valid profile on the search path by id (a later folder overrides an earlier id).
+
+    Cached: the files are parsed again only when one is added, removed or changed (path, size and
+    modification time), so a page refresh or a submission costs a ``stat`` per file, not a parse.
+    """
     stamp = []
     for path in profile_files():
         try:
@@ -266,8 +268,15 @@ def find_profile(profile_id: str) -> Profile | None:
     key = tuple(stamp)
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = load_profiles()
-    return _CACHE[key].get(profile_id)
+        _CACHE[key] = _parse_profiles()
+    return dict(_CACHE[key])  # a copy: callers may not change the cache
+
+
+def find_profile(profile_id: str) -> Profile | None:
+    """The valid profile with this id, or None: the one way to get a campaign's profile
+    (``find_profile(campaign.profile_id)``; ``Store.campaign_profile`` uses it), cached as
+    :func:`load_profiles`."""
+    return load_profiles().get(profile_id)
 
 
 def load_profile(profile_id: str) -> Profile:

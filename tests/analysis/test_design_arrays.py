@@ -126,3 +126,30 @@ def test_design_arrays_give_the_same_variance_as_the_design():
     z = design.weights * (df["y"].to_numpy() - 0.5) / design.weights.sum()
     assert design_variance(z, arrays) == pytest.approx(design_variance(z, design), rel=0, abs=0)
     assert design_variance(z, arrays) > 0
+
+
+def test_weighting_uses_only_the_public_design_api():
+    """``analysis.weighting`` builds its designs with ``SurveyDesign.reweighted``, no private method."""
+    tree = ast.parse((PACKAGE / "weighting.py").read_text(encoding="utf-8"))
+    private = [f"{node.lineno}: design.{node.attr}" for node in ast.walk(tree)
+               if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "design"
+               and node.attr.startswith("_")]
+    assert not private, private
+
+
+def test_compile_stages_numbers_units_within_their_group_and_derives_fpc_weights():
+    from analysis.design_arrays import compile_stages, fpc_weights
+
+    df = pd.DataFrame({"town": ["a", "a", "a", "b", "b"], "village": [1, 1, 2, 1, 2],
+                       "N": [10.0, 10.0, 10.0, 4.0, 4.0]})
+    strata = np.array([0, 0, 0, 1, 1])
+    stages, has_fpc = compile_stages(df, strata, 2, "town", ["village"], ["N"], nest=True,
+                                     group_text=lambda s, r: "?")
+    assert has_fpc and len(stages) == 1
+    st = stages[0]
+    assert st.unit.tolist() == [0, 0, 1, 2, 3] and st.unit_group.tolist() == [0, 0, 1, 1]
+    assert st.group_size.tolist() == [2, 2] and st.fraction.tolist() == [0.2, 0.5]
+    assert st.fpc.tolist() == pytest.approx([0.8, 0.5], abs=1e-15)
+    assert fpc_weights(stages, strata, 1).tolist() == pytest.approx([5, 5, 5, 2, 2], rel=1e-15)
+    design = SurveyDesign(df, strata="town", psu="village", fpc="N", nest=True)
+    assert np.array_equal(design.weights, fpc_weights(stages, strata, 1))

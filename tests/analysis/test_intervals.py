@@ -100,13 +100,12 @@ def test_twenty_of_twenty_from_two_clinics_is_not_met_where_nineteen_is_open(met
 
 @pytest.mark.parametrize("x,n", [(0, 20), (3, 20), (17, 20), (20, 20), (95, 100)])
 @pytest.mark.parametrize("ours,theirs", [("wilson", "wilson"), ("clopper-pearson", "beta"), ("jeffreys", "jeffreys")])
-@pytest.mark.parametrize("alternative", ["smaller", "larger"])
-def test_one_sided_bounds_match_statsmodels_alternative(x, n, ours, theirs, alternative):
+@pytest.mark.parametrize("side,alternative", [("lower_bound", "smaller"), ("upper_bound", "larger")])
+def test_one_sided_bounds_match_statsmodels_alternative(x, n, ours, theirs, side, alternative):
     # statsmodels.stats.proportion.proportion_confint(x, n, alpha=0.05, method=theirs, alternative=...)
-    # 'smaller' gives (lower, 1), 'larger' gives (0, upper)
+    # names the lower bound (lower, 1) 'smaller' and the upper bound (0, upper) 'larger'
     lo, hi = proportion_confint(x, n, alpha=0.05, method=theirs, alternative=alternative)
-    got_lo, got_hi, _ = proportion_interval(ours, [x / n], [0.0], [n - 1], 0.95, n=[n], simple=True,
-                                            alternative=alternative)
+    got_lo, got_hi, _ = proportion_interval(ours, [x / n], [0.0], [n - 1], 0.95, n=[n], simple=True, side=side)
     if theirs == "jeffreys" and x in (0, n):
         # statsmodels keeps the Beta quantile at the ends; we follow Brown, Cai & DasGupta (2001): the end
         # at the observed edge is the edge itself (see test_binomial_intervals_at_the_edges)
@@ -118,30 +117,45 @@ def test_one_sided_bounds_match_statsmodels_alternative(x, n, ours, theirs, alte
     assert got_hi[0] == pytest.approx(hi, rel=1e-10, abs=1e-15)
 
 
+@pytest.mark.parametrize("x,n", [(0, 20), (3, 20), (17, 20), (20, 20), (95, 100)])
+@pytest.mark.parametrize("ours,theirs", [("wilson", "wilson"), ("clopper-pearson", "exact")])
+@pytest.mark.parametrize("side,alternative", [("lower_bound", "greater"), ("upper_bound", "less")])
+def test_one_sided_bounds_match_scipy_binomtest_alternative(x, n, ours, theirs, side, alternative):
+    # scipy.stats.binomtest(x, n, alternative=...).proportion_ci(0.95, method=...), as R's binom.test:
+    # alternative "greater" gives (lower bound, 1), "less" gives (0, upper bound)
+    ref = stats.binomtest(x, n, alternative=alternative).proportion_ci(0.95, method=theirs)
+    got_lo, got_hi, _ = proportion_interval(ours, [x / n], [0.0], [n - 1], 0.95, n=[n], simple=True, side=side)
+    assert got_lo[0] == pytest.approx(ref.low, rel=1e-10, abs=1e-15)
+    assert got_hi[0] == pytest.approx(ref.high, rel=1e-10, abs=1e-15)
+
+
 @pytest.mark.parametrize("method", CI_METHODS)
 def test_one_sided_bounds_are_the_ends_of_the_interval_at_2_level_minus_1(method):
     d = design("dclus1")
     e = d.estimate("sch_wide")[0]
     two = e.ci(method, 0.90)
-    assert e.ci(method, 0.95, alternative="smaller").low == pytest.approx(two.low, rel=1e-13)
-    assert e.ci(method, 0.95, alternative="smaller").high == 1.0
-    assert e.ci(method, 0.95, alternative="larger").high == pytest.approx(two.high, rel=1e-13)
-    assert e.ci(method, 0.95, alternative="larger").low == 0.0
+    assert e.ci(method, 0.95, side="lower_bound").low == pytest.approx(two.low, rel=1e-13)
+    assert e.ci(method, 0.95, side="lower_bound").high == 1.0
+    assert e.ci(method, 0.95, side="upper_bound").high == pytest.approx(two.high, rel=1e-13)
+    assert e.ci(method, 0.95, side="upper_bound").low == 0.0
+    assert e.lower_bound(method, 0.95) == e.ci(method, 0.95, side="lower_bound").low
+    assert e.upper_bound(method, 0.95) == e.ci(method, 0.95, side="upper_bound").high
 
 
 def test_t_interval_one_sided():
     from analysis.intervals import t_interval
 
-    lo, hi = t_interval([0.5], [0.1], [4], 0.95, alternative="smaller")
+    lo, hi = t_interval([0.5], [0.1], [4], 0.95, side="lower_bound")
     assert lo[0] == pytest.approx(0.5 - stats.t.ppf(0.95, 4) * 0.1) and hi[0] == np.inf
-    lo, hi = t_interval([0.5], [0.1], [4], 0.95, alternative="larger")
+    lo, hi = t_interval([0.5], [0.1], [4], 0.95, side="upper_bound")
     assert hi[0] == pytest.approx(0.5 + stats.t.ppf(0.95, 4) * 0.1) and lo[0] == -np.inf
 
 
-@pytest.mark.parametrize("bad", ["less", "greater", "two_sided", "", None])
-def test_unknown_alternative_is_refused(bad):
-    with pytest.raises(OptionError, match="alternative must be one of"):
-        proportion_interval("beta", [0.5], [0.01], [10], n=[20], alternative=bad)
+@pytest.mark.parametrize("bad", ["less", "greater", "smaller", "larger", "lower", "two_sided", "", None])
+def test_unknown_side_is_refused(bad):
+    # R's, scipy's and statsmodels' alternative names are refused: they disagree on which bound is which
+    with pytest.raises(OptionError, match="side must be one of"):
+        proportion_interval("beta", [0.5], [0.01], [10], n=[20], side=bad)
 
 
 @pytest.mark.parametrize("method", CI_METHODS)

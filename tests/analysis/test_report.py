@@ -246,3 +246,45 @@ def test_method_text_gives_the_engines_design_effect_and_the_workbook_all_weight
     zh, english = list(book["权重"].iter_rows(max_row=2, values_only=True))  # Chinese, then variable names
     assert {"questionnaire_id", "site_code", "design_weight", "base_weight", "weight"} <= set(english)
     assert {"设计权重", "基础权重", "分析权重"} <= set(zh)
+
+
+class _CountingStore:
+    """The store, counting ``response_frame`` calls."""
+
+    def __init__(self, inner) -> None:  # noqa: ANN001
+        self.inner, self.frames = inner, 0
+
+    def response_frame(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        self.frames += 1
+        return self.inner.response_frame(*args, **kwargs)
+
+    def __getattr__(self, name):  # noqa: ANN001, ANN204
+        return getattr(self.inner, name)
+
+
+def test_a_report_reads_the_response_frame_once(demo):
+    """Results, quality flags, the verdicts with and without them and the response sheets' answers
+    all come from one read of the campaign."""
+    from analysis.campaign import ResponseCache
+    from analysis.integrity import load_quality
+
+    store, campaign, data, *_ = demo
+    counting = _CountingStore(store)
+    report = collect(counting, campaign.id)
+    assert counting.frames == 1
+    assert report.integrity is not None and report.answers and report.languages
+    # the same report as reading each piece on its own
+    pd.testing.assert_frame_equal(report.results.estimates, data.results.estimates)
+    alone = load_quality(store, campaign.id)
+    pd.testing.assert_frame_equal(report.integrity.quality.flags, alone.flags)
+    assert report.answers == data.answers and report.languages == data.languages
+    # the dashboard's way: a cache read, then the report from what it holds
+    counting = _CountingStore(store)
+    cached = ResponseCache(campaign.id).refresh(counting)
+    again = collect(counting, campaign.id, data=cached)
+    assert counting.frames == 1
+    assert again.answers == report.answers
+    pd.testing.assert_frame_equal(again.results.estimates, report.results.estimates)
+    counting = _CountingStore(store)
+    collect(counting, campaign.id, answers=False, quality=False)
+    assert counting.frames == 1

@@ -123,7 +123,8 @@ def test_design_effect_counts_strata_and_is_the_engines():
     per_town = design_effects(frame, "y", psu="psu", strata="town", by="town")
     assert set(per_town) == {"t0", "t1"} and all(v >= 1.0 for v in per_town.values())
     watched = monitor(frame, "y", 0.8, order="t", psu="psu", strata="town")
-    assert watched["deff"].iloc[0] == pytest.approx(stratified)
+    assert watched["unweighted_deff"].iloc[0] == pytest.approx(stratified)
+    assert "deff" not in watched.columns  # not the weighted estimates' deff: named for what it holds
 
 
 def test_design_effect_is_one_for_a_single_psu():

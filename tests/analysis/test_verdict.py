@@ -86,10 +86,11 @@ def test_estimate_object_verdict_matches_table():
     assert v.verdict == t["verdict"][0]
     variance = max(e.variance, e.estimate * (1 - e.estimate) / e.n)  # the verdict takes deff as at least 1
     lo, hi, _ = proportion_interval("beta", [e.estimate], [variance], [e.df], 0.90, n=[e.n], n_rows=[e.n_rows])
-    assert v.lower == pytest.approx(lo[0], rel=1e-14)
-    assert v.upper == pytest.approx(hi[0], rel=1e-14)
+    assert v.lower_bound == pytest.approx(lo[0], rel=1e-14)
+    assert v.upper_bound == pytest.approx(hi[0], rel=1e-14)
     # the table's interval beside the verdict is the verdict's
-    assert t["ci_low"][0] == pytest.approx(v.lower, rel=1e-14) and t["ci_high"][0] == pytest.approx(v.upper, rel=1e-14)
+    assert t["ci_low"][0] == pytest.approx(v.lower_bound, rel=1e-14)
+    assert t["ci_high"][0] == pytest.approx(v.upper_bound, rel=1e-14)
 
 
 @pytest.mark.parametrize("module", ["analysis", "analysis.errors", "analysis.design", "analysis.intervals",

@@ -122,6 +122,33 @@ def test_dashboard_numbers_are_the_engines_and_follow_the_weighting(store):
     assert "文件已生成" in texts(at)
 
 
+def test_dashboard_reads_the_responses_once_and_its_files_come_from_collect(store, monkeypatch):
+    """One ``Store.response_frame`` per refresh (the cache's), none for the files: the page hands
+    what it read to ``analysis.report.collect``, the one report assembler."""
+    import ast
+
+    campaign = create_demo(store, responses=60, seed=6).campaign
+    at = signed_in("eva")
+    calls = []
+    real = Store.response_frame
+
+    def counting(self, campaign_id, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        calls.append(campaign_id)
+        return real(self, campaign_id, **kwargs)
+
+    monkeypatch.setattr(Store, "response_frame", counting)
+    at.switch_page("app/pages/dashboard.py").run()
+    assert not at.exception, at.exception
+    assert calls == [campaign.id]
+    at.button(key="dash.export.prepare").click().run()
+    assert not at.exception, at.exception
+    assert "文件已生成" in texts(at) and calls == [campaign.id]
+    page = ast.parse((ROOT / "app" / "pages" / "dashboard.py").read_text(encoding="utf-8"))
+    called = {n.func.id if isinstance(n.func, ast.Name) else getattr(n.func, "attr", None)
+              for n in ast.walk(page) if isinstance(n, ast.Call)}
+    assert "collect" in called and "ReportData" not in called and "response_answers" not in called
+
+
 def test_dashboard_in_english(store):
     create_demo(store, responses=60, seed=2)
     at = signed_in("admin", "admin-password-1", language="en")

@@ -7,16 +7,16 @@ import numpy as np
 from analysis.campaign import ResponseCache, background_questions, load_campaign_data, response_answers
 
 
-def test_table_is_the_store_frame_with_background_answers(demo):
+def test_table_is_the_store_frame_with_every_answer(demo):
     store, campaign = demo
     data = load_campaign_data(store, campaign.id)
     frame = store.response_frame(campaign.id)
     assert list(data.table.columns[: len(frame.columns)]) == list(frame.columns)
     np.testing.assert_array_equal(data.table["response_id"], frame["response_id"])
     extra = list(data.table.columns[len(frame.columns):])
-    expected = list(dict.fromkeys(q for questionnaire in data.questionnaires.values()
-                                  for q in background_questions(questionnaire)))
-    assert extra == expected
+    assert extra == list(data.questions) == list(store.response_frame(campaign.id, with_answers=True).columns[len(frame.columns):])
+    background = {q for questionnaire in data.questionnaires.values() for q in background_questions(questionnaire)}
+    assert background and background <= set(extra)  # the population tables' columns among them
     assert data.max_id == int(frame["response_id"].max())
     assert set(data.questionnaires) == {"resident", "staff_policy_liunan"}  # the demo profile's staff quiz
 
@@ -25,12 +25,13 @@ def test_answers_are_the_stored_answers(demo):
     store, campaign = demo
     stored = {r.id: r for r in store.responses(campaign.id)}
     wanted = sorted(stored)[::7]
-    answers, languages = response_answers(store, campaign.id, wanted)
+    data = load_campaign_data(store, campaign.id)
+    answers, languages = response_answers(data, wanted)
     assert sorted(answers) == wanted
     for rid in wanted:
         assert answers[rid] == {k: v for k, v in stored[rid].answers.items() if v is not None}
         assert languages[rid] == stored[rid].language
-    assert response_answers(store, campaign.id, []) == ({}, {})
+    assert response_answers(data, []) == ({}, {})
 
 
 def test_cache_asks_the_state_first_and_reads_nothing_when_unchanged(demo):

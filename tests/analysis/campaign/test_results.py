@@ -187,6 +187,26 @@ def test_watch_flags_are_reported_per_township(demo):
     assert set(watch.loc[watch["scope"] == "stratum", "domain"]) == {s for s, _, _ in STRATA}
 
 
+def test_watch_flags_name_their_design_effect_for_what_it_holds(demo):
+    """The flags deflate counts by the unweighted design's design effect (at least 1): its column is
+    ``unweighted_deff``, not ``deff``, which in the estimates is the weighted design's."""
+    from analysis.sequential import design_effects
+
+    store, campaign = demo
+    data = load_campaign_data(store, campaign.id)
+    results = compute_results(data)
+    watch = results.watch
+    assert "unweighted_deff" in watch.columns and "deff" not in watch.columns
+    rows = data.table[data.table["questionnaire_id"] == "resident"]
+    rows = rows[rows["satisfaction"].notna()].reset_index(drop=True)
+    unweighted = design_effects(rows.assign(_psu=pd.factorize(rows["psu"])[0]), "satisfaction", psu="_psu",
+                                strata="stratum")["all"]
+    county = watch[(watch["var"] == "satisfaction") & (watch["scope"] == "overall")]
+    assert float(county["unweighted_deff"].iloc[0]) == pytest.approx(unweighted, rel=1e-12)
+    weighted = results.overall().set_index("var").loc["satisfaction", "deff"]
+    assert float(weighted) != pytest.approx(unweighted, rel=1e-6)  # two different numbers, two names
+
+
 def test_empty_campaign_is_an_empty_state(tmp_path):
     store = Store.open(f"sqlite:///{tmp_path / 'empty.sqlite'}")
     today = dt.date(2026, 1, 1)

@@ -196,3 +196,28 @@ def test_profile_scope_naming_unknown_question_is_a_check_problem(tmp_path):
     messages = [str(p) for p in check_paths([folder / "bad.yaml"]).problems]
     assert any("indicators.satisfaction: applies_if refers to unknown question 'nowhere'" in m for m in messages)
     assert any("official: expected one of ['share', 'mean']" in m for m in messages)
+
+
+def test_profiles_are_parsed_once_until_a_file_changes(tmp_path, monkeypatch):
+    import os
+
+    from survey.questionnaire import profiles
+
+    path = tmp_path / "mine.yaml"
+    path.write_text("id: mine\nname: {zh: 我的, en: Mine}\nsource: {zh: 无, en: none}\nthresholds: {satisfaction: 0.8}\n",
+                    encoding="utf-8")
+    monkeypatch.setenv("TCM_SURVEY_PROFILES", str(tmp_path))
+    parsed = []
+    real = profiles.parse_profile_file
+    monkeypatch.setattr(profiles, "parse_profile_file", lambda p: parsed.append(p) or real(p))
+    assert find_profile("mine").thresholds["satisfaction"] == 0.8
+    first = len(parsed)
+    assert first >= 1
+    for _ in range(3):  # a refresh, a submission, the campaign's profile again: no parse
+        assert "mine" in load_profiles() and find_profile("mine") is not None
+    assert len(parsed) == first
+    load_profiles().clear()  # callers get a copy
+    assert "mine" in load_profiles()
+    path.write_text(path.read_text(encoding="utf-8").replace("0.8", "0.85"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert find_profile("mine").thresholds["satisfaction"] == 0.85 and len(parsed) > first
