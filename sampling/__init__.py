@@ -21,7 +21,7 @@ selection
 household
     Stage 3 of a household survey: Kish's order and the equal-probability choice of one eligible
     member, reproducible from the seed and the household id (``select_member``).
-household_stage
+households
     Stage 2: systematic selection of households from a list (or a documented random walk), the
     household stage table and the three-stage weights k / (pi_village * pi_household).
 plan
@@ -34,7 +34,7 @@ from .allocation import Allocation, allocate
 from .errors import FrameError, InfeasibleError, InputError, SamplingError
 from .frame import Frame, frame_data
 from .household import eligible, kish_order, member_words, select_member
-from .household_stage import (
+from .households import (
     RANDOM_WALK_RULE,
     draw_households,
     household_prob,

@@ -16,7 +16,7 @@ the same sex and the same age in years (twins) keep their order by date of birth
 is the younger one.
 
 The member's design weight factor is k (a household of one gets none); see
-:mod:`sampling.household_stage` for the whole three-stage weight 1/(pi_village * pi_household) * k.
+:mod:`sampling.households` for the whole three-stage weight 1/(pi_village * pi_household) * k.
 
 References
 ----------

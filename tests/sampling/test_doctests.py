@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["sampling.sample_size", "sampling.domain_sizes", "sampling.precision_sizes", "sampling.lqas", "sampling.allocation", "sampling.plan", "sampling.household",
-           "sampling.household_stage"]
+           "sampling.households"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -87,6 +87,8 @@ HOUSEHOLD_COLUMNS: dict[str, str] = {
     "household": "household id: village and position, the id to give select_member",
     "position": "1-based position on the household list (or counted along the random walk)",
     "mode": "list or random_walk",
+    "households_listed": "N of the village (the second-stage fpc)",
+    "take": "m of the village",
     "village_prob": "pi_village",
     "household_prob": "pi_household = take / households_listed",
     "household_weight": "1 / (pi_village * pi_household); times k eligible members for the member's weight",
@@ -103,14 +105,15 @@ def mode_of(value: object) -> str:
 
 def _counts(name: str, values: object, *, minimum: int = 1) -> np.ndarray:
     """A 1-d int64 array of whole numbers >= minimum (raises InputError naming the first bad one)."""
-    try:
-        x = np.atleast_1d(np.asarray(values, dtype=float))
-    except (TypeError, ValueError):
-        raise InputError(f"must be whole numbers, got {values!r}", param=name) from None
-    bad = ~np.isfinite(x) | (x != np.round(x)) | (x < minimum)
+    raw = np.atleast_1d(np.asarray(values, dtype=object))
+    if raw.ndim != 1:
+        raise InputError("must be a list of whole numbers", param=name)
+    bad_type = np.fromiter((isinstance(v, (bool, np.bool_)) for v in raw), bool, raw.size)
+    x = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype=float)
+    bad = bad_type | ~np.isfinite(x) | (x != np.round(x)) | (x < minimum)
     if bad.any():
         i = int(np.argmax(bad))
-        raise InputError(f"must be whole numbers >= {minimum}, got {x[i]:g} (entry {i + 1})", param=name)
+        raise InputError(f"must be whole numbers >= {minimum}, got {raw[i]!r} (entry {i + 1})", param=name)
     return x.astype(np.int64)
 
 
@@ -277,6 +280,8 @@ def draw_households(stage: pd.DataFrame, *, seed: str | int) -> pd.DataFrame:
         "household": ids,
         "position": pos,
         "mode": stage["mode"].to_numpy()[idx],
+        "households_listed": N[idx],
+        "take": stage["take"].to_numpy(dtype=np.int64)[idx],
         "village_prob": stage["village_prob"].to_numpy(dtype=float)[idx],
         "household_prob": stage["household_prob"].to_numpy(dtype=float)[idx],
         "household_weight": stage["household_weight"].to_numpy(dtype=float)[idx],
