@@ -33,7 +33,14 @@ from collections.abc import Iterable, Sequence
 from .errors import InputError
 
 __all__ = [
-    "SEXES", "MAX_AGE", "uniform_index", "check_roster", "kish_order", "select_member", "member_words", "eligible",
+    "MAX_AGE",
+    "SEXES",
+    "check_roster",
+    "eligible",
+    "kish_order",
+    "member_words",
+    "select_member",
+    "uniform_index",
 ]
 
 SEXES = ("male", "female")

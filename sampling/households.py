@@ -34,9 +34,18 @@ from .household import uniform_index
 from .plan import Plan
 
 __all__ = [
-    "MODES", "RANDOM_WALK_RULE", "HOUSEHOLD_STAGE_COLUMNS", "HOUSEHOLD_COLUMNS", "mode_of", "household_start",
-    "systematic_positions", "select_households", "household_prob", "member_weights", "household_stage",
+    "HOUSEHOLD_COLUMNS",
+    "HOUSEHOLD_STAGE_COLUMNS",
+    "MODES",
+    "RANDOM_WALK_RULE",
     "draw_households",
+    "household_prob",
+    "household_stage",
+    "household_start",
+    "member_weights",
+    "mode_of",
+    "select_households",
+    "systematic_positions",
 ]
 
 MODES = ("list", "random_walk")

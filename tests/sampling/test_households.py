@@ -17,15 +17,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chisquare
 
-from sampling import Frame, InputError, draw_households, draw_plan, household_prob, household_stage, member_weights
-from sampling import select_households
-from sampling.households import RANDOM_WALK_RULE, household_start, mode_of, systematic_positions
+from sampling import (
+    Frame,
+    InputError,
+    draw_households,
+    draw_plan,
+    household_prob,
+    household_stage,
+    member_weights,
+    select_households,
+)
+from sampling.households import (
+    RANDOM_WALK_RULE,
+    household_start,
+    mode_of,
+    systematic_positions,
+)
 
 
 def all_starts(N, m):
     """Every outcome of the draw: one row of positions per start R = 1..N."""
     R = np.arange(1, N + 1)
-    idx, pos = systematic_positions(np.full(N, N), np.full(N, m), R)
+    _idx, pos = systematic_positions(np.full(N, N), np.full(N, m), R)
     return pos.reshape(N, min(m, N))
 
 
@@ -136,12 +149,12 @@ def test_draw_households_rows():
 @pytest.mark.parametrize(
     "kwargs, words",
     [
-        (dict(households={"a": 30}, take=10), ["no value for village"]),
-        (dict(households=[30, 0], take=10), ["households", ">= 1", "entry 2"]),
-        (dict(households=[30, 40], take=2.5), ["take", "whole numbers"]),
-        (dict(households=[30, 40, 50], take=10), ["3 values for 2 villages"]),
-        (dict(households=30, take=10, mode="door"), ["mode"]),
-        (dict(households=30, take=10, village="村"), ["no column '村'"]),
+        ({"households": {"a": 30}, "take": 10}, ["no value for village"]),
+        ({"households": [30, 0], "take": 10}, ["households", ">= 1", "entry 2"]),
+        ({"households": [30, 40], "take": 2.5}, ["take", "whole numbers"]),
+        ({"households": [30, 40, 50], "take": 10}, ["3 values for 2 villages"]),
+        ({"households": 30, "take": 10, "mode": "door"}, ["mode"]),
+        ({"households": 30, "take": 10, "village": "村"}, ["no column '村'"]),
     ],
 )
 def test_stage_bad_input(kwargs, words):
