@@ -18,6 +18,12 @@ frame
     Reading and validating frames (CSV in UTF-8 or GB18030, XLSX).
 selection
     SRS, systematic and PPS systematic selection with certainty units, vectorised over strata.
+household
+    Stage 3 of a household survey: Kish's order and the equal-probability choice of one eligible
+    member, reproducible from the seed and the household id (``select_member``).
+households
+    Stage 2: systematic selection of households from a list (or a documented random walk), the
+    household stage table and the three-stage weights k / (pi_village * pi_household).
 plan
     The plan table (documented columns), CSV/XLSX output.
 errors
@@ -27,6 +33,15 @@ errors
 from .allocation import Allocation, allocate
 from .errors import FrameError, InfeasibleError, InputError, SamplingError
 from .frame import Frame, frame_data
+from .household import eligible, kish_order, member_words, select_member
+from .households import (
+    RANDOM_WALK_RULE,
+    draw_households,
+    household_prob,
+    household_stage,
+    member_weights,
+    select_households,
+)
 from .lqas import LqasRule, lqas_risks, lqas_rule
 from .plan import PLAN_COLUMNS, Plan, draw_plan
 from .sample_size import DomainSizes, SampleSize, domain_sample_sizes, sample_size, size_curve
@@ -51,4 +66,14 @@ __all__ = [
     "sample_size",
     "domain_sample_sizes",
     "size_curve",
+    "select_member",
+    "kish_order",
+    "member_words",
+    "eligible",
+    "select_households",
+    "household_prob",
+    "member_weights",
+    "household_stage",
+    "draw_households",
+    "RANDOM_WALK_RULE",
 ]

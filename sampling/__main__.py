@@ -1,4 +1,4 @@
-"""Command line: ``python -m sampling size|lqas|allocate|select``.
+"""Command line: ``python -m sampling size|lqas|allocate|select|households|member``.
 
 Exit status: 0 on success; 2 for bad input (the message on stderr as ``error: ...``, never a
 traceback). Run ``python -m sampling COMMAND --help`` for the options.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import sys
+from pathlib import Path
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,9 +19,11 @@ import pandas as pd
 from .allocation import METHODS as ALLOCATION_METHODS
 from .allocation import allocate
 from .errors import FrameError, InputError, SamplingError
-from .frame import Frame
+from .frame import Frame, frame_data
+from .household import SEXES, eligible, kish_order, member_words, select_member
+from .households import HOUSEHOLD_COLUMNS, RANDOM_WALK_RULE, draw_households, household_stage
 from .lqas import CLASSIC_N, lqas_rule
-from .plan import PLAN_COLUMNS, draw_plan
+from .plan import PLAN_COLUMNS, draw_plan, write_table
 from .sample_size import domain_sample_sizes, sample_size
 from .selection import METHODS as SELECTION_METHODS
 
@@ -168,6 +172,120 @@ def cmd_select(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_column(data: pd.DataFrame, column: str | None, path: str, *, counts: bool = False) -> list[str] | np.ndarray | None:
+    """A column of the plan file; whole numbers >= 1 when ``counts`` (FrameError naming the row)."""
+    if column is None:
+        return None
+    if column not in data.columns:
+        raise FrameError(f"no such column (the columns are: {', '.join(map(str, data.columns))})", file=path, column=column)
+    values = data[column].astype(str).str.strip()
+    if not counts:
+        return values.tolist()
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(x) | (x != np.round(x)) | (x < 1)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise FrameError(f"must be a whole number >= 1, got {values.iloc[i]!r}", file=path, row=i + 2, column=column)
+    return x.astype(np.int64)
+
+
+def cmd_households(args: argparse.Namespace) -> int:
+    path = str(args.plan)
+    data = frame_data(args.plan, name=path)
+    if len(data) == 0:
+        raise FrameError("the plan has no rows", file=path)
+    if "inclusion_prob" not in data.columns:
+        raise FrameError("no column 'inclusion_prob': give the plan written by 'python -m sampling select'",
+                         file=path, column="inclusion_prob")
+    if args.take is not None and args.take_column is not None:
+        raise InputError("give either --take or --take-column")
+    take = args.take if args.take is not None else _plan_column(data, args.take_column or "take", path, counts=True)
+    mode = _plan_column(data, args.mode_column, path) if args.mode_column else "list"
+    _plan_column(data, args.village, path)
+    stage = household_stage(data, village=args.village, households=_plan_column(data, args.households, path, counts=True),
+                            take=take, mode=mode)
+    seed = args.seed if args.seed is not None else secrets.token_hex(4)
+    rows = draw_households(stage, seed=seed)
+    if args.stratum:
+        by_village = dict(zip(stage["village"], _plan_column(data, args.stratum, path)))
+        rows.insert(0, args.stratum, rows["village"].map(by_village))
+    out = Path(args.out)
+    if out.suffix.lower() == ".csv":
+        payload = rows.to_csv(index=False).encode("utf-8-sig")
+    elif out.suffix.lower() == ".xlsx":
+        import io
+
+        buf = io.BytesIO()
+        with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+            rows.to_excel(xw, sheet_name="households", index=False)
+            stage.to_excel(xw, sheet_name="villages", index=False)
+        payload = buf.getvalue()
+    else:
+        raise InputError(f"the households file must end in .csv or .xlsx, got {out.name!r}", param="out")
+    write_table(out, payload)
+    walk = stage["mode"].eq("random_walk")
+    if args.json:
+        _print_json({
+            "out": str(out), "seed": str(seed), "villages": int(len(stage)), "households": int(len(rows)),
+            "random_walk_villages": int(walk.sum()),
+            "stage": json.loads(stage.to_json(orient="records", force_ascii=False)),
+            "random_walk_rule": RANDOM_WALK_RULE if walk.any() else None,
+        })
+    else:
+        for r in stage.itertuples(index=False):
+            how = "list" if r.mode == "list" else "random walk (estimated households)"
+            print(f"{r.village}: {r.take} of {r.households_listed} households, pi_village = {r.village_prob:.4f}, "
+                  f"pi_household = {r.household_prob:.4f}, weight before the member factor = {r.household_weight:.1f} ({how})")
+        print(f"{len(rows)} households in {len(stage)} villages written to {out} (seed {seed})")
+        if walk.any():
+            print(RANDOM_WALK_RULE["zh"])
+            print(RANDOM_WALK_RULE["en"])
+    return 0
+
+
+_SEX_WORDS = {"male": "male", "m": "male", "男": "male", "female": "female", "f": "female", "女": "female"}
+
+
+def parse_roster(text: str) -> list[tuple[str, int]]:
+    """``"male:45,female:43"`` (also 男/女, m/f, Chinese commas and colons) as [(sex, age), ...]."""
+    roster = []
+    for i, item in enumerate(t.strip() for t in text.replace("，", ",").replace("：", ":").split(",")):
+        sex, sep, age = item.partition(":")
+        if not sep or sex.strip().lower() not in _SEX_WORDS or not age.strip().isdigit():
+            raise InputError(f"member {i + 1} must be sex:age such as male:45 or 女:43, got {item!r}", param="--roster")
+        roster.append((_SEX_WORDS[sex.strip().lower()], int(age.strip())))
+    return roster
+
+
+def cmd_member(args: argparse.Namespace) -> int:
+    full = parse_roster(args.roster)
+    if args.min_age is not None or args.max_age is not None:
+        low = 0 if args.min_age is None else args.min_age
+        members = eligible(full, min_age=low, max_age=args.max_age)
+        high = args.max_age
+        keep = [i for i, (_, a) in enumerate(full) if low <= a and (high is None or a <= high)]
+    else:
+        members, keep = full, list(range(len(full)))
+    index = select_member(args.household, members, seed=args.seed)
+    order = kish_order(members)
+    k = len(members)
+    words = {lang: member_words(index, members, lang) for lang in ("zh", "en")}
+    chosen = order[index]
+    if args.json:
+        _print_json({
+            "household": args.household, "seed": args.seed, "eligible": k, "index": index, "probability": 1 / k,
+            "weight_factor": k, "words": words,
+            "member": {"sex": members[chosen][0], "age": members[chosen][1], "roster_index": keep[chosen]},
+            "order": [{"position": p, "sex": members[i][0], "age": members[i][1], "roster_index": keep[i]}
+                      for p, i in enumerate(order)],
+        })
+    else:
+        sex, age = members[chosen]
+        print(f"index {index} of {k} in Kish's order (males oldest first, then females); probability 1/{k}")
+        print(f"{words['zh']} / {words['en']} ({sex}, {age})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m sampling", description="Sampling planner: sample sizes, LQAS rules, allocation, PSU selection.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -230,6 +348,34 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="plan file (.csv, UTF-8 with BOM, or .xlsx)")
     t.add_argument("--json", action="store_true", help="print a JSON summary")
     t.set_defaults(func=cmd_select)
+
+    columns = "; ".join(f"{k}: {v}" for k, v in HOUSEHOLD_COLUMNS.items())
+    h = sub.add_parser(
+        "households", help="stage 2: select households in each village of a plan",
+        description=f"Writes one row per household to visit: {columns}. Villages without a household list "
+        "(--mode-column: list / random_walk, 名单 / 随机行走) are walked by the printed random-walk rule.",
+    )
+    h.add_argument("plan", metavar="PLAN", help="plan (CSV/XLSX) written by 'python -m sampling select'")
+    h.add_argument("--village", required=True, help="village (PSU) id column, unique in the plan")
+    h.add_argument("--households", required=True, help="column of households listed (or estimated) per village")
+    h.add_argument("--take", type=int, help="households to visit per village (default: the plan's 'take' column)")
+    h.add_argument("--take-column", help="column of households to visit per village")
+    h.add_argument("--mode-column", help="column saying list or random_walk per village (default: all list)")
+    h.add_argument("--stratum", help="township column to copy into each household row")
+    h.add_argument("--seed", help="selection seed (text; default: drawn and reported)")
+    h.add_argument("--out", required=True, help="households file (.csv, UTF-8 with BOM, or .xlsx)")
+    h.add_argument("--json", action="store_true", help="print a JSON summary")
+    h.set_defaults(func=cmd_households)
+
+    m = sub.add_parser("member", help="stage 3: the member to interview in a household (Kish order, probability 1/k)")
+    m.add_argument("--household", required=True, help="household id, unique in the campaign")
+    m.add_argument("--roster", required=True,
+                   help=f"members as sex:age, comma separated, e.g. male:45,female:43 (sex {' or '.join(SEXES)}, m/f, 男/女)")
+    m.add_argument("--seed", required=True, help="the campaign's selection seed")
+    m.add_argument("--min-age", type=int, help="with --max-age: the roster is everyone; keep ages in the range")
+    m.add_argument("--max-age", type=int, help="upper age bound of the eligible (inclusive)")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_member)
     return p
 
 

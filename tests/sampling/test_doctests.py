@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["sampling.sample_size", "sampling.domain_sizes", "sampling.precision_sizes", "sampling.lqas", "sampling.allocation", "sampling.plan"]
+MODULES = ["sampling.sample_size", "sampling.domain_sizes", "sampling.precision_sizes", "sampling.lqas", "sampling.allocation", "sampling.plan", "sampling.household",
+           "sampling.households"]
 
 
 @pytest.mark.parametrize("name", MODULES)
