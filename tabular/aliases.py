@@ -32,6 +32,7 @@ SITE_FILE: Mapping[str, tuple[str, ...]] = {
     "population": PEOPLE,
     "stratum_population": ("stratum_population", "stratum_size", "乡镇人口", "乡镇（街道）人口"),
     "stratum_psus": ("stratum_psus",),
+    "household_prob": ("household_prob", "户抽样概率"),
     "inclusion_prob": ("inclusion_prob",),
     "design_weight": ("design_weight", "weight", "权重"),
 }

@@ -40,6 +40,8 @@ class CampaignData:
     max_id: int = 0
     #: ids of the questions that take an answer, over every questionnaire version of the campaign
     questions: tuple[str, ...] = ()
+    #: the door-to-door households (``Store.household_frame``; empty when the campaign has none)
+    households: pd.DataFrame | None = None
 
     @property
     def questionnaire_ids(self) -> list[str]:
@@ -103,7 +105,14 @@ def load_campaign_data(store, campaign_id: int) -> CampaignData:  # noqa: ANN001
     campaign, questionnaires, profile, questions = _parts(store, campaign_id)
     table = _frame(store, campaign_id)
     max_id = int(table["response_id"].max()) if len(table) else 0
-    return CampaignData(campaign, questionnaires, profile, table, max_id, questions)
+    return CampaignData(campaign, questionnaires, profile, table, max_id, questions, store.household_frame(campaign_id))
+
+
+def _households_key(households: pd.DataFrame | None) -> tuple[int, ...]:
+    """Changes whenever a household is added, visited or interviewed."""
+    if households is None:
+        return ()
+    return (len(households), int(households["visits"].sum()), int(households["response_id"].notna().sum()))
 
 
 def _unanswered(value: Any) -> bool:
@@ -151,11 +160,13 @@ class ResponseCache:
         self._fingerprint: tuple | None = None
         self._lock = threading.Lock()
         self.fetched = 0  # rows read by the last refresh (for benchmarks and tests)
+        self._households: tuple = ()
 
     @property
     def version(self) -> tuple:
         data = self._data
-        return (self.campaign_id, len(data.table) if data else -1, data.max_id if data else -1, self._fingerprint)
+        return (self.campaign_id, len(data.table) if data else -1, data.max_id if data else -1, self._fingerprint,
+                self._households)
 
     def refresh(self, store) -> CampaignData:  # noqa: ANN001
         with self._lock:
@@ -166,12 +177,14 @@ class ResponseCache:
                 tuple(i.version_hash for i in campaign.instruments),
                 None if profile is None else (profile.id, tuple(sorted(profile.thresholds.items())), profile.level),
             )
+            households = store.household_frame(self.campaign_id)
+            self._households = _households_key(households)
             data = self._data
             self.fetched = 0
             same = data is not None and fingerprint == self._fingerprint
             if same and len(data.table) == count and data.max_id == max_id:
-                if data.campaign != campaign:
-                    data = replace(data, campaign=campaign)
+                if data.campaign != campaign or _households_key(data.households) != self._households:
+                    data = replace(data, campaign=campaign, households=households)
                     self._data = data
                 return data
             if same and max_id > data.max_id:
@@ -179,11 +192,11 @@ class ResponseCache:
                 if len(data.table) + len(new) == count:
                     table = pd.concat([data.table, new], ignore_index=True) if len(data.table) else new
                     self.fetched = len(new)
-                    self._data = CampaignData(campaign, questionnaires, profile, table, max_id, questions)
+                    self._data = CampaignData(campaign, questionnaires, profile, table, max_id, questions, households)
                     return self._data
             table = _frame(store, self.campaign_id)
             self.fetched = len(table)
             self._fingerprint = fingerprint
             self._data = CampaignData(campaign, questionnaires, profile, table,
-                                      int(table["response_id"].max()) if len(table) else 0, questions)
+                                      int(table["response_id"].max()) if len(table) else 0, questions, households)
             return self._data

@@ -34,13 +34,14 @@ __all__ = ["OVERALL", "CampaignResults", "compute_results"]
 OVERALL = None
 ESTIMATE_COLUMNS = ["questionnaire_id", "var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df",
                     "threshold", "verdict", "point_reaches", "more_responses", "missing", "ci_method", "level", "bounds",
-                    "coverage", "two_sided_low", "two_sided_high", "note", "scope"]
+                    "coverage", "two_sided_low", "two_sided_high", "note", "scope", "mode"]
 WATCH_COLUMNS = ["questionnaire_id", "var", "domain", "n", "successes", "psus", "unweighted_deff", "log_evidence_pass",
                  "log_evidence_fail", "flag", "looks", "threshold", "alpha", "evidence_needed", "scope"]
 #: Columns of the response frame every questionnaire's rows keep (the rest: its indicators and
 #: background questions).
 KEEP_COLUMNS = ("response_id", "questionnaire_id", "version_hash", "site_code", "site_name", "site_kind", "stratum",
-                "psu", "design_weight", "stratum_population", "stratum_psus", "source", "simulated", "submitted_at")
+                "psu", "design_weight", "inclusion_prob", "stratum_population", "stratum_psus", "household_prob",
+                "household_id", "eligible_members", "source", "simulated", "submitted_at")
 
 
 @dataclass(frozen=True)
@@ -139,14 +140,15 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
         notes["questionnaires"][qid] = info
         if not len(rows) or not indicators:
             continue
-        weighted_design = campaign_design(rows, questionnaire, options)
+        weighted_design = campaign_design(rows, questionnaire, options, data.households)
         design = weighted_design.design
         thresholds = {i: data.threshold(i) for i in indicators if data.threshold(i) is not None}
         threshold = thresholds or None
         overall = design.proportion(indicators, ci=options.ci, level=level, threshold=threshold, min_df=data.min_df)
         overall["scope"] = "overall"
         deffs = pd.to_numeric(overall["deff"], errors="coerce").dropna()
-        info.update(weights=weighted_design.how, calibrated=weighted_design.calibrated, fpc=weighted_design.fpc,
+        info.update(weights=weighted_design.how, mode=weighted_design.mode, household_steps=weighted_design.steps,
+                    calibrated=weighted_design.calibrated, fpc=weighted_design.fpc,
                     df=design.df, weight_min=float(np.min(design.weights)), weight_max=float(np.max(design.weights)),
                     design_effect=float(deffs.median()) if len(deffs) else None)
         by = design.proportion(indicators, by="stratum", ci=options.ci, level=level, threshold=threshold,
@@ -159,6 +161,7 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
                             kind="stable")
         both = pd.concat([overall, by], ignore_index=True)
         both.insert(0, "questionnaire_id", qid)
+        both["mode"] = weighted_design.mode
         estimates.append(both)
         w = rows[["response_id"]].copy()
         w["base_weight"] = weighted_design.base_weight

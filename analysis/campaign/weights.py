@@ -1,6 +1,8 @@
 """The weighting policy: which weight each response gets, and the design the engine analyses.
 
-* ``weighting="design"``: the plan's ``design_weight`` of the site (1 / the person's inclusion
+* ``weighting="design"``: for a door-to-door sample whose three stage probabilities are known,
+  the household weights of :mod:`analysis.campaign.household_weights` (village x household x
+  member, adjusted for nonresponse within the village); else the plan's ``design_weight`` of the site (1 / the person's inclusion
   probability) when every responding site has one; else, when the sites give their stratum's
   population ``stratum_population`` (N_h), ``N_h / n_h`` with n_h the questionnaire's respondents
   in the stratum, which makes the county rate a population-weighted mix of townships; else equal
@@ -23,9 +25,10 @@ import numpy as np
 import pandas as pd
 
 from ..design import SurveyDesign
+from .household_weights import household_weights, is_household_sample
 from .options import ResultOptions
 
-__all__ = ["LONELY_PSU", "WeightedDesign", "base_weights", "campaign_design"]
+__all__ = ["LONELY_PSU", "MODES", "WeightedDesign", "base_weights", "campaign_design", "reach_mode"]
 
 #: The lonely-PSU rule of campaign analyses (R's ``survey.lonely.psu = "adjust"``).
 LONELY_PSU = "adjust"
@@ -35,9 +38,11 @@ LONELY_PSU = "adjust"
 class WeightedDesign:
     """The design of one questionnaire's responses and how its weights were obtained.
 
-    ``how``: ``plan``, ``population``, ``equal`` or ``equal_staff``; ``calibrated``: None,
-    ``poststratify`` or ``rake``; ``fpc``: the fpc column or None; ``base_weight``: the weight
-    before calibration (the policy's), one per row; the final weights are ``design.weights``.
+    ``how``: ``household``, ``plan``, ``population``, ``equal`` or ``equal_staff``; ``calibrated``:
+    None, ``poststratify`` or ``rake``; ``fpc``: the fpc column or None; ``base_weight``: the weight
+    before calibration (the policy's), one per row; the final weights are ``design.weights``;
+    ``steps``: for ``household``, one row per village with each stage's figures; ``mode``: how the
+    respondents were reached (:func:`reach_mode`).
     """
 
     design: SurveyDesign
@@ -45,31 +50,51 @@ class WeightedDesign:
     calibrated: str | None
     fpc: str | None
     base_weight: np.ndarray
+    steps: pd.DataFrame | None = None
+    mode: str = "site"
 
 
-def base_weights(rows: pd.DataFrame, questionnaire) -> tuple[np.ndarray, str]:  # noqa: ANN001
-    """The base weight of each row and how it was obtained (``plan``, ``population``, ``equal``
-    or ``equal_staff``): the policy of the module docstring, before any calibration."""
+MODES = ("household", "site", "mixed")
+
+
+def reach_mode(rows: pd.DataFrame) -> str:
+    """``household`` (every respondent from a door-to-door probability sample), ``site`` (none:
+    people reached at sites, who are users of the sites, not all residents) or ``mixed``."""
+    if "household_id" not in rows or not len(rows):
+        return "site"
+    share = float(np.isfinite(rows["household_id"].to_numpy(dtype=float)).mean())
+    return "household" if share == 1 else ("site" if share == 0 else "mixed")
+
+
+def base_weights(rows: pd.DataFrame, questionnaire, households: pd.DataFrame | None = None):  # noqa: ANN001, ANN201
+    """The base weight of each row, how it was obtained (``household``, ``plan``, ``population``,
+    ``equal`` or ``equal_staff``) and, for ``household``, the steps per village: the policy of the
+    module docstring, before any calibration."""
     n = len(rows)
     if questionnaire.audience != "residents":
-        return np.ones(n), "equal_staff"
+        return np.ones(n), "equal_staff", None
+    if households is not None and len(households) and is_household_sample(rows):
+        weighted = household_weights(rows, households)
+        return weighted.weights, "household", weighted.steps
     plan = rows["design_weight"].to_numpy(dtype=float)
     if n and np.all(np.isfinite(plan) & (plan > 0)):
-        return plan, "plan"
+        return plan, "plan", None
     big_n = rows["stratum_population"].to_numpy(dtype=float)
     if n and np.all(np.isfinite(big_n) & (big_n > 0)):
         codes, _ = pd.factorize(rows["stratum"].to_numpy())
         small_n = np.bincount(codes)
-        return big_n / small_n[codes], "population"
-    return np.ones(n), "equal"
+        return big_n / small_n[codes], "population", None
+    return np.ones(n), "equal", None
 
 
-def campaign_design(rows: pd.DataFrame, questionnaire, options: ResultOptions) -> WeightedDesign:  # noqa: ANN001
+def campaign_design(rows: pd.DataFrame, questionnaire, options: ResultOptions,  # noqa: ANN001
+                    households: pd.DataFrame | None = None) -> WeightedDesign:
     """The weighted (and, if asked, calibrated) design of one questionnaire's responses."""
+    steps = None
     if options.weighting == "equal":
         weights, how = np.ones(len(rows)), "equal"
     else:
-        weights, how = base_weights(rows, questionnaire)
+        weights, how, steps = base_weights(rows, questionnaire, households)
     frame = rows.copy()
     frame["base_weight"] = weights
     psus = frame["stratum_psus"].to_numpy(dtype=float)
@@ -93,4 +118,4 @@ def campaign_design(rows: pd.DataFrame, questionnaire, options: ResultOptions) -
             else:
                 design = design.rake(margins, max_iter=1000)
         calibrated = options.weighting
-    return WeightedDesign(design, how, calibrated, fpc, base)
+    return WeightedDesign(design, how, calibrated, fpc, base, steps, reach_mode(rows))

@@ -53,11 +53,19 @@ CI_ZH = {
     "jeffreys": "Jeffreys 法（仅适用于简单随机抽样）",
 }
 WEIGHTS_ZH = {
+    "household": "入户概率抽样的三阶段设计权重：每户权重等于家中符合条件的成员数除以（村被抽中的概率 × 户被抽中的概率），"
+                 "再在每个村内按无应答调整（估计的合格户数 ÷ 完成访问的户数，资格不明户按美国民意研究协会 AAPOR 的比例分配法折算）",
     "plan": "采用抽样方案给出的设计权重（每名受访者代表的人数，等于入样概率的倒数）",
     "population": "按各乡镇（街道）常住人口加权：每名受访者的权重为所在乡镇（街道）人口数除以该乡镇（街道）的受访人数，"
                   "使全县（区）结果按人口比例综合各乡镇（街道）",
     "equal": "各受访者权重相同（未提供抽样权重或人口数）",
     "equal_staff": "各受访人员权重相同（每名中医药人员计一次）",
+}
+#: how the respondents were reached (analysis.campaign.weights.reach_mode): said before any weighting
+MODE_ZH = {
+    "household": "受访者来自入户概率抽样（按抽样方案入户、户内随机选人），结果可以推断全体常住居民。",
+    "site": "受访者是在调查点（医疗机构）接受调查的居民，只代表到这些机构就诊的人，不能代表全体居民。",
+    "mixed": "受访者一部分来自入户概率抽样，一部分在调查点接受调查；调查点部分只代表到机构就诊的人，合并结果不能视为全体居民的概率样本。",
 }
 CALIBRATION_ZH = {
     "poststratify": "再按上传的人口数进行事后分层调整（各单元加权人数等于该单元人口数）",
@@ -172,8 +180,16 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         deff_words = f"各率设计效应的中位数约为 {deff:.2f}；" if deff is not None else ""
         blocks.append(Paragraph(
             f"{title}：计入分析 {info['responses']} 份，来自 {info['sites']} 个调查点、{info['strata']} 个乡镇（街道）。"
+            f"{MODE_ZH.get(info.get('mode', 'site'), '')}"
             f"加权方法：{words}。权重范围 {info['weight_min']:.2f}–{info['weight_max']:.2f}，"
             f"{deff_words}设计自由度为 {info['df']}。"))
+        steps = info.get("household_steps")
+        if steps is not None and len(steps):
+            blocks.append(Table(("村（调查点）", "村入样概率", "户入样概率", "抽中户数", "估计合格户数", "完成访问户数", "无应答调整系数"),
+                                tuple((s.site, f"{s.inclusion_prob:.4f}", f"{s.household_prob:.4f}", count(s.households),
+                                       f"{s.eligible_estimate:.1f}", count(s.respondents), f"{s.adjustment:.3f}")
+                                      for s in steps.itertuples(index=False)),
+                                (1.4, 1.0, 1.0, 0.9, 1.0, 1.0, 1.1), key=f"household_steps_{questionnaire_id}"))
     blocks.append(Paragraph(
         f"置信区间：采用{CI_ZH.get(results.options.ci, results.options.ci)}。判定与表中的区间都是单侧 {level * 100:.0f}% "
         f"置信界限，即双侧 {(2 * level - 1) * 100:.0f}% 置信区间：“达标”的结论犯错的概率不超过 {(1 - level) * 100:.0f}%，"

@@ -184,6 +184,11 @@ def design_sheet(data: ReportData) -> pd.DataFrame:
             rows.append((f"population[{' / '.join(map(str, cell))}]", value))
     for questionnaire_id, info in notes["questionnaires"].items():
         for key, value in info.items():
+            if isinstance(value, pd.DataFrame):  # the household weighting steps: one row per village
+                for step in value.to_dict("records"):
+                    rows.append((f"{questionnaire_id}.{key}[{step['site']}]",
+                                 ", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}" for k, v in step.items() if k != "site")))
+                continue
             if key == "weights":
                 rows.append((f"{questionnaire_id}.weights_zh", WEIGHTS_ZH.get(value, value)))
             if key == "calibrated" and value:

@@ -13,7 +13,7 @@ from .cells import safe_frame
 ESTIMATE_COLUMNS = (
     "questionnaire_id", "var", "scope", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df", "threshold",
     "verdict", "point_reaches", "more_responses", "missing", "ci_method", "level", "bounds", "coverage", "two_sided_low",
-    "two_sided_high", "note",
+    "two_sided_high", "note", "mode",
 )
 
 

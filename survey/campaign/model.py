@@ -64,7 +64,9 @@ class SiteSpec:
 
     ``population`` is the site's own (its catchment: the people it serves); ``stratum_population``
     is its stratum's N_h (a plan's ``stratum_size``) and ``stratum_psus`` the PSUs in the stratum's
-    frame (a plan's N_h of PSUs, the first-stage fpc). ``design_weight`` is the plan's person-level
+    frame (a plan's N_h of PSUs, the first-stage fpc). ``household_prob`` is, for a village surveyed
+    door to door, the second-stage probability of a household (take / households listed;
+    ``python -m sampling households``). ``design_weight`` is the plan's person-level
     design weight (1/person_prob; a plan's ``weight`` column) and ``inclusion_prob`` the PSU's first-stage inclusion probability.
     """
 
@@ -80,6 +82,7 @@ class SiteSpec:
     extra: Mapping[str, Any] = field(default_factory=dict)
     stratum_population: float | None = None
     stratum_psus: float | None = None
+    household_prob: float | None = None  # a door-to-door village: households taken / households listed
 
     def __post_init__(self) -> None:
         problems = site_problems(self)
@@ -113,6 +116,8 @@ def site_problems(site: SiteSpec) -> list[str]:
     for questionnaire_id, quota in dict(site.quotas).items():
         if isinstance(quota, bool) or not isinstance(quota, int) or quota < 0:
             problems.append(f"quota for {questionnaire_id!r} must be a whole number >= 0, got {quota!r}")
+    if site.household_prob is not None and not 0 < site.household_prob <= 1:
+        problems.append(f"household_prob must be in (0, 1], got {site.household_prob!r}")
     return problems
 
 

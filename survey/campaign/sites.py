@@ -131,9 +131,13 @@ def read_frame(
                 seen_names[key] = row_number
         psu = _text(cell("psu")) if "psu" in resolved else ""
         numbers: dict[str, float | None] = {}
-        for field_name in ("population", "stratum_population", "stratum_psus", "inclusion_prob", "design_weight"):
+        for field_name in ("population", "stratum_population", "stratum_psus", "inclusion_prob", "design_weight",
+                           "household_prob"):
             if field_name in resolved:
                 numbers[field_name] = _number(cell(field_name), lambda m, f=field_name: problem(f, m))
+        share = numbers.get("household_prob")
+        if share is not None and not 0 < share <= 1:
+            problem("household_prob", f"{share} is not a probability (more than 0, at most 1)")
         quotas: dict[str, int] = {}
         base_field = "quota" if "quota" in resolved else ("take" if "take" in resolved else None)
         if base_field is not None:
@@ -167,6 +171,7 @@ def read_frame(
                 design_weight=numbers.get("design_weight"),
                 stratum_population=numbers.get("stratum_population"),
                 stratum_psus=numbers.get("stratum_psus"),
+                household_prob=numbers.get("household_prob"),
                 extra=extra,
             )
         )

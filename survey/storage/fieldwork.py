@@ -182,7 +182,8 @@ class Fieldwork:
             if row["response_id"] is not None:
                 raise HouseholdError(f"household {row['code']}: its interview is stored, the roster can no longer change")
             connection.execute(sa.update(households).where(households.c.id == household_id).values(
-                roster=[list(m) for m in members], selected=selected if members else None, updated_at=_now()))
+                roster=[list(m) for m in members], selected=selected if members else None, eligible=len(members),
+                updated_at=_now()))
             audit.append(connection, actor=actor, action="household.roster", campaign_id=campaign_id, detail={
                 "household": f"{row['site_code']}/{row['code']}", "eligible": len(members),
                 "selected": selected if members else None, "previous_eligible": len(row["roster"] or ())})

@@ -18,6 +18,10 @@ design_weight          the plan's person-level weight of the site, 1/person_prob
 inclusion_prob         the plan's first-stage inclusion probability of the PSU (NaN if none)
 stratum_population     the stratum's population N_h (``Site.stratum_population``; NaN if unknown)
 stratum_psus           PSUs in the stratum's frame, the first-stage fpc (NaN if unknown)
+household_prob         a door-to-door village's second-stage probability of a household (NaN if none)
+household_id           the household of a door-to-door interview (NaN for any other response)
+eligible_members       the eligible members that household listed (NaN if not a household interview
+                       or no roster): the within-household weight factor
 source                 ``qr``, ``surveyor`` or ``import``
 simulated              True for simulated (demo, rehearsal) responses
 language               the form's language (``zh``, ``en``; None when not recorded)
@@ -51,7 +55,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from survey.storage.engine import StorageError
-from survey.storage.schema import responses, reviews
+from survey.storage.schema import households, responses, reviews
 
 if TYPE_CHECKING:
     import pandas
@@ -61,7 +65,8 @@ if TYPE_CHECKING:
 
 DESIGN_COLUMNS = (
     "response_id", "questionnaire_id", "version_hash", "site_code", "site_name", "site_kind", "stratum", "psu",
-    "design_weight", "inclusion_prob", "stratum_population", "stratum_psus", "source", "simulated", "language",
+    "design_weight", "inclusion_prob", "stratum_population", "stratum_psus", "household_prob", "household_id",
+    "eligible_members", "source", "simulated", "language",
     "submitted_at", "opened_at", "duration_s", "resumed", "mode", "surveyor", "device_hash", "review",
 )
 
@@ -119,12 +124,15 @@ def read_response_frame(
         responses.c.surveyor,
         responses.c.device_hash,
         reviews.c.decision,
+        responses.c.household_id,
+        households.c.eligible,
     ]
     query_columns += [responses.c.scores[k].as_float() for k in indicators]
     query_columns += [responses.c.answers[k].as_string() for k in answers]  # text in SQL: no JSON parse per cell
     query = (
         sa.select(*query_columns)
-        .select_from(responses.outerjoin(reviews, reviews.c.response_id == responses.c.id))
+        .select_from(responses.outerjoin(reviews, reviews.c.response_id == responses.c.id)
+                     .outerjoin(households, households.c.id == responses.c.household_id))
         .where(responses.c.campaign_id == campaign.id)
     )
     if after_id is not None:
@@ -165,6 +173,9 @@ def read_response_frame(
         "inclusion_prob": floats([s.inclusion_prob for s in sites]),
         "stratum_population": floats([stratum_population.get(s.stratum) for s in sites]),
         "stratum_psus": floats([s.stratum_psus for s in sites]),
+        "household_prob": floats([s.household_prob for s in sites]),
+        "household_id": np.asarray(raw[14], dtype=float) if n else np.zeros(0),  # None -> NaN
+        "eligible_members": np.asarray(raw[15], dtype=float) if n else np.zeros(0),
         "source": np.asarray(raw[3], dtype=object),
         "simulated": np.asarray(raw[4], dtype=bool) if n else np.zeros(0, dtype=bool),
         "language": np.asarray(raw[5], dtype=object),

@@ -256,6 +256,7 @@ def _v8(connection: Connection) -> None:
         sa.Column("assigned_to", sa.String(64), nullable=True),
         sa.Column("roster", json, nullable=True),
         sa.Column("selected", sa.Integer, nullable=True),
+        sa.Column("eligible", sa.Integer, nullable=True),
         sa.Column("disposition", sa.String(8), nullable=True),
         sa.Column("visits", sa.Integer, nullable=False, server_default="0"),
         sa.Column("created_at", UTCDateTime, nullable=False),

@@ -254,7 +254,7 @@ def load_campaigns(connection: Connection, campaign_ids: Sequence[int] | None = 
 
 
 # Site fields kept in the ``extra`` JSON column (no schema change): key -> SiteSpec attribute.
-EXTRA_FIELDS = ("stratum_population", "stratum_psus")
+EXTRA_FIELDS = ("stratum_population", "stratum_psus", "household_prob")
 
 
 def _extra(spec: SiteSpec) -> dict[str, Any]:
@@ -287,6 +287,7 @@ def _site(row: Mapping[str, Any]) -> Site:
         extra=extra,
         stratum_population=_number(extra.get("stratum_population")),
         stratum_psus=_number(extra.get("stratum_psus")),
+        household_prob=_number(extra.get("household_prob")),
     )
 
 

@@ -204,6 +204,7 @@ households = sa.Table(  # version 8: door-to-door households, their assignment, 
     sa.Column("assigned_to", sa.String(64), nullable=True),
     sa.Column("roster", JSONData, nullable=True),  # eligible members [[sex, age], ...]
     sa.Column("selected", sa.Integer, nullable=True),  # the chosen member's index in Kish's order
+    sa.Column("eligible", sa.Integer, nullable=True),  # eligible members listed (the within-household weight)
     sa.Column("disposition", sa.String(8), nullable=True),  # the final AAPOR code so far
     sa.Column("visits", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", UTCDateTime, nullable=False),

@@ -26,18 +26,18 @@ def _rows(design_weight: list[float], stratum_population: list[float]) -> pd.Dat
 
 
 def test_plan_weight_first():
-    w, how = base_weights(_rows([2.0, 2.0, 3.0, 5.0, 5.0], [900.0] * 3 + [400.0] * 2), RESIDENT)
+    w, how, _ = base_weights(_rows([2.0, 2.0, 3.0, 5.0, 5.0], [900.0] * 3 + [400.0] * 2), RESIDENT)
     assert how == "plan" and w.tolist() == [2.0, 2.0, 3.0, 5.0, 5.0]
 
 
 def test_stratum_population_over_respondents_without_plan_weights():
-    w, how = base_weights(_rows([np.nan, 2.0, 3.0, 5.0, 5.0], [900.0] * 3 + [400.0] * 2), RESIDENT)
+    w, how, _ = base_weights(_rows([np.nan, 2.0, 3.0, 5.0, 5.0], [900.0] * 3 + [400.0] * 2), RESIDENT)
     assert how == "population" and w.tolist() == [300.0] * 3 + [200.0] * 2
 
 
 def test_equal_without_either_and_always_for_staff():
     assert base_weights(_rows([np.nan] * 5, [900.0] * 3 + [np.nan] * 2), RESIDENT)[1] == "equal"
-    w, how = base_weights(_rows([2.0, 2.0, 3.0, 5.0, 5.0], [900.0] * 5), STAFF)
+    w, how, _ = base_weights(_rows([2.0, 2.0, 3.0, 5.0, 5.0], [900.0] * 5), STAFF)
     assert how == "equal_staff" and (w == 1).all()
 
 
