@@ -83,7 +83,7 @@ def test_database_files_are_private(tmp_path):
     old = os.umask(0o022)
     try:
         with Store.open(f"sqlite:///{path}") as opened:
-            opened.add_account("x", "admin", "scrypt$1$1$1$a$b")
+            opened.add_account("x", "admin", "scrypt$1$1$1$a$b", actor="test")
             for name in ("db.sqlite", "db.sqlite-wal", "db.sqlite-shm"):
                 if (path.parent / name).exists():
                     assert stat.S_IMODE((path.parent / name).stat().st_mode) == 0o600, name

@@ -118,7 +118,7 @@ def test_hashes_use_owasp_parameters_and_old_hashes_are_upgraded_at_login(accoun
     salt = b"0123456789abcdef"
     old_key = hashlib.scrypt(b"right-password", salt=salt, n=2**14, r=8, p=1, dklen=32)
     old = "$".join(["scrypt", "16384", "8", "1", accounts._b64(salt), accounts._b64(old_key)])
-    assert account_store.add_account("wang", "surveyor", old)
+    assert account_store.add_account("wang", "surveyor", old, actor="test")
     assert authenticate(account_store, "wang", "right-password").ok
     upgraded = account_store.account("wang").password_hash
     assert upgraded.startswith("scrypt$131072$8$1$") and verify_password("right-password", upgraded)
