@@ -10,13 +10,14 @@ reports' response sheets (:func:`response_answers`) all read :attr:`CampaignData
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
+
+from ..formatting import missing
 
 __all__ = ["CampaignData", "ResponseCache", "background_questions", "load_campaign_data", "response_answers"]
 
@@ -115,11 +116,6 @@ def _households_key(households: pd.DataFrame | None) -> tuple[int, ...]:
     return (len(households), int(households["visits"].sum()), int(households["response_id"].notna().sum()))
 
 
-def _unanswered(value: Any) -> bool:
-    """None, or the NaN a frame column may hold for it (stored JSON never holds NaN)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def response_answers(data: CampaignData, response_ids: Iterable[int]) -> tuple[dict[int, dict[str, Any]], dict[int, Any]]:
     """The answers (question id -> answer, unanswered left out) and the form language of the
     responses ``response_ids`` of a campaign, for the response sheets of the exports, from the
@@ -132,7 +128,7 @@ def response_answers(data: CampaignData, response_ids: Iterable[int]) -> tuple[d
     questions = [c for c in data.questions if c in frame.columns]
     answers: dict[int, dict[str, Any]] = {}
     for rid, *values in frame[["response_id", *questions]].itertuples(index=False, name=None):
-        answers[int(rid)] = {q: v for q, v in zip(questions, values) if not _unanswered(v)}
+        answers[int(rid)] = {q: v for q, v in zip(questions, values) if not missing(v)}
     languages = dict(zip(frame["response_id"].astype(int).tolist(), frame["language"].tolist()))
     return answers, languages
 

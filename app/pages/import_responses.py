@@ -9,6 +9,7 @@ import streamlit as st
 
 from app import services
 from app.auth import require
+from app.widgets import campaign_picker
 from app.chrome import staff_chrome
 from app.i18n import language, t
 from app.safe import plain
@@ -24,14 +25,8 @@ st.title(t("imp.title"))
 staff_chrome()
 st.caption(t("imp.intro"))
 
-campaigns = store.campaigns()
-if not campaigns:
-    st.info(t("imp.no_campaigns"))
-    st.stop()
-by_id = {c.id: c for c in campaigns}
-chosen = st.selectbox(t("imp.campaign"), list(reversed(by_id)), key="imp.campaign",
-                      format_func=lambda i: f"{i} · {by_id[i].name}")
-campaign = store.campaign(chosen)
+campaign = campaign_picker(store.campaigns(), key="imp.campaign", label="imp.campaign", empty="imp.no_campaigns",
+                           mark_demo=False)
 instruments = {i.questionnaire_id: i for i in campaign.instruments}
 qid = st.selectbox(t("imp.instrument"), list(instruments), key="imp.instrument",
                    format_func=lambda q: pick(instruments[q].title, lang) or q)

@@ -8,18 +8,17 @@ walk of the questionnaire (:class:`FormView`). The other helpers are thin wrappe
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from survey.collect.submission import NONCE  # noqa: F401 - the form's nonce rule (app.web.state)
 from survey.errors import AnswerProblem
 from survey.questionnaire import Questionnaire, QuestionType
 from survey.questionnaire.answers import check_answers
 from survey.questionnaire.expressions import Value
 
-NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 INTRO = -1  # the step before the first section
 
 

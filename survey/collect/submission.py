@@ -4,6 +4,7 @@ normalised and scored before a transaction opens (:func:`clean_and_score`)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,9 @@ from survey.questionnaire.scoring import score_check
 
 if TYPE_CHECKING:
     from survey.collect.paradata import Paradata
+
+#: A client nonce: made once per form (or visit) on the phone, sent with every attempt; 8-64 of [A-Za-z0-9_-].
+NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from survey.campaign import CampaignError, UnknownCampaign
 from survey.collect.dispositions import final_disposition, parse_disposition
 from survey.collect.households import Household, HouseholdError, HouseholdSpec, LoggedVisit, Visit, check_roster
-from survey.storage.responses import NONCE
+from survey.collect.submission import NONCE
 from survey.storage import audit
 from survey.storage.schema import campaigns, households, responses, sites, visits
 

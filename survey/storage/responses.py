@@ -10,7 +10,6 @@ when the two attempts race each other.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,9 +21,9 @@ from sqlalchemy.engine import Connection
 
 from survey.campaign import SOURCES, Campaign, CampaignError
 from survey.errors import SurveyError
+from survey.collect.submission import NONCE
 from survey.storage.schema import campaign_instruments, campaigns, households, instruments, responses, sites
 
-NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _CAMPAIGN_FIELDS = ("id", "name", "profile_id", "opens_on", "closes_on", "organizer", "timezone", "demo", "closed_at", "created_at")
 IMPORT_PREFIX = "imp-"  # nonces of imported rows (survey.collect.imports); no other source may use it
 #: Paradata columns of a response (schema version 4), as ``Paradata.stored`` returns them.
