@@ -232,11 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_estimate)
     from analysis.quality_cli import register as register_quality
     from analysis.report.cli import register as register_report
+    from analysis.items_cli import register as register_items
     from analysis.response_rates_cli import register as register_rates
 
     register_report(sub)  # python -m analysis report (workbook, Word, PDF, CSV)
     register_quality(sub)  # python -m analysis quality
     register_rates(sub)  # python -m analysis response-rates
+    register_items(sub)  # python -m analysis items
     return parser
 
 
