@@ -45,7 +45,7 @@ STRATA: tuple[tuple[str, str, int], ...] = (
 # Illustrative success rates per stratum (steer the simulation so the dashboard has contrasts:
 # some townships above the profile's thresholds, some below, some not yet conclusive).
 _RATE_SHIFT = (0.04, -0.06, -0.10, 0.05, 0.02, 0.0, 0.06, -0.03, -0.08, 0.03, 0.01)
-BASE_RATES = {"satisfaction": 0.90, "knowledge": 0.86, "service_awareness": 0.84, "staff_policy": 0.86}
+BASE_RATES = {"satisfaction": 0.90, "knowledge": 0.93, "service_awareness": 0.86, "staff_policy": 0.88}
 
 
 def demo_sites() -> list[SiteSpec]:

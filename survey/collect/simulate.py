@@ -40,7 +40,7 @@ def _item_rates(questionnaire: Questionnaire, rates: Mapping[str, float]) -> dic
     return out
 
 
-ABILITY_SLOPE = 1.2
+ABILITY_SLOPE = 0.9
 DONT_KNOW = "dont_know"
 
 
