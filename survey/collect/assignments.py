@@ -32,7 +32,7 @@ from survey.errors import SurveyError
 from tabular import Problem, TableError, read_table
 
 __all__ = ["HOUSEHOLD_LIST", "MAX_CODES", "MAX_RANGE", "HouseholdList", "HouseholdListError",
-           "parse_household_codes", "read_household_list"]
+           "parse_household_codes", "read_household_list", "typed_households"]
 
 MAX_RANGE = 2000
 """Codes one range may name (a village's households; more is a typing error)."""
@@ -98,6 +98,21 @@ def parse_household_codes(text: str) -> list[str]:
     if not codes:
         raise HouseholdError("no household code given: type codes such as 001-020 or 003, 007, 012")
     return codes
+
+
+def typed_households(site_code: str, text: str, address: str = "") -> list[HouseholdSpec]:
+    """The households of ``site_code`` that ``text`` names (:func:`parse_household_codes`); an
+    ``address`` goes with a single household only (several: upload a file with an address column).
+
+    >>> [h.code for h in typed_households("V1", "001-003")]
+    ['001', '002', '003']
+    """
+    codes = parse_household_codes(text)
+    address = (address or "").strip()
+    if address and len(codes) > 1:
+        raise HouseholdError(f"an address goes with one household, and {len(codes)} are named: give addresses "
+                             "in the address column of a household file instead")
+    return [HouseholdSpec(site_code, code, address) for code in codes]
 
 
 class HouseholdListError(SurveyError):

@@ -107,3 +107,12 @@ def test_missing_columns_and_empty_files():
     with pytest.raises(HouseholdListError) as caught:
         read_household_list(b"village,household\n", sites=SITES)
     assert caught.value.problems[0].code == "empty"
+
+
+def test_typed_households_belong_to_the_site_and_take_an_address_only_alone():
+    from survey.collect.assignments import typed_households
+
+    assert [(h.site_code, h.code, h.address) for h in typed_households("V1", "012", " 3组12号 ")] == [("V1", "012", "3组12号")]
+    assert len(typed_households("V1", "001-010")) == 10
+    with pytest.raises(HouseholdError, match="an address goes with one household, and 2 are named"):
+        typed_households("V1", "001, 002", "3组")
