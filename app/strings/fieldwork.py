@@ -106,13 +106,13 @@ STRINGS = {
     },
     "dash.field.error": {"zh": "入户调查数据暂时无法显示：{message}", "en": "The fieldwork figures cannot be shown: {message}"},
     "dash.next.low_contact": {
-        "zh": "{stratum}{site}：已结束的 {count} 户中接触率只有 {rate}，请改在傍晚或周末入户，或请村委会告知村民在家的时间。",
-        "en": "{stratum} {site}: the contact rate is only {rate} among {count} finished households; visit in the evening "
+        "zh": "{stratum} {site}：已结束的 {count} 户中接触率只有 {rate}，请改在傍晚或周末入户，或请村委会告知村民在家的时间。",
+        "en": "{site} ({stratum}): the contact rate is only {rate} among {count} finished households; visit in the evening "
               "or at weekends, or ask the village committee when people are at home.",
     },
     "dash.next.high_refusal": {
-        "zh": "{stratum}{site}：已结束的 {count} 户中拒访率达 {rate}，请村委会或村医事先介绍调查，并安排有经验的调查员回访。",
-        "en": "{stratum} {site}: the refusal rate is {rate} among {count} finished households; ask the village committee "
+        "zh": "{stratum} {site}：已结束的 {count} 户中拒访率达 {rate}，请村委会或村医事先介绍调查，并安排有经验的调查员回访。",
+        "en": "{site} ({stratum}): the refusal rate is {rate} among {count} finished households; ask the village committee "
               "or the village doctor to introduce the survey, and send an experienced surveyor.",
     },
 }
