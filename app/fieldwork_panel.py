@@ -19,6 +19,7 @@ from analysis.campaign import fieldwork_steps, fieldwork_table
 from analysis.campaign.next_steps import HIGH_REFUSAL, LOW_CONTACT, MIN_FINISHED
 from analysis.formatting import count, level_percent, percent
 from app.i18n import t
+from app.safe import plain
 
 log = logging.getLogger("tcm_survey.incidents")
 
@@ -80,6 +81,10 @@ def render(frame: pd.DataFrame, campaign: Any) -> None:
 
 def _render(frame: pd.DataFrame, campaign: Any) -> None:
     st.caption(t("dash.field.intro"))
+    steps = fieldwork_steps(frame, max_visits=int(campaign.max_visits), names={s.code: s.name for s in campaign.sites})
+    if steps:
+        st.subheader(t("dash.next"))
+        st.markdown("\n".join(f"- {plain(step_text(s))}" for s in steps))
     table = fieldwork_table(frame, max_visits=int(campaign.max_visits))
     names = {s.code: s.name for s in campaign.sites}
     sites = table[table["level"] == "site"]

@@ -127,6 +127,7 @@ def fieldwork_steps(frame: pd.DataFrame, *, max_visits: int | None = None, names
     Only a village's finished households count (see :mod:`analysis.campaign.fieldwork`), and only
     once it has ``min_finished`` of them: CON1 < ``low_contact`` gives ``low_contact``, REF1 >
     ``high_refusal`` gives ``high_refusal`` (both may be named). ``names``: site code -> name.
+    Priority 1: fieldwork under way is steered now, before the more distant steps of priority 2.
     Sorted by township and site, low contact before high refusal within a village.
     """
     from survey.collect.dispositions import MAX_VISITS_DEFAULT
@@ -147,8 +148,8 @@ def fieldwork_steps(frame: pd.DataFrame, *, max_visits: int | None = None, names
             continue
         name = (names or {}).get(site, site)
         if not pd.isna(r.CON1) and r.CON1 < low_contact:
-            steps.append(NextStep("low_contact", "", township.get(site), site, name, None, n, 2, rate=float(r.CON1)))
+            steps.append(NextStep("low_contact", "", township.get(site), site, name, None, n, 1, rate=float(r.CON1)))
         if not pd.isna(r.REF1) and r.REF1 > high_refusal:
-            steps.append(NextStep("high_refusal", "", township.get(site), site, name, None, n, 2, rate=float(r.REF1)))
+            steps.append(NextStep("high_refusal", "", township.get(site), site, name, None, n, 1, rate=float(r.REF1)))
     steps.sort(key=lambda s: (s.stratum or "", s.site_code or "", s.kind != "low_contact"))
     return steps

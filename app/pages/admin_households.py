@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from accounts import list_accounts
+from analysis.formatting import count
 from app import services
 from app.auth import require
 from app.chrome import staff_chrome
@@ -121,7 +122,7 @@ st.dataframe(pd.DataFrame({
     t("hh.col.surveyor"): [h.assigned_to or t("hh.not_assigned") for h in households],
     t("hh.col.visits"): [h.visits for h in households],
     t("hh.col.disposition"): [outcome(h.disposition) for h in households],
-    t("hh.col.eligible"): [h.eligible if h.roster is not None else None for h in households],
+    t("hh.col.eligible"): [count(h.eligible if h.roster is not None else None) for h in households],
     t("hh.col.interview"): [t("hh.yes") if h.response_id is not None else t("hh.no") for h in households],
 }), hide_index=True, width="stretch", key=f"hh.table.{campaign.id}.{code}")
 

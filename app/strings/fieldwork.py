@@ -78,10 +78,13 @@ STRINGS = {
               "count only as assigned.",
     },
     "dash.field.rates_help": {
-        "zh": "RR1 = 完成访问 ÷（所有符合条件的户 + 资格不明的户）；RR3 同 RR1，但资格不明的户只按估计的符合条件比例 e 计入。"
-              "接触率 CON1、拒访率 REF1 见下方说明。",
-        "en": "RR1 = completes ÷ (all eligible households + those of unknown eligibility); RR3 is the same but counts "
-              "the unknowns only at the estimated eligible share e. Contact rate CON1 and refusal rate REF1 below.",
+        "zh": "RR1 = 完成访问 ÷（所有符合条件的户 + 资格不明的户）；RR3 同 RR1，但资格不明的户只按 e 计入，"
+              "e 为资格已知的户中符合条件的比例（AAPOR 比例分配法）。接触率 CON1 = 接触到的户 ÷（符合条件的户 + 资格不明的户）；"
+              "拒访率 REF1 = 拒访或中断的户 ÷（符合条件的户 + 资格不明的户）。不符合条件的户不计入分母。",
+        "en": "RR1 = completes ÷ (all eligible households + those of unknown eligibility); RR3 is the same but counts the "
+              "unknowns only at e, the eligible share among households whose eligibility is known (AAPOR's proportional "
+              "allocation). Contact rate CON1 = households contacted ÷ (eligible + unknown); refusal rate REF1 = refusals "
+              "and break-offs ÷ (eligible + unknown). Households not eligible are left out of every denominator.",
     },
     "dash.field.by_site": {"zh": "各村（社区）", "en": "Per village (community)"},
     "dash.field.by_township": {"zh": "各乡镇与全县", "en": "Per township and the county"},
@@ -93,7 +96,7 @@ STRINGS = {
     "dash.field.col.completes": {"zh": "完成访问", "en": "Completes"},
     "dash.field.col.rr1": {"zh": "应答率 RR1", "en": "Response rate RR1"},
     "dash.field.col.rr3": {"zh": "应答率 RR3", "en": "Response rate RR3"},
-    "dash.field.col.e": {"zh": "e（资格不明户中估计符合条件的比例）", "en": "e (estimated eligible share of unknowns)"},
+    "dash.field.col.e": {"zh": "e", "en": "e"},
     "dash.field.col.con1": {"zh": "接触率 CON1", "en": "Contact rate CON1"},
     "dash.field.col.ref1": {"zh": "拒访率 REF1", "en": "Refusal rate REF1"},
     "dash.field.county": {"zh": "全县", "en": "County"},

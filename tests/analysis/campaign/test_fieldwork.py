@@ -87,7 +87,7 @@ def test_low_contact_and_high_refusal_are_named_once_enough_households_are_finis
         ("low_contact", "AWAY", "外出村", "T1", 6, 0.5),
         ("high_refusal", "GOOD", "好村", "T1", 10, round(2 / 9, 4)),
     ]
-    assert all(s.questionnaire_id == "" and s.priority == 2 for s in steps)
+    assert all(s.questionnaire_id == "" and s.priority == 1 for s in steps)
 
 
 def test_thresholds_are_parameters_and_their_defaults_are_documented():
