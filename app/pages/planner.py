@@ -358,4 +358,4 @@ st.dataframe(stage.assign(mode=[t(f"planner.hh.mode.{m}") for m in stage["mode"]
              })
 st.caption(t("planner.hh.command"))
 if hh_mode == "random_walk":
-    st.info(t("planner.hh.walk") + "\n\n" + RANDOM_WALK_RULE[lang].replace("\n", "\n\n"), icon=":material/directions_walk:")
+    st.info(RANDOM_WALK_RULE[lang].replace("\n", "\n\n"), icon=":material/directions_walk:")

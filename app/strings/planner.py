@@ -195,7 +195,6 @@ STRINGS = {
               "<code column> --households households --take-column take --out households.csv, and upload the file on "
               "the Household assignments page to assign it to surveyors.",
     },
-    "planner.hh.walk": {"zh": "无住户名单的村按以下规则随机行走：", "en": "Villages without a household list follow this random walk:"},
     "planner.hhcol.village": {"zh": "村（社区）编码", "en": "Village code"},
     "planner.hhcol.village_prob": {"zh": "点位入样概率", "en": "Site probability"},
     "planner.hhcol.households_listed": {"zh": "户数（名单或估计）", "en": "Households (listed or estimated)"},
