@@ -18,7 +18,11 @@ from app.i18n import language, t
 from app.safe import plain
 from app.table_problems import describe
 from app.widgets import campaign_picker
-from survey.collect.assignments import HouseholdListError, read_household_list, typed_households
+from survey.collect.assignments import (
+    HouseholdListError,
+    read_household_list,
+    typed_households,
+)
 from survey.collect.dispositions import DISPOSITIONS
 from survey.collect.households import HouseholdSpec
 from survey.errors import SurveyError

@@ -7,8 +7,7 @@ import math
 
 import pytest
 
-import sampling.household_plan as household_plan
-from sampling import draw_plan
+from sampling import draw_plan, household_plan
 from sampling.demo import demo_frame
 from sampling.errors import InputError
 from sampling.household_plan import MODE_WORDS, MODES, indicator_mode, plan_households
