@@ -38,6 +38,8 @@ def staff_pages(role: str | None) -> dict[str, list[st.Page]]:
     if role == "admin":
         out.append(st.Page("app/pages/admin_new_campaign.py", title=t("nav.new_campaign"), icon=":material/add_circle:", url_path="new-campaign"))
         out.append(st.Page("app/pages/admin_sites.py", title=t("nav.sites"), icon=":material/location_on:", url_path="sites"))
+        out.append(st.Page("app/pages/admin_households.py", title=t("nav.households"), icon=":material/assignment_ind:",
+                           url_path="households"))
     if role == "admin":
         out.append(st.Page("app/pages/import_responses.py", title=t("nav.import"), icon=":material/upload_file:", url_path="import"))
     if role in ("admin", "surveyor"):

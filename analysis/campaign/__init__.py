@@ -16,13 +16,15 @@ Modules, one concept each:
 ``weights``     the weighting policy and the campaign's survey design
 ``progress``    responses against quotas, per township, per day
 ``lqas``        LQAS classification of townships (the rule of :mod:`sampling.lqas`)
-``next_steps``  what to do next (:class:`NextStep`)
+``fieldwork``   door-to-door households per village and township: assigned, visited, response rates
+``next_steps``  what to do next (:class:`NextStep`), fieldwork's too (:func:`fieldwork_steps`)
 ``results``     :func:`compute_results` and :class:`CampaignResults`
 ==============  ==============================================================================
 """
 
 from .data import CampaignData, ResponseCache, background_questions, load_campaign_data, response_answers
-from .next_steps import FEW_DF, NextStep
+from .fieldwork import fieldwork_table
+from .next_steps import FEW_DF, NextStep, fieldwork_steps
 from .options import CI_DEFAULT, WEIGHTINGS, Filters, ResultOptions
 from .population import Population, PopulationError, read_population
 from .progress import progress_by_stratum
@@ -43,6 +45,8 @@ __all__ = [
     "ResultOptions",
     "background_questions",
     "compute_results",
+    "fieldwork_steps",
+    "fieldwork_table",
     "load_campaign_data",
     "progress_by_stratum",
     "read_population",

@@ -1,5 +1,6 @@
 """What to do next, as data: sites without responses, rates that need more responses or more
-sites, sites behind their quota (the app and the reports word them)."""
+sites, sites behind their quota, and villages whose door-to-door fieldwork reaches too few
+households or meets too many refusals (the app and the reports word them)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,23 @@ import pandas as pd
 
 from ..verdict import MIN_DF
 
-__all__ = ["FEW_DF", "NextStep", "next_steps"]
+__all__ = ["FEW_DF", "HIGH_REFUSAL", "LOW_CONTACT", "MIN_FINISHED", "NextStep", "fieldwork_steps", "next_steps"]
 
 #: Townships with fewer design degrees of freedom (PSUs - 1) than this get no verdict of their own
 #: (verdict ``few_sites``) and a "few sites" next step (the profile's ``min_df`` overrides it).
 FEW_DF = MIN_DF
+
+#: Door-to-door fieldwork (:func:`fieldwork_steps`): a village is judged once this many of its
+#: households are finished (no more visits due: a complete, a refusal, not eligible, or the
+#: campaign's last visit made); fewer say too little to act on.
+MIN_FINISHED = 5
+#: AAPOR's contact rate CON1 below this among a village's finished households: "low contact".
+#: A working default, not a standard: below it, visits are probably at the wrong hours (try
+#: evenings and weekends, or ask the village committee when people are at home).
+LOW_CONTACT = 0.70
+#: AAPOR's refusal rate REF1 above this among a village's finished households: "high refusal".
+#: One household in five refusing calls for the village committee's or a doctor's introduction.
+HIGH_REFUSAL = 0.20
 
 
 @dataclass(frozen=True)
@@ -26,7 +39,9 @@ class NextStep:
     ``indicator`` to be conclusive), ``few_sites`` (a township gets no verdict of its own because
     its responses come from only ``count`` sites, i.e. fewer than :data:`FEW_DF` degrees of
     freedom: ``sites_to_add`` more sites, not more responses at the same sites, would let it be
-    judged), ``behind_quota`` (a site has ``count`` responses to go).
+    judged), ``behind_quota`` (a site has ``count`` responses to go), ``low_contact`` and
+    ``high_refusal`` (a village's contact rate CON1 or refusal rate REF1, ``rate``, among its
+    ``count`` finished households; ``questionnaire_id`` is empty: households, not a questionnaire).
     """
 
     kind: str
@@ -42,6 +57,8 @@ class NextStep:
     close_call: bool = False
     #: few_sites: sites with responses to add in the township before it can be judged on its own
     sites_to_add: int = 0
+    #: low_contact, high_refusal: the village's CON1 or REF1 among its finished households
+    rate: float | None = None
 
 
 def _applicable(estimates: pd.DataFrame, table: pd.DataFrame) -> dict[tuple, float]:
@@ -99,4 +116,40 @@ def next_steps(estimates: pd.DataFrame, progress: pd.DataFrame, table: pd.DataFr
         steps.append(NextStep("behind_quota", p.questionnaire_id, p.stratum, p.site_code, p.site_name, None,
                               int(p.remaining), 3))
     steps.sort(key=lambda s: (s.priority, s.close_call, s.count if s.kind == "more_responses" else 0))
+    return steps
+
+
+def fieldwork_steps(frame: pd.DataFrame, *, max_visits: int | None = None, names: dict[str, str] | None = None,
+                    min_finished: int = MIN_FINISHED, low_contact: float = LOW_CONTACT,
+                    high_refusal: float = HIGH_REFUSAL) -> list[NextStep]:
+    """Villages (sites) with low contact or high refusal, from ``Store.household_frame``.
+
+    Only a village's finished households count (see :mod:`analysis.campaign.fieldwork`), and only
+    once it has ``min_finished`` of them: CON1 < ``low_contact`` gives ``low_contact``, REF1 >
+    ``high_refusal`` gives ``high_refusal`` (both may be named). ``names``: site code -> name.
+    Priority 1: fieldwork under way is steered now, before the more distant steps of priority 2.
+    Sorted by township and site, low contact before high refusal within a village.
+    """
+    from survey.collect.dispositions import MAX_VISITS_DEFAULT
+
+    from ..response_rates import response_rates
+    from .fieldwork import finished
+
+    done = frame[finished(frame, MAX_VISITS_DEFAULT if max_visits is None else max_visits).to_numpy()]
+    if not len(done):
+        return []
+    rates = response_rates(done["disposition"].tolist(), done["site"].astype(str).to_numpy(dtype=object), level="site")
+    township = dict(zip(frame["site"].astype(str), frame["stratum"].astype(str)))
+    sizes = done.groupby(done["site"].astype(str)).size()
+    steps = []
+    for r in rates.itertuples(index=False):
+        site, n = str(r.domain), int(sizes.get(str(r.domain), 0))
+        if n < min_finished:
+            continue
+        name = (names or {}).get(site, site)
+        if not pd.isna(r.CON1) and r.CON1 < low_contact:
+            steps.append(NextStep("low_contact", "", township.get(site), site, name, None, n, 1, rate=float(r.CON1)))
+        if not pd.isna(r.REF1) and r.REF1 > high_refusal:
+            steps.append(NextStep("high_refusal", "", township.get(site), site, name, None, n, 1, rate=float(r.REF1)))
+    steps.sort(key=lambda s: (s.stratum or "", s.site_code or "", s.kind != "low_contact"))
     return steps

@@ -28,7 +28,7 @@ from analysis.intervals import CI_METHODS
 from analysis.formatting import count, fixed, in_china, indicator_labels, local_stamp, missing
 from analysis.formatting import percent as pct
 from analysis.verdict import MIN_DF, interval_label, rule_text
-from app import services
+from app import fieldwork_panel, services
 from app.quality_panel import render_sensitivity
 from app.auth import require
 from app.chrome import staff_chrome
@@ -183,11 +183,15 @@ def step_text(step) -> str:  # noqa: ANN001
     if step.kind == "few_sites":
         return t("dash.next.few_sites", stratum=step.stratum, questionnaire=title, count=step.count,
                  add=getattr(step, "sites_to_add", 0) or 1)
+    if step.kind in ("low_contact", "high_refusal"):
+        return fieldwork_panel.step_text(step)
     return t("dash.next.behind", stratum=step.stratum, site=step.site_name, questionnaire=title, count=step.count)
 
 
-tab_progress, tab_results, tab_watch, tab_export = st.tabs(
+households = fieldwork_panel.household_frame(store, campaign.id)  # None: no door-to-door households
+tab_progress, tab_results, tab_watch, tab_export, *tab_fieldwork = st.tabs(
     [t("dash.tab.progress"), t("dash.tab.results"), t("dash.tab.watch"), t("dash.tab.export")]
+    + ([t("dash.tab.fieldwork")] if households is not None else [])
 )
 
 # --------------------------------------------------------------------------------- progress
@@ -205,7 +209,8 @@ with tab_progress:
     m[3].metric(t("dash.metric.last"), local_stamp(last, campaign.timezone, "%m-%d %H:%M") or "—")
 
     st.subheader(t("dash.next"))
-    steps = results.next_steps
+    steps = [*results.next_steps, *fieldwork_panel.next_steps(households, campaign)]
+    steps.sort(key=lambda s: s.priority)  # stable: each list keeps its own order
     if steps:
         shown = steps[:12]
         st.markdown("\n".join(f"- {plain(step_text(s))}" for s in shown))
@@ -366,6 +371,11 @@ with tab_watch:
                 row[indicator_label(questionnaire_id, indicator)] = t(f"dash.flag.{w.iloc[0]['flag']}") if len(w) else "—"
             rows.append(row)
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="dash.watch.table")
+
+# --------------------------------------------------------------------------------- fieldwork
+for tab in tab_fieldwork:
+    with tab:
+        fieldwork_panel.render(households, campaign)
 
 # --------------------------------------------------------------------------------- exports
 with tab_export:

@@ -16,6 +16,8 @@ from app.safe import plain
 from app.table_problems import describe
 from sampling import Frame, SamplingError, allocate, domain_sample_sizes, draw_plan, frame_data, lqas_rule, size_curve
 from sampling.demo import demo_frame
+from sampling.household_plan import MODE_WORDS, indicator_mode, plan_households
+from sampling.households import RANDOM_WALK_RULE
 from survey.questionnaire.catalog import shipped_questionnaires
 from survey.questionnaire.profiles import load_profiles
 from survey.questionnaire import IndicatorKind, pick
@@ -84,6 +86,7 @@ if profile_threshold is None:
     right.caption(t("planner.no_threshold"))
 else:
     right.caption(t("planner.threshold_is", p=pct(profile_threshold)))
+right.caption(t("planner.mode_is", mode=MODE_WORDS[indicator_mode(indicator_id)][lang]))
 
 source = st.radio(
     t("planner.frame_source"), ["demo", "upload"], format_func=labels("planner.frame."),
@@ -328,3 +331,31 @@ if st.session_state.get("planner.drawn"):
         t("planner.download_xlsx"), plan.to_xlsx_bytes(), file_name="sampling_plan.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="planner.download_xlsx",
     )
+
+# 6. Households -------------------------------------------------------------------------------
+st.header(t("planner.hh"))
+st.markdown(t("planner.hh.modes"))
+if not st.session_state.get("planner.drawn"):
+    st.caption(t("planner.hh.draw_first"))
+    st.stop()
+c1, c2, c3 = st.columns(3)
+people = c1.number_input(t("planner.hh.people"), 1.0, 20.0, 3.0, 0.1, format="%.1f", key="planner.hh.people",
+                         help=t("planner.hh.people_help"))
+eligible_share = c2.number_input(t("planner.hh.eligible"), 0.05, 1.0, 0.9, 0.05, format="%.2f", key="planner.hh.eligible",
+                                 help=t("planner.hh.eligible_help"))
+hh_mode = c3.radio(t("planner.hh.mode"), ["list", "random_walk"], format_func=labels("planner.hh.mode."), key="planner.hh.mode")
+try:
+    stage = plan_households(plan, people_per_household=float(people), eligible_share=float(eligible_share), mode=hh_mode)
+except SamplingError as exc:
+    stop_with(exc)
+st.success(t("planner.hh.result", villages=len(stage), households=count(stage["take"].sum(), thousands=True)))
+st.dataframe(stage.assign(mode=[t(f"planner.hh.mode.{m}") for m in stage["mode"]])
+             .rename(columns={c: t(f"planner.hhcol.{c}") for c in stage.columns}),
+             hide_index=True, key="planner.hh.table", column_config={
+                 t("planner.hhcol.village_prob"): st.column_config.NumberColumn(format="%.4f"),
+                 t("planner.hhcol.household_prob"): st.column_config.NumberColumn(format="%.4f"),
+                 t("planner.hhcol.household_weight"): st.column_config.NumberColumn(format="%.1f"),
+             })
+st.caption(t("planner.hh.command"))
+if hh_mode == "random_walk":
+    st.info(RANDOM_WALK_RULE[lang].replace("\n", "\n\n"), icon=":material/directions_walk:")

@@ -138,4 +138,68 @@ STRINGS = {
     "planner.plancol.psus_drawn": {"zh": "本街镇抽取点位数", "en": "Sites drawn in the township"},
     "planner.plancol.stratum_psus": {"zh": "本街镇点位总数", "en": "Sites in the township"},
     "planner.plancol.stratum_size": {"zh": "本街镇人口", "en": "Township population"},
+    # which indicator needs which mode, and the household stage
+    "planner.mode_is": {"zh": "调查方式：{mode}", "en": "Reached by: {mode}"},
+    "planner.hh": {"zh": "6. 入户抽样（村内抽户）", "en": "6. Household sample (households in each village)"},
+    "planner.hh.modes": {
+        "zh": "**哪些指标用哪种方式调查**\n\n"
+              "- **服务满意度**问的是用过中医药服务的人，在抽中的村卫生室、乡镇卫生院等调查点对就诊者调查即可。\n"
+              "- **中医药知识知晓率、服务内容知晓率、中医药健康文化素养**是全体常住居民的比例。"
+              "在医疗机构门口拦截到的人多半用过中医药、知道得更多，不能代表全体居民，"
+              "必须在抽中的村（社区）里随机抽户、每户按规则选一名符合条件的成员（入户概率抽样）。\n"
+              "- **医务人员调查**在抽中的机构里调查其医务人员。\n\n"
+              "**两种方式的样本量**：上面第 2 节算出的人数，对满意度是各调查点应调查的就诊者人数；"
+              "对入户指标则是应完成的入户访问数（每户只访问一人，已按预计应答率放大）。"
+              "下面按第 5 节抽中的村，算出每村应抽的户数。",
+        "en": "**Which indicator needs which way of reaching people**\n\n"
+              "- **Satisfaction** is asked of people who used a TCM service: interview users at the selected "
+              "village clinics and township health centres (the sites).\n"
+              "- **Knowledge, service awareness and health-culture literacy (素养)** are rates of all residents. "
+              "People met at a clinic mostly use TCM and know more about it, so they do not stand for all "
+              "residents: draw households at random in the selected villages and interview one eligible member "
+              "chosen by rule in each (a household probability sample).\n"
+              "- **The staff survey** is for the health workers of the selected institutions.\n\n"
+              "**Sizes for both**: the number of section 2 is, for satisfaction, the users to interview at the sites; "
+              "for the household indicators, the household interviews to complete (one person per household, already "
+              "raised for the expected response rate). Below: the households to draw in each village of section 5.",
+    },
+    "planner.hh.draw_first": {"zh": "请先在第 5 节抽取村（社区）点位。", "en": "Draw the villages (communities) in section 5 first."},
+    "planner.hh.people": {"zh": "平均每户人数", "en": "People per household"},
+    "planner.hh.people_help": {
+        "zh": "用于由村人口估计户数；有住户名单时，以名单户数为准（抽户命令中填写）。",
+        "en": "Estimates each village's households from its population; where a household list exists its count is used "
+              "instead (in the households command).",
+    },
+    "planner.hh.eligible": {"zh": "有符合条件成员的户所占比例", "en": "Share of households with an eligible member"},
+    "planner.hh.eligible_help": {
+        "zh": "例如家中有 15–69 岁常住成员的户的比例；应抽户数 = 该村访问数 ÷ 此比例（向上取整）。",
+        "en": "E.g. the share of households with a resident aged 15–69; households to draw = the village's interviews ÷ "
+              "this share, rounded up.",
+    },
+    "planner.hh.mode": {"zh": "村里有没有住户名单", "en": "Do the villages have a household list?"},
+    "planner.hh.mode.list": {"zh": "有名单：按名单等距抽户", "en": "Yes: draw systematically from the list"},
+    "planner.hh.mode.random_walk": {"zh": "无名单：随机行走法", "en": "No: random walk"},
+    "planner.hh.result": {
+        "zh": "共 {villages} 个村（社区），应抽 {households} 户。每户的入样概率 = 应抽户数 ÷ 户数；"
+              "受访者的设计权重 = 1 ÷（点位入样概率 × 户入样概率）× 户内符合条件人数。",
+        "en": "{villages} villages (communities), {households} households to draw. A household's probability = households "
+              "to draw ÷ households; a respondent's design weight = 1 ÷ (site probability × household probability) × "
+              "eligible members in the household.",
+    },
+    "planner.hh.command": {
+        "zh": "实际抽户：下载第 5 节的抽样方案，按上表补上“户数”和“应抽户数”两列（有名单的村填名单户数），运行 "
+              "python -m sampling households 抽样方案.csv --village 单位编码 --households 户数 --take-column 应抽户数 "
+              "--out households.csv；得到的文件在“入户任务分派”页面上传，分派给调查员。",
+        "en": "To draw the households: download the plan of section 5, add the columns households and take from the table "
+              "above (a village with a list: its listed count), run python -m sampling households plan.csv --village "
+              "<code column> --households households --take-column take --out households.csv, and upload the file on "
+              "the Household assignments page to assign it to surveyors.",
+    },
+    "planner.hhcol.village": {"zh": "村（社区）编码", "en": "Village code"},
+    "planner.hhcol.village_prob": {"zh": "点位入样概率", "en": "Site probability"},
+    "planner.hhcol.households_listed": {"zh": "户数（名单或估计）", "en": "Households (listed or estimated)"},
+    "planner.hhcol.take": {"zh": "应抽户数", "en": "Households to draw"},
+    "planner.hhcol.household_prob": {"zh": "户入样概率", "en": "Household probability"},
+    "planner.hhcol.household_weight": {"zh": "户权重（未乘户内人数）", "en": "Household weight (before members)"},
+    "planner.hhcol.mode": {"zh": "抽户方式", "en": "How households are drawn"},
 }

@@ -20,5 +20,9 @@ STRINGS = {
     "table.bad_cell": {"zh": "有无法读取的单元格", "en": "a cell cannot be read"},
     "table.empty": {"zh": "文件是空的", "en": "the file is empty"},
     "table.file_type": {"zh": "不支持的文件类型，请上传 .csv 或 .xlsx", "en": "unsupported file type; upload .csv or .xlsx"},
+    "table.missing_column": {"zh": "缺少必需的列", "en": "a required column is missing"},
+    "table.unknown_site": {"zh": "调查活动中没有这个村（调查点）", "en": "the campaign has no such village (site)"},
+    "table.bad_household": {"zh": "户编号或地址不符合要求", "en": "the household code or address is not valid"},
+    "table.duplicate": {"zh": "同一户出现了两次", "en": "the same household appears twice"},
     "table.detail": {"zh": "{reason}（{detail}）", "en": "{reason} ({detail})"},
 }

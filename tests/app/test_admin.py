@@ -16,7 +16,7 @@ from .web.form_client import FormRespondent
 from .web.conftest import web_client
 
 ADMIN_PASSWORD = "admin-password-1"
-ADMIN_PAGES = ["admin_campaigns", "admin_new_campaign", "admin_sites", "admin_surveyor", "admin_users"]
+ADMIN_PAGES = ["admin_campaigns", "admin_new_campaign", "admin_sites", "admin_households", "admin_surveyor", "admin_users"]
 
 
 @pytest.fixture

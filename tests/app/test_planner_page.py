@@ -97,3 +97,39 @@ def test_planner_draws_its_numbers_and_lqas_follows_the_typed_threshold():
     assert upper.value == 0.85
     rule = lqas_rule(0.85, 0.75, alpha=0.10, beta=0.10)
     assert any(f"n = {rule.n} 人" in s.value for s in at.success)
+
+
+def test_planner_says_which_mode_each_indicator_needs_and_sizes_the_households():
+    from sampling import draw_plan
+    from sampling.household_plan import plan_households
+
+    at = run_planner("zh")
+    assert any("调查方式：在调查点拦截就诊者" in c.value for c in at.caption)  # satisfaction is the default indicator
+    text = texts(at)
+    assert "哪些指标用哪种方式调查" in text and "入户概率抽样" in text and "请先在第 5 节抽取" in text
+    at.selectbox(key="planner.indicator").select("knowledge").run()
+    assert any("调查方式：入户概率抽样（全体常住居民）" in c.value for c in at.caption)
+    at.button(key="planner.draw").click().run()
+    assert not at.exception, at.exception
+    table = table_with(at, "应抽户数")
+    assert {"村（社区）编码", "户数（名单或估计）", "户入样概率", "抽户方式"} <= set(table.columns)
+    assert set(table["抽户方式"]) == {"有名单：按名单等距抽户"}
+    assert not [i for i in at.info if "随机行走" in i.value]
+    at.number_input(key="planner.hh.eligible").set_value(0.8).run()
+    at.radio(key="planner.hh.mode").set_value("random_walk").run()
+    assert not at.exception, at.exception
+    table = table_with(at, "应抽户数")
+    drawn = table_with(at, "设计权重")  # the page's defaults: 3 sites per township, PPS, seed 1
+    plan = draw_plan(demo_frame(), 3, take=dict(zip(drawn["街镇"], drawn["该点调查人数"])), method="pps", seed=1)
+    expected = plan_households(plan, people_per_household=3.0, eligible_share=0.8, mode="random_walk")
+    assert table["应抽户数"].tolist() == expected["take"].tolist()
+    assert any("应抽 " in s.value for s in at.success)
+    assert any("随机行走" in i.value and "不替换" in i.value for i in at.info)
+
+
+def test_planner_household_section_in_english():
+    at = run_planner("en")
+    at.button(key="planner.draw").click().run()
+    assert not at.exception, at.exception
+    assert "Households to draw" in table_with(at, "Households to draw").columns
+    assert "Which indicator needs which way" in texts(at)
