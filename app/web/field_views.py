@@ -102,7 +102,7 @@ def task_groups(campaign: Campaign, households: list[Household], lang: str) -> l
         mine = [h for h in households if h.site_code == site.code]
         if not mine:
             continue
-        rows = [{"code": h.code, "address": h.address, "href": link(household_path(h), lang),
+        rows = [{"id": h.id, "code": h.code, "address": h.address, "href": link(household_path(h), lang),
                  "status": status_words(h, campaign.max_visits, lang), "finished": finished(h, campaign.max_visits)}
                 for h in mine]
         out.append(SiteTasks(site.code, site.name, rows, sum(1 for r in rows if r["finished"])))
@@ -162,6 +162,7 @@ def interview_values(campaign: Campaign, household: Household, questionnaire: Qu
     return {
         "title": pick(questionnaire.title, lang),
         "flag": translate("field.interview.flag", lang, code=household.code, member=member),
+        "member_known": member != "—",
         "sections": sections,
         "household": household,
         "back": link(household_path(household), lang),

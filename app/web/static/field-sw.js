@@ -22,10 +22,11 @@ self.addEventListener("fetch", function (event) {
   }
   if (url.pathname.indexOf("/field") !== 0 || url.pathname === "/field/sw.js") return;
   event.respondWith(withTimeout(fetch(request), 8000).then(function (response) {
-    if (response.ok && response.type === "basic" && !response.redirected) {
-      var copy = response.clone();
+    if (response.ok && response.type === "basic") {
+      var copy = response.clone(), key = new URL(response.url); // a page after a change (?m=...) is that page
+      ["m", "d", "out"].forEach(function (name) { key.searchParams.delete(name); });
       caches.open(CACHE).then(function (cache) {
-        return cache.match(request).then(function (old) { if (old) return cache.put(request, copy); });
+        return cache.match(key.href).then(function (old) { if (old) return cache.put(key.href, copy); });
       });
     }
     return response;

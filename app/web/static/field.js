@@ -43,6 +43,12 @@
       drop.addEventListener("click", function () { write(read().filter(function (i) { return i.id !== item.id; })); render(); });
       li.appendChild(drop); list.appendChild(li);
     });
+    document.querySelectorAll("a.task[data-household]").forEach(function (a) {
+      var n = waiting.filter(function (i) { return String(i.household) === a.getAttribute("data-household"); }).length;
+      var tag = a.querySelector(".wait");
+      if (!tag) { tag = el("span"); tag.className = "wait"; a.appendChild(tag); }
+      tag.textContent = n ? say("queue", n) : "";
+    });
     var page = document.getElementById("household"), pending = document.getElementById("pending");
     if (page && pending) {
       var mine = waiting.filter(function (i) { return String(i.household) === page.getAttribute("data-household"); });
@@ -109,8 +115,11 @@
     var invite = document.getElementById("invite");
     if (!eligible.length) { invite.textContent = form.getAttribute("data-empty"); invite.hidden = false; return; }
     var picks = JSON.parse(form.getAttribute("data-picks"));
-    invite.textContent = form.getAttribute("data-invite").replace("{m}", memberWords(picks[eligible.length - 1], eligible));
+    var words = memberWords(picks[eligible.length - 1], eligible);
+    invite.textContent = form.getAttribute("data-invite").replace("{m}", words);
     invite.hidden = false;
+    var page = document.getElementById("household");
+    if (local) local.setItem("tcm_field_member:" + page.getAttribute("data-household"), words);
   }
 
   // ------------------------------------------------------------------ household page: send, or keep when there is no signal
@@ -134,6 +143,13 @@
     var base = { campaign: page.getAttribute("data-campaign"), household: page.getAttribute("data-household") };
     var roster = document.getElementById("roster"), visit = document.getElementById("visit");
     document.querySelectorAll(".js-only").forEach(function (e) { e.hidden = false; });
+    if (window.caches && navigator.onLine !== false && /[?&]m=/.test(location.search)) { // changed: refresh the copies kept
+      caches.open(CACHE).then(function (cache) {
+        [page.getAttribute("data-self"), page.getAttribute("data-interview")].forEach(function (u) {
+          cache.match(u).then(function (hit) { if (hit) cache.add(u); });
+        });
+      });
+    }
     if (!local) return;
     if (roster) roster.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -192,6 +208,8 @@
         });
       });
     } catch (e) { /* no draft */ }
+    var flag = document.getElementById("flag"), known = local && local.getItem("tcm_field_member:" + form.getAttribute("data-household"));
+    if (flag && flag.getAttribute("data-unknown") && known) flag.textContent = flag.textContent.replace(flag.getAttribute("data-unknown"), known);
     apply();
     function keep() { apply(); if (local) local.setItem(draftKey, JSON.stringify(fields())); }
     form.addEventListener("change", keep); form.addEventListener("input", keep);

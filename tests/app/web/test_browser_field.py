@@ -13,6 +13,7 @@ import pytest
 from accounts import create_account
 from analysis.response_rates import response_rates
 from survey.collect.households import HouseholdSpec
+from survey.collect.members import selected_member
 from survey.collect.simulate import simulate_answers
 from survey.questionnaire.catalog import shipped_questionnaires
 from survey.storage import Store
@@ -79,6 +80,11 @@ def test_a_village_of_ten_households_with_four_interviews_offline(browser, field
     assert not axe_violations(page)
     shot(page, "tasks")
 
+    def member_words(code: str) -> str:
+        with Store.open(server.db_url) as store:
+            household = next(h for h in store.households(campaign.id) if h.code == code)
+        return selected_member(household, "zh")
+
     urls = {h.code: f"{server.url}/field/h/{campaign.id}/{h.id}" for h in server.households}
     rosters = {code: [("male", 30 + n), ("female", 28 + n), ("female", 60)] for n, code in enumerate(sorted(urls))}
     rosters["010"] = [("female", 9)]  # nobody aged 15 or over: not eligible
@@ -126,6 +132,7 @@ def test_a_village_of_ten_households_with_four_interviews_offline(browser, field
             page.locator("#open-offline").click()
         assert page.get_attribute("main", "data-page") == "interview"
         answer_visible(page, simulate_answers(RESIDENT, np.random.default_rng(200 + n)))
+        assert page.inner_text("#flag").endswith(member_words(code)), "the selected member, also on the page kept offline"
         if code == "006":
             shot(page, "interview-offline")
         with page.expect_navigation():
@@ -133,6 +140,7 @@ def test_a_village_of_ten_households_with_four_interviews_offline(browser, field
         assert page.get_attribute("main", "data-page") == "household"
     page.goto(f"{server.url}/field/tasks")
     assert "待上传 5 条" in page.inner_text("#queue")
+    assert "待上传 1 条" in page.inner_text(f"a.task[data-household='{server.households[4].id}']")
     shot(page, "tasks-offline")
     waiting = queue(page)
     assert [i["kind"] for i in waiting] == ["visit", "interview", "interview", "interview", "interview"]
