@@ -145,7 +145,9 @@
     document.querySelectorAll(".js-only").forEach(function (e) { e.hidden = false; });
     if (window.caches && navigator.onLine !== false && /[?&]m=/.test(location.search)) { // changed: refresh the copies kept
       caches.open(CACHE).then(function (cache) {
-        [page.getAttribute("data-self"), page.getAttribute("data-interview")].forEach(function (u) {
+        var back = document.querySelector("a.back");
+        [page.getAttribute("data-self"), page.getAttribute("data-interview"), back && back.getAttribute("href")].forEach(function (u) {
+          if (!u) return;
           cache.match(u).then(function (hit) { if (hit) cache.add(u); });
         });
       });
@@ -241,12 +243,18 @@
   function prepare(tasks) {
     var urls = (tasks.getAttribute("data-offline-urls") || "").split(" ").filter(Boolean);
     if (!window.caches || !urls.length) return;
+    // the same tasks in the same state as kept less than an hour ago: the copies on the phone stand
+    var stamp = tasks.textContent.replace(/\s+/g, "") + urls.join(" "), last = JSON.parse(local.getItem("tcm_field_kept") || "{}");
+    if (last.stamp === stamp && Date.now() - last.at < 3600000) {
+      note(say("ready", tasks.getAttribute("data-households"))); main.setAttribute("data-offline-ready", "1"); return;
+    }
     note(say("preparing"));
     caches.open(CACHE).then(function (cache) {
       return Promise.all(urls.map(function (u) {
         return fetch(u, { credentials: "same-origin" }).then(function (r) { if (r.ok && !r.redirected) return cache.put(u, r); });
       }));
     }).then(function () {
+      local.setItem("tcm_field_kept", JSON.stringify({ stamp: stamp, at: Date.now() }));
       note(say("ready", tasks.getAttribute("data-households")));
       main.setAttribute("data-offline-ready", "1");
     }, function () { note(""); });
