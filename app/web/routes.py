@@ -41,6 +41,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import services
 from app.web import grants
+from app.web.field import field_routes
+from app.web.field_sync import form_household, form_surveyor, interview_done
 from app.web.security import CSRF_COOKIE, DEVICE_COOKIE, FORM_CSP, csrf_ok, new_token
 from app.web.state import MODES, FormState, Target, draft_fields, open_state, seal
 from app.web.views import (STATIC, Context, earlier_answers, intro_values, preview_sections, quiz_result, render, screened_out,
@@ -93,10 +95,7 @@ def _lang(value: str | None, default: str = "zh") -> str:
 
 
 def _page(html: str, status: int = 200) -> HTMLResponse:
-    response = HTMLResponse(html, status_code=status)
-    response.headers["content-security-policy"] = FORM_CSP
-    response.headers["cache-control"] = "no-store"
-    return response
+    return HTMLResponse(html, status_code=status, headers={"content-security-policy": FORM_CSP, "cache-control": "no-store"})
 
 
 def _secure(request: Request) -> bool:
@@ -162,14 +161,12 @@ def _target_from(request: Request, token: str, check, store, secret: bytes, lang
     instrument = campaign.instrument(check.payload.instrument)
     site = campaign.site(check.payload.site_code)
     questionnaire = store.questionnaire(instrument.version_hash)
-    surveyor = None
-    if request.query_params.get("by") == "surveyor":
-        granted = grants.check(request.cookies.get(grants.COOKIE_NAME), secret, "surveyor")
-        if granted is None or not grants.still_allowed(store, granted[0], "surveyor"):
-            ctx = Context(lang)
-            return _notice(lang, ctx.t("respond.unavailable"), ctx.t("respond.surveyor.login"), status=403)
-        surveyor = granted[0]
-    return Target(token, campaign, site, instrument, questionnaire, surveyor)
+    by_surveyor = request.query_params.get("by") == "surveyor"  # the surveyor page's grant, or the field app's session
+    surveyor = form_surveyor(request, store, secret) if by_surveyor else None
+    household = form_household(store, campaign, site.code, surveyor, request.query_params.get("hh"))
+    if (by_surveyor and surveyor is None) or household is False:
+        return _notice(lang, Context(lang).t("respond.unavailable"), Context(lang).t("respond.surveyor.login"), status=403)
+    return Target(token, campaign, site, instrument, questionnaire, surveyor, household or None)
 
 
 def _screen(target: Target, state: FormState, csrf: str, form_view: FormView | None = None, *,
@@ -204,7 +201,7 @@ def _thanks(target: Target, state: FormState, csrf: str, result) -> str:  # noqa
     ctx = Context(lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
     return render("thanks.html", ctx, page="thanks", title=pick(q.title, lang), repeat=result.repeat,
                   receipt=result.receipt or state.nonce[:8].upper(), score=score, grades=items, surveyor=target.surveyor,
-                  action_url=target.url, draft_key=target.draft_key, home=target.url)
+                  action_url=target.url, draft_key=target.draft_key, home=target.url, back=target.back_url)
 
 
 def _handle_get(request: Request, token: str) -> Response:
@@ -342,7 +339,10 @@ def _submit(post: _Post, state: FormState, form_view: FormView) -> Response:
             target.campaign.id, target.site.code, target.questionnaire, state.answers, nonce=state.nonce,
             source="surveyor" if target.surveyor else "qr", language=state.lang,
             paradata=state.paradata(surveyor=target.surveyor, device_id=post.request.cookies.get(DEVICE_COOKIE), now=post.now),
+            household_id=target.household_id,
         )
+        if target.household_id is not None and target.surveyor:  # its complete visit, once (nonce from the response's)
+            interview_done(services.store(), target.campaign.id, target.household_id, state.nonce, target.surveyor)
     except AnswerError:
         step = form_view.first_with_problems
         return post.screen(replace(state, step=step if step is not None else state.step), form_view, 422)
@@ -463,6 +463,7 @@ async def favicon(request: Request) -> Response:
 def routes() -> list[Route]:
     """The routes ``st.App`` serves next to Streamlit's."""
     return [
+        *field_routes(),
         Route("/form/static/{name}", static, methods=["GET", "HEAD"]),
         Route("/form/preview/{questionnaire}", preview, methods=["GET"]),
         Route("/favicon.ico", favicon, methods=["GET", "HEAD"]),

@@ -97,10 +97,11 @@ class Target:
     instrument: CampaignInstrument
     questionnaire: Questionnaire
     surveyor: str | None
+    household_id: int | None = None  # a door-to-door interview (the field app's households)
 
     @property
     def binding(self) -> str:
-        return self.token + ("|surveyor" if self.surveyor else "")
+        return self.token + ("|surveyor" if self.surveyor else "") + (f"|hh={self.household_id}" if self.household_id else "")
 
     @property
     def draft_key(self) -> str:
@@ -108,8 +109,14 @@ class Target:
 
     @property
     def url(self) -> str:
-        query = {"t": self.token, **({"by": "surveyor"} if self.surveyor else {})}
+        query = {"t": self.token, **({"by": "surveyor"} if self.surveyor else {}),
+                 **({"hh": str(self.household_id)} if self.household_id else {})}
         return "/?" + urlencode(query)
+
+    @property
+    def back_url(self) -> str:
+        """The field app's page of the household (empty for other forms)."""
+        return f"/field/h/{self.campaign.id}/{self.household_id}" if self.household_id else ""
 
 
 def draft_fields(text: Any) -> list[tuple[str, str]]:

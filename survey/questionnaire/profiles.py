@@ -33,7 +33,8 @@ from survey.questionnaire.loader import ID_PATTERN, read_yaml
 from survey.questionnaire.model import KEYED_TYPES, Text
 from survey.questionnaire.rules import RULE_FUNCTION_ARITY
 
-PROFILE_KEYS = {"id", "name", "source", "level", "thresholds", "notes", "indicators", "min_df", "quality"}
+PROFILE_KEYS = {"id", "name", "source", "level", "thresholds", "notes", "indicators", "min_df", "quality", "household_ages"}
+HOUSEHOLD_AGES = (15, None)  # who is listed in a household roster: 15 and over (the resident rates' population)
 SCOPE_KEYS = {"applies_if", "rule", "points", "official", "denominator", "source", "scoring_source"}
 OFFICIAL_FIGURES = ("share", "mean")  # share of respondents meeting the rule | mean score
 PROFILE_LANGUAGES = ("zh", "en")
@@ -72,6 +73,8 @@ class Profile:
     #: domains (townships) with fewer design degrees of freedom get no verdict of their own
     min_df: int = 3
     quality: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # quality-flag parameters (analysis.quality)
+    #: the eligible ages of a household survey's roster, [min, max] (max None: no upper bound); e.g. [15, 69] for 素养
+    household_ages: tuple[int, int | None] = HOUSEHOLD_AGES
 
     def scope(self, indicator_id: str) -> IndicatorScope | None:
         """The jurisdiction's scoring of an indicator (None: the instrument's own rule applies)."""
@@ -154,8 +157,13 @@ def parse_profile(data: Any, source: str) -> tuple[Profile | None, list[Question
     if not isinstance(quality, Mapping) or not all(isinstance(k, str) and isinstance(v, Mapping) for k, v in quality.items()):
         problem("quality", "quality: expected a mapping of rule name -> parameters, e.g. too_fast: {seconds_per_item: 1.5}")
         quality = {}
+    ages = data.get("household_ages", list(HOUSEHOLD_AGES))
+    if not (isinstance(ages, list) and len(ages) == 2 and all(a is None or (isinstance(a, int) and not isinstance(a, bool)) for a in ages)
+            and isinstance(ages[0], int) and 0 <= ages[0] <= (ages[1] if ages[1] is not None else 120) <= 120):
+        problem("household_ages", f"household_ages must be [min, max] years (max may be null), e.g. [15, 69]; got {ages!r}")
+        ages = list(HOUSEHOLD_AGES)
     profile = Profile(pid, texts["name"], texts["source"], thresholds, float(level), source, scopes, notes_text,
-                      min_df, {str(k): dict(v) for k, v in quality.items()})
+                      min_df, {str(k): dict(v) for k, v in quality.items()}, (ages[0], ages[1]))
     return profile, problems
 
 

@@ -253,6 +253,7 @@
     go();
   }
 
+  window.tcmSkipLogic = applySkipLogic; // the field app's one-page interview (field.js) uses it
   function start() {
     var form = document.getElementById("form");
     if (page === "thanks" || page === "exit") dropDraft();
