@@ -84,3 +84,15 @@ def still_allowed(store, username: str, purpose: str) -> bool:  # noqa: ANN001 (
 
 
 __all__ = ["COOKIE_NAME", "COOKIE_SECONDS", "LINK_SECONDS", "check", "issue", "still_allowed"]
+
+
+def redeem_surveyor_link(store, secret: bytes, grant: str, token: str) -> str | None:  # noqa: ANN001 (a Store)
+    """The day cookie for a surveyor's signed link (None when the link or the account no longer
+    holds); the surveyor starting to fill forms is one ``surveyor.granted`` audit row."""
+    granted = check(grant, secret, "surveyor")
+    if granted is None or not still_allowed(store, granted[0], "surveyor"):
+        return None
+    payload = store.check_token(token, secret).payload
+    store.record("surveyor.granted", actor=granted[0], campaign_id=payload.campaign_id if payload else None,
+                 detail={"role": granted[1], "site": payload.site_code if payload else None, "hours": COOKIE_SECONDS // 3600})
+    return issue(secret, granted[0], granted[1], "surveyor", seconds=COOKIE_SECONDS)

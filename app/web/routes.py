@@ -208,12 +208,10 @@ def _handle_get(request: Request, token: str) -> Response:
     lang = _lang(request.query_params.get("lang"))
     grant = request.query_params.get("g")
     if grant is not None:  # a surveyor's link: keep the grant in an HttpOnly cookie, not in the URL
-        secret = services.secret()
-        granted = grants.check(grant, secret, "surveyor")
-        if granted is None or not grants.still_allowed(services.store(), granted[0], "surveyor"):
+        cookie = grants.redeem_surveyor_link(services.store(), services.secret(), grant, token)
+        if cookie is None:
             ctx = Context(lang)
             return _notice(lang, ctx.t("respond.unavailable"), ctx.t("respond.surveyor.login"), status=403)
-        cookie = grants.issue(secret, granted[0], granted[1], "surveyor", seconds=grants.COOKIE_SECONDS)
         response = RedirectResponse("/?" + urlencode({"t": token, "by": "surveyor"}), status_code=303)
         response.set_cookie(grants.COOKIE_NAME, cookie, max_age=grants.COOKIE_SECONDS, httponly=True, samesite="strict",
                             secure=_secure(request), path="/")

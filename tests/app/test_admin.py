@@ -141,6 +141,8 @@ def test_surveyor_fills_the_form_flagged_as_surveyor(store):
     client = web_client()
     opened = client.get(url, follow_redirects=False)
     assert opened.status_code == 303 and "g=" not in opened.headers["location"]
+    (granted,) = store.audit_log(campaign.id, actions=["surveyor.granted"])
+    assert granted.actor == "zhang" and granted.words() == "调查员开始代填"
     respondent = FormRespondent(client, opened.headers["location"].split("t=")[1].split("&")[0], query="&by=surveyor")
     page = respondent.open()
     assert "调查员代填模式" in page.html and "zhang" in page.html
