@@ -28,7 +28,7 @@ from ..design import SurveyDesign
 from .household_weights import household_weights, is_household_sample
 from .options import ResultOptions
 
-__all__ = ["LONELY_PSU", "MODES", "WeightedDesign", "base_weights", "campaign_design", "reach_mode"]
+__all__ = ["LONELY_PSU", "MODES", "MODE_WORDS", "WeightedDesign", "base_weights", "campaign_design", "reach_mode"]
 
 #: The lonely-PSU rule of campaign analyses (R's ``survey.lonely.psu = "adjust"``).
 LONELY_PSU = "adjust"
@@ -55,6 +55,28 @@ class WeightedDesign:
 
 
 MODES = ("household", "site", "mixed")
+#: how the respondents were reached, in words: ``short`` beside an indicator, ``long`` in a method section
+MODE_WORDS: dict[str, dict[str, str]] = {
+    "household": {
+        "zh": "入户抽样", "en": "household sample",
+        "long_zh": "受访者来自入户概率抽样（按抽样方案入户、户内随机选人），结果可以推断全体常住居民。",
+        "long_en": "Respondents come from a household probability sample (households drawn by the plan, one member "
+                   "chosen at random), so the results speak for all residents.",
+    },
+    "site": {
+        "zh": "调查点拦截", "en": "site intercept",
+        "long_zh": "受访者是在调查点（医疗机构）接受调查的居民，只代表到这些机构就诊的人，不能代表全体居民。",
+        "long_en": "Respondents were reached at the survey sites (health facilities): they stand for the people who "
+                   "use these facilities, not for all residents.",
+    },
+    "mixed": {
+        "zh": "入户与调查点混合", "en": "mixed",
+        "long_zh": "受访者一部分来自入户概率抽样，一部分在调查点接受调查；调查点部分只代表到机构就诊的人，"
+                   "合并结果不能视为全体居民的概率样本。",
+        "long_en": "Some respondents come from a household probability sample and some were reached at sites; the "
+                   "site part stands only for facility users, so the combined result is not a probability sample of all residents.",
+    },
+}
 
 
 def reach_mode(rows: pd.DataFrame) -> str:

@@ -28,6 +28,7 @@ import pandas as pd
 from sampling.lqas import LQAS_WORDS
 
 from ..campaign import CampaignResults, progress_by_stratum
+from ..campaign.weights import MODE_WORDS
 from ..formatting import date_zh, datetime_zh, level_percent, missing
 from ..formatting import indicator_label as _label
 from ..sequential import FLAG_WORDS
@@ -60,12 +61,6 @@ WEIGHTS_ZH = {
                   "使全县（区）结果按人口比例综合各乡镇（街道）",
     "equal": "各受访者权重相同（未提供抽样权重或人口数）",
     "equal_staff": "各受访人员权重相同（每名中医药人员计一次）",
-}
-#: how the respondents were reached (analysis.campaign.weights.reach_mode): said before any weighting
-MODE_ZH = {
-    "household": "受访者来自入户概率抽样（按抽样方案入户、户内随机选人），结果可以推断全体常住居民。",
-    "site": "受访者是在调查点（医疗机构）接受调查的居民，只代表到这些机构就诊的人，不能代表全体居民。",
-    "mixed": "受访者一部分来自入户概率抽样，一部分在调查点接受调查；调查点部分只代表到机构就诊的人，合并结果不能视为全体居民的概率样本。",
 }
 CALIBRATION_ZH = {
     "poststratify": "再按上传的人口数进行事后分层调整（各单元加权人数等于该单元人口数）",
@@ -143,7 +138,9 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             + "右列给出仅看点估计时的读法，仅供参考，不能代替判定。"))
         rows = []
         for e in results.overall().itertuples(index=False):
-            rows.append((indicator_label(results, e.questionnaire_id, e.var), pct(e.threshold, 0) if e.threshold is not pd.NA else "—",
+            mode = f"（{MODE_WORDS[e.mode]['zh']}）" if getattr(e, "mode", None) in MODE_WORDS and results.questionnaires[
+                e.questionnaire_id].audience == "residents" else ""
+            rows.append((indicator_label(results, e.questionnaire_id, e.var) + mode, pct(e.threshold, 0) if e.threshold is not pd.NA else "—",
                          count(e.n), pct(e.estimate), pct(e.ci_low), pct(e.ci_high), verdict_word(e.verdict),
                          reading(e.point_reaches)))
         blocks.append(Table(("指标", "达标线", "样本量", "估计值", *interval_ends_zh(level), "判定", "点估计是否达到达标线"),
@@ -180,7 +177,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         deff_words = f"各率设计效应的中位数约为 {deff:.2f}；" if deff is not None else ""
         blocks.append(Paragraph(
             f"{title}：计入分析 {info['responses']} 份，来自 {info['sites']} 个调查点、{info['strata']} 个乡镇（街道）。"
-            f"{MODE_ZH.get(info.get('mode', 'site'), '')}"
+            f"{MODE_WORDS[info.get('mode', 'site')]['long_zh']}"
             f"加权方法：{words}。权重范围 {info['weight_min']:.2f}–{info['weight_max']:.2f}，"
             f"{deff_words}设计自由度为 {info['df']}。"))
         steps = info.get("household_steps")

@@ -27,6 +27,7 @@ from analysis.integrity import load_quality, sensitivity
 from analysis.intervals import CI_METHODS
 from analysis.formatting import count, fixed, in_china, indicator_labels, local_stamp, missing
 from analysis.formatting import percent as pct
+from analysis.campaign.weights import MODE_WORDS
 from analysis.verdict import MIN_DF, interval_label, rule_text
 from app import fieldwork_panel, services
 from app.quality_panel import render_sensitivity
@@ -290,6 +291,8 @@ with tab_results:
         has_threshold = o.threshold is not pd.NA and o.threshold is not None
         st.subheader(f"{label} · " + (t("dash.results.threshold", threshold=pct(o.threshold, 0)) if has_threshold
                                       else t("dash.results.no_threshold")))
+        if data.questionnaires[questionnaire_id].audience == "residents" and getattr(o, "mode", None) in MODE_WORDS:
+            st.caption(MODE_WORDS[o.mode][f"long_{lang}"], help=None)
         if missing(o.estimate):  # no applicable response yet
             st.info(t("dash.results.no_data"), icon=":material/hourglass_empty:")
             continue
