@@ -81,6 +81,7 @@ ci_formula <- function(method, p, v, df, nrows, level) {
   if (method == "likelihood") return(c(NA, NA))  # a profile of the design's own fit: no formula
   ratio <- qt(alpha / 2, nrows - 1) / qt(alpha / 2, df)
   neff <- p * (1 - p) / v * ratio^2
+  if (method == "beta" && neff > 1e15) return(c(p, p))  # a variance of round-off size: a point, as the tool
   if (method == "beta") return(c(qbeta(alpha / 2, neff * p, neff * (1 - p) + 1), qbeta(1 - alpha / 2, neff * p + 1, neff * (1 - p))))
   binomial_ci(method, neff * p, neff, alpha)
 }
@@ -135,8 +136,8 @@ estimate_one <- function(d, v, spec, deff_whole = NA) {
   out$two_sided_low <- two[1]; out$two_sided_high <- two[2]; out$ci_low <- two[1]; out$ci_high <- two[2]
   thr <- spec$threshold
   if (is.na(thr)) return(out)
-  v1 <- if (p > 0 && p < 1 && var > 0) max(var, p * (1 - p) / n) else var
-  b <- interval(d, f, spec$ci, p, v1, df, n, nrows, 2 * level - 1, deff_whole, v1 <= var)
+  v1 <- if (p > 0 && p < 1) max(var, p * (1 - p) / n) else var
+  b <- interval(d, f, spec$ci, p, v1, df, n, nrows, 2 * level - 1, deff_whole, v1 <= var && var > 0)
   out$ci_low <- b[1]; out$ci_high <- b[2]; out$bounds <- "one-sided"
   out$point_reaches <- p >= thr
   out$verdict <- if (spec$min_df > 0 && df < spec$min_df) "few_sites" else if (!is.na(b[1]) && b[1] >= thr) "met" else
