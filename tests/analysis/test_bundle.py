@@ -211,3 +211,20 @@ def test_verify_says_a_response_was_added_to_the_database(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "database (campaign" in out and "responses changed since the bundle was made" in out
     assert "80 responses then, 81 now" in out
+
+
+def test_every_report_prints_the_bundles_fingerprint(bundles, campaign):
+    from analysis.report import collect
+    from analysis.report.document import build_document, document_text
+    from analysis.report.excel import design_sheet
+
+    store, _, created, options = campaign
+    for exclude, (bundle, _, _) in bundles.items():
+        report = collect(store, created.id, options, answers=False, exclude_flagged=exclude)
+        assert report.fingerprint == bundle.fingerprint
+        text = document_text(build_document(report, with_appendix=False, with_plots=False))
+        assert f"数据指纹：共 {bundle.fingerprint.responses} 份问卷，SHA-256 前 16 位 {bundle.fingerprint.short}" in text
+        assert "R 语言 survey 软件包" in text
+        sheet = design_sheet(report).set_index("item")["value"]
+        assert sheet["fingerprint_sha256"] == bundle.fingerprint.sha256 and "R survey" in sheet["reference"]
+    assert bundles[False][0].fingerprint.sha256 != bundles[True][0].fingerprint.sha256  # the options differ
