@@ -8,6 +8,8 @@
         [--lonely-psu fail|adjust|average|certainty|remove] [--exclude-flagged] [--json]
     python -m analysis report --db URL --campaign ID --out FILE [--exclude-flagged] ...
     python -m analysis quality --db URL --campaign ID [--json]
+    python -m analysis bundle --db URL --campaign ID --out FILE.zip [--exclude-flagged]
+    python -m analysis verify FILE.zip [--db URL]
 
 DATA is a CSV (UTF-8 with or without BOM, or GB18030), XLSX or Parquet file. With ``--json`` the output is
 ``{"results": [{"var", "domain", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df",
@@ -230,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "as the report's response files mark them)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_estimate)
+    from analysis.bundle_cli import register as register_bundle
     from analysis.quality_cli import register as register_quality
     from analysis.report.cli import register as register_report
     from analysis.items_cli import register as register_items
@@ -239,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_quality(sub)  # python -m analysis quality
     register_rates(sub)  # python -m analysis response-rates
     register_items(sub)  # python -m analysis items
+    register_bundle(sub)  # python -m analysis bundle, python -m analysis verify
     return parser
 
 

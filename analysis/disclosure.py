@@ -13,7 +13,8 @@ import pandas as pd
 
 MIN_CELL = 3
 SUPPRESSED_NOTE = "suppressed: fewer than 3 responses"
-RESULT_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "deff", "verdict", "point_reaches", "more_responses")
+RESULT_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "two_sided_low", "two_sided_high", "deff", "verdict",
+                  "point_reaches", "more_responses")
 
 
 def suppress_small_cells(estimates: pd.DataFrame, min_cell: int = MIN_CELL) -> pd.DataFrame:

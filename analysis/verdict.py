@@ -214,7 +214,9 @@ def verdict_variance(p, variance, n, *, simple: bool = False) -> np.ndarray:
     A clustered domain whose few sites happen to agree gets a variance, and a design effect, near
     0 (the township rows of a county survey: "设计效应 0.01"); its interval would then claim more
     precision than a simple random sample of the same size and could judge a township met on the
-    strength of chance agreement. Rows with ``p`` at 0 or 1, or of a simple random sample, keep
+    strength of chance agreement. A variance of 0 with ``0 < p < 1`` (a rate fixed by calibration,
+    whose variance is round-off of either sign) is floored too, so the verdict never hangs on the
+    sign of a rounding error. Rows with ``p`` at 0 or 1, or of a simple random sample, keep
     their variance.
     """
     p = np.asarray(p, dtype=np.float64)
@@ -223,5 +225,5 @@ def verdict_variance(p, variance, n, *, simple: bool = False) -> np.ndarray:
         return v
     with np.errstate(invalid="ignore", divide="ignore"):
         floor = np.where(np.asarray(n, dtype=np.float64) > 0, p * (1 - p) / np.asarray(n, dtype=np.float64), 0.0)
-    inner = (p > 0) & (p < 1) & (v > 0)
+    inner = (p > 0) & (p < 1) & np.isfinite(v)  # a variance of 0 (or of round-off size) is floored too
     return np.where(inner & (v < floor), floor, v)

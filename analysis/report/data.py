@@ -33,6 +33,8 @@ class ReportData:
     languages: Mapping[int, str | None] = field(default_factory=dict)
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     integrity: Integrity | None = None
+    #: the data fingerprint (``analysis.fingerprint``): what a results bundle of the same data carries
+    fingerprint: Any = None
 
     @property
     def campaign(self):  # noqa: ANN201
@@ -67,7 +69,10 @@ def collect(store, campaign_id: int, options: ResultOptions | None = None, *, da
     languages: dict[int, str | None] = {}
     if answers and not results.is_empty:
         by_id, languages = response_answers(data, results.responses["response_id"])
-    return ReportData(results, by_id, languages, integrity=integrity)
+    from ..fingerprint import campaign_fingerprint
+
+    printed = campaign_fingerprint(store, data, options, exclude_flagged=exclude_flagged)
+    return ReportData(results, by_id, languages, integrity=integrity, fingerprint=printed)
 
 
 def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:

@@ -97,6 +97,18 @@ def interval_ends_zh(level: float) -> tuple[str, str]:
     return f"{two}置信下限", f"{two}置信上限"
 
 
+def reference_text(data: ReportData) -> str:
+    """The method section's last words: the reference the numbers are tested against, and the
+    data fingerprint a reviewer can check the results bundle against."""
+    text = ("本报告的估计值、标准误、设计效应、置信区间和判定，均以 R 语言 survey 软件包（Lumley）为参照检验："
+            "同一设计下两者结果一致。")
+    if data.fingerprint is not None:
+        text += (f"{data.fingerprint.text('zh')}（问卷、审核决定、抽样设计、问卷版本、达标线和分析选项的摘要）。"
+                 "评审专家可索取结果包（python -m analysis bundle），用 python -m analysis verify 核对其数据与本指纹一致，"
+                 "并用包内的 reproduce.R 以 R survey 软件包重算全部结果。")
+    return text
+
+
 def estimate_header(level: float) -> tuple[str, ...]:
     low, high = interval_ends_zh(level)
     return ("范围", "样本量", "估计值", "标准误（百分点）", low, high, "设计效应", "自由度", "判定", "点估计是否达到达标线")
@@ -195,6 +207,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         "标准误按分层整群设计用泰勒线性化方法计算（与 R 语言 survey 软件包的结果一致）；"
         "只有一个初级抽样单位的层，以全样本均值为中心计算其方差贡献。"
         "各乡镇（街道）的结果作为全县（区）样本中的子总体估计，不单独抽取子样本计算。"))
+    blocks.append(Paragraph(reference_text(data)))
     blocks.append(Paragraph(
         "“设计效应”是本设计的方差与同样本量简单随机抽样方差之比：大于 1 说明整群和加权使结果不如简单随机样本精确。"
         "“已可判定”标记采用随时有效的混合似然比方法（按整个调查点逐步更新），每天查看也不会增加误判达标的风险；"

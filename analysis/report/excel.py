@@ -176,7 +176,11 @@ def design_sheet(data: ReportData) -> pd.DataFrame:
         ("lonely_psu", notes["lonely_psu"]), ("ci_method", notes["ci"]), ("ci_method_zh", CI_ZH.get(notes["ci"], "")),
         ("level", notes["level"]), ("weighting", notes["weighting"]),
         ("filters", repr(results.options.filters)), ("excluded_responses", results.excluded),
+        ("reference", "R survey (Lumley): svydesign, svymean, svyciprop, postStratify, rake"),
     ]
+    if data.fingerprint is not None:
+        rows += [("fingerprint_responses", data.fingerprint.responses), ("fingerprint_sha256", data.fingerprint.sha256),
+                 ("fingerprint", data.fingerprint.text("zh"))]
     population = results.options.population
     if population is not None:
         rows.append(("population_columns", ", ".join(population.columns)))
@@ -377,5 +381,6 @@ DESIGN_ZH = {
     "weighting": "加权方法", "filters": "计入规则", "excluded_responses": "排除的问卷数", "verdict_rule": "判定规则",
     "responses": "计入分析的问卷数", "sites": "调查点数", "indicators": "指标", "weights": "权重来源",
     "weights_zh": "权重说明", "calibrated": "校准", "calibration_zh": "校准说明", "fpc": "有限总体校正",
-    "df": "设计自由度", "weight_min": "最小权重", "weight_max": "最大权重", "design_effect": "设计效应中位数",
+    "reference": "检验参照", "fingerprint_responses": "数据指纹：问卷数", "fingerprint_sha256": "数据指纹：SHA-256",
+    "fingerprint": "数据指纹", "df": "设计自由度", "weight_min": "最小权重", "weight_max": "最大权重", "design_effect": "设计效应中位数",
 }

@@ -20,9 +20,12 @@ from survey.collect.simulate import simulate_answers
 def test_small_domain_rows_are_blanked_and_others_kept():
     frame = pd.DataFrame({"var": ["x"] * 4, "domain": [None, "a", "b", "c"], "n": [40, 2, 3, 1],
                           "estimate": [0.9, 1.0, 0.67, 0.0], "se": [0.1] * 4, "ci_low": [0.8] * 4, "ci_high": [1.0] * 4,
-                          "deff": [1.0] * 4, "verdict": ["met"] * 4, "point_reaches": [True] * 4, "note": [""] * 4})
+                          "deff": [1.0] * 4, "verdict": ["met"] * 4, "point_reaches": [True] * 4, "note": [""] * 4,
+                          "two_sided_low": [0.7] * 4, "two_sided_high": [1.0] * 4})
     out = suppress_small_cells(frame)
     assert out["estimate"].isna().tolist() == [False, True, False, True]
+    for column in ("ci_low", "ci_high", "two_sided_low", "two_sided_high"):  # no bound tells the result either
+        assert out[column].isna().tolist() == [False, True, False, True], column
     assert out["verdict"].isna().tolist() == [False, True, False, True]
     assert out.loc[1, "note"] == SUPPRESSED_NOTE and out["n"].tolist() == [40, 2, 3, 1]
     assert frame["estimate"].notna().all()  # the input is left alone
