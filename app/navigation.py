@@ -56,4 +56,4 @@ def navigation() -> StreamlitPage:
 
     with st.sidebar:
         language_switch()
-    return st.navigation({**pages(), **staff_pages(current_role())})
+    return st.navigation({**pages(), **staff_pages(current_role())}, expanded=True)  # every page in view, no "View more"
