@@ -65,12 +65,15 @@ def demo_store(tmp_path_factory):
 
 
 def test_shipped_profiles_state_a_source_for_every_indicator():
+    literacy = {"literacy", "lit_concepts", "lit_lifestyle", "lit_methods", "lit_culture", "lit_information", "literacy_score"}
     for pid in ("default", "qinzhou", "liunan"):
         profile = load_profile(pid)
-        assert set(profile.indicators) == {"satisfaction", "knowledge", "service_awareness", "staff_policy"}
+        extra = literacy if pid == "qinzhou" else set()  # 钦州's plan also sets the 素养 target
+        assert set(profile.indicators) == {"satisfaction", "knowledge", "service_awareness", "staff_policy"} | extra
         for scope in profile.indicators.values():
             assert scope.source["zh"] and scope.source["en"]
-            assert scope.scoring_source is not None and scope.official == "share"
+            assert scope.scoring_source is not None
+            assert scope.official == ("mean" if scope.indicator == "literacy_score" else "share")
     assert "非官方" in load_profile("default").name["zh"]
     assert "国家" in load_profile("default").source["zh"] and "并非" in load_profile("default").source["zh"]
 
