@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from survey.errors import QuestionnaireProblem
+from survey.questionnaire.cues import CueReport, cue_answer, lint_cues
 from survey.questionnaire.expressions import EvaluationContext, Value, truthy
 from survey.questionnaire.model import IndicatorKind, Question, Questionnaire, QuestionType, pick
 from survey.questionnaire.rules import item_points
@@ -85,6 +86,8 @@ class IndicatorLint:
     guess_pass: float | None
     key_balance: Mapping[str, int]
     problems: tuple[QuestionnaireProblem, ...] = ()
+    cue_follower: HabitResult | None = None  # survey.questionnaire.cues.cue_answer on every item
+    cue_guess_pass: float | None = None  # the cue follower's right items kept, the others guessed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +103,10 @@ class IndicatorLint:
             },
             "guess_pass": self.guess_pass,
             "key_balance": dict(self.key_balance),
+            "cue_follower": None if self.cue_follower is None else {
+                "correct": self.cue_follower.correct, "points": self.cue_follower.points,
+                "share": round(self.cue_follower.share, 6), "passes": self.cue_follower.passes},
+            "cue_guess_pass": self.cue_guess_pass,
         }
 
 
@@ -132,10 +139,12 @@ class TimeEstimate:
 class LintReport:
     indicators: list[IndicatorLint] = field(default_factory=list)
     times: list[TimeEstimate] = field(default_factory=list)
+    cues: list[CueReport] = field(default_factory=list)
 
     @property
     def problems(self) -> list[QuestionnaireProblem]:
         out = [p for lint in self.indicators for p in lint.problems] + [p for t in self.times for p in t.problems]
+        out += [p for c in self.cues for p in c.problems]
         return list(dict.fromkeys(out))
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,6 +152,7 @@ class LintReport:
             "guess_pass_limit": GUESS_PASS_LIMIT,
             "indicators": [i.to_dict() for i in self.indicators],
             "completion_time": [t.to_dict() for t in self.times],
+            "cues": [c.to_dict() for c in self.cues],
         }
 
 
@@ -273,8 +283,17 @@ def lint_indicator(
     if guess is not None and guess > GUESS_PASS_LIMIT:
         problems.append(QuestionnaireProblem(file, where, f"a random guesser (never 'don't know') passes '{rule.text}'{under} "
                                 f"with probability {guess:.1%} (limit {GUESS_PASS_LIMIT:.0%})"))
+    marks = [_is_correct(q, cue_answer(q)) for q in items]
+    earned = float(sum(p for p, ok in zip(points, marks) if ok))
+    passes = False if direct else _rule_passes(rule, sum(marks), earned, len(items), max_points)
+    follower = HabitResult(sum(marks), earned, earned / max_points if max_points else 0.0, passes)
+    if passes:
+        problems.append(QuestionnaireProblem(file, where, f"a respondent who follows the cues of the options' wording "
+                                             f"scores {earned:g} of {max_points:g} and passes '{rule.text}'{under}"))
+    cue_guess = None if direct else pass_probability(
+        rule, [(1.0 if ok else guess_probability(q), p) for q, p, ok in zip(items, points, marks)])
     return IndicatorLint(questionnaire.id, indicator.id, file, profile.id if profile else None, len(items), max_points,
-                         habits, guess, key_balance(items), tuple(problems))
+                         habits, guess, key_balance(items), tuple(problems), follower, cue_guess)
 
 
 def key_balance(items: Iterable[Question]) -> dict[str, int]:
@@ -331,6 +350,7 @@ def lint_questionnaire(questionnaire: Questionnaire, profiles: Iterable[Profile]
             if linted is not None:
                 report.indicators.append(linted)
     report.times.append(estimate_minutes(questionnaire))
+    report.cues.append(lint_cues(questionnaire))
     return report
 
 
@@ -341,6 +361,7 @@ def lint_all(questionnaires: Iterable[Questionnaire], profiles: Iterable[Profile
         one = lint_questionnaire(questionnaire, profiles)
         report.indicators += one.indicators
         report.times += one.times
+        report.cues += one.cues
     return report
 
 
