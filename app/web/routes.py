@@ -51,6 +51,7 @@ from survey.campaign import Campaign
 from survey.errors import AnswerError, SurveyError
 from survey.questionnaire import pick
 from survey.collect.flow import INTRO, FormView, view, with_section
+from survey.collect.options import option_orders
 from survey.storage import StorageError, SubmitError
 from survey.campaign.tokens import REASONS, check_token, parse_token
 
@@ -183,7 +184,7 @@ def _screen(target: Target, state: FormState, csrf: str, form_view: FormView | N
                       **intro_values(target.campaign, target.site, q, state, lang), **common)
     here = (form_view or view(q, state.answers)).at(state.step)
     return render("section.html", ctx, page="section", title=pick(q.title, lang), section_title=pick(q.sections[state.step].title, lang),
-                  position=here.position, total=here.total, last=here.next is None, questions=section_questions(q, here, lang, problems),
+                  position=here.position, total=here.total, last=here.next is None, questions=section_questions(q, here, lang, problems, nonce=state.nonce),
                   earlier_answers=json.dumps(earlier_answers(q, here), ensure_ascii=False), message=message, **common)
 
 
@@ -336,7 +337,8 @@ def _submit(post: _Post, state: FormState, form_view: FormView) -> Response:
         result = services.store().submit(
             target.campaign.id, target.site.code, target.questionnaire, state.answers, nonce=state.nonce,
             source="surveyor" if target.surveyor else "qr", language=state.lang,
-            paradata=state.paradata(surveyor=target.surveyor, device_id=post.request.cookies.get(DEVICE_COOKIE), now=post.now),
+            paradata=state.paradata(surveyor=target.surveyor, device_id=post.request.cookies.get(DEVICE_COOKIE), now=post.now,
+                                    option_orders=option_orders(target.questionnaire, state.nonce, form_view.shown)),
             household_id=target.household_id,
         )
         if target.household_id is not None and target.surveyor:  # its complete visit, once (nonce from the response's)

@@ -282,6 +282,12 @@ def _v8(connection: Connection) -> None:
     m.create_all(connection, tables=[m.tables["households"], m.tables["visits"]])
 
 
+def _v9(connection: Connection) -> None:
+    """The order in which each respondent saw the options of the shuffled quiz items (paradata)."""
+    json_type = "JSONB" if connection.dialect.name == "postgresql" else "JSON"
+    connection.exec_driver_sql(f"ALTER TABLE responses ADD COLUMN option_orders {json_type}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "campaigns, instruments, sites, responses", _v1),
     Migration(2, "demo and simulated labels; responses indexed by campaign and site", _v2),
@@ -291,6 +297,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "paradata, quality parameters, review decisions and audit log", _v6),
     Migration(7, "audit log append-only (triggers), indexed by time and actor", _v7),
     Migration(8, "households, visits with AAPOR dispositions, visits allowed, household of an interview", _v8),
+    Migration(9, "the order of quiz options shown to each respondent", _v9),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "schema.py and MIGRATIONS disagree"
 

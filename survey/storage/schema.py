@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -136,6 +136,7 @@ responses = sa.Table(
     sa.Column("surveyor", sa.String(64), nullable=True),
     sa.Column("device_hash", sa.String(64), nullable=True),
     sa.Column("household_id", sa.BigInteger, nullable=True),  # version 8: the household of a door-to-door interview
+    sa.Column("option_orders", JSONData, nullable=True),  # version 9: quiz options in the order shown (paradata)
     sa.UniqueConstraint("campaign_id", "nonce", name="uq_responses_nonce"),
     sa.Index("ix_responses_campaign_site", "campaign_id", "site_id"),  # version 2
 )

@@ -127,7 +127,8 @@ def test_profile_points_and_cutoff_change_scores_not_the_hash():
                "k_decoction_pot": "iron", "k_winter_sleep": "true", "k_constitutions": "9", "k_moxibustion": "dont_know",
                "k_scraping": "dont_know",
                "sa_services": ["dont_know"], "sa_elderly": "dont_know", "sa_child": "dont_know", "sa_insurance": "dont_know",
-               "sa_family_doctor": "dont_know", "sa_constitution_place": "dont_know"}
+               "sa_tcm_clinic": "dont_know", "sa_family_doctor": "dont_know", "sa_constitution_place": "dont_know",
+               "sa_county_hospital": "dont_know"}
     assert score(resident, answers)["knowledge"] == 0  # 7 / 12 < 0.6
     strict, _ = parse_profile(
         {"id": "x", "name": {"zh": "甲", "en": "X"}, "source": {"zh": "文", "en": "doc"}, "thresholds": {"knowledge": 0.9},
