@@ -57,7 +57,7 @@ def points(qid: str) -> int:
 
 
 def test_structure_and_check():
-    assert LITERACY.audience == "residents" and LITERACY.estimated_minutes == 20
+    assert LITERACY.audience == "residents" and LITERACY.estimated_minutes == 22
     kinds = {i.id: i.kind for i in LITERACY.indicators}
     assert [i.id for i in LITERACY.indicators] == ["literacy", *DIMENSIONS, *REACH, "literacy_score"]
     assert kinds["literacy_score"] is IndicatorKind.SCORE and all(kinds[i] is IndicatorKind.BINARY for i in (*DIMENSIONS, *REACH))
