@@ -36,15 +36,26 @@ def table(items: Sequence[Complaint], t: Translate, *, timezone: str, phones: bo
 
     return pd.DataFrame({
         t("complaints.col.id"): [c.response_id for c in items],
+        t("complaints.col.text"): [c.text for c in items],
+        t("complaints.col.status"): [t(f"complaints.status.{c.status}") for c in items],
         t("complaints.col.date"): [local_stamp(c.submitted_at, timezone, "%Y-%m-%d") for c in items],
         t("complaints.col.site"): [f"{c.site_code} · {c.site_name}" for c in items],
-        t("complaints.col.text"): [c.text for c in items],
         t("complaints.col.phone"): [phone(c) for c in items],
-        t("complaints.col.status"): [t(f"complaints.status.{c.status}") for c in items],
         t("complaints.col.handled_by"): [c.handled_by or "" for c in items],
         t("complaints.col.handled_at"): [local_stamp(c.handled_at, timezone, "%Y-%m-%d %H:%M") or "" for c in items],
         t("complaints.col.note"): [c.note for c in items],
     })
+
+
+def details(c: Complaint, t: Translate, *, timezone: str, phones: bool) -> str:
+    """The picked complaint in full, for the handling form: date, site, reply number (admins), status."""
+    parts = [local_stamp(c.submitted_at, timezone, "%Y-%m-%d %H:%M") or "", f"{c.site_code} · {c.site_name}",
+             t(f"complaints.status.{c.status}")]
+    if c.phone:
+        parts.append(f"{t('complaints.col.phone')}：{c.phone if phones else t('complaints.phone.yes')}")
+    if c.handled_by:
+        parts.append(f"{t('complaints.col.handled_by')}：{c.handled_by}")
+    return " · ".join(p for p in parts if p)
 
 
 def choice_label(c: Complaint, t: Translate) -> str:
@@ -54,4 +65,4 @@ def choice_label(c: Complaint, t: Translate) -> str:
     return f"{c.response_id} · {t(f'complaints.status.{c.status}')} · {text}"
 
 
-__all__ = ["SHOW", "choice_label", "counts", "shown", "table"]
+__all__ = ["SHOW", "choice_label", "counts", "details", "shown", "table"]

@@ -39,7 +39,7 @@ show = st.segmented_control(t("complaints.show"), panel.SHOW, default="open", ke
                             format_func=lambda k: t(f"complaints.show.{k}")) or "all"
 rows = panel.shown(items, show)
 st.dataframe(panel.table(rows, t, timezone=campaign.timezone, phones=admin), hide_index=True,
-             key=f"complaints.table.{campaign.id}.{show}")
+             key=f"complaints.table.{campaign.id}.{show}", column_config={t("complaints.col.text"): st.column_config.TextColumn(width="large")})
 
 if not admin:
     st.caption(t("complaints.read_only"))
@@ -49,6 +49,9 @@ by_id = {c.response_id: c for c in items}
 picked = st.selectbox(t("complaints.pick"), [c.response_id for c in rows] or list(by_id), key=f"complaints.picked.{campaign.id}",
                       format_func=lambda i: panel.choice_label(by_id[i], t))
 with st.form(f"complaints.form.{campaign.id}", border=True):
+    if picked in by_id:
+        st.markdown(f"> {plain(by_id[picked].text)}")
+        st.caption(panel.details(by_id[picked], t, timezone=campaign.timezone, phones=True))
     note = st.text_area(t("complaints.note"), by_id[picked].note if picked in by_id else "", key=f"complaints.note.{picked}",
                         max_chars=1000, height=90)
     b = st.columns(3)

@@ -8,8 +8,8 @@ from survey.collect.complaints import STATUS_WORDS
 STRINGS = {
     # the respondent's thank-you page (app/web/templates/_reply.html)
     "reply.hotline": {
-        "zh": "对中医药服务有意见或投诉，也可以直接拨打{owner}电话：{phone}",
-        "en": "For a complaint about TCM services you can also call {owner}: {phone}",
+        "zh": "对中医药服务有意见或投诉，也可以直接拨打{owner}电话：",
+        "en": "For a complaint about TCM services you can also call {owner}: ",
     },
     "reply.title": {"zh": "希望我们回复您吗？（选填）", "en": "Would you like a reply? (optional)"},
     "reply.why": {

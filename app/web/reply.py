@@ -10,12 +10,13 @@ answers. Without the consent ticked, nothing is stored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from app.i18n import translate
 from app.web.state import FormState, Target
-from survey.collect.complaints import ComplaintError, PhoneError, feedback_text
+from survey.collect.complaints import ComplaintError, PhoneError, feedback_text, parse_phone
 from survey.storage import SubmitResult
 
 MAX_PHONE_FIELD = 40
@@ -26,6 +27,7 @@ def thanks_values(target: Target, state: FormState, reply: Mapping[str, Any] | N
     reply = dict(reply or {})
     return {
         "hotline": target.campaign.contact_phone,
+        "hotline_tel": _dialable(target.campaign.contact_phone),
         "hotline_owner": target.campaign.organizer or translate("respond.organiser.unknown", state.lang),
         "offer_reply": bool(feedback_text(target.questionnaire, state.answers)),
         "reply_sent": bool(reply.get("sent")),
@@ -33,6 +35,14 @@ def thanks_values(target: Target, state: FormState, reply: Mapping[str, Any] | N
         "reply_phone": reply.get("phone", ""),
         "reply_consent": bool(reply.get("consent")),
     }
+
+
+def _dialable(phone: str) -> str:
+    """The hotline as a ``tel:`` target (digits only), or '' when it is not a plain phone number."""
+    try:
+        return re.sub(r"\D", "", parse_phone(phone).split("转")[0]) if phone else ""
+    except PhoneError:
+        return ""
 
 
 def reply(store, target: Target, state: FormState, form: Mapping[str, Any]) -> tuple[SubmitResult, dict[str, Any]]:  # noqa: ANN001

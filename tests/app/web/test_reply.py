@@ -22,7 +22,7 @@ def _thanks(client, token: str, **override) -> FormRespondent:  # noqa: ANN001
 
 def test_the_thank_you_page_names_the_hotline_and_offers_a_reply_only_after_a_complaint(client, resident_token, store, campaign) -> None:
     quiet = _thanks(client, resident_token, suggestions="")
-    assert "柳南区卫生健康局电话：" + PHONE in quiet.page.html and 'id="hotline"' in quiet.page.html
+    assert "柳南区卫生健康局电话：" in quiet.page.html and f'href="tel:{PHONE.replace("-", "")}"' in quiet.page.html and 'id="hotline"' in quiet.page.html
     assert 'name="reply_phone"' not in quiet.page.html and not quiet.page.has("reply")
     said = _thanks(client, resident_token, suggestions="中医馆候诊太久，希望增加医生")
     assert said.page.has("reply") and 'name="reply_consent"' in said.page.html and "号码与问卷答案分开保存" in said.page.html
