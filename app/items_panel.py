@@ -16,6 +16,7 @@ from analysis.formatting import count, fixed
 from analysis.report.data import counted_items
 from analysis.report.items import distinct, indicators_label, item_label, options_text
 from app.i18n import t
+from app.safe import plain
 
 log = logging.getLogger("tcm_survey.incidents")
 
@@ -27,8 +28,8 @@ def item_table(questionnaire: Any, found: Any, lang: str) -> pd.DataFrame:
         t("items.col.item"): [item_label(questionnaire, i.id, lang) for i in found.items],
         t("items.col.correct"): [i.correct * 100 for i in found.items],
         t("items.col.item_total"): [None if i.item_total != i.item_total else round(i.item_total, 2) for i in found.items],
-        t("items.col.dont_know"): [i.dont_know * 100 for i in found.items],
         t("items.col.flags"): [flags(i) for i in found.items],
+        t("items.col.dont_know"): [i.dont_know * 100 for i in found.items],
         t("items.col.options"): [options_text(questionnaire, i, lang) for i in found.items],
     })
 
@@ -48,13 +49,14 @@ def render(data: Any, results: Any, lang: str) -> None:
         return
     for f, ids in distinct(found):
         questionnaire = data.questionnaires[f.questionnaire_id]
-        st.subheader(indicators_label(questionnaire, ids, lang))
+        st.markdown(f"#### {plain(indicators_label(questionnaire, ids, lang))}")
         st.caption(t("items.summary", n=count(f.n), k=f.k, alpha=fixed(f.alpha), mean=fixed(f.mean), sd=fixed(f.sd)))
         st.dataframe(item_table(questionnaire, f, lang), hide_index=True, key=f"dash.items.{f.questionnaire_id}.{f.indicator}",
                      column_config={
-                         t("items.col.correct"): st.column_config.ProgressColumn(format="%.1f%%", min_value=0, max_value=100),
                          t("items.col.dont_know"): st.column_config.NumberColumn(format="%.1f%%"),
-                         t("items.col.item"): st.column_config.TextColumn(width="large"),
+                         t("items.col.item"): st.column_config.TextColumn(width="medium"),
+                         t("items.col.correct"): st.column_config.ProgressColumn(format="%.1f%%", min_value=0, max_value=100,
+                                                                                 width="small"),
                      })
 
 
