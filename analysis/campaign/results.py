@@ -13,7 +13,7 @@ whole site, design effect from the variance engine on the unweighted design, hen
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ from ..disclosure import suppress_small_cells
 from ..sequential import monitor
 from .data import CampaignData, background_questions
 from .lqas import LQAS_COLUMNS, classify_townships, lqas_rule_for
+from .means import MEAN_COLUMNS, mean_estimates, official_means
 from .next_steps import NextStep, next_steps
 from .options import ResultOptions
 from .progress import progress, timeline
@@ -60,6 +61,8 @@ class CampaignResults:
     next_steps: tuple[NextStep, ...]
     design_notes: Mapping[str, Any]
     excluded: int = 0  # responses left out by the filters
+    #: mean scores of the score indicators the profile reports as a mean (:mod:`analysis.campaign.means`)
+    means: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEAN_COLUMNS))
 
     @property
     def is_empty(self) -> bool:
@@ -127,13 +130,14 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
     excluded = len(data.table) - len(table)
     strata = list(dict.fromkeys(s.stratum for s in campaign.sites))
     order = {s: i for i, s in enumerate(strata)}
-    estimates, watch_rows, lqas_rows, weighted = [], [], [], []
+    estimates, watch_rows, lqas_rows, weighted, means = [], [], [], [], []
     notes: dict[str, Any] = {"ci": options.ci, "level": level, "weighting": options.weighting,
                              "lonely_psu": LONELY_PSU, "questionnaires": {}}
     for qid, questionnaire in data.questionnaires.items():
         indicators = [i for i in data.indicators(qid) if i in table.columns]
         background = background_questions(questionnaire)
-        wanted = [c for c in table.columns if c in KEEP_COLUMNS or c in indicators or c in background]
+        scores = [i for i in official_means(questionnaire, data.profile) if i in table.columns]
+        wanted = [c for c in table.columns if c in KEEP_COLUMNS or c in indicators or c in scores or c in background]
         rows = table.loc[(table["questionnaire_id"] == qid).to_numpy(), wanted].reset_index(drop=True)
         info: dict[str, Any] = {"responses": len(rows), "sites": int(rows["site_code"].nunique()) if len(rows) else 0,
                                 "strata": int(rows["stratum"].nunique()) if len(rows) else 0, "indicators": indicators}
@@ -163,6 +167,8 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
         both.insert(0, "questionnaire_id", qid)
         both["mode"] = weighted_design.mode
         estimates.append(both)
+        if scores:
+            means.append(mean_estimates(design, qid, scores, level, strata))
         w = rows[["response_id"]].copy()
         w["base_weight"] = weighted_design.base_weight
         w["weight"] = np.asarray(design.weights)
@@ -188,4 +194,4 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
     steps = next_steps(estimates_df, progress_df, table, min_df=data.min_df)
     return CampaignResults(campaign, data.questionnaires, data.profile, options, level, responses, estimates_df,
                            progress_df, timeline(table, campaign.timezone), watch_df, lqas_df, tuple(steps), notes,
-                           excluded)
+                           excluded, pd.concat(means, ignore_index=True) if means else pd.DataFrame(columns=MEAN_COLUMNS))

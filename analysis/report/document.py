@@ -38,6 +38,7 @@ from .data import ReportData
 from .forest import ForestRow, forest_png
 from .integrity import paradata_blocks, sensitivity_blocks
 from .items import item_blocks
+from .means import mean_section_blocks, mean_summary_blocks
 
 #: under a table holding township rows with too few sites
 FEW_SITES_NOTE_ZH = ("注：“调查点不足，不能单独判定”的乡镇（街道）只有 1–2 个调查点（设计自由度小于 {min_df}），"
@@ -158,6 +159,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
                          reading(e.point_reaches)))
         blocks.append(Table(("指标", "达标线", "样本量", "估计值", *interval_ends_zh(level), "判定", "点估计是否达到达标线"),
                             tuple(rows), (2.6, 1.0, 1.0, 1.1, 1.1, 1.1, 1.3, 1.8), key="summary"))
+        blocks.extend(mean_summary_blocks(results))  # score indicators reported as a mean (profile: official: mean)
     blocks.extend(sensitivity_blocks(data))  # with and without the responses still flagged
 
     # ---------------------------------------------------------------- method
@@ -305,6 +307,8 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             else:
                 text += "目前各范围均需继续观察。"
             blocks.append(Paragraph(text, "small"))
+
+    blocks.extend(mean_section_blocks(results, number))
 
     # ---------------------------------------------------------------- next steps
     steps = [s for s in results.next_steps][:25]

@@ -3,7 +3,7 @@
 Sheets, in order: 结果汇总 (the summary: Chinese headers, rates as percentages with one decimal,
 the verdict words 达标 / 未达标 / 尚不能确定 / 调查点不足，不能单独判定 beside the verdict's own interval,
 the rule's sentence and the generation time in the campaign's time zone), 应答进度, 估计值明细
-(every estimate at full precision), 问卷数据_<问卷> (one per questionnaire), 得分, 权重, 编码表, 指标定义,
+(every estimate at full precision), 得分均值 (mean scores, when the profile reports one), 问卷数据_<问卷> (one per questionnaire), 得分, 权重, 编码表, 指标定义,
 监测标记, LQAS判定 and 设计说明. Data sheets carry Chinese headers with the English variable names in
 a second row; header rows are frozen and columns sized. Times are in the campaign's time zone.
 
@@ -346,6 +346,9 @@ def render_xlsx(data: ReportData) -> bytes:
     progress["last_response"] = _local(progress["last_response"], tz)
     sheet("应答进度", progress, labels={"last_response": f"最近一份（{zone}）"}, formats={"share": PERCENT})
     sheet("估计值明细", estimates_table(results))
+    if len(results.means):  # score indicators the profile reports as a mean (analysis.campaign.means)
+        sheet("得分均值", results.means, labels={"ci_low": "双侧置信区间下限", "ci_high": "双侧置信区间上限",
+                                             "level": "置信水平（双侧）"})
     for qid, q in results.questionnaires.items():
         frame = responses_frame(data, qid)
         question_labels = {question.id: question.label.get("zh", question.id)[:30] for question in q.questions}

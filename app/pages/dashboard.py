@@ -30,6 +30,7 @@ from analysis.formatting import percent as pct
 from analysis.campaign.weights import MODE_WORDS
 from analysis.verdict import MIN_DF, interval_label, rule_text
 from app import fieldwork_panel, items_panel, services
+from app.means_panel import render_means
 from app.quality_panel import render_sensitivity
 from app.auth import require
 from app.chrome import staff_chrome
@@ -358,6 +359,7 @@ with tab_results:
                 t("dash.col.lqas"): [t(f"dash.lqas.{c}") for c in lq["classification"]],
             }), hide_index=True, key=f"dash.results.lqas.{questionnaire_id}.{indicator}")
         st.divider()
+    render_means(results, lang, indicator_label)  # score indicators the profile reports as a mean
 
 # --------------------------------------------------------------------------------- watching
 with tab_watch:

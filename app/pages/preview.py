@@ -23,9 +23,10 @@ if broken_instruments():  # a file that does not load is named, the others still
     st.warning(t("preview.broken", files="、".join(Path(f).name for f in broken_instruments())))
 if not questionnaires:
     st.stop()
+order = sorted(questionnaires, key=lambda qid: (qid != "resident", qid))  # the resident form first, then by id
 chosen = st.selectbox(
     t("preview.choose"),
-    list(questionnaires),
+    order,
     format_func=lambda qid: pick(questionnaires[qid].title, lang),
     key="preview.instrument",
 )

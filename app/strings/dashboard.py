@@ -192,6 +192,17 @@ STRINGS = {
         "verdict. The county row is the conclusion.",
     },
     "dash.results.reference": {"zh": "参考：{label} {low}–{high}", "en": "Reference: {label} {low}–{high}"},
+    "dash.means.official": {"zh": "以均值为官方口径", "en": "the mean is the official figure"},
+    "dash.means.overall": {
+        "zh": "全县（区）平均得分率：{mean}（标准误 {se}），{label} {low}–{high}",
+        "en": "County mean share of the points: {mean} (SE {se}), {label} {low}–{high}",
+    },
+    "dash.means.note": {
+        "zh": "得分率是得分占满分的比例；均值按抽样设计计算，区间用设计自由度的 t 分布。规划未对均值设达标线，不作判定。",
+        "en": "The score is the share of the points; the mean follows the sampling design and the interval uses the "
+              "t distribution on the design degrees of freedom. No plan sets a threshold for a mean, so there is no verdict.",
+    },
+    "dash.col.mean": {"zh": "平均得分率", "en": "Mean score"},
     "dash.export.step.results": {"zh": "正在整理结果和答卷…", "en": "Collecting the results and answers…"},
     "dash.export.step.xlsx": {"zh": "正在生成 Excel 工作簿…", "en": "Writing the Excel workbook…"},
     "dash.export.step.docx": {"zh": "正在生成 Word 报告…", "en": "Writing the Word report…"},

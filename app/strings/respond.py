@@ -6,6 +6,10 @@ STRINGS = {
     "nav.respond": {"zh": "问卷", "en": "Questionnaire"},
     "respond.site": {"zh": "调查点：{site}", "en": "Site: {site}"},
     "respond.minutes": {"zh": "大约需要 {n} 分钟", "en": "About {n} minutes"},
+    # when a quiz's answer key is shown, per the campaign's answer_key setting (ANSWER_KEY_RULES)
+    "respond.answer_key.after_close": {"zh": "每题的正确答案和说明在本次调查结束后公布", "en": "The correct answers and explanations are published after the survey closes"},
+    "respond.answer_key.after_submit": {"zh": "提交后可以看到每题的正确答案和说明", "en": "After submitting you will see the correct answer and an explanation for each question"},
+    "respond.answer_key.never": {"zh": "本测试不公布每题的正确答案", "en": "The correct answers of this quiz are not published"},
     "respond.consent_needed": {"zh": "请先勾选上面的同意说明，再开始答题。", "en": "Please tick the consent box above before you start."},
     "respond.start": {"zh": "开始答题", "en": "Start"},
     "respond.progress": {"zh": "第 {i} 部分，共 {n} 部分", "en": "Part {i} of {n}"},

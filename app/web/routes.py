@@ -51,6 +51,7 @@ from survey.campaign import Campaign
 from survey.errors import AnswerError, SurveyError
 from survey.questionnaire import pick
 from survey.collect.flow import INTRO, FormView, view, with_section
+from survey.collect.options import option_orders
 from survey.storage import StorageError, SubmitError
 from survey.campaign.tokens import REASONS, check_token, parse_token
 
@@ -183,7 +184,7 @@ def _screen(target: Target, state: FormState, csrf: str, form_view: FormView | N
                       **intro_values(target.campaign, target.site, q, state, lang), **common)
     here = (form_view or view(q, state.answers)).at(state.step)
     return render("section.html", ctx, page="section", title=pick(q.title, lang), section_title=pick(q.sections[state.step].title, lang),
-                  position=here.position, total=here.total, last=here.next is None, questions=section_questions(q, here, lang, problems),
+                  position=here.position, total=here.total, last=here.next is None, questions=section_questions(q, here, lang, problems, nonce=state.nonce),
                   earlier_answers=json.dumps(earlier_answers(q, here), ensure_ascii=False), message=message, **common)
 
 
@@ -201,8 +202,7 @@ def _thanks(target: Target, state: FormState, csrf: str, result, replied=None) -
     ctx = Context(lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
     return render("thanks.html", ctx, page="thanks", title=pick(q.title, lang), repeat=result.repeat,
                   receipt=result.receipt or state.nonce[:8].upper(), score=score, grades=items, surveyor=target.surveyor,
-                  action_url=target.url, draft_key=target.draft_key, home=target.url, back=target.back_url,
-                  **reply.thanks_values(target, state, replied))
+                  action_url=target.url, draft_key=target.draft_key, home=target.url, back=target.back_url, **reply.thanks_values(target, state, replied))
 
 
 def _handle_get(request: Request, token: str) -> Response:
@@ -337,7 +337,8 @@ def _submit(post: _Post, state: FormState, form_view: FormView) -> Response:
         result = services.store().submit(
             target.campaign.id, target.site.code, target.questionnaire, state.answers, nonce=state.nonce,
             source="surveyor" if target.surveyor else "qr", language=state.lang,
-            paradata=state.paradata(surveyor=target.surveyor, device_id=post.request.cookies.get(DEVICE_COOKIE), now=post.now),
+            paradata=state.paradata(surveyor=target.surveyor, device_id=post.request.cookies.get(DEVICE_COOKIE), now=post.now,
+                                    option_orders=option_orders(target.questionnaire, state.nonce, form_view.shown)),
             household_id=target.household_id,
         )
         if target.household_id is not None and target.surveyor:  # its complete visit, once (nonce from the response's)
@@ -376,10 +377,8 @@ def _handle_post(request: Request, token: str, form: FormData) -> Response:
     action = form.get("action")
     action = action if isinstance(action, str) else "next"
     post = _Post(request, target, form, request.cookies[CSRF_COOKIE], state, time.time())
-    if action == "resume":
-        return _resume(post)
-    if action == "reply":  # the thank-you page's reply number for a complaint (app.web.reply)
-        return _page(_thanks(target, state, post.csrf, *reply.reply(services.store(), target, state, form)))
+    if action in ("resume", "reply"):  # a draft from the phone; the thank-you page's reply number to a complaint (app.web.reply)
+        return _resume(post) if action == "resume" else _page(_thanks(target, state, post.csrf, *reply.reply(services.store(), target, state, form)))
     section_id = target.questionnaire.sections[state.step].id if state.step != INTRO else None
     post = replace(post, state=state.timed(section_id, post.now))
     if action.startswith("lang_"):

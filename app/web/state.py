@@ -73,9 +73,14 @@ class FormState:
         seconds[section_id] = round(seconds.get(section_id, 0.0) + spent, 3)
         return replace(self, section_seconds=seconds, shown_at=now)
 
-    def paradata(self, *, surveyor: str | None, device_id: str | None, now: float) -> dict[str, Any]:
-        """What the store keeps about how this form was filled (``survey.collect.paradata``)."""
+    def paradata(
+        self, *, surveyor: str | None, device_id: str | None, now: float, option_orders: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """What the store keeps about how this form was filled (``survey.collect.paradata``); with
+        ``option_orders`` the order in which the shuffled quiz options were shown."""
+        orders = {"option_orders": dict(option_orders)} if option_orders else {}
         return {
+            **orders,
             "opened_at": dt.datetime.fromtimestamp(self.opened_at, dt.timezone.utc).isoformat(),
             "duration_s": round(max(0.0, now - self.opened_at), 3),
             "section_seconds": dict(self.section_seconds),

@@ -23,6 +23,7 @@ from app.web.skiplogic import tree
 from app.web.state import MODES, FormState
 from survey.campaign import Campaign, Site
 from survey.collect.flow import FormView
+from survey.collect.options import option_order
 from survey.errors import AnswerProblem
 from survey.questionnaire import Question, Questionnaire, QuestionType, pick
 from survey.questionnaire.scoring import grade
@@ -113,9 +114,14 @@ def question_view(
     problem: str | None = None,
     key: str | None = None,
     shown_if: str | None = None,
+    nonce: str | None = None,
 ) -> dict[str, Any]:
-    """One question as the templates draw it (labels in ``lang``, the answer as checked/filled)."""
+    """One question as the templates draw it (labels in ``lang``, the answer as checked/filled);
+    with the form's ``nonce``, a quiz item's options in that respondent's order
+    (:func:`survey.collect.options.option_order`; answers are by value, so order is presentation only)."""
     chosen = _selected(answer)
+    by_value = {c.value: c for c in question.choices}
+    choices = [by_value[v] for v in option_order(question, nonce)] if nonce else list(question.choices)
     rules: dict[str, Any] = {"required": question.required}
     for name in ("min", "max", "min_selected", "max_selected"):
         if getattr(question, name) is not None:
@@ -135,7 +141,7 @@ def question_view(
         "number": number,
         "shown": shown,
         "choices": [
-            {"value": c.value, "label": pick(c.label, lang), "checked": c.value in chosen} for c in question.choices
+            {"value": c.value, "label": pick(c.label, lang), "checked": c.value in chosen} for c in choices
         ],
         "value": "" if answer is None or isinstance(answer, (list, tuple)) else str(answer),
         "integer": question.integer,
@@ -172,8 +178,11 @@ def section_questions(
     form: FormView,
     lang: str,
     problems: Mapping[str, AnswerProblem] | None = None,
+    *,
+    nonce: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The questions of the view's section (hidden ones too, marked, for the live skip logic)."""
+    """The questions of the view's section (hidden ones too, marked, for the live skip logic);
+    quiz options in the order of the form's ``nonce``."""
     shown = form.shown
     number = first_number(questionnaire, form.step, shown)
     out = []
@@ -190,6 +199,7 @@ def section_questions(
                 shown=bool(shown.get(qid)),
                 number=number if question.takes_answer else None,
                 problem=_problem_text(problem, lang) if problem else None,
+                nonce=nonce,
             )
         )
     return out
@@ -225,6 +235,8 @@ def intro_values(
         "consent": state.consent,
         "modes": MODES,
         "current_mode": state.mode,
+        # when a quiz's answer key is shown, from the campaign's setting (the instrument promises nothing)
+        "answer_key": campaign.answer_key if questionnaire.audience == "staff" and questionnaire.scored_questions else "",
     }
 
 

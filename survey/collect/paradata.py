@@ -14,6 +14,8 @@ The respondent form, surveyor mode and the imports pass a mapping with these key
                questions), ``paper`` (entered from a paper form)
 ``surveyor``   the surveyor's account name, None for a respondent's own phone
 ``device_id``  the raw value of the form's random per-device cookie
+``option_orders`` ``{question id: [choice values in the order shown]}`` for the quiz items whose
+               options are shuffled per respondent (:mod:`survey.collect.options`)
 ============== ========================================================================
 
 The store never keeps ``device_id``: it keeps :func:`device_hash`, an HMAC-SHA256 of it under a
@@ -35,7 +37,9 @@ from typing import Any
 from survey.errors import SurveyError
 
 MODES = ("self", "read_aloud", "paper")
-KEYS = ("opened_at", "duration_s", "section_seconds", "language", "resumed", "mode", "surveyor", "device_id")
+KEYS = ("opened_at", "duration_s", "section_seconds", "language", "resumed", "mode", "surveyor", "device_id", "option_orders")
+MAX_OPTIONS = 100
+CHOICE_VALUE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MAX_DURATION_S = 7 * 86400.0
 MAX_SECTIONS = 200
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
@@ -65,6 +69,7 @@ class Paradata:
     mode: str | None = None
     surveyor: str | None = None
     device_id: str | None = None
+    option_orders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def stored(self, secret: bytes | None) -> dict[str, Any]:
         """The columns the store writes: ``device_id`` replaced by its keyed hash."""
@@ -78,6 +83,7 @@ class Paradata:
             "mode": self.mode,
             "surveyor": self.surveyor,
             "device_hash": None if self.device_id is None else device_hash(secret or b"", self.device_id),
+            "option_orders": {q: list(v) for q, v in self.option_orders.items()} or None,
         }
 
 
@@ -111,6 +117,7 @@ def parse_paradata(value: Mapping[str, Any] | Paradata | None) -> Paradata:
         mode=_mode(value.get("mode")),
         surveyor=_text("surveyor", value.get("surveyor"), 64),
         device_id=_device(value.get("device_id")),
+        option_orders=_orders(value.get("option_orders")),
     )
 
 
@@ -181,6 +188,24 @@ def _mode(value: Any) -> str | None:
     if value not in MODES:
         raise ParadataError("mode", f"{value!r} is not one of {', '.join(MODES)}")
     return str(value)
+
+
+def _orders(value: Any) -> dict[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ParadataError("option_orders", f"expected {{question id: [choice values]}}, got {type(value).__name__}")
+    if len(value) > MAX_SECTIONS:
+        raise ParadataError("option_orders", f"{len(value)} questions (at most {MAX_SECTIONS})")
+    out = {}
+    for question, order in value.items():
+        if not isinstance(question, str) or not SECTION_ID.match(question):
+            raise ParadataError("option_orders", f"question id {question!r} must be 1-64 letters, digits, '_', '.', '-'")
+        if (not isinstance(order, (list, tuple)) or not order or len(order) > MAX_OPTIONS
+                or not all(isinstance(v, str) and CHOICE_VALUE.match(v) for v in order) or len(set(order)) != len(order)):
+            raise ParadataError(f"option_orders.{question}", "expected a list of distinct choice values")
+        out[question] = tuple(order)
+    return out
 
 
 def _device(value: Any) -> str | None:

@@ -31,7 +31,8 @@ the resident form of a TCM user): Chinese characters read (title, introduction, 
 titles, every label, hint and option; whitespace not counted) at :data:`READING_CPM` characters
 per minute plus :data:`SECONDS_PER_ANSWER` per answered item for a literate adult, and at the
 slower ``elderly`` figures for an older or less literate reader (or a surveyor reading aloud).
-An instrument whose adult estimate exceeds its ``estimated_minutes`` is a problem. The speeds
+An instrument whose estimate for the slowest realistic reader (:data:`SLOWEST_READER`, the older
+reader) exceeds its ``estimated_minutes`` is a problem: the stated minutes are a promise to everyone. The speeds
 are documented in ``questionnaires/README.md``.
 """
 
@@ -43,6 +44,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from survey.errors import QuestionnaireProblem
+from survey.questionnaire.cues import CueReport, cue_answer, lint_cues
 from survey.questionnaire.expressions import EvaluationContext, Value, truthy
 from survey.questionnaire.model import IndicatorKind, Question, Questionnaire, QuestionType, pick
 from survey.questionnaire.rules import item_points
@@ -56,6 +58,7 @@ HABITS = ("always_yes", "always_no", "always_first", "always_last")
 READING_CPM = {"adult": 300.0, "elderly": 150.0}  # Chinese characters read per minute
 SECONDS_PER_ANSWER = {"adult": 3.0, "elderly": 6.0}  # choosing and tapping one answer
 LINT_LANGUAGE = "zh"
+SLOWEST_READER = "elderly"  # the stated minutes must hold for the slowest realistic reader
 
 _YES = {QuestionType.YES_NO: "yes", QuestionType.TRUE_FALSE: "true"}
 _NO = {QuestionType.YES_NO: "no", QuestionType.TRUE_FALSE: "false"}
@@ -85,6 +88,8 @@ class IndicatorLint:
     guess_pass: float | None
     key_balance: Mapping[str, int]
     problems: tuple[QuestionnaireProblem, ...] = ()
+    cue_follower: HabitResult | None = None  # survey.questionnaire.cues.cue_answer on every item
+    cue_guess_pass: float | None = None  # the cue follower's right items kept, the others guessed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +105,10 @@ class IndicatorLint:
             },
             "guess_pass": self.guess_pass,
             "key_balance": dict(self.key_balance),
+            "cue_follower": None if self.cue_follower is None else {
+                "correct": self.cue_follower.correct, "points": self.cue_follower.points,
+                "share": round(self.cue_follower.share, 6), "passes": self.cue_follower.passes},
+            "cue_guess_pass": self.cue_guess_pass,
         }
 
 
@@ -132,10 +141,12 @@ class TimeEstimate:
 class LintReport:
     indicators: list[IndicatorLint] = field(default_factory=list)
     times: list[TimeEstimate] = field(default_factory=list)
+    cues: list[CueReport] = field(default_factory=list)
 
     @property
     def problems(self) -> list[QuestionnaireProblem]:
         out = [p for lint in self.indicators for p in lint.problems] + [p for t in self.times for p in t.problems]
+        out += [p for c in self.cues for p in c.problems]
         return list(dict.fromkeys(out))
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,6 +154,7 @@ class LintReport:
             "guess_pass_limit": GUESS_PASS_LIMIT,
             "indicators": [i.to_dict() for i in self.indicators],
             "completion_time": [t.to_dict() for t in self.times],
+            "cues": [c.to_dict() for c in self.cues],
         }
 
 
@@ -273,8 +285,17 @@ def lint_indicator(
     if guess is not None and guess > GUESS_PASS_LIMIT:
         problems.append(QuestionnaireProblem(file, where, f"a random guesser (never 'don't know') passes '{rule.text}'{under} "
                                 f"with probability {guess:.1%} (limit {GUESS_PASS_LIMIT:.0%})"))
+    marks = [_is_correct(q, cue_answer(q)) for q in items]
+    earned = float(sum(p for p, ok in zip(points, marks) if ok))
+    passes = False if direct else _rule_passes(rule, sum(marks), earned, len(items), max_points)
+    follower = HabitResult(sum(marks), earned, earned / max_points if max_points else 0.0, passes)
+    if passes:
+        problems.append(QuestionnaireProblem(file, where, f"a respondent who follows the cues of the options' wording "
+                                             f"scores {earned:g} of {max_points:g} and passes '{rule.text}'{under}"))
+    cue_guess = None if direct else pass_probability(
+        rule, [(1.0 if ok else guess_probability(q), p) for q, p, ok in zip(items, points, marks)])
     return IndicatorLint(questionnaire.id, indicator.id, file, profile.id if profile else None, len(items), max_points,
-                         habits, guess, key_balance(items), tuple(problems))
+                         habits, guess, key_balance(items), tuple(problems), follower, cue_guess)
 
 
 def key_balance(items: Iterable[Question]) -> dict[str, int]:
@@ -304,11 +325,12 @@ def estimate_minutes(questionnaire: Questionnaire, language: str = LINT_LANGUAGE
     minutes = {reader: characters / READING_CPM[reader] + items * SECONDS_PER_ANSWER[reader] / 60 for reader in READING_CPM}
     problems: tuple[QuestionnaireProblem, ...] = ()
     stated = questionnaire.estimated_minutes
-    if stated is not None and minutes["adult"] > stated:
+    slow = SLOWEST_READER
+    if stated is not None and minutes[slow] > stated:
         problems = (QuestionnaireProblem(questionnaire.source, "estimated_minutes",
-                            f"the longest path takes about {minutes['adult']:.1f} minutes for a literate adult "
-                            f"({characters} characters at {READING_CPM['adult']:g}/min, {items} answers at "
-                            f"{SECONDS_PER_ANSWER['adult']:g} s), more than the stated {stated}"),)
+                            f"the longest path takes about {minutes[slow]:.1f} minutes for an older or less literate "
+                            f"reader ({characters} characters at {READING_CPM[slow]:g}/min, {items} answers at "
+                            f"{SECONDS_PER_ANSWER[slow]:g} s), more than the stated {stated}"),)
     return TimeEstimate(questionnaire.id, questionnaire.source, characters, items, minutes, stated, problems)
 
 
@@ -331,6 +353,7 @@ def lint_questionnaire(questionnaire: Questionnaire, profiles: Iterable[Profile]
             if linted is not None:
                 report.indicators.append(linted)
     report.times.append(estimate_minutes(questionnaire))
+    report.cues.append(lint_cues(questionnaire))
     return report
 
 
@@ -341,11 +364,12 @@ def lint_all(questionnaires: Iterable[Questionnaire], profiles: Iterable[Profile
         one = lint_questionnaire(questionnaire, profiles)
         report.indicators += one.indicators
         report.times += one.times
+        report.cues += one.cues
     return report
 
 
 __all__ = [
-    "GUESS_PASS_LIMIT", "HABITS", "READING_CPM", "SECONDS_PER_ANSWER", "HabitResult", "IndicatorLint",
+    "GUESS_PASS_LIMIT", "HABITS", "READING_CPM", "SECONDS_PER_ANSWER", "SLOWEST_READER", "HabitResult", "IndicatorLint",
     "LintReport", "TimeEstimate", "estimate_minutes", "guess_probability", "habit_answer", "key_balance",
     "lint_all", "lint_indicator", "lint_questionnaire", "pass_probability", "valid_selections",
 ]

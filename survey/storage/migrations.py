@@ -283,8 +283,14 @@ def _v8(connection: Connection) -> None:
 
 
 def _v9(connection: Connection) -> None:
+    """The order in which each respondent saw the options of the shuffled quiz items (paradata)."""
+    json_type = "JSONB" if connection.dialect.name == "postgresql" else "JSON"
+    connection.exec_driver_sql(f"ALTER TABLE responses ADD COLUMN option_orders {json_type}")
+
+
+def _v10(connection: Connection) -> None:
     """Complaints and suggestions: their handling by the office and a phone number for a reply,
-    apart from the answers. (Numbered 9 on this branch; 10 once the shuffled-options migration is 9.)"""
+    apart from the answers."""
     big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     m = sa.MetaData()
     sa.Table("campaigns", m, sa.Column("id", sa.Integer, primary_key=True))
@@ -316,7 +322,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "paradata, quality parameters, review decisions and audit log", _v6),
     Migration(7, "audit log append-only (triggers), indexed by time and actor", _v7),
     Migration(8, "households, visits with AAPOR dispositions, visits allowed, household of an interview", _v8),
-    Migration(9, "complaints and suggestions: handling status, note and a reply phone apart from the answers", _v9),
+    Migration(9, "the order of quiz options shown to each respondent", _v9),
+    Migration(10, "complaints and suggestions: handling status, note and a reply phone apart from the answers", _v10),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "schema.py and MIGRATIONS disagree"
 

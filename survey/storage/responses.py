@@ -26,8 +26,8 @@ from survey.storage.schema import campaign_instruments, campaigns, households, i
 
 _CAMPAIGN_FIELDS = ("id", "name", "profile_id", "opens_on", "closes_on", "organizer", "timezone", "demo", "closed_at", "created_at")
 IMPORT_PREFIX = "imp-"  # nonces of imported rows (survey.collect.imports); no other source may use it
-#: Paradata columns of a response (schema version 4), as ``Paradata.stored`` returns them.
-PARADATA_COLUMNS = ("opened_at", "duration_s", "section_seconds", "resumed", "mode", "surveyor", "device_hash")
+#: Paradata columns of a response (schema version 6; option_orders version 9), as ``Paradata.stored`` returns them.
+PARADATA_COLUMNS = ("opened_at", "duration_s", "section_seconds", "resumed", "mode", "surveyor", "device_hash", "option_orders")
 
 
 class SubmitError(SurveyError):

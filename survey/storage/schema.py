@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -138,6 +138,7 @@ responses = sa.Table(
     sa.Column("surveyor", sa.String(64), nullable=True),
     sa.Column("device_hash", sa.String(64), nullable=True),
     sa.Column("household_id", sa.BigInteger, nullable=True),  # version 8: the household of a door-to-door interview
+    sa.Column("option_orders", JSONData, nullable=True),  # version 9: quiz options in the order shown (paradata)
     sa.UniqueConstraint("campaign_id", "nonce", name="uq_responses_nonce"),
     sa.Index("ix_responses_campaign_site", "campaign_id", "site_id"),  # version 2
 )
@@ -231,7 +232,7 @@ visits = sa.Table(  # version 8: every visit to a household with its AAPOR dispo
     sa.Index("ix_visits_household", "household_id", "visited_at"),
 )
 
-complaints = sa.Table(  # version 9: the office's handling of a complaint or suggestion, and a reply number
+complaints = sa.Table(  # version 10: the office's handling of a complaint or suggestion, and a reply number
     "complaints",
     metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),

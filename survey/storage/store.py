@@ -2,7 +2,7 @@
 
 >>> store = Store.open("sqlite://")            # in memory; default: TCM_SURVEY_DB or data/
 >>> store.schema_version
-9
+10
 
 Every write is one transaction: a campaign with its instruments and sites, a batch of sites, a
 response, a review decision with its audit-log row. Anything that fails inside rolls the whole

@@ -60,7 +60,7 @@ def _frame_src(at: AppTest) -> str:
 
 def test_preview_frames_the_forms_own_renderer_without_keys_for_visitors():
     at = run_app("zh", "app/pages/preview.py")
-    assert _frame_src(at) == "/form/preview/resident?lang=zh"
+    assert _frame_src(at) == "/form/preview/resident?lang=zh"  # the resident form first
     at.selectbox(key="preview.instrument").set_value("staff_policy").run()
     assert _frame_src(at) == "/form/preview/staff_policy?lang=zh"
 

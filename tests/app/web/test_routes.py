@@ -28,7 +28,7 @@ def resident_answers(seed: int = 1, *, used_tcm: str | None = None, **override) 
 def test_first_screen_names_organiser_phone_and_retention_then_consent(client, resident_token) -> None:
     page = FormRespondent(client, resident_token).open()
     assert page.lang == "zh-CN" and page.title.strip() == "居民中医药服务调查"
-    for text in ("柳南区卫生健康局", PHONE, "不问姓名、电话", "24 个月", "太阳村镇卫生院", "大约需要 5 分钟"):
+    for text in ("柳南区卫生健康局", PHONE, "不问姓名、电话", "24 个月", "太阳村镇卫生院", f"大约需要 {RESIDENT.estimated_minutes} 分钟"):
         assert text in page.html, text
     assert page.has("start") and not page.boxes
 
@@ -65,7 +65,13 @@ def test_resident_completes_the_form_and_one_row_is_stored_with_paradata(client,
     assert row.source == "qr" and row.site_code == "01A" and row.language == "zh"
     assert row.answers["used_tcm"] == "yes" and row.answers["age_group"] == answers["age_group"]
     paradata = seen["paradata"]
-    assert set(paradata) == {"opened_at", "duration_s", "section_seconds", "language", "resumed", "mode", "surveyor", "device_id"}
+    assert set(paradata) == {"opened_at", "duration_s", "section_seconds", "language", "resumed", "mode", "surveyor", "device_id",
+                             "option_orders"}
+    # the quiz options in the order this respondent saw them (drawn from the form's nonce), stored with the row
+    orders = paradata["option_orders"]
+    assert "k_aims" in orders and "sex" not in orders and "k_food_medicine" not in orders
+    assert orders["k_aims"][-1] == "dont_know" and sorted(orders["k_aims"]) == sorted(RESIDENT.question("k_aims").choice_values)
+    assert row.paradata["option_orders"] == orders
     assert paradata["mode"] == "self" and paradata["surveyor"] is None and paradata["resumed"] is False
     assert paradata["device_id"] == client.cookies.get("tcm_device") and len(paradata["device_id"]) == 32
     assert set(paradata["section_seconds"]) <= {s.id for s in RESIDENT.sections} and paradata["duration_s"] >= 0
@@ -159,7 +165,10 @@ def test_staff_quiz_shows_the_score_and_the_key_per_campaign_setting(client, sto
     for rule in ("after_close", "after_submit"):
         campaign = make_campaign(store, answer_key=rule)
         respondent = FormRespondent(client, token_for(campaign, "01A", "staff_policy"))
-        respondent.open()
+        first = respondent.open()
+        # the first page says when the key is shown, from the campaign's setting (the instrument promises nothing)
+        promise = {"after_close": "在本次调查结束后公布", "after_submit": "提交后可以看到每题的正确答案和说明"}
+        assert promise[rule] in first.html and all(v not in first.html for k, v in promise.items() if k != rule)
         respondent.start()
         page = respondent.fill(answers)
         assert page.page == "thanks" and "您的得分" in page.html

@@ -65,12 +65,15 @@ def demo_store(tmp_path_factory):
 
 
 def test_shipped_profiles_state_a_source_for_every_indicator():
+    literacy = {"literacy", "lit_concepts", "lit_lifestyle", "lit_methods", "lit_culture", "lit_information", "literacy_score"}
     for pid in ("default", "qinzhou", "liunan"):
         profile = load_profile(pid)
-        assert set(profile.indicators) == {"satisfaction", "knowledge", "service_awareness", "staff_policy"}
+        extra = literacy if pid == "qinzhou" else set()  # 钦州's plan also sets the 素养 target
+        assert set(profile.indicators) == {"satisfaction", "knowledge", "service_awareness", "staff_policy"} | extra
         for scope in profile.indicators.values():
             assert scope.source["zh"] and scope.source["en"]
-            assert scope.scoring_source is not None and scope.official == "share"
+            assert scope.scoring_source is not None
+            assert scope.official == ("mean" if scope.indicator == "literacy_score" else "share")
     assert "非官方" in load_profile("default").name["zh"]
     assert "国家" in load_profile("default").source["zh"] and "并非" in load_profile("default").source["zh"]
 
@@ -124,7 +127,8 @@ def test_profile_points_and_cutoff_change_scores_not_the_hash():
                "k_decoction_pot": "iron", "k_winter_sleep": "true", "k_constitutions": "9", "k_moxibustion": "dont_know",
                "k_scraping": "dont_know",
                "sa_services": ["dont_know"], "sa_elderly": "dont_know", "sa_child": "dont_know", "sa_insurance": "dont_know",
-               "sa_family_doctor": "dont_know", "sa_constitution_place": "dont_know"}
+               "sa_tcm_clinic": "dont_know", "sa_family_doctor": "dont_know", "sa_constitution_place": "dont_know",
+               "sa_county_hospital": "dont_know"}
     assert score(resident, answers)["knowledge"] == 0  # 7 / 12 < 0.6
     strict, _ = parse_profile(
         {"id": "x", "name": {"zh": "甲", "en": "X"}, "source": {"zh": "文", "en": "doc"}, "thresholds": {"knowledge": 0.9},

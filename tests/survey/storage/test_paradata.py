@@ -26,6 +26,7 @@ PARADATA = {
     "mode": "self",
     "surveyor": None,
     "device_id": COOKIE,
+    "option_orders": {"q1": ["b", "a", "dont_know"]},
 }
 
 
@@ -48,6 +49,7 @@ def test_round_trip(secret_store: Store, mini) -> None:
         "mode": "self",
         "surveyor": None,
         "device_hash": device_hash(SECRET, COOKIE),
+        "option_orders": {"q1": ["b", "a", "dont_know"]},  # version 9: the quiz options in the order shown
     }
     frame = secret_store.response_frame(campaign.id, with_answers=True)  # the design-ready frame carries them too
     row = frame.iloc[0]
