@@ -25,13 +25,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["FLAGS", "IndicatorItems", "ItemStats", "item_analysis", "item_scores"]
+__all__ = ["FLAGS", "FLAG_WORDS", "IndicatorItems", "ItemStats", "item_analysis", "item_scores"]
 
 TOO_EASY = 0.95
 LOW_DISCRIMINATION = 0.2
 DEAD_DISTRACTOR = 0.02
 DONT_KNOW = "dont_know"
 FLAGS = ("too_easy", "low_discrimination", "negative_discrimination", "dead_distractor")
+# flag code -> its words (zh, en): what the dashboard and the reports print
+FLAG_WORDS: dict[str, dict[str, str]] = {
+    "too_easy": {"zh": "过于容易（答对超过95%）", "en": "too easy (over 95% right)"},
+    "low_discrimination": {"zh": "区分度低（校正题总相关低于0.2）", "en": "low discrimination (item-rest r below 0.2)"},
+    "negative_discrimination": {"zh": "区分度为负（总分高的人反而更常答错）",
+                                "en": "negative discrimination (high scorers get it wrong more often)"},
+    "dead_distractor": {"zh": "有错误选项几乎无人选（少于2%）", "en": "a wrong option almost nobody picks (under 2%)"},
+}
 KEYED = ("single", "multiple", "yes_no", "true_false")
 
 

@@ -34,6 +34,7 @@ def staff_pages(role: str | None) -> dict[str, list[st.Page]]:
         out.append(st.Page("app/pages/admin_campaigns.py", title=t("nav.campaigns"), icon=":material/campaign:", url_path="campaigns"))
         out.append(st.Page("app/pages/dashboard.py", title=t("nav.dashboard"), icon=":material/monitoring:", url_path="dashboard"))
         out.append(st.Page("app/pages/review.py", title=t("nav.review"), icon=":material/fact_check:", url_path="review"))
+        out.append(st.Page("app/pages/complaints.py", title=t("nav.complaints"), icon=":material/feedback:", url_path="complaints"))
         out.append(st.Page("app/pages/admin_audit.py", title=t("nav.audit"), icon=":material/history:", url_path="audit"))
     if role == "admin":
         out.append(st.Page("app/pages/admin_new_campaign.py", title=t("nav.new_campaign"), icon=":material/add_circle:", url_path="new-campaign"))

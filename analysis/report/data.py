@@ -35,6 +35,8 @@ class ReportData:
     integrity: Integrity | None = None
     #: the data fingerprint (``analysis.fingerprint``): what a results bundle of the same data carries
     fingerprint: Any = None
+    #: the item analysis of every keyed indicator over the counted responses (``analysis.items.IndicatorItems``)
+    items: tuple = ()
 
     @property
     def campaign(self):  # noqa: ANN201
@@ -72,7 +74,19 @@ def collect(store, campaign_id: int, options: ResultOptions | None = None, *, da
     from ..fingerprint import campaign_fingerprint
 
     printed = campaign_fingerprint(store, data, options, exclude_flagged=exclude_flagged)
-    return ReportData(results, by_id, languages, integrity=integrity, fingerprint=printed)
+    return ReportData(results, by_id, languages, integrity=integrity, fingerprint=printed, items=counted_items(data, results))
+
+
+def counted_items(data: CampaignData, results: CampaignResults) -> tuple:
+    """The item analysis (``analysis.items_cli.campaign_items``) over the responses the results count."""
+    from dataclasses import replace
+
+    from ..items_cli import campaign_items
+
+    if results.is_empty:
+        return ()
+    counted = data.table["response_id"].isin(results.responses["response_id"]).to_numpy()
+    return tuple(campaign_items(replace(data, table=data.table[counted])))
 
 
 def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:

@@ -37,6 +37,7 @@ from .blocks import Bullets, Document, Heading, Image, PageBreak, Paragraph, Tab
 from .data import ReportData
 from .forest import ForestRow, forest_png
 from .integrity import paradata_blocks, sensitivity_blocks
+from .items import item_blocks
 from .means import mean_section_blocks, mean_summary_blocks
 
 #: under a table holding township rows with too few sites
@@ -321,6 +322,7 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
         blocks.append(Heading("附录：调查问卷"))
         for q in results.questionnaires.values():
             blocks.extend(questionnaire_blocks(q))
+        blocks.extend(item_blocks(results, data.items))
     return Document(campaign.name, tuple(blocks))
 
 

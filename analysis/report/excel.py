@@ -40,6 +40,8 @@ from .document import (
     min_df_of,
 )
 from .exports import estimates_table
+from .items import SHEET_ZH as ITEMS_ZH
+from .items import items_sheet
 
 SUMMARY_SHEET = "结果汇总"
 PERCENT = "0.0%"
@@ -358,6 +360,8 @@ def render_xlsx(data: ReportData) -> bytes:
     sheet("权重", weights)
     sheet("编码表", codebook(results))
     sheet("指标定义", indicator_sheet(results))
+    if data.items:
+        sheet("题目分析", items_sheet(results, data.items), labels=ITEMS_ZH, formats={"correct": PERCENT, "dont_know": PERCENT})
     sheet("监测标记", results.watch)
     quality_sheets(data, sheet)
     if len(results.lqas):

@@ -29,7 +29,7 @@ from analysis.formatting import count, fixed, in_china, indicator_labels, local_
 from analysis.formatting import percent as pct
 from analysis.campaign.weights import MODE_WORDS
 from analysis.verdict import MIN_DF, interval_label, rule_text
-from app import fieldwork_panel, services
+from app import fieldwork_panel, items_panel, services
 from app.means_panel import render_means
 from app.quality_panel import render_sensitivity
 from app.auth import require
@@ -191,8 +191,8 @@ def step_text(step) -> str:  # noqa: ANN001
 
 
 households = fieldwork_panel.household_frame(store, campaign.id)  # None: no door-to-door households
-tab_progress, tab_results, tab_watch, tab_export, *tab_fieldwork = st.tabs(
-    [t("dash.tab.progress"), t("dash.tab.results"), t("dash.tab.watch"), t("dash.tab.export")]
+tab_progress, tab_results, tab_watch, tab_items, tab_export, *tab_fieldwork = st.tabs(
+    [t("dash.tab.progress"), t("dash.tab.results"), t("dash.tab.watch"), t("dash.tab.items"), t("dash.tab.export")]
     + ([t("dash.tab.fieldwork")] if households is not None else [])
 )
 
@@ -376,6 +376,10 @@ with tab_watch:
                 row[indicator_label(questionnaire_id, indicator)] = t(f"dash.flag.{w.iloc[0]['flag']}") if len(w) else "—"
             rows.append(row)
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="dash.watch.table")
+
+# --------------------------------------------------------------------------------- item analysis
+with tab_items:
+    items_panel.render(data, results, lang)
 
 # --------------------------------------------------------------------------------- fieldwork
 for tab in tab_fieldwork:

@@ -40,7 +40,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import services
-from app.web import grants
+from app.web import grants, reply
 from app.web.field import field_routes
 from app.web.field_sync import form_household, form_surveyor, interview_done
 from app.web.security import CSRF_COOKIE, DEVICE_COOKIE, FORM_CSP, csrf_ok, new_token
@@ -195,14 +195,14 @@ def _exit(target: Target, state: FormState, csrf: str, reason: str) -> Response:
                         reason=reason, draft_key=target.draft_key, home=target.url))
 
 
-def _thanks(target: Target, state: FormState, csrf: str, result) -> str:  # noqa: ANN001
+def _thanks(target: Target, state: FormState, csrf: str, result, replied=None) -> str:  # noqa: ANN001
     lang = state.lang
     q = target.questionnaire
     score, items = quiz_result(q, state.answers, lang, with_key=target.campaign.shows_answer_key())
     ctx = Context(lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
     return render("thanks.html", ctx, page="thanks", title=pick(q.title, lang), repeat=result.repeat,
                   receipt=result.receipt or state.nonce[:8].upper(), score=score, grades=items, surveyor=target.surveyor,
-                  action_url=target.url, draft_key=target.draft_key, home=target.url, back=target.back_url)
+                  action_url=target.url, draft_key=target.draft_key, home=target.url, back=target.back_url, **reply.thanks_values(target, state, replied))
 
 
 def _handle_get(request: Request, token: str) -> Response:
@@ -377,8 +377,8 @@ def _handle_post(request: Request, token: str, form: FormData) -> Response:
     action = form.get("action")
     action = action if isinstance(action, str) else "next"
     post = _Post(request, target, form, request.cookies[CSRF_COOKIE], state, time.time())
-    if action == "resume":
-        return _resume(post)
+    if action in ("resume", "reply"):  # a draft from the phone; the thank-you page's reply number to a complaint (app.web.reply)
+        return _resume(post) if action == "resume" else _page(_thanks(target, state, post.csrf, *reply.reply(services.store(), target, state, form)))
     section_id = target.questionnaire.sections[state.step].id if state.step != INTRO else None
     post = replace(post, state=state.timed(section_id, post.now))
     if action.startswith("lang_"):

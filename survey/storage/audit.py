@@ -53,6 +53,8 @@ ACTIONS: dict[str, dict[str, str]] = {
     "household.roster": {"zh": "登记家庭成员", "en": "Household roster recorded"},
     "visit.recorded": {"zh": "记录入户访问", "en": "Visit recorded"},
     "visit.import": {"zh": "导入入户访问记录", "en": "Visit log imported"},
+    "complaint.handled": {"zh": "意见投诉：标为已处理", "en": "Complaint marked handled"},
+    "complaint.reopened": {"zh": "意见投诉：重新标为待处理", "en": "Complaint reopened"},
 }
 
 

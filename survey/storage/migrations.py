@@ -288,6 +288,31 @@ def _v9(connection: Connection) -> None:
     connection.exec_driver_sql(f"ALTER TABLE responses ADD COLUMN option_orders {json_type}")
 
 
+def _v10(connection: Connection) -> None:
+    """Complaints and suggestions: their handling by the office and a phone number for a reply,
+    apart from the answers."""
+    big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    m = sa.MetaData()
+    sa.Table("campaigns", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("responses", m, sa.Column("id", big_id, primary_key=True))
+    sa.Table(
+        "complaints",
+        m,
+        sa.Column("id", big_id, primary_key=True, autoincrement=True),
+        sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False),
+        sa.Column("response_id", sa.BigInteger, sa.ForeignKey("responses.id"), nullable=False),
+        sa.Column("phone", sa.Text, nullable=True),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False, server_default="open"),
+        sa.Column("handled_by", sa.String(64), nullable=True),
+        sa.Column("handled_at", UTCDateTime, nullable=True),
+        sa.Column("note", sa.Text, nullable=False, server_default=""),
+        sa.UniqueConstraint("response_id", name="uq_complaints_response"),
+        sa.Index("ix_complaints_campaign", "campaign_id", "status"),
+    )
+    m.create_all(connection, tables=[m.tables["complaints"]])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "campaigns, instruments, sites, responses", _v1),
     Migration(2, "demo and simulated labels; responses indexed by campaign and site", _v2),
@@ -298,6 +323,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "audit log append-only (triggers), indexed by time and actor", _v7),
     Migration(8, "households, visits with AAPOR dispositions, visits allowed, household of an interview", _v8),
     Migration(9, "the order of quiz options shown to each respondent", _v9),
+    Migration(10, "complaints and suggestions: handling status, note and a reply phone apart from the answers", _v10),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "schema.py and MIGRATIONS disagree"
 

@@ -4,7 +4,9 @@ These tables are what the repositories query. They are *not* used to create the 
 ``survey.storage.migrations`` does that, one explicit version at a time, and a test checks that
 a database migrated from scratch has exactly these columns and indexes.
 
-No table holds personal identifiers: a response is tied to a site, not to a person.
+No table of answers holds personal identifiers: a response is tied to a site, not to a person. The one
+exception, a phone number a respondent leaves for a reply to a complaint, lives apart in
+``complaints`` and no export, report or response frame reads it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -228,4 +230,20 @@ visits = sa.Table(  # version 8: every visit to a household with its AAPOR dispo
     sa.Column("recorded_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("campaign_id", "nonce", name="uq_visits_nonce"),
     sa.Index("ix_visits_household", "household_id", "visited_at"),
+)
+
+complaints = sa.Table(  # version 10: the office's handling of a complaint or suggestion, and a reply number
+    "complaints",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False),
+    sa.Column("response_id", sa.BigInteger, sa.ForeignKey("responses.id"), nullable=False),
+    sa.Column("phone", sa.Text, nullable=True),  # for a reply, given after its own consent; never exported
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="open"),  # open | handled
+    sa.Column("handled_by", sa.String(64), nullable=True),
+    sa.Column("handled_at", UTCDateTime, nullable=True),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.UniqueConstraint("response_id", name="uq_complaints_response"),
+    sa.Index("ix_complaints_campaign", "campaign_id", "status"),
 )

@@ -2,7 +2,7 @@
 
 >>> store = Store.open("sqlite://")            # in memory; default: TCM_SURVEY_DB or data/
 >>> store.schema_version
-8
+10
 
 Every write is one transaction: a campaign with its instruments and sites, a batch of sites, a
 response, a review decision with its audit-log row. Anything that fails inside rolls the whole
@@ -39,6 +39,7 @@ from survey.storage.responses import (
 from survey.storage import audit
 from survey.storage.audit import AuditEntry
 from survey.storage.reviews import Review
+from survey.storage.complaints import Complaints
 from survey.storage.fieldwork import Fieldwork
 from survey.storage.submit import Submitting, as_json
 
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from survey.campaign.tokens import TokenCheck
 
 
-class Store(Submitting, Fieldwork):
+class Store(Submitting, Fieldwork, Complaints):
     """Campaigns, sites, instrument texts and responses in SQLite or PostgreSQL."""
 
     def __init__(self, engine: Engine, *, secret: bytes | None = None) -> None:

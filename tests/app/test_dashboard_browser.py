@@ -165,3 +165,19 @@ def test_admin_imports_a_file_with_bad_rows(browser, server, screenshot_dir, tmp
     with Store.open(server.db) as store:
         assert sum(store.response_counts(server.campaign.id).values()) == before + 5
     page.close()
+
+
+def test_item_analysis_tab_on_a_phone(browser, server, screenshot_dir):
+    from .test_review_browser import open_page
+
+    page = browser.new_page(viewport={"width": 360, "height": 780}, device_scale_factor=2)
+    sign_in(page, server, "eva", PASSWORD)
+    open_page(page, "评估看板")
+    page.get_by_text("下一步工作").wait_for(timeout=60_000)
+    collapse = page.get_by_test_id("stSidebarCollapseButton").locator("button")
+    if page.get_by_test_id("stSidebar").get_attribute("data-collapsed") == "false" and collapse.count():
+        collapse.first.click(force=True)
+    page.get_by_role("tab", name="题目分析").click()
+    settle(page)
+    page.get_by_text("内部一致性 α").first.wait_for(timeout=60_000)
+    full_screenshot(page, screenshot_dir / "dashboard-7-items-360.png")
