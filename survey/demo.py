@@ -24,6 +24,7 @@ from survey.collect.submission import Submission
 
 DEMO_NAME = "演示：柳南区基层中医药服务调查（示例框架，模拟数据）"
 DEMO_ORGANIZER = "柳南区卫生健康局（演示）"
+DEMO_PHONE = "0772-0000000（演示号码）"  # an illustrative number: the form's first screen shows where to call
 DEMO_PROFILE = "liunan"
 POPULATION_NOTE = "示例人口数，非统计数据 / illustrative population, not official statistics"
 
@@ -138,6 +139,7 @@ def create_demo(
         opens_on=today - dt.timedelta(days=30),
         closes_on=today + dt.timedelta(days=30),
         organizer=DEMO_ORGANIZER,
+        contact_phone=DEMO_PHONE,
         demo=True,
     )
     campaign = store.create_campaign(spec, chosen, sites, actor=actor)

@@ -7,9 +7,6 @@ STRINGS = {
     "respond.site": {"zh": "调查点：{site}", "en": "Site: {site}"},
     "respond.minutes": {"zh": "大约需要 {n} 分钟", "en": "About {n} minutes"},
     # when a quiz's answer key is shown, per the campaign's answer_key setting (ANSWER_KEY_RULES)
-    "respond.answer_key.after_close": {"zh": "每题的正确答案和说明在本次调查结束后公布", "en": "The correct answers and explanations are published after the survey closes"},
-    "respond.answer_key.after_submit": {"zh": "提交后可以看到每题的正确答案和说明", "en": "After submitting you will see the correct answer and an explanation for each question"},
-    "respond.answer_key.never": {"zh": "本测试不公布每题的正确答案", "en": "The correct answers of this quiz are not published"},
     "respond.consent_needed": {"zh": "请先勾选上面的同意说明，再开始答题。", "en": "Please tick the consent box above before you start."},
     "respond.start": {"zh": "开始答题", "en": "Start"},
     "respond.progress": {"zh": "第 {i} 部分，共 {n} 部分", "en": "Part {i} of {n}"},
@@ -126,4 +123,35 @@ STRINGS.update({
         "en": "Admin view: the answer key of each item is shown.",
     },
     "respond.section_title": {"zh": "{title}", "en": "{title}"},
+    "respond.quiz.points": {"zh": "得分 {points} 分（满分 {total} 分，共 {n} 题）", "en": "Score: {points} of {total} points ({n} questions)"},
+    "respond.quiz.passed": {"zh": "，达到知晓标准（≥ {mark}）", "en": "; the pass mark ({mark} or more) is reached"},
+    "respond.quiz.not_passed": {"zh": "，未达到知晓标准（≥ {mark}）", "en": "; the pass mark ({mark} or more) is not reached"},
+    "respond.quiz.passed.plain": {"zh": "，达到知晓标准", "en": "; the pass mark is reached"},
+    "respond.quiz.not_passed.plain": {"zh": "，未达到知晓标准", "en": "; the pass mark is not reached"},
+    "respond.quiz.key_never": {
+        "zh": "本次测试不公布各题的正确答案。",
+        "en": "The correct answers of this quiz are not published.",
+    },
+    "respond.quiz.key_now": {
+        "zh": "提交后即可看到每题的正确答案和说明。",
+        "en": "The correct answer to each question is shown once you submit.",
+    },
+    "respond.followups": {
+        "zh": "根据您的回答，本部分多了 {n} 道题，请继续作答。",
+        "en": "Your answers opened {n} more question(s) in this part; please answer them too.",
+    },
+    "respond.mode.short.self": {"zh": "自填", "en": "self-completed"},
+    "respond.mode.short.read_aloud": {"zh": "读题代填", "en": "read aloud"},
+    "respond.mode.short.paper": {"zh": "纸质录入", "en": "paper entry"},
+    "respond.surveyor.by_mode": {"zh": "调查员：{name} · 方式：{mode}", "en": "Surveyor: {name} · mode: {mode}"},
+    "respond.paper.number": {"zh": "纸质问卷编号", "en": "Number of the paper form"},
+    "respond.paper.date": {"zh": "访问日期", "en": "Interview date"},
+    "respond.paper.hint": {
+        "zh": "录入纸质问卷时必填：问卷右上角的编号和访问当天的日期。",
+        "en": "Needed for a paper form: the number in its top corner and the day of the interview.",
+    },
+    "respond.paper.needed": {
+        "zh": "请填写纸质问卷编号和访问日期（不晚于今天）。",
+        "en": "Please give the paper form's number and the interview date (today or earlier).",
+    },
 })

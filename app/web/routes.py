@@ -22,14 +22,11 @@ and asks how the form is being filled (paradata ``mode``).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 from urllib.parse import parse_qs, urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -40,23 +37,20 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import services
-from app.web import grants, reply
+from app.web import grants, reply, steps
 from app.web.field import field_routes
-from app.web.field_sync import form_household, form_surveyor, interview_done
-from app.web.security import CSRF_COOKIE, DEVICE_COOKIE, FORM_CSP, csrf_ok, new_token
-from app.web.state import MODES, FormState, Target, draft_fields, open_state, seal
-from app.web.views import (STATIC, Context, earlier_answers, intro_values, preview_sections, quiz_result, render, screened_out,
-                          section_questions)
+from app.web.field_sync import form_household, form_surveyor
+from app.web.pages import lang_of as _lang, notice as _notice, page as _page, refused as _refused, screen as _screen, thanks as _thanks
+from app.web.security import CSRF_COOKIE, DEVICE_COOKIE, csrf_ok, new_token
+from app.web.state import FormState, Target, open_state
+from app.web.views import STATIC, Context, preview_sections, render
 from survey.campaign import Campaign
-from survey.errors import AnswerError, SurveyError
+from survey.errors import SurveyError
 from survey.questionnaire import pick
-from survey.collect.flow import INTRO, FormView, view, with_section
-from survey.collect.options import option_orders
-from survey.storage import StorageError, SubmitError
-from survey.campaign.tokens import REASONS, check_token, parse_token
+from survey.collect.flow import INTRO
+from survey.campaign.tokens import check_token, parse_token
 
 log = logging.getLogger(__name__)
-LANGS = ("zh", "en")
 DEVICE_SECONDS = 400 * 86400
 CAMPAIGN_SECONDS = 5.0  # a campaign read from the store is reused this long (closing still refuses at submit)
 
@@ -91,14 +85,6 @@ CAMPAIGNS = _Campaigns()
 # ------------------------------------------------------------------------------ responses
 
 
-def _lang(value: str | None, default: str = "zh") -> str:
-    return value if value in LANGS else default
-
-
-def _page(html: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(html, status_code=status, headers={"content-security-policy": FORM_CSP, "cache-control": "no-store"})
-
-
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
 
@@ -111,22 +97,6 @@ def _with_cookies(response: Response, request: Request, csrf: str) -> Response:
         response.set_cookie(DEVICE_COOKIE, uuid.uuid4().hex, max_age=DEVICE_SECONDS, httponly=True, samesite="lax",
                             secure=secure, path="/")
     return response
-
-
-def _notice(lang: str, heading: str, message: str, *, help_text: str = "", link: str = "", link_text: str = "", status: int = 200) -> HTMLResponse:
-    ctx = Context(lang)
-    html = render("notice.html", ctx, title=heading, heading=heading, message=message, help=help_text, link=link,
-                  link_text=link_text, page="notice")
-    return _page(html, status)
-
-
-def _refused(lang: str, reason: str, campaign: Campaign | None) -> HTMLResponse:
-    ctx = Context(lang)
-    key = f"respond.token.{reason}" if reason in REASONS and reason != "ok" else "respond.error.store"
-    message = ctx.t(key, opens_on=campaign.opens_on.isoformat() if campaign else "",
-                    closes_on=campaign.closing_date().isoformat() if campaign else "")
-    return _notice(lang, ctx.t("respond.unavailable"), message, help_text=ctx.t("respond.unavailable.help"),
-                   status=404 if reason in ("missing", "malformed", "forged", "altered", "unknown_campaign") else 200)
 
 
 # ------------------------------------------------------------------------------ the form
@@ -170,41 +140,6 @@ def _target_from(request: Request, token: str, check, store, secret: bytes, lang
     return Target(token, campaign, site, instrument, questionnaire, surveyor, household or None)
 
 
-def _screen(target: Target, state: FormState, csrf: str, form_view: FormView | None = None, *,
-            problems: Mapping | None = None, message: str = "", error: str = "") -> str:
-    """The page for ``state.step`` (introduction or a section), with ``state`` sealed into it;
-    ``form_view`` is the view of ``state.answers`` when the caller has it (else walked here)."""
-    lang = state.lang
-    state = replace(state, shown_at=time.time())
-    ctx = Context(lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
-    q = target.questionnaire
-    common = {"action_url": target.url, "surveyor": target.surveyor, "draft_key": target.draft_key, "home": target.url}
-    if state.step == INTRO:
-        return render("intro.html", ctx, page="intro", error=error,
-                      **intro_values(target.campaign, target.site, q, state, lang), **common)
-    here = (form_view or view(q, state.answers)).at(state.step)
-    return render("section.html", ctx, page="section", title=pick(q.title, lang), section_title=pick(q.sections[state.step].title, lang),
-                  position=here.position, total=here.total, last=here.next is None, questions=section_questions(q, here, lang, problems, nonce=state.nonce),
-                  earlier_answers=json.dumps(earlier_answers(q, here), ensure_ascii=False), message=message, **common)
-
-
-def _exit(target: Target, state: FormState, csrf: str, reason: str) -> Response:
-    """The friendly end of a screened-out respondent (nothing stored)."""
-    ctx = Context(state.lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
-    return _page(render("exit.html", ctx, page="exit", title=pick(target.questionnaire.title, state.lang), action_url=target.url,
-                        reason=reason, draft_key=target.draft_key, home=target.url))
-
-
-def _thanks(target: Target, state: FormState, csrf: str, result, replied=None) -> str:  # noqa: ANN001
-    lang = state.lang
-    q = target.questionnaire
-    score, items = quiz_result(q, state.answers, lang, with_key=target.campaign.shows_answer_key())
-    ctx = Context(lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
-    return render("thanks.html", ctx, page="thanks", title=pick(q.title, lang), repeat=result.repeat,
-                  receipt=result.receipt or state.nonce[:8].upper(), score=score, grades=items, surveyor=target.surveyor,
-                  action_url=target.url, draft_key=target.draft_key, home=target.url, back=target.back_url, **reply.thanks_values(target, state, replied))
-
-
 def _handle_get(request: Request, token: str) -> Response:
     lang = _lang(request.query_params.get("lang"))
     grant = request.query_params.get("g")
@@ -223,137 +158,6 @@ def _handle_get(request: Request, token: str) -> Response:
     csrf = request.cookies.get(CSRF_COOKIE) or new_token()
     state = FormState.new(lang=lang, mode="read_aloud" if target.surveyor else "self")
     return _with_cookies(_page(_screen(target, state, csrf)), request, csrf)
-
-
-POSTING = ("next", "back", "submit", "lang_zh", "lang_en")  # the actions that carry the section's answers
-
-
-@dataclass(frozen=True)
-class _Post:
-    """One POST of the form once its token, CSRF value and sealed state are checked."""
-
-    request: Request
-    target: Target
-    form: FormData
-    csrf: str
-    state: FormState
-    now: float
-
-    def screen(self, state: FormState, form_view: FormView | None = None, status: int = 200, **values: Any) -> Response:
-        return _page(_screen(self.target, state, self.csrf, form_view, **values), status)
-
-
-def _posted(post: _Post, fields: FormData | None) -> tuple[FormState, FormView]:
-    """The state with the section's ``fields`` (None: none posted), hidden answers dropped, and its view."""
-    q, state = post.target.questionnaire, post.state
-    answers = state.answers if fields is None else with_section(q, state.answers, state.step, fields.getlist)
-    form_view = view(q, answers, state.step)
-    return replace(state, answers=form_view.clean), form_view
-
-
-def _resume(post: _Post) -> Response:
-    """A draft from the phone: the time it lay unused is not the section's."""
-    state, form_view = post.state, None
-    if state.step != INTRO:
-        state, form_view = _posted(post, FormData(draft_fields(post.form.get("fields"))))
-    return post.screen(replace(state, resumed=True), form_view)
-
-
-def _language(post: _Post, action: str) -> Response:
-    """``lang_zh``/``lang_en``: the same screen in the other language, answers kept."""
-    state, form_view = post.state, None
-    if state.step == INTRO:
-        state = replace(state, consent=post.form.get("consent") == "1")
-    else:
-        state, form_view = _posted(post, post.form if action in POSTING else None)
-    return post.screen(replace(state, lang=_lang(action[5:], state.lang)), form_view)
-
-
-def _another(post: _Post) -> Response:
-    """A surveyor starts the next form."""
-    return post.screen(FormState.new(lang=post.state.lang, mode=post.state.mode))
-
-
-def _intro(post: _Post, action: str) -> Response:
-    """Consent (and a surveyor's mode); ``start`` goes to the first section shown."""
-    state, q = post.state, post.target.questionnaire
-    mode = post.form.get("mode")
-    if post.target.surveyor and mode in MODES:
-        state = replace(state, mode=mode)
-    state = replace(state, consent=post.form.get("consent") == "1")
-    if action != "start":
-        return post.screen(state)
-    if q.consent and not state.consent:
-        return post.screen(state, error=Context(state.lang).t("respond.consent_needed"))
-    form_view = view(q, state.answers)
-    first = form_view.next
-    return post.screen(replace(state, step=first if first is not None else 0), form_view)
-
-
-def _back(post: _Post) -> Response:
-    """The shown section before this one (its answers kept)."""
-    state, form_view = _posted(post, post.form)
-    return post.screen(replace(state, step=form_view.previous), form_view)
-
-
-def _change(post: _Post) -> Response:
-    """From the exit page: the section again, to change the answer that ended the form."""
-    return post.screen(post.state)
-
-
-def _advance(post: _Post, action: str) -> Response:
-    """``next``, ``submit`` (and any other action): check the section, then on, back or store."""
-    q = post.target.questionnaire
-    state, form_view = _posted(post, post.form if action in POSTING else None)
-    ended_by = form_view.ended_by
-    if ended_by is not None and ended_by in q.sections[state.step].question_ids:  # a screen-out question ended the form
-        return _exit(post.target, state, post.csrf, pick(q.question(ended_by).end_message, state.lang))
-    problems = form_view.here
-    if problems:
-        out = screened_out(q, problems)
-        if out is not None:
-            return _exit(post.target, state, post.csrf, pick(out.message, state.lang) if out.message else "")
-        message = Context(state.lang).t("respond.fix_marked", n=len(problems))
-        before = view(q, post.state.answers).shown if action in POSTING else {}
-        if all(p.code == "required" and not before.get(qid, True) for qid, p in problems.items()):
-            return post.screen(state, form_view, message=message)  # a follow-up question appeared (no script): no red marks
-        return post.screen(state, form_view, 422, problems=problems, message=message)
-    following = form_view.next
-    if following is not None and action != "submit":
-        return post.screen(replace(state, step=following), form_view)
-    earlier = form_view.first_with_problems
-    if earlier is not None:
-        return post.screen(replace(state, step=earlier), form_view, 422, problems=form_view.by_section[earlier],
-                           message=Context(state.lang).t("respond.fix_elsewhere"))
-    if following is not None:  # "submit" posted from a section that is not the last: go on
-        return post.screen(replace(state, step=following), form_view)
-    return _submit(post, state, form_view)
-
-
-def _submit(post: _Post, state: FormState, form_view: FormView) -> Response:
-    """Store the form (a repeat with the same nonce stores nothing) and thank the respondent."""
-    target = post.target
-    try:
-        result = services.store().submit(
-            target.campaign.id, target.site.code, target.questionnaire, state.answers, nonce=state.nonce,
-            source="surveyor" if target.surveyor else "qr", language=state.lang,
-            paradata=state.paradata(surveyor=target.surveyor, device_id=post.request.cookies.get(DEVICE_COOKIE), now=post.now,
-                                    option_orders=option_orders(target.questionnaire, state.nonce, form_view.shown)),
-            household_id=target.household_id,
-        )
-        if target.household_id is not None and target.surveyor:  # its complete visit, once (nonce from the response's)
-            interview_done(services.store(), target.campaign.id, target.household_id, state.nonce, target.surveyor)
-    except AnswerError:
-        step = form_view.first_with_problems
-        return post.screen(replace(state, step=step if step is not None else state.step), form_view, 422)
-    except SubmitError as exc:  # e.g. closed by hand since the form opened: its real closing day
-        return _refused(state.lang, exc.reason, exc.campaign or target.campaign)
-    except StorageError:
-        log.exception("a response could not be stored")
-        return post.screen(state, form_view, 503, message=Context(state.lang).t("respond.saving_failed"))
-    response = _page(_thanks(target, state, post.csrf, result))
-    response.headers["x-form-done"] = "1"
-    return response
 
 
 def _expired(lang: str, link: str, status: int) -> HTMLResponse:
@@ -376,22 +180,24 @@ def _handle_post(request: Request, token: str, form: FormData) -> Response:
         return _expired(lang, target.url, 400)
     action = form.get("action")
     action = action if isinstance(action, str) else "next"
-    post = _Post(request, target, form, request.cookies[CSRF_COOKIE], state, time.time())
-    if action in ("resume", "reply"):  # a draft from the phone; the thank-you page's reply number to a complaint (app.web.reply)
-        return _resume(post) if action == "resume" else _page(_thanks(target, state, post.csrf, *reply.reply(services.store(), target, state, form)))
+    post = steps.Post(request, target, form, request.cookies[CSRF_COOKIE], state, time.time())
+    if action == "resume":
+        return steps.resume(post)
+    if action == "reply":  # the thank-you page's reply number to a complaint (app.web.reply)
+        return _page(_thanks(target, state, post.csrf, *reply.reply(services.store(), target, state, form)))
     section_id = target.questionnaire.sections[state.step].id if state.step != INTRO else None
     post = replace(post, state=state.timed(section_id, post.now))
     if action.startswith("lang_"):
-        return _language(post, action)
+        return steps.language(post, action)
     if action == "another" and target.surveyor:
-        return _another(post)
+        return steps.another(post)
     if state.step == INTRO:
-        return _intro(post, action)
+        return steps.intro(post, action)
     if action == "back":
-        return _back(post)
+        return steps.back(post)
     if action == "change":
-        return _change(post)
-    return _advance(post, action)
+        return steps.change(post)
+    return steps.advance(post, action)
 
 
 async def form(request: Request) -> Response:

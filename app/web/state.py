@@ -58,6 +58,8 @@ class FormState:
     section_seconds: Mapping[str, float] = field(default_factory=dict)
     resumed: bool = False
     mode: str = "self"
+    paper_number: str = ""  # a surveyor entering a paper form: the number printed on it
+    interview_date: str = ""  # ... and the day of the interview (ISO date)
 
     @classmethod
     def new(cls, *, lang: str = "zh", now: float | None = None, mode: str = "self") -> FormState:

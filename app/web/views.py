@@ -236,7 +236,6 @@ def intro_values(
         "modes": MODES,
         "current_mode": state.mode,
         # when a quiz's answer key is shown, from the campaign's setting (the instrument promises nothing)
-        "answer_key": campaign.answer_key if questionnaire.audience == "staff" and questionnaire.scored_questions else "",
     }
 
 

@@ -42,6 +42,7 @@ def test_demo_campaign(url: str) -> None:
     with Store.open(url) as store:
         campaign = store.campaign(summary["campaign"])
         assert campaign.demo and "演示" in campaign.name and "模拟" in campaign.name
+        assert campaign.contact_phone and "演示" in campaign.contact_phone  # the form's first screen shows it
         assert campaign.status() == "open"
         assert {s.stratum for s in campaign.sites} == {
             "太阳村镇", "洛满镇", "流山镇", "柳南街道", "柳石街道", "南站街道", "河西街道", "鹅山街道", "银山街道", "南环街道", "潭西街道",

@@ -4,8 +4,13 @@
  *   null, every comparison with an empty value is false, and so on);
  * - the form in progress is kept in localStorage (a draft idle for an hour is dropped, a
  *   submitted one is removed; the first screen offers "continue" or "not me / start over");
- * - a submit that fails for lack of network is retried with the same state (same nonce) until
- *   the server answers, with a message saying so. No inline script: CSP allows 'self' only. */
+ * - every step (start, next, back, submit ...) is sent by fetch and the answer replaces the page;
+ *   a step that fails for lack of network is retried with the same state (same nonce) until the
+ *   server answers, with a message saying so, the answers staying on screen; Back goes one part
+ *   back and never asks to send a form again;
+ * - a screen-out answer ends the part at once, a red "此题必答" goes once the question is answered,
+ *   and the part count follows the answers that decide later parts.
+ * No inline script: CSP allows 'self' only. */
 (function () {
   "use strict";
 
@@ -180,17 +185,18 @@
 
   // ------------------------------------------------------------------ drafts on the phone
   var IDLE_MS = 60 * 60 * 1000;
-  var main = document.getElementById("main");
-  var draftKey = main && main.getAttribute("data-draft-key");
-  var page = main && main.getAttribute("data-page");
+  var TIMEOUT_MS = 30000; // a request with no answer by then is sent again (a signal lost mid-way)
+  function main() { return document.getElementById("main"); }
+  function pageName() { var m = main(); return m ? m.getAttribute("data-page") : ""; }
+  function draftKey() { var m = main(); return m ? m.getAttribute("data-draft-key") : null; }
   function store() { try { return window.localStorage; } catch (e) { return null; } }
   function readDraft() {
-    var s = store(); if (!s || !draftKey) return null;
-    var d = parse(s.getItem(draftKey) || "null", null);
-    if (!d || typeof d.saved !== "number" || Date.now() - d.saved > IDLE_MS) { s.removeItem(draftKey); return null; }
+    var s = store(), key = draftKey(); if (!s || !key) return null;
+    var d = parse(s.getItem(key) || "null", null);
+    if (!d || typeof d.saved !== "number" || Date.now() - d.saved > IDLE_MS) { s.removeItem(key); return null; }
     return d;
   }
-  function dropDraft() { var s = store(); if (s && draftKey) s.removeItem(draftKey); }
+  function dropDraft() { var s = store(), key = draftKey(); if (s && key) s.removeItem(key); }
   function fields(form) {
     var out = [];
     form.querySelectorAll("fieldset.q input,fieldset.q textarea").forEach(function (i) {
@@ -201,60 +207,177 @@
     return out;
   }
   function saveDraft(form) {
-    var s = store(); if (!s || !draftKey) return;
+    var s = store(), key = draftKey(); if (!s || !key) return;
     var state = form.querySelector("input[name=state]");
-    try { s.setItem(draftKey, JSON.stringify({ state: state.value, fields: fields(form), saved: Date.now() })); } catch (e) { /* full */ }
+    try { s.setItem(key, JSON.stringify({ state: state.value, fields: fields(form), saved: Date.now() })); } catch (e) { /* full */ }
   }
   var lastActive = Date.now();
   function idleCheck() {
-    if (Date.now() - lastActive > IDLE_MS && page === "section") { dropDraft(); location.replace(main.getAttribute("data-home")); }
+    if (Date.now() - lastActive > IDLE_MS && pageName() === "section") { dropDraft(); location.replace(main().getAttribute("data-home")); }
     lastActive = Date.now();
   }
 
   // ------------------------------------------------------------------ sending
+  // Every step (start, next, back, submit, change ...) is posted by fetch: a request that fails or
+  // gets no form back (no signal, a gateway's error page) is sent again with the same state (same
+  // nonce) until the server answers, the answers staying on screen. The answer replaces <main>:
+  // the address never holds a POST, so Back and reload never ask to send a form again.
+  var sending = null;
   function showStatus(form, key) {
     var status = form.querySelector("#status");
-    if (!status) return;
+    if (!status || !status.getAttribute(key)) return;
     status.textContent = status.getAttribute(key);
     status.hidden = false;
   }
   function body(form, action) {
     var data = new URLSearchParams();
     form.querySelectorAll("input,textarea").forEach(function (i) {
-      if (i.disabled || !i.name) return;
+      if (i.disabled || !i.name || i.name === "action") return;
       if ((i.type === "radio" || i.type === "checkbox") && !i.checked) return;
       data.append(i.name, i.value);
     });
     data.append("action", action);
     return data;
   }
-  function sendWithRetry(form, action, button) {
-    var attempt = 0, done = false, timer = null;
-    button.disabled = true;
-    function go() {
-      if (done) return;
+  function screenOf(html) { // the new page's <main>, or null when the answer is not a form page
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var next = doc.getElementById("main");
+    return next && next.getAttribute("data-page") ? { doc: doc, main: next } : null;
+  }
+  var screens = 0;
+  function show(found) {
+    document.title = found.doc.title;
+    document.documentElement.setAttribute("lang", found.doc.documentElement.getAttribute("lang") || "zh-CN");
+    var old = main();
+    old.parentNode.replaceChild(document.importNode(found.main, true), old);
+    window.scrollTo(0, 0);
+    screens += 1;
+    start();
+    // a same-document entry of the new screen (no new history step): the address stays a GET
+    history.replaceState(history.state, "", location.href);
+  }
+  function send(form, action, button) {
+    if (sending) return;
+    var attempt = 0, timer = null, url = form.getAttribute("action") || location.href;
+    sending = { form: form };
+    form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    if (action === "submit") showStatus(form, "data-sending");
+    function retry() {
+      attempt += 1;
+      showStatus(form, action === "submit" ? "data-offline" : (form.querySelector("#status[data-offline-next]") ? "data-offline-next" : "data-offline"));
       clearTimeout(timer);
-      fetch(form.getAttribute("action") || location.href, {
-        method: "POST", body: body(form, action), credentials: "same-origin",
+      timer = setTimeout(go, Math.min(15000, 2000 * attempt));
+    }
+    function go() {
+      if (!sending || sending.form !== form) return;
+      clearTimeout(timer);
+      var abort = window.AbortController ? new AbortController() : null;
+      var limit = setTimeout(function () { if (abort) abort.abort(); }, TIMEOUT_MS);
+      fetch(url, {
+        method: "POST", body: body(form, action), credentials: "same-origin", signal: abort ? abort.signal : undefined,
         headers: { "Content-Type": "application/x-www-form-urlencoded" }
       }).then(function (response) {
         return response.text().then(function (html) {
-          done = true;
+          clearTimeout(limit);
+          var found = screenOf(html);
+          if (!found) { retry(); return; }
+          sending = null;
+          window.removeEventListener("online", go);
           if (response.headers.get("X-Form-Done") === "1") dropDraft();
-          document.open(); document.write(html); document.close();
+          show(found);
         });
-      }, function () {
-        attempt += 1;
-        showStatus(form, "data-offline");
-        timer = setTimeout(go, Math.min(15000, 2000 * attempt));
-      });
+      }).catch(function () { clearTimeout(limit); retry(); });
     }
     window.addEventListener("online", go);
     go();
   }
 
+  // ------------------------------------------------------------------ history
+  // On a part, the exit page and the thank-you page the history holds one extra entry: Back
+  // pops it, and the form goes one part back (as its own "back" button), from the exit page back
+  // to the part, and stays on the thank-you page. From the first screen, Back leaves the form.
+  function guard() {
+    var page = pageName();
+    if ((page === "section" || page === "exit" || page === "thanks") && !(history.state && history.state.tcmForm)) {
+      history.pushState({ tcmForm: 1 }, "");
+    }
+  }
+  function onBack() {
+    if (history.state && history.state.tcmForm) return;
+    var form = document.getElementById("form") || document.getElementById("exit");
+    var page = pageName();
+    if (sending) { history.pushState({ tcmForm: 1 }, ""); return; }
+    if (page === "section" && form) send(form, "back", form.querySelector("button[value=back]"));
+    else if (page === "exit" && form) send(form, "change", form.querySelector("button[value=change]"));
+    else if (page === "thanks") history.pushState({ tcmForm: 1 }, "");
+  }
+
+  // ------------------------------------------------------------------ the page in the browser
+  function clearMarks(form) { // "此题必答" and the like go once the question is answered
+    form.querySelectorAll("fieldset.q.bad").forEach(function (box) {
+      var rules = parse(box.getAttribute("data-rules") || "{}", {});
+      if (box.hidden || cleanAnswer(box, rules) === null) return;
+      var answers = parse(form.getAttribute("data-answers") || "{}", {});
+      var constraint = box.getAttribute("data-constraint");
+      if (constraint && !isTrue(parse(constraint, ["lit", true]), answers, cleanAnswer(box, rules))) return;
+      box.classList.remove("bad");
+      var err = box.querySelector("p.err"); if (err) err.textContent = "";
+    });
+    var msg = form.querySelector("p.msg");
+    if (msg && !form.querySelector("fieldset.q.bad")) msg.hidden = true;
+  }
+  function screenedOut(form) { // a screen-out answer (e.g. under 15) ends the part at once
+    var out = false;
+    form.querySelectorAll("fieldset.q[data-ends]:not([hidden])").forEach(function (box) {
+      var value = cleanAnswer(box, parse(box.getAttribute("data-rules") || "{}", {}));
+      if (value !== null && isTrue(parse(box.getAttribute("data-ends"), ["lit", false]), {}, value)) out = true;
+    });
+    return out;
+  }
+  function answersNow(form) {
+    var answers = parse(form.getAttribute("data-answers") || "{}", {});
+    form.querySelectorAll("fieldset.q[data-q]:not([hidden])").forEach(function (box) {
+      var value = cleanAnswer(box, parse(box.getAttribute("data-rules") || "{}", {}));
+      if (value !== null) answers[box.getAttribute("data-q")] = value;
+    });
+    return answers;
+  }
+  function recount(form) { // later parts decided by an answer on this one leave the count at once
+    var line = document.getElementById("progress");
+    if (!line) return;
+    var maybe = parse(line.getAttribute("data-maybe") || "[]", []);
+    if (!maybe.length) return;
+    var answers = answersNow(form), total = parseInt(line.getAttribute("data-total"), 10) - maybe.length;
+    maybe.forEach(function (m) {
+      var open = m[0].every(function (ref) { return isEmpty(answers[ref]); });
+      if (open || isTrue(m[1], answers, null)) total += 1;
+    });
+    var position = line.getAttribute("data-position");
+    line.textContent = line.getAttribute("data-template").replace("{i}", position).replace("{n}", String(total));
+    var bar = document.querySelector("progress"); if (bar) bar.max = total;
+  }
+  function paperFields(form) {
+    var paper = document.getElementById("paper");
+    if (!paper) return;
+    var mode = form.querySelector("input[name=mode]:checked");
+    paper.hidden = !(mode && mode.value === "paper");
+  }
+  function onSubmit(e) {
+    var form = e.target;
+    if (!form || form.getAttribute("method") !== "post" || form.id === "resume") return;
+    e.preventDefault();
+    var button = e.submitter || form.querySelector("button.primary") || form.querySelector("button[type=submit]");
+    send(form, (button && button.value) || "next", button);
+  }
+
   window.tcmSkipLogic = applySkipLogic; // the field app's one-page interview (field.js) uses it
+  var wired = false;
   function start() {
+    var m = main();
+    if (!m) return;
+    m.setAttribute("data-js", "1");
+    m.setAttribute("data-screen", String(screens));
+    var page = pageName();
     var form = document.getElementById("form");
     if (page === "thanks" || page === "exit") dropDraft();
     if (page === "preview" && form) {
@@ -264,7 +387,17 @@
       applySkipLogic(form);
       return;
     }
+    if (page !== "intro" && page !== "section" && page !== "exit" && page !== "thanks") return;
+    if (!wired) { // once per window: the listeners read the page shown now
+      wired = true;
+      document.addEventListener("submit", onSubmit);
+      window.addEventListener("popstate", onBack);
+      document.addEventListener("visibilitychange", function () { if (!document.hidden) idleCheck(); });
+      document.addEventListener("pointerdown", function () { lastActive = Date.now(); });
+    }
+    guard();
     if (page === "intro") {
+      if (form) { paperFields(form); form.addEventListener("change", function () { paperFields(form); }); }
       var draft = readDraft();
       var box = document.getElementById("draft");
       if (draft && box) {
@@ -275,7 +408,7 @@
           var resume = document.getElementById("resume");
           resume.querySelector("input[name=state]").value = draft.state;
           resume.querySelector("input[name=fields]").value = JSON.stringify(draft.fields || []);
-          resume.submit();
+          send(resume, "resume", null);
         });
         document.getElementById("draft-discard").addEventListener("click", function () { dropDraft(); box.hidden = true; });
       }
@@ -283,28 +416,13 @@
     if (page !== "section" || !form) return;
     applySkipLogic(form);
     saveDraft(form);
-    form.addEventListener("change", function () { applySkipLogic(form); saveDraft(form); });
-    form.addEventListener("input", function () { applySkipLogic(form); saveDraft(form); });
-    form.addEventListener("submit", function (e) {
-      var button = e.submitter || form.querySelector("button.primary");
-      var action = button && button.value;
-      if (action === "submit") { e.preventDefault(); showStatus(form, "data-sending"); sendWithRetry(form, action, button); return; }
-      if (navigator.onLine === false) {
-        e.preventDefault();
-        showStatus(form, "data-offline-next");
-        window.addEventListener("online", function () { form.requestSubmit ? form.requestSubmit(button) : form.submit(); }, { once: true });
-      }
-    });
-    // the phone's back button goes one section back (as the form's own "back" button)
-    if (window.history && history.pushState) {
-      history.pushState({ tcmForm: 1 }, "");
-      window.addEventListener("popstate", function () {
-        var back = form.querySelector("button[value=back]");
-        if (back) { form.requestSubmit ? form.requestSubmit(back) : back.click(); }
-      });
+    function changed() {
+      applySkipLogic(form); saveDraft(form); clearMarks(form); recount(form);
+      if (screenedOut(form)) send(form, "next", form.querySelector("button.primary"));
     }
-    document.addEventListener("visibilitychange", function () { if (!document.hidden) idleCheck(); });
-    document.addEventListener("pointerdown", function () { lastActive = Date.now(); });
+    form.addEventListener("change", changed);
+    form.addEventListener("input", function () { applySkipLogic(form); saveDraft(form); clearMarks(form); });
+    recount(form);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -8,7 +8,7 @@ from survey.questionnaire.catalog import shipped_questionnaires
 from survey.collect.simulate import simulate_answers
 from tests.app.respond_helpers import PHONE, make_campaign, token_for
 
-from .form_client import FormRespondent, Page, section_fields
+from .form_client import FormRespondent, Page, section_fields, text_of
 
 RESIDENT = shipped_questionnaires()["resident"]
 STAFF = shipped_questionnaires()["staff_policy"]
@@ -28,8 +28,10 @@ def resident_answers(seed: int = 1, *, used_tcm: str | None = None, **override) 
 def test_first_screen_names_organiser_phone_and_retention_then_consent(client, resident_token) -> None:
     page = FormRespondent(client, resident_token).open()
     assert page.lang == "zh-CN" and page.title.strip() == "居民中医药服务调查"
-    for text in ("柳南区卫生健康局", PHONE, "不问姓名、电话", "24 个月", "太阳村镇卫生院", f"大约需要 {RESIDENT.estimated_minutes} 分钟"):
+    for text in ("柳南区卫生健康局", PHONE, "姓名", "24 个月", "太阳村镇卫生院", str(RESIDENT.estimated_minutes)):
         assert text in page.html, text
+    said = text_of(page.html)
+    assert said.count("姓名") == 1 and said.count("分钟") == 1, said  # each fact once (introduction or list)
     assert page.has("start") and not page.boxes
 
 
@@ -167,11 +169,11 @@ def test_staff_quiz_shows_the_score_and_the_key_per_campaign_setting(client, sto
         respondent = FormRespondent(client, token_for(campaign, "01A", "staff_policy"))
         first = respondent.open()
         # the first page says when the key is shown, from the campaign's setting (the instrument promises nothing)
-        promise = {"after_close": "在本次调查结束后公布", "after_submit": "提交后可以看到每题的正确答案和说明"}
+        promise = {"after_close": "将在本次测试结束后公布", "after_submit": "提交后即可看到每题的正确答案和说明"}
         assert promise[rule] in first.html and all(v not in first.html for k, v in promise.items() if k != rule)
         respondent.start()
         page = respondent.fill(answers)
-        assert page.page == "thanks" and "您的得分" in page.html
+        assert page.page == "thanks" and "得分 " in page.html and "满分" in page.html
         shown[rule] = page
     assert "各题的正确答案和说明将在本次测试结束后公布" in shown["after_close"].html
     assert "回答正确" not in shown["after_close"].html and "正确答案：" not in shown["after_close"].html

@@ -63,6 +63,7 @@ def test_templates_escape_labels() -> None:
     view = question_view(question, "zh", answer="female")
     view["label"] = "<b onmouseover=x>性别</b>"
     html = render("section.html", Context("zh", csrf="c", sealed="s"), title="t", section_title="<i>x</i>", position=1, total=2,
-                  last=False, questions=[view], earlier_answers="{}", message="", action_url="/?t=a", surveyor=None)
+                  last=False, questions=[view], earlier_answers="{}", message="", action_url="/?t=a", surveyor=None,
+                  mode_line="", notice="", maybe_parts="[]")
     assert "<b onmouseover" not in html and "&lt;b onmouseover=x&gt;" in html and "&lt;i&gt;x&lt;/i&gt;" in html
     assert 'value="female" checked' in html
