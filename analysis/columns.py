@@ -85,10 +85,18 @@ def _codes(series: pd.Series, column: str, data: pd.DataFrame, *, sort: bool = T
     return codes, np.asarray(uniques)
 
 
-def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Renumber int64 keys to 0..k-1 keeping their order; returns (codes, first row of each code)."""
-    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return inverse.astype(np.int64, copy=False), first
+def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Renumber int64 keys to 0..k-1 keeping their order; returns (codes, first row of each code,
+    rows of each code). Keys below about 4n are counted with a bincount (no sort), others sorted."""
+    if key.size and key.min() >= 0 and key.max() <= 4 * key.size + 4096:
+        counts = np.bincount(key)
+        hit = counts > 0
+        codes = (np.cumsum(hit) - 1)[key]
+        first = np.full(int(hit.sum()), key.size, dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(key.size, dtype=np.int64))
+        return codes, first, counts[hit]
+    uniq, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    return inverse.astype(np.int64, copy=False), first, counts
 
 
 def _fpc_columns(data: pd.DataFrame, fpc_cols: Sequence[str]) -> tuple[list[np.ndarray], bool]:

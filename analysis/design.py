@@ -304,6 +304,11 @@ class SurveyDesign:
         return self._strata
 
     @property
+    def strata_labels(self) -> np.ndarray:
+        """The stratum of each code in :attr:`strata_codes` (sorted values of the strata column)."""
+        return self._strata_labels
+
+    @property
     def arrays(self) -> DesignArrays:
         """The design compiled to arrays, as :func:`analysis.variance.design_variance` reads it."""
         return DesignArrays(

@@ -54,6 +54,8 @@ class Stage:
         ``multistage`` scales this stage's variance (1 at stage 1).
     has_fpc : bool
         Whether the stage has a finite population correction.
+    unit_rows : ndarray of int64, shape (n_units,), optional
+        Number of rows of each unit.
     """
 
     number: int
@@ -64,6 +66,7 @@ class Stage:
     fraction: np.ndarray
     multiplier: np.ndarray
     has_fpc: bool
+    unit_rows: np.ndarray | None = None
 
     @property
     def n_units(self) -> int:
@@ -173,6 +176,7 @@ def compile_stages(
     group_of_row = strata_codes
     unit_codes: list[np.ndarray] = []
     unit_groups: list[np.ndarray] = []
+    unit_rows: list[np.ndarray] = []
     stage_cols: tuple[str | None, ...] = tuple(psu_cols) if psu_cols else (None,)
     for s, col in enumerate(stage_cols):
         if col is None:
@@ -181,7 +185,7 @@ def compile_stages(
         else:
             raw, raw_labels = _codes(data[col], col, data)
             n_raw = len(raw_labels)
-        unit, first = _dense(group_of_row * n_raw + raw)
+        unit, first, rows = _dense(group_of_row * n_raw + raw)
         unit_group = group_of_row[first]
         if s == 0 and col is not None and not nest and strata is not None:
             per_raw = np.bincount(raw[first], minlength=n_raw)
@@ -199,6 +203,7 @@ def compile_stages(
                 )
         unit_codes.append(unit)
         unit_groups.append(unit_group)
+        unit_rows.append(rows)
         group_of_row = unit
 
     # --- fpc: population counts or sampling fractions, per stage
@@ -206,7 +211,7 @@ def compile_stages(
     stages: list[Stage] = []
     parent_mult = np.ones(n_strata)
     group_of_row = strata_codes
-    for s, (unit, unit_group) in enumerate(zip(unit_codes, unit_groups)):
+    for s, (unit, unit_group, rows) in enumerate(zip(unit_codes, unit_groups, unit_rows)):
         n_g = parent_mult.shape[0]
         size = np.bincount(unit_group, minlength=n_g).astype(np.int64)
         if s < len(fpc_values):
@@ -253,6 +258,7 @@ def compile_stages(
                 fraction=fraction,
                 multiplier=parent_mult,
                 has_fpc=has_fpc,
+                unit_rows=rows,
             )
         )
         parent_mult = (parent_mult * fraction)[unit_group]

@@ -32,13 +32,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .columns import _column, _domains, _numeric, _py
-from .errors import ColumnError, DataValueError, check_option
+from .columns import _domains
+from .domain_sums import ESTIMATE_KINDS, Batch, compute, variable
+from .errors import ColumnError, check_option
 from .intervals import (CI_METHODS, LOWER_BOUND, SIDES, TWO_SIDED, UPPER_BOUND, ConfidenceInterval, check_level,
                         proportion_interval, t_interval)
 from .profile_likelihood import QuasiBinomialFit, quasibinomial_fit
 from .result_table import EXTRA_COLUMNS, RESULT_COLUMNS, result_frame  # noqa: F401 - the table's columns, re-exported
-from .variance import design_variance
 from .verdict import MIN_DF, Verdict, check_threshold, check_verdict_level, verdict_variance, verdicts
 
 if TYPE_CHECKING:  # the design calls these functions; they read it without importing it
@@ -53,8 +53,6 @@ __all__ = [
     "proportion_table",
     "total_table",
 ]
-
-ESTIMATE_KINDS = ("proportion", "mean", "total")
 
 
 @dataclass(frozen=True)
@@ -153,127 +151,6 @@ def _f(x) -> float | None:
 # ---------------------------------------------------------------------------- computation
 
 
-def _variable(design: SurveyDesign, var: str, kind: str) -> np.ndarray:
-    data = design.data
-    col = _column(data, var, "var")
-    if pd.api.types.is_bool_dtype(col):
-        y = col.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        y = _numeric(col, var, data, "a 0/1 indicator" if kind == "proportion" else "a numeric variable")
-    if np.isinf(y).any():
-        pos = int(np.flatnonzero(np.isinf(y))[0])
-        raise DataValueError(f"column {var!r} has an infinite value at row {data.index[pos]!r}", column=var, value=y[pos])
-    if kind == "proportion":
-        bad = ~np.isnan(y) & (y != 0) & (y != 1)
-        if bad.any():
-            pos = np.flatnonzero(bad)
-            shown = ", ".join(repr(_py(data[var].iloc[i])) for i in pos[:3])
-            raise DataValueError(
-                f"column {var!r} must be a 0/1 indicator (missing values allowed); row {_py(data.index[pos[0]])!r} "
-                f"has {_py(data[var].iloc[pos[0]])!r} ({len(pos)} such rows; values seen: {shown})",
-                column=var,
-                value=_py(data[var].iloc[pos[0]]),
-                hint="score it to 0/1 first, or use design.mean() for a numeric score",
-            )
-    return y
-
-
-@dataclass(frozen=True)
-class _Batch:
-    vars: list[str]
-    labels: list
-    n: np.ndarray  # (k, D)
-    missing: np.ndarray
-    n_rows: np.ndarray  # (D,)
-    estimate: np.ndarray
-    variance: np.ndarray
-    deff: np.ndarray
-    deff_note: np.ndarray
-    df: np.ndarray  # (D,)
-
-
-def _compute(design: SurveyDesign, vars: Sequence[str], by: str | None, kind: str) -> _Batch:
-    check_option("kind", kind, ESTIMATE_KINDS)
-    dom, labels = _domains(design.data, by)
-    D = len(labels)
-    w = design.weights
-    in_dom = dom >= 0
-    dc = np.where(in_dom, dom, D)  # rows outside every domain go to a spare slot
-    k = len(vars)
-    n = np.zeros((k, D))
-    missing = np.zeros((k, D))
-    est = np.full((k, D), np.nan)
-    s2w = np.zeros((k, D))
-    W = np.zeros((k, D))
-    z = np.empty((design.n, k), order="F")  # columns contiguous for the group sums
-    all_in = bool(in_dom.all())
-
-    def dsum(values: np.ndarray) -> np.ndarray:
-        """Sums by domain (the spare slot D, rows outside every domain, dropped)."""
-        if D == 1 and all_in:
-            return np.array([values.sum()])
-        return np.bincount(dc, weights=values, minlength=D + 1)[:D]
-
-    def per_row(values: np.ndarray):
-        """A domain-level value for every row (a scalar when there is one domain holding every row)."""
-        return values[0] if D == 1 and all_in else values[dc]
-
-    want_support = design.lonely_psu == "average"
-    support = np.empty((design.n, k), dtype=bool) if want_support else None
-    positive = w > 0
-    n_pos = dsum(positive.astype(np.float64))
-    for j, var in enumerate(vars):
-        y = _variable(design, var, kind)
-        nan = np.isnan(y)
-        if all_in and not nan.any():  # the common case: every row counts, no masking needed
-            obs = None
-            wo, y0 = w, y
-            n[j] = n_pos
-        else:
-            obs = ~nan & in_dom
-            wo = np.where(obs, w, 0.0)
-            y0 = np.where(obs, y, 0.0)
-            n[j] = np.bincount(dc, weights=(obs & positive).astype(np.float64), minlength=D + 1)[:D]
-            missing[j] = np.bincount(dc, weights=(nan & in_dom).astype(np.float64), minlength=D + 1)[:D]
-        wy = wo * y0
-        Wd = dsum(wo)
-        Yd = dsum(wy)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(Wd > 0, Yd / np.where(Wd > 0, Wd, 1.0), np.nan)
-        mean0 = np.append(np.where(np.isnan(mean), 0.0, mean), 0.0)
-        inv_w = np.append(np.where(Wd > 0, 1.0 / np.where(Wd > 0, Wd, 1.0), 0.0), 0.0)
-        # weighted deviations w (y - ybar_d), zero where the row does not take part
-        dev = wy - wo * per_row(mean0)
-        if kind == "total":
-            z[:, j] = wy
-            est[j] = np.where(n[j] > 0, Yd, np.nan)
-        else:
-            z[:, j] = dev * per_row(inv_w)
-            est[j] = mean
-        if kind == "proportion":  # y in {0, 1}: sum w (y - p)^2 = W p (1 - p) exactly
-            s2w[j] = np.where(Wd > 0, Wd * mean0[:D] * (1.0 - mean0[:D]), 0.0)
-        else:
-            s2w[j] = dsum(dev * (y0 - per_row(mean0)))
-        W[j] = Wd
-        if want_support:
-            support[:, j] = in_dom & ~nan if obs is None else obs
-    variance = design_variance(z, design.arrays, domain=np.where(in_dom, dom, -1), n_domains=D, support=support).T
-    variance = np.maximum(variance, 0.0)
-    # design effect as R's deff=TRUE (without-replacement SRS from a population of W), else "replace"
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s2 = s2w / W * n / (n - 1)
-        wor = W > n
-        vsrs = np.where(wor, s2 * (W - n) / (W * n), s2 / n)
-        if kind == "total":
-            vsrs = vsrs * W * W
-        deff = np.where((n > 1) & (vsrs > 0), variance / vsrs, np.nan)
-    deff_note = np.where(wor | np.isnan(deff), None, "deff against sampling with replacement: the weights sum to no more than n")
-    variance = np.where(n > 0, variance, np.nan)
-    df = design.domain_df(np.where(in_dom, dom, -1), D)
-    n_rows = np.bincount(dc, weights=(in_dom & (w > 0)).astype(np.float64), minlength=D + 1)[:D]
-    return _Batch(list(vars), labels, n, missing, n_rows, est, variance, deff, deff_note, df)
-
-
 def _vars(vars) -> list[str]:
     if isinstance(vars, str):
         return [vars]
@@ -297,7 +174,7 @@ def estimate(design: SurveyDesign, var: str, *, by: str | None = None, kind: str
     >>> round(ci.low, 4), round(ci.high, 4)
     (0.4093, 0.9285)
     """
-    b = _compute(design, _vars(var)[:1], by, kind)
+    b = compute(design, _vars(var)[:1], by, kind, whole=True)
     fit = likelihood_fit(design, b.vars, by) if kind == "proportion" else None
     whole = _whole_deff(design, b, by, kind)
     out = []
@@ -333,7 +210,7 @@ def likelihood_fit(design: SurveyDesign, vars: Sequence[str], by: str | None) ->
     dispersion, which need the individual weights (see :mod:`analysis.profile_likelihood`).
     """
     dom, labels = _domains(design.data, by)
-    fits = [quasibinomial_fit(_variable(design, v, "proportion"), design.weights, dom, len(labels)) for v in vars]
+    fits = [quasibinomial_fit(variable(design, v, "proportion"), design.weights, dom, len(labels)) for v in vars]
     return QuasiBinomialFit(*(np.concatenate([getattr(f, name) for f in fits]) for name in QuasiBinomialFit.FIELDS))
 
 
@@ -394,7 +271,7 @@ def proportion_table(
     check_option("ci", ci, CI_METHODS)
     level = check_level(level)
     thr = _thresholds(threshold, vars)
-    b = _compute(design, vars, by, "proportion")
+    b = compute(design, vars, by, "proportion", whole=True)
     k, D = b.estimate.shape
     n_rows = np.tile(b.n_rows, (k, 1))
     df = np.tile(b.df, (k, 1))
@@ -427,13 +304,16 @@ def _join(a, b) -> str:
     return b if not a else f"{a}; {b}"
 
 
-def _whole_deff(design: SurveyDesign, b: _Batch, by: str | None, kind: str) -> np.ndarray:
-    """Each variable's design effect in the whole sample (NaN where undefined), shape ``(k,)``."""
+def _whole_deff(design: SurveyDesign, b: Batch, by: str | None, kind: str) -> np.ndarray:
+    """Each variable's design effect in the whole sample (NaN where undefined), shape ``(k,)``:
+    from the batch's own sums where :func:`~analysis.domain_sums.compute` made it, else a second pass."""
     if by is None:
         return b.deff[:, 0]
     if not ((b.estimate <= 0) | (b.estimate >= 1)).any():
         return np.full(len(b.vars), np.nan)  # only needed at p = 0 or 1
-    return _compute(design, b.vars, None, kind).deff[:, 0]
+    if b.whole_deff is not None:
+        return b.whole_deff
+    return compute(design, b.vars, None, kind).deff[:, 0]
 
 
 def _no_verdicts(size: int):
@@ -459,7 +339,7 @@ def mean_table(
     vars = _vars(vars)
     level = check_level(level)
     thr = _thresholds(threshold, vars)
-    b = _compute(design, vars, by, "mean")
+    b = compute(design, vars, by, "mean")
     k, D = b.estimate.shape
     df = np.tile(b.df, (k, 1)).ravel()
     se = np.sqrt(b.variance.ravel())
@@ -489,7 +369,7 @@ def total_table(
     """
     vars = _vars(vars)
     level = check_level(level)
-    b = _compute(design, vars, by, "total")
+    b = compute(design, vars, by, "total")
     k, D = b.estimate.shape
     df = np.tile(b.df, (k, 1)).ravel()
     se = np.sqrt(b.variance.ravel())

@@ -23,7 +23,7 @@ EXTRA_COLUMNS = ("point_reaches", "more_responses", "missing", "ci_method", "lev
 
 
 def result_frame(b, lo, hi, note, thr, verdict, reach, more, method, level, bounds=None) -> pd.DataFrame:
-    """The result table of a batch ``b`` (:class:`analysis.estimates._Batch`: ``vars``, ``labels``, and
+    """The result table of a batch ``b`` (:class:`analysis.domain_sums.Batch`: ``vars``, ``labels``, and
     per variable and domain ``n``, ``estimate``, ``variance``, ``deff``, ``missing``; ``df`` per domain).
 
     ``lo``/``hi``/``note``: the two-sided ``level`` interval; ``bounds`` = (``lower_bound``,

@@ -15,8 +15,10 @@ standard errors and logit intervals for the 4 indicators overall and by stratum 
 * R (``--r``): ``svydesign`` + ``svyciprop(method = "logit")`` per indicator overall and
   ``svyby(..., svyciprop, method = "logit")`` by stratum, timed inside R after reading the data.
 
-Target (issue 4): at most 0.5 s here (2 cores), and at least 15 times faster than svy in the same
-run. Prints the times and the ratios; asserts nothing.
+Target (issue 24): at most 0.12 s here (2 cores), and at least 100 times faster than svy in the same
+run (issue 4 asked for 0.5 s and 15 times). Prints the times (wall clock, and the process's CPU
+time, which other work on a shared machine disturbs less), the load average and the ratios;
+asserts nothing.
 
 Run: ``.venv/bin/python benchmarks/analysis_estimate_1m.py [--r] [--install-svy]``
 """
@@ -68,6 +70,12 @@ def run_ours(df: pd.DataFrame) -> tuple[float, pd.DataFrame, pd.DataFrame]:
     overall = design.proportion(vars, ci="logit")
     by = design.proportion(vars, by="stratum", ci="logit")
     return time.perf_counter() - t0, overall, by
+
+
+def cpu_time(df: pd.DataFrame) -> float:
+    c0 = time.process_time()
+    run_ours(df)
+    return time.process_time() - c0
 
 
 SVY_SCRIPT = textwrap.dedent(
@@ -129,10 +137,12 @@ def main() -> None:
         elapsed, overall, by = run_ours(df)
         times.append(elapsed)
     ours = min(times)
+    cpu = min(cpu_time(df) for _ in range(args.repeat))
     print(f"analysis: {ours:.3f} s best of {args.repeat} (first {times[0]:.3f} s, median "
-          f"{sorted(times)[len(times) // 2]:.3f} s); {len(overall)} overall + {len(by)} domain estimates")
+          f"{sorted(times)[len(times) // 2]:.3f} s; CPU {cpu:.3f} s best); {len(overall)} overall + {len(by)} "
+          f"domain estimates; load average {os.getloadavg()[0]:.2f}")
     print(overall[["var", "n", "estimate", "se", "ci_low", "ci_high", "deff", "df"]].to_string(index=False))
-    print(f"target <= 0.5 s: {'met' if ours <= 0.5 else 'NOT met'}")
+    print(f"target <= 0.12 s: {'met' if ours <= 0.12 else 'NOT met'}")
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.install_svy and not Path(args.svy_python).exists():
@@ -146,7 +156,8 @@ def main() -> None:
             if proc.returncode == 0:
                 svy_time = float(proc.stdout.strip().splitlines()[-1])
                 print(f"svy {SVY_VERSION}: {svy_time:.3f} s; analysis is {svy_time / ours:.1f} times faster "
-                      f"(target >= 15: {'met' if svy_time / ours >= 15 else 'NOT met'})")
+                      f"(target >= 100: {'met' if svy_time / ours >= 100 else 'NOT met'}); load average "
+                      f"{os.getloadavg()[0]:.2f}")
             else:
                 print("svy failed:", proc.stderr[-1500:])
         elif args.svy:

@@ -10,6 +10,7 @@ when the two attempts race each other.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -119,28 +120,32 @@ def insert_response(
     enforce_window: bool = True,
     paradata: Mapping[str, Any] | None = None,
     household_id: int | None = None,
+    memo: dict | None = None,
 ) -> SubmitResult:
     """Insert one response (answers already validated and scored) inside the caller's transaction.
 
     ``paradata``: the stored paradata columns (``survey.collect.paradata.Paradata.stored``), or None.
+    ``memo``: a dict shared by the inserts of one transaction (a group commit), which then look the
+    campaign, site and instrument up once; they cannot change while the transaction holds the write lock.
     """
     check_submission(nonce, source)
-    row = connection.execute(sa.select(campaigns).where(campaigns.c.id == campaign_id)).mappings().first()
+    row = _looked_up(memo, ("campaign", campaign_id), lambda: connection.execute(
+        sa.select(campaigns).where(campaigns.c.id == campaign_id)).mappings().first())
     if row is None:
         raise SubmitError("unknown_campaign", f"no campaign with id {campaign_id!r}")
     existing = _existing(connection, campaign_id, nonce)
     if existing is not None:
         return SubmitResult(existing[0], True, existing[1] == dict(answers), existing[2])
-    site_id = connection.execute(
+    site_id = _looked_up(memo, ("site", campaign_id, site_code), lambda: connection.execute(
         sa.select(sites.c.id).where(sites.c.campaign_id == campaign_id, sites.c.code == site_code)
-    ).scalar()
+    ).scalar())
     if site_id is None:
         raise SubmitError("unknown_site", f"campaign {campaign_id} has no site {site_code!r}")
-    in_campaign = connection.execute(
+    in_campaign = _looked_up(memo, ("instrument", campaign_id, version_hash), lambda: connection.execute(
         sa.select(campaign_instruments.c.short_id).where(
             campaign_instruments.c.campaign_id == campaign_id, campaign_instruments.c.version_hash == version_hash
         )
-    ).first()
+    ).first())
     if in_campaign is None:
         raise SubmitError("unknown_instrument", f"instrument version {version_hash[:12]} is not part of campaign {campaign_id}")
     if enforce_window:
@@ -150,35 +155,45 @@ def insert_response(
             raise SubmitError(refusal, f"campaign {campaign_id} is {refusal.replace('_', ' ')} at {submitted_at.isoformat()}", campaign)
     if household_id is not None:
         _check_household(connection, campaign_id, site_id, household_id)
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     receipt = new_receipt()
-    statement = (
-        dialect.insert(responses)
-        .values(
-            campaign_id=campaign_id,
-            site_id=site_id,
-            version_hash=version_hash,
-            nonce=nonce,
-            source=source,
-            answers=dict(answers),
-            scores=dict(scores),
-            language=language,
-            submitted_at=submitted_at,
-            simulated=simulated,
-            receipt=receipt,
-            household_id=household_id,
-            **{k: v for k, v in (paradata or {}).items() if k in PARADATA_COLUMNS},
-        )
-        .on_conflict_do_nothing(index_elements=["campaign_id", "nonce"])
-        .returning(responses.c.id)
+    values = dict(
+        campaign_id=campaign_id,
+        site_id=site_id,
+        version_hash=version_hash,
+        nonce=nonce,
+        source=source,
+        answers=dict(answers),
+        scores=dict(scores),
+        language=language,
+        submitted_at=submitted_at,
+        simulated=simulated,
+        receipt=receipt,
+        household_id=household_id,
+        **{k: v for k, v in (paradata or {}).items() if k in PARADATA_COLUMNS},
     )
-    new_id = connection.execute(statement).scalar()
+    # one statement per dialect, the values as parameters: no statement built and keyed per call
+    new_id = connection.execute(_insert_statement(connection.dialect.name), values).scalar()
     if new_id is not None:
         return SubmitResult(int(new_id), False, True, receipt)
     existing = _existing(connection, campaign_id, nonce)  # a concurrent attempt won the race
     if existing is None:  # pragma: no cover - the conflicting row must exist once we see the conflict
         raise CampaignError(f"nonce {nonce!r} conflicted but no row was found")
     return SubmitResult(existing[0], True, existing[1] == dict(answers), existing[2])
+
+
+def _looked_up(memo: dict | None, key: tuple, fetch):  # noqa: ANN001, ANN202
+    if memo is None:
+        return fetch()
+    if key not in memo:
+        memo[key] = fetch()
+    return memo[key]
+
+
+@functools.cache
+def _insert_statement(dialect_name: str):  # noqa: ANN202
+    """``INSERT INTO responses ... ON CONFLICT (campaign_id, nonce) DO NOTHING RETURNING id``."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(responses).on_conflict_do_nothing(index_elements=["campaign_id", "nonce"]).returning(responses.c.id)
 
 
 def _existing(connection: Connection, campaign_id: int, nonce: str) -> tuple[int, dict[str, Any], str] | None:

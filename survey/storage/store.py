@@ -41,7 +41,7 @@ from survey.storage.audit import AuditEntry
 from survey.storage.reviews import Review
 from survey.storage.complaints import Complaints
 from survey.storage.fieldwork import Fieldwork
-from survey.storage.submit import Submitting, as_json
+from survey.storage.submit import GroupCommit, Submitting, as_json
 
 if TYPE_CHECKING:
     import pandas
@@ -57,10 +57,13 @@ class Store(Submitting, Fieldwork, Complaints):
         self.engine = engine
         self._secret = secret  # keys the device hashes of paradata; None: survey.campaign.keys.load_secret() when needed
         self._questionnaires: dict[str, Questionnaire] = {}
+        self._profile_ids: dict[int, str] = {}  # campaign id -> its (immutable) profile id
         self._lock = threading.Lock()
         # SQLite has one writer at a time and its busy handler polls with growing sleeps, which
-        # starves some of many waiting threads; queue this process's writers on a lock instead.
+        # starves some of many waiting threads; queue this process's writers on a lock instead,
+        # and let concurrent submits share one transaction and one fsync (submit.GroupCommit).
         self._write_lock: threading.Lock | None = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._group_commit = GroupCommit(engine, self._write_lock) if self._write_lock is not None else None
 
     @classmethod
     def open(
@@ -267,15 +270,19 @@ class Store(Submitting, Fieldwork, Complaints):
     # ---------------------------------------------------------------------------- responses
 
     def campaign_profile(self, campaign_id: int):  # noqa: ANN201 - survey.questionnaire.profiles.Profile | None
-        """The jurisdiction profile a campaign's responses are scored under (None when the
-        campaign or its profile is unknown: the instruments' own rules then apply)."""
+        """The jurisdiction profile a campaign's responses are scored under (None when the campaign or
+        its profile is unknown: the instruments' own rules apply); its fixed id is read once per store."""
         from survey.questionnaire.profiles import find_profile
         from survey.storage.schema import campaigns
 
-        with self.read() as connection:
-            profile_id = connection.execute(
-                sa.select(campaigns.c.profile_id).where(campaigns.c.id == campaign_id)
-            ).scalar_one_or_none()
+        profile_id = self._profile_ids.get(campaign_id)
+        if profile_id is None:
+            with self.read() as connection:
+                profile_id = connection.execute(
+                    sa.select(campaigns.c.profile_id).where(campaigns.c.id == campaign_id)
+                ).scalar_one_or_none()
+            if profile_id is not None:
+                self._profile_ids[campaign_id] = profile_id
         return None if profile_id is None else find_profile(profile_id)
 
     def responses(self, campaign_id: int) -> list[StoredResponse]:
