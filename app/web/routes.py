@@ -26,7 +26,6 @@ import json
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -43,7 +42,8 @@ from app import services
 from app.web import grants
 from app.web.field import field_routes
 from app.web.field_sync import form_household, form_surveyor, interview_done
-from app.web.security import CSRF_COOKIE, DEVICE_COOKIE, FORM_CSP, csrf_ok, new_token
+from app.web.cookies import csrf_value, device_id as _device_id, secure as _secure, with_cookies as _with_cookies, with_device as _with_device
+from app.web.security import CSRF_COOKIE, FORM_CSP, csrf_ok
 from app.web.state import MODES, FormState, Target, draft_fields, open_state, seal
 from app.web.views import (STATIC, Context, earlier_answers, intro_values, preview_sections, quiz_result, render, screened_out,
                           section_questions)
@@ -56,7 +56,6 @@ from survey.campaign.tokens import REASONS, check_token, parse_token
 
 log = logging.getLogger(__name__)
 LANGS = ("zh", "en")
-DEVICE_SECONDS = 400 * 86400
 CAMPAIGN_SECONDS = 5.0  # a campaign read from the store is reused this long (closing still refuses at submit)
 
 
@@ -96,20 +95,6 @@ def _lang(value: str | None, default: str = "zh") -> str:
 
 def _page(html: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(html, status_code=status, headers={"content-security-policy": FORM_CSP, "cache-control": "no-store"})
-
-
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
-
-
-def _with_cookies(response: Response, request: Request, csrf: str) -> Response:
-    secure = _secure(request)
-    if request.cookies.get(CSRF_COOKIE) != csrf:
-        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="lax", secure=secure, path="/")
-    if not request.cookies.get(DEVICE_COOKIE):
-        response.set_cookie(DEVICE_COOKIE, uuid.uuid4().hex, max_age=DEVICE_SECONDS, httponly=True, samesite="lax",
-                            secure=secure, path="/")
-    return response
 
 
 def _notice(lang: str, heading: str, message: str, *, help_text: str = "", link: str = "", link_text: str = "", status: int = 200) -> HTMLResponse:
@@ -162,7 +147,7 @@ def _target_from(request: Request, token: str, check, store, secret: bytes, lang
     site = campaign.site(check.payload.site_code)
     questionnaire = store.questionnaire(instrument.version_hash)
     by_surveyor = request.query_params.get("by") == "surveyor"  # the surveyor page's grant, or the field app's session
-    surveyor = form_surveyor(request, store, secret) if by_surveyor else None
+    surveyor = form_surveyor(request, store, secret, campaign.id) if by_surveyor else None
     household = form_household(store, campaign, site.code, surveyor, request.query_params.get("hh"))
     if (by_surveyor and surveyor is None) or household is False:
         return _notice(lang, Context(lang).t("respond.unavailable"), Context(lang).t("respond.surveyor.login"), status=403)
@@ -219,7 +204,7 @@ def _handle_get(request: Request, token: str) -> Response:
     target = _target(request, token, lang)
     if isinstance(target, Response):
         return target
-    csrf = request.cookies.get(CSRF_COOKIE) or new_token()
+    csrf = csrf_value(request)
     state = FormState.new(lang=lang, mode="read_aloud" if target.surveyor else "self")
     return _with_cookies(_page(_screen(target, state, csrf)), request, csrf)
 
@@ -336,7 +321,7 @@ def _submit(post: _Post, state: FormState, form_view: FormView) -> Response:
         result = services.store().submit(
             target.campaign.id, target.site.code, target.questionnaire, state.answers, nonce=state.nonce,
             source="surveyor" if target.surveyor else "qr", language=state.lang,
-            paradata=state.paradata(surveyor=target.surveyor, device_id=post.request.cookies.get(DEVICE_COOKIE), now=post.now),
+            paradata=state.paradata(surveyor=target.surveyor, device_id=_device_id(post.request), now=post.now),
             household_id=target.household_id,
         )
         if target.household_id is not None and target.surveyor:  # its complete visit, once (nonce from the response's)
@@ -398,7 +383,7 @@ async def form(request: Request) -> Response:
     try:
         if request.method == "POST":
             form_data = await request.form(max_files=0, max_fields=400, max_part_size=16 * 1024)
-            return await run_in_threadpool(_handle_post, request, token, form_data)
+            return _with_device(await run_in_threadpool(_handle_post, request, token, form_data), request)
         return await run_in_threadpool(_handle_get, request, token)
     except SurveyError:
         log.exception("the form could not reach the store")

@@ -19,13 +19,17 @@ already encoded. Compressed static assets are kept in memory by path: they never
 the process runs (their names carry a content hash).
 
 CSRF: :func:`csrf_ok` checks a double-submit token (cookie ``tcm_csrf`` = form field ``csrf``)
-and that the ``Origin`` header, when a browser sends one, is this host.
+and that the ``Origin`` header, when a browser sends one, is this host. Both cookies the form sets
+(``tcm_csrf``, ``tcm_device``) are 32 hexadecimal digits this server chose (:func:`new_token`);
+any other value (set by another app on the domain, or by hand) counts as absent
+(:func:`well_formed`) and is replaced.
 """
 
 from __future__ import annotations
 
 import gzip
 import hmac
+import re
 import secrets
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -188,8 +192,16 @@ class Compression:
         await send({"type": "http.response.body", "body": compressed if scope.get("method") != "HEAD" else b""})
 
 
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
 def new_token() -> str:
     return secrets.token_hex(16)
+
+
+def well_formed(value: object) -> bool:
+    """True for a cookie value as :func:`new_token` (and ``uuid4().hex``) makes them."""
+    return isinstance(value, str) and _TOKEN.fullmatch(value) is not None
 
 
 def csrf_ok(cookies: Mapping[str, str], form_value: str | None, headers: Headers) -> bool:
@@ -199,7 +211,7 @@ def csrf_ok(cookies: Mapping[str, str], form_value: str | None, headers: Headers
     if origin is not None and urlsplit(origin).netloc != headers.get("host"):
         return False
     cookie = cookies.get(CSRF_COOKIE)
-    return bool(cookie) and isinstance(form_value, str) and hmac.compare_digest(cookie, form_value)
+    return well_formed(cookie) and isinstance(form_value, str) and hmac.compare_digest(cookie, form_value)
 
 
-__all__ = ["CSRF_COOKIE", "Compression", "DEVICE_COOKIE", "FORM_CSP", "Hardening", "MAX_BODY_BYTES", "csrf_ok", "new_token"]
+__all__ = ["CSRF_COOKIE", "Compression", "DEVICE_COOKIE", "FORM_CSP", "Hardening", "MAX_BODY_BYTES", "csrf_ok", "new_token", "well_formed"]
