@@ -33,6 +33,8 @@ from urllib.parse import parse_qs, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -43,7 +45,7 @@ from app.web import grants
 from app.web.field import field_routes
 from app.web.field_sync import form_household, form_surveyor, interview_done
 from app.web.cookies import csrf_value, device_id as _device_id, secure as _secure, with_cookies as _with_cookies, with_device as _with_device
-from app.web.security import CSRF_COOKIE, FORM_CSP, csrf_ok
+from app.web.security import CSRF_COOKIE, FORM_CSP, TooLarge, csrf_ok
 from app.web.state import MODES, FormState, Target, draft_fields, open_state, seal
 from app.web.views import (STATIC, Context, earlier_answers, intro_values, preview_sections, quiz_result, render, screened_out,
                           section_questions)
@@ -102,6 +104,11 @@ def _notice(lang: str, heading: str, message: str, *, help_text: str = "", link:
     html = render("notice.html", ctx, title=heading, heading=heading, message=message, help=help_text, link=link,
                   link_text=link_text, page="notice")
     return _page(html, status)
+
+
+def too_large(ctx: Context) -> HTMLResponse:
+    """The form's own notice for a post it cannot read (too large, too many fields, a file part): 413."""
+    return _notice(ctx.lang, ctx.t("respond.unavailable"), ctx.t("respond.too_large"), status=413)
 
 
 def _refused(lang: str, reason: str, campaign: Campaign | None) -> HTMLResponse:
@@ -382,7 +389,10 @@ async def form(request: Request) -> Response:
     token = request.query_params.get("t", "")
     try:
         if request.method == "POST":
-            form_data = await request.form(max_files=0, max_fields=400, max_part_size=16 * 1024)
+            try:
+                form_data = await request.form(max_files=0, max_fields=400, max_part_size=16 * 1024)
+            except (HTTPException, MultiPartException, TooLarge):  # a file part, 401 fields, a huge part or body
+                return too_large(Context(_lang(request.query_params.get("lang"))))
             return _with_device(await run_in_threadpool(_handle_post, request, token, form_data), request)
         return await run_in_threadpool(_handle_get, request, token)
     except SurveyError:
@@ -476,7 +486,7 @@ def middleware() -> list:
 
     from app.web.security import Compression, Hardening
 
-    return [Middleware(Hardening), Middleware(Compression), Middleware(FrontDoor)]
+    return [Middleware(Hardening, too_large=lambda scope: too_large(Context("zh"))), Middleware(Compression), Middleware(FrontDoor)]
 
 
 __all__ = ["FrontDoor", "form", "middleware", "preview", "routes"]

@@ -65,9 +65,10 @@ def _same_origin(headers: Headers) -> bool:
 class Hardening:
     """Security headers, refused internal routes and a body size limit (see the module doc)."""
 
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES, too_large=None) -> None:  # noqa: ANN001
         self.app = app
         self.max_body = max_body
+        self.too_large = too_large  # the response for a body over the limit (the form's own notice), else plain text
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,7 +86,7 @@ class Hardening:
         if limited:
             length = headers.get("content-length")
             if length is not None and (not length.isdigit() or int(length) > self.max_body):
-                await self._send(PlainTextResponse("Request body too large", status_code=413), scope, receive, send)
+                await self._send(self._too_large(scope), scope, receive, send)
                 return
             receive = self._counting(receive)
 
@@ -101,8 +102,13 @@ class Hardening:
 
         try:
             await self.app(scope, receive, send_with_headers)
-        except _TooLarge:
-            await self._send(PlainTextResponse("Request body too large", status_code=413), scope, receive, send)
+        except TooLarge:
+            await self._send(self._too_large(scope), scope, receive, send)
+
+    def _too_large(self, scope: Scope):  # noqa: ANN202
+        if self.too_large is not None:
+            return self.too_large(scope)
+        return PlainTextResponse("Request body too large", status_code=413)
 
     def _counting(self, receive: Receive) -> Receive:
         seen = 0
@@ -113,7 +119,7 @@ class Hardening:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
-                    raise _TooLarge
+                    raise TooLarge
             return message
 
         return counted
@@ -125,8 +131,8 @@ class Hardening:
         await response(scope, receive, send)
 
 
-class _TooLarge(Exception):
-    pass
+class TooLarge(Exception):
+    """A request body went over the limit while it was read."""
 
 
 class Compression:
@@ -214,4 +220,4 @@ def csrf_ok(cookies: Mapping[str, str], form_value: str | None, headers: Headers
     return well_formed(cookie) and isinstance(form_value, str) and hmac.compare_digest(cookie, form_value)
 
 
-__all__ = ["CSRF_COOKIE", "Compression", "DEVICE_COOKIE", "FORM_CSP", "Hardening", "MAX_BODY_BYTES", "csrf_ok", "new_token", "well_formed"]
+__all__ = ["CSRF_COOKIE", "Compression", "TooLarge", "DEVICE_COOKIE", "FORM_CSP", "Hardening", "MAX_BODY_BYTES", "csrf_ok", "new_token", "well_formed"]
