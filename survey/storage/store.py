@@ -13,7 +13,6 @@ scores computed before the transaction opens.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from survey.campaign import Campaign, CampaignError, CampaignSpec, Site, SiteSpec, UnknownCampaign
 from survey.storage import accounts as account_repo
 from survey.storage import repositories as repo
-from survey.storage.engine import StorageError, check_connection, create_engine, safe_url
+from survey.storage.engine import StorageError, check_connection, create_engine, database_errors, safe_url
 from survey.storage.migrations import migrate, schema_version
 from survey.storage import reviews as review_repo
 from survey.storage.responses import (
@@ -107,7 +106,7 @@ class Store(Submitting, Fieldwork):
     def write(self) -> Iterator[Connection]:
         """A write transaction (``BEGIN IMMEDIATE`` on SQLite): commit on success, else roll back.
         A database error leaves as a StorageError (its cause the driver's error)."""
-        with self._wrapped():
+        with database_errors(self.url):
             if self._write_lock is not None:
                 with self._write_lock, self.engine.connect() as connection:
                     connection = connection.execution_options(sqlite_begin="IMMEDIATE")
@@ -122,17 +121,8 @@ class Store(Submitting, Fieldwork):
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read transaction; a database error leaves as a StorageError."""
-        with self._wrapped(), self.engine.connect() as connection, connection.begin():
+        with database_errors(self.url), self.engine.connect() as connection, connection.begin():
             yield connection
-
-    @contextmanager
-    def _wrapped(self) -> Iterator[None]:
-        try:
-            yield
-        except sa.exc.SQLAlchemyError as exc:
-            orig = getattr(exc, "orig", None)
-            reason = (str(orig) if orig is not None else str(exc)).strip().splitlines() or [type(exc).__name__]
-            raise StorageError(f"database error ({self.url}): {reason[0][:300]}") from exc
 
     # --------------------------------------------------------------------------- instruments
 
@@ -484,10 +474,6 @@ class Store(Submitting, Fieldwork):
     ) -> int:
         """Replace the campaign's quality parameters (audit-logged with the old and new values);
         StorageError for a number that is not finite (JSON has none, PostgreSQL refuses them)."""
-        try:
-            json.dumps(dict(parameters), allow_nan=False, default=str)
-        except ValueError:
-            raise StorageError("quality parameters must be finite numbers (not inf or NaN; 1e309 is inf)") from None
         with self.write() as connection:
             return review_repo.set_quality_parameters(connection, campaign_id=campaign_id, parameters=as_json(dict(parameters)),
                                                       actor=actor, reason=reason, at=dt.datetime.now(dt.timezone.utc))

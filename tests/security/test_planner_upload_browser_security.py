@@ -19,7 +19,7 @@ def _paste(page, server, text: str) -> None:
     settle(page)
     page.get_by_text("粘贴抽样框表格").click()
     settle(page)
-    page.get_by_label("从 Excel 复制后粘贴", exact=False).fill(text)
+    page.get_by_label("从 Excel 复制后粘贴", exact=False).fill(text, timeout=120_000)
     page.keyboard.press("Control+Enter")
     settle(page)
 
