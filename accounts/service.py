@@ -17,7 +17,11 @@ Failed logins are limited twice, and each attempt is counted *before* its passwo
   client cannot reach this (its own limit stops it first: at most 13 attempts in its first hour,
   4 an hour after that), so nobody can keep ``admin`` locked out alone.
 
-A success clears both counts. A locked name or client is refused without checking the password.
+A success clears both counts. A locked client is refused without checking the password. A locked
+name is refused too, except to a client with no failure in the last hour: its password is checked,
+so the right password still signs in and nobody can shut staff out by locking their names (a wrong
+one counts for that client, which is refused from then on while the name stays locked). A client
+the server cannot tell apart (no address) gets no such exception.
 A disabled account answers exactly like a wrong password, also when the password is right: the
 state of an account is told to nobody (the login page says a disabled account cannot sign in).
 
@@ -244,6 +248,14 @@ class ClientThrottle:
             self._entries[key] = (failures, now, now + lock if lock else None)
             return None
 
+    def recent_failures(self, client: str, now: dt.datetime) -> int:
+        """Failures of ``client`` in the hour before ``now`` that no success cleared."""
+        with self._lock:
+            entry = self._entries.get(self.key(client))
+        if entry is None or now - entry[1] > FORGET_AFTER:
+            return 0
+        return entry[0]
+
     def clear(self, client: str) -> None:
         with self._lock:
             self._entries.pop(self.key(client), None)
@@ -278,12 +290,14 @@ def authenticate(
     name = normalise_username(username)[:64]
     password = password if isinstance(password, str) else ""
     clients = clients or CLIENTS
+    fresh = False  # a known client without a recent failure: a locked name still checks its password
     if client is not None:
+        fresh = clients.recent_failures(client, now) == 0
         refused_until = clients.reserve(client, now)
         if refused_until is not None:
             return LoginResult("locked", retry_after=_retry_after(refused_until, now))
     reservation = store.reserve_login(name, now, forget_after=FORGET_AFTER, lock_for=_lock_for(ACCOUNT_FREE_FAILURES))
-    if reservation.refused:
+    if reservation.refused and not fresh:
         return LoginResult("locked", retry_after=_retry_after(reservation.locked_until, now))
     row = store.account(name)
     try:
@@ -297,6 +311,8 @@ def authenticate(
         if needs_rehash(row.password_hash):
             store.upgrade_password_hash(name, row.password_hash, hash_password(password))
         return LoginResult("ok", Account(row.username, row.role, True, row.session_version))
+    if reservation.refused:  # a fresh client's wrong password while the name is locked
+        return LoginResult("locked", retry_after=_retry_after(reservation.locked_until, now))
     lock = _lock_for(ACCOUNT_FREE_FAILURES)(reservation.failures)
     if lock is not None:
         return LoginResult("locked", retry_after=int(lock.total_seconds()))

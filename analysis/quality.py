@@ -38,6 +38,7 @@ campaign's own (``Store.set_quality_parameters``), rule by rule and key by key; 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,6 +135,13 @@ class QualityParameters:
         return dt.time.fromisoformat(start), dt.time.fromisoformat(end)
 
 
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond any float
+        return False
+
+
 def _check(where: str, rule: str, key: str, value: Any) -> None:
     name = f"{where}: quality.{rule}.{key}"
     if key == "enabled":
@@ -151,6 +159,8 @@ def _check(where: str, rule: str, key: str, value: Any) -> None:
         numbers = list(value.values()) if isinstance(value, Mapping) else [value]
         if not numbers or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in numbers):
             raise AnalysisError(f"{name}: expected a whole number >= 1 or {{audience: number}}, got {value!r}")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and not _finite(value):  # JSON's 1e309 is inf
+        raise AnalysisError(f"{name}: expected a finite number, got {value!r}")
     elif key == "floor_seconds":
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
             raise AnalysisError(f"{name}: expected seconds >= 0 or null, got {value!r}")

@@ -33,17 +33,30 @@ def current_account() -> Account | None:
 
 
 def client_address() -> str | None:
-    """What identifies the browser for the login throttle: the connection's address and the
-    forwarding headers a reverse proxy adds (spoofed headers only make a new client, which the
-    per-name limit still counts). None when unknown (then only the per-name limit applies)."""
+    """What identifies the browser for the login throttle (``app.clients``): the connection's
+    address, or behind the configured reverse proxy the address it forwards. None when unknown
+    (then only the per-name limit applies)."""
+    from app.clients import client_address as address_of
+
     try:
-        address = st.context.ip_address
         headers = st.context.headers
-        forwarded = (headers.get("X-Forwarded-For") or "", headers.get("X-Real-Ip") or "")
+        peer = _peer()
     except Exception:  # no request context (scripts, tests)
         return None
-    parts = [value if isinstance(value, str) else "" for value in (address, *forwarded)]
-    return "|".join(parts) if any(parts) else None
+    return address_of(peer, lambda name: headers.get(name) if isinstance(headers.get(name), str) else None)
+
+
+def _peer() -> str | None:
+    """The connection's address; ``st.context.ip_address`` hides a loopback one (the proxy's)."""
+    try:
+        from streamlit.runtime.context import _get_client_context
+
+        context = _get_client_context()
+        if context is not None:
+            return context.remote_ip
+    except ImportError:  # another Streamlit: its public value (None for loopback)
+        pass
+    return st.context.ip_address
 
 
 def current_role() -> str | None:

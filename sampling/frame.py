@@ -35,8 +35,10 @@ def frame_data(
     name: str | None = None,
     sheet: str | int | None = None,
     limits: Limits = LIMITS,
+    sniff: bool = False,
 ) -> pd.DataFrame:
     """A CSV or XLSX table (read by :func:`tabular.read_table`) with every cell as stripped text.
+    ``sniff``: a CSV's delimiter may also be a tab or a semicolon (a table pasted from Excel).
 
     Empty cells are ``""``; numbers keep the text a spreadsheet shows (``3.0`` as ``"3"``).
     ``limits``: :data:`tabular.PUBLIC_LIMITS` on pages anyone can open.
@@ -47,7 +49,7 @@ def frame_data(
         The file is missing, empty, undecodable, too large or not a table (file, row, column).
     """
     try:
-        table = read_table(source, name=name, sheet=sheet, limits=limits)
+        table = read_table(source, name=name, sheet=sheet, limits=limits, sniff=sniff)
     except TableError as exc:
         raise FrameError.from_problem(exc.problem) from None
     if not table.header:

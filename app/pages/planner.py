@@ -9,11 +9,13 @@ import streamlit as st
 
 from analysis.formatting import count
 from analysis.formatting import level_percent as pct
+from app.auth import current_role
 from app.chrome import staff_chrome
 from app.i18n import language, t
 from app.i18n import table as i18n_table
 from app.safe import plain
 from app.table_problems import describe
+from app.uploads import take
 from sampling import Frame, SamplingError, allocate, domain_sample_sizes, draw_plan, frame_data, lqas_rule, size_curve
 from sampling.demo import demo_frame
 from sampling.household_plan import MODE_WORDS, indicator_mode, plan_households
@@ -88,29 +90,54 @@ else:
     right.caption(t("planner.threshold_is", p=pct(profile_threshold)))
 right.caption(t("planner.mode_is", mode=MODE_WORDS[indicator_mode(indicator_id)][lang]))
 
+STAFF = ("admin", "evaluator")  # a file upload is for signed-in staff; anyone may paste a table (issue 23 item 2)
+PASTE_CHARS = 400_000
+staff = current_role() in STAFF
 source = st.radio(
-    t("planner.frame_source"), ["demo", "upload"], format_func=labels("planner.frame."),
+    t("planner.frame_source"), ["demo", "paste", "upload"] if staff else ["demo", "paste"], format_func=labels("planner.frame."),
     horizontal=True, key="planner.frame_source",
 )
 if source == "demo":
     st.info(t("planner.demo_note"))
     frame = demo_frame()
 else:
-    upload = st.file_uploader(t("planner.upload"), type=["csv", "xlsx"], key="planner.upload")
-    if upload is None:
-        st.info(t("planner.upload_hint"))
-        st.stop()
-    try:
-        table = frame_data(upload.getvalue(), name=upload.name, limits=PUBLIC_LIMITS)
-    except SamplingError as exc:
-        stop_with(exc)
+    kept = st.session_state.get("planner.table") if source == "upload" else None
+    if source == "paste":
+        pasted = st.text_area(t("planner.paste"), key="planner.paste", height=160, max_chars=PASTE_CHARS,
+                              placeholder="街镇\t编码\t人口")
+        if not pasted.strip() or len(pasted) > PASTE_CHARS:
+            st.info(t("planner.paste_hint"))
+            st.stop()
+        name = "pasted.csv"
+        try:
+            table = frame_data(pasted.encode("utf-8"), name=name, limits=PUBLIC_LIMITS, sniff=True)
+        except SamplingError as exc:
+            stop_with(exc)
+    elif kept is not None:  # read before; the file itself is gone from memory
+        name, table = kept
+        if st.button(t("planner.upload_other", name=name), key="planner.upload_other"):
+            st.session_state.pop("planner.table", None)
+            st.session_state["planner.upload_round"] = st.session_state.get("planner.upload_round", 0) + 1
+            st.rerun()
+    else:
+        upload = st.file_uploader(t("planner.upload"), type=["csv", "xlsx"],
+                                  key=f"planner.upload.{st.session_state.get('planner.upload_round', 0)}")
+        if upload is None:
+            st.info(t("planner.upload_hint"))
+            st.stop()
+        name = upload.name
+        try:
+            table = frame_data(take(upload), name=name, limits=PUBLIC_LIMITS)
+        except SamplingError as exc:
+            stop_with(exc)
+        st.session_state["planner.table"] = (name, table)
     columns = list(table.columns)
     c1, c2, c3 = st.columns(3)
     stratum_col = c1.selectbox(t("planner.col.stratum"), columns, index=guess_column(columns, FRAME_HINTS["stratum"], 0), key="planner.col.stratum")
     psu_col = c2.selectbox(t("planner.col.psu"), columns, index=guess_column(columns, FRAME_HINTS["psu"], 1), key="planner.col.psu")
     size_col = c3.selectbox(t("planner.col.size"), columns, index=guess_column(columns, FRAME_HINTS["size"], 2), key="planner.col.size")
     try:
-        frame = Frame.from_dataframe(table, stratum=stratum_col, psu=psu_col, size=size_col, source=upload.name)
+        frame = Frame.from_dataframe(table, stratum=stratum_col, psu=psu_col, size=size_col, source=name)
     except SamplingError as exc:
         stop_with(exc)
 

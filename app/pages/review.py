@@ -1,5 +1,6 @@
 """Review queue: flagged responses per site with their reasons and paradata; approve or exclude
-with a recorded reason; the audit log; the campaign's quality parameters (admins).
+with a recorded reason (admins: the evaluator reads the queue only); the audit log; the
+campaign's quality parameters (admins).
 
 Every action goes through ``Store.review`` / ``Store.reopen`` (one transaction with its audit
 row); flags come from ``analysis.integrity.load_quality``. Nothing here deletes a response.
@@ -20,6 +21,7 @@ from app.safe import plain
 from app.widgets import campaign_picker
 from survey.errors import SurveyError
 
+REVIEWERS = ("admin",)  # who may approve, exclude or reopen (the evaluator is read-only: accounts.ROLES)
 account = require("admin", "evaluator")
 store = services.store()
 st.title(t("review.title"))
@@ -91,36 +93,39 @@ else:
     st.dataframe(view, hide_index=True, key=f"review.table.{campaign.id}.{site}.{show}")
     shown_ids = [int(i) for i in rows["response_id"]]
     reasons_of = {int(r.response_id): "、".join(t(f"review.rule.{x}") for x in r.reasons) for r in rows.itertuples(index=False)}
-    with st.form(f"review.form.{campaign.id}", clear_on_submit=True, border=True):
-        every = st.checkbox(t("review.select_all", n=len(shown_ids)), key="review.all")
-        picked = st.multiselect(t("review.select"), shown_ids, key="review.picked", placeholder=t("review.select.placeholder"),
-                                format_func=lambda i: f"{i} · {reasons_of.get(i, '')}")
-        reason = st.text_input(t("review.reason"), placeholder=t("review.reason.placeholder"), key="review.reason")
-        b = st.columns(3)
-        approve = b[0].form_submit_button(t("review.approve"), icon=":material/check:")
-        exclude = b[1].form_submit_button(t("review.exclude"), type="primary", icon=":material/block:")
-        reopen = b[2].form_submit_button(t("review.reopen"), icon=":material/undo:")
-    action = "approved" if approve else "excluded" if exclude else "reopen" if reopen else None
-    if every:
-        picked = shown_ids
-    if action is not None:
-        if not picked:
-            st.warning(t("review.need_rows"))
-        elif not reason.strip():
-            st.warning(t("review.need_reason"))
-        else:
-            try:
-                if action == "reopen":
-                    for response_id in picked:
-                        store.reopen(campaign.id, response_id, reason=reason, actor=account.username)
-                else:
-                    store.review(campaign.id, picked, action, reason=reason, actor=account.username,
-                                 flags={i: quality.reasons(i) for i in picked})
-            except SurveyError as exc:
-                st.error(t("review.error", message=plain(exc)))
+    if account.role not in REVIEWERS:  # the evaluator reads the queue; approving or excluding is an admin's
+        st.info(t("review.read_only"), icon=":material/visibility:")
+    else:
+        with st.form(f"review.form.{campaign.id}", clear_on_submit=True, border=True):
+            every = st.checkbox(t("review.select_all", n=len(shown_ids)), key="review.all")
+            picked = st.multiselect(t("review.select"), shown_ids, key="review.picked", placeholder=t("review.select.placeholder"),
+                                    format_func=lambda i: f"{i} · {reasons_of.get(i, '')}")
+            reason = st.text_input(t("review.reason"), placeholder=t("review.reason.placeholder"), key="review.reason")
+            b = st.columns(3)
+            approve = b[0].form_submit_button(t("review.approve"), icon=":material/check:")
+            exclude = b[1].form_submit_button(t("review.exclude"), type="primary", icon=":material/block:")
+            reopen = b[2].form_submit_button(t("review.reopen"), icon=":material/undo:")
+        action = "approved" if approve else "excluded" if exclude else "reopen" if reopen else None
+        if every:
+            picked = shown_ids
+        if action is not None:
+            if not picked:
+                st.warning(t("review.need_rows"))
+            elif not reason.strip():
+                st.warning(t("review.need_reason"))
             else:
-                st.session_state["review.notice"] = t("review.done", n=len(picked), action=t(f"review.action.{action}"))
-                st.rerun()
+                try:
+                    if action == "reopen":
+                        for response_id in picked:
+                            store.reopen(campaign.id, response_id, reason=reason, actor=account.username)
+                    else:
+                        store.review(campaign.id, picked, action, reason=reason, actor=account.username,
+                                     flags={i: quality.reasons(i) for i in picked})
+                except SurveyError as exc:
+                    st.error(t("review.error", message=plain(exc)))
+                else:
+                    st.session_state["review.notice"] = t("review.done", n=len(picked), action=t(f"review.action.{action}"))
+                    st.rerun()
 
 with st.expander(t("review.audit"), icon=":material/history:"):
     log = store.audit_log(campaign.id, limit=200)

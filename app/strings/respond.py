@@ -94,6 +94,10 @@ STRINGS.update({
         "en": "You are not among the people this survey is for, so there is nothing more to answer. Nothing has been stored; you may close this page.",
     },
     "respond.exit.change": {"zh": "选错了？返回修改", "en": "Chose by mistake? Go back"},
+    "respond.too_large": {
+        "zh": "提交的内容太多或格式不对（例如某个回答过长），没有保存。请返回检查后再提交，或重新打开问卷。",
+        "en": "What was sent is too large or malformed (an answer too long, say); nothing was stored. Go back and check it, or open the questionnaire again.",
+    },
     "respond.expired": {
         "zh": "页面已过期或不完整，请重新打开问卷。答案没有保存。",
         "en": "This page has expired or is incomplete. Please open the questionnaire again; nothing was stored.",

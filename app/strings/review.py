@@ -15,6 +15,8 @@ STRINGS = {
         "answers, bursts). Check each one: keep it (approve) or exclude it from the analysis. Every action is "
         "logged with who, when and why; no stored response is ever deleted.",
     },
+    "review.read_only": {"zh": "评估员账户只读：核实保留或排除问卷由管理员操作。",
+                         "en": "Evaluator accounts are read-only: an admin approves or excludes responses."},
     "review.none": {"zh": "本活动没有被标记的问卷。", "en": "No response of this campaign is flagged."},
     "review.metric.responses": {"zh": "问卷总数", "en": "Responses"},
     "review.metric.flagged": {"zh": "被标记", "en": "Flagged"},

@@ -38,7 +38,8 @@ from app.i18n import translate
 from app.web import field_views as fv
 from app.web import session
 from app.web.field_sync import find, save_roster, save_visit, signed_in, sync
-from app.web.security import CSRF_COOKIE, FORM_CSP, csrf_ok, new_token
+from app.clients import client_address
+from app.web.security import CSRF_COOKIE, FORM_CSP, csrf_ok, new_token, well_formed
 from app.web.views import STATIC, Context, render
 from survey.collect.households import MAX_ROSTER, HouseholdError
 from survey.collect.members import ages_words
@@ -58,7 +59,8 @@ def _secure(request: Request) -> bool:
 
 
 def _csrf(request: Request) -> str:
-    return request.cookies.get(CSRF_COOKIE) or new_token()
+    cookie = request.cookies.get(CSRF_COOKIE)
+    return cookie if well_formed(cookie) else new_token()
 
 
 def _page(request: Request, template: str, ctx: Context, status: int = 200, *, account: Account | None = None, **values: Any) -> Response:
@@ -79,9 +81,8 @@ def _to(path: str) -> RedirectResponse:
 
 
 def _client(request: Request) -> str | None:
-    parts = [request.client.host if request.client else "", request.headers.get("x-forwarded-for") or "",
-             request.headers.get("x-real-ip") or ""]
-    return "|".join(parts) if any(parts) else None
+    """The login throttle's client: the connection, or the address the trusted proxy forwards (``app.clients``)."""
+    return client_address(request.client.host if request.client else None, request.headers.get)
 
 
 def _signin_page(request: Request, lang: str, *, error: str = "", username: str = "", status: int = 200) -> Response:

@@ -51,12 +51,13 @@ def signed_in(request: Request) -> Account | None:
     return account if account is not None and account.role in FIELD_ROLES else None
 
 
-def form_surveyor(request: Request, store, secret: bytes) -> str | None:  # noqa: ANN001
-    """Who fills the respondent form as a surveyor: the surveyor page's grant cookie
-    (``app.web.grants``) or the field app's session; None when neither holds."""
-    granted = grants.check(request.cookies.get(grants.COOKIE_NAME), secret, "surveyor")
-    if granted is not None and grants.still_allowed(store, granted[0], "surveyor"):
-        return granted[0]
+def form_surveyor(request: Request, store, secret: bytes, campaign_id: int) -> str | None:  # noqa: ANN001
+    """Who fills the respondent form of ``campaign_id`` as a surveyor: the surveyor page's day
+    cookie (``app.web.grants``: for that campaign, the account unchanged since) or the field
+    app's session; None when neither holds."""
+    holder = grants.day_cookie_holder(store, secret, request.cookies.get(grants.COOKIE_NAME), campaign_id)
+    if holder is not None:
+        return holder
     account = session.read_cookie(store, request.cookies, secret)
     return account.username if account is not None and account.role in grants.PURPOSES["surveyor"] else None
 

@@ -11,7 +11,9 @@ answer keys in the preview) and an expiry, tagged with HMAC-SHA256 keyed from th
 * The preview page puts a ``keys`` grant in the preview frame's URL; only admins get one.
 
 On every use the account is looked up again: a disabled or demoted account's grant stops working
-at once.
+at once. A grant may carry the account's session version (``v``) and a campaign (``c``): the
+surveyor's day cookie carries both, so a password reset (or any change that ends the account's
+admin sessions) ends it too, and it fills forms of the campaign its link was made for only.
 
 >>> grant = issue(b"s" * 32, "ann", "surveyor", "surveyor", seconds=60, now=1000.0)
 >>> check(grant, b"s" * 32, "surveyor", now=1030.0)
@@ -41,19 +43,33 @@ def _tag(secret: bytes, body: bytes) -> str:
     return base64.urlsafe_b64encode(hmac.new(key, body, hashlib.sha256).digest()[:16]).rstrip(b"=").decode("ascii")
 
 
-def issue(secret: bytes, username: str, role: str, purpose: str, *, seconds: int = LINK_SECONDS, now: float | None = None) -> str:
-    """A grant for ``username`` (of ``role``) to do ``purpose`` for ``seconds``."""
+class Grant(tuple):
+    """``(username, role)`` of a checked grant, with its ``version`` and ``campaign`` (None: not bound)."""
+
+    version: int | None
+    campaign: int | None
+
+    def __new__(cls, username: str, role: str, version: int | None = None, campaign: int | None = None) -> Grant:
+        grant = super().__new__(cls, (username, role))
+        grant.version, grant.campaign = version, campaign
+        return grant
+
+
+def issue(secret: bytes, username: str, role: str, purpose: str, *, seconds: int = LINK_SECONDS, now: float | None = None,
+          version: int | None = None, campaign: int | None = None) -> str:
+    """A grant for ``username`` (of ``role``) to do ``purpose`` for ``seconds``; with ``version``
+    (the account's session version) and ``campaign`` when given."""
     if role not in PURPOSES.get(purpose, ()):
         raise ValueError(f"a {role} account cannot be granted {purpose!r}")
     expires = int((time.time() if now is None else now) + seconds)
-    body = base64.urlsafe_b64encode(
-        json.dumps({"u": username, "r": role, "p": purpose, "x": expires}, separators=(",", ":")).encode()
-    ).rstrip(b"=")
+    payload = {"u": username, "r": role, "p": purpose, "x": expires}
+    payload.update({k: v for k, v in (("v", version), ("c", campaign)) if v is not None})
+    body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).rstrip(b"=")
     return body.decode("ascii") + "." + _tag(secret, body)
 
 
-def check(text: str | None, secret: bytes, purpose: str, *, now: float | None = None) -> tuple[str, str] | None:
-    """(username, role) of a genuine, unexpired grant for ``purpose``; else None.
+def check(text: str | None, secret: bytes, purpose: str, *, now: float | None = None) -> Grant | None:
+    """(username, role) of a genuine, unexpired grant for ``purpose`` (a :class:`Grant`); else None.
 
     The caller still checks that the account is active and has that role now (:func:`still_allowed`).
     """
@@ -72,27 +88,47 @@ def check(text: str | None, secret: bytes, purpose: str, *, now: float | None = 
         return None
     if not isinstance(expires, int) or expires < (time.time() if now is None else now):
         return None
-    return str(username), str(role)
+    version, campaign = payload.get("v"), payload.get("c")
+    if not all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in (version, campaign)):
+        return None
+    return Grant(str(username), str(role), version, campaign)
 
 
-def still_allowed(store, username: str, purpose: str) -> bool:  # noqa: ANN001 (a survey.storage.Store)
-    """True when the account exists, is active and its current role may do ``purpose``."""
-    from accounts import list_accounts
+def still_allowed(store, username: str, purpose: str, version: int | None = None) -> bool:  # noqa: ANN001 (a Store)
+    """True when the account exists, is active and its current role may do ``purpose`` (and,
+    when ``version`` is given, its session version is still that one)."""
+    from accounts import current_account
 
-    account = next((a for a in list_accounts(store) if a.username == username), None)
-    return account is not None and account.active and account.role in PURPOSES.get(purpose, ())
+    account = current_account(store, username)
+    return (account is not None and account.active and account.role in PURPOSES.get(purpose, ())
+            and (version is None or account.session_version == version))
 
 
-__all__ = ["COOKIE_NAME", "COOKIE_SECONDS", "LINK_SECONDS", "check", "issue", "still_allowed"]
+def day_cookie_holder(store, secret: bytes, cookie: str | None, campaign_id: int) -> str | None:  # noqa: ANN001
+    """The surveyor a day cookie (from :func:`redeem_surveyor_link`) names, when it is genuine,
+    for ``campaign_id``, and the account is unchanged since (same session version); else None."""
+    granted = check(cookie, secret, "surveyor")
+    if granted is None or granted.version is None or granted.campaign != campaign_id:
+        return None
+    return granted[0] if still_allowed(store, granted[0], "surveyor", granted.version) else None
+
+
+__all__ = ["COOKIE_NAME", "COOKIE_SECONDS", "LINK_SECONDS", "Grant", "check", "day_cookie_holder", "issue", "still_allowed"]
 
 
 def redeem_surveyor_link(store, secret: bytes, grant: str, token: str) -> str | None:  # noqa: ANN001 (a Store)
     """The day cookie for a surveyor's signed link (None when the link or the account no longer
     holds); the surveyor starting to fill forms is one ``surveyor.granted`` audit row."""
+    from accounts import current_account
+
     granted = check(grant, secret, "surveyor")
-    if granted is None or not still_allowed(store, granted[0], "surveyor"):
+    if granted is None or not still_allowed(store, granted[0], "surveyor", granted.version):
         return None
     payload = store.check_token(token, secret).payload
+    account = current_account(store, granted[0])
+    if payload is None or account is None or (granted.campaign is not None and granted.campaign != payload.campaign_id):
+        return None
     store.record("surveyor.granted", actor=granted[0], campaign_id=payload.campaign_id if payload else None,
                  detail={"role": granted[1], "site": payload.site_code if payload else None, "hours": COOKIE_SECONDS // 3600})
-    return issue(secret, granted[0], granted[1], "surveyor", seconds=COOKIE_SECONDS)
+    return issue(secret, granted[0], granted[1], "surveyor", seconds=COOKIE_SECONDS, version=account.session_version,
+                 campaign=payload.campaign_id)

@@ -48,6 +48,11 @@ def notice(lang: str, heading: str, message: str, *, help_text: str = "", link: 
     return page(html, status)
 
 
+def too_large(ctx: Context) -> HTMLResponse:
+    """The form's own notice for a post it cannot read (too large, too many fields, a file part): 413."""
+    return notice(ctx.lang, ctx.t("respond.unavailable"), ctx.t("respond.too_large"), status=413)
+
+
 def refused(lang: str, reason: str, campaign: Campaign | None) -> HTMLResponse:
     """The page refusing a token (bad link, not open yet, closed ...)."""
     ctx = Context(lang)

@@ -25,12 +25,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from dataclasses import replace
 from urllib.parse import parse_qs, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -40,8 +41,10 @@ from app import services
 from app.web import grants, reply, steps
 from app.web.field import field_routes
 from app.web.field_sync import form_household, form_surveyor
+from app.web.cookies import csrf_value, secure as _secure, with_cookies as _with_cookies, with_device as _with_device
 from app.web.pages import lang_of as _lang, notice as _notice, page as _page, refused as _refused, screen as _screen, thanks as _thanks
-from app.web.security import CSRF_COOKIE, DEVICE_COOKIE, csrf_ok, new_token
+from app.web.pages import too_large
+from app.web.security import CSRF_COOKIE, TooLarge, csrf_ok
 from app.web.state import FormState, Target, open_state
 from app.web.views import STATIC, Context, preview_sections, render
 from survey.campaign import Campaign
@@ -51,7 +54,6 @@ from survey.collect.flow import INTRO
 from survey.campaign.tokens import check_token, parse_token
 
 log = logging.getLogger(__name__)
-DEVICE_SECONDS = 400 * 86400
 CAMPAIGN_SECONDS = 5.0  # a campaign read from the store is reused this long (closing still refuses at submit)
 
 
@@ -83,20 +85,6 @@ CAMPAIGNS = _Campaigns()
 
 
 # ------------------------------------------------------------------------------ responses
-
-
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
-
-
-def _with_cookies(response: Response, request: Request, csrf: str) -> Response:
-    secure = _secure(request)
-    if request.cookies.get(CSRF_COOKIE) != csrf:
-        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="lax", secure=secure, path="/")
-    if not request.cookies.get(DEVICE_COOKIE):
-        response.set_cookie(DEVICE_COOKIE, uuid.uuid4().hex, max_age=DEVICE_SECONDS, httponly=True, samesite="lax",
-                            secure=secure, path="/")
-    return response
 
 
 # ------------------------------------------------------------------------------ the form
@@ -133,7 +121,7 @@ def _target_from(request: Request, token: str, check, store, secret: bytes, lang
     site = campaign.site(check.payload.site_code)
     questionnaire = store.questionnaire(instrument.version_hash)
     by_surveyor = request.query_params.get("by") == "surveyor"  # the surveyor page's grant, or the field app's session
-    surveyor = form_surveyor(request, store, secret) if by_surveyor else None
+    surveyor = form_surveyor(request, store, secret, campaign.id) if by_surveyor else None
     household = form_household(store, campaign, site.code, surveyor, request.query_params.get("hh"))
     if (by_surveyor and surveyor is None) or household is False:
         return _notice(lang, Context(lang).t("respond.unavailable"), Context(lang).t("respond.surveyor.login"), status=403)
@@ -155,7 +143,7 @@ def _handle_get(request: Request, token: str) -> Response:
     target = _target(request, token, lang)
     if isinstance(target, Response):
         return target
-    csrf = request.cookies.get(CSRF_COOKIE) or new_token()
+    csrf = csrf_value(request)
     state = FormState.new(lang=lang, mode="read_aloud" if target.surveyor else "self")
     return _with_cookies(_page(_screen(target, state, csrf)), request, csrf)
 
@@ -205,8 +193,11 @@ async def form(request: Request) -> Response:
     token = request.query_params.get("t", "")
     try:
         if request.method == "POST":
-            form_data = await request.form(max_files=0, max_fields=400, max_part_size=16 * 1024)
-            return await run_in_threadpool(_handle_post, request, token, form_data)
+            try:
+                form_data = await request.form(max_files=0, max_fields=400, max_part_size=16 * 1024)
+            except (HTTPException, MultiPartException, TooLarge):  # a file part, 401 fields, a huge part or body
+                return too_large(Context(_lang(request.query_params.get("lang"))))
+            return _with_device(await run_in_threadpool(_handle_post, request, token, form_data), request)
         return await run_in_threadpool(_handle_get, request, token)
     except SurveyError:
         log.exception("the form could not reach the store")
@@ -299,7 +290,7 @@ def middleware() -> list:
 
     from app.web.security import Compression, Hardening
 
-    return [Middleware(Hardening), Middleware(Compression), Middleware(FrontDoor)]
+    return [Middleware(Hardening, too_large=lambda scope: too_large(Context("zh"))), Middleware(Compression), Middleware(FrontDoor)]
 
 
 __all__ = ["FrontDoor", "form", "middleware", "preview", "routes"]

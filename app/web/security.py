@@ -19,13 +19,17 @@ already encoded. Compressed static assets are kept in memory by path: they never
 the process runs (their names carry a content hash).
 
 CSRF: :func:`csrf_ok` checks a double-submit token (cookie ``tcm_csrf`` = form field ``csrf``)
-and that the ``Origin`` header, when a browser sends one, is this host.
+and that the ``Origin`` header, when a browser sends one, is this host. Both cookies the form sets
+(``tcm_csrf``, ``tcm_device``) are 32 hexadecimal digits this server chose (:func:`new_token`);
+any other value (set by another app on the domain, or by hand) counts as absent
+(:func:`well_formed`) and is replaced.
 """
 
 from __future__ import annotations
 
 import gzip
 import hmac
+import re
 import secrets
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -61,9 +65,10 @@ def _same_origin(headers: Headers) -> bool:
 class Hardening:
     """Security headers, refused internal routes and a body size limit (see the module doc)."""
 
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES, too_large=None) -> None:  # noqa: ANN001
         self.app = app
         self.max_body = max_body
+        self.too_large = too_large  # the response for a body over the limit (the form's own notice), else plain text
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,7 +86,7 @@ class Hardening:
         if limited:
             length = headers.get("content-length")
             if length is not None and (not length.isdigit() or int(length) > self.max_body):
-                await self._send(PlainTextResponse("Request body too large", status_code=413), scope, receive, send)
+                await self._send(self._too_large(scope), scope, receive, send)
                 return
             receive = self._counting(receive)
 
@@ -97,8 +102,13 @@ class Hardening:
 
         try:
             await self.app(scope, receive, send_with_headers)
-        except _TooLarge:
-            await self._send(PlainTextResponse("Request body too large", status_code=413), scope, receive, send)
+        except TooLarge:
+            await self._send(self._too_large(scope), scope, receive, send)
+
+    def _too_large(self, scope: Scope):  # noqa: ANN202
+        if self.too_large is not None:
+            return self.too_large(scope)
+        return PlainTextResponse("Request body too large", status_code=413)
 
     def _counting(self, receive: Receive) -> Receive:
         seen = 0
@@ -109,7 +119,7 @@ class Hardening:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
-                    raise _TooLarge
+                    raise TooLarge
             return message
 
         return counted
@@ -121,8 +131,8 @@ class Hardening:
         await response(scope, receive, send)
 
 
-class _TooLarge(Exception):
-    pass
+class TooLarge(Exception):
+    """A request body went over the limit while it was read."""
 
 
 class Compression:
@@ -188,8 +198,16 @@ class Compression:
         await send({"type": "http.response.body", "body": compressed if scope.get("method") != "HEAD" else b""})
 
 
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
 def new_token() -> str:
     return secrets.token_hex(16)
+
+
+def well_formed(value: object) -> bool:
+    """True for a cookie value as :func:`new_token` (and ``uuid4().hex``) makes them."""
+    return isinstance(value, str) and _TOKEN.fullmatch(value) is not None
 
 
 def csrf_ok(cookies: Mapping[str, str], form_value: str | None, headers: Headers) -> bool:
@@ -199,7 +217,7 @@ def csrf_ok(cookies: Mapping[str, str], form_value: str | None, headers: Headers
     if origin is not None and urlsplit(origin).netloc != headers.get("host"):
         return False
     cookie = cookies.get(CSRF_COOKIE)
-    return bool(cookie) and isinstance(form_value, str) and hmac.compare_digest(cookie, form_value)
+    return well_formed(cookie) and isinstance(form_value, str) and hmac.compare_digest(cookie, form_value)
 
 
-__all__ = ["CSRF_COOKIE", "Compression", "DEVICE_COOKIE", "FORM_CSP", "Hardening", "MAX_BODY_BYTES", "csrf_ok", "new_token"]
+__all__ = ["CSRF_COOKIE", "Compression", "TooLarge", "DEVICE_COOKIE", "FORM_CSP", "Hardening", "MAX_BODY_BYTES", "csrf_ok", "new_token", "well_formed"]

@@ -20,7 +20,7 @@ from app import services
 from app.web.field_sync import interview_done
 from app.web.pages import exit_page, lang_of, page, refused, screen, thanks
 from app.web.parts import Parts, optional_tail
-from app.web.security import DEVICE_COOKIE
+from app.web.cookies import device_id
 from app.web.state import MODES, FormState, Target, draft_fields
 from app.web.views import Context, screened_out
 from survey.collect.flow import INTRO, FormView, view, with_section
@@ -191,7 +191,7 @@ def submit(post: Post, state: FormState, form_view: FormView) -> Response:
         result = services.store().submit(
             target.campaign.id, target.site.code, target.questionnaire, state.answers, nonce=state.nonce,
             source="surveyor" if target.surveyor else "qr", language=state.lang,
-            paradata=state.paradata(surveyor=target.surveyor, device_id=post.request.cookies.get(DEVICE_COOKIE), now=post.now,
+            paradata=state.paradata(surveyor=target.surveyor, device_id=device_id(post.request), now=post.now,
                                     option_orders=option_orders(target.questionnaire, state.nonce, form_view.shown)),
             household_id=target.household_id,
         )

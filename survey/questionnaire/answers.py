@@ -140,7 +140,7 @@ def normalise_answer(question: Question, raw: Any) -> tuple[Value, AnswerProblem
         number = _number(raw)
         if number is None or not number.is_integer() or not 1 <= number <= 5:
             allowed = "1-5" + (" or 'na'" if "na" in question.choice_values else "")
-            return bad("invalid_choice", f"expected a rating {allowed}, got {raw!r}")
+            return bad("invalid_choice", f"expected a rating {allowed}, got {_shown(raw)}")
         return int(number), None
     if qtype is QuestionType.MULTIPLE:
         if isinstance(raw, str):
@@ -169,9 +169,9 @@ def normalise_answer(question: Question, raw: Any) -> tuple[Value, AnswerProblem
     if qtype is QuestionType.NUMBER:
         number = _number(raw)
         if number is None or not math.isfinite(number):
-            return bad("invalid_type", f"expected a number, got {raw!r}")
+            return bad("invalid_type", f"expected a number, got {_shown(raw)}")
         if question.integer and not number.is_integer():
-            return bad("invalid_type", f"expected a whole number, got {raw!r}")
+            return bad("invalid_type", f"expected a whole number, got {_shown(raw)}")
         if (question.min is not None and number < question.min) or (question.max is not None and number > question.max):
             return bad("out_of_range", f"{_format(number)} is outside {_format(question.min)} to {_format(question.max)}")
         return (int(number) if number.is_integer() else number), None
@@ -187,24 +187,34 @@ def normalise_answer(question: Question, raw: Any) -> tuple[Value, AnswerProblem
     return bad("not_answerable", "this question takes no answer")  # pragma: no cover - notes handled above
 
 
+def _shown(raw: Any) -> str:
+    """``raw`` for a message: at most 40 characters (repr of an int of 4,300+ digits raises)."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) >= 10**18:
+        return "a number of more than 18 digits"
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _choice_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, int) and abs(value) >= 10**18:  # no choice is such a number (and str() of 4,300+ digits raises)
+        return "?"
     return str(value).strip()
 
 
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, (int, float)):
+            return float(value)
+        if isinstance(value, str):
             return float(value.strip())
-        except ValueError:
-            return None
+    except (ValueError, OverflowError):  # not a number, or an integer beyond any float (400 digits)
+        return None
     return None
 
 

@@ -19,6 +19,9 @@ from survey.questionnaire.yaml_files import read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 CHOICE_VALUE_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+#: The longest text answer an instrument may allow: a section's post is at most 64 kB
+#: (``app.web.security.MAX_BODY_BYTES``) and a Chinese character is sent as 9 bytes (%XX%XX%XX).
+MAX_TEXT_LENGTH = 2000
 MODULE_KEYS = {"module", "languages", "title", "description", "sections", "indicators"}
 SECTION_KEYS = {"id", "title", "relevant", "questions"}
 QUESTION_KEYS = {
@@ -282,6 +285,9 @@ class Builder:
             self.problem(file, qid, f"min {out['min']} is greater than max {out['max']}")
         if out.get("max_length") is not None and out["max_length"] < 1:
             self.problem(file, qid, "max_length must be at least 1")
+        elif out.get("max_length") is not None and out["max_length"] > MAX_TEXT_LENGTH:
+            self.problem(file, qid, f"max_length {out['max_length']} cannot fit in one page's post (64 kB, each Chinese "
+                                    f"character sent as 9 bytes): at most {MAX_TEXT_LENGTH}")
         return out
 
     def answer_key(

@@ -15,6 +15,8 @@ takes the write lock at once instead of failing on a lock upgrade under contenti
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -133,3 +135,14 @@ def check_connection(engine: Engine) -> None:
         raise StorageError(f"cannot reach the database {safe_url(engine.url)}: {reason}") from None
     except sa.exc.SQLAlchemyError as exc:
         raise StorageError(f"cannot reach the database {safe_url(engine.url)}: {exc}") from None
+
+
+@contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """Any SQLAlchemy or driver error inside leaves as a StorageError naming ``url`` (its cause kept)."""
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None)
+        reason = (str(orig) if orig is not None else str(exc)).strip().splitlines() or [type(exc).__name__]
+        raise StorageError(f"database error ({url}): {reason[0][:300]}") from exc

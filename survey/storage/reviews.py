@@ -10,6 +10,7 @@ reopening and change of the campaign's quality parameters appends one row to ``a
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from survey.errors import SurveyError
 from survey.storage import audit
+from survey.storage.engine import StorageError
 from survey.storage.schema import campaigns, responses, reviews
 
 DECISIONS = ("approved", "excluded")
@@ -132,6 +134,10 @@ def set_quality_parameters(
 ) -> int:
     """Replace the campaign's quality parameters; the audit row keeps the old and the new ones."""
     _check_actor_reason(actor, reason, reason_required=False)
+    try:
+        json.dumps(dict(parameters), allow_nan=False, default=str)
+    except ValueError:
+        raise StorageError("quality parameters must be finite numbers (not inf or NaN; 1e309 is inf)") from None
     previous = quality_parameters(connection, campaign_id)
     new = {str(k): dict(v) if isinstance(v, Mapping) else v for k, v in parameters.items()}
     connection.execute(sa.update(campaigns).where(campaigns.c.id == campaign_id).values(quality=new or None))

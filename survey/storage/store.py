@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from survey.campaign import Campaign, CampaignError, CampaignSpec, Site, SiteSpec, UnknownCampaign
 from survey.storage import accounts as account_repo
 from survey.storage import repositories as repo
-from survey.storage.engine import StorageError, check_connection, create_engine, safe_url
+from survey.storage.engine import StorageError, check_connection, create_engine, database_errors, safe_url
 from survey.storage.migrations import migrate, schema_version
 from survey.storage import reviews as review_repo
 from survey.storage.responses import (
@@ -108,21 +108,24 @@ class Store(Submitting, Fieldwork, Complaints):
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction (``BEGIN IMMEDIATE`` on SQLite): commit on success, else roll back."""
-        if self._write_lock is not None:
-            with self._write_lock, self.engine.connect() as connection:
+        """A write transaction (``BEGIN IMMEDIATE`` on SQLite): commit on success, else roll back.
+        A database error leaves as a StorageError (its cause the driver's error)."""
+        with database_errors(self.url):
+            if self._write_lock is not None:
+                with self._write_lock, self.engine.connect() as connection:
+                    connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+                    with connection.begin():
+                        yield connection
+                return
+            with self.engine.connect() as connection:
                 connection = connection.execution_options(sqlite_begin="IMMEDIATE")
                 with connection.begin():
                     yield connection
-            return
-        with self.engine.connect() as connection:
-            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-            with connection.begin():
-                yield connection
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection, connection.begin():
+        """A read transaction; a database error leaves as a StorageError."""
+        with database_errors(self.url), self.engine.connect() as connection, connection.begin():
             yield connection
 
     # --------------------------------------------------------------------------- instruments
@@ -477,7 +480,8 @@ class Store(Submitting, Fieldwork, Complaints):
     def set_quality_parameters(
         self, campaign_id: int, parameters: Mapping[str, Any], *, actor: str, reason: str | None = None
     ) -> int:
-        """Replace the campaign's quality parameters (audit-logged with the old and new values)."""
+        """Replace the campaign's quality parameters (audit-logged with the old and new values);
+        StorageError for a number that is not finite (JSON has none, PostgreSQL refuses them)."""
         with self.write() as connection:
             return review_repo.set_quality_parameters(connection, campaign_id=campaign_id, parameters=as_json(dict(parameters)),
                                                       actor=actor, reason=reason, at=dt.datetime.now(dt.timezone.utc))

@@ -15,6 +15,7 @@ from ..analysis.integrity_data import build
 from .respond_helpers import ROOT, SECRET
 
 PASSWORD = "evaluator-pass-1"
+ADMIN_PASSWORD = "admin-password-1"
 
 REVIEWS = ("review.approved", "review.excluded", "review.reopen")
 
@@ -22,7 +23,7 @@ REVIEWS = ("review.approved", "review.excluded", "review.reopen")
 @pytest.fixture
 def store(monkeypatch, tmp_path):
     monkeypatch.setenv("TCM_SURVEY_SECRET", SECRET)
-    monkeypatch.setenv("TCM_SURVEY_ADMIN_PASSWORD", "admin-password-1")
+    monkeypatch.setenv("TCM_SURVEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
     monkeypatch.delenv("TCM_SURVEY_DEMO", raising=False)
     opened, _ = build(f"sqlite:///{tmp_path / 'app.sqlite'}")  # the URL the app fixture set
     from accounts import ensure_first_admin
@@ -67,9 +68,22 @@ def test_review_queue_is_for_evaluators(store):
     assert any("登录" in e.value for e in direct.error) and not direct.title
 
 
+def test_issue23_9_the_evaluator_reads_the_queue_but_cannot_review(store):
+    """Issue 23 item 9: the "read-only" evaluator could exclude responses from every estimate."""
+    at = signed_in("eva")
+    at.switch_page("app/pages/review.py").run()
+    assert not at.exception, at.exception
+    assert [m.value for m in at.metric] == ["150", "30", "30", "0"]
+    assert any("标记原因" in d.value.columns for d in at.dataframe)  # the queue is shown
+    labels = [b.label for b in at.button]
+    assert not {"排除出分析", "核实保留", "撤销审核"} & set(labels), labels
+    assert any("只读" in i.value for i in at.info)
+    assert store.reviews(1) == [] and "review.parameters.save.1" not in [b.key for b in at.button]
+
+
 def test_exclude_then_the_dashboard_shows_the_reduced_set(store, tmp_path):
     fakes = sorted(r.id for r in store.responses(1) if r.nonce.startswith("fake-"))
-    at = signed_in("eva")
+    at = signed_in("admin", ADMIN_PASSWORD)
     at.switch_page("app/pages/review.py").run()
     assert not at.exception, at.exception
     assert [m.value for m in at.metric] == ["150", "30", "30", "0"]
@@ -86,9 +100,9 @@ def test_exclude_then_the_dashboard_shows_the_reduced_set(store, tmp_path):
     assert not at.exception, at.exception
     assert "已记录：10 份问卷 排除" in texts(at)
     assert [m.value for m in at.metric] == ["150", "30", "20", "10"]
-    assert [(r.response_id, r.decision, r.decided_by) for r in store.reviews(1)] == [(i, "excluded", "eva") for i in fakes[:10]]
+    assert [(r.response_id, r.decision, r.decided_by) for r in store.reviews(1)] == [(i, "excluded", "admin") for i in fakes[:10]]
     log = store.audit_log(1, actions=REVIEWS)
-    assert len(log) == 10 and {(e.action, e.actor, e.reason) for e in log} == {("review.excluded", "eva", "同一手机一分钟内连续提交")}
+    assert len(log) == 10 and {(e.action, e.actor, e.reason) for e in log} == {("review.excluded", "admin", "同一手机一分钟内连续提交")}
     at.checkbox(key="review.all").check()
     at.text_input(key="review.reason").input("回访核实")
     next(b for b in at.button if b.label == "核实保留").click().run()

@@ -1,4 +1,4 @@
-"""Headless Chromium at phone width: an evaluator opens the review queue, excludes the responses
+"""Headless Chromium at phone width: an admin opens the review queue, excludes the responses
 one phone sent in a row with a reason, and sees the dashboard's verdicts with and without them.
 Screenshots of each step go to ``artifacts/screenshots/``."""
 
@@ -15,7 +15,7 @@ from ..analysis.integrity_data import build
 from .respond_helpers import SECRET
 
 pytestmark = pytest.mark.browser
-PASSWORD = "evaluator-pass-1"
+PASSWORD = "admin-pass-1"
 WECHAT = ("Mozilla/5.0 (Linux; Android 13; V2185A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0 "
           "Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F35) NetType/WIFI Language/zh_CN")
 
@@ -25,7 +25,7 @@ def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("review")
     db = f"sqlite:///{workdir / 'app.sqlite'}"
     store, campaign_id = build(db)
-    create_account(store, "eva", "evaluator", PASSWORD, actor="test")
+    create_account(store, "wang", "admin", PASSWORD, actor="test")  # reviewing is an admin's (issue 23 item 9)
     store.close()
     started = start_streamlit(workdir, {"TCM_SURVEY_DB": db, ENV_SECRET: SECRET})
     started.db, started.campaign_id = db, campaign_id
@@ -49,11 +49,11 @@ def test_review_queue_on_a_phone(browser, server, screenshot_dir):
     page = context.new_page()
     page.goto(f"{server.url}/login")
     settle(page)
-    page.get_by_label("用户名").fill("eva")
+    page.get_by_label("用户名").fill("wang")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     settle(page)
-    page.get_by_text("已登录：eva").wait_for(timeout=30_000)
+    page.get_by_text("已登录：wang").wait_for(timeout=30_000)
     open_page(page, "问卷质量审核")
     page.get_by_text("问卷质量审核").first.wait_for(timeout=60_000)
     page.get_by_text("处理上表全部 30 份").wait_for(timeout=60_000)
@@ -68,7 +68,7 @@ def test_review_queue_on_a_phone(browser, server, screenshot_dir):
     full_screenshot(page, screenshot_dir / "review-2-excluded-360.png")
     with Store.open(server.db) as store:
         assert len(store.reviews(server.campaign_id)) == 30
-        assert {(e.action, e.actor) for e in store.audit_log(server.campaign_id, actions=["review.excluded", "review.approved"])} == {("review.excluded", "eva")}
+        assert {(e.action, e.actor) for e in store.audit_log(server.campaign_id, actions=["review.excluded", "review.approved"])} == {("review.excluded", "wang")}
         assert len(store.responses(server.campaign_id)) == 150  # nothing deleted
 
     page.locator("summary", has_text="审核日志").click()
