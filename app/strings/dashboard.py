@@ -166,8 +166,8 @@ STRINGS = {
               "so there is no estimate.",
     },
     "dash.results.overall": {
-        "zh": "全县（区）：{estimate}，{label} {low}–{high}，{verdict}；点估计{reading}达标线",
-        "en": "County: {estimate}, {label} {low}–{high}, {verdict}; the point estimate is {reading} the threshold",
+        "zh": "全县（区）：{estimate}，{label} {interval}，{verdict}；点估计{reading}达标线",
+        "en": "County: {estimate}, {label} {interval}, {verdict}; the point estimate is {reading} the threshold",
     },
     "dash.reading.yes": {"zh": "已达到", "en": "at or above"},
     "dash.reading.no": {"zh": "未达到", "en": "below"},
@@ -186,12 +186,14 @@ STRINGS = {
     "dash.col.successes": {"zh": "“是”的份数", "en": "Yes"},
     "dash.results.few_sites_note": {
         "zh": "“调查点不足，不能单独判定”的乡镇（街道）只有 1–2 个调查点（设计自由度小于 {min_df}）：其标准误和设计效应没有意义，"
-        "以“—”表示；图中以空心方块和浅灰细线画出，不作判定。全县（区）的结果是结论。",
+        "以“—”表示；其区间只说明不确定的程度（调查点太少时无法计算，写明原因）；图中以空心方块和浅灰细线画出，不作判定。"
+        "全县（区）的结果是结论。",
         "en": "Townships marked “too few sites” have one or two sites (fewer than {min_df} design degrees of freedom): "
-        "their SE and design effect mean nothing and show as “—”; the chart draws them hollow and pale, without a "
+        "their SE and design effect mean nothing and show as “—”; their interval only shows how uncertain they are (with "
+        "one site none can be computed, and the table says so); the chart draws them hollow and pale, without a "
         "verdict. The county row is the conclusion.",
     },
-    "dash.results.reference": {"zh": "参考：{label} {low}–{high}", "en": "Reference: {label} {low}–{high}"},
+    "dash.results.reference": {"zh": "参考：{label} {interval}", "en": "Reference: {label} {interval}"},
     "dash.export.step.results": {"zh": "正在整理结果和答卷…", "en": "Collecting the results and answers…"},
     "dash.export.step.xlsx": {"zh": "正在生成 Excel 工作簿…", "en": "Writing the Excel workbook…"},
     "dash.export.step.docx": {"zh": "正在生成 Word 报告…", "en": "Writing the Word report…"},
@@ -206,10 +208,12 @@ STRINGS = {
     # watching
     "dash.watch.intro": {
         "zh": "每天查看固定样本的置信区间会增加误判达标的风险。这里的标记采用随时有效的混合似然比方法"
-        "（按整个调查点更新），无论查看多少次，误判概率都不超过 {alpha}。它只用于监测，正式结论见“结果与判定”。",
+        "（按整个调查点更新），无论查看多少次，误判概率都不超过 {alpha}。这些标记只是提示，不是结论；调查点不足、"
+        "不能单独判定的乡镇（街道）不作提示。正式结论只看“结果与判定”。",
         "en": "Re-checking a fixed-sample interval every day inflates false passes. These flags use an anytime-valid "
         "mixture likelihood ratio (updated by whole site): however often you look, the chance of a false flag stays "
-        "within {alpha}. They are for watching only; the official verdict is under “Results and verdicts”.",
+        "within {alpha}. They are hints, not verdicts; a township with too few sites to be judged gets no hint. "
+        "The verdicts are under “Results and verdicts” only.",
     },
     # exports
     "dash.export.intro": {

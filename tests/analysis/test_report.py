@@ -62,6 +62,14 @@ def _needed(tool: str) -> str:
     return path
 
 
+def interval_cells(e) -> list[str]:  # noqa: ANN001
+    """The two interval cells of a report row: the bounds, or why there are none in words (never "—", "—")."""
+    if pd.isna(e.ci_low) or pd.isna(e.ci_high):
+        why = {"few_sites": "调查点太少，无法计算区间"}.get(e.verdict if isinstance(e.verdict, str) else "", "无法计算区间")
+        return ["人数太少，不单独列出" if e.verdict is pd.NA else why, ""]
+    return [pct(e.ci_low), pct(e.ci_high)]
+
+
 def test_pdf_text_carries_the_engines_numbers(demo):
     store, campaign, data, url, folder = demo
     pdf = folder / "report.pdf"
@@ -74,9 +82,9 @@ def test_pdf_text_carries_the_engines_numbers(demo):
         for e in _engine_rows(data, var).itertuples(index=False):
             label = "全县（区）" if e.scope == "overall" else str(e.domain)
             alone = not (isinstance(e.verdict, str) and e.verdict == "few_sites")  # too few sites: no SE or deff
-            cells = [label, str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", pct(e.ci_low),
-                     pct(e.ci_high), fixed(e.deff) if alone else "—", str(int(e.df))]
-            wanted = " ".join(cells)
+            cells = [label, str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", *interval_cells(e),
+                     fixed(e.deff) if alone else "—", str(int(e.df))]
+            wanted = " ".join(c for c in cells if c)
             assert any(line.startswith(wanted) for line in lines), f"{var} {label}: {wanted!r} not in the PDF"
             checked += 1
     assert checked == 4 * 12
@@ -103,10 +111,11 @@ def test_docx_tables_carry_the_engines_numbers(demo):
         for row, e in zip(table[1:], engine.itertuples(index=False)):
             if e.verdict is pd.NA:  # a township's staff result under 3 people is not shown
                 assert row[1:3] == [str(int(e.n)), pct(e.estimate)] and row[8:10] == ["—", "—"]
+                assert row[4:6] == ["人数太少，不单独列出", ""]
                 continue
             alone = not (isinstance(e.verdict, str) and e.verdict == "few_sites")
-            assert row[1:8] == [str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", pct(e.ci_low),
-                                pct(e.ci_high), fixed(e.deff) if alone else "—", str(int(e.df))]
+            assert row[1:8] == [str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", *interval_cells(e),
+                                fixed(e.deff) if alone else "—", str(int(e.df))]
             assert row[8] == {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定",
                               "few_sites": "调查点不足，不能单独判定"}[e.verdict]
             assert row[9] == ("是" if bool(e.point_reaches) else "否")
