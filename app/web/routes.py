@@ -41,6 +41,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import services
 from app.web import grants
+from app.web.desk import desk_routes
 from app.web.field import field_routes
 from app.web.field_sync import form_household, form_surveyor, interview_done
 from app.web.security import CSRF_COOKIE, DEVICE_COOKIE, FORM_CSP, csrf_ok, new_token
@@ -461,7 +462,7 @@ async def favicon(request: Request) -> Response:
 def routes() -> list[Route]:
     """The routes ``st.App`` serves next to Streamlit's."""
     return [
-        *field_routes(),
+        *field_routes(), *desk_routes(),
         Route("/form/static/{name}", static, methods=["GET", "HEAD"]),
         Route("/form/preview/{questionnaire}", preview, methods=["GET"]),
         Route("/favicon.ico", favicon, methods=["GET", "HEAD"]),
