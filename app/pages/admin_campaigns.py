@@ -19,6 +19,7 @@ from survey.campaign.posters import zip_folder
 from survey.errors import SurveyError
 from analysis.formatting import local_stamp
 from survey.campaign.posters import write_campaign_posters
+from survey.campaign.reach import warning as reach_warning
 from survey.questionnaire import pick
 
 account = require("admin", "evaluator")
@@ -85,7 +86,13 @@ if is_admin:
         default_url = f"{parts.scheme}://{parts.netloc}"
     base_url = st.text_input(t("admin.base_url"), value=default_url, help=t("admin.base_url.help"), key=f"admin.base_url.{campaign.id}")
     made_key = f"admin.posters.{campaign.id}"
-    if st.button(t("admin.make_posters"), type="primary", key="admin.make_posters", icon=":material/qr_code_2:"):
+    problem = reach_warning(base_url, lang) if base_url.strip() else None
+    anyway = False
+    if problem:  # no phone may reach it: say so, and make posters only when asked again
+        st.warning(problem, icon=":material/wifi_off:")
+        anyway = st.checkbox(t("admin.posters.anyway"), key=f"admin.posters.anyway.{campaign.id}")
+    if st.button(t("admin.make_posters"), type="primary", key="admin.make_posters", icon=":material/qr_code_2:",
+                 disabled=bool(problem) and not anyway):
         bar = st.progress(0.0, text=t("admin.posters.step.start"))
 
         def show(done: int, total: int, stage: str) -> None:

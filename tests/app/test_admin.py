@@ -110,6 +110,21 @@ def test_admin_makes_posters_for_download(store):
     assert made["n"] == 4  # two sites, two questionnaires
 
 
+def test_posters_for_an_address_no_phone_reaches_are_made_only_after_a_warning(store):
+    make_campaign(store)
+    at = sign_in(app(), "admin", ADMIN_PASSWORD)
+    at.switch_page("app/pages/admin_campaigns.py").run()
+    field = next(k.key for k in at.text_input if k.key.startswith("admin.base_url"))
+    at.text_input(key=field).input("http://127.0.0.1:8751").run()
+    warned = " ".join(w.value for w in at.warning)
+    assert "本机地址" in warned and "不是 https" in warned and "TCM_SURVEY_PUBLIC_URL" in warned
+    assert at.button(key="admin.make_posters").disabled
+    at.checkbox(key="admin.posters.anyway.1").check().run()
+    assert not at.button(key="admin.make_posters").disabled
+    at.text_input(key=field).input("https://survey.example.gov.cn").run()  # a public https address: no word
+    assert not any("TCM_SURVEY_PUBLIC_URL" in w.value for w in at.warning) and not at.button(key="admin.make_posters").disabled
+
+
 def test_evaluator_reads_but_cannot_change(store):
     campaign = make_campaign(store)
     create_account(store, "eva", "evaluator", "evaluator-pass", actor="test")
