@@ -40,7 +40,8 @@ from .integrity import paradata_blocks, sensitivity_blocks
 
 #: under a table holding township rows with too few sites
 FEW_SITES_NOTE_ZH = ("注：“调查点不足，不能单独判定”的乡镇（街道）只有 1–2 个调查点（设计自由度小于 {min_df}），"
-                     "其标准误和设计效应没有意义，以“—”表示；其区间仅说明不确定的程度，不作判定；"
+                     "其标准误和设计效应没有意义，以“—”表示；其区间仅说明不确定的程度，不作判定，只有一个调查点时无法计算"
+                     "（表中写“无区间 点太少”；“人数少”为人数不足 3 人不单独列出，“无问卷”为尚无可用问卷）；"
                      "全县（区）的结果是本报告的结论。")
 CI_ZH = {
     "beta": "Korn–Graubard 法（基于贝塔分布、按有效样本量和设计自由度校正，适合接近 0 或 100% 的比例）",
@@ -88,17 +89,20 @@ def estimate_row(e: Any, label: str) -> tuple[str, ...]:
     """One table row: label, n, estimate, SE (pp), CI low, CI high, deff, df, verdict, point reading."""
     alone = judged_alone(e)
     low, high = ((pct(e.ci_low), pct(e.ci_high)) if not (missing(e.ci_low) or missing(e.ci_high))
-                 else (interval_missing_zh(e), ""))  # the reason in words, not "—" and "—"
+                 else interval_missing_zh(e))  # the reason in words, not "—" and "—"
     return (label, count(e.n), pct(e.estimate), se_pp(e.se) if alone else "—", low, high,
             num(e.deff) if alone else "—", count(e.df), verdict_word(e.verdict), reading(e.point_reaches))
 
 
-def interval_missing_zh(e: Any) -> str:
-    """Why a row of the estimates has no interval, in words: too few responses to show (small-cell
-    suppression), no usable response, too few sites."""
-    if getattr(e, "note", None) == SUPPRESSED_NOTE:
-        return "人数太少，不单独列出"
-    return no_interval(e.n, e.verdict)
+def interval_missing_zh(e: Any) -> tuple[str, str]:
+    """The two interval cells of a row without an interval, in words short enough for the table:
+    无区间 and why (too few responses to show: small-cell suppression; no usable response; too
+    few sites). The note under the table says more."""
+    if getattr(e, "note", None) == SUPPRESSED_NOTE or (e.verdict is pd.NA and not missing(e.n) and int(e.n) > 0):
+        return "无区间", "人数少"
+    if missing(e.n) or int(e.n) == 0:
+        return "无区间", "无问卷"
+    return "无区间", ("点太少" if isinstance(e.verdict, str) and e.verdict == "few_sites" else "无法计算")
 
 
 def interval_ends_zh(level: float) -> tuple[str, str]:

@@ -17,7 +17,8 @@ from app.widgets import campaign_picker
 from survey.campaign import SITE_KINDS
 from survey.campaign.posters import zip_folder
 from survey.errors import SurveyError
-from analysis.formatting import local_stamp
+from analysis.formatting import date_zh, local_stamp
+from survey.questionnaire.profiles import find_profile
 from survey.campaign.posters import write_campaign_posters
 from survey.campaign.reach import warning as reach_warning
 from survey.questionnaire import pick
@@ -35,19 +36,33 @@ campaign = campaign_picker(store.campaigns(), key="admin.campaign", label="admin
 status = campaign.status()
 counts = store.response_counts(campaign.id)
 
-st.markdown(t("admin.profile", profile=plain(campaign.profile_id), organizer=plain(campaign.organizer or "—")))
-cols = st.columns(4)
+profile = find_profile(campaign.profile_id)
+st.markdown(t("admin.profile", profile=plain(pick(profile.name, lang) if profile else campaign.profile_id),
+              organizer=plain(campaign.organizer or "—")))
+day = date_zh if lang == "zh" else (lambda d: d.strftime("%-d %B %Y"))
+st.markdown(t("admin.period.full", opens=day(campaign.opens_on), closes=day(campaign.closing_date())))  # whole dates, never cut
+cols = st.columns(3)
 cols[0].metric(t("admin.status"), t(f"admin.status.{status}"))
-cols[1].metric(t("admin.period"), t("admin.dates", opens=campaign.opens_on.isoformat(), closes=campaign.closing_date().isoformat()))
-cols[2].metric(t("admin.responses"), sum(counts.values()))
-cols[3].metric(t("admin.sites_count"), len(campaign.sites))
+cols[1].metric(t("admin.responses"), sum(counts.values()))
+cols[2].metric(t("admin.sites_count"), len(campaign.sites))
+
+
+@st.dialog(t("admin.close.confirm.title"))
+def confirm_close() -> None:
+    st.write(t("admin.close.confirm", name=plain(campaign.name), n=sum(counts.values())))
+    yes, no = st.columns(2)
+    if yes.button(t("admin.close.confirm.yes"), key="admin.close.yes", type="primary"):
+        store.close_campaign(campaign.id, actor=account.username)
+        st.toast(t("admin.closed_done"))
+        st.rerun()
+    if no.button(t("admin.close.confirm.no"), key="admin.close.no"):
+        st.rerun()
+
 
 if is_admin:
     if status == "open":
         if st.button(t("admin.close"), key="admin.close", icon=":material/block:"):
-            store.close_campaign(campaign.id, actor=account.username)
-            st.toast(t("admin.closed_done"))
-            st.rerun()
+            confirm_close()  # asks first: closing stops every poster's form at once
     elif campaign.closed_at is not None:
         if st.button(t("admin.reopen"), key="admin.reopen", icon=":material/play_arrow:"):
             store.reopen_campaign(campaign.id, actor=account.username)

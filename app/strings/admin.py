@@ -76,6 +76,15 @@ STRINGS = {
     "admin.sites_count": {"zh": "调查点", "en": "Sites"},
     "admin.profile": {"zh": "辖区标准：{profile}；组织单位：{organizer}", "en": "Profile: {profile}; organiser: {organizer}"},
     "admin.close": {"zh": "立即结束调查", "en": "Close the campaign now"},
+    "admin.close.confirm.title": {"zh": "确认结束调查", "en": "Close the campaign?"},
+    "admin.close.confirm": {
+        "zh": "结束后，所有海报上的二维码立即停止接收问卷（已收 {n} 份保留不变）。确定要结束“{name}”吗？",
+        "en": "Once closed, every poster's QR code stops taking responses at once (the {n} received are kept). "
+        "Close “{name}”?",
+    },
+    "admin.close.confirm.yes": {"zh": "确定结束", "en": "Close it"},
+    "admin.close.confirm.no": {"zh": "取消", "en": "Cancel"},
+    "admin.period.full": {"zh": "调查时间：{opens} 至 {closes}", "en": "Dates: {opens} to {closes}"},
     "admin.reopen": {"zh": "重新开放调查", "en": "Reopen the campaign"},
     "admin.closed_done": {"zh": "调查已结束，二维码不再接受新问卷。", "en": "The campaign is closed: its QR codes take no new responses."},
     "admin.reopened": {"zh": "调查已重新开放。", "en": "The campaign is open again."},

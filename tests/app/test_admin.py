@@ -90,8 +90,15 @@ def test_admin_signs_in_and_sees_counts_per_site(store):
     table = at.dataframe[0].value
     row = table[(table["编号"] == "04B") & (table["问卷"] == "居民中医药服务调查")]
     assert int(row["已收"].iloc[0]) == 3
-    assert at.metric[2].value == "3"
+    assert at.metric[1].value == "3"
+    shown = texts(at)
+    assert "liunan" not in shown and "辖区标准：" in shown  # the profile's name
+    today = __import__("datetime").date.today()
+    assert f"{today.year}年" in shown and "调查时间：" in shown  # whole dates in words
     at.button(key="admin.close").click().run()
+    assert store.campaign(campaign.id).status() == "open"  # asked first
+    assert "确定要结束" in texts(at)
+    at.button(key="admin.close.yes").click().run()
     assert store.campaign(campaign.id).status() == "closed"
     at.button(key="admin.reopen").click().run()
     assert store.campaign(campaign.id).status() == "open"

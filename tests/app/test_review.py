@@ -144,7 +144,7 @@ def test_the_queue_shows_answers_keeps_the_selection_and_speaks_words(store):
     at.selectbox(key="review.answers.1").set_value(fakes[0]).run()
     answers = next(d.value for d in at.dataframe if "回答" in d.value.columns)
     assert list(answers["题目"]) == ["用过中医药服务吗？", "总体满意度", "八段锦是传统健身功法。"]
-    assert answers["回答"][0] == "是" and answers["回答"][2] == "对"
+    assert answers["回答"][0] == "是" and answers["回答"][2] == "正确"
     # no reason: the warning, and the selection is still there
     at.multiselect(key="review.picked").set_value(fakes[:3])
     next(b for b in at.button if b.label == "排除出分析").click().run()
