@@ -47,22 +47,23 @@ cols[1].metric(t("admin.responses"), sum(counts.values()))
 cols[2].metric(t("admin.sites_count"), len(campaign.sites))
 
 
-@st.dialog(t("admin.close.confirm.title"))
-def confirm_close() -> None:
-    st.write(t("admin.close.confirm", name=plain(campaign.name), n=sum(counts.values())))
-    yes, no = st.columns(2)
-    if yes.button(t("admin.close.confirm.yes"), key="admin.close.yes", type="primary"):
-        store.close_campaign(campaign.id, actor=account.username)
-        st.toast(t("admin.closed_done"))
-        st.rerun()
-    if no.button(t("admin.close.confirm.no"), key="admin.close.no"):
-        st.rerun()
-
-
 if is_admin:
     if status == "open":
+        asking = f"admin.close.asking.{campaign.id}"  # asks first: closing stops every poster's form at once
         if st.button(t("admin.close"), key="admin.close", icon=":material/block:"):
-            confirm_close()  # asks first: closing stops every poster's form at once
+            st.session_state[asking] = True
+        if st.session_state.get(asking):
+            with st.container(border=True):
+                st.warning(t("admin.close.confirm", name=plain(campaign.name), n=sum(counts.values())), icon=":material/warning:")
+                yes, no = st.columns(2)
+                if yes.button(t("admin.close.confirm.yes"), key="admin.close.yes", type="primary"):
+                    st.session_state.pop(asking, None)
+                    store.close_campaign(campaign.id, actor=account.username)
+                    st.toast(t("admin.closed_done"))
+                    st.rerun()
+                if no.button(t("admin.close.confirm.no"), key="admin.close.no"):
+                    st.session_state.pop(asking, None)
+                    st.rerun()
     elif campaign.closed_at is not None:
         if st.button(t("admin.reopen"), key="admin.reopen", icon=":material/play_arrow:"):
             store.reopen_campaign(campaign.id, actor=account.username)

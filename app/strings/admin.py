@@ -76,7 +76,6 @@ STRINGS = {
     "admin.sites_count": {"zh": "调查点", "en": "Sites"},
     "admin.profile": {"zh": "辖区标准：{profile}；组织单位：{organizer}", "en": "Profile: {profile}; organiser: {organizer}"},
     "admin.close": {"zh": "立即结束调查", "en": "Close the campaign now"},
-    "admin.close.confirm.title": {"zh": "确认结束调查", "en": "Close the campaign?"},
     "admin.close.confirm": {
         "zh": "结束后，所有海报上的二维码立即停止接收问卷（已收 {n} 份保留不变）。确定要结束“{name}”吗？",
         "en": "Once closed, every poster's QR code stops taking responses at once (the {n} received are kept). "

@@ -65,8 +65,8 @@ def _needed(tool: str) -> str:
 def interval_cells(e) -> list[str]:  # noqa: ANN001
     """The two interval cells of a report row: the bounds, or 无区间 and why (never "—", "—")."""
     if pd.isna(e.ci_low) or pd.isna(e.ci_high):
-        if e.verdict is pd.NA:
-            return ["无区间", "人数少"]
+        if e.verdict is pd.NA:  # no staff yet, or too few to show
+            return ["无区间", "人数少" if e.n else "无问卷"]
         return ["无区间", "点太少" if e.verdict == "few_sites" else "无问卷" if not e.n else "无法计算"]
     return [pct(e.ci_low), pct(e.ci_high)]
 
@@ -112,7 +112,7 @@ def test_docx_tables_carry_the_engines_numbers(demo):
         for row, e in zip(table[1:], engine.itertuples(index=False)):
             if e.verdict is pd.NA:  # a township's staff result under 3 people is not shown
                 assert row[1:3] == [str(int(e.n)), pct(e.estimate)] and row[8:10] == ["—", "—"]
-                assert row[4:6] == ["无区间", "人数少"]
+                assert row[4:6] == ["无区间", "人数少" if e.n else "无问卷"]
                 continue
             alone = not (isinstance(e.verdict, str) and e.verdict == "few_sites")
             assert row[1:8] == [str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", *interval_cells(e),
