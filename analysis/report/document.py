@@ -342,7 +342,7 @@ def next_step_zh(results: CampaignResults, step) -> str:  # noqa: ANN001
         return f"{where}约需再收 {step.count} 份“{title}”问卷，{label}才能得出明确结论。"
     if step.kind == "few_sites":
         add = getattr(step, "sites_to_add", 0) or 1
-        return (f"{step.stratum}的“{title}”问卷只来自 {step.count} 个调查点，不能单独判定；"
+        return (f"{step.stratum or '全县（区）'}的“{title}”问卷只来自 {step.count} 个调查点，不能单独判定；"
                 f"在同一调查点多收问卷帮助不大，如需乡镇层面的结论，请再增加 {add} 个调查点（每点按计划样本量收集）。")
     if step.kind == "behind_quota":
         return f"{step.stratum} {step.site_name}（{step.site_code}）的“{title}”问卷还差 {step.count} 份达到计划样本量。"

@@ -184,7 +184,7 @@ def step_text(step) -> str:  # noqa: ANN001
         return t(key, where=where(step), count=step.count, questionnaire=title,
                  indicator=indicator_label(step.questionnaire_id, step.indicator))
     if step.kind == "few_sites":
-        return t("dash.next.few_sites", stratum=step.stratum, questionnaire=title, count=step.count,
+        return t("dash.next.few_sites", stratum=where(step), questionnaire=title, count=step.count,
                  add=getattr(step, "sites_to_add", 0) or 1)
     if step.kind in ("low_contact", "high_refusal"):
         return fieldwork_panel.step_text(step)
@@ -218,7 +218,10 @@ with tab_progress, isolated("dashboard.progress"):
         shown = steps[:12]
         st.markdown("\n".join(f"- {plain(step_text(s))}" for s in shown))
         if len(steps) > len(shown):
-            with st.expander(f"+{len(steps) - len(shown)}"):
+            rest = steps[len(shown):]
+            kinds = "、".join(dict.fromkeys(t(f"dash.next.kind.{s.kind}") for s in rest)) if lang == "zh" else \
+                ", ".join(dict.fromkeys(t(f"dash.next.kind.{s.kind}") for s in rest))
+            with st.expander(t("dash.next.rest", n=len(rest), kinds=kinds)):
                 st.markdown("\n".join(f"- {plain(step_text(s))}" for s in steps[len(shown):]))
     else:
         st.caption(t("dash.next.none"))

@@ -119,6 +119,13 @@ STRINGS = {
     "dash.progress.no_empty_sites": {"zh": "每个有配额的调查点都已收到问卷。", "en": "Every site with a quota has responses."},
     "dash.next": {"zh": "下一步工作", "en": "What to do next"},
     "dash.next.none": {"zh": "目前没有需要补充的工作。", "en": "Nothing to do right now."},
+    "dash.next.rest": {"zh": "其余 {n} 项：{kinds}", "en": "{n} more: {kinds}"},
+    "dash.next.kind.no_responses": {"zh": "尚未收到问卷的调查点", "en": "sites without responses"},
+    "dash.next.kind.more_responses": {"zh": "需要补充样本的指标", "en": "indicators needing more responses"},
+    "dash.next.kind.few_sites": {"zh": "调查点不足的乡镇（街道）", "en": "townships with too few sites"},
+    "dash.next.kind.behind_quota": {"zh": "未完成计划样本量的调查点", "en": "sites behind their quota"},
+    "dash.next.kind.low_contact": {"zh": "入户接触率低的村", "en": "villages with low contact"},
+    "dash.next.kind.high_refusal": {"zh": "拒访率高的村", "en": "villages with many refusals"},
     "dash.next.no_responses": {
         "zh": "{stratum} {site} 尚未收到“{questionnaire}”问卷（计划 {count} 份）：请张贴二维码或安排调查员。",
         "en": "{site} ({stratum}) has no “{questionnaire}” response yet ({count} planned): put up the poster or send a surveyor.",
