@@ -49,6 +49,33 @@ def percent(x: Any, digits: int = 1) -> str:
     return DASH if missing(x) else f"{float(x) * 100:.{digits}f}%"
 
 
+#: what stands where an interval could not be computed, in words (never "—–—")
+NO_INTERVAL = {
+    "empty": {"zh": "尚无可用问卷", "en": "no usable responses yet"},
+    "few_sites": {"zh": "调查点太少，无法计算区间", "en": "too few sites for an interval"},
+    "other": {"zh": "无法计算区间", "en": "no interval"},
+}
+
+
+def no_interval(n: Any = None, verdict: Any = None, language: str = "zh") -> str:
+    """Why a row has no interval: no usable response (``n`` 0 or missing), too few sites (the
+    verdict ``few_sites``), or neither of those."""
+    if n is not None and (missing(n) or int(n) == 0):
+        return NO_INTERVAL["empty"][language]
+    return NO_INTERVAL["few_sites" if isinstance(verdict, str) and verdict == "few_sites" else "other"][language]
+
+
+def interval(low: Any, high: Any, *, n: Any = None, verdict: Any = None, language: str = "zh", sep: str = "–") -> str:
+    """An interval as ``80.1%–85.2%``; the reason in words when either end is missing.
+
+    >>> interval(0.8, 0.9), interval(None, None, n=0), interval(None, None, verdict="few_sites")
+    ('80.0%–90.0%', '尚无可用问卷', '调查点太少，无法计算区间')
+    """
+    if missing(low) or missing(high):
+        return no_interval(n, verdict, language)
+    return f"{percent(low)}{sep}{percent(high)}"
+
+
 def level_percent(x: float) -> str:
     """A level or threshold with its trailing zeros dropped: ``95%``, ``97.5%``, ``90%``."""
     return f"{float(x) * 100:.1f}".rstrip("0").rstrip(".") + "%"

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .formatting import interval as span
+from .formatting import missing
 from .formatting import percent as _pct
 from .quality import QualityParameters, flag_responses, site_summary
 from .verdict import NO_VERDICT, interval_label, verdict_word
@@ -157,9 +159,15 @@ class Sensitivity:
             if not r.removed:
                 continue
             label = (labels or {}).get((r.questionnaire_id, r.var), r.var)
-            interval = f"{_pct(r.ci_low_clean)}–{_pct(r.ci_high_clean)}"
-            level = interval_label(self.level, language)
             before = verdict_word(r.verdict_all, language, NO_VERDICT[language])
+            if missing(r.estimate_clean):  # every response of the indicator is flagged: nothing left to estimate
+                out.append(f"{label}的 {r.n_all} 份问卷都待审核：排除后没有可用的问卷，暂无判定（全部问卷的结论：{before}）。"
+                           if language == "zh" else
+                           f"All {r.n_all} responses to {label} await review: without them nothing is left to estimate "
+                           f"(verdict on all responses: {before}).")
+                continue
+            interval = span(r.ci_low_clean, r.ci_high_clean, n=r.n_clean, verdict=r.verdict_clean, language=language)
+            level = interval_label(self.level, language)
             after = verdict_word(r.verdict_clean, language, NO_VERDICT[language])
             if language == "zh":
                 head = f"排除 {r.removed} 份可疑问卷后，{label} {_pct(r.estimate_clean)}（{level} {interval}），"
@@ -187,6 +195,14 @@ def sensitivity(data, quality: CampaignQuality, options=None) -> Sensitivity:  #
     kept = {k: v.get("responses", 0) for k, v in results_clean.design_notes["questionnaires"].items()}
     both["removed"] = [int(counted.get(i, 0) - kept.get(i, 0)) for i in both["questionnaire_id"]]
     both["depends"] = [_verdict(x) != _verdict(y) for x, y in zip(both["verdict_all"], both["verdict_clean"])]
+    # an indicator none of whose responses is left without the flags: counts stay whole numbers (0),
+    # the rest missing (pd.NA), never a float NaN a page would try to turn into an integer
+    for column in ("n_all", "n_clean"):
+        both[column] = pd.array([0 if missing(v) else int(v) for v in both[column]], dtype="Int64")
+    for column in ("verdict_all", "verdict_clean"):
+        both[column] = pd.Series([_verdict(v) for v in both[column]], dtype=object)
+    for column in ("estimate_clean", "ci_low_clean", "ci_high_clean"):
+        both[column] = pd.array([None if missing(v) else float(v) for v in both[column]], dtype="Float64")
     order = ["questionnaire_id", "var", "threshold", "removed"] + [f"{c}_all" for c in columns] + [f"{c}_clean" for c in columns] + ["depends"]
     return Sensitivity(both[order].reset_index(drop=True), results_all.level, results_all, results_clean)
 

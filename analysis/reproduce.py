@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 NUMBERS = ("n", "estimate", "se", "deff", "df", "two_sided_low", "two_sided_high", "ci_low", "ci_high", "threshold",

@@ -44,11 +44,16 @@ from .errors import ColumnError, DataValueError, OptionError
 PASSED = "passed"
 FAILED = "failed"
 OPEN = "open"
-#: each watching flag's words, 中文 first (report, workbook and dashboard read them here)
+#: a township with too few sites gets no verdict, so no watching hint either (set by analysis.campaign)
+FEW_SITES = "few_sites"
+#: each watching flag's words, 中文 first (workbook and dashboard read them here). A flag is a hint
+#: during fieldwork, never a verdict: its words must not read like one (the verdicts' words are in
+#: analysis.verdict.VERDICT_WORDS).
 FLAG_WORDS = {
-    PASSED: {"zh": "已可判定达标", "en": "already passed"},
-    FAILED: {"zh": "已可判定未达标", "en": "already failed"},
+    PASSED: {"zh": "监测提示：趋向达标", "en": "hint: heading for a pass"},
+    FAILED: {"zh": "监测提示：趋向未达标", "en": "hint: heading for a fail"},
     OPEN: {"zh": "继续观察", "en": "keep watching"},
+    FEW_SITES: {"zh": "调查点不足，不作提示", "en": "too few sites: no hint"},
 }
 
 

@@ -1,10 +1,13 @@
 """Streamlit's own English on staff pages, replaced or hidden (the respondent form has its own CSS).
 
 Streamlit draws some texts itself, outside the strings table: "Press Enter to apply" under text
-inputs, and the file uploader's "Upload" button and "200MB per file • CSV, XLSX" line. There is
-no setting for their language, so :func:`staff_chrome` hides the first and, in Chinese, puts
-Chinese in place of the others with CSS (``::after`` content; the English text stays in the
-page for screen readers that read the button's own label).
+inputs, the file uploader's "Upload" button and "200MB per file • CSV, XLSX" line, and the
+toolbar over every table and chart (Show/hide columns, Download as CSV, Search, Fullscreen; Show
+data, Download as PNG). There is no setting for their language, so :func:`staff_chrome` hides the
+first, and in Chinese puts Chinese in place of the uploader's texts with CSS (``::after``
+content; the English text stays in the page for screen readers that read the button's own label)
+and hides the toolbar (the dashboard offers its own downloads, in Chinese). Streamlit's own upload
+limit is 50 MB (``.streamlit/config.toml``), the size the uploader line names.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ UPLOADER_CSS = """
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after { content: "%(limit)s"; font-size: 0.875rem; }
 """
+#: the English-only toolbar over tables and charts (its buttons' tooltips and menus are English)
+HIDE_TOOLBAR = '[data-testid="stElementToolbar"] { display: none !important; }'
+
 
 
 def chrome_css(lang: str, max_upload_mb: int) -> str:
@@ -29,6 +35,7 @@ def chrome_css(lang: str, max_upload_mb: int) -> str:
     rules = [HIDE_ENTER_HINT]
     if lang == "zh":
         rules.append(UPLOADER_CSS % {"button": t("chrome.upload"), "limit": t("chrome.upload_limit", mb=max_upload_mb)})
+        rules.append(HIDE_TOOLBAR)
     return "<style>" + "\n".join(rules) + "</style>"
 
 

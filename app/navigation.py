@@ -10,6 +10,8 @@ Two audiences, two page lists:
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
@@ -51,10 +53,55 @@ def staff_pages(role: str | None) -> dict[str, list[st.Page]]:
     return {section: out}
 
 
+def _requested() -> str | None:
+    """The page the browser asked for by its address (a reload, a bookmark), None on a rerun."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "pages_manager", None)
+    if manager is None or getattr(manager, "intended_page_script_hash", None):
+        return None
+    name = getattr(manager, "intended_page_name", None)
+    return name if isinstance(name, str) and name else None
+
+
+def _url_paths(sections: dict[str, list[st.Page]]) -> set[str]:
+    return {page.url_path for group in sections.values() for page in group}
+
+
+def not_found_page(name: str, signed_in: bool) -> st.Page:
+    """A page for an address no page of this session has: where to go, in words (instead of
+    Streamlit's English "Page not found" over the home page)."""
+    staff = {page.url_path: page.title for group in staff_pages("admin").values() for page in group}
+    staff.update({page.url_path: page.title for group in staff_pages("surveyor").values() for page in group})
+
+    def show() -> None:
+        from app.chrome import staff_chrome
+
+        staff_chrome()
+        st.title(t("nav.not_found.title"))
+        if name in staff and not signed_in:
+            st.warning(t("nav.not_found.sign_in", page=staff[name]), icon=":material/lock:")
+            st.page_link("app/pages/login.py", label=t("nav.login"), icon=":material/login:", query_params={"next": name})
+        elif name in staff:
+            st.warning(t("nav.not_found.role", page=staff[name]), icon=":material/lock:")
+        else:
+            st.info(t("nav.not_found.unknown"), icon=":material/explore:")
+        st.page_link("app/pages/home.py", label=t("nav.home"), icon=":material/home:")
+
+    return st.Page(show, title=t("nav.not_found.title"), url_path=name, visibility="hidden")
+
+
 def navigation() -> StreamlitPage:
-    """The navigation for this session: the public pages, and the signed-in role's pages."""
+    """The navigation for this session: the public pages, and the signed-in role's pages (and,
+    for an address none of them has, a hidden page saying where to go)."""
     from app.auth import current_role
 
     with st.sidebar:
         language_switch()
-    return st.navigation({**pages(), **staff_pages(current_role())}, expanded=True)  # every page in view, no "View more"
+    role = current_role()
+    sections = {**pages(), **staff_pages(role)}
+    name = _requested()
+    if name is not None and name not in _url_paths(sections) and re.fullmatch(r"[A-Za-z0-9_-]{1,60}", name):
+        sections[t("nav.section.admin")] = [*sections[t("nav.section.admin")], not_found_page(name, role is not None)]
+    return st.navigation(sections, expanded=True)  # every page in view, no "View more"

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..disclosure import suppress_small_cells
-from ..sequential import monitor
+from ..sequential import FEW_SITES, monitor
 from .data import CampaignData, background_questions
 from .lqas import LQAS_COLUMNS, classify_townships, lqas_rule_for
 from .means import MEAN_COLUMNS, mean_estimates, official_means
@@ -110,6 +110,19 @@ def _watch(rows: pd.DataFrame, qid: str, thresholds: Mapping[str, float], level:
     return out
 
 
+def _few_sites_quiet(flags: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
+    """A domain whose verdict is ``few_sites`` gets the flag ``few_sites``: no hint where no verdict
+    can be had (the dashboard and the workbook never show a hint beside a row they do not judge)."""
+    few = {(r.var, r.scope, None if r.scope == "overall" else r.domain)
+           for r in estimates.itertuples(index=False) if isinstance(r.verdict, str) and r.verdict == FEW_SITES}
+    if not few or not len(flags) or "domain" not in flags:
+        return flags
+    keys = zip(flags["var"], flags["scope"], [None if s == "overall" else d for s, d in zip(flags["scope"], flags["domain"])])
+    quiet = np.fromiter(((k in few) for k in keys), dtype=bool, count=len(flags))
+    flags.loc[quiet, "flag"] = FEW_SITES
+    return flags
+
+
 def _analysis_columns(data: CampaignData) -> pd.DataFrame:
     """The table without the answer columns the results do not read (all but the background
     questions): the frame carries every answer for quality flags and reports, not for rates."""
@@ -174,7 +187,7 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
         w["weight"] = np.asarray(design.weights)
         weighted.append(w)
         if options.watch and thresholds:
-            watch_rows.extend(_watch(rows, qid, thresholds, level))
+            watch_rows.extend(_few_sites_quiet(w, both) for w in _watch(rows, qid, thresholds, level))
         for indicator in indicators:
             rule = lqas_rule_for(campaign, options.lqas, indicator)
             if rule is not None:

@@ -13,9 +13,9 @@ numbers, formatted here once from the engine's results:
   with a note under the table): with one or two sites they mean nothing;
 * dates and times in the campaign's time zone (:mod:`analysis.formatting`, which writes every number
   and date of the reports);
-* the verdict, LQAS and watching-flag words from the rules that define them
-  (:data:`analysis.verdict.VERDICT_WORDS`, :data:`sampling.lqas.LQAS_WORDS`,
-  :data:`analysis.sequential.FLAG_WORDS`).
+* the verdict and LQAS words from the rules that define them (:data:`analysis.verdict.VERDICT_WORDS`,
+  :data:`sampling.lqas.LQAS_WORDS`); one verdict per row: the watching hints
+  (:data:`analysis.sequential.FLAG_WORDS`) are for the dashboard and the workbook, never beside a verdict.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from sampling.lqas import LQAS_WORDS
 
 from ..campaign import CampaignResults, progress_by_stratum
 from ..campaign.weights import MODE_WORDS
-from ..formatting import date_zh, datetime_zh, level_percent, missing
+from ..disclosure import SUPPRESSED_NOTE
+from ..formatting import date_zh, datetime_zh, interval, level_percent, missing
 from ..formatting import indicator_label as _label
-from ..sequential import FLAG_WORDS
 from ..verdict import MIN_DF, interval_label, rule_text, verdict_word
 from .blocks import Bullets, Document, Heading, Image, PageBreak, Paragraph, Table, count, num, pct, reading, se_pp
 from .data import ReportData
@@ -42,7 +42,8 @@ from .means import mean_section_blocks, mean_summary_blocks
 
 #: under a table holding township rows with too few sites
 FEW_SITES_NOTE_ZH = ("注：“调查点不足，不能单独判定”的乡镇（街道）只有 1–2 个调查点（设计自由度小于 {min_df}），"
-                     "其标准误和设计效应没有意义，以“—”表示；其区间仅说明不确定的程度，不作判定；"
+                     "其标准误和设计效应没有意义，以“—”表示；其区间仅说明不确定的程度，不作判定，只有一个调查点时无法计算"
+                     "（表中写“无区间 点太少”；“人数少”为人数不足 3 人不单独列出，“无问卷”为尚无可用问卷）；"
                      "全县（区）的结果是本报告的结论。")
 CI_ZH = {
     "beta": "Korn–Graubard 法（基于贝塔分布、按有效样本量和设计自由度校正，适合接近 0 或 100% 的比例）",
@@ -89,8 +90,21 @@ def judged_alone(e: Any) -> bool:
 def estimate_row(e: Any, label: str) -> tuple[str, ...]:
     """One table row: label, n, estimate, SE (pp), CI low, CI high, deff, df, verdict, point reading."""
     alone = judged_alone(e)
-    return (label, count(e.n), pct(e.estimate), se_pp(e.se) if alone else "—", pct(e.ci_low), pct(e.ci_high),
+    low, high = ((pct(e.ci_low), pct(e.ci_high)) if not (missing(e.ci_low) or missing(e.ci_high))
+                 else interval_missing_zh(e))  # the reason in words, not "—" and "—"
+    return (label, count(e.n), pct(e.estimate), se_pp(e.se) if alone else "—", low, high,
             num(e.deff) if alone else "—", count(e.df), verdict_word(e.verdict), reading(e.point_reaches))
+
+
+def interval_missing_zh(e: Any) -> tuple[str, str]:
+    """The two interval cells of a row without an interval, in words short enough for the table:
+    无区间 and why (too few responses to show: small-cell suppression; no usable response; too
+    few sites). The note under the table says more."""
+    if getattr(e, "note", None) == SUPPRESSED_NOTE or (e.verdict is pd.NA and not missing(e.n) and int(e.n) > 0):
+        return "无区间", "人数少"
+    if missing(e.n) or int(e.n) == 0:
+        return "无区间", "无问卷"
+    return "无区间", ("点太少" if isinstance(e.verdict, str) and e.verdict == "few_sites" else "无法计算")
 
 
 def interval_ends_zh(level: float) -> tuple[str, str]:
@@ -213,8 +227,8 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
     blocks.append(Paragraph(reference_text(data)))
     blocks.append(Paragraph(
         "“设计效应”是本设计的方差与同样本量简单随机抽样方差之比：大于 1 说明整群和加权使结果不如简单随机样本精确。"
-        "“已可判定”标记采用随时有效的混合似然比方法（按整个调查点逐步更新），每天查看也不会增加误判达标的风险；"
-        "它只用于调查期间的监测，正式结论以本报告的设计置信区间判定为准。"))
+        "调查期间看板上的监测提示采用随时有效的混合似然比方法（按整个调查点逐步更新），每天查看也不会增加误判达标的风险；"
+        "它只是提示，不是结论，本报告不列出（工作簿“监测提示”表列出全部）：每一行的结论只有表中的一个判定。"))
     excluded = results.excluded
     filters = results.options.filters
     rules = []
@@ -263,9 +277,10 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             continue
         thr = o.threshold
         has_thr = thr is not pd.NA and thr is not None
-        sentence = (f"全县（区）估计值为 {pct(o.estimate)}，{interval_label(level)}为 {pct(o.ci_low)} 至 {pct(o.ci_high)}"
+        sentence = (f"全县（区）估计值为 {pct(o.estimate)}，{interval_label(level)}为 "
+                    f"{interval(o.ci_low, o.ci_high, n=o.n, verdict=o.verdict, sep=' 至 ')}"
                     f"（样本量 {count(o.n)}，设计效应 {num(o.deff)}；参考：{interval_label(level, one_sided=False)}为 "
-                    f"{pct(o.two_sided_low)} 至 {pct(o.two_sided_high)}）。")
+                    f"{interval(o.two_sided_low, o.two_sided_high, n=o.n, verdict=o.verdict, sep=' 至 ')}）。")
         if has_thr:
             sentence += f"达标线为 {pct(thr, 0)}，判定：{verdict_word(o.verdict)}。"
             if isinstance(o.verdict, str) and o.verdict == "inconclusive":
@@ -282,9 +297,9 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             blocks.append(Paragraph(FEW_SITES_NOTE_ZH.format(min_df=min_df_of(results)), "small"))
         if with_plots:
             forest_rows = [ForestRow("全县（区）", _f(o.estimate), _f(o.ci_low), _f(o.ci_high), o.verdict,
-                                     f"{pct(o.estimate)}（{pct(o.ci_low)}–{pct(o.ci_high)}）", True)]
+                                     f"{pct(o.estimate)}（{interval(o.ci_low, o.ci_high, n=o.n, verdict=o.verdict)}）", True)]
             forest_rows += [ForestRow(str(e.domain), _f(e.estimate), _f(e.ci_low), _f(e.ci_high), e.verdict,
-                                      "调查点不足" if not judged_alone(e) else f"{pct(e.estimate)}（{pct(e.ci_low)}–{pct(e.ci_high)}）")
+                                      "调查点不足" if not judged_alone(e) else f"{pct(e.estimate)}（{interval(e.ci_low, e.ci_high, n=e.n, verdict=e.verdict)}）")
                             for e in township.itertuples(index=False)]
             png = forest_png(forest_rows, _f(thr) if has_thr else None, title=f"{label}：估计值与{interval_label(level)}",
                              threshold_label=f"达标线 {pct(thr, 0)}" if has_thr else "")
@@ -298,15 +313,6 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             blocks.append(Table(("乡镇（街道）", "已取样本", "“是”的份数", "LQAS 判定"),
                                 tuple((r.stratum, count(r.sampled), count(r.successes), LQAS_WORDS[r.classification]["zh"] if r.classification in LQAS_WORDS else r.classification)
                                       for r in lq.itertuples(index=False)), (2, 1, 1, 1.4), key=f"lqas:{indicator}"))
-        w = results.watch[(results.watch["questionnaire_id"] == questionnaire_id) & (results.watch["var"] == indicator)] if len(results.watch) else results.watch
-        if len(w):
-            flagged = [r for r in w.itertuples(index=False) if r.flag != "open"]
-            text = "调查期间监测（随时有效方法，非正式判定）："
-            if flagged:
-                text += "；".join(f"{'全县（区）' if r.scope == 'overall' else r.domain}{FLAG_WORDS[r.flag]['zh']}" for r in flagged) + "。"
-            else:
-                text += "目前各范围均需继续观察。"
-            blocks.append(Paragraph(text, "small"))
 
     blocks.extend(mean_section_blocks(results, number))
 
@@ -342,7 +348,7 @@ def next_step_zh(results: CampaignResults, step) -> str:  # noqa: ANN001
         return f"{where}约需再收 {step.count} 份“{title}”问卷，{label}才能得出明确结论。"
     if step.kind == "few_sites":
         add = getattr(step, "sites_to_add", 0) or 1
-        return (f"{step.stratum}的“{title}”问卷只来自 {step.count} 个调查点，不能单独判定；"
+        return (f"{step.stratum or '全县（区）'}的“{title}”问卷只来自 {step.count} 个调查点，不能单独判定；"
                 f"在同一调查点多收问卷帮助不大，如需乡镇层面的结论，请再增加 {add} 个调查点（每点按计划样本量收集）。")
     if step.kind == "behind_quota":
         return f"{step.stratum} {step.site_name}（{step.site_code}）的“{title}”问卷还差 {step.count} 份达到计划样本量。"

@@ -3,8 +3,9 @@
 Sheets, in order: 结果汇总 (the summary: Chinese headers, rates as percentages with one decimal,
 the verdict words 达标 / 未达标 / 尚不能确定 / 调查点不足，不能单独判定 beside the verdict's own interval,
 the rule's sentence and the generation time in the campaign's time zone), 应答进度, 估计值明细
-(every estimate at full precision), 得分均值 (mean scores, when the profile reports one), 问卷数据_<问卷> (one per questionnaire), 得分, 权重, 编码表, 指标定义,
-监测标记, LQAS判定 and 设计说明. Data sheets carry Chinese headers with the English variable names in
+(every estimate at full precision), 得分均值 (mean scores, when the profile reports one), 问卷数据_<问卷> (one per questionnaire),
+得分, 权重, 编码表, 指标定义, 题目分析 (item analysis), 监测提示, LQAS判定 and 设计说明 (codes in words:
+:mod:`.excel_words`). Data sheets carry Chinese headers with the English variable names in
 a second row; header rows are frozen and columns sized. Times are in the campaign's time zone.
 
 Every cell goes through :func:`put`, which makes it safe to open (``cells.safe_cell``: no formulas,
@@ -33,12 +34,14 @@ from .document import (
     CALIBRATION_ZH,
     CI_ZH,
     FEW_SITES_NOTE_ZH,
+    SOURCE_ZH,
     WEIGHTS_ZH,
     indicator_label,
     interval_ends_zh,
     judged_alone,
     min_df_of,
 )
+from .excel_words import code_words, decimal_formats, in_words
 from .exports import estimates_table
 from .items import SHEET_ZH as ITEMS_ZH
 from .items import items_sheet
@@ -63,7 +66,7 @@ COLUMN_ZH = {
     "choice_value": "选项值", "choice_zh": "选项（中文）", "choice_en": "选项（英文）", "rule": "计算规则",
     "applies_if": "适用条件", "items": "题目", "successes": "“是”的份数", "psus": "调查点数",
     "unweighted_deff": "未加权设计效应（不低于1）",
-    "log_evidence_pass": "达标证据（对数）", "log_evidence_fail": "未达标证据（对数）", "flag": "监测标记",
+    "log_evidence_pass": "达标证据（对数）", "log_evidence_fail": "未达标证据（对数）", "flag": "监测提示",
     "looks": "查看次数", "alpha": "α", "evidence_needed": "所需证据", "n_rule": "LQAS 样本量", "d_rule": "判定阈值 d",
     "sampled": "已取样本", "classification": "LQAS 判定", "item": "项目", "value": "取值", "language": "语言",
 }
@@ -339,7 +342,13 @@ def render_xlsx(data: ReportData) -> bytes:
     _summary_sheet(book, data)
     long_texts: list[dict[str, Any]] = []
 
-    def sheet(title: str, frame: pd.DataFrame, **kwargs: Any) -> None:
+    words = code_words(results, CI_ZH, SOURCE_ZH)
+
+    def sheet(title: str, frame: pd.DataFrame, *, coded: bool = True, **kwargs: Any) -> None:
+        """A data sheet; ``coded``: its codes in words (not the response data, which can be imported again)."""
+        if coded:
+            frame = in_words(frame, words, results.level, min_df_of(results))
+        kwargs["formats"] = decimal_formats(frame, kwargs.get("formats"))
         write_data_sheet(book, title, frame, long_texts=long_texts, **kwargs)
 
     progress = results.progress.copy()
@@ -352,17 +361,17 @@ def render_xlsx(data: ReportData) -> bytes:
     for qid, q in results.questionnaires.items():
         frame = responses_frame(data, qid)
         question_labels = {question.id: question.label.get("zh", question.id)[:30] for question in q.questions}
-        sheet(f"问卷数据_{qid}", frame, labels={**question_labels, **labels, "submitted_at": f"提交时间（{zone}）"})
+        sheet(f"问卷数据_{qid}", frame, coded=False, labels={**question_labels, **labels, "submitted_at": f"提交时间（{zone}）"})
     scores = responses[["response_id", "questionnaire_id", "site_code", "stratum", "psu", *indicator_columns]]
     sheet("得分", scores, labels=labels)
     weights = responses[["response_id", "questionnaire_id", "site_code", "stratum", "psu", "source", "design_weight",
                          "base_weight", "weight"]]
     sheet("权重", weights)
-    sheet("编码表", codebook(results))
+    sheet("编码表", codebook(results), coded=False)
     sheet("指标定义", indicator_sheet(results))
     if data.items:
         sheet("题目分析", items_sheet(results, data.items), labels=ITEMS_ZH, formats={"correct": PERCENT, "dont_know": PERCENT})
-    sheet("监测标记", results.watch)
+    sheet("监测提示", results.watch, labels={"flag": "监测提示（非判定）"})
     quality_sheets(data, sheet)
     if len(results.lqas):
         sheet("LQAS判定", results.lqas)

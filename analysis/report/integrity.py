@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..formatting import indicator_labels
+from ..formatting import indicator_labels, interval
 from ..quality import RULE_SENTENCES
 from ..verdict import interval_label, verdict_word
 from .blocks import Bullets, Heading, Paragraph, Table, count, pct
@@ -44,9 +44,9 @@ def sensitivity_blocks(data: ReportData) -> list[Any]:
     rows = []
     for r in compared.table.itertuples(index=False):
         rows.append((labels.get((r.questionnaire_id, r.var), r.var),
-                     count(r.n_all), pct(r.estimate_all), f"{pct(r.ci_low_all)}–{pct(r.ci_high_all)}",
+                     count(r.n_all), pct(r.estimate_all), interval(r.ci_low_all, r.ci_high_all, n=r.n_all, verdict=r.verdict_all),
                      verdict_word(r.verdict_all),
-                     count(r.n_clean), pct(r.estimate_clean), f"{pct(r.ci_low_clean)}–{pct(r.ci_high_clean)}",
+                     count(r.n_clean), pct(r.estimate_clean), interval(r.ci_low_clean, r.ci_high_clean, n=r.n_clean, verdict=r.verdict_clean),
                      verdict_word(r.verdict_clean), "是" if r.depends else "否"))
     blocks.append(Table(
         ("指标", "全部：样本量", "全部：估计值", f"全部：{level}", "全部：判定",

@@ -19,6 +19,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from .data import ReportData
+from .linebreak import wrap
 from .document import Bullets, Document, Heading, Image, PageBreak, Paragraph, Table, build_document
 
 
@@ -81,6 +82,11 @@ class _ReportPDF(FPDF):
         self.set_text_color(0, 0, 0)
 
 
+def _lines(pdf: _ReportPDF, width: float, text: str) -> str:
+    """``text`` broken into lines by the Chinese rules (``linebreak.wrap``), for ``multi_cell``."""
+    return "\n".join(wrap(text, width - 2 * pdf.c_margin - 0.01, pdf.get_string_width))
+
+
 def render_pdf(data: ReportData, document: Document | None = None) -> bytes:
     document = document or build_document(data)
     pdf = _ReportPDF(document.title)
@@ -95,7 +101,7 @@ def render_pdf(data: ReportData, document: Document | None = None) -> bytes:
                 pdf.add_page()
             pdf.ln(3 if block.level == 1 else 2)
             pdf.set_font("cjk", pdf.bold, size)
-            pdf.multi_cell(width, size * 0.55, block.text, align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(width, size * 0.55, _lines(pdf, width, block.text), align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.ln(1.5)
         elif isinstance(block, Paragraph):
             if block.style == "cover_title":
@@ -112,14 +118,14 @@ def render_pdf(data: ReportData, document: Document | None = None) -> bytes:
                 pdf.set_font("cjk", pdf.bold if block.style == "note" else "", size)
                 if block.style == "note":
                     pdf.set_text_color(170, 30, 30)
-                pdf.multi_cell(width, size * 0.58, block.text, align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.multi_cell(width, size * 0.58, _lines(pdf, width, block.text), align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
                 pdf.set_text_color(0, 0, 0)
                 pdf.ln(1.6)
         elif isinstance(block, Bullets):
             pdf.set_font("cjk", "", 10)
             for item in block.items:
                 pdf.set_x(pdf.l_margin)
-                pdf.multi_cell(width, 5.6, f"•  {item}", align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.multi_cell(width, 5.6, _lines(pdf, width, f"•  {item}"), align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
                 pdf.ln(0.6)
             pdf.ln(1.5)
         elif isinstance(block, Table):
@@ -130,7 +136,7 @@ def render_pdf(data: ReportData, document: Document | None = None) -> bytes:
             pdf.image(io.BytesIO(block.png), x=pdf.l_margin + (width - block.width_mm) / 2, w=block.width_mm)
             if block.caption:
                 pdf.set_font("cjk", "", 8.5)
-                pdf.multi_cell(width, 4.5, block.caption, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.multi_cell(width, 4.5, _lines(pdf, width, block.caption), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.ln(3)
     return bytes(pdf.output())
 
@@ -141,16 +147,21 @@ def _table(pdf: _ReportPDF, block: Table, width: float) -> None:
     pdf.set_font("cjk", "", size)
     widths = block.widths or tuple(1.0 for _ in range(columns))
     heading = FontFace(emphasis="BOLD" if pdf.bold else None, fill_color=(232, 238, 245))
+    inner = [width * w / sum(widths) - 2 * 0.8 - 0.6 for w in widths]  # a cell's text width (padding, rules)
+
+    def cell_text(j: int, text: str) -> str:  # broken by the Chinese rules before fpdf2 would break it anywhere
+        return "\n".join(wrap(str(text), inner[j], pdf.get_string_width))
+
     with pdf.table(col_widths=widths, width=width, line_height=size * 0.55, text_align="CENTER",
                    headings_style=heading, padding=0.8, first_row_as_headings=True) as table:
         row = table.row()
-        for text in block.header:
-            row.cell(text)
+        for j, text in enumerate(block.header):
+            row.cell(cell_text(j, text))
         for values in block.rows:
             row = table.row()
-            for text in values:
-                row.cell(text)
+            for j, text in enumerate(values):
+                row.cell(cell_text(j, text))
     if block.caption:
         pdf.set_font("cjk", "", 8.5)
-        pdf.multi_cell(width, 4.5, block.caption, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, 4.5, _lines(pdf, width, block.caption), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)

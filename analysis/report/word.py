@@ -32,6 +32,42 @@ def _east_asian(run_or_style, name: str) -> None:  # noqa: ANN001
     fonts.set(qn("w:eastAsia"), name)
 
 
+def _field(paragraph, code: str) -> None:  # noqa: ANN001
+    """A Word field (``PAGE``, ``NUMPAGES``) in ``paragraph``: Word and WPS fill in the number."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, code), ("separate", None), (None, None), ("end", None)):
+        if kind is not None:
+            element = run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind})
+        elif text is not None:
+            element = run._r.makeelement(qn("w:instrText"), {qn("xml:space"): "preserve"})
+            element.text = f" {text} "
+        else:
+            element = run._r.makeelement(qn("w:t"), {})
+            element.text = "1"
+        run._r.append(element)
+
+
+def header_and_page_numbers(section, title: str) -> None:  # noqa: ANN001
+    """Every page but the cover: the report's title in the header, 第 X 页，共 Y 页 in the footer."""
+    section.different_first_page_header_footer = True
+    head = section.header.paragraphs[0]
+    head.text = title
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for run in head.runs:
+        run.font.size = Pt(9)
+        _east_asian(run, BODY_FONT)
+    foot = section.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.add_run("第 ")
+    _field(foot, "PAGE")
+    foot.add_run(" 页，共 ")
+    _field(foot, "NUMPAGES")
+    foot.add_run(" 页")
+    for run in foot.runs:
+        run.font.size = Pt(9)
+        _east_asian(run, BODY_FONT)
+
+
 def render_docx(data: ReportData, document: Document | None = None) -> bytes:
     document = document or build_document(data)
     doc = new_document()
@@ -39,6 +75,7 @@ def render_docx(data: ReportData, document: Document | None = None) -> bytes:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(20)
     section.top_margin = section.bottom_margin = Mm(18)
+    header_and_page_numbers(section, f"{document.title} · 调查评估报告")
     normal = doc.styles["Normal"]
     normal.font.name = LATIN_FONT
     normal.font.size = Pt(10.5)

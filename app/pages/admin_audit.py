@@ -38,7 +38,7 @@ actor = middle.selectbox(t("audit.actor"), [None, *store.audit_actors()], key="a
                          format_func=lambda a: t("audit.actor.all") if a is None else actor_words(a, t))
 left, right = st.columns(2)
 actions = left.multiselect(t("audit.actions"), list(ACTIONS), key="audit.actions", placeholder=t("audit.actions.placeholder"),
-                           format_func=lambda code: action_words(code, lang))
+                           format_func=lambda code: action_words(code, lang), select_all=False)
 today = dt.datetime.now(ZoneInfo(zone)).date()
 dates = right.date_input(t("audit.dates"), value=(today - dt.timedelta(days=90), today), key="audit.dates",
                          format="YYYY-MM-DD")

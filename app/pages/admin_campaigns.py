@@ -17,8 +17,10 @@ from app.widgets import campaign_picker
 from survey.campaign import SITE_KINDS
 from survey.campaign.posters import zip_folder
 from survey.errors import SurveyError
-from analysis.formatting import local_stamp
+from analysis.formatting import date_zh, local_stamp
+from survey.questionnaire.profiles import find_profile
 from survey.campaign.posters import write_campaign_posters
+from survey.campaign.reach import warning as reach_warning
 from survey.questionnaire import pick
 
 account = require("admin", "evaluator")
@@ -34,19 +36,34 @@ campaign = campaign_picker(store.campaigns(), key="admin.campaign", label="admin
 status = campaign.status()
 counts = store.response_counts(campaign.id)
 
-st.markdown(t("admin.profile", profile=plain(campaign.profile_id), organizer=plain(campaign.organizer or "—")))
-cols = st.columns(4)
+profile = find_profile(campaign.profile_id)
+st.markdown(t("admin.profile", profile=plain(pick(profile.name, lang) if profile else campaign.profile_id),
+              organizer=plain(campaign.organizer or "—")))
+day = date_zh if lang == "zh" else (lambda d: d.strftime("%-d %B %Y"))
+st.markdown(t("admin.period.full", opens=day(campaign.opens_on), closes=day(campaign.closing_date())))  # whole dates, never cut
+cols = st.columns(3)
 cols[0].metric(t("admin.status"), t(f"admin.status.{status}"))
-cols[1].metric(t("admin.period"), t("admin.dates", opens=campaign.opens_on.isoformat(), closes=campaign.closing_date().isoformat()))
-cols[2].metric(t("admin.responses"), sum(counts.values()))
-cols[3].metric(t("admin.sites_count"), len(campaign.sites))
+cols[1].metric(t("admin.responses"), sum(counts.values()))
+cols[2].metric(t("admin.sites_count"), len(campaign.sites))
+
 
 if is_admin:
     if status == "open":
+        asking = f"admin.close.asking.{campaign.id}"  # asks first: closing stops every poster's form at once
         if st.button(t("admin.close"), key="admin.close", icon=":material/block:"):
-            store.close_campaign(campaign.id, actor=account.username)
-            st.toast(t("admin.closed_done"))
-            st.rerun()
+            st.session_state[asking] = True
+        if st.session_state.get(asking):
+            with st.container(border=True):
+                st.warning(t("admin.close.confirm", name=plain(campaign.name), n=sum(counts.values())), icon=":material/warning:")
+                yes, no = st.columns(2)
+                if yes.button(t("admin.close.confirm.yes"), key="admin.close.yes", type="primary"):
+                    st.session_state.pop(asking, None)
+                    store.close_campaign(campaign.id, actor=account.username)
+                    st.toast(t("admin.closed_done"))
+                    st.rerun()
+                if no.button(t("admin.close.confirm.no"), key="admin.close.no"):
+                    st.session_state.pop(asking, None)
+                    st.rerun()
     elif campaign.closed_at is not None:
         if st.button(t("admin.reopen"), key="admin.reopen", icon=":material/play_arrow:"):
             store.reopen_campaign(campaign.id, actor=account.username)
@@ -85,7 +102,13 @@ if is_admin:
         default_url = f"{parts.scheme}://{parts.netloc}"
     base_url = st.text_input(t("admin.base_url"), value=default_url, help=t("admin.base_url.help"), key=f"admin.base_url.{campaign.id}")
     made_key = f"admin.posters.{campaign.id}"
-    if st.button(t("admin.make_posters"), type="primary", key="admin.make_posters", icon=":material/qr_code_2:"):
+    problem = reach_warning(base_url, lang) if base_url.strip() else None
+    anyway = False
+    if problem:  # no phone may reach it: say so, and make posters only when asked again
+        st.warning(problem, icon=":material/wifi_off:")
+        anyway = st.checkbox(t("admin.posters.anyway"), key=f"admin.posters.anyway.{campaign.id}")
+    if st.button(t("admin.make_posters"), type="primary", key="admin.make_posters", icon=":material/qr_code_2:",
+                 disabled=bool(problem) and not anyway):
         bar = st.progress(0.0, text=t("admin.posters.step.start"))
 
         def show(done: int, total: int, stage: str) -> None:

@@ -134,7 +134,7 @@ st.dataframe(pd.DataFrame({
 by_code = {h.code: h for h in households}
 with st.expander(t("hh.reassign"), icon=":material/swap_horiz:"):
     chosen = st.multiselect(t("hh.reassign.choose"), list(by_code), key=f"hh.reassign.codes.{campaign.id}.{code}",
-                            format_func=lambda c: f"{c} · {by_code[c].assigned_to or unassign}")
+                            format_func=lambda c: f"{c} · {by_code[c].assigned_to or unassign}", select_all=False)
     target = st.selectbox(t("hh.reassign.to"), [*surveyors, unassign], key="hh.reassign.to")
     if st.button(t("hh.reassign.button"), key="hh.reassign.button"):
         if not chosen:

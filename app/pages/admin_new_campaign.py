@@ -41,6 +41,7 @@ with st.form("admin.new", enter_to_submit=False):
         # questionnaires with local targets (keyed for one profile) are added by hand, for that profile only
         t("admin.new.questionnaires"), list(questionnaires), default=[q for q in questionnaires if not questionnaires[q].jurisdiction],
         format_func=lambda q: pick(questionnaires[q].title, lang), key="admin.new.questionnaires",
+        select_all=False,  # Streamlit's "Select all" is English only
     )
     left, right = st.columns(2)
     opens_on = left.date_input(t("admin.new.opens"), value=today, key="admin.new.opens")

@@ -26,10 +26,12 @@ from analysis.campaign import (
 from analysis.integrity import load_quality, sensitivity
 from analysis.intervals import CI_METHODS
 from analysis.formatting import count, fixed, in_china, indicator_labels, local_stamp, missing
+from analysis.formatting import interval as span
 from analysis.formatting import percent as pct
 from analysis.campaign.weights import MODE_WORDS
 from analysis.verdict import MIN_DF, interval_label, rule_text
 from app import fieldwork_panel, items_panel, services
+from app.incidents import isolated
 from app.means_panel import render_means
 from app.quality_panel import render_sensitivity
 from app.auth import require
@@ -183,7 +185,7 @@ def step_text(step) -> str:  # noqa: ANN001
         return t(key, where=where(step), count=step.count, questionnaire=title,
                  indicator=indicator_label(step.questionnaire_id, step.indicator))
     if step.kind == "few_sites":
-        return t("dash.next.few_sites", stratum=step.stratum, questionnaire=title, count=step.count,
+        return t("dash.next.few_sites", stratum=where(step), questionnaire=title, count=step.count,
                  add=getattr(step, "sites_to_add", 0) or 1)
     if step.kind in ("low_contact", "high_refusal"):
         return fieldwork_panel.step_text(step)
@@ -197,7 +199,7 @@ tab_progress, tab_results, tab_watch, tab_items, tab_export, *tab_fieldwork = st
 )
 
 # --------------------------------------------------------------------------------- progress
-with tab_progress:
+with tab_progress, isolated("dashboard.progress"):
     progress = results.progress
     m = st.columns(4)
     m[0].metric(t("dash.metric.responses"), len(results.responses),
@@ -217,7 +219,10 @@ with tab_progress:
         shown = steps[:12]
         st.markdown("\n".join(f"- {plain(step_text(s))}" for s in shown))
         if len(steps) > len(shown):
-            with st.expander(f"+{len(steps) - len(shown)}"):
+            rest = steps[len(shown):]
+            kinds = "、".join(dict.fromkeys(t(f"dash.next.kind.{s.kind}") for s in rest)) if lang == "zh" else \
+                ", ".join(dict.fromkeys(t(f"dash.next.kind.{s.kind}") for s in rest))
+            with st.expander(t("dash.next.rest", n=len(rest), kinds=kinds)):
                 st.markdown("\n".join(f"- {plain(step_text(s))}" for s in steps[len(shown):]))
     else:
         st.caption(t("dash.next.none"))
@@ -278,91 +283,95 @@ def reading_text(v) -> str:  # noqa: ANN001
     return t("dash.point.yes") if bool(v) else t("dash.point.no")
 
 
-with tab_results:
+with tab_results, isolated("dashboard.results"):
     st.info(rule_text(results.level, lang, min_df), icon=":material/rule:")
     st.caption(t("dash.results.intro"))
-    render_sensitivity(quality, compared, data.questionnaires)
+    with isolated("dashboard.quality"):
+        render_sensitivity(quality, compared, data.questionnaires)
     st.divider()
     for number, (questionnaire_id, indicator) in enumerate(results.indicators):
-        overall = results.overall()
-        o = overall[(overall["questionnaire_id"] == questionnaire_id) & (overall["var"] == indicator)].iloc[0]
-        township = results.by_stratum(indicator)
-        township = township[township["questionnaire_id"] == questionnaire_id]
-        label = indicator_label(questionnaire_id, indicator)
-        has_threshold = o.threshold is not pd.NA and o.threshold is not None
-        st.subheader(f"{label} · " + (t("dash.results.threshold", threshold=pct(o.threshold, 0)) if has_threshold
-                                      else t("dash.results.no_threshold")))
-        if data.questionnaires[questionnaire_id].audience == "residents" and getattr(o, "mode", None) in MODE_WORDS:
-            st.caption(MODE_WORDS[o.mode][f"long_{lang}"], help=None)
-        if missing(o.estimate):  # no applicable response yet
-            st.info(t("dash.results.no_data"), icon=":material/hourglass_empty:")
-            continue
-        if has_threshold:
-            st.markdown(t("dash.results.overall", estimate=pct(o.estimate), low=pct(o.ci_low), high=pct(o.ci_high),
-                          label=interval_label(results.level, lang),
-                          verdict=f"**{verdict_text(o.verdict)}**",
-                          reading=t("dash.reading.yes") if o.point_reaches is not pd.NA and bool(o.point_reaches)
-                          else t("dash.reading.no"))
-                        + "  \n" + t("dash.results.reference", label=interval_label(results.level, lang, one_sided=False),
-                                      low=pct(o.two_sided_low), high=pct(o.two_sided_high)))
-        frame = pd.concat([overall[(overall["questionnaire_id"] == questionnaire_id) & (overall["var"] == indicator)], township])
-        names = [t("dash.county")] + [str(d) for d in township["domain"]]
-        alone = [not (isinstance(v, str) and v == "few_sites") for v in frame["verdict"]]  # too few sites: SE and deff mean nothing
-        table = pd.DataFrame({
-            t("dash.col.domain"): names,
-            t("dash.col.n"): [int(x) for x in frame["n"]],
-            t("dash.col.estimate"): [pct(x) for x in frame["estimate"]],
-            interval_label(results.level, lang) if has_threshold else t("dash.col.ci"):
-                [f"{pct(a)} – {pct(b)}" for a, b in zip(frame["ci_low"], frame["ci_high"])],
-            t("dash.col.se"): [pct(x, 2) if ok else "—" for x, ok in zip(frame["se"], alone)],
-            t("dash.col.deff"): [fixed(x) if ok else "—" for x, ok in zip(frame["deff"], alone)],
-            t("dash.col.df"): [count(x) for x in frame["df"]],
-            t("dash.col.verdict"): [verdict_text(v) for v in frame["verdict"]],
-            t("dash.col.reading"): [reading_text(v) for v in frame["point_reaches"]],
-        })
-        st.dataframe(table, hide_index=True, key=f"dash.results.table.{questionnaire_id}.{indicator}",
-                     height=36 * (len(table) + 1) + 4)
-        if not all(alone):
-            st.caption(t("dash.results.few_sites_note", min_df=min_df))
-        plot = pd.DataFrame({
-            "domain": names, "estimate": frame["estimate"].astype(float).to_numpy(),
-            "low": frame["ci_low"].astype(float).to_numpy(), "high": frame["ci_high"].astype(float).to_numpy(),
-            "verdict": [verdict_text(v) for v in frame["verdict"]],
-        })
-        order = names
-        scale = alt.Scale(domain=[t(f"dash.verdict.{v}") for v in VERDICT_COLOURS], range=list(VERDICT_COLOURS.values()))
-        x_min = max(0.0, min(plot["low"].min(skipna=True), float(o.threshold) if has_threshold else 1.0) - 0.05)
-        base = alt.Chart(plot).encode(y=alt.Y("domain:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)))
-        plot["alone"] = alone
-        bars = base.mark_rule().encode(
-            x=alt.X("low:Q", scale=alt.Scale(domain=[x_min, 1.0]), axis=alt.Axis(format="%", tickCount=5),
-                    title=interval_label(results.level, lang) if has_threshold else t("dash.forest.x")),
-            x2="high:Q", color=alt.Color("verdict:N", scale=scale, title=t("dash.col.verdict"),
-                                         legend=alt.Legend(orient="bottom", columns=1, labelLimit=260)),
-            strokeWidth=alt.condition("datum.alone", alt.value(2.5), alt.value(1)))
-        points = base.mark_square(size=70).encode(x="estimate:Q", color=alt.Color("verdict:N", scale=scale),
-                                                  opacity=alt.condition("datum.alone", alt.value(1), alt.value(0.45)),
-                                                  tooltip=["domain", alt.Tooltip("estimate:Q", format=".1%"),
-                                                           alt.Tooltip("low:Q", format=".1%"), alt.Tooltip("high:Q", format=".1%")])
-        layers = [bars, points]
-        if has_threshold:
-            layers.append(alt.Chart(pd.DataFrame({"threshold": [float(o.threshold)]})).mark_rule(
-                color="#c42828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q"))
-        st.altair_chart(alt.layer(*layers).properties(height=alt.Step(24)),
-                        key=f"dash.results.forest.{questionnaire_id}.{indicator}")
-        lq = results.lqas[(results.lqas["questionnaire_id"] == questionnaire_id) & (results.lqas["var"] == indicator)] if len(results.lqas) else None
-        if lq is not None and len(lq):
-            st.markdown("**" + t("dash.lqas.title", n=int(lq.iloc[0]["n_rule"]), d=int(lq.iloc[0]["d_rule"])) + "**")
-            st.dataframe(pd.DataFrame({
-                t("dash.col.stratum"): lq["stratum"], t("dash.col.sampled"): lq["sampled"],
-                t("dash.col.successes"): lq["successes"],
-                t("dash.col.lqas"): [t(f"dash.lqas.{c}") for c in lq["classification"]],
-            }), hide_index=True, key=f"dash.results.lqas.{questionnaire_id}.{indicator}")
-        st.divider()
-    render_means(results, lang, indicator_label)  # score indicators the profile reports as a mean
+        with isolated(f"dashboard.results.{questionnaire_id}.{indicator}"):
+            overall = results.overall()
+            o = overall[(overall["questionnaire_id"] == questionnaire_id) & (overall["var"] == indicator)].iloc[0]
+            township = results.by_stratum(indicator)
+            township = township[township["questionnaire_id"] == questionnaire_id]
+            label = indicator_label(questionnaire_id, indicator)
+            has_threshold = o.threshold is not pd.NA and o.threshold is not None
+            st.subheader(f"{label} · " + (t("dash.results.threshold", threshold=pct(o.threshold, 0)) if has_threshold
+                                          else t("dash.results.no_threshold")))
+            if data.questionnaires[questionnaire_id].audience == "residents" and getattr(o, "mode", None) in MODE_WORDS:
+                st.caption(MODE_WORDS[o.mode][f"long_{lang}"], help=None)
+            if missing(o.estimate):  # no applicable response yet
+                st.info(t("dash.results.no_data"), icon=":material/hourglass_empty:")
+                continue
+            if has_threshold:
+                st.markdown(t("dash.results.overall", estimate=pct(o.estimate), interval=span(o.ci_low, o.ci_high, n=o.n, verdict=o.verdict, language=lang),
+                              label=interval_label(results.level, lang),
+                              verdict=f"**{verdict_text(o.verdict)}**",
+                              reading=t("dash.reading.yes") if o.point_reaches is not pd.NA and bool(o.point_reaches)
+                              else t("dash.reading.no"))
+                            + "  \n" + t("dash.results.reference", label=interval_label(results.level, lang, one_sided=False),
+                                          interval=span(o.two_sided_low, o.two_sided_high, n=o.n, verdict=o.verdict, language=lang)))
+            frame = pd.concat([overall[(overall["questionnaire_id"] == questionnaire_id) & (overall["var"] == indicator)], township])
+            names = [t("dash.county")] + [str(d) for d in township["domain"]]
+            alone = [not (isinstance(v, str) and v == "few_sites") for v in frame["verdict"]]  # too few sites: SE and deff mean nothing
+            table = pd.DataFrame({
+                t("dash.col.domain"): names,
+                t("dash.col.n"): pd.array([None if missing(x) else int(x) for x in frame["n"]], dtype="Int64"),
+                t("dash.col.estimate"): [pct(x) for x in frame["estimate"]],
+                interval_label(results.level, lang) if has_threshold else t("dash.col.ci"):
+                    [span(a, b, n=n, verdict=v, language=lang, sep=" – ")
+                     for a, b, n, v in zip(frame["ci_low"], frame["ci_high"], frame["n"], frame["verdict"])],
+                t("dash.col.se"): [pct(x, 2) if ok else "—" for x, ok in zip(frame["se"], alone)],
+                t("dash.col.deff"): [fixed(x) if ok else "—" for x, ok in zip(frame["deff"], alone)],
+                t("dash.col.df"): [count(x) for x in frame["df"]],
+                t("dash.col.verdict"): [verdict_text(v) for v in frame["verdict"]],
+                t("dash.col.reading"): [reading_text(v) for v in frame["point_reaches"]],
+            })
+            st.dataframe(table, hide_index=True, key=f"dash.results.table.{questionnaire_id}.{indicator}",
+                         height=36 * (len(table) + 1) + 4)
+            if not all(alone):
+                st.caption(t("dash.results.few_sites_note", min_df=min_df))
+            plot = pd.DataFrame({
+                "domain": names, "estimate": frame["estimate"].astype(float).to_numpy(),
+                "low": frame["ci_low"].astype(float).to_numpy(), "high": frame["ci_high"].astype(float).to_numpy(),
+                "verdict": [verdict_text(v) for v in frame["verdict"]],
+            })
+            order = names
+            scale = alt.Scale(domain=[t(f"dash.verdict.{v}") for v in VERDICT_COLOURS], range=list(VERDICT_COLOURS.values()))
+            x_min = max(0.0, min(plot["low"].min(skipna=True), float(o.threshold) if has_threshold else 1.0) - 0.05)
+            base = alt.Chart(plot).encode(y=alt.Y("domain:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)))
+            plot["alone"] = alone
+            bars = base.mark_rule().encode(
+                x=alt.X("low:Q", scale=alt.Scale(domain=[x_min, 1.0]), axis=alt.Axis(format="%", tickCount=5),
+                        title=interval_label(results.level, lang) if has_threshold else t("dash.forest.x")),
+                x2="high:Q", color=alt.Color("verdict:N", scale=scale, title=t("dash.col.verdict"),
+                                             legend=alt.Legend(orient="bottom", columns=1, labelLimit=260)),
+                strokeWidth=alt.condition("datum.alone", alt.value(2.5), alt.value(1)))
+            points = base.mark_square(size=70).encode(x="estimate:Q", color=alt.Color("verdict:N", scale=scale),
+                                                      opacity=alt.condition("datum.alone", alt.value(1), alt.value(0.45)),
+                                                      tooltip=["domain", alt.Tooltip("estimate:Q", format=".1%"),
+                                                               alt.Tooltip("low:Q", format=".1%"), alt.Tooltip("high:Q", format=".1%")])
+            layers = [bars, points]
+            if has_threshold:
+                layers.append(alt.Chart(pd.DataFrame({"threshold": [float(o.threshold)]})).mark_rule(
+                    color="#c42828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q"))
+            st.altair_chart(alt.layer(*layers).properties(height=alt.Step(24)),
+                            key=f"dash.results.forest.{questionnaire_id}.{indicator}")
+            lq = results.lqas[(results.lqas["questionnaire_id"] == questionnaire_id) & (results.lqas["var"] == indicator)] if len(results.lqas) else None
+            if lq is not None and len(lq):
+                st.markdown("**" + t("dash.lqas.title", n=int(lq.iloc[0]["n_rule"]), d=int(lq.iloc[0]["d_rule"])) + "**")
+                st.dataframe(pd.DataFrame({
+                    t("dash.col.stratum"): lq["stratum"], t("dash.col.sampled"): lq["sampled"],
+                    t("dash.col.successes"): lq["successes"],
+                    t("dash.col.lqas"): [t(f"dash.lqas.{c}") for c in lq["classification"]],
+                }), hide_index=True, key=f"dash.results.lqas.{questionnaire_id}.{indicator}")
+            st.divider()
+    with isolated("dashboard.results.means"):
+        render_means(results, lang, indicator_label)  # score indicators the profile reports as a mean
 
 # --------------------------------------------------------------------------------- watching
-with tab_watch:
+with tab_watch, isolated("dashboard.watch"):
     st.caption(t("dash.watch.intro", alpha=f"{1 - results.level:.0%}"))
     watch = results.watch
     if len(watch):
@@ -384,10 +393,11 @@ with tab_items:
 # --------------------------------------------------------------------------------- fieldwork
 for tab in tab_fieldwork:
     with tab:
-        fieldwork_panel.render(households, campaign)
+        with isolated("dashboard.fieldwork"):
+            fieldwork_panel.render(households, campaign)
 
 # --------------------------------------------------------------------------------- exports
-with tab_export:
+with tab_export, isolated("dashboard.export"):
     st.caption(t("dash.export.intro"))
     export_key = (campaign.id, cache.version, options_key, review_key, exclude_flagged)
     files = st.session_state.get("dash.export.files")

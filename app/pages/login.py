@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import services
-from app.auth import client_address, current_account, sign_in, sign_out
+from app.auth import client_address, current_account, forget_on_this_browser, remember_on_this_browser, sign_in, sign_out
 from app.chrome import staff_chrome
 from app.i18n import t
 from app.safe import plain
@@ -35,6 +35,7 @@ if account is None:
     st.stop()
 
 st.title(t("login.signed_in_title"))
+remember_on_this_browser(account, st.query_params.get("next") or "login")  # the cookie: a reload stays signed in
 st.write(t("login.signed_in", user=plain(account.username), role=t(f"role.{account.role}")))
 links = {
     "admin": [("app/pages/admin_campaigns.py", "nav.campaigns"), ("app/pages/admin_new_campaign.py", "nav.new_campaign"),
@@ -67,4 +68,6 @@ with st.expander(t("login.change_password")):
 
 if st.button(t("login.sign_out"), key="admin.sign_out"):
     sign_out()
-    st.rerun()
+    forget_on_this_browser()  # the browser deletes the session cookie and opens the login page
+    st.info(t("login.signed_out"))
+    st.stop()

@@ -6,20 +6,23 @@ Every action goes through ``Store.review`` / ``Store.reopen`` (one transaction w
 row); flags come from ``analysis.integrity.load_quality``. Nothing here deletes a response.
 """
 
-import json
 import pandas as pd
 import streamlit as st
 
 from analysis import AnalysisError
+from analysis.campaign import load_campaign_data
 from analysis.formatting import local_stamp
 from analysis.integrity import load_quality
-from analysis.quality import RULES, QualityParameters
+from analysis.quality import QualityParameters
 from app import services
+from app.audit_text import actor_words
 from app.auth import require
-from app.i18n import t
+from app.i18n import language, t
+from app.review_widgets import answers_table, parameter_words, parameters_form
 from app.safe import plain
 from app.widgets import campaign_picker
 from survey.errors import SurveyError
+from survey.storage.audit import action_words
 
 REVIEWERS = ("admin",)  # who may approve, exclude or reopen (the evaluator is read-only: accounts.ROLES)
 account = require("admin", "evaluator")
@@ -32,7 +35,8 @@ notice = st.session_state.pop("review.notice", None)
 if notice:
     st.success(notice, icon=":material/task_alt:")
 try:
-    quality = load_quality(store, campaign.id)
+    data = load_campaign_data(store, campaign.id)  # every answer column: a flagged response can be read
+    quality = load_quality(store, campaign.id, data)
 except (AnalysisError, SurveyError) as exc:
     st.error(t("review.error", message=plain(exc)))
     st.stop()
@@ -93,13 +97,21 @@ else:
     st.dataframe(view, hide_index=True, key=f"review.table.{campaign.id}.{site}.{show}")
     shown_ids = [int(i) for i in rows["response_id"]]
     reasons_of = {int(r.response_id): "、".join(t(f"review.rule.{x}") for x in r.reasons) for r in rows.itertuples(index=False)}
+    with st.expander(t("review.answers"), icon=":material/description:"):
+        shown = st.selectbox(t("review.answers.pick"), shown_ids, key=f"review.answers.{campaign.id}",
+                             format_func=lambda i: f"{i} · {reasons_of.get(i, '')}")
+        if shown is not None:
+            row = data.table[data.table["response_id"] == shown].iloc[0]
+            st.dataframe(answers_table(data.questionnaires[row["questionnaire_id"]], row.to_dict()), hide_index=True,
+                         key=f"review.answers.table.{campaign.id}")
     if account.role not in REVIEWERS:  # the evaluator reads the queue; approving or excluding is an admin's
         st.info(t("review.read_only"), icon=":material/visibility:")
     else:
-        with st.form(f"review.form.{campaign.id}", clear_on_submit=True, border=True):
+        # the selection stays until an action is recorded (a missing reason keeps it)
+        with st.form(f"review.form.{campaign.id}", clear_on_submit=False, border=True):
             every = st.checkbox(t("review.select_all", n=len(shown_ids)), key="review.all")
             picked = st.multiselect(t("review.select"), shown_ids, key="review.picked", placeholder=t("review.select.placeholder"),
-                                    format_func=lambda i: f"{i} · {reasons_of.get(i, '')}")
+                                    format_func=lambda i: f"{i} · {reasons_of.get(i, '')}", select_all=False)
             reason = st.text_input(t("review.reason"), placeholder=t("review.reason.placeholder"), key="review.reason")
             b = st.columns(3)
             approve = b[0].form_submit_button(t("review.approve"), icon=":material/check:")
@@ -125,6 +137,8 @@ else:
                     st.error(t("review.error", message=plain(exc)))
                 else:
                     st.session_state["review.notice"] = t("review.done", n=len(picked), action=t(f"review.action.{action}"))
+                    for key in ("review.all", "review.picked", "review.reason"):  # recorded: a fresh form
+                        st.session_state.pop(key, None)
                     st.rerun()
 
 with st.expander(t("review.audit"), icon=":material/history:"):
@@ -134,24 +148,24 @@ with st.expander(t("review.audit"), icon=":material/history:"):
     else:
         st.dataframe(pd.DataFrame({
             t("review.col.at"): [local_stamp(e.at, campaign.timezone) for e in log],
-            t("review.col.actor"): [e.actor for e in log],
-            t("review.col.action"): [e.action for e in log],
+            t("review.col.actor"): [actor_words(e.actor, t) for e in log],
+            t("review.col.action"): [action_words(e.action, language()) for e in log],
             t("review.col.response"): [e.response_id for e in log],
             t("review.col.why"): [e.reason for e in log],
         }), hide_index=True, key="review.audit.table")
 
 with st.expander(t("review.parameters"), icon=":material/tune:"):
     st.caption(t("review.parameters.help"))
-    st.json({rule: dict(quality.parameters[rule]) for rule in RULES}, expanded=False)
-    if account.role == "admin":
-        own = store.quality_parameters(campaign.id)
-        text = st.text_area(t("review.parameters.campaign"), json.dumps(own, ensure_ascii=False, indent=2),
-                            key=f"review.parameters.text.{campaign.id}", height=160)
-        if st.button(t("review.parameters.save"), key=f"review.parameters.save.{campaign.id}"):
+    if account.role != "admin":
+        st.dataframe(pd.DataFrame([{t("review.param.rule"): t(f"review.rule.{rule}"), t("review.param.value"): value}
+                                   for rule, value in parameter_words(quality.parameters.values).items()]),
+                     hide_index=True, key="review.parameters.table")
+    else:
+        own = parameters_form(quality.parameters.values, f"review.parameters.form.{campaign.id}")
+        if own is not None:
             try:
-                parsed = json.loads(text or "{}")
-                QualityParameters.merged((f"campaign {campaign.id}", parsed))
-                store.set_quality_parameters(campaign.id, parsed, actor=account.username)
+                QualityParameters.merged((f"campaign {campaign.id}", own))
+                store.set_quality_parameters(campaign.id, own, actor=account.username)
             except (ValueError, AnalysisError, SurveyError) as exc:
                 st.error(t("review.parameters.bad", message=plain(exc)))
             else:

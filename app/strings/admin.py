@@ -3,6 +3,19 @@
 STRINGS = {
     "nav.section.admin": {"zh": "调查管理", "en": "Administration"},
     "nav.login": {"zh": "管理员登录", "en": "Sign in"},
+    "nav.not_found.title": {"zh": "没有找到这个页面", "en": "No such page here"},
+    "nav.not_found.sign_in": {
+        "zh": "“{page}”需要登录后才能打开。请先登录，登录后会回到这个页面。",
+        "en": "“{page}” needs you to sign in first; after signing in you come back here.",
+    },
+    "nav.not_found.role": {
+        "zh": "您的账户不能打开“{page}”。请用有相应权限的账户登录，或从左侧菜单选择页面。",
+        "en": "Your account cannot open “{page}”. Sign in with an account that may, or choose a page on the left.",
+    },
+    "nav.not_found.unknown": {
+        "zh": "这个地址没有对应的页面（可能是书签或链接有误）。请从左侧菜单选择页面，或回到首页。",
+        "en": "Nothing lives at this address (the bookmark or link may be wrong). Choose a page on the left or go home.",
+    },
     "nav.account": {"zh": "我的账户", "en": "My account"},
     "nav.campaigns": {"zh": "调查活动", "en": "Campaigns"},
     "nav.new_campaign": {"zh": "新建调查", "en": "New campaign"},
@@ -48,6 +61,7 @@ STRINGS = {
     "login.password_short": {"zh": "新密码至少需要 8 位。", "en": "The new password needs 8 characters or more."},
     "login.password_changed": {"zh": "密码已修改。", "en": "The password is changed."},
     "login.sign_out": {"zh": "退出登录", "en": "Sign out"},
+    "login.signed_out": {"zh": "已退出登录。", "en": "Signed out."},
     # campaigns
     "admin.campaigns.title": {"zh": "调查活动", "en": "Campaigns"},
     "admin.no_campaigns": {"zh": "还没有调查活动。", "en": "There is no campaign yet."},
@@ -62,6 +76,14 @@ STRINGS = {
     "admin.sites_count": {"zh": "调查点", "en": "Sites"},
     "admin.profile": {"zh": "辖区标准：{profile}；组织单位：{organizer}", "en": "Profile: {profile}; organiser: {organizer}"},
     "admin.close": {"zh": "立即结束调查", "en": "Close the campaign now"},
+    "admin.close.confirm": {
+        "zh": "结束后，所有海报上的二维码立即停止接收问卷（已收 {n} 份保留不变）。确定要结束“{name}”吗？",
+        "en": "Once closed, every poster's QR code stops taking responses at once (the {n} received are kept). "
+        "Close “{name}”?",
+    },
+    "admin.close.confirm.yes": {"zh": "确定结束", "en": "Close it"},
+    "admin.close.confirm.no": {"zh": "取消", "en": "Cancel"},
+    "admin.period.full": {"zh": "调查时间：{opens} 至 {closes}", "en": "Dates: {opens} to {closes}"},
     "admin.reopen": {"zh": "重新开放调查", "en": "Reopen the campaign"},
     "admin.closed_done": {"zh": "调查已结束，二维码不再接受新问卷。", "en": "The campaign is closed: its QR codes take no new responses."},
     "admin.reopened": {"zh": "调查已重新开放。", "en": "The campaign is open again."},
@@ -85,6 +107,8 @@ STRINGS = {
         "zh": "居民手机能访问的地址，例如 https://survey.example.gov.cn 。可用环境变量 TCM_SURVEY_PUBLIC_URL 设定默认值。",
         "en": "The address residents' phones can reach, e.g. https://survey.example.gov.cn. TCM_SURVEY_PUBLIC_URL sets the default.",
     },
+    "admin.posters.anyway": {"zh": "我知道，仍用这个地址制作海报（例如内网测试）",
+                              "en": "I know; make the posters with this address anyway (e.g. a local test)"},
     "admin.make_posters": {"zh": "生成二维码与海报", "en": "Make the QR codes and posters"},
     "admin.posters.step.start": {"zh": "正在准备…", "en": "Getting ready…"},
     "admin.posters.step.qr": {"zh": "正在生成二维码 {done}/{total}…", "en": "Making QR codes {done}/{total}…"},

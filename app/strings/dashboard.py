@@ -119,6 +119,13 @@ STRINGS = {
     "dash.progress.no_empty_sites": {"zh": "每个有配额的调查点都已收到问卷。", "en": "Every site with a quota has responses."},
     "dash.next": {"zh": "下一步工作", "en": "What to do next"},
     "dash.next.none": {"zh": "目前没有需要补充的工作。", "en": "Nothing to do right now."},
+    "dash.next.rest": {"zh": "其余 {n} 项：{kinds}", "en": "{n} more: {kinds}"},
+    "dash.next.kind.no_responses": {"zh": "尚未收到问卷的调查点", "en": "sites without responses"},
+    "dash.next.kind.more_responses": {"zh": "需要补充样本的指标", "en": "indicators needing more responses"},
+    "dash.next.kind.few_sites": {"zh": "调查点不足的乡镇（街道）", "en": "townships with too few sites"},
+    "dash.next.kind.behind_quota": {"zh": "未完成计划样本量的调查点", "en": "sites behind their quota"},
+    "dash.next.kind.low_contact": {"zh": "入户接触率低的村", "en": "villages with low contact"},
+    "dash.next.kind.high_refusal": {"zh": "拒访率高的村", "en": "villages with many refusals"},
     "dash.next.no_responses": {
         "zh": "{stratum} {site} 尚未收到“{questionnaire}”问卷（计划 {count} 份）：请张贴二维码或安排调查员。",
         "en": "{site} ({stratum}) has no “{questionnaire}” response yet ({count} planned): put up the poster or send a surveyor.",
@@ -166,8 +173,8 @@ STRINGS = {
               "so there is no estimate.",
     },
     "dash.results.overall": {
-        "zh": "全县（区）：{estimate}，{label} {low}–{high}，{verdict}；点估计{reading}达标线",
-        "en": "County: {estimate}, {label} {low}–{high}, {verdict}; the point estimate is {reading} the threshold",
+        "zh": "全县（区）：{estimate}，{label} {interval}，{verdict}；点估计{reading}达标线",
+        "en": "County: {estimate}, {label} {interval}, {verdict}; the point estimate is {reading} the threshold",
     },
     "dash.reading.yes": {"zh": "已达到", "en": "at or above"},
     "dash.reading.no": {"zh": "未达到", "en": "below"},
@@ -180,18 +187,20 @@ STRINGS = {
     "dash.col.df": {"zh": "自由度", "en": "df"},
     "dash.col.verdict": {"zh": "判定", "en": "Verdict"},
     "dash.col.reading": {"zh": "点估计读法", "en": "Point-estimate reading"},
-    "dash.col.flag": {"zh": "监测标记", "en": "Flag"},
+    "dash.col.flag": {"zh": "监测提示", "en": "Hint"},
     "dash.col.lqas": {"zh": "LQAS 判定", "en": "LQAS"},
     "dash.col.sampled": {"zh": "已取样本", "en": "Taken"},
     "dash.col.successes": {"zh": "“是”的份数", "en": "Yes"},
     "dash.results.few_sites_note": {
         "zh": "“调查点不足，不能单独判定”的乡镇（街道）只有 1–2 个调查点（设计自由度小于 {min_df}）：其标准误和设计效应没有意义，"
-        "以“—”表示；图中以空心方块和浅灰细线画出，不作判定。全县（区）的结果是结论。",
+        "以“—”表示；其区间只说明不确定的程度（调查点太少时无法计算，写明原因）；图中以空心方块和浅灰细线画出，不作判定。"
+        "全县（区）的结果是结论。",
         "en": "Townships marked “too few sites” have one or two sites (fewer than {min_df} design degrees of freedom): "
-        "their SE and design effect mean nothing and show as “—”; the chart draws them hollow and pale, without a "
+        "their SE and design effect mean nothing and show as “—”; their interval only shows how uncertain they are (with "
+        "one site none can be computed, and the table says so); the chart draws them hollow and pale, without a "
         "verdict. The county row is the conclusion.",
     },
-    "dash.results.reference": {"zh": "参考：{label} {low}–{high}", "en": "Reference: {label} {low}–{high}"},
+    "dash.results.reference": {"zh": "参考：{label} {interval}", "en": "Reference: {label} {interval}"},
     "dash.means.official": {"zh": "以均值为官方口径", "en": "the mean is the official figure"},
     "dash.means.overall": {
         "zh": "全县（区）平均得分率：{mean}（标准误 {se}），{label} {low}–{high}",
@@ -217,10 +226,12 @@ STRINGS = {
     # watching
     "dash.watch.intro": {
         "zh": "每天查看固定样本的置信区间会增加误判达标的风险。这里的标记采用随时有效的混合似然比方法"
-        "（按整个调查点更新），无论查看多少次，误判概率都不超过 {alpha}。它只用于监测，正式结论见“结果与判定”。",
+        "（按整个调查点更新），无论查看多少次，误判概率都不超过 {alpha}。这些标记只是提示，不是结论；调查点不足、"
+        "不能单独判定的乡镇（街道）不作提示。正式结论只看“结果与判定”。",
         "en": "Re-checking a fixed-sample interval every day inflates false passes. These flags use an anytime-valid "
         "mixture likelihood ratio (updated by whole site): however often you look, the chance of a false flag stays "
-        "within {alpha}. They are for watching only; the official verdict is under “Results and verdicts”.",
+        "within {alpha}. They are hints, not verdicts; a township with too few sites to be judged gets no hint. "
+        "The verdicts are under “Results and verdicts” only.",
     },
     # exports
     "dash.export.intro": {

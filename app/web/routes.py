@@ -39,6 +39,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import services
 from app.web import grants, reply, steps
+from app.web.desk import desk_routes
 from app.web.field import field_routes
 from app.web.field_sync import form_household, form_surveyor
 from app.web.cookies import csrf_value, secure as _secure, with_cookies as _with_cookies, with_device as _with_device
@@ -260,7 +261,7 @@ async def favicon(request: Request) -> Response:
 def routes() -> list[Route]:
     """The routes ``st.App`` serves next to Streamlit's."""
     return [
-        *field_routes(),
+        *field_routes(), *desk_routes(),
         Route("/form/static/{name}", static, methods=["GET", "HEAD"]),
         Route("/form/preview/{questionnaire}", preview, methods=["GET"]),
         Route("/favicon.ico", favicon, methods=["GET", "HEAD"]),

@@ -292,12 +292,9 @@ def _poster_page(pdf: _PosterPDF, item: PosterItem) -> None:
     pdf.set_font("cjk", "", 8.5)
     pdf.set_xy(pdf.l_margin, pdf.h - 16)
     pdf.cell(width, 5, item.url, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.cell(
-        width,
-        5,
-        f"{campaign.name} · 调查点编号 {site.code} · 问卷 {instrument.questionnaire_id}（{instrument.short_id}）",
-        align="C",
-    )
+    identity = f"{campaign.name} · 调查点编号 {site.code} · {title}"  # in words: no questionnaire code
+    pdf.fit_text(identity, 8.5, width=width, minimum=6)
+    pdf.cell(width, 5, identity, align="C")
 
 
 def render_posters(items: Sequence[PosterItem], path: str | Path, *, font: FontFile | None = None) -> Path:

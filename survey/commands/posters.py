@@ -25,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--site", action="append", metavar="CODE", help="only this site (repeatable)")
     parser.add_argument("--instrument", action="append", metavar="ID", help="only this questionnaire id (repeatable)")
     parser.add_argument("--secret-file", metavar="PATH", help="key file when TCM_SURVEY_SECRET is not set")
+    parser.add_argument("--allow-unreachable", action="store_true",
+                        help="make posters even for a loopback, private or plain-http address (a local test)")
     parser.add_argument("--json", action="store_true", help="print a JSON summary")
     parser.set_defaults(func=run)
 
@@ -34,8 +36,16 @@ def run(args: argparse.Namespace) -> int:
     from survey.campaign.posters import check_base_url, write_campaign_posters
     from survey.storage import Store
 
+    from survey.campaign.reach import warning
+
     try:
         check_base_url(args.base_url)
+        problem = warning(args.base_url, command_line=True)
+        if problem:  # no phone may reach it: say so before making any poster
+            print(("warning: " if args.allow_unreachable else "error: ") + problem, file=sys.stderr)
+            print(warning(args.base_url, "en", command_line=True), file=sys.stderr)
+            if not args.allow_unreachable:
+                return 2
         with Store.open(args.db) as store:
             campaign = store.campaign(args.campaign)
         unknown_sites = sorted(set(args.site or ()) - {s.code for s in campaign.sites})

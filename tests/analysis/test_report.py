@@ -62,6 +62,15 @@ def _needed(tool: str) -> str:
     return path
 
 
+def interval_cells(e) -> list[str]:  # noqa: ANN001
+    """The two interval cells of a report row: the bounds, or 无区间 and why (never "—", "—")."""
+    if pd.isna(e.ci_low) or pd.isna(e.ci_high):
+        if e.verdict is pd.NA:  # no staff yet, or too few to show
+            return ["无区间", "人数少" if e.n else "无问卷"]
+        return ["无区间", "点太少" if e.verdict == "few_sites" else "无问卷" if not e.n else "无法计算"]
+    return [pct(e.ci_low), pct(e.ci_high)]
+
+
 def test_pdf_text_carries_the_engines_numbers(demo):
     store, campaign, data, url, folder = demo
     pdf = folder / "report.pdf"
@@ -74,8 +83,8 @@ def test_pdf_text_carries_the_engines_numbers(demo):
         for e in _engine_rows(data, var).itertuples(index=False):
             label = "全县（区）" if e.scope == "overall" else str(e.domain)
             alone = not (isinstance(e.verdict, str) and e.verdict == "few_sites")  # too few sites: no SE or deff
-            cells = [label, str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", pct(e.ci_low),
-                     pct(e.ci_high), fixed(e.deff) if alone else "—", str(int(e.df))]
+            cells = [label, str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", *interval_cells(e),
+                     fixed(e.deff) if alone else "—", str(int(e.df))]
             wanted = " ".join(cells)
             assert any(line.startswith(wanted) for line in lines), f"{var} {label}: {wanted!r} not in the PDF"
             checked += 1
@@ -103,10 +112,11 @@ def test_docx_tables_carry_the_engines_numbers(demo):
         for row, e in zip(table[1:], engine.itertuples(index=False)):
             if e.verdict is pd.NA:  # a township's staff result under 3 people is not shown
                 assert row[1:3] == [str(int(e.n)), pct(e.estimate)] and row[8:10] == ["—", "—"]
+                assert row[4:6] == ["无区间", "人数少" if e.n else "无问卷"]
                 continue
             alone = not (isinstance(e.verdict, str) and e.verdict == "few_sites")
-            assert row[1:8] == [str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", pct(e.ci_low),
-                                pct(e.ci_high), fixed(e.deff) if alone else "—", str(int(e.df))]
+            assert row[1:8] == [str(int(e.n)), pct(e.estimate), fixed(e.se, 100) if alone else "—", *interval_cells(e),
+                                fixed(e.deff) if alone else "—", str(int(e.df))]
             assert row[8] == {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定",
                               "few_sites": "调查点不足，不能单独判定"}[e.verdict]
             assert row[9] == ("是" if bool(e.point_reaches) else "否")
@@ -125,13 +135,22 @@ def test_workbook_holds_full_precision_estimates_codebook_and_weights(demo):
     names = book.sheetnames
     assert names[0] == "结果汇总"
     for sheet in ("应答进度", "估计值明细", "问卷数据_resident", "问卷数据_staff_policy_liunan", "得分", "权重", "编码表",
-                  "指标定义", "监测标记", "设计说明"):
+                  "指标定义", "监测提示", "设计说明"):
         assert sheet in names
     zh, sheet = _sheet(book, "估计值明细")
     assert "估计值" in zh and "判定区间下限" in zh
     engine = data.results.estimates
     np.testing.assert_allclose(sheet["estimate"].astype(float), engine["estimate"].astype(float), rtol=1e-15)
     np.testing.assert_allclose(sheet["ci_low"].astype(float), engine["ci_low"].astype(float), rtol=1e-15)
+    # codes in words, the rule in Chinese, decimals formatted (the cell keeps full precision)
+    assert set(sheet["scope"]) == {"全县（区）", "乡镇（街道）"} and "satisfaction" not in set(sheet["indicator"])
+    assert "中医药服务满意率" in set(sheet["indicator"]) and not {"inconclusive", "met", "few_sites"} & set(sheet["verdict"])
+    assert set(sheet["ci_method"]) == {"Korn–Graubard 法"} and set(sheet["verdict_rule"]) == {sheet["verdict_rule"][0]}
+    assert sheet["verdict_rule"][0].startswith("判定规则")
+    column = list(sheet.columns).index("estimate") + 1
+    assert book["估计值明细"].cell(row=3, column=column).number_format == "0.0###"
+    _, progress = _sheet(book, "应答进度")
+    assert "township_centre" not in set(progress["site_kind"]) and "乡镇卫生院" in set(progress["site_kind"])
     _, code = _sheet(book, "编码表")
     assert {"instrument", "version_hash", "question", "choice_value", "choice_zh"} <= set(code.columns)
     _, weights = _sheet(book, "权重")

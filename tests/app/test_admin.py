@@ -90,8 +90,15 @@ def test_admin_signs_in_and_sees_counts_per_site(store):
     table = at.dataframe[0].value
     row = table[(table["编号"] == "04B") & (table["问卷"] == "居民中医药服务调查")]
     assert int(row["已收"].iloc[0]) == 3
-    assert at.metric[2].value == "3"
+    assert at.metric[1].value == "3"
+    shown = texts(at)
+    assert "liunan" not in shown and "辖区标准：" in shown  # the profile's name
+    today = __import__("datetime").date.today()
+    assert f"{today.year}年" in shown and "调查时间：" in shown  # whole dates in words
     at.button(key="admin.close").click().run()
+    assert store.campaign(campaign.id).status() == "open"  # asked first
+    assert "确定要结束" in texts(at)
+    at.button(key="admin.close.yes").click().run()
     assert store.campaign(campaign.id).status() == "closed"
     at.button(key="admin.reopen").click().run()
     assert store.campaign(campaign.id).status() == "open"
@@ -108,6 +115,21 @@ def test_admin_makes_posters_for_download(store):
     made = at.session_state["admin.posters.1"]
     assert made["pdf"].startswith(b"%PDF") and made["zip"].startswith(b"PK")
     assert made["n"] == 4  # two sites, two questionnaires
+
+
+def test_posters_for_an_address_no_phone_reaches_are_made_only_after_a_warning(store):
+    make_campaign(store)
+    at = sign_in(app(), "admin", ADMIN_PASSWORD)
+    at.switch_page("app/pages/admin_campaigns.py").run()
+    field = next(k.key for k in at.text_input if k.key.startswith("admin.base_url"))
+    at.text_input(key=field).input("http://127.0.0.1:8751").run()
+    warned = " ".join(w.value for w in at.warning)
+    assert "本机地址" in warned and "不是 https" in warned and "TCM_SURVEY_PUBLIC_URL" in warned
+    assert at.button(key="admin.make_posters").disabled
+    at.checkbox(key="admin.posters.anyway.1").check().run()
+    assert not at.button(key="admin.make_posters").disabled
+    at.text_input(key=field).input("https://survey.example.gov.cn").run()  # a public https address: no word
+    assert not any("TCM_SURVEY_PUBLIC_URL" in w.value for w in at.warning) and not at.button(key="admin.make_posters").disabled
 
 
 def test_evaluator_reads_but_cannot_change(store):

@@ -19,11 +19,19 @@ def test_chinese_css_replaces_the_uploader_texts_and_hides_the_enter_hint(monkey
     assert '[data-testid="InputInstructions"] { display: none; }' in css
     assert 'content: "选择文件"' in css and 'content: "每个文件不超过 50MB"' in css
     assert "stFileUploaderDropzoneInstructions" in css
+    assert '[data-testid="stElementToolbar"] { display: none !important; }' in css  # grid and chart menus: English
+
+
+def test_streamlits_own_upload_limit_is_the_apps_50_mb():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == 50
 
 
 def test_english_keeps_streamlits_uploader_texts():
     css = chrome_css("en", 200)
-    assert "InputInstructions" in css and "content:" not in css
+    assert "InputInstructions" in css and "content:" not in css and "stElementToolbar" not in css
 
 
 @pytest.mark.parametrize("page", ["app/pages/planner.py", "app/pages/login.py"])

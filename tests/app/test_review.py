@@ -147,3 +147,40 @@ def test_dashboard_shows_both_sets_and_can_leave_the_flags_out(store):
     assert knowledge.iloc[0]["样本量"] == int(o["n"]) == 120
     assert knowledge.iloc[0]["估计值"] == f"{float(o['estimate']) * 100:.1f}%"
     assert knowledge.iloc[0][INTERVAL] == f"{float(o['ci_low']) * 100:.1f}% – {float(o['ci_high']) * 100:.1f}%"
+
+
+def test_the_queue_shows_answers_keeps_the_selection_and_speaks_words(store):
+    fakes = sorted(r.id for r in store.responses(1) if r.nonce.startswith("fake-"))
+    at = signed_in("admin", "admin-password-1")
+    at.switch_page("app/pages/review.py").run()
+    assert not at.exception, at.exception
+    # the flagged response's answers, in words
+    at.selectbox(key="review.answers.1").set_value(fakes[0]).run()
+    answers = next(d.value for d in at.dataframe if "回答" in d.value.columns)
+    assert list(answers["题目"]) == ["用过中医药服务吗？", "总体满意度", "八段锦是传统健身功法。"]
+    assert answers["回答"][0] == "是" and answers["回答"][2] == "正确"
+    # no reason: the warning, and the selection is still there
+    at.multiselect(key="review.picked").set_value(fakes[:3])
+    next(b for b in at.button if b.label == "排除出分析").click().run()
+    assert "请填写理由" in texts(at)
+    assert at.multiselect(key="review.picked").value == fakes[:3]
+    at.text_input(key="review.reason").input("同一手机连续提交")
+    next(b for b in at.button if b.label == "排除出分析").click().run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="review.picked").value == []  # recorded: a fresh form
+    audit = next(d.value for d in at.dataframe if "理由" in d.value.columns and "操作" in d.value.columns)
+    assert "审核：排除" in set(audit["操作"]) and not any("." in a for a in audit["操作"])  # words, not review.excluded
+    # the parameters: a form, not JSON
+    assert not at.text_area and not at.json
+    at.number_input(key="review.param.too_fast.seconds_per_item").set_value(2.0)
+    at.toggle(key="review.param.burst.enabled").set_value(False)
+    next(b for b in at.button if b.label == "保存参数").click().run()
+    assert not at.exception, at.exception
+    assert store.quality_parameters(1) == {"too_fast": {"seconds_per_item": 2.0}, "burst": {"enabled": False}}
+
+
+def test_an_evaluator_reads_the_parameters_in_words(store):
+    at = signed_in("eva")
+    at.switch_page("app/pages/review.py").run()
+    table = next(d.value for d in at.dataframe if "规则" in d.value.columns)
+    assert table["参数"][0].startswith("每题最少用时（秒） 1.5")

@@ -183,8 +183,16 @@ def test_watch_flags_are_reported_per_township(demo):
     store, campaign = demo
     results = compute_results(load_campaign_data(store, campaign.id))
     watch = results.watch
-    assert set(watch["flag"]) <= {"passed", "failed", "open"}
+    assert set(watch["flag"]) <= {"passed", "failed", "open", "few_sites"}
     assert set(watch.loc[watch["scope"] == "stratum", "domain"]) == {s for s, _, _ in STRATA}
+    # a hint never where no verdict can be had: the few-site rows of the estimates are few-site rows here
+    estimates = results.estimates
+    for w in watch.itertuples(index=False):
+        e = estimates[(estimates["questionnaire_id"] == w.questionnaire_id) & (estimates["var"] == w.var)
+                      & (estimates["scope"] == w.scope)]
+        if w.scope == "stratum":
+            e = e[e["domain"] == w.domain]
+        assert (w.flag == "few_sites") == (e["verdict"].iloc[0] == "few_sites"), w
 
 
 def test_watch_flags_name_their_design_effect_for_what_it_holds(demo):

@@ -119,6 +119,8 @@ def test_poster_fonts_are_embedded(tmp_path, campaign_in_store) -> None:
     text = subprocess.run([need("pdftotext", "poppler-utils"), str(posters.pdf), "-"], capture_output=True, text=True, check=True).stdout
     for words in ("太阳村镇卫生院", "匿名", "约 2 分钟", "柳南区卫生健康局", "扫描二维码"):
         assert words in text.replace("\n", ""), words
+    footer = next(line for line in text.splitlines() if "调查点编号" in line)
+    assert "小问卷" in footer and "mini" not in footer and "问卷 " not in footer  # the title, not the code
 
 
 def test_missing_font_names_the_package(monkeypatch) -> None:
