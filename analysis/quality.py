@@ -8,7 +8,8 @@ device_hash`` and one column per question) and is vectorised (factorised answer 
 
 ``too_fast``
     ``duration_s`` below a floor computed from what the respondent had to read and answer:
-    ``floor = sum over answered questions of (seconds_per_item + characters / chars_per_second)``,
+    ``floor = sum over answered questions of (seconds_per_item + characters / chars_per_second)``
+    (``chars_per_second: null`` leaves the text's length out),
     characters being the question's Chinese text (label, hint, choices). ``floor_seconds`` replaces
     the computed floor by one number. Not applied to responses entered from paper (``mode = paper``)
     or without a duration (imports without a time).
@@ -161,6 +162,8 @@ def _check(where: str, rule: str, key: str, value: Any) -> None:
             raise AnalysisError(f"{name}: expected a whole number >= 1 or {{audience: number}}, got {value!r}")
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and not _finite(value):  # JSON's 1e309 is inf
         raise AnalysisError(f"{name}: expected a finite number, got {value!r}")
+    elif key in ("floor_seconds", "chars_per_second") and value is None:
+        pass  # floor_seconds: none set; chars_per_second: the text's length left out of the floor
     elif key == "floor_seconds":
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
             raise AnalysisError(f"{name}: expected seconds >= 0 or null, got {value!r}")
@@ -193,7 +196,8 @@ def _instrument(questionnaire: Any, params: QualityParameters) -> _Instrument:
         if q.type == "multiple":
             multiple.append(len(questions))
         questions.append(q.id)
-        seconds.append(float(p["seconds_per_item"]) + len(text) / float(p["chars_per_second"]))
+        reading = len(text) / float(p["chars_per_second"]) if p["chars_per_second"] is not None else 0.0
+        seconds.append(float(p["seconds_per_item"]) + reading)
     return _Instrument(tuple(questions), np.asarray(seconds, dtype=float), tuple(likert), tuple(multiple),
                        questionnaire.audience)
 

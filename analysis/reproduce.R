@@ -170,7 +170,7 @@ rows_out <- list()
 add_row <- function(q, v, scope, domain, r) {
   rows_out[[length(rows_out) + 1]] <<- c(list(questionnaire_id = q, var = v, scope = scope, domain = domain), r)
 }
-blank <- c("estimate", "se", "ci_low", "ci_high", "deff", "verdict", "point_reaches", "more_responses")
+blank <- c("estimate", "se", "ci_low", "ci_high", "two_sided_low", "two_sided_high", "deff", "verdict", "point_reaches", "more_responses")
 
 for (q in unique(indicators$questionnaire_id)) {
   spec_q <- indicators[indicators$questionnaire_id == q, ]

@@ -38,8 +38,10 @@ with st.form("admin.new", enter_to_submit=False):
                           key="admin.new.answer_key", horizontal=True)
     profile_id = st.selectbox(t("admin.new.profile"), list(profiles), format_func=lambda p: pick(profiles[p].name, lang), key="admin.new.profile")
     chosen = st.multiselect(
-        # questionnaires with local targets (keyed for one profile) are added by hand, for that profile only
-        t("admin.new.questionnaires"), list(questionnaires), default=[q for q in questionnaires if not questionnaires[q].jurisdiction],
+        # added by hand: questionnaires with local targets (keyed for one profile), for that profile only, and
+        # long surveys of their own (the 15-20 minute literacy survey, usually door to door)
+        t("admin.new.questionnaires"), list(questionnaires),
+        default=[q for q in questionnaires if not questionnaires[q].jurisdiction and (questionnaires[q].estimated_minutes or 0) < 15],
         format_func=lambda q: pick(questionnaires[q].title, lang), key="admin.new.questionnaires",
         select_all=False,  # Streamlit's "Select all" is English only
     )

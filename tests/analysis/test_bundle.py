@@ -39,7 +39,7 @@ def campaign(tmp_path_factory):
     store = Store.open(url)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(demo, "SiteSpec", functools.partial(demo.SiteSpec, stratum_psus=STRATUM_PSUS))
-        created = demo.create_demo(store, responses=260, seed=7).campaign
+        created = demo.create_demo(store, responses=260, seed=2).campaign  # a seed whose verdicts include met
     data = load_campaign_data(store, created.id)
     rows = data.table[data.table["questionnaire_id"] == "resident"]
     cells = rows.groupby(["stratum", "sex"]).size().rename("count").reset_index()

@@ -94,7 +94,7 @@ def fired(flags: pd.DataFrame, rule: str) -> list[int]:
 
 
 def test_too_fast_floor_from_items_answered(form) -> None:
-    p = params("too_fast", seconds_per_item=2.0, chars_per_second=float("inf"))  # text length off: 2 s per answered item
+    p = params("too_fast", seconds_per_item=2.0, chars_per_second=None)  # text length off: 2 s per answered item
     seven = {"used": "yes", "l1": 5, "l2": 4, "l3": 3, "l4": 2, "l5": 1, "l6": 5}  # 7 items -> floor 14 s
     two = {"used": "no", "l1": 5}  # floor 4 s
     flags = flag_responses(frame([

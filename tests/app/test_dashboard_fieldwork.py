@@ -74,7 +74,7 @@ def test_a_failing_fieldwork_panel_hides_nothing_else(store, monkeypatch):  # no
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
     assert any("入户调查数据暂时无法显示" in e.value for e in at.error)
-    assert [tab.label for tab in at.tabs] == ["进度", "结果与判定", "调查期间监测", "报告与数据下载", "入户调查"]
+    assert [tab.label for tab in at.tabs] == ["进度", "结果与判定", "调查期间监测", "题目分析", "报告与数据下载", "入户调查"]
     assert any("下一步工作" == s.value for s in at.subheader)  # the progress tab is still there
     assert "broken household record" not in texts(at)
 

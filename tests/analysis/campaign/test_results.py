@@ -192,7 +192,8 @@ def test_watch_flags_are_reported_per_township(demo):
                       & (estimates["scope"] == w.scope)]
         if w.scope == "stratum":
             e = e[e["domain"] == w.domain]
-        assert (w.flag == "few_sites") == (e["verdict"].iloc[0] == "few_sites"), w
+        verdict = e["verdict"].iloc[0]
+        assert (w.flag == "few_sites") == (isinstance(verdict, str) and verdict == "few_sites"), w
 
 
 def test_watch_flags_name_their_design_effect_for_what_it_holds(demo):

@@ -123,8 +123,15 @@ class FormRespondent:
         self.page = Page(self.response.text)
         return self.page
 
-    def start(self, *, mode: str | None = None) -> Page:
+    def start(self, *, mode: str | None = None, paper: tuple[str, str] | None = None) -> Page:
+        """Consent and start; a surveyor's ``mode``; for ``paper`` the paper form's number and interview
+        date (``YYYY-MM-DD``; default: ``P-001`` and today)."""
         fields = [("consent", "1")] + ([("mode", mode)] if mode else [])
+        if mode == "paper":
+            import datetime as dt
+
+            number, date = paper or ("P-001", dt.date.today().isoformat())
+            fields += [("paper_number", number), ("interview_date", date)]
         return self.post("start", fields)
 
     def fill(self, answers: dict[str, Any], *, submit: bool = True, max_pages: int = 20) -> Page:
