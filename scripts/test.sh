@@ -10,7 +10,7 @@ for hook in scripts/test.d/*.sh; do
   [ -e "$hook" ] && source "$hook"   # e.g. start a PostgreSQL server and export its URL
 done
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n 2 "$@"   # both cores; later arguments (e.g. -n 0) win
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then
