@@ -24,7 +24,7 @@ import pandas as pd
 EXCEL_CELL_MAX = 32_767
 PART = 32_000
 LONG_SHEET = "long_texts"
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # full-width forms too: some spreadsheets read them as formulas
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LONG_COLUMNS = ("sheet", "row", "column", "part", "parts", "text")
 

@@ -112,8 +112,11 @@ else:
 # 3. check -----------------------------------------------------------------------------------
 st.subheader(t("imp.preview"))
 with st.spinner(t("imp.checking", rows=len(table))):
+    reentry = bool(st.session_state.get("imp.reentry"))
     preview = prepare_import(table, questionnaire, campaign, mapping=mapping, choice_maps=choice_maps,
-                             default_site=default_site, store=store)
+                             default_site=default_site, store=store, reentry=reentry)
+if reentry or any(p.code == "all_stored_alike" for p in preview.problems):
+    st.checkbox(t("imp.reentry"), key="imp.reentry")
 m = st.columns(5)
 m[0].metric(t("imp.metric.rows"), preview.rows_total)
 m[1].metric(t("imp.metric.accepted"), len(preview.accepted))

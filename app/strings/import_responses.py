@@ -94,6 +94,12 @@ STRINGS = {
         "en": "same site and answers as a stored response (kept: two people may answer alike; check this file is not "
               "a corrected copy of one imported before)",
     },
+    "imp.reason.all_stored_alike": {
+        "zh": "文件中每一行都与数据库中已有的答卷完全相同，可能是已导入过的文件。如确需再次录入这些答卷，请勾选下方的确认框。",
+        "en": "every row equals a response already stored: probably a file imported before. Tick the box below to enter "
+              "them again on purpose.",
+    },
+    "imp.reentry": {"zh": "我确认这些是另外的答卷，需要再次录入", "en": "These are other responses: enter them again"},
     "imp.reason.identical_row": {"zh": "与第 {other} 行完全相同（已保留，请核对）", "en": "identical to row {other} (kept; please check)"},
     "imp.reason.unmapped_text": {"zh": "答案“{value}”没有对应的选项", "en": "answer “{value}” matches no choice"},
     "imp.reason.bad_option_flag": {"zh": "“{value}”既不是选中（1）也不是未选（0）", "en": "“{value}” is neither selected (1) nor not (0)"},

@@ -64,7 +64,7 @@ def load_secret(path: str | os.PathLike[str] | None = None, *, create: bool = Tr
 
 def _create_key_file(file: Path) -> None:
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
+        file.parent.mkdir(parents=True, mode=0o700, exist_ok=True)  # data/ holds the secret: its owner only
         key = base64.urlsafe_b64encode(_random.token_bytes(32)).rstrip(b"=") + b"\n"
         temp = file.with_name(f".{file.name}.{os.getpid()}.{_random.token_hex(4)}.tmp")
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

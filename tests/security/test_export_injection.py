@@ -16,7 +16,7 @@ from analysis.report.exports import csv_bytes
 from survey.demo import create_demo
 from survey.storage import Store
 
-HOSTILE = ['=HYPERLINK("http://x","y")', "=1+1", "+1", "@SUM(1)", "-2+3", "\t=1", "\r=1"]
+HOSTILE = ['=HYPERLINK("http://x","y")', "=1+1", "+1", "@SUM(1)", "-2+3", "\t=1", "\r=1", "＝1+1", "＋1", "＠SUM(1)", "－2"]
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -69,6 +69,7 @@ def test_first_password_goes_to_a_private_file_when_not_on_a_terminal(account_st
     assert str(target) in out.getvalue() and str(target) in caplog.text
     assert password in target.read_text(encoding="utf-8")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700  # the data folder it makes: its owner only
 
 
 def test_first_password_is_shown_once_on_a_terminal(account_store, cheap_hashes, tmp_path):

@@ -283,7 +283,8 @@
           if (!found) { retry(); return; }
           sending = null;
           window.removeEventListener("online", go);
-          if (response.headers.get("X-Form-Done") === "1") dropDraft();
+          // stored, or a post the server can never take (too large: 413; an expired form: 400): no draft to replay
+          if (response.headers.get("X-Form-Done") === "1" || response.status === 413 || response.status === 400) dropDraft();
           show(found);
         });
       }).catch(function () { clearTimeout(limit); retry(); });

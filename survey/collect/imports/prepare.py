@@ -343,7 +343,7 @@ def _nonce(parts: Sequence[Any]) -> str:
 
 def _row_identity(table: UploadTable, instrument: str, row_number: int, respondent: str | None) -> str:
     """The nonce of a row, from its source (see the module docstring), never from its answers."""
-    if respondent is not None and table.format in ("tcm", "kobo"):
+    if respondent is not None and table.format in ("tcm", "kobo", "wjx"):  # wjx: the export's own 序号
         return _nonce([table.format, instrument, respondent])
     return _nonce(["file", instrument, table.sha256, row_number])
 
@@ -422,6 +422,7 @@ def prepare_import(
     default_site: str | None = None,
     existing_nonces: set[str] | None = None,
     store=None,  # noqa: ANN001 - survey.storage.Store, to count rows already imported
+    reentry: bool = False,
 ) -> ImportPreview:
     """Validate every row and return the preview (nothing is written).
 
@@ -430,7 +431,9 @@ def prepare_import(
     unknown or missing site, an unreadable date, a respondent id seen on an earlier row, and
     every problem the form itself would report (required answer missing, answer to a question
     that skip logic hides, value of the wrong type or out of range, too many choices, ...).
-    Mapping values are :class:`Target` s (or their :attr:`Target.key` texts).
+    Mapping values are :class:`Target` s (or their :attr:`Target.key` texts). A plain file whose
+    every new row equals a stored response is refused (``all_stored_alike``) unless ``reentry``
+    says the user means to enter those responses again.
     """
     instrument = campaign.instrument_for(questionnaire.id)
     if instrument is None:
@@ -451,7 +454,12 @@ def prepare_import(
         accepted = _own_export_rows(store, campaign.id, accepted)
     if existing_nonces is None and store is not None and accepted:
         existing_nonces = store.stored_nonces(campaign.id, [r.nonce for r in accepted])
-        problems.extend(_alike_stored(store, table.filename, campaign.id, questionnaire, accepted, existing_nonces))
+        alike = _alike_stored(store, table.filename, campaign.id, questionnaire, accepted, existing_nonces)
+        problems.extend(alike)
+        new = sum(1 for r in accepted if r.nonce not in existing_nonces)
+        if table.format == "plain" and new and len(alike) == new and not reentry:
+            problems.append(Problem(table.filename, None, None, "all_stored_alike", f"all {new} rows equal responses already "
+                                    "stored: a copy of a file imported before? Confirm a deliberate re-entry to import them"))
     already = sum(1 for r in accepted if existing_nonces and r.nonce in existing_nonces)
     if not table.rows:
         problems.append(Problem(table.filename, None, None, "no_rows", "the file has a header but no data rows"))

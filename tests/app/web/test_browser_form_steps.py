@@ -97,3 +97,23 @@ def test_a_red_mark_goes_once_the_question_is_answered(browser, server, screensh
     assert page.locator("p.msg").is_hidden()
     assert page.inner_text("#progress") == "第 1 部分，共 3 部分"  # "no TCM": the satisfaction part leaves the count at once
     context.close()
+
+
+def test_issue23_6_a_draft_the_server_cannot_take_is_dropped_not_replayed(browser, server, screenshot_dir):
+    context = phone(browser)
+    page = context.new_page()
+    begin(page, server.form)
+    answer_visible(page, BACKGROUND)
+    key = page.get_attribute("main", "data-draft-key")
+    page.wait_for_function("k => !!localStorage.getItem(k)", arg=key)  # the draft is kept on the phone
+    notice = page.request.get(f"{server.url}/?t=not-a-token").text()  # the form's own notice page
+    page.route("**/?t=*", lambda route: route.fulfill(status=413, body=notice, content_type="text/html; charset=utf-8")
+               if route.request.method == "POST" else route.continue_())
+    page.locator("button.primary").click()
+    page.wait_for_function("() => document.querySelector('main').getAttribute('data-page') === 'notice'")
+    assert page.evaluate("k => localStorage.getItem(k)", key) is None  # dropped: nothing replays the error
+    page.unroute("**/?t=*")
+    page.goto(server.form)
+    assert page.locator("#draft").is_hidden()  # no "continue where you left off" offer
+    page.screenshot(path=str(screenshot_dir / "form-draft-dropped-360.png"), full_page=True)
+    context.close()
