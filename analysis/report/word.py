@@ -16,6 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from .cells import clean_text  # Word (XML) takes no control characters, whatever a site name held
 from .data import ReportData
 from .document import Bullets, Document, Heading, Image, PageBreak, Paragraph, Table, build_document
 
@@ -91,26 +92,26 @@ def render_docx(data: ReportData, document: Document | None = None) -> bytes:
         if isinstance(block, PageBreak):
             doc.add_page_break()
         elif isinstance(block, Heading):
-            doc.add_heading(block.text, level=block.level)
+            doc.add_heading(clean_text(block.text), level=block.level)
         elif isinstance(block, Paragraph):
             if block.style == "cover_title":
                 for _ in range(6):
                     doc.add_paragraph()
                 p = doc.add_paragraph()
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run = p.add_run(block.text)
+                run = p.add_run(clean_text(block.text))
                 run.bold = True
                 run.font.size = Pt(20)
                 _east_asian(run, HEADING_FONT)
             elif block.style == "cover_sub":
                 p = doc.add_paragraph()
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run = p.add_run(block.text)
+                run = p.add_run(clean_text(block.text))
                 run.font.size = Pt(13)
                 doc.add_paragraph()
             else:
                 p = doc.add_paragraph()
-                run = p.add_run(block.text)
+                run = p.add_run(clean_text(block.text))
                 if block.style == "small":
                     run.font.size = Pt(9)
                 if block.style == "note":
@@ -118,7 +119,7 @@ def render_docx(data: ReportData, document: Document | None = None) -> bytes:
                     run.font.color.rgb = RGBColor(170, 30, 30)
         elif isinstance(block, Bullets):
             for item in block.items:
-                doc.add_paragraph(item, style="List Bullet")
+                doc.add_paragraph(clean_text(item), style="List Bullet")
         elif isinstance(block, Table):
             table = doc.add_table(rows=1, cols=len(block.header))
             table.style = doc.styles["Table Grid"]
@@ -126,14 +127,14 @@ def render_docx(data: ReportData, document: Document | None = None) -> bytes:
             small = len(block.header) > 6
             for cell, text in zip(table.rows[0].cells, block.header):
                 cell.text = ""
-                run = cell.paragraphs[0].add_run(text)
+                run = cell.paragraphs[0].add_run(clean_text(text))
                 run.bold = True
                 run.font.size = Pt(8 if small else 9)
             for values in block.rows:
                 cells = table.add_row().cells
                 for cell, text in zip(cells, values):
                     cell.text = ""
-                    run = cell.paragraphs[0].add_run(text)
+                    run = cell.paragraphs[0].add_run(clean_text(text))
                     run.font.size = Pt(8 if small else 9)
             if block.widths:
                 total = sum(block.widths)
@@ -143,7 +144,7 @@ def render_docx(data: ReportData, document: Document | None = None) -> bytes:
             if block.caption:
                 p = doc.add_paragraph()
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run = p.add_run(block.caption)
+                run = p.add_run(clean_text(block.caption))
                 run.font.size = Pt(9)
             else:
                 doc.add_paragraph()
@@ -153,7 +154,7 @@ def render_docx(data: ReportData, document: Document | None = None) -> bytes:
             if block.caption:
                 p = doc.add_paragraph()
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run = p.add_run(block.caption)
+                run = p.add_run(clean_text(block.caption))
                 run.font.size = Pt(9)
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -349,17 +350,17 @@ def _row_identity(table: UploadTable, instrument: str, row_number: int, responde
 
 
 def _alike_stored(store, filename: str, campaign_id: int, questionnaire: Questionnaire,  # noqa: ANN001
-                  rows: Sequence[PreparedRow], present: set[str]) -> list[Problem]:
+                  rows: Sequence[PreparedRow], present: set[str]) -> tuple[list[Problem], bool]:
     """Warnings for new rows whose site and answers equal a stored response's (kept: two people
-    may answer alike, but a corrected copy of an imported file would add its rows again)."""
-    stored = {_content(r.site_code, r.answers) for r in store.responses(campaign_id) if r.questionnaire_id == questionnaire.id}
-    out = []
-    for row in rows:
-        if row.nonce not in present and _content(row.site_code, check_answers(questionnaire, row.answers).clean) in stored:
-            out.append(Problem(filename, row.row, None, "stored_alike", "the same site and answers as a response already "
-                               "stored (kept: two people may answer alike; is this file a copy of one imported before?)",
-                               severity="warning"))
-    return out
+    may answer alike, but a corrected copy of an imported file would add its rows again), and
+    whether the new rows are a copy: each matched one to one by a stored response (as multisets)."""
+    stored = Counter(_content(r.site_code, r.answers) for r in store.responses(campaign_id) if r.questionnaire_id == questionnaire.id)
+    fresh = [(r.row, _content(r.site_code, check_answers(questionnaire, r.answers).clean)) for r in rows if r.nonce not in present]
+    out = [Problem(filename, row, None, "stored_alike", "the same site and answers as a response already stored (kept: two "
+                   "people may answer alike; is this file a copy of one imported before?)", severity="warning")
+           for row, content in fresh if content in stored]
+    copied = bool(fresh) and not (Counter(c for _, c in fresh) - stored)
+    return out, copied
 
 
 def _content(site: str, answers: Mapping[str, Any]) -> str:
@@ -454,10 +455,10 @@ def prepare_import(
         accepted = _own_export_rows(store, campaign.id, accepted)
     if existing_nonces is None and store is not None and accepted:
         existing_nonces = store.stored_nonces(campaign.id, [r.nonce for r in accepted])
-        alike = _alike_stored(store, table.filename, campaign.id, questionnaire, accepted, existing_nonces)
+        alike, copied = _alike_stored(store, table.filename, campaign.id, questionnaire, accepted, existing_nonces)
         problems.extend(alike)
         new = sum(1 for r in accepted if r.nonce not in existing_nonces)
-        if table.format == "plain" and new and len(alike) == new and not reentry:
+        if table.format == "plain" and new and copied and not reentry:
             problems.append(Problem(table.filename, None, None, "all_stored_alike", f"all {new} rows equal responses already "
                                     "stored: a copy of a file imported before? Confirm a deliberate re-entry to import them"))
     already = sum(1 for r in accepted if existing_nonces and r.nonce in existing_nonces)
