@@ -42,8 +42,16 @@ def sign_in(page, server, username: str, next_page: str | None = None) -> None:
     settle(page)
 
 
-def session_cookie(page) -> dict | None:
-    return next((c for c in page.context.cookies() if c["name"] == "tcm_session"), None)
+def session_cookie(page, wait: float = 30.0) -> dict | None:
+    """The session cookie, waiting up to ``wait`` seconds for the login page's handoff to set it."""
+    import time
+
+    deadline = time.monotonic() + wait
+    while True:
+        found = next((c for c in page.context.cookies() if c["name"] == "tcm_session"), None)
+        if found is not None or time.monotonic() > deadline:
+            return found
+        page.wait_for_timeout(200)
 
 
 def test_an_admin_page_survives_a_reload_and_a_bookmark(browser, server, screenshot_dir):
@@ -71,7 +79,7 @@ def test_an_admin_page_survives_a_reload_and_a_bookmark(browser, server, screens
     settle(page)
     page.get_by_role("button", name="退出登录").click()
     page.get_by_label("用户名").wait_for(timeout=60_000)
-    assert session_cookie(page) is None
+    assert session_cookie(page, wait=0) is None
     page.goto(f"{server.url}/dashboard")
     settle(page)
     page.get_by_text("需要登录后才能打开").wait_for(timeout=60_000)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import sys
 import threading
+import types
 import uuid
 
 import pytest
@@ -221,7 +223,10 @@ def _process_writer(url: str, campaign_id: int, nonces: list[str], start, queue)
     queue.put(out)
 
 
-def test_processes_racing_on_the_same_nonces_store_each_once(db_url: str, store: Store, campaign) -> None:
+def test_processes_racing_on_the_same_nonces_store_each_once(db_url: str, store: Store, campaign, monkeypatch) -> None:
+    # spawned children re-run the parent's __main__; under xdist that may be a script another test left
+    # there (Streamlit's AppTest): give them an empty one
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     nonces = [f"nonce-proc-{i:03d}" for i in range(30)]
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(4)
