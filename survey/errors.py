@@ -6,12 +6,21 @@ problems carry the question id and a code the form can translate.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
 class SurveyError(Exception):
     """Root of all errors raised by the ``survey`` library."""
+
+
+class ProblemsError(SurveyError):
+    """A file that cannot be used; ``problems`` lists every :class:`tabular.Problem` found (file,
+    row, column, code, message), and the message is one line per problem."""
+
+    def __init__(self, problems: Sequence[object]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 class ExpressionError(SurveyError):

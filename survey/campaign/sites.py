@@ -14,17 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from survey.campaign.model import MAX_NUMBER, SITE_CODE, SITE_KINDS, CampaignError, SiteSpec
+from survey.errors import ProblemsError
 from tabular import Problem, TableError, read_table
 from tabular.aliases import SITE_FILE
 
 
-class SiteFileError(CampaignError):
+class SiteFileError(ProblemsError, CampaignError):
     """A frame or plan file of sites that cannot be used; ``problems`` lists every
     :class:`tabular.Problem` found (file, row, column, code, message)."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 # Words accepted in a frame's kind column, besides the keys above.

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from survey.collect.households import HOUSEHOLD_CODE, HouseholdError, HouseholdSpec
-from survey.errors import SurveyError
+from survey.errors import ProblemsError
 from tabular import Problem, TableError, read_table
 
 __all__ = ["HOUSEHOLD_LIST", "MAX_CODES", "MAX_RANGE", "HouseholdList", "HouseholdListError",
@@ -115,12 +115,8 @@ def typed_households(site_code: str, text: str, address: str = "") -> list[House
     return [HouseholdSpec(site_code, code, address) for code in codes]
 
 
-class HouseholdListError(SurveyError):
+class HouseholdListError(ProblemsError):
     """A household file that cannot be used; ``problems`` names every row and column at fault."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)

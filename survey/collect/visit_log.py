@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from survey.collect.dispositions import parse_disposition
 from survey.collect.households import HOUSEHOLD_CODE, LoggedVisit
-from survey.errors import SurveyError
+from survey.errors import ProblemsError, SurveyError
 from tabular import Problem, TableError, read_table
 from tabular.aliases import VISIT_LOG
 
@@ -29,12 +29,8 @@ REQUIRED = ("site_code", "household", "visited_at", "disposition")
 NONCE_PREFIX = "vlog-"
 
 
-class VisitLogError(SurveyError):
+class VisitLogError(ProblemsError):
     """A visit log that cannot be imported; ``problems`` names every row and column at fault."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from survey.collect.paradata import MAX_DURATION_S
-from survey.errors import SurveyError
+from survey.errors import ProblemsError
 from tabular import Problem, TableError, read_table
 
 __all__ = [
@@ -29,13 +29,9 @@ SECONDS_TEXT = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h))?\s*(?:(\d+(?
 CLOCK_TEXT = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
 
 
-class ImportFileError(SurveyError):
+class ImportFileError(ProblemsError):
     """A file that cannot be read at all (not CSV/XLSX, empty, too large, no header, ragged);
     ``problems`` lists the :class:`tabular.Problem` s."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
