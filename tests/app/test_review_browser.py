@@ -33,9 +33,22 @@ def server(tmp_path_factory):
     stop_streamlit(started)
 
 
+def handed_off(page, wait_ms: int = 30_000) -> None:
+    """After signing in, wait for the login page's handoff (a POST to ``/desk/session`` that sets
+    the session cookie and reloads the page) to finish, so a click does not land on a page that is
+    being replaced."""
+    deadline = wait_ms
+    while deadline > 0 and not any(c["name"] == "tcm_session" for c in page.context.cookies()):
+        page.wait_for_timeout(200)
+        deadline -= 200
+    page.wait_for_load_state("load")
+    settle(page)
+
+
 def open_page(page, name: str) -> None:
     """Follow a sidebar link (a new URL would start a new session, signed out): on a phone the
     sidebar is folded away first."""
+    handed_off(page)
     expand = page.get_by_test_id("stExpandSidebarButton")
     if expand.is_visible():
         expand.click()
