@@ -38,7 +38,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import services
-from app.web import grants, reply, steps
+from app.web import done, grants, reply, steps
 from app.web.desk import desk_routes
 from app.web.field import field_routes
 from app.web.field_sync import form_household, form_surveyor
@@ -145,6 +145,9 @@ def _handle_get(request: Request, token: str) -> Response:
     if isinstance(target, Response):
         return target
     csrf = csrf_value(request)
+    shown = done.shown(request, target, csrf) if done.STATE_PARAM in request.query_params else None
+    if shown is not None:  # a screen's address (no script): that screen, or the thank-you page once stored
+        return _with_cookies(shown, request, csrf)
     state = FormState.new(lang=lang, mode="read_aloud" if target.surveyor else "self")
     return _with_cookies(_page(_screen(target, state, csrf)), request, csrf)
 

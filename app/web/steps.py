@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app import services
+from app.web import done
 from app.web.field_sync import interview_done
 from app.web.pages import exit_page, lang_of, page, refused, screen, thanks
 from app.web.parts import Parts, optional_tail
@@ -46,6 +47,11 @@ class Post:
     now: float
 
     def screen(self, state: FormState, form_view: FormView | None = None, status: int = 200, **values: Any) -> Response:
+        """The screen of ``state``; without the script a plain part is a redirect to its address (``app.web.done``)."""
+        if status == 200 and not values and state.step != INTRO and not done.scripted(self.form):
+            url = done.screen_url(self.target, state)
+            if url is not None:
+                return done.see_other(url)
         return page(screen(self.target, state, self.csrf, form_view, **values), status)
 
 
@@ -125,6 +131,9 @@ def intro(post: Post, action: str) -> Response:
         return post.screen(state, error=Context(state.lang).t("respond.consent_needed"))
     if post.target.surveyor and not _paper_ok(state):
         return post.screen(state, 422, error=Context(state.lang).t("respond.paper.needed"))
+    if post.target.surveyor and state.mode == "paper" and services.store().paper_number_nonce(
+            post.target.campaign.id, state.paper_number) not in (None, state.nonce):
+        return post.screen(state, 409, error=Context(state.lang).t("respond.paper.duplicate", number=state.paper_number))
     form_view = view(q, state.answers)
     first = next(iter(Parts(q, form_view).steps), 0)
     return post.screen(replace(state, step=first), form_view)
@@ -201,10 +210,16 @@ def submit(post: Post, state: FormState, form_view: FormView) -> Response:
         step = Parts(target.questionnaire, form_view).first_with_problems()
         return post.screen(replace(state, step=step if step is not None else state.step), form_view, 422)
     except SubmitError as exc:  # e.g. closed by hand since the form opened: its real closing day
+        if exc.reason == "paper_duplicate":  # the number of a paper form entered before: correct it on the first screen
+            return post.screen(replace(state, step=INTRO), None, 409,
+                               error=Context(state.lang).t("respond.paper.duplicate", number=state.paper_number))
         return refused(state.lang, exc.reason, exc.campaign or target.campaign)
     except StorageError:
         log.exception("a response could not be stored")
         return post.screen(state, form_view, 503, message=Context(state.lang).t("respond.saving_failed"))
+    url = None if done.scripted(post.form) else done.screen_url(target, state, done="repeat" if result.repeat else "1")
+    if url is not None:  # no script: the thank-you page is a GET (Back and reload never post again)
+        return done.see_other(url)
     response = page(thanks(target, state, post.csrf, result))
     response.headers["x-form-done"] = "1"
     return response

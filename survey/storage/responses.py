@@ -283,6 +283,19 @@ def nonces_by_id(connection: Connection, campaign_id: int, ids: list[int]) -> di
     return found
 
 
+def stored_receipt(connection: Connection, campaign_id: int, nonce: str) -> str | None:
+    """The receipt code of the campaign's response of ``nonce`` ("" when it has none yet); None when not stored."""
+    row = connection.execute(sa.select(responses.c.receipt).where(
+        responses.c.campaign_id == campaign_id, responses.c.nonce == nonce)).first()
+    return None if row is None else (row[0] or "")
+
+
+def paper_number_nonce(connection: Connection, campaign_id: int, paper_number: str) -> str | None:
+    """The nonce of the campaign's response entered from paper form ``paper_number``, None when none is."""
+    return connection.execute(sa.select(responses.c.nonce).where(
+        responses.c.campaign_id == campaign_id, responses.c.paper_number == paper_number)).scalar()
+
+
 def count_responses(connection: Connection, campaign_id: int) -> dict[tuple[str, str], int]:
     """(site code, questionnaire id) -> number of responses stored."""
     query = (
