@@ -130,10 +130,10 @@ def intro(post: Post, action: str) -> Response:
     if q.consent and not state.consent:
         return post.screen(state, error=Context(state.lang).t("respond.consent_needed"))
     if post.target.surveyor and not _paper_ok(state):
-        return post.screen(state, 422, error=Context(state.lang).t("respond.paper.needed"))
+        return post.screen(state, status=422, error=Context(state.lang).t("respond.paper.needed"))
     if post.target.surveyor and state.mode == "paper" and services.store().paper_number_nonce(
             post.target.campaign.id, state.paper_number) not in (None, state.nonce):
-        return post.screen(state, 409, error=Context(state.lang).t("respond.paper.duplicate", number=state.paper_number))
+        return post.screen(state, status=409, error=Context(state.lang).t("respond.paper.duplicate", number=state.paper_number))
     form_view = view(q, state.answers)
     first = next(iter(Parts(q, form_view).steps), 0)
     return post.screen(replace(state, step=first), form_view)
