@@ -46,10 +46,13 @@ class Post:
     state: FormState
     now: float
 
-    def screen(self, state: FormState, form_view: FormView | None = None, status: int = 200, **values: Any) -> Response:
-        """The screen of ``state``; without the script a plain part is a redirect to its address (``app.web.done``)."""
-        if status == 200 and not values and state.step != INTRO and not done.scripted(self.form):
-            url = done.screen_url(self.target, state)
+    def screen(self, state: FormState, form_view: FormView | None = None, status: int = 200, *,
+               hints: dict[str, Any] | None = None, **values: Any) -> Response:
+        """The screen of ``state``; without the script a part is a redirect to its address
+        (``app.web.done``), its red marks and notes given again by ``hints`` (``done.screen_url``)."""
+        plain = status == 200 and not values
+        if (plain or hints is not None) and state.step != INTRO and not done.scripted(self.form):
+            url = done.screen_url(self.target, state, **(hints or {}))
             if url is not None:
                 return done.see_other(url)
         return page(screen(self.target, state, self.csrf, form_view, **values), status)
@@ -178,16 +181,17 @@ def advance(post: Post, action: str) -> Response:
         ctx = Context(state.lang)
         notice = ctx.t("respond.followups", n=len(new)) if new else ""
         if not marked:  # only follow-up questions appeared (no script): say so, no error
-            return post.screen(state, form_view, notice=notice)
+            return post.screen(state, form_view, notice=notice, hints={"followups": len(new)})
         return post.screen(state, form_view, 422, problems=marked, message=ctx.t("respond.fix_marked", n=len(marked)),
-                           notice=notice)
+                           notice=notice, hints={"marked": marked, "followups": len(new), "message": "fix_marked"})
     following = parts.next(state.step)
     if following is not None and action != "submit":
         return post.screen(replace(state, step=following), form_view)
     earlier = parts.first_with_problems()
     if earlier is not None:
         return post.screen(replace(state, step=earlier), form_view, 422, problems=parts.problems(earlier),
-                           message=Context(state.lang).t("respond.fix_elsewhere"))
+                           message=Context(state.lang).t("respond.fix_elsewhere"),
+                           hints={"marked": parts.problems(earlier), "message": "fix_elsewhere"})
     if following is not None:  # "submit" posted from a part that is not the last: go on
         return post.screen(replace(state, step=following), form_view)
     return submit(post, state, form_view)

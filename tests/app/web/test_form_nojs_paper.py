@@ -135,3 +135,19 @@ def test_a_number_entered_elsewhere_meanwhile_is_refused_at_submit_and_kept_answ
     page = second.fill(given)
     assert page.page == "thanks"
     assert sorted(r.paradata["paper_number"] for r in store.responses(campaign.id)) == ["B-7", "B-8"]
+
+
+def test_red_marks_and_the_follow_up_note_are_a_get_too(client, resident_token) -> None:
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    page = respondent.post("next", [("q.sex", "female")])
+    marked = respondent.response
+    assert [r.status_code for r in marked.history] == [303] and marked.status_code == 422
+    query = parse_qs(urlsplit(str(marked.url)).query)
+    assert set(query["m"][0].split()) == set(page.errors) and query["k"] == ["fix_marked"]
+    assert "有 5 道题需要补充或修改" in text_of(page.html)
+    again = Page(client.get(str(marked.url)).text)  # Back or reload of that page: the same marks, no post
+    assert again.errors == page.errors
+    tampered = client.get(str(marked.url).replace("k=fix_marked", "k=%3Cb%3Ehi%3C%2Fb%3E").replace("f=", "f=99999"))
+    assert "<b>hi</b>" not in tampered.text and "hi</b>" not in text_of(tampered.text)  # messages only by key
