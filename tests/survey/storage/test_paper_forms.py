@@ -90,3 +90,12 @@ def test_migration_11_adds_the_columns_to_a_version_10_database(db_url: str, min
         store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="paper-0001", source="surveyor", paradata=paper("17"))
         with pytest.raises(SubmitError):
             store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="paper-0002", source="surveyor", paradata=paper("17"))
+
+
+def test_the_form_reads_a_receipt_and_a_number_s_holder_by_index(store: Store, mini) -> None:
+    campaign = store.create_campaign(open_spec(), [mini], sites(), actor="test")
+    assert store.receipt(campaign.id, "paper-0001") is None and store.paper_number_nonce(campaign.id, "17") is None
+    result = store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce="paper-0001", source="surveyor", paradata=paper("17"))
+    assert store.receipt(campaign.id, "paper-0001") == result.receipt
+    assert store.paper_number_nonce(campaign.id, "17") == "paper-0001"
+    assert store.receipt(campaign.id + 1, "paper-0001") is None and store.paper_number_nonce(campaign.id + 1, "17") is None
