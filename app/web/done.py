@@ -17,7 +17,8 @@ sealed answers, so its address, too, can be the last step Back returns to.
 
 A state longer than :data:`MAX_URL_STATE` characters (far beyond the shipped questionnaires) is
 answered by its page, as before. The sealed state is signed, not encrypted: the answers so far
-are in the phone's history, as they were in its page cache.
+are readable in the phone's history (the pages' ``referrer`` policy keeps the addresses from other
+sites; a proxy that logs query strings would keep them too).
 """
 
 from __future__ import annotations
