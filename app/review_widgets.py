@@ -15,9 +15,19 @@ from app.i18n import language, t
 from survey.questionnaire.words import answer_words
 
 
+def paper_words(row: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A paper form's number and interview day (纸质问卷编号, 访问日期) as the detail's first rows; none otherwise."""
+    number, day = row.get("paper_number"), row.get("interviewed_on")
+    if not isinstance(number, str) or not number:
+        return []
+    return [(t("review.answers.paper_number"), number),
+            (t("review.answers.interviewed_on"), day.isoformat() if isinstance(day, dt.date) else "—")]
+
+
 def answers_table(questionnaire, row: Mapping[str, Any]) -> pd.DataFrame:  # noqa: ANN001
-    """The response's answers in words, one question a row (``row``: its row of the campaign frame)."""
-    pairs = answer_words(questionnaire, row, language())
+    """The response's answers in words, one question a row (``row``: its row of the campaign frame),
+    after a paper form's number and interview day."""
+    pairs = paper_words(row) + list(answer_words(questionnaire, row, language()))
     return pd.DataFrame({t("review.answers.question"): [p[0] for p in pairs], t("review.answers.answer"): [p[1] for p in pairs]})
 
 

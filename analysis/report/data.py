@@ -113,6 +113,10 @@ def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:
         "submitted_at": rows["submitted_at"].dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M:%S%z").to_numpy(),
         "weight": rows["weight"].to_numpy() if "weight" in rows else None,
     })
+    if "paper_number" in rows:  # a paper form entered by a surveyor: its number and interview day (纸质问卷编号, 访问日期)
+        at = out.columns.get_loc("submitted_at") + 1
+        out.insert(at, "paper_number", rows["paper_number"].to_numpy())
+        out.insert(at + 1, "interviewed_on", [d.isoformat() if hasattr(d, "isoformat") else None for d in rows["interviewed_on"]])
     if data.integrity is not None:  # quality flags, so `python -m analysis estimate --exclude-flagged` can use the file
         flags = data.integrity.quality.flags.set_index("response_id")
         ids = rows["response_id"].to_numpy()

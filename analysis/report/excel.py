@@ -69,6 +69,7 @@ COLUMN_ZH = {
     "log_evidence_pass": "达标证据（对数）", "log_evidence_fail": "未达标证据（对数）", "flag": "监测提示",
     "looks": "查看次数", "alpha": "α", "evidence_needed": "所需证据", "n_rule": "LQAS 样本量", "d_rule": "判定阈值 d",
     "sampled": "已取样本", "classification": "LQAS 判定", "item": "项目", "value": "取值", "language": "语言",
+    "paper_number": "纸质问卷编号", "interviewed_on": "访问日期",
 }
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _NOTE_FONT = Font(size=9, italic=True, color="666666")

@@ -158,4 +158,10 @@ STRINGS.update({
         "zh": "请填写纸质问卷编号和访问日期（不晚于今天）。",
         "en": "Please give the paper form's number and the interview date (today or earlier).",
     },
+    "respond.paper.duplicate": {
+        "zh": "纸质问卷编号 {number} 已经录入过，同一份纸质问卷不能重复录入。请核对问卷上的编号；若确是另一份问卷，请改正编号后继续。",
+        "en": "Paper form {number} is already entered; one paper form is entered once. Check the number on the form; "
+              "if this is another form, correct the number and go on.",
+    },
+    "respond.done.title": {"zh": "已提交，感谢参与", "en": "Already submitted. Thank you for taking part"},
 })

@@ -106,6 +106,8 @@ STRINGS = {
     "review.answers.pick": {"zh": "问卷编号", "en": "Response"},
     "review.answers.question": {"zh": "题目", "en": "Question"},
     "review.answers.answer": {"zh": "回答", "en": "Answer"},
+    "review.answers.paper_number": {"zh": "纸质问卷编号", "en": "Paper form number"},
+    "review.answers.interviewed_on": {"zh": "访问日期", "en": "Interview date"},
     "review.parameters.save": {"zh": "保存参数", "en": "Save parameters"},
     "review.parameters.saved": {"zh": "参数已保存。", "en": "Parameters saved."},
     "review.parameters.bad": {"zh": "参数有误：{message}", "en": "Parameters not valid: {message}"},

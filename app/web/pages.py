@@ -137,15 +137,16 @@ def exit_page(target: Target, state: FormState, csrf: str, reason: str) -> HTMLR
                        **_common(target, state)))
 
 
-def thanks(target: Target, state: FormState, csrf: str, result, replied=None) -> str:  # noqa: ANN001
-    """The thank-you page; ``replied``: the outcome of leaving a reply number (``app.web.reply``)."""
+def thanks(target: Target, state: FormState, csrf: str, result, replied=None, *, again: bool = False) -> str:  # noqa: ANN001
+    """The thank-you page; ``replied``: the outcome of leaving a reply number (``app.web.reply``);
+    ``again``: reached by Back or a reload of a form step once stored ("已提交，感谢参与")."""
     lang = state.lang
     q = target.questionnaire
     with_key = target.campaign.shows_answer_key()
     items = quiz_result(q, state.answers, lang, with_key=True)[1] if with_key else []
     result_score = quiz_score(q, state.answers, target.campaign.profile_id)
     ctx = Context(lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
-    return render("thanks.html", ctx, page="thanks", title=pick(q.title, lang), repeat=result.repeat,
+    return render("thanks.html", ctx, page="thanks", title=pick(q.title, lang), repeat=result.repeat, again=again,
                   receipt=result.receipt or state.nonce[:8].upper(), score=result_score.line(lang) if result_score else "",
                   grades=items, key_note=key_note(target.campaign.answer_key, with_key, lang),
                   back=target.back_url, **_common(target, state), **reply.thanks_values(target, state, replied))

@@ -38,7 +38,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import services
-from app.web import grants, reply, steps
+from app.web import done, grants, reply, steps
 from app.web.desk import desk_routes
 from app.web.field import field_routes
 from app.web.field_sync import form_household, form_surveyor
@@ -141,10 +141,14 @@ def _handle_get(request: Request, token: str) -> Response:
         response.set_cookie(grants.COOKIE_NAME, cookie, max_age=grants.COOKIE_SECONDS, httponly=True, samesite="strict",
                             secure=_secure(request), path="/")
         return response
-    target = _target(request, token, lang)
+    screen_address = done.STATE_PARAM in request.query_params  # a later screen (no script): reuse a recent campaign read
+    target = (_cached_target if screen_address else _target)(request, token, lang)
     if isinstance(target, Response):
         return target
     csrf = csrf_value(request)
+    shown = done.shown(request, target, csrf) if screen_address else None
+    if shown is not None:  # a screen's address (no script): that screen, or the thank-you page once stored
+        return _with_cookies(shown, request, csrf)
     state = FormState.new(lang=lang, mode="read_aloud" if target.surveyor else "self")
     return _with_cookies(_page(_screen(target, state, csrf)), request, csrf)
 

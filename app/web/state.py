@@ -79,10 +79,13 @@ class FormState:
         self, *, surveyor: str | None, device_id: str | None, now: float, option_orders: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
         """What the store keeps about how this form was filled (``survey.collect.paradata``); with
-        ``option_orders`` the order in which the shuffled quiz options were shown."""
+        ``option_orders`` the order in which the shuffled quiz options were shown; for a paper form
+        entered by a surveyor its number and interview day."""
         orders = {"option_orders": dict(option_orders)} if option_orders else {}
+        paper = {"paper_number": self.paper_number, "interviewed_on": self.interview_date} if surveyor and self.mode == "paper" else {}
         return {
             **orders,
+            **paper,
             "opened_at": dt.datetime.fromtimestamp(self.opened_at, dt.timezone.utc).isoformat(),
             "duration_s": round(max(0.0, now - self.opened_at), 3),
             "section_seconds": dict(self.section_seconds),

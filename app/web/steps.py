@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app import services
+from app.web import done
 from app.web.field_sync import interview_done
 from app.web.pages import exit_page, lang_of, page, refused, screen, thanks
 from app.web.parts import Parts, optional_tail
@@ -45,7 +46,15 @@ class Post:
     state: FormState
     now: float
 
-    def screen(self, state: FormState, form_view: FormView | None = None, status: int = 200, **values: Any) -> Response:
+    def screen(self, state: FormState, form_view: FormView | None = None, status: int = 200, *,
+               hints: dict[str, Any] | None = None, **values: Any) -> Response:
+        """The screen of ``state``; without the script a part is a redirect to its address
+        (``app.web.done``), its red marks and notes given again by ``hints`` (``done.screen_url``)."""
+        plain = status == 200 and not values
+        if (plain or hints is not None) and state.step != INTRO and not done.scripted(self.form):
+            url = done.screen_url(self.target, state, **(hints or {}))
+            if url is not None:
+                return done.see_other(url)
         return page(screen(self.target, state, self.csrf, form_view, **values), status)
 
 
@@ -124,7 +133,10 @@ def intro(post: Post, action: str) -> Response:
     if q.consent and not state.consent:
         return post.screen(state, error=Context(state.lang).t("respond.consent_needed"))
     if post.target.surveyor and not _paper_ok(state):
-        return post.screen(state, 422, error=Context(state.lang).t("respond.paper.needed"))
+        return post.screen(state, status=422, error=Context(state.lang).t("respond.paper.needed"))
+    if post.target.surveyor and state.mode == "paper" and services.store().paper_number_nonce(
+            post.target.campaign.id, state.paper_number) not in (None, state.nonce):
+        return post.screen(state, status=409, error=Context(state.lang).t("respond.paper.duplicate", number=state.paper_number))
     form_view = view(q, state.answers)
     first = next(iter(Parts(q, form_view).steps), 0)
     return post.screen(replace(state, step=first), form_view)
@@ -169,16 +181,17 @@ def advance(post: Post, action: str) -> Response:
         ctx = Context(state.lang)
         notice = ctx.t("respond.followups", n=len(new)) if new else ""
         if not marked:  # only follow-up questions appeared (no script): say so, no error
-            return post.screen(state, form_view, notice=notice)
+            return post.screen(state, form_view, notice=notice, hints={"followups": len(new)})
         return post.screen(state, form_view, 422, problems=marked, message=ctx.t("respond.fix_marked", n=len(marked)),
-                           notice=notice)
+                           notice=notice, hints={"marked": marked, "followups": len(new), "message": "fix_marked"})
     following = parts.next(state.step)
     if following is not None and action != "submit":
         return post.screen(replace(state, step=following), form_view)
     earlier = parts.first_with_problems()
     if earlier is not None:
         return post.screen(replace(state, step=earlier), form_view, 422, problems=parts.problems(earlier),
-                           message=Context(state.lang).t("respond.fix_elsewhere"))
+                           message=Context(state.lang).t("respond.fix_elsewhere"),
+                           hints={"marked": parts.problems(earlier), "message": "fix_elsewhere"})
     if following is not None:  # "submit" posted from a part that is not the last: go on
         return post.screen(replace(state, step=following), form_view)
     return submit(post, state, form_view)
@@ -201,10 +214,16 @@ def submit(post: Post, state: FormState, form_view: FormView) -> Response:
         step = Parts(target.questionnaire, form_view).first_with_problems()
         return post.screen(replace(state, step=step if step is not None else state.step), form_view, 422)
     except SubmitError as exc:  # e.g. closed by hand since the form opened: its real closing day
+        if exc.reason == "paper_duplicate":  # the number of a paper form entered before: correct it on the first screen
+            return post.screen(replace(state, step=INTRO), None, 409,
+                               error=Context(state.lang).t("respond.paper.duplicate", number=state.paper_number))
         return refused(state.lang, exc.reason, exc.campaign or target.campaign)
     except StorageError:
         log.exception("a response could not be stored")
         return post.screen(state, form_view, 503, message=Context(state.lang).t("respond.saving_failed"))
+    url = None if done.scripted(post.form) else done.screen_url(target, state, done="repeat" if result.repeat else "1")
+    if url is not None:  # no script: the thank-you page is a GET (Back and reload never post again)
+        return done.see_other(url)
     response = page(thanks(target, state, post.csrf, result))
     response.headers["x-form-done"] = "1"
     return response

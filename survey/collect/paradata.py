@@ -16,6 +16,10 @@ The respondent form, surveyor mode and the imports pass a mapping with these key
 ``device_id``  the raw value of the form's random per-device cookie
 ``option_orders`` ``{question id: [choice values in the order shown]}`` for the quiz items whose
                options are shuffled per respondent (:mod:`survey.collect.options`)
+``paper_number`` a paper form entered by a surveyor (mode ``paper``): the number printed on it
+               (1-40 characters; one response per number in a campaign)
+``interviewed_on`` ... and the day of its interview (ISO date, e.g. ``2026-05-01``; 2000-01-01 to
+               tomorrow, for the time zones)
 ============== ========================================================================
 
 The store never keeps ``device_id``: it keeps :func:`device_hash`, an HMAC-SHA256 of it under a
@@ -37,7 +41,10 @@ from typing import Any
 from survey.errors import SurveyError
 
 MODES = ("self", "read_aloud", "paper")
-KEYS = ("opened_at", "duration_s", "section_seconds", "language", "resumed", "mode", "surveyor", "device_id", "option_orders")
+KEYS = ("opened_at", "duration_s", "section_seconds", "language", "resumed", "mode", "surveyor", "device_id", "option_orders",
+        "paper_number", "interviewed_on")
+PAPER_NUMBER_CHARS = 40
+FIRST_INTERVIEW_DAY = dt.date(2000, 1, 1)
 MAX_OPTIONS = 100
 CHOICE_VALUE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MAX_DURATION_S = 7 * 86400.0
@@ -70,6 +77,8 @@ class Paradata:
     surveyor: str | None = None
     device_id: str | None = None
     option_orders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    paper_number: str | None = None
+    interviewed_on: dt.date | None = None
 
     def stored(self, secret: bytes | None) -> dict[str, Any]:
         """The columns the store writes: ``device_id`` replaced by its keyed hash."""
@@ -84,6 +93,8 @@ class Paradata:
             "surveyor": self.surveyor,
             "device_hash": None if self.device_id is None else device_hash(secret or b"", self.device_id),
             "option_orders": {q: list(v) for q, v in self.option_orders.items()} or None,
+            "paper_number": self.paper_number,
+            "interviewed_on": self.interviewed_on,
         }
 
 
@@ -118,6 +129,8 @@ def parse_paradata(value: Mapping[str, Any] | Paradata | None) -> Paradata:
         surveyor=_text("surveyor", value.get("surveyor"), 64),
         device_id=_device(value.get("device_id")),
         option_orders=_orders(value.get("option_orders")),
+        paper_number=_text("paper_number", value.get("paper_number"), PAPER_NUMBER_CHARS),
+        interviewed_on=_day(value.get("interviewed_on")),
     )
 
 
@@ -206,6 +219,22 @@ def _orders(value: Any) -> dict[str, tuple[str, ...]]:
             raise ParadataError(f"option_orders.{question}", "expected a list of distinct choice values")
         out[question] = tuple(order)
     return out
+
+
+def _day(value: Any) -> dt.date | None:
+    """An interview day: a date or ISO text, from 2000-01-01 to tomorrow (UTC; the county may be ahead)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, (dt.date, str)):
+        raise ParadataError("interviewed_on", f"expected an ISO date such as 2026-05-01, got {value!r}")
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ParadataError("interviewed_on", f"{value!r} is not a date such as 2026-05-01") from None
+    latest = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
+    if not FIRST_INTERVIEW_DAY <= day <= latest:
+        raise ParadataError("interviewed_on", f"{day.isoformat()} is outside {FIRST_INTERVIEW_DAY.isoformat()} to {latest.isoformat()}")
+    return day
 
 
 def _device(value: Any) -> str | None:

@@ -32,6 +32,8 @@ resumed                paradata: picked up again after a reload or a dropped con
 mode                   paradata: ``self``, ``read_aloud`` or ``paper`` (None: unknown)
 surveyor               paradata: the surveyor's account name (None for a respondent's own phone)
 device_hash            paradata: keyed hash of the phone's random cookie (None: not recorded)
+paper_number           a paper form entered by a surveyor: the number printed on it (None otherwise)
+interviewed_on         ... and the day of its interview (``datetime.date``; None otherwise)
 review                 the evaluator's decision on a flagged response: ``approved``, ``excluded``
                        or None (an excluded response leaves the analysis; the row stays)
 <indicator id>         one float column per indicator of the campaign's questionnaires: the
@@ -67,7 +69,8 @@ DESIGN_COLUMNS = (
     "response_id", "questionnaire_id", "version_hash", "site_code", "site_name", "site_kind", "stratum", "psu",
     "design_weight", "inclusion_prob", "stratum_population", "stratum_psus", "household_prob", "household_id",
     "eligible_members", "source", "simulated", "language",
-    "submitted_at", "opened_at", "duration_s", "resumed", "mode", "surveyor", "device_hash", "review",
+    "submitted_at", "opened_at", "duration_s", "resumed", "mode", "surveyor", "device_hash", "paper_number",
+    "interviewed_on", "review",
 )
 
 
@@ -126,6 +129,8 @@ def read_response_frame(
         reviews.c.decision,
         responses.c.household_id,
         households.c.eligible,
+        responses.c.paper_number,
+        responses.c.interviewed_on,
     ]
     query_columns += [responses.c.scores[k].as_float() for k in indicators]
     query_columns += [responses.c.answers[k].as_string() for k in answers]  # text in SQL: no JSON parse per cell
@@ -188,6 +193,8 @@ def read_response_frame(
         "mode": np.asarray(raw[10], dtype=object),
         "surveyor": np.asarray(raw[11], dtype=object),
         "device_hash": np.asarray(raw[12], dtype=object),
+        "paper_number": np.asarray(raw[16], dtype=object),
+        "interviewed_on": np.asarray(raw[17], dtype=object),
         "review": np.asarray(raw[13], dtype=object),
     }
     offset = len(query_columns) - len(indicators) - len(answers)

@@ -313,6 +313,13 @@ def _v10(connection: Connection) -> None:
     m.create_all(connection, tables=[m.tables["complaints"]])
 
 
+def _v11(connection: Connection) -> None:
+    """A paper form entered by a surveyor: its printed number (once per campaign) and interview day."""
+    connection.exec_driver_sql("ALTER TABLE responses ADD COLUMN paper_number VARCHAR(40)")
+    connection.exec_driver_sql("ALTER TABLE responses ADD COLUMN interviewed_on DATE")
+    connection.exec_driver_sql("CREATE UNIQUE INDEX uq_responses_paper_number ON responses (campaign_id, paper_number)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "campaigns, instruments, sites, responses", _v1),
     Migration(2, "demo and simulated labels; responses indexed by campaign and site", _v2),
@@ -324,6 +331,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "households, visits with AAPOR dispositions, visits allowed, household of an interview", _v8),
     Migration(9, "the order of quiz options shown to each respondent", _v9),
     Migration(10, "complaints and suggestions: handling status, note and a reply phone apart from the answers", _v10),
+    Migration(11, "paper forms entered by a surveyor: the form's number (unique in a campaign) and the interview day", _v11),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "schema.py and MIGRATIONS disagree"
 

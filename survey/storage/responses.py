@@ -27,15 +27,18 @@ from survey.storage.schema import campaign_instruments, campaigns, households, i
 
 _CAMPAIGN_FIELDS = ("id", "name", "profile_id", "opens_on", "closes_on", "organizer", "timezone", "demo", "closed_at", "created_at")
 IMPORT_PREFIX = "imp-"  # nonces of imported rows (survey.collect.imports); no other source may use it
-#: Paradata columns of a response (schema version 6; option_orders version 9), as ``Paradata.stored`` returns them.
-PARADATA_COLUMNS = ("opened_at", "duration_s", "section_seconds", "resumed", "mode", "surveyor", "device_hash", "option_orders")
+#: Paradata columns of a response (schema version 6; option_orders version 9; a paper form's number and
+#: interview day version 11), as ``Paradata.stored`` returns them.
+PARADATA_COLUMNS = ("opened_at", "duration_s", "section_seconds", "resumed", "mode", "surveyor", "device_hash", "option_orders",
+                    "paper_number", "interviewed_on")
 
 
 class SubmitError(SurveyError):
     """A response that cannot be stored; ``reason`` is a code the form can translate.
 
     Reasons: ``bad_nonce``, ``bad_source``, ``unknown_campaign``, ``unknown_site``,
-    ``unknown_instrument``, ``not_yet_open``, ``closed``.
+    ``unknown_instrument``, ``not_yet_open``, ``closed``, ``paper_duplicate`` (a paper form's number
+    already stored with another nonce: the same form entered twice).
     ``campaign``: for ``not_yet_open`` and ``closed``, the campaign as stored at the refusal (its
     dates and ``closed_at``, without sites or instruments), for the refusal text's real dates.
     """
@@ -155,6 +158,9 @@ def insert_response(
             raise SubmitError(refusal, f"campaign {campaign_id} is {refusal.replace('_', ' ')} at {submitted_at.isoformat()}", campaign)
     if household_id is not None:
         _check_household(connection, campaign_id, site_id, household_id)
+    paper_number = (paradata or {}).get("paper_number")
+    if paper_number is not None:
+        _check_paper_number(connection, campaign_id, paper_number)
     receipt = new_receipt()
     values = dict(
         campaign_id=campaign_id,
@@ -176,9 +182,20 @@ def insert_response(
     if new_id is not None:
         return SubmitResult(int(new_id), False, True, receipt)
     existing = _existing(connection, campaign_id, nonce)  # a concurrent attempt won the race
+    if existing is None and paper_number is not None:  # ... or one of the same paper form with another nonce
+        _check_paper_number(connection, campaign_id, paper_number)
     if existing is None:  # pragma: no cover - the conflicting row must exist once we see the conflict
         raise CampaignError(f"nonce {nonce!r} conflicted but no row was found")
     return SubmitResult(existing[0], True, existing[1] == dict(answers), existing[2])
+
+
+def _check_paper_number(connection: Connection, campaign_id: int, paper_number: str) -> None:
+    """A paper form is entered once: its number must not be stored with the campaign yet."""
+    stored = connection.execute(sa.select(responses.c.id).where(
+        responses.c.campaign_id == campaign_id, responses.c.paper_number == paper_number)).scalar()
+    if stored is not None:
+        raise SubmitError("paper_duplicate", f"paper form {paper_number!r} is already entered in campaign {campaign_id} "
+                                             f"(response {stored}) / 纸质问卷编号 {paper_number} 已录入过")
 
 
 def _looked_up(memo: dict | None, key: tuple, fetch):  # noqa: ANN001, ANN202
@@ -191,9 +208,10 @@ def _looked_up(memo: dict | None, key: tuple, fetch):  # noqa: ANN001, ANN202
 
 @functools.cache
 def _insert_statement(dialect_name: str):  # noqa: ANN202
-    """``INSERT INTO responses ... ON CONFLICT (campaign_id, nonce) DO NOTHING RETURNING id``."""
+    """``INSERT INTO responses ... ON CONFLICT DO NOTHING RETURNING id``: a nonce or a paper form's
+    number already stored (a concurrent attempt) inserts nothing, and the caller looks up which."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(responses).on_conflict_do_nothing(index_elements=["campaign_id", "nonce"]).returning(responses.c.id)
+    return dialect.insert(responses).on_conflict_do_nothing().returning(responses.c.id)
 
 
 def _existing(connection: Connection, campaign_id: int, nonce: str) -> tuple[int, dict[str, Any], str] | None:
@@ -263,6 +281,19 @@ def nonces_by_id(connection: Connection, campaign_id: int, ids: list[int]) -> di
         query = sa.select(responses.c.id, responses.c.nonce).where(responses.c.campaign_id == campaign_id, responses.c.id.in_(chunk))
         found.update((int(r[0]), r[1]) for r in connection.execute(query))
     return found
+
+
+def stored_receipt(connection: Connection, campaign_id: int, nonce: str) -> str | None:
+    """The receipt code of the campaign's response of ``nonce`` ("" when it has none yet); None when not stored."""
+    row = connection.execute(sa.select(responses.c.receipt).where(
+        responses.c.campaign_id == campaign_id, responses.c.nonce == nonce)).first()
+    return None if row is None else (row[0] or "")
+
+
+def paper_number_nonce(connection: Connection, campaign_id: int, paper_number: str) -> str | None:
+    """The nonce of the campaign's response entered from paper form ``paper_number``, None when none is."""
+    return connection.execute(sa.select(responses.c.nonce).where(
+        responses.c.campaign_id == campaign_id, responses.c.paper_number == paper_number)).scalar()
 
 
 def count_responses(connection: Connection, campaign_id: int) -> dict[tuple[str, str], int]:

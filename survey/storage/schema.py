@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -139,8 +139,11 @@ responses = sa.Table(
     sa.Column("device_hash", sa.String(64), nullable=True),
     sa.Column("household_id", sa.BigInteger, nullable=True),  # version 8: the household of a door-to-door interview
     sa.Column("option_orders", JSONData, nullable=True),  # version 9: quiz options in the order shown (paradata)
+    sa.Column("paper_number", sa.String(40), nullable=True),  # version 11: the number printed on an entered paper form
+    sa.Column("interviewed_on", sa.Date, nullable=True),  # version 11: ... and the day of its interview
     sa.UniqueConstraint("campaign_id", "nonce", name="uq_responses_nonce"),
     sa.Index("ix_responses_campaign_site", "campaign_id", "site_id"),  # version 2
+    sa.Index("uq_responses_paper_number", "campaign_id", "paper_number", unique=True),  # version 11 (NULLs distinct)
 )
 
 accounts = sa.Table(  # version 3: password hashes (scrypt), never passwords

@@ -32,8 +32,10 @@ from survey.storage.responses import (
     SubmitResult,
     count_responses,
     nonces_by_id,
+    paper_number_nonce,
     select_responses,
     stored_nonces,
+    stored_receipt,
 )
 from survey.storage import audit
 from survey.storage.audit import AuditEntry
@@ -303,6 +305,16 @@ class Store(Submitting, Fieldwork, Complaints, AccountStore):
         """Which of ``nonces`` the campaign already holds (an import's rows stored before)."""
         with self.read() as connection:
             return stored_nonces(connection, campaign_id, list(nonces))
+
+    def receipt(self, campaign_id: int, nonce: str) -> str | None:
+        """The receipt code of the response stored with ``nonce`` (None: not stored); one indexed read."""
+        with self.read() as connection:
+            return stored_receipt(connection, campaign_id, nonce)
+
+    def paper_number_nonce(self, campaign_id: int, paper_number: str) -> str | None:
+        """The nonce of the response entered from paper form ``paper_number`` (None: not entered yet)."""
+        with self.read() as connection:
+            return paper_number_nonce(connection, campaign_id, paper_number)
 
     def response_nonces(self, campaign_id: int, ids: Sequence[int]) -> dict[int, str]:
         """Response id -> nonce for those of ``ids`` stored in the campaign (an export re-imported)."""

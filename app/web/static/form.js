@@ -237,6 +237,7 @@
       data.append(i.name, i.value);
     });
     data.append("action", action);
+    data.append("js", "1"); // answered with the screen itself (without the script: a redirect to its address)
     return data;
   }
   function screenOf(html) { // the new page's <main>, or null when the answer is not a form page

@@ -120,7 +120,8 @@ IGNORED_COLUMNS: dict[str, tuple[str, ...]] = {
              "formhub/uuid", "_attachments", "_geolocation", "_xform_id_string", "_parent_index", "_parent_table_name",
              "_id", "_uuid"),
     "tcm": ("site_name", "stratum", "psu", "kind", "version_hash", "source", "simulated", "language", "weight", "campaign",
-            "population", "inclusion_prob", "site_weight", "plan_weight", "response_id", "flagged", "flag_reasons"),
+            "population", "inclusion_prob", "site_weight", "plan_weight", "response_id", "flagged", "flag_reasons",
+            "paper_number", "interviewed_on"),
 }
 NUMBERING = re.compile(r"^\s*(?:q|Q|第)?\d+(?:\.\d+)*\s*(?:题)?[、.．:：)）\s]\s*")
 PUNCT = re.compile(r"[\s\"'“”‘’`·.,，。:：;；!！?？()（）\[\]【】<>《》/\\|_\-—~～*＊]+")

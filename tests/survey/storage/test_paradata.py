@@ -50,6 +50,8 @@ def test_round_trip(secret_store: Store, mini) -> None:
         "surveyor": None,
         "device_hash": device_hash(SECRET, COOKIE),
         "option_orders": {"q1": ["b", "a", "dont_know"]},  # version 9: the quiz options in the order shown
+        "paper_number": None,  # version 11: only a paper form entered by a surveyor has these
+        "interviewed_on": None,
     }
     frame = secret_store.response_frame(campaign.id, with_answers=True)  # the design-ready frame carries them too
     row = frame.iloc[0]
