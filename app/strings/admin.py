@@ -157,6 +157,21 @@ STRINGS = {
     },
     "admin.new.create": {"zh": "创建调查", "en": "Create the campaign"},
     "admin.new.created": {"zh": "已创建调查活动 {id}，共 {n} 个调查点。", "en": "Campaign {id} created with {n} sites."},
+    "admin.new.anyway": {"zh": "即使有问卷得不到配额和海报也创建", "en": "Create even if a questionnaire gets no quota and no poster"},
+    "admin.new.gaps": {
+        "zh": "尚未创建：{list}。这些问卷不会有配额，也不会生成海报。请调整问卷或调查点，或勾选“即使有问卷得不到配额和海报也创建”后再点“创建调查”。",
+        "en": "Not created yet: {list}. These questionnaires would get no quota and no poster. Change the questionnaires or the "
+        "sites, or tick \"Create even if a questionnaire gets no quota and no poster\" and create again.",
+    },
+    "admin.new.gap.no_suitable_site": {
+        "zh": "“{title}”没有适合的调查点（医务人员测试只在医疗卫生机构进行）",
+        "en": "\"{title}\" has no suitable site (staff quizzes are taken at health institutions only)",
+    },
+    "admin.new.gap.no_declared_quota": {
+        "zh": "“{title}”在调查点文件中没有配额（请加一列 quota 或 quota_<问卷编号>）",
+        "en": "\"{title}\" has no quota in the site file (add a column quota or quota_<questionnaire id>)",
+    },
+    "admin.new.quota_line": {"zh": "{title}：{sites} 个调查点，配额合计 {n} 人，每个点一张海报", "en": "{title}: {sites} sites, quotas {n} people in all, a poster at each"},
     "admin.new.need_name": {"zh": "请填写调查名称并至少选择一份问卷。", "en": "Give a name and choose at least one questionnaire."},
     "admin.new.need_file": {"zh": "请上传抽样方案或抽样框文件。", "en": "Upload a sampling plan or frame file."},
     "admin.new.error": {"zh": "无法创建：", "en": "Cannot create the campaign:"},
