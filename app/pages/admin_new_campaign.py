@@ -50,6 +50,7 @@ with st.form("admin.new", enter_to_submit=False):
         default=[q for q in questionnaires if not questionnaires[q].jurisdiction and (questionnaires[q].estimated_minutes or 0) < 15],
         format_func=lambda q: pick(questionnaires[q].title, lang), key="admin.new.questionnaires",
         select_all=False,  # Streamlit's "Select all" is English only
+        placeholder=t("admin.new.questionnaires.placeholder"),  # else "Choose options"
     )
     left, right = st.columns(2)
     opens_on = left.date_input(t("admin.new.opens"), value=today, key="admin.new.opens")
@@ -66,6 +67,11 @@ if create:
         st.error(t("admin.new.need_name"))
     elif source == "file" and upload is None:
         st.error(t("admin.new.need_file"))
+    elif foreign := [q for q in chosen if questionnaires[q].jurisdiction not in (None, profile_id)]:
+        st.error(t("admin.new.foreign", list="；".join(t(
+            "admin.new.foreign_one", title=pick(questionnaires[q].title, lang),
+            owner=pick(profiles[questionnaires[q].jurisdiction].name, lang) if questionnaires[q].jurisdiction in profiles
+            else questionnaires[q].jurisdiction) for q in foreign), profile=pick(profiles[profile_id].name, lang)))
     else:
         try:
             sites = []

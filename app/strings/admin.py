@@ -144,6 +144,12 @@ STRINGS = {
     "admin.new.answer_key.after_submit": {"zh": "提交后立即显示", "en": "Right after submitting"},
     "admin.new.answer_key.never": {"zh": "不显示（只显示得分）", "en": "Never (the score only)"},
     "admin.new.questionnaires": {"zh": "问卷", "en": "Questionnaires"},
+    "admin.new.foreign": {
+        "zh": "尚未创建：{list}，与所选辖区标准“{profile}”不符。请改选辖区标准，或换用通用问卷。",
+        "en": "Not created: {list}, not for the chosen profile \"{profile}\". Choose that profile, or the common questionnaire.",
+    },
+    "admin.new.foreign_one": {"zh": "“{title}”按“{owner}”的本地目标编制", "en": "\"{title}\" is keyed to the local targets of \"{owner}\""},
+    "admin.new.questionnaires.placeholder": {"zh": "选择问卷（可多选）", "en": "Choose questionnaires"},
     "admin.new.opens": {"zh": "开始日期", "en": "Opens on"},
     "admin.new.closes": {"zh": "结束日期", "en": "Closes on"},
     "admin.new.sites": {"zh": "调查点来自", "en": "Sites from"},

@@ -32,7 +32,8 @@ DESK_PAGES = {
 ENGLISH_CHROME = re.compile(
     r"Show/hide columns|Download as CSV|\bSearch\b|\bFullscreen\b|Close fullscreen|Show data|Download as PNG|"
     r"\bUpload\b|\d+\s*MB per file|Press Enter to|View \d* ?more|View less|\bDeploy\b|\bRerun\b|Page not found|"
-    r"Drag and drop|Select all|Open in Vega Editor|Save as (SVG|PNG)"
+    r"Drag and drop|Select all|Open in Vega Editor|Save as (SVG|PNG)|No options to select|Choose (an )?options?\b|"
+    r"Add (an )?options?\b"
 )
 
 # Visible text and the labels/tooltips of visible elements (an element with font-size 0 or
@@ -54,10 +55,12 @@ VISIBLE = """
     if (text && n.parentElement && !['SCRIPT', 'STYLE'].includes(n.parentElement.tagName) && shown(n.parentElement))
       out.push('text: ' + text);
   }
+  // a placeholder shows only in an empty input (a select showing its chosen value is not empty)
+  const empty = (el) => !el.value && !((el.closest('[data-baseweb="select"]') || {}).innerText || '').trim();
   for (const el of (root || document.body).querySelectorAll('[aria-label], [title], [placeholder], [data-tooltip]')) {
     if (!shown(el)) continue;
     for (const a of ['aria-label', 'title', 'placeholder', 'data-tooltip'])
-      if (el.getAttribute(a)) out.push(a + ': ' + el.getAttribute(a));
+      if (el.getAttribute(a) && (a !== 'placeholder' || empty(el))) out.push(a + ': ' + el.getAttribute(a));
   }
   return out;
 }
