@@ -96,9 +96,11 @@ def navigation() -> StreamlitPage:
     """The navigation for this session: the public pages, and the signed-in role's pages (and,
     for an address none of them has, a hidden page saying where to go)."""
     from app.auth import current_role
+    from app.chrome import staff_chrome
 
     with st.sidebar:
         language_switch()
+        staff_chrome()  # on every page, so none shows Streamlit's English toolbar for forgetting to ask
     role = current_role()
     sections = {**pages(), **staff_pages(role)}
     name = _requested()

@@ -44,7 +44,14 @@ from .households import (
 )
 from .lqas import LqasRule, lqas_risks, lqas_rule
 from .plan import PLAN_COLUMNS, Plan, draw_plan
-from .sample_size import DomainSizes, SampleSize, domain_sample_sizes, sample_size, size_curve
+from .sample_size import (
+    DomainSizes,
+    SampleSize,
+    curve_rates,
+    domain_sample_sizes,
+    sample_size,
+    size_curve,
+)
 
 __all__ = [
     "Allocation",
@@ -66,6 +73,7 @@ __all__ = [
     "sample_size",
     "domain_sample_sizes",
     "size_curve",
+    "curve_rates",
     "select_member",
     "kish_order",
     "member_words",

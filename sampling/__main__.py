@@ -51,7 +51,9 @@ def _size_text(r) -> list[str]:
             f"goal: show p > {r.threshold:g} (one-sided alpha {r.alpha:g}, power {r.power:g} at p = {r.expected:g}), method {r.method}"
         )
     else:
-        lines.append(f"goal: p = {r.expected:g} within +/-{r.margin:g} at level {r.level:g}, method {r.method}")
+        points = f"{r.margin * 100:.1f}".removesuffix(".0")
+        lines.append(f"goal: p = {r.expected:g} within +/-{r.margin:g} ({points} percentage points, {points} 个百分点) "
+                     f"at level {r.level:g}, method {r.method}")
     lines.append(f"n0 = {r.n0:.2f}")
     if r.critical_count is not None:
         lines.append(

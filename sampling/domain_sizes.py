@@ -98,3 +98,25 @@ def size_curve(expected_rates, **kwargs) -> list[tuple[float, int]]:
             continue
         out.append((p, sample_size(p, **kwargs).n))
     return out
+
+
+def curve_rates(expected: float, *, threshold: float | None = None, points: int = 61) -> np.ndarray:
+    """Expected rates to plot n against, over a range where n changes (the planner's chart).
+
+    With a ``threshold``: from halfway between it and ``expected`` (about 4 times the chosen n)
+    to ``expected`` plus twice the gap, at most 0.99. Without: from 0.5 (or ``expected`` if lower)
+    to 0.99, where p(1-p) falls. Rates are proportions (0-1), ``points`` of them, evenly spaced.
+
+    >>> curve_rates(0.95, threshold=0.90, points=3).round(4).tolist()
+    [0.925, 0.9575, 0.99]
+    """
+    expected = check_rate("expected", expected)
+    if threshold is None:
+        low, high = min(0.5, expected), max(0.99, expected)
+    else:
+        threshold = check_rate("threshold", threshold)
+        gap = expected - threshold
+        if gap <= 0:
+            raise InputError(f"expected rate {expected:g} must be above the threshold {threshold:g}", param="expected")
+        low, high = threshold + gap / 2, max(min(0.99, expected + 2 * gap), expected)
+    return np.linspace(low, high, max(int(points), 2))

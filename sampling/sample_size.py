@@ -62,6 +62,7 @@ __all__ = [
     "sample_size",
     "domain_sample_sizes",
     "size_curve",
+    "curve_rates",
     "normal_threshold_n0",
     "exact_threshold_search",
     "critical_counts",
@@ -412,4 +413,4 @@ def sample_size(
     )
 
 
-from .domain_sizes import DomainSizes, domain_sample_sizes, size_curve  # noqa: E402 - re-exported; they call sample_size
+from .domain_sizes import DomainSizes, curve_rates, domain_sample_sizes, size_curve  # noqa: E402 - re-exported; they call sample_size

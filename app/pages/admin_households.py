@@ -75,7 +75,8 @@ with st.expander(t("hh.assign"), expanded=True, icon=":material/assignment_ind:"
         upload = None
     else:
         upload = st.file_uploader(t("hh.file"), type=["csv", "xlsx"], key="hh.file", help=t("hh.file.help"))
-    surveyor = st.selectbox(t("hh.surveyor"), surveyors, key="hh.surveyor", disabled=not surveyors)
+    surveyor = st.selectbox(t("hh.surveyor"), surveyors, key="hh.surveyor", disabled=not surveyors,
+                            placeholder=t("hh.surveyor.none"))  # else Streamlit's "No options to select"
     if st.button(t("hh.assign_button"), type="primary", key="hh.assign_button", disabled=not surveyors):
         specs: list[HouseholdSpec] | None = None
         note = ""
@@ -134,7 +135,8 @@ st.dataframe(pd.DataFrame({
 by_code = {h.code: h for h in households}
 with st.expander(t("hh.reassign"), icon=":material/swap_horiz:"):
     chosen = st.multiselect(t("hh.reassign.choose"), list(by_code), key=f"hh.reassign.codes.{campaign.id}.{code}",
-                            format_func=lambda c: f"{c} · {by_code[c].assigned_to or unassign}", select_all=False)
+                            format_func=lambda c: f"{c} · {by_code[c].assigned_to or unassign}", select_all=False,
+                            placeholder=t("hh.reassign.placeholder") if by_code else t("hh.reassign.empty"))
     target = st.selectbox(t("hh.reassign.to"), [*surveyors, unassign], key="hh.reassign.to")
     if st.button(t("hh.reassign.button"), key="hh.reassign.button"):
         if not chosen:

@@ -10,11 +10,17 @@ from app import services
 from app.auth import require
 from app.chrome import staff_chrome
 from app.i18n import language, t
-from survey.campaign import ANSWER_KEY_RULES, DEFAULT_KEEP_MONTHS, CampaignSpec, read_frame
-from survey.questionnaire.catalog import broken_instruments, shipped_questionnaires
+from survey.campaign import (
+    ANSWER_KEY_RULES,
+    DEFAULT_KEEP_MONTHS,
+    CampaignSpec,
+    read_frame,
+)
+from survey.campaign.quotas import fit_quotas
 from survey.errors import SurveyError
-from survey.questionnaire.profiles import load_profiles
 from survey.questionnaire import pick
+from survey.questionnaire.catalog import broken_instruments, shipped_questionnaires
+from survey.questionnaire.profiles import load_profiles
 
 account = require("admin")
 lang = language()
@@ -44,6 +50,7 @@ with st.form("admin.new", enter_to_submit=False):
         default=[q for q in questionnaires if not questionnaires[q].jurisdiction and (questionnaires[q].estimated_minutes or 0) < 15],
         format_func=lambda q: pick(questionnaires[q].title, lang), key="admin.new.questionnaires",
         select_all=False,  # Streamlit's "Select all" is English only
+        placeholder=t("admin.new.questionnaires.placeholder"),  # else "Choose options"
     )
     left, right = st.columns(2)
     opens_on = left.date_input(t("admin.new.opens"), value=today, key="admin.new.opens")
@@ -52,6 +59,7 @@ with st.form("admin.new", enter_to_submit=False):
         t("admin.new.sites"), ["file", "demo", "none"], format_func=lambda s: t(f"admin.new.sites.{s}"), key="admin.new.source"
     )
     upload = st.file_uploader(t("admin.new.file"), type=["csv", "xlsx"], help=t("admin.new.file_help"), key="admin.new.file")
+    anyway = st.checkbox(t("admin.new.anyway"), key="admin.new.anyway")
     create = st.form_submit_button(t("admin.new.create"), type="primary")
 
 if create:
@@ -59,6 +67,11 @@ if create:
         st.error(t("admin.new.need_name"))
     elif source == "file" and upload is None:
         st.error(t("admin.new.need_file"))
+    elif foreign := [q for q in chosen if questionnaires[q].jurisdiction not in (None, profile_id)]:
+        st.error(t("admin.new.foreign", list="；".join(t(
+            "admin.new.foreign_one", title=pick(questionnaires[q].title, lang),
+            owner=pick(profiles[questionnaires[q].jurisdiction].name, lang) if questionnaires[q].jurisdiction in profiles
+            else questionnaires[q].jurisdiction) for q in foreign), profile=pick(profiles[profile_id].name, lang)))
     else:
         try:
             sites = []
@@ -70,17 +83,29 @@ if create:
             elif source == "demo":
                 from survey.demo import demo_sites
 
-                sites = [s for s in demo_sites()]
+                sites = demo_sites()
+            # every chosen instrument takes a quota at each suitable site (and so a poster there)
+            fit = fit_quotas(sites, [questionnaires[q] for q in chosen], {q: questionnaires[q].audience for q in questionnaires})
             spec = CampaignSpec(name.strip(), profile_id, opens_on, closes_on, organizer=organizer.strip(),
                                 contact_phone=contact_phone.strip(), answer_key=answer_key, keep_months=int(keep_months))
-            campaign = store.create_campaign(spec, [questionnaires[q] for q in chosen], sites, actor=account.username)
+            campaign = None
+            if fit.gaps and not anyway:  # say which instrument would get no quota and no poster, before creating
+                st.warning(t("admin.new.gaps", list="；".join(
+                    t(f"admin.new.gap.{g.reason}", title=pick(questionnaires[g.questionnaire_id].title, lang)) for g in fit.gaps)))
+            else:
+                campaign = store.create_campaign(spec, [questionnaires[q] for q in chosen], fit.sites, actor=account.username)
         except SurveyError as exc:
             st.error(t("admin.new.error"))
             st.code(str(exc), language=None)
         else:
-            st.session_state["admin.campaign"] = campaign.id
-            st.success(t("admin.new.created", id=campaign.id, n=len(campaign.sites)))
-            st.page_link("app/pages/admin_campaigns.py", label=t("nav.campaigns"), icon=":material/campaign:")
+            if campaign is not None:
+                st.session_state["admin.campaign"] = campaign.id
+                st.success(t("admin.new.created", id=campaign.id, n=len(campaign.sites)))
+                if campaign.sites:
+                    st.markdown("\n".join(
+                        "- " + t("admin.new.quota_line", title=pick(questionnaires[q].title, lang), sites=fit.totals[q][0],
+                                 n=fit.totals[q][1]) for q in chosen))
+                st.page_link("app/pages/admin_campaigns.py", label=t("nav.campaigns"), icon=":material/campaign:")
 
 st.divider()
 st.caption(t("admin.new.demo"))

@@ -16,13 +16,23 @@ from app.i18n import table as i18n_table
 from app.safe import plain
 from app.table_problems import describe
 from app.uploads import take
-from sampling import Frame, SamplingError, allocate, domain_sample_sizes, draw_plan, frame_data, lqas_rule, size_curve
+from sampling import (
+    Frame,
+    SamplingError,
+    allocate,
+    curve_rates,
+    domain_sample_sizes,
+    draw_plan,
+    frame_data,
+    lqas_rule,
+    size_curve,
+)
 from sampling.demo import demo_frame
 from sampling.household_plan import MODE_WORDS, indicator_mode, plan_households
 from sampling.households import RANDOM_WALK_RULE
+from survey.questionnaire import IndicatorKind, pick
 from survey.questionnaire.catalog import shipped_questionnaires
 from survey.questionnaire.profiles import load_profiles
-from survey.questionnaire import IndicatorKind, pick
 from tabular import PUBLIC_LIMITS
 from tabular.aliases import FRAME_HINTS, guess_column
 
@@ -49,6 +59,11 @@ def labels(prefix: str):
         return cache[option]
 
     return label
+
+
+def points_text(difference: float) -> str:
+    """A difference of two rates (0.1) in percentage points, as the page says it: "10 个百分点"."""
+    return t("planner.points", n=f"{difference * 100:.1f}".removesuffix(".0"))
 
 
 def thousands(values) -> list[str]:  # noqa: ANN001
@@ -163,7 +178,10 @@ if goal == "threshold":
     goal_args = dict(threshold=threshold, alpha=alpha, power=power)
 else:
     expected = c1.number_input(t("planner.expected"), 0.01, 0.99, float(min(base + 0.05, 0.99)), 0.01, format="%.2f", key=f"planner.expected.{suffix}")
-    margin = c2.number_input(t("planner.margin"), 0.005, 0.3, 0.05, 0.005, format="%.3f", key="planner.margin")
+    margin = c2.number_input(t("planner.margin"), 0.5, 30.0, 5.0, 0.5, format="%.1f", key="planner.margin_points",
+                             help=t("planner.margin_help")) / 100  # typed in percentage points
+    c2.caption(t("planner.margin_is", points=points_text(margin), low=pct(max(float(expected) - margin, 0.0)),
+                 high=pct(min(float(expected) + margin, 1.0))))
     level = c3.number_input(t("planner.level"), 0.5, 0.999, float(profile.level), 0.01, format="%.3f", key="planner.level")
     methods = ["normal", "wilson", "exact"]
     goal_args = dict(margin=margin, level=level)
@@ -213,30 +231,30 @@ with right:
 st.info(t("planner.ratio", ratio=sizes.ratio))
 
 st.subheader(t("planner.curve"))
-if goal == "threshold":
-    rates = tuple(round(threshold + 0.005 * i, 4) for i in range(2, 200) if threshold + 0.005 * i <= min(0.99, threshold + 0.15))
-else:
-    rates = tuple(round(0.5 + 0.01 * i, 4) for i in range(0, 50))
+# over a range where n changes (from about 4 times the chosen n down), drawn unclamped
+rates = tuple(float(r) for r in curve_rates(float(expected), threshold=float(threshold) if goal == "threshold" else None,
+                                             points=31))
 points = curve(rates, tuple(sorted(goal_args.items())), method, float(deff), float(response_rate), float(county.population))
 if points:
+    x_title, y_title = t("planner.curve.x"), t("planner.curve.y")
     chart_data = pd.DataFrame(points, columns=["expected", "n"])
     chosen = pd.DataFrame({"expected": [float(expected)], "n": [county.n], "label": [f"n = {county.n:,}"]})
-    y_top = float(max(chart_data["n"].quantile(0.9), county.n) * 1.2)
-    line = alt.Chart(chart_data).mark_line(color="#2e7d32").encode(
-        x=alt.X("expected:Q", title=t("planner.curve.x"), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
-        y=alt.Y("n:Q", title=t("planner.curve.y"), scale=alt.Scale(domain=[0, y_top], clamp=True),
-                axis=alt.Axis(format=",d")),
-        tooltip=[alt.Tooltip("expected:Q", format=".1%", title=t("planner.curve.x")),
-                 alt.Tooltip("n:Q", format=",d", title=t("planner.curve.y"))])
-    dot = alt.Chart(chosen).mark_point(size=120, filled=True, color="#c42828").encode(x="expected:Q", y="n:Q")
-    text = alt.Chart(chosen).mark_text(dx=8, dy=-12, align="left", color="#c42828").encode(x="expected:Q", y="n:Q",
-                                                                                              text="label:N")
+    x = alt.X("expected:Q", title=x_title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False))
+    y = alt.Y("n:Q", title=y_title, axis=alt.Axis(format=",d"), scale=alt.Scale(zero=True))
+    line = alt.Chart(chart_data).mark_line(color="#2e7d32", point=alt.OverlayMarkDef(size=12, color="#2e7d32")).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("expected:Q", format=".1%", title=x_title), alt.Tooltip("n:Q", format=",d", title=y_title)])
+    dot = alt.Chart(chosen).mark_point(size=120, filled=True, color="#c42828").encode(x=x, y=y)
+    text = alt.Chart(chosen).mark_text(dx=8, dy=-12, align="left", color="#c42828").encode(x=x, y=y, text="label:N")
     layers = [line, dot, text]
     if goal == "threshold":
-        layers.append(alt.Chart(pd.DataFrame({"threshold": [float(threshold)]})).mark_rule(
-            color="#c42828", strokeDash=[6, 4]).encode(x="threshold:Q"))
+        layers.append(alt.Chart(pd.DataFrame({"expected": [float(threshold)]})).mark_rule(
+            color="#c42828", strokeDash=[6, 4]).encode(x=x))
     st.altair_chart(alt.layer(*layers).properties(height=260), key="planner.curve")
-    st.caption(t("planner.curve.caption", p=pct(float(expected)), n=count(county.n, thousands=True)))
+    if goal == "threshold":
+        st.caption(t("planner.curve.caption", p=pct(float(expected)), n=count(county.n, thousands=True)))
+    else:
+        st.caption(t("planner.curve.caption_margin", p=pct(float(expected)), n=count(county.n, thousands=True),
+                     points=points_text(margin)))
 
 # 3. LQAS -------------------------------------------------------------------------------------
 st.header(t("planner.lqas"))
@@ -259,7 +277,7 @@ except SamplingError as exc:
 else:
     st.success(t("planner.lqas.result", n=rule.n, d=rule.d, a=rule.alpha, b=rule.beta))
     if rule.n > 19:
-        st.caption(t("planner.lqas.classic", gap=upper - lower))
+        st.caption(t("planner.lqas.classic", gap=points_text(upper - lower)))
 
 # 4. Allocation -------------------------------------------------------------------------------
 st.header(t("planner.allocation"))
@@ -297,6 +315,8 @@ st.dataframe(
     hide_index=True,
     key="planner.allocation_table",
 )
+planned = int(total) if basis == "county" else sizes.townships_total
+st.caption(t("planner.alloc_totals", planned=count(planned, thousands=True), allocated=count(n_total, thousands=True)))
 st.caption(t("planner.alloc_chart"))
 bars = pd.DataFrame({"township": list(allocation), "n": list(allocation.values())})
 st.altair_chart(
@@ -330,7 +350,17 @@ if st.session_state.get("planner.drawn"):
         stop_with(exc)
     info = plan.to_dict()
     st.success(t("planner.plan_ready", psus=info["psus"], people=info["people"], method=t(f"planner.sel.{sel_method}"), seed=plan.seed))
-    shown_plan = plan.table.rename(columns={c: t(f"planner.plancol.{c}") for c in plan.table.columns
+    extra = int(info["people"]) - n_total
+    if take_rule == "fixed":
+        st.caption(t("planner.plan_vs_alloc.fixed", people=count(info["people"], thousands=True), take=take,
+                     allocated=count(n_total, thousands=True)))
+    elif extra > 0:
+        st.caption(t("planner.plan_vs_alloc.more", people=count(info["people"], thousands=True),
+                     allocated=count(n_total, thousands=True), extra=count(extra, thousands=True), psus=int(psus)))
+    else:
+        st.caption(t("planner.plan_vs_alloc.same", allocated=count(n_total, thousands=True)))
+    yes_no = {True: t("planner.yes"), False: t("planner.no")}
+    shown_plan = plan.table.assign(certainty=plan.table["certainty"].astype(bool).map(yes_no)).rename(columns={c: t(f"planner.plancol.{c}") for c in plan.table.columns
                                             if f"planner.plancol.{c}" in i18n_table()})
     st.dataframe(shown_plan, hide_index=True, key="planner.plan_table", column_config={
         t("planner.plancol.weight"): st.column_config.NumberColumn(format="%.2f"),

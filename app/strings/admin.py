@@ -144,6 +144,12 @@ STRINGS = {
     "admin.new.answer_key.after_submit": {"zh": "提交后立即显示", "en": "Right after submitting"},
     "admin.new.answer_key.never": {"zh": "不显示（只显示得分）", "en": "Never (the score only)"},
     "admin.new.questionnaires": {"zh": "问卷", "en": "Questionnaires"},
+    "admin.new.foreign": {
+        "zh": "尚未创建：{list}，与所选辖区标准“{profile}”不符。请改选辖区标准，或换用通用问卷。",
+        "en": "Not created: {list}, not for the chosen profile \"{profile}\". Choose that profile, or the common questionnaire.",
+    },
+    "admin.new.foreign_one": {"zh": "“{title}”按“{owner}”的本地目标编制", "en": "\"{title}\" is keyed to the local targets of \"{owner}\""},
+    "admin.new.questionnaires.placeholder": {"zh": "选择问卷（可多选）", "en": "Choose questionnaires"},
     "admin.new.opens": {"zh": "开始日期", "en": "Opens on"},
     "admin.new.closes": {"zh": "结束日期", "en": "Closes on"},
     "admin.new.sites": {"zh": "调查点来自", "en": "Sites from"},
@@ -157,6 +163,21 @@ STRINGS = {
     },
     "admin.new.create": {"zh": "创建调查", "en": "Create the campaign"},
     "admin.new.created": {"zh": "已创建调查活动 {id}，共 {n} 个调查点。", "en": "Campaign {id} created with {n} sites."},
+    "admin.new.anyway": {"zh": "即使有问卷得不到配额和海报也创建", "en": "Create even if a questionnaire gets no quota and no poster"},
+    "admin.new.gaps": {
+        "zh": "尚未创建：{list}。这些问卷不会有配额，也不会生成海报。请调整问卷或调查点，或勾选“即使有问卷得不到配额和海报也创建”后再点“创建调查”。",
+        "en": "Not created yet: {list}. These questionnaires would get no quota and no poster. Change the questionnaires or the "
+        "sites, or tick \"Create even if a questionnaire gets no quota and no poster\" and create again.",
+    },
+    "admin.new.gap.no_suitable_site": {
+        "zh": "“{title}”没有适合的调查点（医务人员测试只在医疗卫生机构进行）",
+        "en": "\"{title}\" has no suitable site (staff quizzes are taken at health institutions only)",
+    },
+    "admin.new.gap.no_declared_quota": {
+        "zh": "“{title}”在调查点文件中没有配额（请加一列 quota 或 quota_<问卷编号>）",
+        "en": "\"{title}\" has no quota in the site file (add a column quota or quota_<questionnaire id>)",
+    },
+    "admin.new.quota_line": {"zh": "{title}：{sites} 个调查点，配额合计 {n} 人，每个点一张海报", "en": "{title}: {sites} sites, quotas {n} people in all, a poster at each"},
     "admin.new.need_name": {"zh": "请填写调查名称并至少选择一份问卷。", "en": "Give a name and choose at least one questionnaire."},
     "admin.new.need_file": {"zh": "请上传抽样方案或抽样框文件。", "en": "Upload a sampling plan or frame file."},
     "admin.new.error": {"zh": "无法创建：", "en": "Cannot create the campaign:"},

@@ -42,7 +42,33 @@ STRINGS = {
     "planner.goal.margin": {"zh": "按精度估计（± 误差）", "en": "Estimate within a margin (±)"},
     "planner.expected": {"zh": "预期比例", "en": "Expected rate"},
     "planner.threshold": {"zh": "达标线", "en": "Threshold"},
-    "planner.margin": {"zh": "允许误差（±）", "en": "Margin (±)"},
+    "planner.margin": {"zh": "允许误差（± 个百分点）", "en": "Margin (± percentage points)"},
+    "planner.margin_help": {"zh": "以百分点计：5 表示 ± 5 个百分点（如 90% ± 5 个百分点即 85%–95%），不是 ± 5%。",
+                            "en": "In percentage points: 5 means ± 5 percentage points (90% ± 5 points is 85%-95%), not ± 5%."},
+    "planner.margin_is": {"zh": "± {points}：预期比例的区间约为 {low}–{high}", "en": "± {points}: about {low}-{high} around the expected rate"},
+    "planner.points": {"zh": "{n} 个百分点", "en": "{n} percentage points"},
+    "planner.yes": {"zh": "是", "en": "Yes"},
+    "planner.no": {"zh": "否", "en": "No"},
+    "planner.alloc_totals": {
+        "zh": "计划总样本量 {planned} 人，分配到各街镇合计 {allocated} 人。分配先按方法算出各街镇的份额，再保证每个街镇不少于“每个街镇至少”"
+        "（人口不足的街镇全部调查），最后取整，合计与计划相同。下一步抽取点位时，每个点位人数 = 街镇分配数 ÷ 点位数，向上取整，"
+        "所以实际调查人数可能多于计划。",
+        "en": "Planned total {planned}; allocated to the townships {allocated}. The method gives each township its share, every "
+        "township gets at least the minimum (a smaller township is taken whole), then the shares are rounded so they add up to "
+        "the plan. When the sites are drawn next, people per site = the township's allocation ÷ sites, rounded up, so the "
+        "people to survey can exceed the plan.",
+    },
+    "planner.plan_vs_alloc.more": {
+        "zh": "计划调查 {people} 人，比分配合计 {allocated} 人多 {extra} 人：每个街镇的分配数除以点位数（{psus}）后向上取整，"
+        "每个点位至少 1 人，多出的人数来自取整。",
+        "en": "{people} people to survey, {extra} more than the {allocated} allocated: each township's allocation is divided "
+        "over its {psus} sites and rounded up (at least 1 per site); the extra comes from the rounding.",
+    },
+    "planner.plan_vs_alloc.same": {"zh": "计划调查人数与分配合计（{allocated} 人）相同。", "en": "The people to survey equal the allocation ({allocated})."},
+    "planner.plan_vs_alloc.fixed": {
+        "zh": "计划调查 {people} 人 = 点位数 × 每点固定 {take} 人，不按上面的分配（分配合计 {allocated} 人）。",
+        "en": "{people} people to survey = sites × {take} per site, not the allocation above ({allocated} allocated).",
+    },
     "planner.level": {"zh": "置信水平", "en": "Confidence level"},
     "planner.alpha": {"zh": "显著性水平 α（单侧）", "en": "Significance level α (one-sided)"},
     "planner.power": {"zh": "检验效能 1−β", "en": "Power 1−β"},
@@ -79,7 +105,7 @@ STRINGS = {
     "planner.lqas.alpha": {"zh": "α：达标街镇被误判不达标的最大概率", "en": "α: max risk of failing a township at the target"},
     "planner.lqas.beta": {"zh": "β：不达标街镇被误判达标的最大概率", "en": "β: max risk of passing a township at the lower rate"},
     "planner.lqas.result": {"zh": "每个街镇 n = {n} 人，至少 {d} 人“是”判定达标（α = {a:.3f}，β = {b:.3f}）。", "en": "n = {n} per township; meets when at least {d} say yes (α = {a:.3f}, β = {b:.3f})."},
-    "planner.lqas.classic": {"zh": "两个比例只相差 {gap:.0%}，所需样本远大于经典的 19 人（经典设计假定相差 30 个百分点）。", "en": "The two rates are only {gap:.0%} apart, so n is far above the classic 19 (which assumes a 30-point gap)."},
+    "planner.lqas.classic": {"zh": "两个比例只相差 {gap}，所需样本远大于经典的 19 人（经典设计假定相差 30 个百分点）。", "en": "The two rates are only {gap} apart, so n is far above the classic 19 (which assumes a 30-point gap)."},
     # allocation
     "planner.allocation": {"zh": "4. 样本分配到各街镇", "en": "4. Allocation to townships"},
     "planner.total": {"zh": "总样本量", "en": "Total sample size"},
@@ -124,6 +150,11 @@ STRINGS = {
         "zh": "其他设定不变，预期比例越接近达标线，所需样本越多；圆点为当前选择（预期 {p}，n = {n}）。",
         "en": "Other choices held: the closer the expected rate to the threshold, the larger the sample; the dot is "
         "the current choice (expected {p}, n = {n}).",
+    },
+    "planner.curve.caption_margin": {
+        "zh": "其他设定不变（允许误差 ± {points}），预期比例越接近 50%，所需样本越多；圆点为当前选择（预期 {p}，n = {n}）。",
+        "en": "Other choices held (margin ± {points}): the closer the expected rate to 50%, the larger the sample; the dot "
+        "is the current choice (expected {p}, n = {n}).",
     },
     "planner.curve.x": {"zh": "预期比例", "en": "Expected rate"},
     "planner.curve.y": {"zh": "所需样本量（人）", "en": "Sample size (people)"},

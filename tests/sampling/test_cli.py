@@ -41,7 +41,7 @@ def test_size_exact_and_margin(capsys):
     code, out, _ = run(capsys, "size", "--expected", 0.85, "--margin", 0.05, "--json")
     assert json.loads(out)["n"] == 196
     code, out, _ = run(capsys, "size", "--expected", 0.85, "--margin", 0.05)
-    assert code == 0 and "n = 196" in out
+    assert code == 0 and "n = 196" in out and "(5 percentage points, 5 个百分点)" in out
 
 
 def test_size_county_beside_townships(capsys):
