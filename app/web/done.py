@@ -16,9 +16,9 @@ by question id and message key (``m``, ``f``, ``k``); the GET finds the problems
 sealed answers, so its address, too, can be the last step Back returns to.
 
 A state longer than :data:`MAX_URL_STATE` characters (far beyond the shipped questionnaires) is
-answered by its page, as before. The sealed state is signed, not encrypted: the answers so far
-are readable in the phone's history (the pages' ``referrer`` policy keeps the addresses from other
-sites; a proxy that logs query strings would keep them too).
+answered by its page, as before. The sealed state is encrypted and signed (``app.web.state``): the
+answers so far cannot be read from the phone's history, and the pages' ``referrer`` policy keeps
+the addresses from other sites; the bundled nginx keeps no access log.
 """
 
 from __future__ import annotations

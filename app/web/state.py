@@ -1,8 +1,11 @@
 """The state of one HTML form in progress, carried by the page itself (no server session).
 
-Each page of the form holds the state in a hidden field ``state``, sealed: zlib-compressed JSON,
-base64url, then a 128-bit HMAC-SHA256 tag keyed from the app secret and bound to the poster's
-token, so a state cannot be edited or moved to another poster's form. The server keeps nothing
+Each page of the form holds the state in a hidden field ``state`` (without the script, in the
+page's address: ``app.web.done``), sealed: zlib-compressed JSON, encrypted (a keystream of
+HMAC-SHA256 blocks over a random 96-bit IV and a block counter, XORed in: a PRF in counter mode),
+base64url, then a 128-bit HMAC-SHA256 tag over the IV and ciphertext, keyed from the app secret
+and bound to the poster's token (encrypt-then-MAC). So a state cannot be read from the phone's
+history, edited, or moved to another poster's form. The server keeps nothing
 between requests; memory per open form on the server is zero.
 
 The state holds the client nonce (made once per form: a repeat submit finds the stored row),
@@ -28,6 +31,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 import time
 import zlib
 from collections.abc import Mapping
@@ -41,7 +45,9 @@ from survey.questionnaire import Questionnaire
 
 MAX_SEALED_CHARS = 24_000  # far above any real questionnaire; a larger field is refused
 MODES = ("self", "read_aloud", "paper")
-_CONTEXT = b"tcm-survey/form-state/v1"
+_CONTEXT = b"tcm-survey/form-state/v2"
+_CIPHER_CONTEXT = b"tcm-survey/form-state/cipher/v2"
+IV_BYTES = 12
 
 
 @dataclass(frozen=True)
@@ -149,13 +155,23 @@ def _tag(key: bytes, binding: str, body: bytes) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
+def _crypt(secret: bytes, iv: bytes, data: bytes) -> bytes:
+    """``data`` XOR the keystream HMAC-SHA256(k, iv || counter) for counter = 0, 1, ...: encrypts
+    and decrypts alike (``k`` derived from ``secret``; a fresh random ``iv`` per seal)."""
+    key = hmac.new(secret, _CIPHER_CONTEXT, hashlib.sha256).digest()
+    blocks = (len(data) + 31) // 32
+    stream = b"".join(hmac.new(key, iv + i.to_bytes(4, "big"), hashlib.sha256).digest() for i in range(blocks))
+    return (int.from_bytes(data, "big") ^ int.from_bytes(stream[: len(data)], "big")).to_bytes(len(data), "big")
+
+
 def seal(state: FormState, secret: bytes, binding: str) -> str:
     """``state`` as tamper-evident text for a hidden field, bound to ``binding`` (the token)."""
     payload = asdict(state)
     payload["answers"] = dict(state.answers)
     payload["section_seconds"] = dict(state.section_seconds)
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    body = base64.urlsafe_b64encode(zlib.compress(raw, 6)).rstrip(b"=")
+    iv = os.urandom(IV_BYTES)
+    body = base64.urlsafe_b64encode(iv + _crypt(secret, iv, zlib.compress(raw, 6))).rstrip(b"=")
     return body.decode("ascii") + "." + _tag(secret, binding, body)
 
 
@@ -168,7 +184,9 @@ def open_state(text: object, secret: bytes, binding: str) -> FormState | None:
     if not hmac.compare_digest(tag, _tag(secret, binding, body)):
         return None
     try:
-        raw = zlib.decompress(base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4)), bufsize=65536)
+        sealed = base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4))
+        iv, cipher = sealed[:IV_BYTES], sealed[IV_BYTES:]
+        raw = zlib.decompress(_crypt(secret, iv, cipher), bufsize=65536)
         payload = json.loads(raw.decode("utf-8"))
         state = FormState(**payload)
     except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError, TypeError):

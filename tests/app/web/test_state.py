@@ -43,3 +43,24 @@ def test_paradata_of_a_finished_form() -> None:
     assert own == {"opened_at": "1970-01-01T00:01:40+00:00", "duration_s": 60.5, "section_seconds": {"background": 30.0},
                    "language": "en", "resumed": True, "mode": "self", "surveyor": None, "device_id": "d" * 32}
     assert state.paradata(surveyor="zhang", device_id=None, now=160.5)["mode"] == "paper"
+
+
+def test_a_sealed_state_hides_its_answers_and_differs_each_time() -> None:
+    """Without JavaScript the state travels in the page's address, so it lands in the phone's
+    history: its answers are encrypted (no answer, no compressed answer readable without the key)."""
+    import base64
+    import zlib
+
+    state = replace(FormState.new(now=0.0), answers={"suggestions": "中医馆周六不开门", "age": "61"})
+    first, second = seal(state, KEY, "t"), seal(state, KEY, "t")
+    assert first != second  # a fresh IV per seal
+    assert open_state(first, KEY, "t") == state == open_state(second, KEY, "t")
+    body = first.split(".")[0]
+    raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    for start in range(16):
+        try:
+            text = zlib.decompress(raw[start:]).decode("utf-8", "replace")
+        except zlib.error:
+            continue
+        assert "中医馆" not in text and "61" not in text
+    assert "中医馆".encode() not in raw
