@@ -1,0 +1,206 @@
+"""The workbook's streaming writer: XlsxWriter in ``constant_memory`` mode, rows written in order
+and flushed to a temporary file, so a 5,000-response workbook holds one row per sheet in memory
+instead of half a million cell objects.
+
+A data sheet is written a whole column at a time where it can be: each column is turned once into a
+list of cell values (texts made safe by ``cells.safe_frame``: no formulas, no control characters;
+missing values and non-finite numbers left empty, numpy scalars as Python numbers) and one write
+method per column (number, boolean, text or by value), then the rows go out in order. Texts are
+never read as formulas or links (``strings_to_formulas`` and ``strings_to_urls`` off).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet, _preserve_whitespace
+
+from ..formatting import missing
+from .cells import move_long_texts, safe_cell, safe_frame
+
+#: the header row's fill and the variable-name row's font (formats as XlsxWriter properties)
+HEAD = {"bold": True, "bg_color": "#DDEBF7", "pattern": 1}
+NOTE = {"font_size": 9, "italic": True, "font_color": "#666666"}
+WRAP = {"text_wrap": True, "valign": "top"}
+DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
+
+
+class SafeSheet(Worksheet):
+    """A worksheet that writes every number at full precision (``repr``: the double read back is the
+    one written; XlsxWriter's own ``%.16G`` may change the last digit) and every text escaped (a text
+    that looks like ``<r>...</r>`` is not taken as rich-text XML; a carriage return kept as ``&#13;``)."""
+
+    def _xml_number_element(self, number, attributes=()) -> None:
+        attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
+        self.fh.write(f"<c{attr}><v>{number!r}</v></c>")
+
+    def _xml_rich_inline_string(self, string, attributes=()) -> None:
+        self._xml_inline_string(string, _preserve_whitespace(string), attributes)
+
+    @staticmethod
+    def _escape_control_characters(data):  # noqa: ANN001, ANN205
+        # texts arrive without control characters (cells.safe_cell) but tab, newline and carriage
+        # return, which the XML keeps as they are; Excel's own _xHHHH_ escapes are not written
+        return data
+
+    def _xml_inline_string(self, string, preserve, attributes=()) -> None:
+        attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
+        text = string.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+        text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")  # not characters XML can carry
+        space = ' xml:space="preserve"' if preserve else ""
+        self.fh.write(f'<c{attr} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+
+
+class StreamBook:
+    """One XlsxWriter workbook written into memory (``bytes()``), its formats made once each."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.book = xlsxwriter.Workbook(self.buffer, {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "remove_timezone": True,
+        })
+        self._formats: dict[tuple, Format] = {}
+
+    def sheet(self, title: str) -> Worksheet:
+        """A new sheet at the end (titles cut to Excel's 31 characters)."""
+        return self.book.add_worksheet(title[:31], worksheet_class=SafeSheet)
+
+    def format(self, **props: Any) -> Format | None:
+        """The format with these XlsxWriter properties (``None`` for none), made once."""
+        if not props:
+            return None
+        key = tuple(sorted(props.items()))
+        made = self._formats.get(key)
+        if made is None:
+            made = self._formats[key] = self.book.add_format(props)
+        return made
+
+    def bytes(self) -> bytes:
+        """Close the workbook and return the file's bytes."""
+        self.book.close()
+        return self.buffer.getvalue()
+
+
+def plain(value: Any) -> Any:
+    """A cell value as XlsxWriter takes it: ``None`` for missing or non-finite numbers and empty texts,
+    numpy scalars as Python ones, texts made safe (``cells.safe_cell``)."""
+    if missing(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()  # numpy scalar
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    value = safe_cell(value)
+    return None if value == "" else value  # an empty text is an empty cell
+
+
+def write_value(sheet: Worksheet, row: int, column: int, value: Any, cell_format: Format | None = None,
+                date_format: Format | None = None) -> None:
+    """Write one prepared value (``plain``) at the 0-based ``row``, ``column`` by its type; ``None``
+    leaves the cell empty (with ``cell_format`` when given)."""
+    if value is None:
+        if cell_format is not None:
+            sheet.write_blank(row, column, None, cell_format)
+    elif isinstance(value, str):
+        sheet.write_string(row, column, value, cell_format)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, cell_format)
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, column, value, cell_format)
+    elif isinstance(value, (dt.datetime, dt.date, dt.time)):
+        sheet.write_datetime(row, column, value, cell_format or date_format)
+    else:
+        sheet.write_string(row, column, safe_cell(str(value)), cell_format)
+
+
+def column_cells(column: pd.Series) -> tuple[list[Any], str]:
+    """A column's cell values (``None`` where empty) and its kind: ``number``, ``bool`` or ``any``."""
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not column.hasnans:
+        return column.to_numpy(dtype=bool).tolist(), "bool"
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        empty = ~np.isfinite(values)
+        if pd.api.types.is_integer_dtype(dtype) and not empty.any():
+            return column.to_numpy().tolist(), "number"
+        cells = values.astype(object)
+        cells[empty] = None
+        return cells.tolist(), "number"
+    return [plain(v) for v in column.tolist()], "any"
+
+
+def write_rows(book: StreamBook, sheet: Worksheet, frame: pd.DataFrame, first_row: int,
+               formats: Sequence[Format | None]) -> None:
+    """The frame's values from the 0-based ``first_row`` on, row by row (``formats``: one per column)."""
+    if not len(frame.columns) or not len(frame):
+        return
+    date_format = book.format(num_format=DATETIME_FORMAT)
+    prepared = [column_cells(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    writers: list[Callable[..., Any]] = []
+    for kind, _ in ((k, None) for _, k in prepared):
+        writers.append(sheet.write_number if kind == "number" else sheet.write_boolean if kind == "bool" else None)
+    columns = [cells for cells, _ in prepared]
+    plan = list(enumerate(zip(writers, formats)))
+    for i, row in enumerate(zip(*columns), start=first_row):
+        for j, (writer, cell_format) in plan:
+            value = row[j]
+            if value is None:
+                if cell_format is not None:
+                    sheet.write_blank(i, j, None, cell_format)
+            elif writer is not None:
+                writer(i, j, value, cell_format)
+            else:
+                write_value(sheet, i, j, value, cell_format, date_format)
+
+
+def display_width(text: str) -> int:
+    """Characters a text takes on screen (a CJK character counts two)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def column_widths(headers: Sequence[str], frame: pd.DataFrame | None = None, *, cap: int = 40) -> list[float]:
+    """Each column's width in characters: its header or its longest value in the first 200 rows, 8 to ``cap`` + 2."""
+    widths = []
+    for j, header in enumerate(headers):
+        longest = display_width(str(header))
+        if frame is not None and len(frame):
+            sample = frame.iloc[:200, j]
+            longest = max([longest, *(min(display_width(str(v)), cap) for v in sample if v is not None and v is not pd.NA)])
+        widths.append(min(max(8, longest + 2), cap + 2))
+    return widths
+
+
+def stream_data_sheet(book: StreamBook, title: str, frame: pd.DataFrame, labels: Mapping[str, str],
+                      formats: Mapping[str, str], long_texts: list[dict[str, Any]] | None = None) -> Worksheet:
+    """A data sheet: ``labels`` (Chinese headers) in row 1, English variable names in row 2, values from
+    row 3, header rows frozen and columns sized (texts too long for a cell moved to ``long_texts``)."""
+    frame = safe_frame(frame)
+    if long_texts is not None:
+        first = len(long_texts)
+        frame = move_long_texts(frame, title[:31], long_texts)
+        for entry in long_texts[first:]:
+            entry["row"] += 1  # two header rows here
+    sheet = book.sheet(title)
+    columns = list(frame.columns)
+    headers = [labels.get(name, name) for name in columns]
+    for j, width in enumerate(column_widths(headers, frame)):
+        sheet.set_column(j, j, width)
+    head, note = book.format(**HEAD), book.format(**NOTE)
+    for j, header in enumerate(headers):  # rows in order: the streaming writer flushes a row once the next begins
+        write_value(sheet, 0, j, plain(header), head)
+    for j, name in enumerate(columns):
+        write_value(sheet, 1, j, plain(name), note)
+    sheet.freeze_panes(2, 0)
+    write_rows(book, sheet, frame, 2, [book.format(num_format=formats[c]) if formats.get(c) else None for c in columns])
+    return sheet
