@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 EXCEL_CELL_MAX = 32_767
@@ -49,8 +50,20 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for name in out.columns:
         column = out[name]
         if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
-            out[name] = column.map(safe_cell, na_action="ignore").astype(object)
+            out[name] = pd.Series(safe_values(column.to_numpy(dtype=object)), index=out.index, dtype=object)
     out.columns = [safe_cell(c) for c in out.columns]
+    return out
+
+
+def safe_values(values: np.ndarray) -> np.ndarray:
+    """An object array with :func:`safe_cell` applied to its texts, once per distinct text; other values as they are."""
+    out = values.copy()
+    texts = np.fromiter((isinstance(v, str) for v in values.tolist()), dtype=bool, count=len(values))
+    if texts.any():
+        codes, uniques = pd.factorize(values[texts])
+        made = np.empty(len(uniques), dtype=object)
+        made[:] = [safe_cell(u) for u in uniques]
+        out[texts] = made[codes]
     return out
 
 
@@ -62,8 +75,8 @@ def move_long_texts(frame: pd.DataFrame, sheet: str, long_texts: list[dict[str, 
         column = frame[name]
         if column.dtype != object:
             continue
-        lengths = column.map(lambda v: len(v) if isinstance(v, str) else 0)
-        too_long = lengths.to_numpy() > EXCEL_CELL_MAX
+        too_long = np.fromiter((isinstance(v, str) and len(v) > EXCEL_CELL_MAX for v in column.tolist()), dtype=bool,
+                               count=len(column))
         if not too_long.any():
             continue
         if out is frame:

@@ -14,13 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.utility import _datetime_to_excel_datetime as datetime_to_excel_datetime
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet, _preserve_whitespace
 
 from ..formatting import missing
@@ -46,7 +48,7 @@ class SafeSheet(Worksheet):
         self._xml_inline_string(string, _preserve_whitespace(string), attributes)
 
     @staticmethod
-    def _escape_control_characters(data):  # noqa: ANN001, ANN205
+    def _escape_control_characters(data):
         # texts arrive without control characters (cells.safe_cell) but tab, newline and carriage
         # return, which the XML keeps as they are; Excel's own _xHHHH_ escapes are not written
         return data
@@ -57,6 +59,18 @@ class SafeSheet(Worksheet):
         text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")  # not characters XML can carry
         space = ' xml:space="preserve"' if preserve else ""
         self.fh.write(f'<c{attr} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+
+
+    def write_xml_rows(self, first_row: int, rows: Iterable[str], last_row: int, last_column: int) -> None:
+        """Rows already made as ``<row>`` XML, 0-based ``first_row`` to ``last_row``, after every row above
+        them: the pending row is flushed, the rows go straight into the row file (``constant_memory``)."""
+        self._write_single_row(first_row)
+        self._check_dimensions(first_row, 0)
+        self._check_dimensions(last_row, last_column)
+        write = self.fh.write
+        for row in rows:
+            write(row)
+        self.previous_row = last_row + 1  # later cells go below these rows
 
 
 class StreamBook:
@@ -124,49 +138,94 @@ def write_value(sheet: Worksheet, row: int, column: int, value: Any, cell_format
         sheet.write_string(row, column, safe_cell(str(value)), cell_format)
 
 
-def column_cells(column: pd.Series) -> tuple[list[Any], str]:
-    """A column's cell values (``None`` where empty) and its kind: ``number``, ``bool`` or ``any``."""
+def _text_xml(text: str) -> str:
+    """The inline-string XML of a text (after ``<c r=".." s=".."``): escaped, carriage return as ``&#13;``."""
+    body = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    body = body.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f' t="inlineStr"><is><t{space}>{body}</t></is></c>'
+
+
+class _Cells:
+    """A column's cells as XML, each the part after ``<c r="A3"``: the format, the type and the value."""
+
+    def __init__(self, xf: int | None, date_xf: int) -> None:
+        self.style = f' s="{xf}"' if xf else ""
+        self.date_style = f' s="{xf or date_xf}"'
+        self.blank = f"{self.style}/>" if xf else None
+        self.texts: dict[str, str] = {}
+
+    def text(self, value: str) -> str:
+        made = self.texts.get(value)
+        if made is None:
+            made = self.texts[value] = self.style + _text_xml(value)
+        return made
+
+    def number(self, value: float) -> str | None:
+        return f"{self.style}><v>{value!r}</v></c>" if math.isfinite(value) else self.blank
+
+    def any(self, value: Any) -> str | None:
+        """One value of an object column (texts already made safe by ``cells.safe_frame``)."""
+        if isinstance(value, str):
+            return self.text(value) if value else self.blank
+        if value is None or missing(value):
+            return self.blank
+        if isinstance(value, (bool, np.bool_)):
+            return f'{self.style} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, (int, float, np.integer, np.floating)):
+            return self.number(value.item() if hasattr(value, "item") else value)
+        if isinstance(value, (dt.datetime, dt.date, dt.time)):
+            if isinstance(value, pd.Timestamp):
+                value = value.to_pydatetime()
+            serial = datetime_to_excel_datetime(value, False, True)
+            return f"{self.date_style}><v>{serial!r}</v></c>"
+        return self.text(safe_cell(str(value)))
+
+
+def column_xml(column: pd.Series, cells: _Cells) -> list[str | None]:
+    """A column's cells as XML parts (``None``: no cell), the whole column at once where its type allows."""
     dtype = column.dtype
     if pd.api.types.is_bool_dtype(dtype) and not column.hasnans:
-        return column.to_numpy(dtype=bool).tolist(), "bool"
+        true, false = (f'{cells.style} t="b"><v>{v}</v></c>' for v in (1, 0))
+        return [true if v else false for v in column.to_numpy(dtype=bool).tolist()]
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
         values = column.to_numpy(dtype=np.float64, na_value=np.nan)
-        empty = ~np.isfinite(values)
-        if pd.api.types.is_integer_dtype(dtype) and not empty.any():
-            return column.to_numpy().tolist(), "number"
-        cells = values.astype(object)
-        cells[empty] = None
-        return cells.tolist(), "number"
-    return [plain(v) for v in column.tolist()], "any"
+        if pd.api.types.is_integer_dtype(dtype) and np.isfinite(values).all():
+            return [f"{cells.style}><v>{v}</v></c>" for v in column.to_numpy().tolist()]
+        return [cells.number(v) for v in values.tolist()]
+    values = column.to_numpy(dtype=object)
+    out = np.full(len(values), None, dtype=object)
+    texts = np.fromiter((isinstance(v, str) for v in values.tolist()), dtype=bool, count=len(values))
+    if texts.any():  # each distinct text made once
+        codes, uniques = pd.factorize(values[texts])
+        made = np.empty(len(uniques), dtype=object)
+        made[:] = [cells.text(u) if u else cells.blank for u in uniques]
+        out[texts] = made[codes]
+    for i in np.flatnonzero(~texts).tolist():
+        out[i] = cells.any(values[i])
+    return out.tolist()
 
 
-def write_rows(book: StreamBook, sheet: Worksheet, frame: pd.DataFrame, first_row: int,
+def write_rows(book: StreamBook, sheet: SafeSheet, frame: pd.DataFrame, first_row: int,
                formats: Sequence[Format | None]) -> None:
-    """The frame's values from the 0-based ``first_row`` on, row by row (``formats``: one per column)."""
+    """The frame's values from the 0-based ``first_row`` on, after every row above it: each column
+    turned into cell XML at once, then the rows written straight into the sheet's row file."""
     if not len(frame.columns) or not len(frame):
         return
-    date_format = book.format(num_format=DATETIME_FORMAT)
-    prepared = [column_cells(frame.iloc[:, j]) for j in range(frame.shape[1])]
-    writers: list[Callable[..., Any]] = []
-    for kind, _ in ((k, None) for _, k in prepared):
-        writers.append(sheet.write_number if kind == "number" else sheet.write_boolean if kind == "bool" else None)
-    columns = [cells for cells, _ in prepared]
-    plan = list(enumerate(zip(writers, formats)))
-    for i, row in enumerate(zip(*columns), start=first_row):
-        for j, (writer, cell_format) in plan:
-            value = row[j]
-            if value is None:
-                if cell_format is not None:
-                    sheet.write_blank(i, j, None, cell_format)
-            elif writer is not None:
-                writer(i, j, value, cell_format)
-            else:
-                write_value(sheet, i, j, value, cell_format, date_format)
+    date_xf = book.format(num_format=DATETIME_FORMAT)._get_xf_index()
+    numbers = [str(r) for r in range(first_row + 1, first_row + 1 + len(frame))]
+    columns = []
+    for j, cell_format in enumerate(formats):
+        parts = column_xml(frame.iloc[:, j], _Cells(cell_format._get_xf_index() if cell_format else None, date_xf))
+        letter = xl_col_to_name(j)
+        columns.append([f'<c r="{letter}{r}"{part}' if part is not None else "" for r, part in zip(numbers, parts)])
+    sheet.write_xml_rows(first_row, (f'<row r="{r}">{"".join(row)}</row>' for r, row in zip(numbers, zip(*columns))),
+                         first_row + len(frame) - 1, len(columns) - 1)
 
 
 def display_width(text: str) -> int:
     """Characters a text takes on screen (a CJK character counts two)."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return len(text) if text.isascii() else sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def column_widths(headers: Sequence[str], frame: pd.DataFrame | None = None, *, cap: int = 40) -> list[float]:
@@ -176,7 +235,8 @@ def column_widths(headers: Sequence[str], frame: pd.DataFrame | None = None, *, 
         longest = display_width(str(header))
         if frame is not None and len(frame):
             sample = frame.iloc[:200, j]
-            longest = max([longest, *(min(display_width(str(v)), cap) for v in sample if v is not None and v is not pd.NA)])
+            # a text's first ``cap`` characters are as wide as ``cap`` or wider when it has more
+            longest = max([longest, *(min(display_width(str(v)[:cap]), cap) for v in sample if v is not None and v is not pd.NA)])
         widths.append(min(max(8, longest + 2), cap + 2))
     return widths
 

@@ -37,7 +37,7 @@ def books(tmp_path_factory):
     yield data, openpyxl.load_workbook(io.BytesIO(new)), openpyxl.load_workbook(io.BytesIO(old))
 
 
-def _same(a, b) -> bool:  # noqa: ANN001
+def _same(a, b) -> bool:
     """Equal cells; a decimal may differ in its 17th digit (the previous writer wrote 16)."""
     if isinstance(a, float) or isinstance(b, float):
         return isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(a, b, rel_tol=1e-15, abs_tol=0)
