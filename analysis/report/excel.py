@@ -366,14 +366,21 @@ def render_xlsx(data: ReportData) -> bytes:
     design = design_sheet(data)
     design.insert(0, "label_zh", [DESIGN_ZH.get(k.split(".")[-1], "") for k in design["item"]])
     sheet("设计说明", design, labels={"label_zh": "项目（中文）", "item": "项目", "value": "取值"})
-    if long_texts:  # harden's layout: one header row, the parts in order (texts already made safe by move_long_texts)
-        extra = book.sheet(LONG_SHEET)
-        for j, name in enumerate(LONG_COLUMNS, start=1):
-            put(book, extra, 1, j, name, bold=True)
-        for i, entry in enumerate(long_texts, start=2):
-            for j, name in enumerate(LONG_COLUMNS, start=1):
-                put(book, extra, i, j, entry[name])
+    if long_texts:
+        long_texts_sheet(book, long_texts)
     return book.bytes()
+
+
+def long_texts_sheet(book: StreamBook, long_texts: list[dict[str, Any]]) -> Worksheet:
+    """The sheet ``long_texts``, harden's layout: one header row, the parts in order (texts already
+    made safe by ``cells.move_long_texts``)."""
+    extra = book.sheet(LONG_SHEET)
+    for j, name in enumerate(LONG_COLUMNS, start=1):
+        put(book, extra, 1, j, name, bold=True)
+    for i, entry in enumerate(long_texts, start=2):
+        for j, name in enumerate(LONG_COLUMNS, start=1):
+            put(book, extra, i, j, entry[name])
+    return extra
 
 
 DESIGN_ZH = {

@@ -99,3 +99,36 @@ def test_estimates_are_written_at_full_precision(books) -> None:
     written = np.array([np.nan if r[column] is None else r[column] for r in rows[2:]], dtype=float)
     engine = data.results.estimates["estimate"].astype(float).to_numpy()
     assert np.array_equal(written, engine, equal_nan=True)  # the very doubles, not 16 digits of them
+
+
+def test_a_text_long_in_utf16_units_is_moved_whole() -> None:
+    """Excel counts UTF-16 units: 20,000 emoji (40,000 units) do not fit in a cell though they are
+    20,000 characters; they go to long_texts in parts that each fit, and come back whole."""
+    import pandas as pd
+
+    from analysis.report.cells import PART, excel_length, move_long_texts, text_parts
+
+    text = "好" + "😀" * 20_000 + "尾"
+    assert excel_length(text) == 40_002 and excel_length("长" * 10) == 10 and excel_length("ab") == 2
+    long_texts: list[dict] = []
+    out = move_long_texts(pd.DataFrame({"answer": [text, "短"]}, dtype=object), "sheet", long_texts)
+    assert out["answer"].iloc[0].startswith("[全文") and out["answer"].iloc[1] == "短"
+    assert "".join(p["text"] for p in long_texts) == text
+    assert all(excel_length(p["text"]) <= PART for p in long_texts) and len(long_texts) == 2
+    assert "".join(text_parts("长" * (PART + 5))) == "长" * (PART + 5)
+    book = openpyxl.load_workbook(io.BytesIO(_one_sheet_workbook(text)))
+    rows = list(book["long_texts"].iter_rows(min_row=2, values_only=True))
+    assert "".join(r[-1] for r in rows) == text  # written whole: no part was cut by the writer
+
+
+def _one_sheet_workbook(text: str) -> bytes:
+    import pandas as pd
+
+    from analysis.report.excel import long_texts_sheet, write_data_sheet
+    from analysis.report.excel_writer import StreamBook
+
+    book = StreamBook()
+    long_texts: list[dict] = []
+    write_data_sheet(book, "数据", pd.DataFrame({"answer": [text]}, dtype=object), long_texts=long_texts)
+    long_texts_sheet(book, long_texts)
+    return book.bytes()
