@@ -1,11 +1,12 @@
 """The workbook's streaming writer: XlsxWriter in ``constant_memory`` mode, rows written in order
-and flushed to a temporary file, so a 5,000-response workbook holds one row per sheet in memory
-instead of half a million cell objects.
+and flushed to temporary files (in a private folder, removed when the workbook is closed), so a
+5,000-response workbook never holds half a million cell objects.
 
-A data sheet is written a whole column at a time where it can be: each column is turned once into a
-list of cell values (texts made safe by ``cells.safe_frame``: no formulas, no control characters;
-missing values and non-finite numbers left empty, numpy scalars as Python numbers) and one write
-method per column (number, boolean, text or by value), then the rows go out in order. Texts are
+A data sheet's values are written a whole column at a time: each column is turned once into cell
+XML (numbers at full precision from the column's array; each distinct text, already made safe by
+``cells.safe_frame``, escaped once; missing values and non-finite numbers left empty), then the
+rows are joined and written straight into the sheet's row file (:meth:`SafeSheet.write_xml_rows`).
+Headers, titles and the summary go cell by cell through XlsxWriter (:func:`write_value`). Texts are
 never read as formulas or links (``strings_to_formulas`` and ``strings_to_urls`` off).
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -60,7 +62,6 @@ class SafeSheet(Worksheet):
         space = ' xml:space="preserve"' if preserve else ""
         self.fh.write(f'<c{attr} t="inlineStr"><is><t{space}>{text}</t></is></c>')
 
-
     def write_xml_rows(self, first_row: int, rows: Iterable[str], last_row: int, last_column: int) -> None:
         """Rows already made as ``<row>`` XML, 0-based ``first_row`` to ``last_row``, after every row above
         them: the pending row is flushed, the rows go straight into the row file (``constant_memory``)."""
@@ -78,9 +79,10 @@ class StreamBook:
 
     def __init__(self) -> None:
         self.buffer = io.BytesIO()
+        self.folder = tempfile.TemporaryDirectory(prefix="tcm-xlsx-")  # 0700: the rows hold respondents' answers
         self.book = xlsxwriter.Workbook(self.buffer, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-            "strings_to_numbers": False, "remove_timezone": True,
+            "strings_to_numbers": False, "remove_timezone": True, "tmpdir": self.folder.name,
         })
         self._formats: dict[tuple, Format] = {}
 
@@ -99,8 +101,11 @@ class StreamBook:
         return made
 
     def bytes(self) -> bytes:
-        """Close the workbook and return the file's bytes."""
-        self.book.close()
+        """Close the workbook, remove its temporary files and return the file's bytes."""
+        try:
+            self.book.close()
+        finally:
+            self.folder.cleanup()
         return self.buffer.getvalue()
 
 

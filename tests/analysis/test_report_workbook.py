@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -131,4 +132,8 @@ def _one_sheet_workbook(text: str) -> bytes:
     long_texts: list[dict] = []
     write_data_sheet(book, "数据", pd.DataFrame({"answer": [text]}, dtype=object), long_texts=long_texts)
     long_texts_sheet(book, long_texts)
-    return book.bytes()
+    folder = Path(book.folder.name)
+    assert folder.is_dir() and folder.stat().st_mode & 0o077 == 0  # the rows go to a private folder
+    content = book.bytes()
+    assert not folder.exists()  # and it is gone once the workbook is written
+    return content
