@@ -11,7 +11,9 @@ export must not run them:
 * :func:`safe_frame`: the same for every cell and column name of a table.
 * :func:`write_sheet`: a table into an Excel sheet; a text longer than Excel's 32,767 characters
   per cell is moved, whole, to the sheet ``long_texts`` (in parts of :data:`PART` characters,
-  one row each; a part that could start a formula is prefixed too) and its cell says so.
+  one row each; a part that could start a formula is prefixed too) and its cell says so. Excel
+  counts UTF-16 units, so a character outside the Basic Multilingual Plane (an emoji, a rare
+  CJK Extension B character) counts two.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 EXCEL_CELL_MAX = 32_767
@@ -49,28 +52,64 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for name in out.columns:
         column = out[name]
         if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
-            out[name] = column.map(safe_cell, na_action="ignore").astype(object)
+            out[name] = pd.Series(safe_values(column.to_numpy(dtype=object)), index=out.index, dtype=object)
     out.columns = [safe_cell(c) for c in out.columns]
     return out
 
 
+def safe_values(values: np.ndarray) -> np.ndarray:
+    """An object array with :func:`safe_cell` applied to its texts, once per distinct text; other values as they are."""
+    out = values.copy()
+    texts = np.fromiter((isinstance(v, str) for v in values.tolist()), dtype=bool, count=len(values))
+    if texts.any():
+        codes, uniques = pd.factorize(values[texts])
+        made = np.empty(len(uniques), dtype=object)
+        made[:] = [safe_cell(u) for u in uniques]
+        out[texts] = made[codes]
+    return out
+
+
+def excel_length(text: str) -> int:
+    """A text's length as Excel counts it: UTF-16 units (a character beyond U+FFFF counts two)."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+def too_long(value: Any) -> bool:
+    """A text longer than an Excel cell holds (:data:`EXCEL_CELL_MAX` UTF-16 units)."""
+    return isinstance(value, str) and len(value) > EXCEL_CELL_MAX // 2 and excel_length(value) > EXCEL_CELL_MAX
+
+
+def text_parts(text: str, size: int = PART) -> list[str]:
+    """``text`` cut into parts of at most ``size`` UTF-16 units each, never inside a character."""
+    if excel_length(text) == len(text):
+        return [text[i:i + size] for i in range(0, len(text), size)]
+    parts, start, used = [], 0, 0
+    for i, ch in enumerate(text):
+        units = 2 if ord(ch) > 0xFFFF else 1
+        if used + units > size:
+            parts.append(text[start:i])
+            start, used = i, 0
+        used += units
+    parts.append(text[start:])
+    return parts
+
+
 def move_long_texts(frame: pd.DataFrame, sheet: str, long_texts: list[dict[str, Any]]) -> pd.DataFrame:
-    """``frame`` with every text over :data:`EXCEL_CELL_MAX` characters replaced by a note; the
-    whole text is appended to ``long_texts`` (rows of the ``long_texts`` sheet)."""
+    """``frame`` with every text over :data:`EXCEL_CELL_MAX` characters (UTF-16 units, as Excel counts)
+    replaced by a note; the whole text is appended to ``long_texts`` (rows of the ``long_texts`` sheet)."""
     out = frame
     for position, name in enumerate(frame.columns):
         column = frame[name]
         if column.dtype != object:
             continue
-        lengths = column.map(lambda v: len(v) if isinstance(v, str) else 0)
-        too_long = lengths.to_numpy() > EXCEL_CELL_MAX
-        if not too_long.any():
+        moved = np.fromiter((too_long(v) for v in column.tolist()), dtype=bool, count=len(column))
+        if not moved.any():
             continue
         if out is frame:
             out = frame.copy()
-        for row in too_long.nonzero()[0]:
+        for row in moved.nonzero()[0]:
             text = column.iat[row]
-            parts = [text[i:i + PART] for i in range(0, len(text), PART)]
+            parts = text_parts(text)
             first = len(long_texts) + 2  # the sheet's header is row 1
             for number, part in enumerate(parts, start=1):
                 long_texts.append({"sheet": sheet, "row": int(row) + 2, "column": str(name), "part": number,

@@ -8,27 +8,32 @@ the rule's sentence and the generation time in the campaign's time zone), 应答
 :mod:`.excel_words`). Data sheets carry Chinese headers with the English variable names in
 a second row; header rows are frozen and columns sized. Times are in the campaign's time zone.
 
-Every cell goes through :func:`put`, which makes it safe to open (``cells.safe_cell``: no formulas,
-no control characters); a text too long for a cell is moved to the sheet ``long_texts``
-(``cells.move_long_texts``).
+The workbook is streamed (:mod:`.excel_writer`: XlsxWriter's ``constant_memory`` mode, rows written
+in order, data sheets a whole column at a time). Every cell is made safe to open (``cells.safe_cell``
+through :func:`put` or ``cells.safe_frame``: no formulas, no control characters); a text too long for
+a cell is moved to the sheet ``long_texts`` (``cells.move_long_texts``).
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.worksheet import Worksheet
 
-from ..formatting import count, datetime_zh, indicator_labels, level_percent, local_stamp, local_time, missing, zone_zh
+from ..formatting import (
+    count,
+    datetime_zh,
+    indicator_labels,
+    level_percent,
+    local_stamp,
+    local_time,
+    zone_zh,
+)
 from ..quality import RULE_WORDS
 from ..verdict import rule_text, verdict_word
-from .cells import LONG_COLUMNS, LONG_SHEET, move_long_texts, safe_cell, safe_frame
+from .cells import LONG_COLUMNS, LONG_SHEET
 from .data import ReportData, responses_frame
 from .document import (
     CALIBRATION_ZH,
@@ -42,6 +47,17 @@ from .document import (
     min_df_of,
 )
 from .excel_words import code_words, decimal_formats, in_words
+from .excel_writer import (
+    HEAD,
+    NOTE,
+    WRAP,
+    StreamBook,
+    column_widths,
+    display_width,
+    plain,
+    stream_data_sheet,
+    write_value,
+)
 from .exports import estimates_table
 from .items import SHEET_ZH as ITEMS_ZH
 from .items import items_sheet
@@ -71,67 +87,40 @@ COLUMN_ZH = {
     "sampled": "已取样本", "classification": "LQAS 判定", "item": "项目", "value": "取值", "language": "语言",
     "paper_number": "纸质问卷编号", "interviewed_on": "访问日期",
 }
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-_NOTE_FONT = Font(size=9, italic=True, color="666666")
+#: the small grey italic font of notes (XlsxWriter format properties)
+_NOTE_FONT = NOTE
 
 
-def put(sheet: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None,
-        bold: bool = False, font: Font | None = None, wrap: bool = False):  # noqa: ANN201
-    """Write one cell (the only place the workbook writes a value), made safe by ``cells.safe_cell``."""
-    if missing(value):
-        value = None
-    elif hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()  # numpy scalar
-    value = safe_cell(value)
-    cell = sheet.cell(row=row, column=column, value=value)
+def put(book: StreamBook, sheet: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None,
+        bold: bool = False, font: Mapping[str, Any] | None = None, wrap: bool = False, fill: bool = False) -> None:
+    """Write one cell at the 1-based ``row``, ``column`` (rows in order), made safe by ``cells.safe_cell``;
+    ``font``: XlsxWriter font properties, ``fill``: the header fill."""
+    props: dict[str, Any] = dict(font or ({"bold": True} if bold else {}))
     if number_format:
-        cell.number_format = number_format
-    if bold or font is not None:
-        cell.font = font or Font(bold=True)
+        props["num_format"] = number_format
     if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
+        props.update(WRAP)
+    if fill:
+        props.update(HEAD)
+    write_value(sheet, row - 1, column - 1, plain(value), book.format(**props))
 
 
-def write_data_sheet(book: Workbook, title: str, frame: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
+def write_data_sheet(book: StreamBook, title: str, frame: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
                      formats: Mapping[str, str] | None = None,
                      long_texts: list[dict[str, Any]] | None = None) -> Worksheet:
     """A data sheet: Chinese headers in row 1, English variable names in row 2, values from row 3
     (texts too long for a cell moved to ``long_texts``, rows of the sheet ``long_texts``)."""
-    if long_texts is not None:
-        first = len(long_texts)
-        frame = move_long_texts(safe_frame(frame), title[:31], long_texts)
-        for entry in long_texts[first:]:
-            entry["row"] += 1  # two header rows here
-    sheet = book.create_sheet(title[:31])
-    labels = {**COLUMN_ZH, **(labels or {})}
-    formats = formats or {}
-    columns = list(frame.columns)
-    for j, name in enumerate(columns, start=1):
-        put(sheet, 1, j, labels.get(name, name), bold=True).fill = _HEAD_FILL
-        put(sheet, 2, j, name, font=_NOTE_FONT)
-    for i, values in enumerate(frame.itertuples(index=False, name=None), start=3):
-        for j, value in enumerate(values, start=1):
-            put(sheet, i, j, value, number_format=formats.get(columns[j - 1]))
-    sheet.freeze_panes = "A3"
-    _widths(sheet, [labels.get(c, c) for c in columns], frame)
-    return sheet
+    return stream_data_sheet(book, title, frame, {**COLUMN_ZH, **(labels or {})}, formats or {}, long_texts)
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+_display_width = display_width
 
 
-def _widths(sheet: Worksheet, headers: Sequence[str], frame: pd.DataFrame | None = None, *, cap: int = 40) -> None:
-    for j, header in enumerate(headers, start=1):
-        longest = _display_width(str(header))
-        if frame is not None and len(frame):
-            sample = frame.iloc[:200, j - 1]
-            longest = max([longest, *(min(_display_width(str(v)), cap) for v in sample if v is not None and v is not pd.NA)])
-        sheet.column_dimensions[get_column_letter(j)].width = min(max(8, longest + 2), cap + 2)
+def _widths(headers: Sequence[str], frame: pd.DataFrame | None = None, *, cap: int = 40) -> list[float]:
+    return column_widths(headers, frame, cap=cap)
 
 
-def codebook(results) -> pd.DataFrame:  # noqa: ANN001
+def codebook(results) -> pd.DataFrame:
     """One row per choice (or per question without choices): questionnaire (published column
     ``instrument``), version, question, choice."""
     rows: list[dict[str, Any]] = []
@@ -155,7 +144,7 @@ def codebook(results) -> pd.DataFrame:  # noqa: ANN001
     return pd.DataFrame(rows)
 
 
-def indicator_sheet(results) -> pd.DataFrame:  # noqa: ANN001
+def indicator_sheet(results) -> pd.DataFrame:
     rows = []
     for questionnaire_id, q in results.questionnaires.items():
         for i in q.indicators:
@@ -241,50 +230,49 @@ def summary_rows(data: ReportData) -> list[dict[str, Any]]:
     return out
 
 
-def _summary_sheet(book: Workbook, data: ReportData) -> Worksheet:
+def _summary_sheet(book: StreamBook, data: ReportData) -> Worksheet:
+    """结果汇总, written top to bottom (the streaming writer takes rows in order)."""
     results = data.results
     campaign = results.campaign
     level = results.level
-    sheet = book.active
-    sheet.title = SUMMARY_SHEET
+    sheet = book.sheet(SUMMARY_SHEET)
     low, high = interval_ends_zh(level)
     ref = level_percent(level)
     header = ("指标", "问卷", "范围", "达标线", "样本量", "估计值", low, high, *SUMMARY_HEADER_TAIL,
               f"双侧{ref}置信下限（参考）", f"双侧{ref}置信上限（参考）")
     width = len(header)
-    put(sheet, 1, 1, f"{campaign.name} · 调查结果汇总", font=Font(bold=True, size=14))
-    put(sheet, 2, 1, rule_text(level, "zh", min_df_of(results)), wrap=True)
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    sheet.row_dimensions[2].height = 48
-    demo = bool(getattr(campaign, "demo", False)) or (len(results.responses) and bool(results.responses["simulated"].any()))
-    put(sheet, 3, 1, f"报告生成时间：{datetime_zh(data.generated_at, campaign.timezone)}；计入分析的问卷 "
-                     f"{count(len(results.responses), thousands=True)} 份；区间方法：{CI_ZH.get(results.options.ci, results.options.ci)}。")
-    if demo:
-        put(sheet, 4, 1, "注意：演示框架和模拟数据，仅用于演示本工具，不得作为评审依据。", font=Font(bold=True, color="C00000"))
+    widths = (22, 20, 12, 8, 8, 9, 11, 11, 24, 12, 10, 9, 7, 14, 14)
+    for j, w in enumerate(widths):
+        sheet.set_column(j, j, w)
     top = 6
+    sheet.set_row(1, 48)
+    sheet.set_row(top - 1, 32)
+    sheet.freeze_panes(top, 3)  # D7
+    put(book, sheet, 1, 1, f"{campaign.name} · 调查结果汇总", font={"bold": True, "font_size": 14})
+    sheet.merge_range(1, 0, 1, width - 1, plain(rule_text(level, "zh", min_df_of(results))), book.format(**WRAP))
+    demo = bool(getattr(campaign, "demo", False)) or (len(results.responses) and bool(results.responses["simulated"].any()))
+    put(book, sheet, 3, 1, f"报告生成时间：{datetime_zh(data.generated_at, campaign.timezone)}；计入分析的问卷 "
+                           f"{count(len(results.responses), thousands=True)} 份；区间方法：{CI_ZH.get(results.options.ci, results.options.ci)}。")
+    if demo:
+        put(book, sheet, 4, 1, "注意：演示框架和模拟数据，仅用于演示本工具，不得作为评审依据。", font={"bold": True, "font_color": "#C00000"})
     for j, name in enumerate(header, start=1):
-        cell = put(sheet, top, j, name, bold=True, wrap=True)
-        cell.fill = _HEAD_FILL
+        put(book, sheet, top, j, name, bold=True, wrap=True, fill=True)
     formats = {4: "0%", 6: PERCENT, 7: PERCENT, 8: PERCENT, 11: "0.00", 12: "0.00", 14: PERCENT, 15: PERCENT}
     keys = ("indicator", "questionnaire", "scope", "threshold", "n", "estimate", "ci_low", "ci_high", "verdict", "reading",
             "se_pp", "deff", "df", "two_sided_low", "two_sided_high")
     rows = summary_rows(data)
     for i, record in enumerate(rows, start=top + 1):
+        overall = record["scope"] == "全县（区）"
         for j, key in enumerate(keys, start=1):
-            cell = put(sheet, i, j, record[key], number_format=formats.get(j),
-                       bold=(j == 9 and record["scope"] == "全县（区）"))
             if j == 9:
-                cell.font = Font(bold=record["scope"] == "全县（区）", color=verdict_colour(record["verdict_code"]))
+                put(book, sheet, i, j, record[key], font={"bold": overall, "font_color": "#" + verdict_colour(record["verdict_code"])})
+            else:
+                put(book, sheet, i, j, record[key], number_format=formats.get(j))
     end = top + len(rows)
     if any(r["verdict_code"] == "few_sites" for r in rows):
-        put(sheet, end + 2, 1, FEW_SITES_NOTE_ZH.format(min_df=min_df_of(results)), wrap=True, font=_NOTE_FONT)
-        sheet.merge_cells(start_row=end + 2, start_column=1, end_row=end + 2, end_column=width)
-        sheet.row_dimensions[end + 2].height = 32
-    sheet.freeze_panes = sheet.cell(row=top + 1, column=4)
-    widths = (22, 20, 12, 8, 8, 9, 11, 11, 24, 12, 10, 9, 7, 14, 14)
-    for j, w in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(j)].width = w
-    sheet.row_dimensions[top].height = 32
+        sheet.set_row(end + 1, 32)
+        sheet.merge_range(end + 1, 0, end + 1, width - 1, plain(FEW_SITES_NOTE_ZH.format(min_df=min_df_of(results))),
+                          book.format(**_NOTE_FONT, **WRAP))
     return sheet
 
 
@@ -292,7 +280,7 @@ def _local(series: pd.Series, timezone: str) -> list[str | None]:
     return [local_stamp(v, timezone) for v in series]
 
 
-def quality_sheets(data: ReportData, sheet) -> None:  # noqa: ANN001
+def quality_sheets(data: ReportData, sheet) -> None:
     """Sheets 质量标记 (one row per response: rules, reasons, review, paradata), 各调查点质量 and
     敏感性分析 (verdicts with and without open flags), when the report has flags; written through the
     workbook's one sheet writer like every sheet (evaluators' reasons are free text)."""
@@ -339,7 +327,7 @@ def render_xlsx(data: ReportData) -> bytes:
     indicator_columns = [c for q in results.questionnaires.values() for c in (i.id for i in q.indicators) if c in responses]
     indicator_columns = list(dict.fromkeys(indicator_columns))
     labels = {indicator: label for (_, indicator), label in indicator_labels(results.questionnaires).items()}
-    book = Workbook()
+    book = StreamBook()
     _summary_sheet(book, data)
     long_texts: list[dict[str, Any]] = []
 
@@ -379,16 +367,21 @@ def render_xlsx(data: ReportData) -> bytes:
     design = design_sheet(data)
     design.insert(0, "label_zh", [DESIGN_ZH.get(k.split(".")[-1], "") for k in design["item"]])
     sheet("设计说明", design, labels={"label_zh": "项目（中文）", "item": "项目", "value": "取值"})
-    if long_texts:  # harden's layout: one header row, the parts in order
-        extra = book.create_sheet(LONG_SHEET)
+    if long_texts:
+        long_texts_sheet(book, long_texts)
+    return book.bytes()
+
+
+def long_texts_sheet(book: StreamBook, long_texts: list[dict[str, Any]]) -> Worksheet:
+    """The sheet ``long_texts``, harden's layout: one header row, the parts in order (texts already
+    made safe by ``cells.move_long_texts``)."""
+    extra = book.sheet(LONG_SHEET)
+    for j, name in enumerate(LONG_COLUMNS, start=1):
+        put(book, extra, 1, j, name, bold=True)
+    for i, entry in enumerate(long_texts, start=2):
         for j, name in enumerate(LONG_COLUMNS, start=1):
-            put(extra, 1, j, name, bold=True)
-        for i, entry in enumerate(long_texts, start=2):
-            for j, name in enumerate(LONG_COLUMNS, start=1):
-                extra.cell(row=i, column=j, value=entry[name])  # already made safe by move_long_texts
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+            put(book, extra, i, j, entry[name])
+    return extra
 
 
 DESIGN_ZH = {
