@@ -98,6 +98,25 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _json_cells(series: pd.Series) -> list[str]:
+    """Each value's canonical JSON, computed once per distinct value (answers repeat: a column of
+    5,000 holds a handful of distinct ones). Keyed by type and value, so 1, 1.0 and True stay apart."""
+    cache: dict[Any, str] = {}
+    out = []
+    for value in series.to_numpy(dtype=object):
+        key = (type(value), tuple(value)) if isinstance(value, list) else (type(value), value)
+        try:
+            text = cache.get(key)
+        except TypeError:  # an unhashable value (a nested list or mapping): encoded on its own
+            key, text = None, None
+        if text is None:
+            text = json.dumps(_plain(value), ensure_ascii=False, default=str)
+            if key is not None:
+                cache[key] = text
+        out.append(text)
+    return out
+
+
 def _frame_digest(frame: pd.DataFrame) -> str:
     """SHA-256 of a table's canonical CSV (sorted columns; floats written in round-trip form)."""
     if not len(frame.columns):
@@ -107,7 +126,7 @@ def _frame_digest(frame: pd.DataFrame) -> str:
     for column in out.columns:
         series = out[column]
         if series.dtype == object:  # answers: lists (multiple choice), texts, numbers, None
-            out[column] = series.map(lambda v: json.dumps(_plain(v), ensure_ascii=False, default=str))
+            out[column] = _json_cells(series)
         elif isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
             out[column] = series.map(lambda v: None if pd.isna(v) else v.isoformat())
     text = out.to_csv(index=False, lineterminator="\n", na_rep="")
