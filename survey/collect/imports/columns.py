@@ -42,7 +42,7 @@ from .rows import (
 )
 from .upload import blank, cell_text
 
-__all__ = ["Progress", "read_columns"]
+__all__ = ["Coded", "Progress", "combine", "read_columns"]
 
 Progress = Callable[[float, str], None]  # (fraction done 0..1, stage code)
 Coded = tuple[np.ndarray, list[Any]]  # a code per row (-1: none) and the distinct values
@@ -66,7 +66,7 @@ def _spread_mask(bucket: dict[int, list[Problem]], rows: np.ndarray, mask: np.nd
         bucket.setdefault(k, []).append(replace(problem, row=int(rows[k])))
 
 
-def _combine(arrays: Sequence[np.ndarray], n: int) -> tuple[list[tuple[int, ...]], np.ndarray]:
+def combine(arrays: Sequence[np.ndarray], n: int) -> tuple[list[tuple[int, ...]], np.ndarray]:
     """The distinct combinations of codes across ``arrays`` and each row's combination."""
     if not arrays:
         return [()], np.zeros(n, dtype=np.int64)
@@ -92,7 +92,7 @@ def _truth(expression: Expression, clean: dict[str, Coded], n: int, current: Cod
     """``expression.is_true`` for every row, evaluated once per combination of the answers it names."""
     refs = [r for r in dict.fromkeys(expression.references) if r in clean]
     arrays = [clean[r][0] for r in refs] + ([current[0]] if current is not None else [])
-    combos, inverse = _combine(arrays, n)
+    combos, inverse = combine(arrays, n)
     out = np.empty(len(combos), dtype=bool)
     for j, combo in enumerate(combos):
         answers = {r: clean[r][1][c] for r, c in zip(refs, combo) if c >= 0}
@@ -211,12 +211,14 @@ def _constraint_detail(question: Question) -> str:
 
 
 def _walk(reader: _Reader, answers: dict[str, Coded], unmapped: dict[str, np.ndarray],
-          progress: Callable[[float], None]) -> dict[str, Coded]:
+          progress: Callable[[float], None]) -> tuple[dict[str, Coded], dict[str, np.ndarray], np.ndarray]:
     """``check_answers`` for every row at once: each question's clean answer per row (codes into
-    distinct values equal as JSON), its problems into ``reader.problems`` in the walk's order."""
+    distinct values equal as JSON), its problems into ``reader.problems`` in the walk's order;
+    and per row which questions were shown and whether a screen-out ended the form."""
     ctx, n, rows = reader.ctx, reader.n, reader.rows
     questionnaire, column_of = ctx.questionnaire, ctx.columns.column_of()
     clean: dict[str, Coded] = {}
+    shown: dict[str, np.ndarray] = {}
     ended = np.zeros(n, dtype=bool)
     nothing = (np.full(n, -1, dtype=np.int64), [])
     sections = questionnaire.sections
@@ -231,6 +233,7 @@ def _walk(reader: _Reader, answers: dict[str, Coded], unmapped: dict[str, np.nda
             visible = ~ended & section_shown
             if q.relevant is not None:
                 visible &= _truth(q.relevant, clean, n)
+            shown[qid] = visible
             if not q.takes_answer:
                 _spread_mask(reader.problems, rows, present, _form_problem(ctx, column_of, qid, "not_answerable", "a note takes no answer"))
                 continue
@@ -266,7 +269,7 @@ def _walk(reader: _Reader, answers: dict[str, Coded], unmapped: dict[str, np.nda
             if q.ends_form_if is not None and ok.any():
                 ended |= ok & _truth(q.ends_form_if, clean, n, clean[qid])
     progress(1.0)
-    return clean
+    return clean, shown, ended
 
 
 @contextmanager
@@ -282,14 +285,17 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def read_columns(ctx: Context, problems: list[Problem], progress: Progress | None = None) -> tuple[list[PreparedRow], int]:
+def read_columns(ctx: Context, problems: list[Problem], progress: Progress | None = None, *, score: bool = False,
+                 profile: Any = None) -> tuple[list[PreparedRow], int]:
     """The accepted rows and the number of rows of another questionnaire (skipped), as
-    :func:`.rows.read_rows` gives them; ``progress(fraction, stage)`` from 0 to 0.9 as it goes."""
+    :func:`.rows.read_rows` gives them; ``progress(fraction, stage)`` from 0 to 0.9 as it goes. With
+    ``score``, each row also carries its indicator scores under ``profile`` (the campaign's)."""
     with paused_gc():
-        return _read_columns(ctx, problems, progress)
+        return _read_columns(ctx, problems, progress, score, profile)
 
 
-def _read_columns(ctx: Context, problems: list[Problem], progress: Progress | None) -> tuple[list[PreparedRow], int]:
+def _read_columns(ctx: Context, problems: list[Problem], progress: Progress | None, score: bool,
+                  profile: Any) -> tuple[list[PreparedRow], int]:
     report = progress or (lambda fraction, stage: None)
     table = ctx.table
     width = len(table.columns)
@@ -316,9 +322,14 @@ def _read_columns(ctx: Context, problems: list[Problem], progress: Progress | No
     respondents = _respondents(reader)
     answers, unmapped = _answers(reader)
     report(0.3, "rules")
-    clean = _walk(reader, answers, unmapped, lambda f: report(0.3 + 0.45 * f, "rules"))
+    clean, shown, ended = _walk(reader, answers, unmapped, lambda f: report(0.3 + 0.45 * f, "rules"))
     report(0.75, "rows")
-    accepted = _accepted(reader, problems, sites, submitted, opened, seconds, respondents, answers, clean)
+    scores = None
+    if score:
+        from .scores import score_columns
+
+        scores = score_columns(ctx.questionnaire, profile, clean, shown, ended)
+    accepted = _accepted(reader, problems, sites, submitted, opened, seconds, respondents, answers, clean, scores)
     report(0.9, "rows")
     return accepted, int(other.sum())
 
@@ -377,12 +388,13 @@ def _nonces(ctx: Context, rows: Sequence[int], respondents: Sequence[str | None]
 
 
 def _accepted(reader: _Reader, problems: list[Problem], sites: list[Any], submitted: list[Any], opened: list[Any],
-              seconds: list[Any], respondents: list[Any], answers: dict[str, Coded], clean: dict[str, Coded]) -> list[PreparedRow]:
+              seconds: list[Any], respondents: list[Any], answers: dict[str, Coded], clean: dict[str, Coded],
+              scores: dict[str, Coded] | None) -> list[PreparedRow]:
     """Rows without a problem, less duplicates (same time or id and answers); problems into ``problems``, by row."""
     ctx, rows, n = reader.ctx, reader.rows, reader.n
     refused = reader.problems
     keep = [k for k in range(n) if k not in refused]
-    answer_rows, clean_rows = _Rows(answers), _Rows(clean)
+    answer_rows, clean_rows, score_rows = _Rows(answers), _Rows(clean), _Rows(scores or {})
     nonces = dict(zip(keep, _nonces(ctx, [int(rows[k]) for k in keep], [respondents[k] for k in keep])))
     clean_codes = np.stack([codes for codes, _ in clean.values()], axis=1) if clean else np.zeros((n, 0), dtype=np.int64)
     stamps = {id(t): t.isoformat() for t in submitted if t is not None}
@@ -402,7 +414,8 @@ def _accepted(reader: _Reader, problems: list[Problem], sites: list[Any], submit
         else:
             first_content[key] = row
         accepted.append(PreparedRow(row, sites[k], RowAnswers(answer_rows, k), when, nonces[k], respondent,
-                                    paradata_of(opened[k], seconds[k], when), RowAnswers(clean_rows, k)))
+                                    paradata_of(opened[k], seconds[k], when), RowAnswers(clean_rows, k),
+                                    None if scores is None else RowAnswers(score_rows, k)))
     for k in sorted({*reader.paradata_problems, *refused, *repeated}):
         problems.extend(reader.paradata_problems.get(k, ()))
         problems.extend(refused.get(k, ()))

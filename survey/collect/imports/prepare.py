@@ -25,11 +25,12 @@ from typing import Any
 
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.answers import check_answers
+from survey.questionnaire.profiles import find_profile
 from tabular import Problem
 
 from .columns import Progress, read_columns
 from .mapping import Target, auto_choice_map, auto_map, check_mapping
-from .rows import SOURCE, PreparedRow, make_context, site_problems
+from .rows import SOURCE, PreparedRow, make_context, site_problems  # noqa: F401 - SOURCE: this module's name for it too
 from .upload import ImportFileError, UploadTable
 
 __all__ = ["ImportPreview", "ImportResult", "PreparedRow", "import_rows", "prepare_import"]
@@ -51,6 +52,7 @@ class ImportPreview:
     skipped_other_instrument: int = 0
     already_imported: int = 0  # accepted rows whose nonce is already stored
     sha256: str = ""  # of the file's bytes (the audit row names it)
+    scored_with: str | None = None  # the profile id the rows' scores were worked out under (None: not scored)
 
     @property
     def errors(self) -> list[Problem]:
@@ -170,7 +172,8 @@ def prepare_import(
     ctx = make_context(table, questionnaire, campaign, columns, choice_maps, default_site)
     problems += site_problems(ctx, campaign.id)
     blocking = any(p.row == 1 or p.row is None for p in problems)
-    accepted, skipped = ([], 0) if blocking else read_columns(ctx, problems, progress)
+    profile = find_profile(campaign.profile_id) if campaign.profile_id else None
+    accepted, skipped = ([], 0) if blocking else read_columns(ctx, problems, progress, score=profile is not None, profile=profile)
     if accepted and table.format == "tcm" and store is not None:
         accepted = _own_export_rows(store, campaign.id, accepted)
     if existing_nonces is None and store is not None and accepted:
@@ -193,32 +196,47 @@ def prepare_import(
         mapping=columns.mapping, choice_maps=choice_maps, accepted=tuple(accepted),
         problems=tuple(sorted(problems, key=lambda p: (p.row or 0, p.column or ""))), rows_total=len(table.rows),
         skipped_other_instrument=skipped, already_imported=already, sha256=table.sha256,
+        scored_with=profile.id if profile is not None and not blocking else None,
     )
 
 
-def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: ImportPreview, *, actor: str) -> ImportResult:  # noqa: ANN001
+def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: ImportPreview, *, actor: str,  # noqa: ANN001
+                progress: Progress | None = None) -> ImportResult:
     """Store the preview's accepted rows in one transaction (all or nothing), ``source="import"``,
     with one ``import.batch`` audit row naming ``actor``, the file, its SHA-256 and the rows refused.
 
     Call this only after the user confirmed the preview. Rows already stored (same nonce) are not
-    written again. Raises ImportFileError when the preview has file-level errors or belongs to another
+    written again. The answers and scores the preview worked out are stored as they are (rows
+    without them are checked and scored again). ``progress(fraction, stage)`` as chunks are written.
+    Raises ImportFileError when the preview has file-level errors or belongs to another
     instrument version; storage errors roll the whole import back.
     """
-    from survey.collect.submission import Submission
+    from survey.collect.paradata import parse_paradata
+    from survey.collect.submission import ImportRow, clean_and_score
+    from survey.errors import AnswerError
 
     if preview.blocking:
         raise ImportFileError(preview.blocking)
     if questionnaire.id != preview.questionnaire_id or questionnaire.version_hash != preview.version_hash:
         raise ImportFileError([Problem(None, None, None, "stale_preview", f"the preview was made for {preview.questionnaire_id} "
                                        f"{preview.version_hash[:12]}, not {questionnaire.id} {questionnaire.version_hash[:12]}")])
-    submissions = [
-        Submission(site_code=r.site_code, questionnaire=questionnaire, answers=r.answers, nonce=r.nonce, source=SOURCE,
-                   submitted_at=r.submitted_at, language=None, simulated=False, paradata=r.paradata)
-        for r in preview.accepted
-    ]
+    profile = store.campaign_profile(campaign_id)
+    scored = preview.scored_with == (profile.id if profile is not None else None) and preview.scored_with is not None
+    rows = []
+    for position, r in enumerate(preview.accepted, start=1):
+        if scored and r.clean is not None and r.scores is not None:
+            clean, scores = r.clean, r.scores
+        else:
+            try:
+                clean, scores = clean_and_score(questionnaire, r.answers, profile)
+            except AnswerError as exc:
+                raise AnswerError([type(p)(p.question_id, p.code, f"submission {position} (nonce {r.nonce}): {p.detail}")
+                                   for p in exc.problems], exc.questionnaire_id) from None
+        rows.append(ImportRow(r.site_code, r.nonce, clean, scores, r.submitted_at, parse_paradata(r.paradata).stored(None)))
     batch = {"file": preview.filename, "sha256": preview.sha256, "format": preview.format, "questionnaire_id": questionnaire.id,
-             "rows": preview.rows_total, "accepted": len(submissions), "refused": len(preview.rejected_rows),
+             "rows": preview.rows_total, "accepted": len(rows), "refused": len(preview.rejected_rows),
              "other_questionnaire": preview.skipped_other_instrument}
-    results = store.submit_batch(campaign_id, submissions, actor=actor, batch=batch) if submissions else []
-    repeats = sum(1 for r in results if r.repeat)
-    return ImportResult(len(results) - repeats, repeats, len(preview.rejected_rows))
+    if not rows:
+        return ImportResult(0, 0, len(preview.rejected_rows))
+    stored, repeats = store.import_responses(campaign_id, preview.version_hash, rows, actor=actor, batch=batch, progress=progress)
+    return ImportResult(stored, repeats, len(preview.rejected_rows))

@@ -59,6 +59,8 @@ class PreparedRow:
     paradata: Mapping[str, Any] | None = None  # opened_at / duration_s the source had (survey.collect.paradata)
     #: the answers as the form's check normalised them (what is stored); not part of equality
     clean: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    #: indicator id -> value under the campaign's profile, when worked out with the check (not part of equality)
+    scores: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 # ------------------------------------------------------------------------------- rows

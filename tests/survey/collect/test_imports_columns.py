@@ -16,7 +16,9 @@ from survey.campaign import CampaignSpec, SiteSpec
 from survey.collect.imports import auto_map, prepare_import, read_upload
 from survey.collect.imports import prepare as prepare_module
 from survey.collect.imports.rows import read_rows
+from survey.collect.submission import clean_and_score
 from survey.questionnaire.loader import parse_questionnaire_text
+from survey.questionnaire.profiles import find_profile
 from survey.storage import Store
 
 YAML = textwrap.dedent(
@@ -55,6 +57,18 @@ YAML = textwrap.dedent(
               - {value: tuina, label: {zh: 推拿, en: Tuina}}
           - {id: overall, type: likert5, label: {zh: 总体满意度, en: Overall}}
           - {id: note, type: text, required: false, label: {zh: 意见, en: Comments}}
+    indicators:
+      - id: satisfaction
+        label: {zh: 满意率, en: Satisfaction}
+        kind: binary
+        applies_if: "${used_tcm} = 'yes'"
+        items: [overall]
+        rule: "${overall} >= 4"
+      - id: answered
+        label: {zh: 作答数, en: Answered}
+        kind: score
+        items: [sex, services, overall]
+        rule: "answered_count()"
     """
 )
 
@@ -115,7 +129,7 @@ def _both(table, questionnaire, campaign, **options):
     """The preview as the column reading gives it, and as the row-by-row reference gives it."""
     new = prepare_import(table, questionnaire, campaign, **options)
     original = prepare_module.read_columns
-    prepare_module.read_columns = lambda ctx, problems, progress=None: read_rows(ctx, problems)
+    prepare_module.read_columns = lambda ctx, problems, progress=None, **_: read_rows(ctx, problems)
     try:
         old = prepare_import(table, questionnaire, campaign, **options)
     finally:
@@ -131,6 +145,15 @@ def _same(new, old) -> None:
     assert (new.rows_total, new.skipped_other_instrument) == (old.rows_total, old.skipped_other_instrument)
 
 
+def _scores_as_submit(preview, questionnaire, campaign) -> None:
+    """Each accepted row's scores are those ``Store.submit`` computes (``clean_and_score``)."""
+    profile = find_profile(campaign.profile_id)
+    assert preview.scored_with == campaign.profile_id
+    for row in preview.accepted:
+        clean, scores = clean_and_score(questionnaire, row.answers, profile)
+        assert (dict(row.clean), dict(row.scores)) == (clean, scores), row.row
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_files_full_of_errors_read_alike(mini, campaign, seed):
     table = read_upload(_random_file(seed), f"random{seed}.csv")
@@ -143,6 +166,8 @@ def test_random_files_full_of_errors_read_alike(mini, campaign, seed):
             "unmapped_text", "hidden", "required", "bad_option_flag", "selection_count"} <= codes, codes
     assert new.accepted, "some rows pass"
     _same(new, old)
+    _scores_as_submit(new, mini, campaign)
+    assert {dict(r.scores)["satisfaction"] for r in new.accepted} == {None, 0, 1}
 
 
 def test_plain_file_without_ids_or_times_reads_alike(mini, campaign):
