@@ -85,13 +85,13 @@ def insert_import(connection: Connection, *, campaign_id: int, version_hash: str
         chunk = fresh[start:start + CHUNK_ROWS]
         connection.execute(statement, [
             {"campaign_id": campaign_id, "site_id": site_ids[r.site_code], "version_hash": version_hash, "nonce": r.nonce,
-             "source": "import", "answers": dict(r.answers), "scores": dict(r.scores), "language": None,
+             "source": "import", "answers": r.answers, "scores": r.scores, "language": None,
              "submitted_at": r.submitted_at or now, "simulated": False, "receipt": receipt, "household_id": None,
              **{k: (r.paradata or {}).get(k) for k in PARADATA_COLUMNS}}
             for r, receipt in zip(chunk, receipts[start:start + CHUNK_ROWS])
         ])
         if progress is not None:
-            progress(min(1.0, (start + len(chunk)) / len(fresh)), "stored")
+            progress(min(1.0, (start + len(chunk)) / len(fresh)), "saving")
     stored, repeats = len(fresh), len(rows) - len(fresh)
     audit.append(connection, actor=actor, action="import.batch", campaign_id=campaign_id,
                  detail=as_json({**batch, "stored": stored, "repeats": repeats}))
@@ -105,7 +105,7 @@ class Importing:
                          batch: Mapping[str, Any], progress: Callable[[float, str], None] | None = None) -> tuple[int, int]:
         """Store an import's checked rows in one transaction (all or nothing) with its ``import.batch``
         audit row (``batch``: file, sha256, rows, accepted, refused, ...; ``stored`` and ``repeats`` are
-        added); return (stored, repeats). ``progress(fraction, "stored")`` after each chunk.
+        added); return (stored, repeats). ``progress(fraction, "saving")`` after each chunk.
 
         Raises AuditError without ``actor``; SubmitError for a bad nonce, a naive time or an unknown
         site (naming the row's position); StorageError when the database fails (nothing written).

@@ -338,12 +338,15 @@ class _Rows:
     """The rows of coded columns (question id -> codes, values) as dicts, each made when first asked for."""
 
     def __init__(self, coded: dict[str, Coded]) -> None:
-        self.columns = [(qid, codes, values) for qid, (codes, values) in coded.items()]
+        self.coded = coded
+        self.columns: list[tuple[str, list[int], list[Any]]] | None = None
 
     def row(self, k: int) -> dict[str, Any]:
+        if self.columns is None:  # codes as lists once: indexing a list is what a row's dict costs
+            self.columns = [(qid, codes.tolist(), values) for qid, (codes, values) in self.coded.items()]
         out: dict[str, Any] = {}
         for qid, codes, values in self.columns:
-            code = int(codes[k])
+            code = codes[k]
             if code >= 0:
                 value = values[code]
                 out[qid] = list(value) if isinstance(value, list) else value
@@ -375,6 +378,11 @@ class RowAnswers(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return repr(self._get())
+
+    def todict(self) -> dict[str, Any]:
+        """A plain dict of the row, its own (not this mapping's cache)."""
+        return self._rows.row(self._k) if self._dict is None else {k: list(v) if isinstance(v, list) else v
+                                                                     for k, v in self._dict.items()}
 
 
 def _nonces(ctx: Context, rows: Sequence[int], respondents: Sequence[str | None]) -> list[str]:

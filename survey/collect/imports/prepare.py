@@ -28,7 +28,7 @@ from survey.questionnaire.answers import check_answers
 from survey.questionnaire.profiles import find_profile
 from tabular import Problem
 
-from .columns import Progress, read_columns
+from .columns import Progress, RowAnswers, paused_gc, read_columns
 from .mapping import Target, auto_choice_map, auto_map, check_mapping
 from .rows import SOURCE, PreparedRow, make_context, site_problems  # noqa: F401 - SOURCE: this module's name for it too
 from .upload import ImportFileError, UploadTable
@@ -200,6 +200,10 @@ def prepare_import(
     )
 
 
+def _plain(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return mapping.todict() if isinstance(mapping, RowAnswers) else dict(mapping)
+
+
 def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: ImportPreview, *, actor: str,  # noqa: ANN001
                 progress: Progress | None = None) -> ImportResult:
     """Store the preview's accepted rows in one transaction (all or nothing), ``source="import"``,
@@ -211,21 +215,27 @@ def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: 
     Raises ImportFileError when the preview has file-level errors or belongs to another
     instrument version; storage errors roll the whole import back.
     """
-    from survey.collect.paradata import parse_paradata
-    from survey.collect.submission import ImportRow, clean_and_score
-    from survey.errors import AnswerError
-
     if preview.blocking:
         raise ImportFileError(preview.blocking)
     if questionnaire.id != preview.questionnaire_id or questionnaire.version_hash != preview.version_hash:
         raise ImportFileError([Problem(None, None, None, "stale_preview", f"the preview was made for {preview.questionnaire_id} "
                                        f"{preview.version_hash[:12]}, not {questionnaire.id} {questionnaire.version_hash[:12]}")])
+    with paused_gc():
+        return _import_rows(store, campaign_id, questionnaire, preview, actor, progress)
+
+
+def _import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: ImportPreview, actor: str,  # noqa: ANN001
+                 progress: Progress | None) -> ImportResult:
+    from survey.collect.paradata import parse_paradata
+    from survey.collect.submission import ImportRow, clean_and_score
+    from survey.errors import AnswerError
+
     profile = store.campaign_profile(campaign_id)
     scored = preview.scored_with == (profile.id if profile is not None else None) and preview.scored_with is not None
     rows = []
     for position, r in enumerate(preview.accepted, start=1):
         if scored and r.clean is not None and r.scores is not None:
-            clean, scores = r.clean, r.scores
+            clean, scores = _plain(r.clean), _plain(r.scores)
         else:
             try:
                 clean, scores = clean_and_score(questionnaire, r.answers, profile)
