@@ -32,7 +32,6 @@ from .rows import (
     _choice_answer,
     _chosen_options,
     _other_instrument,
-    _row_identity,
     _row_site,
     _row_submitted,
     duration,
@@ -386,13 +385,14 @@ class RowAnswers(Mapping[str, Any]):
 
 
 def _nonces(ctx: Context, rows: Sequence[int], respondents: Sequence[str | None]) -> list[str]:
-    """:func:`.rows._row_identity` of each row; the file-and-row ones from one JSON prefix."""
+    """:func:`.rows._row_identity` of each row, its JSON text made from a prefix (the same text)."""
     table, instrument = ctx.table, ctx.questionnaire.id
-    prefix = json.dumps(["file", instrument, table.sha256], ensure_ascii=False)[:-1] + ", "
-    by_id = table.format in ("tcm", "kobo", "wjx")
-    return [_row_identity(table, instrument, row, respondent) if by_id and respondent is not None
-            else IMPORT_NONCE_PREFIX + hashlib.sha256(f"{prefix}{row}]".encode()).hexdigest()[:40]
-            for row, respondent in zip(rows, respondents)]
+    by_file = json.dumps(["file", instrument, table.sha256], ensure_ascii=False)[:-1] + ", "
+    by_id = json.dumps([table.format, instrument], ensure_ascii=False)[:-1] + ", "
+    ids = table.format in ("tcm", "kobo", "wjx")
+    texts = [f"{by_id}{json.dumps(respondent, ensure_ascii=False)}]" if ids and respondent is not None else f"{by_file}{row}]"
+             for row, respondent in zip(rows, respondents)]
+    return [IMPORT_NONCE_PREFIX + hashlib.sha256(text.encode()).hexdigest()[:40] for text in texts]
 
 
 def _accepted(reader: _Reader, problems: list[Problem], sites: list[Any], submitted: list[Any], opened: list[Any],

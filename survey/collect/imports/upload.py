@@ -54,7 +54,10 @@ class UploadTable:
     def coded(self, index: int) -> tuple[np.ndarray, list[Any]]:
         """Column ``index`` (0-based) as :func:`distinct` gives it, worked out once per table."""
         if index not in self._coded:
-            self._coded[index] = distinct([row[index] for row in self.rows])
+            if not self._coded:  # all columns at once: one pass over the rows
+                self._coded.update((i, distinct(cells)) for i, cells in enumerate(zip(*self.rows, strict=True)))
+            else:
+                self._coded[index] = distinct([row[index] for row in self.rows])
         return self._coded[index]
 
 
