@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import random
 import textwrap
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -203,3 +204,20 @@ def test_progress_rises_to_one(mini, campaign):
     assert len(fractions) >= 5
     assert fractions == sorted(fractions) and fractions[0] >= 0.0 and fractions[-1] == 1.0
     assert all(isinstance(stage, str) and stage for _, stage in seen)
+
+
+@pytest.mark.parametrize("text", ["2026/5/2 10:00:00", "2026-05-02 10:00", "2026年5月2日 9:05:07", "2026-5-2", "2026-05-02T23:59:59",
+                                  "2026-02-30 10:00:00", "1500-01-01", "2026-05-02 24:00:00", "2026-05-02 10:00:00.5"])
+def test_plain_times_are_read_as_pandas_reads_them(text):
+    import pandas as pd
+
+    from survey.collect.imports.upload import parse_time
+
+    got = parse_time(text, "Asia/Shanghai")
+    cleaned = text.replace("年", "-").replace("月", "-").replace("日", " ").replace("/", "-").strip()
+    try:
+        stamp = pd.Timestamp(cleaned)
+        expected = "bad" if pd.isna(stamp) else stamp.to_pydatetime().replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    except (ValueError, TypeError):
+        expected = "bad"
+    assert got == expected
