@@ -4,19 +4,32 @@ confirm, import in one transaction. All the work is done by ``survey.collect.imp
 Column names and answer texts of the file are shown only as text (``st.text``, table cells,
 ``plain``), never as markdown: a file cannot make the admin's browser fetch or link anything."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 from app import services
 from app.auth import require
-from app.widgets import campaign_picker
 from app.chrome import staff_chrome
 from app.i18n import language, t
 from app.safe import plain
 from app.table_problems import describe
+from app.widgets import campaign_picker
+from survey.collect.imports import (
+    SITE,
+    ImportFileError,
+    ImportPreview,
+    Target,
+    auto_choice_map,
+    auto_map,
+    import_rows,
+    prepare_import,
+    read_upload,
+    targets_for,
+)
 from survey.errors import SurveyError
 from survey.questionnaire import pick
-from survey.collect.imports import SITE, ImportFileError, Target, auto_map, import_rows, prepare_import, read_upload, targets_for
 
 account = require("admin")
 lang = language()
@@ -35,12 +48,20 @@ questionnaire = store.questionnaire(instruments[qid].version_hash)
 upload = st.file_uploader(t("imp.file"), type=["csv", "xlsx"], key="imp.file")
 if upload is None:
     st.stop()
-try:
-    with st.spinner(t("imp.reading")):
-        table = read_upload(upload.getvalue(), upload.name)
-except ImportFileError as exc:
-    st.error(t("imp.read_error", message=plain("; ".join(describe(p) for p in exc.problems))))
-    st.stop()
+data = upload.getvalue()
+digest = hashlib.sha256(data).hexdigest()
+table = st.session_state.get("imp.table")  # read once per file: a 200,000-row file takes seconds to parse
+if table is None or (table.sha256, table.filename) != (digest, upload.name):
+    st.session_state.pop("imp.table", None)
+    st.session_state.pop("imp.prepared", None)
+    try:
+        with st.spinner(t("imp.reading")):
+            table = read_upload(data, upload.name)
+    except ImportFileError as exc:
+        st.error(t("imp.read_error", message=plain("; ".join(describe(p) for p in exc.problems))))
+        st.stop()
+    st.session_state["imp.table"] = table
+del data
 st.caption(t("imp.format", format=t(f"imp.format.{table.format}"), rows=len(table)))
 
 # 1. columns ---------------------------------------------------------------------------------
@@ -91,9 +112,9 @@ if Target(SITE) not in mapping.values():
 
 # 2. answer texts ----------------------------------------------------------------------------
 st.subheader(t("imp.choices"))
-first = prepare_import(table, questionnaire, campaign, mapping=mapping, default_site=default_site)
+proposed_choices = auto_choice_map(table, mapping, questionnaire)  # the answer texts only: no row is checked here
 choice_maps: dict[str, dict[str, str]] = {}
-unmapped = [(column, text) for column, texts in first.choice_maps.items() for text, value in texts.items() if value is None]
+unmapped = [(column, text) for column, texts in proposed_choices.items() for text, value in texts.items() if value is None]
 if unmapped:
     st.caption(t("imp.choices.unmapped"))
     for number, (column, text) in enumerate(unmapped[:60], start=1):
@@ -111,10 +132,30 @@ else:
 
 # 3. check -----------------------------------------------------------------------------------
 st.subheader(t("imp.preview"))
-with st.spinner(t("imp.checking", rows=len(table))):
-    reentry = bool(st.session_state.get("imp.reentry"))
-    preview = prepare_import(table, questionnaire, campaign, mapping=mapping, choice_maps=choice_maps,
-                             default_site=default_site, store=store, reentry=reentry)
+reentry = bool(st.session_state.get("imp.reentry"))
+
+
+def checked() -> ImportPreview:
+    """The file checked once per file, mapping, answer choices, site and re-entry choice: kept in the
+    session, so a rerun (or the import itself) uses the same preview instead of checking again."""
+    key = hashlib.sha256(repr((
+        campaign.id, questionnaire.version_hash, table.sha256, table.filename, default_site, reentry,
+        sorted((c, v.key if v is not None else None) for c, v in mapping.items()),
+        sorted((c, sorted(texts.items())) for c, texts in choice_maps.items()),
+    )).encode()).hexdigest()
+    kept = st.session_state.get("imp.prepared")
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    bar = st.progress(0.0, text=t("imp.checking", rows=len(table)))
+    result = prepare_import(table, questionnaire, campaign, mapping=mapping, choice_maps=choice_maps, default_site=default_site,
+                            store=store, reentry=reentry,
+                            progress=lambda done, stage: bar.progress(min(max(done, 0.0), 1.0), text=t(f"imp.stage.{stage}")))
+    bar.empty()
+    st.session_state["imp.prepared"] = (key, result)
+    return result
+
+
+preview = checked()
 if reentry or any(p.code == "all_stored_alike" for p in preview.problems):
     st.checkbox(t("imp.reentry"), key="imp.reentry")
 m = st.columns(5)
@@ -152,11 +193,15 @@ if not preview.can_import:
     st.stop()
 confirmed = st.checkbox(t("imp.confirm", n=preview.new_rows), key="imp.confirm")
 if st.button(t("imp.go"), key="imp.go", type="primary", disabled=not confirmed, icon=":material/upload:"):
+    bar = st.progress(0.0, text=t("imp.importing", n=preview.new_rows))
     try:
-        with st.spinner(t("imp.importing", n=preview.new_rows)):
-            result = import_rows(store, campaign.id, questionnaire, preview, actor=account.username)
+        result = import_rows(store, campaign.id, questionnaire, preview, actor=account.username,
+                             progress=lambda done, stage: bar.progress(min(max(done, 0.0), 1.0), text=t(f"imp.stage.{stage}")))
     except (SurveyError, ValueError) as exc:
+        bar.empty()
         st.error(t("imp.failed", message=plain(exc)))
     else:
+        bar.empty()
         st.success(t("imp.done", imported=result.imported, repeats=result.repeats))
         st.session_state.pop("imp.confirm", None)
+    st.session_state.pop("imp.prepared", None)  # the store changed: the next look checks the file again

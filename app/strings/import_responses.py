@@ -72,6 +72,13 @@ STRINGS = {
     "imp.reading": {"zh": "正在读取文件…", "en": "Reading the file…"},
     "imp.checking": {"zh": "正在逐行检查 {rows} 行…", "en": "Checking {rows} rows…"},
     "imp.importing": {"zh": "正在导入 {n} 份问卷…", "en": "Importing {n} responses…"},
+    "imp.stage.columns": {"zh": "正在整理各列…", "en": "Reading the columns…"},
+    "imp.stage.answers": {"zh": "正在识别调查点、时间和答案…", "en": "Reading sites, times and answers…"},
+    "imp.stage.rules": {"zh": "正在按问卷规则检查（跳题、必答、取值范围）…", "en": "Checking the form's rules (skip logic, required, ranges)…"},
+    "imp.stage.rows": {"zh": "正在核对重复行…", "en": "Looking for repeated rows…"},
+    "imp.stage.stored": {"zh": "正在与已存问卷比对…", "en": "Comparing with stored responses…"},
+    "imp.stage.done": {"zh": "检查完成。", "en": "Checked."},
+    "imp.stage.saving": {"zh": "正在写入数据库（全部成功才生效）…", "en": "Writing to the database (all or nothing)…"},
     "imp.nothing_new": {"zh": "没有可导入的新问卷。", "en": "There is nothing new to import."},
     "imp.done": {
         "zh": "已导入 {imported} 份问卷（{repeats} 份此前已导入，未重复计数）。",

@@ -36,6 +36,18 @@ class Submission:
     paradata: Mapping[str, Any] | Paradata | None = None
 
 
+@dataclass(frozen=True)
+class ImportRow:
+    """One checked response of an import: clean answers, their scores, paradata as stored columns."""
+
+    site_code: str
+    nonce: str
+    answers: Mapping[str, Any]
+    scores: Mapping[str, Any]
+    submitted_at: dt.datetime | None = None
+    paradata: Mapping[str, Any] | None = None  # survey.collect.paradata.Paradata.stored(...)
+
+
 def clean_and_score(
     questionnaire: Questionnaire, answers: Mapping[str, Any], profile: Any = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -14,7 +14,7 @@ indicator's denominator: every value is ``None``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -62,10 +62,14 @@ def score_clean(
     shown: Mapping[str, bool],
     *,
     profile: Profile | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, IndicatorValue]:
-    """Score answers that ``validate_answers`` already accepted (with their visibility)."""
+    """Score answers that ``validate_answers`` already accepted (with their visibility); with
+    ``only``, just those indicator ids."""
     out: dict[str, IndicatorValue] = {}
     for indicator in questionnaire.indicators:
+        if only is not None and indicator.id not in only:
+            continue
         scope = profile.scope(indicator.id) if profile is not None else None
         applies_if = _scoped(questionnaire, scope.applies_if if scope else None, None) or indicator.applies_if
         rule = _scoped(questionnaire, scope.rule if scope else None, indicator.items) or indicator.rule

@@ -312,8 +312,8 @@ def count_responses(connection: Connection, campaign_id: int) -> dict[tuple[str,
 def stored_nonces(connection: Connection, campaign_id: int, nonces: list[str]) -> set[str]:
     """Which of ``nonces`` the campaign already holds (one indexed query per 500)."""
     found: set[str] = set()
-    for start in range(0, len(nonces), 500):
-        chunk = nonces[start:start + 500]
-        query = sa.select(responses.c.nonce).where(responses.c.campaign_id == campaign_id, responses.c.nonce.in_(chunk))
-        found.update(r[0] for r in connection.execute(query))
+    query = sa.select(responses.c.nonce).where(responses.c.campaign_id == sa.bindparam("campaign"),
+                                               responses.c.nonce.in_(sa.bindparam("chunk", expanding=True)))
+    for start in range(0, len(nonces), 500):  # one statement, compiled once (an import asks for 200,000)
+        found.update(r[0] for r in connection.execute(query, {"campaign": campaign_id, "chunk": nonces[start:start + 500]}))
     return found

@@ -43,6 +43,7 @@ from survey.storage.reviews import Review
 from survey.storage.complaints import Complaints
 from survey.storage.account_store import AccountStore
 from survey.storage.fieldwork import Fieldwork
+from survey.storage.imports import Importing
 from survey.storage.submit import GroupCommit, Submitting, as_json
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
     from survey.campaign.tokens import TokenCheck
 
 
-class Store(Submitting, Fieldwork, Complaints, AccountStore):
+class Store(Submitting, Importing, Fieldwork, Complaints, AccountStore):
     """Campaigns, sites, instrument texts and responses in SQLite or PostgreSQL."""
 
     def __init__(self, engine: Engine, *, secret: bytes | None = None) -> None:

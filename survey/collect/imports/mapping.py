@@ -293,8 +293,7 @@ def auto_choice_map(table: UploadTable, mapping: Mapping[str, Target | str | Non
             continue
         lookup = _choice_lookup(q)
         texts: dict[str, str | None] = {}
-        for row in table.rows:
-            cell = row[index[column]]
+        for cell in table.coded(index[column])[1]:  # each distinct cell once, in order
             if blank(cell):
                 continue
             pieces = split_multi(cell) if q.type is QuestionType.MULTIPLE else [cell_text(cell)]

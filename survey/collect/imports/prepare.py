@@ -17,44 +17,23 @@ nothing, and two files of different people never take each other's rows. Nonces 
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from survey.questionnaire import CHOICE_TYPES, Questionnaire, QuestionType
+from survey.questionnaire import Questionnaire
 from survey.questionnaire.answers import check_answers
+from survey.questionnaire.profiles import find_profile
 from tabular import Problem
 
-from .mapping import (
-    DURATION, INSTRUMENT, OPENED_AT, RESPONDENT_ID, SITE, SUBMITTED_AT, MappedColumns, Target, auto_choice_map, auto_map,
-    check_mapping, normalise,
-)
-from .upload import ImportFileError, UploadTable, blank, cell_text, parse_seconds, parse_time, split_multi
+from .columns import Progress, RowAnswers, paused_gc, read_columns
+from .mapping import Target, auto_choice_map, auto_map, check_mapping
+from .rows import SOURCE, PreparedRow, make_context, site_problems  # noqa: F401 - SOURCE: this module's name for it too
+from .upload import ImportFileError, UploadTable
 
 __all__ = ["ImportPreview", "ImportResult", "PreparedRow", "import_rows", "prepare_import"]
-
-SOURCE = "import"
-IMPORT_NONCE_PREFIX = "imp-"  # reserved for imports (survey.storage.responses)
-SELECTED = {"1", "1.0", "true", "yes", "是", "√", "✓", "x", "选中", "selected"}
-UNSELECTED = {"0", "0.0", "false", "no", "否", "", "未选中"}
-MAX_DURATION_KEPT_S = 7 * 86400  # a longer end - start is a form left open, not a time taken
-
-Cell = Callable[[str], Any]
-
-
-@dataclass(frozen=True)
-class PreparedRow:
-    row: int  # spreadsheet row number (header = 1)
-    site_code: str
-    answers: Mapping[str, Any]
-    submitted_at: dt.datetime | None
-    nonce: str
-    respondent_id: str | None = None
-    paradata: Mapping[str, Any] | None = None  # opened_at / duration_s the source had (survey.collect.paradata)
 
 
 @dataclass(frozen=True)
@@ -73,6 +52,7 @@ class ImportPreview:
     skipped_other_instrument: int = 0
     already_imported: int = 0  # accepted rows whose nonce is already stored
     sha256: str = ""  # of the file's bytes (the audit row names it)
+    scored_with: str | None = None  # the profile id the rows' scores were worked out under (None: not scored)
 
     @property
     def errors(self) -> list[Problem]:
@@ -114,239 +94,7 @@ class ImportResult:
     rejected: int
 
 
-# ------------------------------------------------------------------------------- rows
-
-
-@dataclass(frozen=True)
-class _Context:
-    """What every row is read against."""
-
-    table: UploadTable
-    questionnaire: Questionnaire
-    columns: MappedColumns
-    choice_maps: Mapping[str, Mapping[str, str | None]]
-    default_site: str | None
-    timezone: str
-    sites: frozenset[str]
-    site_names: Mapping[str, list[str]]  # normalised name -> codes
-
-    @property
-    def file(self) -> str:
-        return self.table.filename
-
-    def has(self, kind: str) -> bool:
-        return kind in self.columns.special
-
-    def column(self, kind: str) -> str:
-        return self.columns.special[kind]
-
-
-def _site_problems(ctx: _Context, campaign_id: int) -> list[Problem]:
-    """Without a site column, the default site must be chosen and be the campaign's."""
-    if ctx.has(SITE):
-        return []
-    if ctx.default_site is None:
-        return [Problem(ctx.file, 1, None, "no_site", "no site column: choose the site these responses come from")]
-    if ctx.default_site not in ctx.sites:
-        return [Problem(ctx.file, 1, None, "unknown_site", f"campaign {campaign_id} has no site {ctx.default_site!r}",
-                        params={"value": ctx.default_site})]
-    return []
-
-
-def _other_instrument(ctx: _Context, cell: Cell) -> bool:
-    """True when the row names another questionnaire (our export of several)."""
-    if not ctx.has(INSTRUMENT):
-        return False
-    instrument = cell_text(cell(ctx.column(INSTRUMENT)))
-    return bool(instrument) and instrument != ctx.questionnaire.id
-
-
-def _row_site(ctx: _Context, row: int, cell: Cell, problems: list[Problem]) -> str | None:
-    """The row's site code: from its site column (a code, or a name of exactly one site), else the default."""
-    if not ctx.has(SITE):
-        return ctx.default_site
-    column = ctx.column(SITE)
-    raw = cell(column)
-    text = "" if blank(raw) else cell_text(raw)
-    if not text:
-        problems.append(Problem(ctx.file, row, column, "missing_site", "the site is empty"))
-        return None
-    if text in ctx.sites:
-        return text
-    if len(ctx.site_names.get(normalise(text), [])) == 1:
-        return ctx.site_names[normalise(text)][0]
-    problems.append(Problem(ctx.file, row, column, "unknown_site", f"{text!r} is no site code or name of this campaign",
-                            params={"value": text}))
-    return None
-
-
-def _row_submitted(ctx: _Context, row: int, cell: Cell, problems: list[Problem]) -> dt.datetime | None:
-    if not ctx.has(SUBMITTED_AT):
-        return None
-    column = ctx.column(SUBMITTED_AT)
-    parsed = parse_time(cell(column), ctx.timezone)
-    if parsed == "bad":
-        problems.append(Problem(ctx.file, row, column, "bad_date", f"cannot read {cell(column)!r} as a date and time",
-                                params={"value": cell_text(cell(column))}))
-        return None
-    return parsed
-
-
-def _row_paradata(ctx: _Context, row: int, cell: Cell, submitted: dt.datetime | None,
-                  problems: list[Problem]) -> dict[str, Any] | None:
-    """What the row says about how it was answered: ``opened_at`` (Kobo's start), ``duration_s``
-    (wjx's 所用时间; else end - start). An unreadable value is a warning: the row is kept without it."""
-    out: dict[str, Any] = {}
-    if ctx.has(OPENED_AT):
-        column = ctx.column(OPENED_AT)
-        opened = parse_time(cell(column), ctx.timezone)
-        if opened == "bad":
-            problems.append(Problem(ctx.file, row, column, "bad_date", f"cannot read {cell(column)!r} as a date and time",
-                                    severity="warning", params={"value": cell_text(cell(column))}))
-        elif opened is not None:
-            out["opened_at"] = opened.astimezone(dt.timezone.utc).isoformat()
-            if submitted is not None and submitted >= opened:
-                out["duration_s"] = (submitted - opened).total_seconds()
-    if ctx.has(DURATION):
-        column = ctx.column(DURATION)
-        seconds = parse_seconds(cell(column))
-        if seconds == "bad":
-            problems.append(Problem(ctx.file, row, column, "bad_duration", f"cannot read {cell(column)!r} as a duration",
-                                    severity="warning", params={"value": cell_text(cell(column))}))
-        elif seconds is not None:
-            out["duration_s"] = seconds
-    if "duration_s" in out and out["duration_s"] > MAX_DURATION_KEPT_S:
-        del out["duration_s"]
-    return out or None
-
-
-def _row_respondent(ctx: _Context, row: int, cell: Cell, first_id: dict[str, int], problems: list[Problem]) -> str | None:
-    """The row's respondent id; an id seen on an earlier row is a problem."""
-    if not ctx.has(RESPONDENT_ID) or blank(cell(ctx.column(RESPONDENT_ID))):
-        return None
-    column = ctx.column(RESPONDENT_ID)
-    respondent = cell_text(cell(column))
-    if respondent in first_id:
-        problems.append(Problem(ctx.file, row, column, "duplicate_row", f"respondent id {respondent!r} already on row "
-                                f"{first_id[respondent]}", params={"value": respondent, "other": first_id[respondent]}))
-    else:
-        first_id[respondent] = row
-    return respondent
-
-
-def _choice_answer(ctx: _Context, row: int, column: str, raw: Any, qid: str, multiple: bool,
-                   problems: list[Problem]) -> str | list[str] | None:
-    """The choice value(s) of an answer text by the column's choice map; None (and a problem) if unmapped."""
-    mapped = []
-    for piece in split_multi(raw) if multiple else [cell_text(raw)]:
-        value = ctx.choice_maps.get(column, {}).get(piece)
-        if value is None:
-            problems.append(Problem(ctx.file, row, column, "unmapped_text", f"answer {piece!r} matches no choice of {qid}; "
-                                    "map it to a choice", params={"value": piece, "question": qid}))
-            return None
-        mapped.append(value)
-    return mapped if multiple else mapped[0]
-
-
-def _row_answers(ctx: _Context, row: int, cell: Cell, problems: list[Problem]) -> dict[str, Any]:
-    """The answers of the question columns, then of the option columns (a question not answered yet)."""
-    answers: dict[str, Any] = {}
-    for qid, cols in ctx.columns.questions.items():
-        column = cols[0]
-        raw = cell(column)
-        if blank(raw):
-            continue
-        q = ctx.questionnaire.question(qid)
-        if q.type in CHOICE_TYPES:
-            value = _choice_answer(ctx, row, column, raw, qid, q.type is QuestionType.MULTIPLE, problems)
-            if value is not None:
-                answers[qid] = value
-        elif q.type is QuestionType.TEXT:
-            answers[qid] = cell_text(raw)
-        else:
-            answers[qid] = raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else cell_text(raw)
-    for qid, cols in ctx.columns.options.items():
-        chosen = _chosen_options(ctx, row, cell, cols, problems)
-        if chosen and qid not in answers:
-            answers[qid] = chosen
-    return answers
-
-
-def _chosen_options(ctx: _Context, row: int, cell: Cell, cols: Sequence[tuple[str, str]], problems: list[Problem]) -> list[str]:
-    chosen = []
-    for column, value in cols:
-        raw = cell(column)
-        text = "" if raw is None else cell_text(raw).lower()
-        if text in SELECTED:
-            chosen.append(value)
-        elif text not in UNSELECTED and not blank(raw):
-            problems.append(Problem(ctx.file, row, column, "bad_option_flag", f"{raw!r} is neither selected (1) nor "
-                                    "unselected (0)", params={"value": cell_text(raw)}))
-    return chosen
-
-
-def _form_problems(ctx: _Context, row: int, answers: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:
-    """The form's own check of the answers, its problems in the question's column; the clean answers."""
-    check = check_answers(ctx.questionnaire, answers)
-    column_of = ctx.columns.column_of()
-    unmapped = {p.params.get("question") for p in problems if p.code == "unmapped_text"}
-    for problem in check.problems:
-        if problem.question_id in unmapped and problem.code == "required":
-            continue  # already reported as an unmapped text
-        column = column_of.get(problem.question_id)
-        problems.append(Problem(ctx.file, row, column or problem.question_id, problem.code, f"{problem.question_id}: {problem.detail}",
-                                params={"question": problem.question_id, "detail": problem.detail}))
-    return check.clean
-
-
-def _read_row(ctx: _Context, row: int, cell: Cell, first_id: dict[str, int],
-              problems: list[Problem]) -> tuple[PreparedRow, dict[str, Any]] | None:
-    """One row as a PreparedRow and its clean answers, or None (its problems in ``problems``)."""
-    row_problems: list[Problem] = []
-    site_code = _row_site(ctx, row, cell, row_problems)
-    submitted = _row_submitted(ctx, row, cell, row_problems)
-    paradata = _row_paradata(ctx, row, cell, submitted, problems)
-    respondent = _row_respondent(ctx, row, cell, first_id, row_problems)
-    answers = _row_answers(ctx, row, cell, row_problems)
-    clean = _form_problems(ctx, row, answers, row_problems)
-    if row_problems:
-        problems.extend(row_problems)
-        return None
-    nonce = _row_identity(ctx.table, ctx.questionnaire.id, row, respondent)
-    return PreparedRow(row, site_code, dict(answers), submitted, nonce, respondent, paradata), clean
-
-
-def _repeated(file: str, row: PreparedRow, clean: Mapping[str, Any], first_content: dict[str, int],
-              problems: list[Problem]) -> bool:
-    """True for a duplicate of an earlier row (same time or id and answers); an identical row
-    without time or id is kept with a warning (two people may answer alike)."""
-    canonical = json.dumps(clean, ensure_ascii=False, sort_keys=True)
-    stamp = row.submitted_at.isoformat() if row.submitted_at else None
-    key = json.dumps([row.site_code, row.respondent_id, stamp, canonical], ensure_ascii=False)
-    if key in first_content and (row.submitted_at is not None or row.respondent_id is not None):
-        problems.append(Problem(file, row.row, None, "duplicate_row", f"the same response as row {first_content[key]}",
-                                params={"other": first_content[key]}))
-        return True
-    if key in first_content:
-        problems.append(Problem(file, row.row, None, "identical_row", f"identical to row {first_content[key]} "
-                                "(kept: two people may answer alike)", severity="warning", params={"other": first_content[key]}))
-    first_content.setdefault(key, row.row)
-    return False
-
-
-# ------------------------------------------------------------------------------- identity
-
-
-def _nonce(parts: Sequence[Any]) -> str:
-    digest = hashlib.sha256(json.dumps(list(parts), ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
-    return f"{IMPORT_NONCE_PREFIX}{digest[:40]}"
-
-
-def _row_identity(table: UploadTable, instrument: str, row_number: int, respondent: str | None) -> str:
-    """The nonce of a row, from its source (see the module docstring), never from its answers."""
-    if respondent is not None and table.format in ("tcm", "kobo", "wjx"):  # wjx: the export's own 序号
-        return _nonce([table.format, instrument, respondent])
-    return _nonce(["file", instrument, table.sha256, row_number])
+# ------------------------------------------------------------------------------- stored rows
 
 
 def _alike_stored(store, filename: str, campaign_id: int, questionnaire: Questionnaire,  # noqa: ANN001
@@ -355,7 +103,10 @@ def _alike_stored(store, filename: str, campaign_id: int, questionnaire: Questio
     may answer alike, but a corrected copy of an imported file would add its rows again), and
     whether the new rows are a copy: each matched one to one by a stored response (as multisets)."""
     stored = Counter(_content(r.site_code, r.answers) for r in store.responses(campaign_id) if r.questionnaire_id == questionnaire.id)
-    fresh = [(r.row, _content(r.site_code, check_answers(questionnaire, r.answers).clean)) for r in rows if r.nonce not in present]
+    if not stored:  # nothing to be alike: no warning, and new rows are no copy
+        return [], False
+    fresh = [(r.row, _content(r.site_code, r.clean if r.clean is not None else check_answers(questionnaire, r.answers).clean))
+             for r in rows if r.nonce not in present]
     out = [Problem(filename, row, None, "stored_alike", "the same site and answers as a response already stored (kept: two "
                    "people may answer alike; is this file a copy of one imported before?)", severity="warning")
            for row, content in fresh if content in stored]
@@ -381,38 +132,6 @@ def _own_export_rows(store, campaign_id: int, rows: list[PreparedRow]) -> list[P
 # ------------------------------------------------------------------------------- steps
 
 
-def _context(table: UploadTable, questionnaire: Questionnaire, campaign, columns: MappedColumns,  # noqa: ANN001
-             choice_maps: Mapping[str, Mapping[str, str | None]], default_site: str | None) -> _Context:
-    site_names: dict[str, list[str]] = {}
-    for s in campaign.sites:
-        site_names.setdefault(normalise(s.name), []).append(s.code)
-    return _Context(table, questionnaire, columns, choice_maps, default_site, campaign.timezone,
-                    frozenset(s.code for s in campaign.sites), site_names)
-
-
-def _read_rows(ctx: _Context, problems: list[Problem]) -> tuple[list[PreparedRow], int]:
-    """The accepted rows and the number of rows of another questionnaire (skipped)."""
-    index = {c: i for i, c in enumerate(ctx.table.columns)}
-    accepted: list[PreparedRow] = []
-    skipped = 0
-    first_id: dict[str, int] = {}
-    first_content: dict[str, int] = {}
-    for offset, values in enumerate(ctx.table.rows):
-        if all(blank(v) for v in values):
-            continue
-
-        def cell(column: str, values: Sequence[Any] = values) -> Any:
-            return values[index[column]]
-
-        if _other_instrument(ctx, cell):
-            skipped += 1
-            continue
-        read = _read_row(ctx, offset + 2, cell, first_id, problems)
-        if read is not None and not _repeated(ctx.file, read[0], read[1], first_content, problems):
-            accepted.append(read[0])
-    return accepted, skipped
-
-
 def prepare_import(
     table: UploadTable,
     questionnaire: Questionnaire,
@@ -424,6 +143,7 @@ def prepare_import(
     existing_nonces: set[str] | None = None,
     store=None,  # noqa: ANN001 - survey.storage.Store, to count rows already imported
     reentry: bool = False,
+    progress: Progress | None = None,
 ) -> ImportPreview:
     """Validate every row and return the preview (nothing is written).
 
@@ -434,7 +154,9 @@ def prepare_import(
     that skip logic hides, value of the wrong type or out of range, too many choices, ...).
     Mapping values are :class:`Target` s (or their :attr:`Target.key` texts). A plain file whose
     every new row equals a stored response is refused (``all_stored_alike``) unless ``reentry``
-    says the user means to enter those responses again.
+    says the user means to enter those responses again. ``progress(fraction, stage)``, if given, is
+    called as the work goes on (fractions rising to 1.0; stages ``columns``, ``answers``, ``rules``,
+    ``rows``, ``stored``, ``done``), e.g. to feed a progress bar.
     """
     instrument = campaign.instrument_for(questionnaire.id)
     if instrument is None:
@@ -447,13 +169,16 @@ def prepare_import(
     choice_maps = {c: {**computed.get(c, {}), **dict((choice_maps or {}).get(c, {}))} for c in computed}
     problems: list[Problem] = []
     columns = check_mapping(table, questionnaire, mapping, problems)
-    ctx = _context(table, questionnaire, campaign, columns, choice_maps, default_site)
-    problems += _site_problems(ctx, campaign.id)
+    ctx = make_context(table, questionnaire, campaign, columns, choice_maps, default_site)
+    problems += site_problems(ctx, campaign.id)
     blocking = any(p.row == 1 or p.row is None for p in problems)
-    accepted, skipped = ([], 0) if blocking else _read_rows(ctx, problems)
+    profile = find_profile(campaign.profile_id) if campaign.profile_id else None
+    accepted, skipped = ([], 0) if blocking else read_columns(ctx, problems, progress, score=profile is not None, profile=profile)
     if accepted and table.format == "tcm" and store is not None:
         accepted = _own_export_rows(store, campaign.id, accepted)
     if existing_nonces is None and store is not None and accepted:
+        if progress is not None:
+            progress(0.92, "stored")
         existing_nonces = store.stored_nonces(campaign.id, [r.nonce for r in accepted])
         alike, copied = _alike_stored(store, table.filename, campaign.id, questionnaire, accepted, existing_nonces)
         problems.extend(alike)
@@ -461,6 +186,8 @@ def prepare_import(
         if table.format == "plain" and new and copied and not reentry:
             problems.append(Problem(table.filename, None, None, "all_stored_alike", f"all {new} rows equal responses already "
                                     "stored: a copy of a file imported before? Confirm a deliberate re-entry to import them"))
+    if progress is not None:
+        progress(1.0, "done")
     already = sum(1 for r in accepted if existing_nonces and r.nonce in existing_nonces)
     if not table.rows:
         problems.append(Problem(table.filename, None, None, "no_rows", "the file has a header but no data rows"))
@@ -469,32 +196,57 @@ def prepare_import(
         mapping=columns.mapping, choice_maps=choice_maps, accepted=tuple(accepted),
         problems=tuple(sorted(problems, key=lambda p: (p.row or 0, p.column or ""))), rows_total=len(table.rows),
         skipped_other_instrument=skipped, already_imported=already, sha256=table.sha256,
+        scored_with=profile.id if profile is not None and not blocking else None,
     )
 
 
-def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: ImportPreview, *, actor: str) -> ImportResult:  # noqa: ANN001
+def _plain(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return mapping.todict() if isinstance(mapping, RowAnswers) else dict(mapping)
+
+
+def import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: ImportPreview, *, actor: str,  # noqa: ANN001
+                progress: Progress | None = None) -> ImportResult:
     """Store the preview's accepted rows in one transaction (all or nothing), ``source="import"``,
     with one ``import.batch`` audit row naming ``actor``, the file, its SHA-256 and the rows refused.
 
     Call this only after the user confirmed the preview. Rows already stored (same nonce) are not
-    written again. Raises ImportFileError when the preview has file-level errors or belongs to another
+    written again. The answers and scores the preview worked out are stored as they are (rows
+    without them are checked and scored again). ``progress(fraction, stage)`` as chunks are written.
+    Raises ImportFileError when the preview has file-level errors or belongs to another
     instrument version; storage errors roll the whole import back.
     """
-    from survey.collect.submission import Submission
-
     if preview.blocking:
         raise ImportFileError(preview.blocking)
     if questionnaire.id != preview.questionnaire_id or questionnaire.version_hash != preview.version_hash:
         raise ImportFileError([Problem(None, None, None, "stale_preview", f"the preview was made for {preview.questionnaire_id} "
                                        f"{preview.version_hash[:12]}, not {questionnaire.id} {questionnaire.version_hash[:12]}")])
-    submissions = [
-        Submission(site_code=r.site_code, questionnaire=questionnaire, answers=r.answers, nonce=r.nonce, source=SOURCE,
-                   submitted_at=r.submitted_at, language=None, simulated=False, paradata=r.paradata)
-        for r in preview.accepted
-    ]
+    with paused_gc():
+        return _import_rows(store, campaign_id, questionnaire, preview, actor, progress)
+
+
+def _import_rows(store, campaign_id: int, questionnaire: Questionnaire, preview: ImportPreview, actor: str,  # noqa: ANN001
+                 progress: Progress | None) -> ImportResult:
+    from survey.collect.paradata import parse_paradata
+    from survey.collect.submission import ImportRow, clean_and_score
+    from survey.errors import AnswerError
+
+    profile = store.campaign_profile(campaign_id)
+    scored = preview.scored_with == (profile.id if profile is not None else None) and preview.scored_with is not None
+    rows = []
+    for position, r in enumerate(preview.accepted, start=1):
+        if scored and r.clean is not None and r.scores is not None:
+            clean, scores = _plain(r.clean), _plain(r.scores)
+        else:
+            try:
+                clean, scores = clean_and_score(questionnaire, r.answers, profile)
+            except AnswerError as exc:
+                raise AnswerError([type(p)(p.question_id, p.code, f"submission {position} (nonce {r.nonce}): {p.detail}")
+                                   for p in exc.problems], exc.questionnaire_id) from None
+        rows.append(ImportRow(r.site_code, r.nonce, clean, scores, r.submitted_at, parse_paradata(r.paradata).stored(None)))
     batch = {"file": preview.filename, "sha256": preview.sha256, "format": preview.format, "questionnaire_id": questionnaire.id,
-             "rows": preview.rows_total, "accepted": len(submissions), "refused": len(preview.rejected_rows),
+             "rows": preview.rows_total, "accepted": len(rows), "refused": len(preview.rejected_rows),
              "other_questionnaire": preview.skipped_other_instrument}
-    results = store.submit_batch(campaign_id, submissions, actor=actor, batch=batch) if submissions else []
-    repeats = sum(1 for r in results if r.repeat)
-    return ImportResult(len(results) - repeats, repeats, len(preview.rejected_rows))
+    if not rows:
+        return ImportResult(0, 0, len(preview.rejected_rows))
+    stored, repeats = store.import_responses(campaign_id, preview.version_hash, rows, actor=actor, batch=batch, progress=progress)
+    return ImportResult(stored, repeats, len(preview.rejected_rows))

@@ -7,17 +7,19 @@ import datetime as dt
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from survey.collect.paradata import MAX_DURATION_S
 from survey.errors import ProblemsError
 from tabular import Problem, TableError, read_table
 
 __all__ = [
-    "BLANKS", "FORMATS", "ImportFileError", "UploadTable", "blank", "cell_text", "detect_format", "parse_seconds",
+    "BLANKS", "FORMATS", "ImportFileError", "UploadTable", "blank", "cell_text", "detect_format", "distinct", "parse_seconds",
     "parse_time", "read_upload", "split_multi",
 ]
 
@@ -26,6 +28,7 @@ BLANKS = {"", "(跳过)", "（跳过）", "(空)", "（空）", "-3", "-2", "n/a
 MULTI_SEPARATORS = re.compile(r"\s*[┋|;；,，、\s]\s*")
 SECONDS_TEXT = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h))?\s*(?:(\d+(?:\.\d+)?)\s*(?:分钟|分|min|m))?\s*"
                           r"(?:(\d+(?:\.\d+)?)\s*(?:秒钟|秒|s|sec))?$", re.IGNORECASE)
+PLAIN_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 CLOCK_TEXT = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
 
 
@@ -43,9 +46,19 @@ class UploadTable:
     rows: tuple[tuple[Any, ...], ...]
     format: str
     sha256: str
+    _coded: dict[int, tuple[np.ndarray, list[Any]]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def coded(self, index: int) -> tuple[np.ndarray, list[Any]]:
+        """Column ``index`` (0-based) as :func:`distinct` gives it, worked out once per table."""
+        if index not in self._coded:
+            if not self._coded:  # all columns at once: one pass over the rows
+                self._coded.update((i, distinct(cells)) for i, cells in enumerate(zip(*self.rows, strict=True)))
+            else:
+                self._coded[index] = distinct([row[index] for row in self.rows])
+        return self._coded[index]
 
 
 def blank(value: Any) -> bool:
@@ -64,6 +77,19 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def distinct(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Each cell's index among the distinct cells of a column (int64 array), and those cells in order
+    of first appearance; by type and value, so ``1``, ``1.0`` and ``True`` stay apart."""
+    if set(map(type, values)) <= {str}:  # a CSV column: hashed in C
+        import pandas as pd
+
+        codes, uniques = pd.factorize(np.array(values, dtype=object), sort=False)
+        return codes.astype(np.int64, copy=False), list(uniques)
+    index: dict[Any, int] = {}
+    codes = [index.setdefault((type(v), v), len(index)) for v in values]
+    return np.array(codes, dtype=np.int64), [key[1] for key in index]
 
 
 def split_multi(value: Any) -> list[str]:
@@ -118,6 +144,12 @@ def parse_time(value: Any, timezone: str) -> dt.datetime | None | str:
         return dt.datetime(value.year, value.month, value.day, 12, tzinfo=tz)
     text = cell_text(value)
     text = text.replace("年", "-").replace("月", "-").replace("日", " ").replace("/", "-").strip()
+    plain = PLAIN_TIME.fullmatch(text)
+    if plain is not None and 1678 <= int(plain.group(1)) <= 2261:  # the usual 2026-05-02 10:00:00, as pandas reads it
+        try:
+            return dt.datetime(*(int(g) for g in plain.groups() if g is not None), tzinfo=tz)
+        except ValueError:
+            pass  # e.g. 2026-02-30: pandas decides
     try:
         import pandas as pd
 
