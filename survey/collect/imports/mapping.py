@@ -296,7 +296,8 @@ def auto_choice_map(table: UploadTable, mapping: Mapping[str, Target | str | Non
         for cell in table.coded(index[column])[1]:  # each distinct cell once, in order
             if blank(cell):
                 continue
-            pieces = split_multi(cell) if q.type is QuestionType.MULTIPLE else [cell_text(cell)]
+            pieces = (split_multi(cell, lambda t, lookup=lookup, q=q: _match_choice(t, q, lookup) is not None)
+                      if q.type is QuestionType.MULTIPLE else [cell_text(cell)])
             for piece in pieces:
                 if piece not in texts:
                     texts[piece] = _match_choice(piece, q, lookup)

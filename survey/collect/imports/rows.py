@@ -202,8 +202,9 @@ def _choice_answer(ctx: Context, row: int, column: str, raw: Any, qid: str, mult
                    problems: list[Problem]) -> str | list[str] | None:
     """The choice value(s) of an answer text by the column's choice map; None (and a problem) if unmapped."""
     mapped = []
-    for piece in split_multi(raw) if multiple else [cell_text(raw)]:
-        value = ctx.choice_maps.get(column, {}).get(piece)
+    choices = ctx.choice_maps.get(column, {})
+    for piece in split_multi(raw, lambda t: choices.get(t) is not None) if multiple else [cell_text(raw)]:
+        value = choices.get(piece)
         if value is None:
             problems.append(Problem(ctx.file, row, column, "unmapped_text", f"answer {piece!r} matches no choice of {qid}; "
                                     "map it to a choice", params={"value": piece, "question": qid}))

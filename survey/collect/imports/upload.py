@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ import numpy as np
 
 from survey.collect.paradata import MAX_DURATION_S
 from survey.errors import ProblemsError
-from tabular import Problem, TableError, read_table
+from tabular import Limits, Problem, TableError, read_table
 
 __all__ = [
     "BLANKS", "FORMATS", "ImportFileError", "UploadTable", "blank", "cell_text", "detect_format", "distinct", "parse_seconds",
@@ -25,7 +25,11 @@ __all__ = [
 
 FORMATS = ("wjx", "kobo", "tcm", "plain")
 BLANKS = {"", "(跳过)", "（跳过）", "(空)", "（空）", "-3", "-2", "n/a", "nan", "none", "null"}
+#: A response file may hold 200,000 rows of up to 40 columns (a 问卷星 export of the resident form
+#: has 38): 8 million cells, about 0.6 GB while read (other uploads keep tabular's 5 million).
+RESPONSE_LIMITS = Limits(cells=8_000_000)
 MULTI_SEPARATORS = re.compile(r"\s*[┋|;；,，、\s]\s*")
+MULTI_SEPARATORS_KEPT = re.compile(r"(\s*[┋|;；,，、\s]\s*)")
 SECONDS_TEXT = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h))?\s*(?:(\d+(?:\.\d+)?)\s*(?:分钟|分|min|m))?\s*"
                           r"(?:(\d+(?:\.\d+)?)\s*(?:秒钟|秒|s|sec))?$", re.IGNORECASE)
 PLAIN_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
@@ -92,11 +96,34 @@ def distinct(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
     return np.array(codes, dtype=np.int64), [key[1] for key in index]
 
 
-def split_multi(value: Any) -> list[str]:
-    """The answer texts of a multiple-choice cell (``针灸┋推拿``, ``A、C``, ``a b``)."""
+def split_multi(value: Any, known: Callable[[str], bool] | None = None) -> list[str]:
+    """The answer texts of a multiple-choice cell (``针灸┋推拿``, ``A、C``, ``a b``).
+
+    ``known`` (a choice's label is known: True): pieces a separator split out of one label are
+    joined back, longest label first, so ``拔罐、刮痧┋针灸`` gives ``拔罐、刮痧`` and ``针灸`` when
+    拔罐、刮痧 is one choice's label (a 问卷星 text export joins choices with ┋ and keeps the 、 inside)."""
     if isinstance(value, (list, tuple)):
         return [cell_text(v) for v in value if not blank(v)]
-    return [p for p in MULTI_SEPARATORS.split(cell_text(value)) if p]
+    text = cell_text(value)
+    if known is None:
+        return [p for p in MULTI_SEPARATORS.split(text) if p]
+    parts = MULTI_SEPARATORS_KEPT.split(text)  # piece, separator, piece, ...
+    pieces, separators = parts[0::2], parts[1::2]
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        end = i
+        for j in range(len(pieces) - 1, i, -1):  # the longest run of pieces that is one label
+            joined = "".join(p + s for p, s in zip(pieces[i:j], separators[i:j])) + pieces[j]
+            if known(joined.strip()):
+                end = j
+                break
+        if end > i:
+            out.append(("".join(p + s for p, s in zip(pieces[i:end], separators[i:end])) + pieces[end]).strip())
+        elif pieces[i]:
+            out.append(pieces[i])
+        i = end + 1
+    return [p for p in out if p]
 
 
 def read_upload(source: bytes | str | Path, filename: str | None = None) -> UploadTable:
@@ -112,7 +139,7 @@ def read_upload(source: bytes | str | Path, filename: str | None = None) -> Uplo
         source = bytes(source)
         filename = filename or "upload.csv"
     try:
-        table = read_table(source, name=filename, sniff=True)
+        table = read_table(source, name=filename, sniff=True, limits=RESPONSE_LIMITS)
     except TableError as exc:
         raise ImportFileError(exc.problems) from None
     if not table.header:

@@ -117,6 +117,25 @@ def test_plain_sheet_with_labels_maps_and_imports(store, mini):
     assert sorted(r.site_code for r in stored) == ["01A", "02A"]
 
 
+def test_a_choice_label_holding_a_separator_stays_one_answer(store):
+    """问卷星 joins a cell's choices with ┋; the resident form's 拔罐、刮痧 is one choice whose label
+    holds 、, which is also a separator: the known label is kept whole, the rest still split."""
+    text = SMALL_YAML.replace("{value: cupping, label: {zh: 拔罐, en: Cupping}}",
+                              "{value: cupping, label: {zh: 拔罐、刮痧, en: Cupping}}")
+    mini = parse_questionnaire_text(text, source="mini.yaml")
+    campaign = _campaign(store, [mini])
+    data = _csv([
+        ["调查点", "您的年龄", "您的性别是？", "用过中医药服务吗", "用过哪些服务（可多选）", "总体满意度"],
+        ["01A", "34", "女", "是", "拔罐、刮痧┋针灸", "很满意"],
+        ["01A", "35", "女", "是", "针灸、推拿", "满意"],
+        ["01A", "36", "男", "是", "拔罐、刮痧", "满意"],
+    ])
+    preview = prepare_import(read_upload(data, "wjx-text.csv"), mini, campaign, store=store)
+    assert preview.errors == []
+    assert [r.answers["services"] for r in preview.accepted] == [["cupping", "acupuncture"], ["acupuncture", "tuina"],
+                                                                 ["cupping"]]
+
+
 def test_same_file_twice_does_not_double(store, mini):
     campaign = _campaign(store, [mini])
     data = _csv([["site", "age", "sex", "used_tcm", "services", "overall"],
