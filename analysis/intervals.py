@@ -73,8 +73,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from . import distributions
 from .errors import OptionError, check_option
 from .profile_likelihood import QuasiBinomialFit, exact_bounds, profile_bounds
 
@@ -128,7 +129,7 @@ def _tq(q: float, df: np.ndarray) -> np.ndarray:
     df = np.asarray(df, dtype=np.float64)
     out = np.full(df.shape, np.nan)
     ok = df > 0
-    out[ok] = stats.t.ppf(q, df[ok])
+    out[ok] = distributions.t_ppf(q, df[ok])
     return out
 
 
@@ -136,7 +137,7 @@ def _binomial(method: str, x: np.ndarray, n: np.ndarray, alpha: float) -> tuple[
     """Binomial interval for (possibly non-integer) x successes out of n."""
     with np.errstate(invalid="ignore", divide="ignore"):
         if method == "wilson":
-            z = stats.norm.isf(alpha / 2)
+            z = distributions.norm_isf(alpha / 2)
             z2 = z * z
             ph = x / n
             denom = 1 + z2 / n
@@ -148,8 +149,8 @@ def _binomial(method: str, x: np.ndarray, n: np.ndarray, alpha: float) -> tuple[
         b_low = n - x + (shift if shift else 1.0)
         a_high = x + (shift if shift else 1.0)
         b_high = n - x + shift
-        low = np.where(x <= 0, 0.0, stats.beta.ppf(alpha / 2, np.where(a_low > 0, a_low, 1), np.where(b_low > 0, b_low, 1)))
-        high = np.where(x >= n, 1.0, stats.beta.isf(alpha / 2, np.where(a_high > 0, a_high, 1), np.where(b_high > 0, b_high, 1)))
+        low = np.where(x <= 0, 0.0, distributions.beta_ppf(alpha / 2, np.where(a_low > 0, a_low, 1), np.where(b_low > 0, b_low, 1)))
+        high = np.where(x >= n, 1.0, distributions.beta_isf(alpha / 2, np.where(a_high > 0, a_high, 1), np.where(b_high > 0, b_high, 1)))
         return low, high
 
 
@@ -359,8 +360,8 @@ def proportion_interval(
             ratio = _tq(alpha / 2, n_rows[sel] - 1) / _tq(alpha / 2, dfs)
             n_eff = ps * qs / vs * ratio * ratio
             if method == "beta":
-                lo = stats.beta.ppf(alpha / 2, n_eff * ps, n_eff * qs + 1)
-                hi = stats.beta.ppf(1 - alpha / 2, n_eff * ps + 1, n_eff * qs)
+                lo = distributions.beta_ppf(alpha / 2, n_eff * ps, n_eff * qs + 1)
+                hi = distributions.beta_ppf(1 - alpha / 2, n_eff * ps + 1, n_eff * qs)
                 # a variance at round-off level (e.g. a share calibrated to its own margin)
                 huge = n_eff > 1e15
                 lo = np.where(huge, ps, lo)

@@ -45,7 +45,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
+
+from . import distributions
 
 __all__ = [
     "GLM_EPSILON",
@@ -458,7 +460,7 @@ def _grid(p: np.ndarray, var: np.ndarray, t: np.ndarray, fit: QuasiBinomialFit):
     tail = special.ndtr(-t * np.sqrt(lam)) / 2.0  # confint.svyglm's alpha
     # sqrt(qf(tail, 1, rows - 1, lower.tail = FALSE)): the F(1, m) quantile is a squared t_m
     # quantile, which scipy gives to full precision far in the tail (its F quantile does not)
-    zmax = stats.t.isf(tail / 2.0, rows - 1.0)
+    zmax = distributions.t_isf(tail / 2.0, rows - 1.0)
     step = zmax / 5.0 * se
     kl0 = _kl(p, beta0)
     k = np.arange(1, MAX_STEPS, dtype=np.float64)

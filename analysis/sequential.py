@@ -36,8 +36,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import special, stats
+from scipy import special
 
+from . import distributions
 from .design import SurveyDesign
 from .errors import ColumnError, DataValueError, OptionError
 
@@ -75,10 +76,10 @@ def mixture_log_evidence(successes: ArrayLike, n: ArrayLike, threshold: float, *
     a, b = x + 1.0, failures + 1.0
     log_null = x * np.log(threshold) + failures * np.log1p(-threshold)
     if direction == "above":
-        log_mass = stats.beta.logsf(threshold, a, b)
+        log_mass = distributions.beta_logsf(threshold, a, b)
         log_width = np.log1p(-threshold)
     else:
-        log_mass = stats.beta.logcdf(threshold, a, b)
+        log_mass = distributions.beta_logcdf(threshold, a, b)
         log_width = np.log(threshold)
     return special.betaln(a, b) + log_mass - log_width - log_null
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from . import distributions
 
 from .errors import OptionError
 from .formatting import DASH, level_percent as _pct
@@ -173,7 +173,7 @@ def verdicts(estimate, variance, n, lower_bound, upper_bound, threshold, level: 
     if df is not None and min_df > 0:
         few = np.broadcast_to(np.asarray(df, dtype=np.float64), shape) < min_df
     alpha = 1.0 - level
-    z = stats.norm.ppf(level)
+    z = distributions.norm_ppf(level)
     verdict = np.full(shape, None, dtype=object)
     reach = np.full(shape, None, dtype=object)
     more = np.full(shape, None, dtype=object)

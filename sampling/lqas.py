@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
 
 from .errors import InfeasibleError, InputError
 from .validation import check_count, check_rate
@@ -45,6 +44,14 @@ LQAS_WORDS = {
     INCOMPLETE: {"zh": "样本未满", "en": "incomplete"},
 }
 
+
+
+def _stats():  # noqa: ANN202
+    """scipy.stats, imported on first use: it costs about 60 MB and a second, and the analysis
+    imports this package for its other parts."""
+    from scipy import stats
+
+    return stats
 
 @dataclass(frozen=True)
 class LqasRule:
@@ -98,7 +105,7 @@ def lqas_risks(n: int | np.ndarray, d: int | np.ndarray, upper: float, lower: fl
     """
     n = np.asarray(n)
     d = np.asarray(d)
-    return stats.binom.cdf(d - 1, n, upper), stats.binom.sf(d - 1, n, lower)
+    return _stats().binom.cdf(d - 1, n, upper), _stats().binom.sf(d - 1, n, lower)
 
 
 def _d_bounds(n: np.ndarray, upper: float, lower: float, alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
@@ -108,18 +115,18 @@ def _d_bounds(n: np.ndarray, upper: float, lower: float, alpha: float, beta: flo
     d_lo the smallest d with P(X >= d | lower) <= beta (beta shrinks with d).
     """
     # d_hi: k = ppf(alpha) is the smallest k with cdf(k) >= alpha; d - 1 may equal k only if cdf(k) <= alpha.
-    k = np.asarray(stats.binom.ppf(alpha, n, upper), dtype=float)
+    k = np.asarray(_stats().binom.ppf(alpha, n, upper), dtype=float)
     k = np.where(np.isnan(k), -1, k).astype(np.int64)
-    d_hi = np.where(stats.binom.cdf(k, n, upper) <= alpha, k + 1, k)
+    d_hi = np.where(_stats().binom.cdf(k, n, upper) <= alpha, k + 1, k)
     # mend floating point: step once in each direction
-    d_hi = np.where(stats.binom.cdf(d_hi, n, upper) <= alpha, d_hi + 1, d_hi)
-    d_hi = np.where(stats.binom.cdf(d_hi - 1, n, upper) > alpha, d_hi - 1, d_hi)
+    d_hi = np.where(_stats().binom.cdf(d_hi, n, upper) <= alpha, d_hi + 1, d_hi)
+    d_hi = np.where(_stats().binom.cdf(d_hi - 1, n, upper) > alpha, d_hi - 1, d_hi)
     # d_lo: isf(beta) is the smallest k with sf(k) <= beta, so d - 1 = k.
-    k2 = np.asarray(stats.binom.isf(beta, n, lower), dtype=float)
+    k2 = np.asarray(_stats().binom.isf(beta, n, lower), dtype=float)
     k2 = np.where(np.isnan(k2), n, k2).astype(np.int64)
     d_lo = k2 + 1
-    d_lo = np.where(stats.binom.sf(d_lo - 2, n, lower) <= beta, d_lo - 1, d_lo)
-    d_lo = np.where(stats.binom.sf(d_lo - 1, n, lower) > beta, d_lo + 1, d_lo)
+    d_lo = np.where(_stats().binom.sf(d_lo - 2, n, lower) <= beta, d_lo - 1, d_lo)
+    d_lo = np.where(_stats().binom.sf(d_lo - 1, n, lower) > beta, d_lo + 1, d_lo)
     return np.clip(d_lo, 0, n + 1), np.clip(d_hi, 0, n + 1)
 
 

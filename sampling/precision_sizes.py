@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from .errors import InfeasibleError
 
@@ -21,6 +20,14 @@ from .errors import InfeasibleError
 # they exceed an integer by more than this.
 _CEIL_TOLERANCE = 1e-9
 
+
+
+def _stats():  # noqa: ANN202
+    """scipy.stats, imported on first use: it costs about 60 MB and a second, and the analysis
+    imports this package for its other parts."""
+    from scipy import stats
+
+    return stats
 
 def ceil_count(x: float) -> int:
     """Round a computed sample size up to a whole count, ignoring floating-point noise (1e-9)."""
@@ -32,7 +39,7 @@ def ceil_count(x: float) -> int:
 
 
 def _z_two_sided(level: float) -> float:
-    return float(stats.norm.isf((1 - level) / 2))
+    return float(_stats().norm.isf((1 - level) / 2))
 
 
 def wald_margin_n0(expected: float, margin: float, *, level: float = 0.95) -> float:
@@ -64,8 +71,8 @@ def clopper_pearson_half_width(n: np.ndarray, p: float, level: float = 0.95) -> 
     x = np.floor(n * p + 0.5).astype(np.int64)
     a = 1 - level
     with np.errstate(invalid="ignore", divide="ignore"):
-        lo = np.where(x > 0, stats.beta.ppf(a / 2, np.maximum(x, 1), n - x + 1), 0.0)
-        hi = np.where(x < n, stats.beta.isf(a / 2, x + 1, np.maximum(n - x, 1)), 1.0)
+        lo = np.where(x > 0, _stats().beta.ppf(a / 2, np.maximum(x, 1), n - x + 1), 0.0)
+        hi = np.where(x < n, _stats().beta.isf(a / 2, x + 1, np.maximum(n - x, 1)), 1.0)
     return (hi - lo) / 2
 
 

@@ -40,7 +40,6 @@ import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from .errors import InfeasibleError, InputError
 from .precision_sizes import (
@@ -78,6 +77,14 @@ __all__ = [
 THRESHOLD_METHODS = ("normal", "exact")
 MARGIN_METHODS = ("normal", "wilson", "exact")
 
+
+def _stats():  # noqa: ANN202
+    """scipy.stats, imported on first use: it costs about 60 MB and a second, and the analysis
+    imports this package for its other parts."""
+    from scipy import stats
+
+    return stats
+
 def normal_threshold_n0(expected: float, threshold: float, *, alpha: float = 0.05, power: float = 0.8) -> float:
     """Unrounded n for the one-sided score test of H0: p <= ``threshold``.
 
@@ -90,8 +97,8 @@ def normal_threshold_n0(expected: float, threshold: float, *, alpha: float = 0.0
     282.1
     """
     p0, p1 = threshold, expected
-    za = stats.norm.isf(alpha)
-    zb = stats.norm.ppf(power)
+    za = _stats().norm.isf(alpha)
+    zb = _stats().norm.ppf(power)
     return float(((za * math.sqrt(p0 * (1 - p0)) + zb * math.sqrt(p1 * (1 - p1))) / (p1 - p0)) ** 2)
 
 
@@ -102,12 +109,12 @@ def critical_counts(n: np.ndarray, threshold: float, alpha: float) -> np.ndarray
     """
     n = np.asarray(n, dtype=np.int64)
     # binom.isf(q) is the smallest k with P(X > k) <= q, so c = k + 1; then mend floating point.
-    c = np.asarray(stats.binom.isf(alpha, n, threshold), dtype=float)
+    c = np.asarray(_stats().binom.isf(alpha, n, threshold), dtype=float)
     c = np.where(np.isnan(c), n, c).astype(np.int64) + 1
     c = np.clip(c, 0, n + 1)
-    lower_ok = stats.binom.sf(c - 2, n, threshold) <= alpha
+    lower_ok = _stats().binom.sf(c - 2, n, threshold) <= alpha
     c = np.where(lower_ok & (c >= 1), c - 1, c)
-    too_low = stats.binom.sf(c - 1, n, threshold) > alpha
+    too_low = _stats().binom.sf(c - 1, n, threshold) > alpha
     c = np.where(too_low, c + 1, c)
     return np.clip(c, 0, n + 1)
 
@@ -169,7 +176,7 @@ def exact_threshold_search(
         search_limit = max(100, 3 * ceil_count(normal_threshold_n0(expected, threshold, alpha=alpha, power=power)))
     n = np.arange(1, search_limit + 1, dtype=np.int64)
     c = critical_counts(n, threshold, alpha)
-    pw = stats.binom.sf(c - 1, n, expected)
+    pw = _stats().binom.sf(c - 1, n, expected)
     ok = pw >= power
     if not ok.any():
         raise InfeasibleError(
@@ -184,7 +191,7 @@ def exact_threshold_search(
     return ExactThresholdSearch(
         n=int(n[first]),
         critical_count=int(c[first]),
-        attained_alpha=float(stats.binom.sf(c[first] - 1, n[first], threshold)),
+        attained_alpha=float(_stats().binom.sf(c[first] - 1, n[first], threshold)),
         attained_power=float(pw[first]),
         n_stable=int(n[stable]) if stable < n.size else search_limit + 1,
         dips=dips,
