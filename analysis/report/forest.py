@@ -1,11 +1,14 @@
 """Forest plots (one per indicator): county and townships with their intervals and the threshold line.
 
 Drawn with Pillow (already a dependency through ``qrcode[pil]``) and the CJK font that the posters
-use, as a PNG that both the Word and the PDF report embed.
+use, as a PNG that both the Word and the PDF report embed. A plot is drawn once per content
+(:func:`forest_png` keeps the last :data:`CACHED_PLOTS` in memory, keyed by rows, threshold and
+labels), so the Word and PDF files of the same results, or a report written again, reuse it.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from collections.abc import Sequence
@@ -15,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 VERDICT_COLOURS = {"met": (26, 127, 55), "not_met": (196, 40, 40), "inconclusive": (110, 110, 110),
                    "few_sites": (185, 185, 185), None: (110, 110, 110)}
+CACHED_PLOTS = 64  # PNGs kept (about 60 kB each at 12 rows)
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,15 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 
 def forest_png(rows: Sequence[ForestRow], threshold: float | None, *, title: str = "", threshold_label: str = "",
                scale: float = 1.0) -> bytes:
-    """A PNG (about 2000 px wide) of ``rows``; the x axis runs in percent, with a dashed threshold line."""
+    """A PNG (about 2000 px wide) of ``rows``; the x axis runs in percent, with a dashed threshold line.
+
+    Drawn once per content: the same rows, threshold and labels give the same bytes from memory."""
+    return _forest_png(tuple(rows), threshold, title, threshold_label, scale)
+
+
+@functools.lru_cache(maxsize=CACHED_PLOTS)
+def _forest_png(rows: tuple[ForestRow, ...], threshold: float | None, title: str, threshold_label: str,
+                scale: float) -> bytes:
     s = 2.0 * scale
     row_h = int(30 * s)
     top = int(46 * s) if title else int(18 * s)

@@ -117,6 +117,17 @@ class _ReportPDF(FPDF):
             text = "".join(_printable(c, self._covered) for c in text)
         return super().normalize_text(text)
 
+    def text_width(self, text: str) -> float:
+        """``get_string_width(text)`` in mm, summed here from the font's widths when every character is
+        in the current font (same arithmetic as fpdf2, so the same number); else fpdf2's own."""
+        font = self.current_font
+        cmap = getattr(font, "cmap", None)
+        if (cmap is None or self.text_shaping or self.font_stretching != 100 or self.char_spacing != 0
+                or not all(ord(c) in cmap for c in text)):
+            return self.get_string_width(text)
+        widths = font.cw
+        return sum(widths[ord(c)] for c in text) * self.font_size_pt * 0.001 / self.k
+
     def output(self, *args, **kwargs):  # fpdf2's signature
         fonts.open_outlines(self)
         return super().output(*args, **kwargs)
@@ -133,7 +144,7 @@ class _ReportPDF(FPDF):
 
 def _lines(pdf: _ReportPDF, width: float, text: str) -> str:
     """``text`` broken into lines by the Chinese rules (``linebreak.wrap``), for ``multi_cell``."""
-    return "\n".join(wrap(text, width - 2 * pdf.c_margin - 0.01, pdf.get_string_width))
+    return "\n".join(wrap(text, width - 2 * pdf.c_margin - 0.01, pdf.text_width))
 
 
 def render_pdf(data: ReportData, document: Document | None = None) -> bytes:
@@ -199,7 +210,7 @@ def _table(pdf: _ReportPDF, block: Table, width: float) -> None:
     inner = [width * w / sum(widths) - 2 * 0.8 - 0.6 for w in widths]  # a cell's text width (padding, rules)
 
     def cell_text(j: int, text: str) -> str:  # broken by the Chinese rules before fpdf2 would break it anywhere
-        return "\n".join(wrap(str(text), inner[j], pdf.get_string_width))
+        return "\n".join(wrap(str(text), inner[j], pdf.text_width))
 
     with pdf.table(col_widths=widths, width=width, line_height=size * 0.55, text_align="CENTER",
                    headings_style=heading, padding=0.8, first_row_as_headings=True) as table:
