@@ -118,18 +118,21 @@ class _ReportPDF(FPDF):
         return super().normalize_text(text)
 
     def text_width(self, text: str) -> float:
-        """``get_string_width(text)`` in mm, summed here from the font's widths when every character is
-        in the current font (same arithmetic as fpdf2, so the same number); else fpdf2's own."""
+        """``get_string_width(text)`` in mm, summed here from the font's widths when fpdf2 would measure
+        ``text`` as one piece in the current font (every character in it; no fallback font, shaping or
+        page-count alias, which split the text): the same arithmetic, so the same number. Else fpdf2's own."""
         font = self.current_font
         cmap = getattr(font, "cmap", None)
-        if (cmap is None or self.text_shaping or self.font_stretching != 100 or self.char_spacing != 0
-                or not all(ord(c) in cmap for c in text)):
+        alias = self.str_alias_nb_pages
+        if (cmap is None or self.text_shaping or self._fallback_font_ids or self.font_stretching != 100
+                or self.char_spacing != 0 or (alias and alias in text) or not all(ord(c) in cmap for c in text)):
             return self.get_string_width(text)
         widths = font.cw
         return sum(widths[ord(c)] for c in text) * self.font_size_pt * 0.001 / self.k
 
     def output(self, *args, **kwargs):  # fpdf2's signature
-        fonts.open_outlines(self)
+        if self._shared_fonts:
+            kwargs.setdefault("output_producer_class", fonts.OutlineProducer)
         return super().output(*args, **kwargs)
 
     def footer(self) -> None:  # fpdf2 hook
@@ -147,9 +150,11 @@ def _lines(pdf: _ReportPDF, width: float, text: str) -> str:
     return "\n".join(wrap(text, width - 2 * pdf.c_margin - 0.01, pdf.text_width))
 
 
-def render_pdf(data: ReportData, document: Document | None = None) -> bytes:
+def render_pdf(data: ReportData, document: Document | None = None, *, shared_fonts: bool = True) -> bytes:
+    """The PDF file's bytes; ``shared_fonts=False`` parses every font for this file alone (slower;
+    the tests check the two ways give the same text)."""
     document = document or build_document(data)
-    pdf = _ReportPDF(document.title)
+    pdf = _ReportPDF(document.title, shared_fonts=shared_fonts)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     for block in document.blocks:
