@@ -3,7 +3,8 @@
 fpdf2's ``add_font`` reads a font's character map and widths with fontTools (about 0.2 s of CPU for
 each Noto Sans CJK face, 0.3 s for each Hanazono file), and its writer subsets that same parsed font
 in place, so the parse cannot be kept for the next report. Here the parse is done once per font file
-(:func:`_metrics`, keyed by path, face number, size and modification time) and each report gets its
+(:func:`_metrics`, keyed by path, face number, size and modification time; stored as JSON under
+:func:`cache_dir` too, so a new process reads it in about 0.05 s) and each report gets its
 own light copy of it (:func:`add_font`): the maps are shared, read-only; what a report changes
 (widths met, the subset, the descriptor) is its own. Just before the file is written
 (:func:`open_outlines`, from fpdf2's writer, once every page is laid out) each copy gets a fresh
@@ -27,20 +28,23 @@ import copy
 import functools
 import hashlib
 import io
+import json
 import os
 import tempfile
 import threading
 from collections import OrderedDict, defaultdict
 from pathlib import Path
 
+import fpdf
 from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
-from fpdf.enums import TextEmphasis
-from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.enums import FontDescriptorFlags, TextEmphasis
+from fpdf.fonts import PDFFontDescriptor, SubsetMap, TTFFont
 from fpdf.output import OutputProducer
 
-__all__ = ["CACHE_ENV", "OutlineProducer", "add_font", "cache_dir", "coverage", "open_outlines", "subset_bytes"]
+__all__ = ["CACHE_ENV", "OutlineProducer", "add_font", "cache_dir", "coverage", "metrics_from_json", "metrics_json",
+           "open_outlines", "subset_bytes"]
 
 CACHE_ENV = "TCM_SURVEY_CACHE"  # folder for cached font subsets (default: $XDG_CACHE_HOME or ~/.cache, /tcm-survey)
 CACHED_SUBSETS = 16  # cut-down fonts kept in memory (about 250 kB each for a report's 750 glyphs)
@@ -59,12 +63,58 @@ def _stat(path: str | Path) -> tuple[str, int, int]:
 
 @functools.lru_cache(maxsize=16)
 def _metrics(path: str, size: int, mtime_ns: int, index: int) -> TTFFont:
-    """fpdf2's parse of face ``index`` of ``path`` (character map, widths, descriptor), outlines closed."""
-    del size, mtime_ns  # part of the cache key only
+    """fpdf2's parse of face ``index`` of ``path`` (character map, widths, descriptor), outlines closed;
+    from ``metrics-<key>.json`` under :func:`cache_dir` when an earlier process stored it."""
+    key = f"{_fingerprint(path, size, mtime_ns, index)}-fpdf{fpdf.__version__}"
+    stored = _read_disk(f"metrics-{key}.json")
+    if stored is not None:
+        try:
+            return metrics_from_json(json.loads(stored), path, index)
+        except (ValueError, KeyError, TypeError):
+            pass  # a file from elsewhere or cut short: parsed again below, and written again
     font = TTFFont(FPDF(), Path(path), "metrics", "", collection_font_number=index)
     font.close()
     font.ttfont = None  # type: ignore[assignment]  # the parsed tables are not kept; open_outlines reads them
     font.color_font = None
+    _write_disk(f"metrics-{key}.json", json.dumps(metrics_json(font), separators=(",", ":")).encode())
+    return font
+
+
+_SCALARS = ("name", "sp", "ss", "up", "ut", "scale", "is_cff", "is_cid_keyed", "is_symbol", "is_compressed",
+            "palette_index")
+_DESCRIPTOR = ("ascent", "descent", "cap_height", "font_b_box", "italic_angle", "stem_v", "missing_width")
+
+
+def metrics_json(font: TTFFont) -> dict:
+    """What fpdf2's parse of a font found, as JSON (code points, glyph names and ids, widths in 1/1000 em)."""
+    desc = {name: getattr(font.desc, name) for name in _DESCRIPTOR}
+    desc["flags"] = font.desc.flags.value
+    return {
+        **{name: getattr(font, name) for name in _SCALARS},
+        "cff_ros": list(font.cff_ros) if font.cff_ros else None,
+        "desc": desc,
+        "cmap": [list(font.cmap), list(font.cmap.values())],
+        "glyph_ids": [list(font.glyph_ids), list(font.glyph_ids.values())],
+        "cw": [list(font.cw), list(font.cw.values())],
+    }
+
+
+def metrics_from_json(stored: dict, path: str, index: int) -> TTFFont:
+    """The :class:`fpdf.fonts.TTFFont` that :func:`metrics_json` describes (outlines not opened)."""
+    font = TTFFont.__new__(TTFFont)
+    for name in _SCALARS:
+        setattr(font, name, stored[name])
+    font.cff_ros = tuple(stored["cff_ros"]) if stored["cff_ros"] else None
+    desc = stored["desc"]
+    font.desc = PDFFontDescriptor(flags=FontDescriptorFlags(desc["flags"]), **{name: desc[name] for name in _DESCRIPTOR})
+    font.cmap = dict(zip(*stored["cmap"], strict=True))
+    font.glyph_ids = dict(zip(*stored["glyph_ids"], strict=True))
+    missing = font.desc.missing_width
+    font.cw = defaultdict(lambda: missing, zip(*stored["cw"], strict=True))
+    font.type, font.ttffile, font.collection_font_number = "TTF", Path(path), index
+    font.i, font.fontkey, font.emphasis = 0, "metrics", TextEmphasis.coerce("")
+    font.ttfont, font._hbfont, font.color_font, font.subset = None, None, None, None  # type: ignore[assignment]
+    font.missing_glyphs, font.biggest_size_pt = [], 0
     return font
 
 
@@ -147,22 +197,24 @@ def _remember(key: str, data: bytes) -> None:
             _subsets.popitem(last=False)
 
 
-def _read_disk(key: str) -> bytes | None:
+def _read_disk(name: str) -> bytes | None:
     try:
-        return (cache_dir() / f"{key}.otf").read_bytes()
+        return (cache_dir() / name).read_bytes()
     except OSError:
         return None
 
 
-def _write_disk(key: str, data: bytes) -> None:
-    """Write the file under a temporary name, then rename; a folder that cannot be written is skipped."""
+def _write_disk(name: str, data: bytes) -> None:
+    """Write the file under a temporary name, then rename; a folder that cannot be written is skipped.
+    Beyond :data:`CACHED_FILES` files of the same kind (suffix), the oldest are removed."""
     folder = cache_dir()
+    suffix = Path(name).suffix
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as handle:
             handle.write(data)
-        os.replace(handle.name, folder / f"{key}.otf")
-        files = sorted(folder.glob("*.otf"), key=lambda f: f.stat().st_mtime_ns)
+        os.replace(handle.name, folder / name)
+        files = sorted(folder.glob(f"*{suffix}"), key=lambda f: f.stat().st_mtime_ns)
         for old in files[:-CACHED_FILES]:
             old.unlink(missing_ok=True)
     except OSError:
@@ -194,10 +246,10 @@ def subset_bytes(font: TTFFont) -> bytes:
     with _subsets_lock:
         data = _subsets.get(key)
     if data is None:
-        data = _read_disk(key)
+        data = _read_disk(f"{key}.otf")
         if data is None:
             data = _cut_down(path, font.collection_font_number, names)
-            _write_disk(key, data)
+            _write_disk(f"{key}.otf", data)
         _remember(key, data)
     return data
 

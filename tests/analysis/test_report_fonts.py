@@ -150,3 +150,28 @@ def test_forest_plots_are_drawn_once_for_word_and_pdf(report):
     assert [p.text for p in docx.Document(io.BytesIO(fresh)).paragraphs] == \
         [p.text for p in docx.Document(io.BytesIO(word)).paragraphs]
     assert "调查方法" in _text(pdf, folder, "forest.pdf")
+
+
+def test_font_metrics_read_back_from_disk_equal_fpdf2s_parse(cache):
+    from fpdf import FPDF
+    from fpdf.fonts import TTFFont
+
+    from survey.campaign.posters import find_cjk_font
+
+    face = find_cjk_font()
+    parsed = TTFFont(FPDF(), face.path, "cjk", "", collection_font_number=face.index)
+    stat = fonts._stat(face.path)
+    fonts._metrics.cache_clear()
+    fonts._metrics(*stat, face.index)  # parsed and stored
+    assert len(list(cache.glob("metrics-*.json"))) == 1
+    fonts._metrics.cache_clear()
+    stored = fonts._metrics(*stat, face.index)  # another process: read from the file
+    for name in ("name", "sp", "ss", "up", "ut", "scale", "is_cff", "is_cid_keyed", "is_symbol", "cff_ros", "cmap",
+                 "glyph_ids", "cw"):
+        assert getattr(stored, name) == getattr(parsed, name), name
+    assert vars(stored.desc) == vars(parsed.desc)
+    assert stored.cw[0x10FFFF] == parsed.cw[0x10FFFF]  # a character the font lacks: its missing width
+    (next(cache.glob("metrics-*.json"))).write_text("{cut short")
+    fonts._metrics.cache_clear()
+    assert fonts._metrics(*stat, face.index).cmap == parsed.cmap  # a damaged file: parsed again
+    fonts._metrics.cache_clear()
