@@ -5,7 +5,9 @@ Debian's ``fonts-noto-cjk``, else WenQuanYi Zen Hei, or ``TCM_SURVEY_FONT``), as
 Characters that font lacks (rare CJK of extension B such as 𠀀 or 𪚥 in a place name, symbols and
 some emoji) come from the fallback fonts :data:`FALLBACK_FONTS` when installed (Debian's
 ``fonts-hanazono`` and ``fonts-dejavu-core``); a character no font has is printed as the visible
-mark :data:`MISSING_MARK` (〓), never dropped silently.
+mark :data:`MISSING_MARK` (〓), never dropped silently. Fonts are parsed once per process and their
+subsets kept (:mod:`analysis.report.fonts`); a fallback font is read and embedded only when a report
+holds a character the main font lacks.
 """
 
 from __future__ import annotations
