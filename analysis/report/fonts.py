@@ -177,12 +177,18 @@ def open_outlines(pdf: FPDF) -> None:
                                        recalcBBoxes=False)
 
 
-def cache_dir() -> Path:
-    """Where cut-down fonts are kept: ``TCM_SURVEY_CACHE``, else ``$XDG_CACHE_HOME/tcm-survey``, else
-    ``~/.cache/tcm-survey`` (``fonts/`` inside it)."""
-    base = os.environ.get(CACHE_ENV) or os.path.join(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache",
-                                                     "tcm-survey")
-    return Path(base) / "fonts"
+def cache_dir() -> Path | None:
+    """Where cut-down fonts and parsed metrics are kept: ``TCM_SURVEY_CACHE``, else
+    ``$XDG_CACHE_HOME/tcm-survey``, else ``~/.cache/tcm-survey`` (``fonts/`` inside it); ``None``
+    (memory only) when none of these names an absolute folder (a service user without a home)."""
+    base = os.environ.get(CACHE_ENV)
+    if not base:
+        try:
+            parent = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        except RuntimeError:
+            return None
+        base = os.path.join(parent, "tcm-survey")
+    return Path(base) / "fonts" if os.path.isabs(base) else None
 
 
 _subsets: OrderedDict[str, bytes] = OrderedDict()
@@ -198,8 +204,9 @@ def _remember(key: str, data: bytes) -> None:
 
 
 def _read_disk(name: str) -> bytes | None:
+    folder = cache_dir()
     try:
-        return (cache_dir() / name).read_bytes()
+        return (folder / name).read_bytes() if folder is not None else None
     except OSError:
         return None
 
@@ -209,6 +216,8 @@ def _write_disk(name: str, data: bytes) -> None:
     Beyond :data:`CACHED_FILES` files of the same kind (suffix), the oldest are removed."""
     folder = cache_dir()
     suffix = Path(name).suffix
+    if folder is None:
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as handle:
