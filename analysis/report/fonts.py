@@ -4,7 +4,7 @@ fpdf2's ``add_font`` reads a font's character map and widths with fontTools (abo
 each Noto Sans CJK face, 0.3 s for each Hanazono file), and its writer subsets that same parsed font
 in place, so the parse cannot be kept for the next report. Here the parse is done once per font file
 (:func:`_metrics`, keyed by path, face number, size and modification time; stored as JSON under
-:func:`cache_dir` too, so a new process reads it in about 0.05 s) and each report gets its
+:func:`cache_dir` too, so a new process reads it in about 0.03 s) and each report gets its
 own light copy of it (:func:`add_font`): the maps are shared, read-only; what a report changes
 (widths met, the subset, the descriptor) is its own. Just before the file is written
 (:func:`open_outlines`, from fpdf2's writer, once every page is laid out) each copy gets a fresh
@@ -13,8 +13,9 @@ subsets again (quick: nothing more to remove) and embeds as before (CID-keyed CF
 TrueType for the fallbacks). That cut-down font is kept in memory (the last :data:`CACHED_SUBSETS`)
 and on disk under :func:`cache_dir` (``fonts/<key>.otf``, at most :data:`CACHED_FILES` files), keyed
 by the font file (path, size, modification time and the checksum of each of its tables, which the
-file's table directory holds) and the sorted glyph names; a report of the same characters as an
-earlier one, in this process or another, skips the full font's subsetting (about 0.3 s per face).
+file's table directory holds), the fontTools and fpdf2 versions and the sorted glyph names; a report
+of the same characters as an earlier one, in this process or another, skips the full font's
+subsetting (about 0.3 s per face).
 The font bounding box is not recomputed when writing (``recalcBBoxes=False``): the box of the cut-down
 font is kept, which bounds the report's subset too.
 
@@ -35,6 +36,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from pathlib import Path
 
+import fontTools
 import fpdf
 from fontTools import subset as ftsubset
 from fontTools import ttLib
@@ -251,7 +253,8 @@ def subset_bytes(font: TTFFont) -> bytes:
     names = sorted({name for name in font.subset.get_all_glyph_names()})
     path, size, mtime_ns = _stat(font.ttffile)
     fingerprint = _fingerprint(path, size, mtime_ns, font.collection_font_number)
-    key = hashlib.sha256((fingerprint + "\n" + "\n".join(names)).encode()).hexdigest()
+    tools = f"fontTools {fontTools.version}, fpdf2 {fpdf.__version__}"  # their subsetting and options
+    key = hashlib.sha256("\n".join([fingerprint, tools, *names]).encode()).hexdigest()
     with _subsets_lock:
         data = _subsets.get(key)
     if data is None:
