@@ -13,8 +13,12 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont
+
+if TYPE_CHECKING:
+    from survey.campaign.posters import FontFile
 
 VERDICT_COLOURS = {"met": (26, 127, 55), "not_met": (196, 40, 40), "inconclusive": (110, 110, 110),
                    "few_sites": (185, 185, 185), None: (110, 110, 110)}
@@ -32,11 +36,8 @@ class ForestRow:
     bold: bool = False
 
 
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    from survey.campaign.posters import find_cjk_font
-
-    font = find_cjk_font()
-    path, index = (font.bold_path, font.bold_index) if bold and font.bold_path else (font.path, font.index)
+def _font(face: FontFile, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    path, index = (face.bold_path, face.bold_index) if bold and face.bold_path else (face.path, face.index)
     return ImageFont.truetype(str(path), size=size, index=index)
 
 
@@ -61,7 +62,10 @@ def _forest_png(rows: tuple[ForestRow, ...], threshold: float | None, title: str
     height = top + row_h * len(rows) + bottom
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    f_text, f_bold, f_small = _font(int(15 * s)), _font(int(15 * s), True), _font(int(13 * s))
+    from survey.campaign.posters import find_cjk_font
+
+    face = find_cjk_font()  # once: it opens the font collections to find the face
+    f_text, f_bold, f_small = _font(face, int(15 * s)), _font(face, int(15 * s), True), _font(face, int(13 * s))
     lows = [r.low for r in rows if r.low is not None and not math.isnan(r.low)]
     lo = min(lows + ([threshold] if threshold else []) + [1.0]) if lows or threshold else 0.0
     x_min = max(0.0, math.floor((lo - 0.05) * 20) / 20)
