@@ -1,20 +1,28 @@
 """Forest plots (one per indicator): county and townships with their intervals and the threshold line.
 
 Drawn with Pillow (already a dependency through ``qrcode[pil]``) and the CJK font that the posters
-use, as a PNG that both the Word and the PDF report embed.
+use, as a PNG that both the Word and the PDF report embed. A plot is drawn once per content
+(:func:`forest_png` keeps the last :data:`CACHED_PLOTS` in memory, keyed by rows, threshold and
+labels), so the Word and PDF files of the same results, or a report written again, reuse it.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont
 
+if TYPE_CHECKING:
+    from survey.campaign.posters import FontFile
+
 VERDICT_COLOURS = {"met": (26, 127, 55), "not_met": (196, 40, 40), "inconclusive": (110, 110, 110),
                    "few_sites": (185, 185, 185), None: (110, 110, 110)}
+CACHED_PLOTS = 64  # PNGs kept (about 60 kB each at 12 rows)
 
 
 @dataclass(frozen=True)
@@ -28,17 +36,22 @@ class ForestRow:
     bold: bool = False
 
 
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    from survey.campaign.posters import find_cjk_font
-
-    font = find_cjk_font()
-    path, index = (font.bold_path, font.bold_index) if bold and font.bold_path else (font.path, font.index)
+def _font(face: FontFile, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    path, index = (face.bold_path, face.bold_index) if bold and face.bold_path else (face.path, face.index)
     return ImageFont.truetype(str(path), size=size, index=index)
 
 
 def forest_png(rows: Sequence[ForestRow], threshold: float | None, *, title: str = "", threshold_label: str = "",
                scale: float = 1.0) -> bytes:
-    """A PNG (about 2000 px wide) of ``rows``; the x axis runs in percent, with a dashed threshold line."""
+    """A PNG (about 2000 px wide) of ``rows``; the x axis runs in percent, with a dashed threshold line.
+
+    Drawn once per content: the same rows, threshold and labels give the same bytes from memory."""
+    return _forest_png(tuple(rows), threshold, title, threshold_label, scale)
+
+
+@functools.lru_cache(maxsize=CACHED_PLOTS)
+def _forest_png(rows: tuple[ForestRow, ...], threshold: float | None, title: str, threshold_label: str,
+                scale: float) -> bytes:
     s = 2.0 * scale
     row_h = int(30 * s)
     top = int(46 * s) if title else int(18 * s)
@@ -49,7 +62,10 @@ def forest_png(rows: Sequence[ForestRow], threshold: float | None, *, title: str
     height = top + row_h * len(rows) + bottom
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    f_text, f_bold, f_small = _font(int(15 * s)), _font(int(15 * s), True), _font(int(13 * s))
+    from survey.campaign.posters import find_cjk_font
+
+    face = find_cjk_font()  # once: it opens the font collections to find the face
+    f_text, f_bold, f_small = _font(face, int(15 * s)), _font(face, int(15 * s), True), _font(face, int(13 * s))
     lows = [r.low for r in rows if r.low is not None and not math.isnan(r.low)]
     lo = min(lows + ([threshold] if threshold else []) + [1.0]) if lows or threshold else 0.0
     x_min = max(0.0, math.floor((lo - 0.05) * 20) / 20)

@@ -5,7 +5,9 @@ Debian's ``fonts-noto-cjk``, else WenQuanYi Zen Hei, or ``TCM_SURVEY_FONT``), as
 Characters that font lacks (rare CJK of extension B such as 𠀀 or 𪚥 in a place name, symbols and
 some emoji) come from the fallback fonts :data:`FALLBACK_FONTS` when installed (Debian's
 ``fonts-hanazono`` and ``fonts-dejavu-core``); a character no font has is printed as the visible
-mark :data:`MISSING_MARK` (〓), never dropped silently.
+mark :data:`MISSING_MARK` (〓), never dropped silently. Fonts are parsed once per process and their
+subsets kept (:mod:`analysis.report.fonts`); a fallback font is read and embedded only when a report
+holds a character the main font lacks.
 """
 
 from __future__ import annotations
@@ -18,10 +20,19 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
+from . import fonts
 from .data import ReportData
+from .document import (
+    Bullets,
+    Document,
+    Heading,
+    Image,
+    PageBreak,
+    Paragraph,
+    Table,
+    build_document,
+)
 from .linebreak import wrap
-from .document import Bullets, Document, Heading, Image, PageBreak, Paragraph, Table, build_document
-
 
 FALLBACK_FONTS = (
     Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),  # CJK extension B (U+20000-2A6DF) and beyond
@@ -40,25 +51,28 @@ def _printable(char: str, covered: set[int]) -> str:
 
 
 class _ReportPDF(FPDF):
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, *, shared_fonts: bool = True) -> None:
+        """``shared_fonts``: fonts parsed once per process (:mod:`analysis.report.fonts`), fallbacks
+        added only when a character needs them; ``False``: fpdf2's ``add_font`` of every font for this
+        file alone (the slower way, kept to check the other against)."""
         from survey.campaign.posters import find_cjk_font
 
         super().__init__(orientation="P", unit="mm", format="A4")
         font = find_cjk_font()
-        self.add_font("cjk", "", str(font.path), collection_font_number=font.index)
+        self._shared_fonts = shared_fonts
+        add = fonts.add_font if shared_fonts else self._add_font_here
+        add(self, "cjk", "", font.path, font.index)
         if font.bold_path is not None:
-            self.add_font("cjk", "B", str(font.bold_path), collection_font_number=font.bold_index)
+            add(self, "cjk", "B", font.bold_path, font.bold_index)
         self.bold = "B" if font.bold_path is not None else ""
-        fallbacks = []
-        for number, path in enumerate(p for p in FALLBACK_FONTS if p.exists()):
-            name = f"fallback{number}"
-            self.add_font(name, "", str(path))
-            fallbacks.append(name)
-        if fallbacks:
-            self.set_fallback_fonts(fallbacks, exact_match=False)
+        self._fallback_paths = [p for p in FALLBACK_FONTS if p.exists()]
+        self._fallbacks: dict[int, str] = {}  # position in _fallback_paths -> font name, those added
         self._covered: set[int] = set()
         for key in self.fonts:
             self._covered.update(self.fonts[key].cmap)
+        if not shared_fonts:
+            for number in range(len(self._fallback_paths)):
+                self._add_fallback(number)
         self.report_title = title
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(True, margin=16)
@@ -66,13 +80,64 @@ class _ReportPDF(FPDF):
         self.set_creator("tcm-survey")
         self.set_lang("zh-CN")
 
+    @staticmethod
+    def _add_font_here(pdf: FPDF, family: str, style: str, path: Path, index: int) -> None:
+        pdf.add_font(family, style, str(path), collection_font_number=index)
+
+    def _add_fallback(self, number: int) -> None:
+        name = f"fallback{number}"
+        path = self._fallback_paths[number]
+        if self._shared_fonts:
+            fonts.add_font(self, name, "", path)
+        else:
+            self.add_font(name, "", str(path))
+            self._covered.update(self.fonts[name].cmap)
+        self._fallbacks[number] = name
+        self.set_fallback_fonts([self._fallbacks[n] for n in sorted(self._fallbacks)], exact_match=False)
+
+    def _cover(self, char: str) -> bool:
+        """Whether some font has ``char``; adds the first fallback font that has it (in the order of
+        :data:`FALLBACK_FONTS`, so fpdf2 picks the same font as if all were added) when needed."""
+        code = ord(char)
+        if code in self._covered:
+            return True
+        if not self._shared_fonts:
+            return False
+        for number, path in enumerate(self._fallback_paths):
+            if code in fonts.coverage(path):
+                if number not in self._fallbacks:
+                    self._add_fallback(number)
+                self._covered.add(code)
+                return True
+        return False
+
     def normalize_text(self, text: str) -> str:  # fpdf2 hook: every text written passes here
         """``text`` with each character no embedded font has replaced by :data:`MISSING_MARK`."""
         if any(ord(c) not in self._covered and c not in "\n\r\t" for c in text):
+            for c in set(text):
+                self._cover(c)
             text = "".join(_printable(c, self._covered) for c in text)
         return super().normalize_text(text)
 
-    def footer(self) -> None:  # noqa: D401 - fpdf2 hook
+    def text_width(self, text: str) -> float:
+        """``get_string_width(text)`` in mm, summed here from the font's widths when fpdf2 would measure
+        ``text`` as one piece in the current font (every character in it; no fallback font, shaping or
+        page-count alias, which split the text): the same arithmetic, so the same number. Else fpdf2's own."""
+        font = self.current_font
+        cmap = getattr(font, "cmap", None)
+        alias = self.str_alias_nb_pages
+        if (cmap is None or self.text_shaping or self._fallback_font_ids or self.font_stretching != 100
+                or self.char_spacing != 0 or (alias and alias in text) or not all(ord(c) in cmap for c in text)):
+            return self.get_string_width(text)
+        widths = font.cw
+        return sum(widths[ord(c)] for c in text) * self.font_size_pt * 0.001 / self.k
+
+    def output(self, *args, **kwargs):  # fpdf2's signature
+        if self._shared_fonts:
+            kwargs.setdefault("output_producer_class", fonts.OutlineProducer)
+        return super().output(*args, **kwargs)
+
+    def footer(self) -> None:  # fpdf2 hook
         if self.page_no() == 1:
             return
         self.set_y(-11)
@@ -84,12 +149,14 @@ class _ReportPDF(FPDF):
 
 def _lines(pdf: _ReportPDF, width: float, text: str) -> str:
     """``text`` broken into lines by the Chinese rules (``linebreak.wrap``), for ``multi_cell``."""
-    return "\n".join(wrap(text, width - 2 * pdf.c_margin - 0.01, pdf.get_string_width))
+    return "\n".join(wrap(text, width - 2 * pdf.c_margin - 0.01, pdf.text_width))
 
 
-def render_pdf(data: ReportData, document: Document | None = None) -> bytes:
+def render_pdf(data: ReportData, document: Document | None = None, *, shared_fonts: bool = True) -> bytes:
+    """The PDF file's bytes; ``shared_fonts=False`` parses every font for this file alone (slower;
+    the tests check the two ways give the same text)."""
     document = document or build_document(data)
-    pdf = _ReportPDF(document.title)
+    pdf = _ReportPDF(document.title, shared_fonts=shared_fonts)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     for block in document.blocks:
@@ -150,7 +217,7 @@ def _table(pdf: _ReportPDF, block: Table, width: float) -> None:
     inner = [width * w / sum(widths) - 2 * 0.8 - 0.6 for w in widths]  # a cell's text width (padding, rules)
 
     def cell_text(j: int, text: str) -> str:  # broken by the Chinese rules before fpdf2 would break it anywhere
-        return "\n".join(wrap(str(text), inner[j], pdf.get_string_width))
+        return "\n".join(wrap(str(text), inner[j], pdf.text_width))
 
     with pdf.table(col_widths=widths, width=width, line_height=size * 0.55, text_align="CENTER",
                    headings_style=heading, padding=0.8, first_row_as_headings=True) as table:
