@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +98,27 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _json_cell() -> Callable[[Any], str]:
+    """A cell's canonical JSON, remembered per distinct plain value (text, whole number, float but
+    ±0.0): answers repeat a few codes over thousands of rows, so each is encoded once; any other
+    value (a list of choices, a time stamp) is encoded each time."""
+    seen: dict[tuple, str] = {}
+
+    def encode(value: Any) -> str:
+        kind = type(value)
+        if kind not in _CACHEABLE or (kind is float and value == 0):
+            return json.dumps(_plain(value), ensure_ascii=False, default=str)
+        text = seen.get((kind, value))
+        if text is None:
+            text = seen[(kind, value)] = json.dumps(_plain(value), ensure_ascii=False, default=str)
+        return text
+
+    return encode
+
+
+_CACHEABLE = frozenset({str, int, bool, float, type(None)})
+
+
 def _frame_digest(frame: pd.DataFrame) -> str:
     """SHA-256 of a table's canonical CSV (sorted columns; floats written in round-trip form)."""
     if not len(frame.columns):
@@ -107,7 +128,7 @@ def _frame_digest(frame: pd.DataFrame) -> str:
     for column in out.columns:
         series = out[column]
         if series.dtype == object:  # answers: lists (multiple choice), texts, numbers, None
-            out[column] = series.map(lambda v: json.dumps(_plain(v), ensure_ascii=False, default=str))
+            out[column] = series.map(_json_cell())
         elif isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
             out[column] = series.map(lambda v: None if pd.isna(v) else v.isoformat())
     text = out.to_csv(index=False, lineterminator="\n", na_rep="")
