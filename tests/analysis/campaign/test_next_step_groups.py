@@ -57,3 +57,27 @@ def test_the_demo_campaigns_steps_fold_into_fewer_lines():
     assert len(groups) < len(steps)
     assert sorted(id(s) for g in groups for s in g.steps) == sorted(id(s) for s in steps)
     assert [g.priority for g in groups] == sorted(g.priority for g in groups)
+
+
+def test_the_reports_next_steps_are_the_groups():
+    """The Word/PDF section 五、下一步工作建议: one bullet per group, every site still named."""
+    from analysis.report import collect
+    from analysis.report.blocks import Bullets, Heading
+    from analysis.report.document import build_document
+
+    with Store.open() as store:
+        campaign = create_demo(store, responses=120, seed=3).campaign
+        report = collect(store, campaign.id, quality=False)
+    document = build_document(report, with_appendix=False, with_plots=False)
+    blocks = list(document.blocks)
+    at = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.text == "五、下一步工作建议")
+    bullets = blocks[at + 1]
+    assert isinstance(bullets, Bullets)
+    groups = group_next_steps(report.results.next_steps)
+    assert len(bullets.items) == len(groups) < len(report.results.next_steps)
+    text = "\n".join(bullets.items)
+    for step in report.results.next_steps:
+        if step.kind in ("no_responses", "behind_quota"):
+            assert f"{step.site_name}（{step.site_code}）" in text
+    many = next(g for g in groups if not g.single)
+    assert f"以下 {many.size} " in text
