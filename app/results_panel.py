@@ -109,10 +109,10 @@ def render_indicator(results: Any, data: Any, questionnaire_id: str, indicator: 
     frame = pd.concat([mine, township])
     places = [t("dash.county")] + [str(d) for d in township["domain"]]
     table = result_table(frame, places, level, has_threshold, lang)
-    pinned = st.column_config.Column(pinned=True)
     st.dataframe(table, hide_index=True, key=f"dash.results.table.{questionnaire_id}.{indicator}",
                  height=36 * (len(table) + 1) + 4,
-                 column_config={t("dash.col.domain"): pinned, t("dash.col.verdict"): pinned})
+                 column_config={t("dash.col.domain"): st.column_config.Column(pinned=True),
+                                t("dash.col.verdict"): st.column_config.Column(pinned=True, help=t("dash.col.verdict.help"))})
     if any(isinstance(v, str) and v == "few_sites" for v in frame["verdict"]):
         st.caption(t("dash.results.few_sites_note", min_df=min_df))
     chart = chart_cache.spec(("forest", questionnaire_id, indicator, lang, *key),

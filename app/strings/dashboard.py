@@ -196,6 +196,11 @@ STRINGS = {
     "dash.next.count.high_refusal": {"zh": "{n} 个村拒访率高", "en": "{n} villages with many refusals"},
     "dash.next.rest_lines": {"zh": "其余 {n} 条：{kinds}", "en": "{n} more lines: {kinds}"},
     # report files, one at a time
+    "dash.col.verdict.help": {
+        "zh": "判定：按判定所用区间与达标线比较得出；调查点不足的乡镇（街道）不单独判定。",
+        "en": "Verdict: the interval used for judging compared with the threshold; a township with too few sites "
+              "is not judged on its own.",
+    },
     "dash.export.make": {"zh": "生成{file}", "en": "Make: {file}"},
     "dash.export.file.xlsx": {"zh": "Excel 工作簿", "en": "Excel workbook"},
     "dash.export.file.docx": {"zh": "Word 报告", "en": "Word report"},
