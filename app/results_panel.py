@@ -52,33 +52,43 @@ def result_table(frame: pd.DataFrame, names: list[str], level: float, has_thresh
     })
 
 
+def _number(x: Any) -> float | None:
+    return None if missing(x) else float(x)
+
+
 def forest_spec(frame: pd.DataFrame, names: list[str], o: Any, has_threshold: bool, level: float, lang: str) -> dict:
-    """The forest plot (estimate and interval per place, coloured by verdict) as a Vega-Lite spec."""
-    import altair as alt  # here: a second to import, and only this view draws with it
-    alone = [not (isinstance(v, str) and v == "few_sites") for v in frame["verdict"]]
-    plot = pd.DataFrame({
-        "domain": names, "estimate": frame["estimate"].astype(float).to_numpy(),
-        "low": frame["ci_low"].astype(float).to_numpy(), "high": frame["ci_high"].astype(float).to_numpy(),
-        "verdict": [verdict_text(v) for v in frame["verdict"]], "alone": alone,
-    })
-    scale = alt.Scale(domain=[t(f"dash.verdict.{v}") for v in VERDICT_COLOURS], range=list(VERDICT_COLOURS.values()))
-    x_min = max(0.0, min(plot["low"].min(skipna=True), float(o.threshold) if has_threshold else 1.0) - 0.05)
-    base = alt.Chart(plot).encode(y=alt.Y("domain:N", sort=names, title=None, axis=alt.Axis(labelOverlap=False)))
-    bars = base.mark_rule().encode(
-        x=alt.X("low:Q", scale=alt.Scale(domain=[x_min, 1.0]), axis=alt.Axis(format="%", tickCount=5),
-                title=interval_label(level, lang) if has_threshold else t("dash.forest.x")),
-        x2="high:Q", color=alt.Color("verdict:N", scale=scale, title=t("dash.col.verdict"),
-                                     legend=alt.Legend(orient="bottom", columns=1, labelLimit=260)),
-        strokeWidth=alt.condition("datum.alone", alt.value(2.5), alt.value(1)))
-    points = base.mark_square(size=70).encode(x="estimate:Q", color=alt.Color("verdict:N", scale=scale),
-                                              opacity=alt.condition("datum.alone", alt.value(1), alt.value(0.45)),
-                                              tooltip=["domain", alt.Tooltip("estimate:Q", format=".1%"),
-                                                       alt.Tooltip("low:Q", format=".1%"), alt.Tooltip("high:Q", format=".1%")])
-    layers = [bars, points]
+    """The forest plot (estimate and interval per place, coloured by verdict) as a Vega-Lite spec,
+    written directly (importing and validating Altair would cost more than the rest of the view)."""
+    rows = [{"domain": name, "estimate": _number(e), "low": _number(lo), "high": _number(hi), "verdict": verdict_text(v),
+             "alone": not (isinstance(v, str) and v == "few_sites")}
+            for name, e, lo, hi, v in zip(names, frame["estimate"], frame["ci_low"], frame["ci_high"], frame["verdict"])]
+    lows = [r["low"] for r in rows if r["low"] is not None]
+    x_min = max(0.0, min(min(lows, default=1.0), float(o.threshold) if has_threshold else 1.0) - 0.05)
+    y = {"field": "domain", "type": "nominal", "sort": names, "title": None, "axis": {"labelOverlap": False}}
+    scale = {"domain": [t(f"dash.verdict.{v}") for v in VERDICT_COLOURS], "range": list(VERDICT_COLOURS.values())}
+    layers: list[dict] = [
+        {"mark": {"type": "rule"}, "encoding": {
+            "y": y,
+            "x": {"field": "low", "type": "quantitative", "scale": {"domain": [x_min, 1.0]},
+                  "axis": {"format": "%", "tickCount": 5},
+                  "title": interval_label(level, lang) if has_threshold else t("dash.forest.x")},
+            "x2": {"field": "high"},
+            "color": {"field": "verdict", "type": "nominal", "scale": scale, "title": t("dash.col.verdict"),
+                      "legend": {"orient": "bottom", "columns": 1, "labelLimit": 260}},
+            "strokeWidth": {"condition": {"test": "datum.alone", "value": 2.5}, "value": 1}}},
+        {"mark": {"type": "square", "size": 70}, "encoding": {
+            "y": y,
+            "x": {"field": "estimate", "type": "quantitative"},
+            "color": {"field": "verdict", "type": "nominal", "scale": scale},
+            "opacity": {"condition": {"test": "datum.alone", "value": 1}, "value": 0.45},
+            "tooltip": [{"field": "domain", "type": "nominal"},
+                        *({"field": f, "type": "quantitative", "format": ".1%"} for f in ("estimate", "low", "high"))]}},
+    ]
     if has_threshold:
-        layers.append(alt.Chart(pd.DataFrame({"threshold": [float(o.threshold)]})).mark_rule(
-            color="#c42828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q"))
-    return alt.layer(*layers).properties(height=alt.Step(24)).to_dict()
+        layers.append({"data": {"values": [{"threshold": float(o.threshold)}]},
+                       "mark": {"type": "rule", "color": "#c42828", "strokeDash": [6, 4], "strokeWidth": 2},
+                       "encoding": {"x": {"field": "threshold", "type": "quantitative"}}})
+    return {"data": {"values": rows}, "height": {"step": 24}, "layer": layers}
 
 
 def render_indicator(results: Any, data: Any, questionnaire_id: str, indicator: str, names: Names, lang: str,
