@@ -178,3 +178,27 @@ def test_import_page_previews_and_imports_once(store, tmp_path):
     assert not at.exception, at.exception
     assert at.title[0].value == "导入问卷数据"
     assert at.selectbox(key="imp.campaign").value == campaign.id
+
+
+def test_next_steps_are_grouped_and_the_expander_says_what_it_holds(store):
+    """59 next steps read as 9 lines: 6 shown, the rest behind an expander naming what it holds."""
+    from analysis.campaign import group_next_steps
+
+    campaign = create_demo(store, responses=60, seed=6).campaign
+    steps = compute_results(load_campaign_data(store, campaign.id)).next_steps
+    groups = group_next_steps(steps)
+    at = signed_in("eva")
+    at.switch_page("app/pages/dashboard.py").run()
+    assert not at.exception, at.exception
+    lists = [m.value for m in at.markdown if m.value.startswith("- ")]
+    lines = [line for block in lists for line in block.splitlines()]
+    assert len(lines) == len(groups) < len(steps)
+    assert sum(line.startswith("- 以下 ") for line in lines) == sum(not g.single for g in groups)
+    empty = next(g for g in groups if g.kind == "no_responses")
+    assert f"- 以下 {empty.size} 个调查点尚未收到" in lines[0]
+    assert all(s.site_name in lines[0] for s in empty.steps)  # every site named in the one line
+    rest = groups[6:]
+    behind = sum(g.size for g in rest if g.kind == "behind_quota")
+    (expander,) = [e for e in at.expander if e.label.startswith("其余")]
+    assert expander.label.startswith(f"其余 {len(rest)} 条：")
+    assert f"{behind} 个调查点未完成计划样本量" in expander.label
