@@ -14,12 +14,11 @@ from analysis.formatting import count, fixed, missing
 from analysis.formatting import interval as span
 from analysis.formatting import percent as pct
 from analysis.verdict import interval_label, rule_text
-from app import chart_cache
+from app import chart_cache, quality_panel
 from app.i18n import t
 from app.incidents import isolated
 from app.means_panel import render_means
 from app.progress_panel import Names
-from app import quality_panel
 
 VERDICT_COLOURS = {"met": "#1a7f37", "not_met": "#c42828", "inconclusive": "#6e6e6e", "few_sites": "#bdbdbd"}
 

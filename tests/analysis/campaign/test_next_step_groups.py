@@ -3,7 +3,13 @@ instead of many near-identical lines."""
 
 from __future__ import annotations
 
-from analysis.campaign import NextStep, StepGroup, compute_results, group_next_steps, load_campaign_data
+from analysis.campaign import (
+    NextStep,
+    StepGroup,
+    compute_results,
+    group_next_steps,
+    load_campaign_data,
+)
 from survey.demo import create_demo
 from survey.storage import Store
 
