@@ -176,11 +176,6 @@ def watched():  # noqa: ANN202
     return cached_sensitivity(campaign.id, cache.version, review_key, options_key, data, quality, options)
 
 
-def step_text(step) -> str:  # noqa: ANN001
-    """One next step in words (kept: the progress view words them, see app.progress_panel)."""
-    return progress_panel.step_text(step, names)
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
 def cached_report(key: tuple, _options, _data, _quality, _compared):  # noqa: ANN001, ANN202
     """The report's data (results, answers, items) for the files, assembled once per data and choices."""
