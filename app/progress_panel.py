@@ -75,7 +75,8 @@ def group_text(group: Any, names: Names, lang: str) -> str:
     """A group of next steps in one line (a group of one: that step's own words)."""
     if group.single:
         return step_text(group.steps[0], names)
-    listed = [_name(s) for s in group.steps[:NAMES_LISTED]]
+    same = group.kind == "few_sites" and len({(s.count, getattr(s, "sites_to_add", 0) or 1) for s in group.steps}) == 1
+    listed = [where(s) if same else _name(s) for s in group.steps[:NAMES_LISTED]]
     joined = ("、" if lang == "zh" else ", ").join(listed)
     if group.size > NAMES_LISTED:
         joined += ("" if lang == "zh" else ", ") + t("dash.next.list_more", n=group.size)
@@ -83,6 +84,9 @@ def group_text(group: Any, names: Names, lang: str) -> str:
            "behind_quota": "dash.next.group.behind", "low_contact": "dash.next.group.low_contact",
            "high_refusal": "dash.next.group.high_refusal",
            "more_responses": "dash.next.group.close_call" if group.close_call else "dash.next.group.more"}[group.kind]
+    if same:  # the same numbers for every township: said once
+        first = group.steps[0]
+        joined += t("dash.next.name.few_sites_each", count=first.count, add=getattr(first, "sites_to_add", 0) or 1)
     indicator = names.indicator(group.questionnaire_id, group.indicator) if group.indicator else ""
     return t(key, n=group.size, names=joined, questionnaire=names.title(group.questionnaire_id), indicator=indicator)
 

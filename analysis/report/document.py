@@ -373,7 +373,12 @@ def next_step_group_zh(results: CampaignResults, group) -> str:  # noqa: ANN001
             return f"{label}：以下 {group.size} 处与达标线非常接近，增加样本也难以得出结论（{names}）；请以点估计和置信区间如实报告。"
         return f"{label}：以下 {group.size} 处还需更多“{title}”问卷才能得出明确结论：{names}。"
     if group.kind == "few_sites":
-        names = "、".join(f"{where(s)}（{s.count} 个点，需再增 {getattr(s, 'sites_to_add', 0) or 1} 个）" for s in group.steps)
+        adds = {(s.count, getattr(s, "sites_to_add", 0) or 1) for s in group.steps}
+        if len(adds) == 1:  # the same numbers for every township: said once
+            (sites, add), = adds
+            names = "、".join(where(s) for s in group.steps) + f"（各只有 {sites} 个调查点，各需再增 {add} 个）"
+        else:
+            names = "、".join(f"{where(s)}（{s.count} 个点，需再增 {getattr(s, 'sites_to_add', 0) or 1} 个）" for s in group.steps)
         return (f"以下 {group.size} 个乡镇（街道）的“{title}”问卷调查点不足，不能单独判定：{names}。"
                 "在同一调查点多收问卷帮助不大，如需乡镇层面的结论，请增加调查点（每点按计划样本量收集）。")
     if group.kind == "behind_quota":

@@ -186,6 +186,8 @@ STRINGS = {
     "dash.next.name.more": {"zh": "{where}约 {count} 份", "en": "{where} about {count}"},
     "dash.next.name.behind": {"zh": "{site}差 {count} 份", "en": "{site} {count} to go"},
     "dash.next.name.few_sites": {"zh": "{stratum}（{count} 个点，需再增 {add} 个）", "en": "{stratum} ({count} sites, add {add})"},
+    "dash.next.name.few_sites_each": {"zh": "（各只有 {count} 个调查点，各需再增 {add} 个）",
+                                      "en": " ({count} sites each; add {add} each)"},
     "dash.next.name.rate": {"zh": "{site}（{rate}）", "en": "{site} ({rate})"},
     "dash.next.list_more": {"zh": "等 {n} 处", "en": "and {n} more"},
     "dash.next.count.no_responses": {"zh": "{n} 个调查点尚无应答", "en": "{n} sites with no response"},
