@@ -87,3 +87,18 @@ def test_the_reports_next_steps_are_the_groups():
             assert f"{step.site_name}（{step.site_code}）" in text
     many = next(g for g in groups if not g.single)
     assert f"以下 {many.size} " in text
+
+
+def test_townships_alike_are_named_once_with_their_numbers_once():
+    from analysis.report import collect
+    from analysis.report.document import next_step_group_zh
+
+    with Store.open() as store:
+        campaign = create_demo(store, responses=60, seed=3).campaign
+        results = collect(store, campaign.id, quality=False).results
+    alike = tuple(NextStep("few_sites", "resident", f"乡{i}", None, None, "knowledge", 2, 2, sites_to_add=2) for i in range(3))
+    line = next_step_group_zh(results, StepGroup("few_sites", "resident", alike))
+    assert "以下 3 个乡镇（街道）" in line and "乡0、乡1、乡2（各只有 2 个调查点，各需再增 2 个）" in line
+    mixed = (*alike[:2], NextStep("few_sites", "resident", "乡9", None, None, "knowledge", 1, 2, sites_to_add=3))
+    line = next_step_group_zh(results, StepGroup("few_sites", "resident", mixed))
+    assert "乡0（2 个点，需再增 2 个）" in line and "乡9（1 个点，需再增 3 个）" in line
