@@ -207,7 +207,8 @@ if tab_results.open:
 if tab_watch.open:
     with tab_watch, isolated("dashboard.watch"):
         st.caption(t("dash.watch.intro", alpha=f"{1 - results.level:.0%}"))
-        full = watched()
+        with st.spinner(t("dash.watch.computing")):  # the first look after new data: about a second
+            full = watched()
         watch = (full.results_clean if exclude_flagged else full.results_all).watch
         if len(watch):
             rows = []

@@ -296,6 +296,7 @@ STRINGS = {
         "within {alpha}. They are hints, not verdicts; a township with too few sites to be judged gets no hint. "
         "The verdicts are under “Results and verdicts” only.",
     },
+    "dash.watch.computing": {"zh": "正在计算监测提示…", "en": "Computing the watching flags…"},
     # exports
     "dash.export.intro": {
         "zh": "报告与数据按上面选定的加权和计入规则生成。Word 报告便于修改并粘贴到创建材料中。",
