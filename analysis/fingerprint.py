@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,23 +98,32 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _json_cells(series: pd.Series) -> list[str]:
-    """Each value's canonical JSON, computed once per distinct value (answers repeat: a column of
-    5,000 holds a handful of distinct ones). Keyed by type and value, so 1, 1.0 and True stay apart."""
-    cache: dict[Any, str] = {}
-    out = []
-    for value in series.to_numpy(dtype=object):
-        key = (type(value), tuple(value)) if isinstance(value, list) else (type(value), value)
-        try:
-            text = cache.get(key)
-        except TypeError:  # an unhashable value (a nested list or mapping): encoded on its own
-            key, text = None, None
+def _json_cell() -> Callable[[Any], str]:
+    """A cell's canonical JSON, remembered per distinct plain value (text, whole number, float but
+    ±0.0): answers repeat a few codes over thousands of rows, so each is encoded once; any other
+    value (a time stamp, a mapping) is encoded each time; a list of texts (a multiple choice's codes)
+    is remembered too."""
+    seen: dict[tuple, str] = {}
+
+    def encode(value: Any) -> str:
+        kind = type(value)
+        if kind is list and all(type(v) is str for v in value):  # a multiple choice's codes
+            key = (list, tuple(value))
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = json.dumps(_plain(value), ensure_ascii=False, default=str)
+            return text
+        if kind not in _CACHEABLE or (kind is float and value == 0):
+            return json.dumps(_plain(value), ensure_ascii=False, default=str)
+        text = seen.get((kind, value))
         if text is None:
-            text = json.dumps(_plain(value), ensure_ascii=False, default=str)
-            if key is not None:
-                cache[key] = text
-        out.append(text)
-    return out
+            text = seen[(kind, value)] = json.dumps(_plain(value), ensure_ascii=False, default=str)
+        return text
+
+    return encode
+
+
+_CACHEABLE = frozenset({str, int, bool, float, type(None)})
 
 
 def _frame_digest(frame: pd.DataFrame) -> str:
@@ -126,7 +135,7 @@ def _frame_digest(frame: pd.DataFrame) -> str:
     for column in out.columns:
         series = out[column]
         if series.dtype == object:  # answers: lists (multiple choice), texts, numbers, None
-            out[column] = _json_cells(series)
+            out[column] = series.map(_json_cell())
         elif isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
             out[column] = series.map(lambda v: None if pd.isna(v) else v.isoformat())
     text = out.to_csv(index=False, lineterminator="\n", na_rep="")

@@ -34,11 +34,18 @@ def item_table(questionnaire: Any, found: Any, lang: str) -> pd.DataFrame:
     })
 
 
-def render(data: Any, results: Any, lang: str) -> None:
-    """The tab's content for the campaign ``data`` under the dashboard's current ``results``."""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def counted(key: tuple, _data: Any, _results: Any) -> Any:
+    """The item analysis, kept per data version and choices (``key``): ~1 s at 5,000 responses."""
+    return counted_items(_data, _results)
+
+
+def render(data: Any, results: Any, lang: str, key: tuple | None = None) -> None:
+    """The tab's content for the campaign ``data`` under the dashboard's current ``results``;
+    ``key`` (data version and choices) keeps the analysis between reruns."""
     st.caption(t("items.intro"))
     try:
-        found = counted_items(data, results)
+        found = counted_items(data, results) if key is None else counted(key, data, results)
     except Exception as exc:  # noqa: BLE001 - one tab's failure must not hide the dashboard
         incident = secrets.token_hex(4).upper()
         log.error("incident %s (item analysis): %s: %s", incident, type(exc).__name__, exc, exc_info=exc)
@@ -60,4 +67,4 @@ def render(data: Any, results: Any, lang: str) -> None:
                      })
 
 
-__all__ = ["item_table", "render"]
+__all__ = ["counted", "item_table", "render"]

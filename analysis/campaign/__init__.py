@@ -17,14 +17,15 @@ Modules, one concept each:
 ``progress``    responses against quotas, per township, per day
 ``lqas``        LQAS classification of townships (the rule of :mod:`sampling.lqas`)
 ``fieldwork``   door-to-door households per village and township: assigned, visited, response rates
-``next_steps``  what to do next (:class:`NextStep`), fieldwork's too (:func:`fieldwork_steps`)
+``next_steps``  what to do next (:class:`NextStep`), fieldwork's too (:func:`fieldwork_steps`), grouped
+                (:func:`group_next_steps`)
 ``results``     :func:`compute_results` and :class:`CampaignResults`
 ==============  ==============================================================================
 """
 
 from .data import CampaignData, ResponseCache, background_questions, load_campaign_data, response_answers
 from .fieldwork import fieldwork_table
-from .next_steps import FEW_DF, NextStep, fieldwork_steps
+from .next_steps import FEW_DF, NextStep, StepGroup, fieldwork_steps, group_next_steps
 from .options import CI_DEFAULT, WEIGHTINGS, Filters, ResultOptions
 from .population import Population, PopulationError, read_population
 from .progress import progress_by_stratum
@@ -43,10 +44,12 @@ __all__ = [
     "PopulationError",
     "ResponseCache",
     "ResultOptions",
+    "StepGroup",
     "background_questions",
     "compute_results",
     "fieldwork_steps",
     "fieldwork_table",
+    "group_next_steps",
     "load_campaign_data",
     "progress_by_stratum",
     "read_population",

@@ -11,7 +11,8 @@ import pandas as pd
 
 from ..verdict import MIN_DF
 
-__all__ = ["FEW_DF", "HIGH_REFUSAL", "LOW_CONTACT", "MIN_FINISHED", "NextStep", "fieldwork_steps", "next_steps"]
+__all__ = ["FEW_DF", "HIGH_REFUSAL", "LOW_CONTACT", "MIN_FINISHED", "NextStep", "StepGroup", "fieldwork_steps",
+           "group_next_steps", "next_steps"]
 
 #: Townships with fewer design degrees of freedom (PSUs - 1) than this get no verdict of their own
 #: (verdict ``few_sites``) and a "few sites" next step (the profile's ``min_df`` overrides it).
@@ -153,3 +154,54 @@ def fieldwork_steps(frame: pd.DataFrame, *, max_visits: int | None = None, names
             steps.append(NextStep("high_refusal", "", township.get(site), site, name, None, n, 1, rate=float(r.REF1)))
     steps.sort(key=lambda s: (s.stratum or "", s.site_code or "", s.kind != "low_contact"))
     return steps
+
+
+@dataclass(frozen=True)
+class StepGroup:
+    """Next steps of one kind that read alike, to be said in one line (e.g. "these 9 townships have
+    too few sites: …") instead of one near-identical line each.
+
+    Steps group by ``kind`` and questionnaire; ``more_responses`` also by indicator and
+    ``close_call``; fieldwork steps (``low_contact``, ``high_refusal``) by kind. ``steps`` keep the
+    order they came in; ``priority`` is the most urgent (lowest) of them.
+    """
+
+    kind: str
+    questionnaire_id: str
+    steps: tuple[NextStep, ...]
+    indicator: str | None = None
+    close_call: bool = False
+
+    @property
+    def priority(self) -> int:
+        return min(s.priority for s in self.steps)
+
+    @property
+    def size(self) -> int:
+        """How many next steps the group holds."""
+        return len(self.steps)
+
+    @property
+    def single(self) -> bool:
+        """One step only: word it as that step."""
+        return len(self.steps) == 1
+
+
+def _group_key(step: NextStep) -> tuple:
+    if step.kind == "more_responses":
+        return (step.kind, step.questionnaire_id, step.indicator, bool(step.close_call))
+    if step.kind in ("low_contact", "high_refusal"):
+        return (step.kind, "", None, False)
+    return (step.kind, step.questionnaire_id, None, False)
+
+
+def group_next_steps(steps: list[NextStep] | tuple[NextStep, ...]) -> list[StepGroup]:
+    """Merge next steps of the same kind (and questionnaire; indicator for ``more_responses``) into
+    :class:`StepGroup` s, most urgent group first (lowest priority, then the order the first step of
+    each group came in). Pure: no wording (the app and the reports word the groups)."""
+    members: dict[tuple, list[NextStep]] = {}
+    for step in steps:
+        members.setdefault(_group_key(step), []).append(step)
+    groups = [StepGroup(kind, qid, tuple(found), indicator, close)
+              for (kind, qid, indicator, close), found in members.items()]
+    return sorted(groups, key=lambda g: g.priority)  # stable: first-seen order within a priority

@@ -45,7 +45,7 @@ class ReportData:
 
 def collect(store, campaign_id: int, options: ResultOptions | None = None, *, data: CampaignData | None = None,
             answers: bool = True, quality: bool = True, exclude_flagged: bool = False,
-            flags=None, compared=None) -> ReportData:  # noqa: ANN001
+            flags=None, compared=None, items: tuple | None = None) -> ReportData:  # noqa: ANN001
     """Results under ``options`` plus the answers of every response (for the response sheets).
 
     ``data``: the campaign already read (e.g. a ``ResponseCache``'s); without it the campaign is
@@ -54,6 +54,7 @@ def collect(store, campaign_id: int, options: ResultOptions | None = None, *, da
     ``flags`` (an ``analysis.integrity.CampaignQuality``) and ``compared`` (its ``Sensitivity``
     under ``options``), when the caller already computed them from ``data``, are used as they
     are. ``exclude_flagged``: the results themselves leave the open flagged responses out.
+    ``items``: :func:`counted_items` of ``data`` under these results, when already computed.
     """
     data = data or load_campaign_data(store, campaign_id)
     integrity = None
@@ -74,7 +75,8 @@ def collect(store, campaign_id: int, options: ResultOptions | None = None, *, da
     from ..fingerprint import campaign_fingerprint
 
     printed = campaign_fingerprint(store, data, options, exclude_flagged=exclude_flagged)
-    return ReportData(results, by_id, languages, integrity=integrity, fingerprint=printed, items=counted_items(data, results))
+    return ReportData(results, by_id, languages, integrity=integrity, fingerprint=printed,
+                      items=counted_items(data, results) if items is None else tuple(items))
 
 
 def counted_items(data: CampaignData, results: CampaignResults) -> tuple:

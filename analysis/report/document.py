@@ -27,7 +27,7 @@ import pandas as pd
 
 from sampling.lqas import LQAS_WORDS
 
-from ..campaign import CampaignResults, progress_by_stratum
+from ..campaign import CampaignResults, group_next_steps, progress_by_stratum
 from ..campaign.weights import MODE_WORDS
 from ..disclosure import SUPPRESSED_NOTE
 from ..formatting import date_zh, datetime_zh, interval, level_percent, missing
@@ -317,10 +317,10 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
     blocks.extend(mean_section_blocks(results, number))
 
     # ---------------------------------------------------------------- next steps
-    steps = [s for s in results.next_steps][:25]
-    if steps:
+    groups = group_next_steps(results.next_steps)  # one line per kind of work, not one per site
+    if groups:
         blocks.append(Heading("五、下一步工作建议"))
-        blocks.append(Bullets(tuple(next_step_zh(results, s) for s in steps)))
+        blocks.append(Bullets(tuple(next_step_group_zh(results, g) for g in groups)))
 
     # ---------------------------------------------------------------- appendix
     if with_appendix:
@@ -353,6 +353,38 @@ def next_step_zh(results: CampaignResults, step) -> str:  # noqa: ANN001
     if step.kind == "behind_quota":
         return f"{step.stratum} {step.site_name}（{step.site_code}）的“{title}”问卷还差 {step.count} 份达到计划样本量。"
     return str(step)
+
+
+def next_step_group_zh(results: CampaignResults, group) -> str:  # noqa: ANN001
+    """A group of next steps (:func:`analysis.campaign.group_next_steps`) in one sentence; a group
+    of one in that step's own words (:func:`next_step_zh`)."""
+    if group.single:
+        return next_step_zh(results, group.steps[0])
+    qid = group.questionnaire_id
+    title = results.questionnaires[qid].title.get("zh", qid) if qid in results.questionnaires else qid
+    where = lambda s: s.stratum or "全县（区）"  # noqa: E731
+    if group.kind == "no_responses":
+        names = "、".join(f"{s.stratum} {s.site_name}（{s.site_code}）" for s in group.steps)
+        return f"以下 {group.size} 个调查点尚未收到“{title}”问卷：{names}。请尽快张贴二维码或安排调查员。"
+    if group.kind == "more_responses":
+        label = indicator_label(results, qid, group.indicator)
+        names = "、".join(f"{where(s)}约 {s.count} 份" for s in group.steps)
+        if group.close_call:
+            return f"{label}：以下 {group.size} 处与达标线非常接近，增加样本也难以得出结论（{names}）；请以点估计和置信区间如实报告。"
+        return f"{label}：以下 {group.size} 处还需更多“{title}”问卷才能得出明确结论：{names}。"
+    if group.kind == "few_sites":
+        adds = {(s.count, getattr(s, "sites_to_add", 0) or 1) for s in group.steps}
+        if len(adds) == 1:  # the same numbers for every township: said once
+            (sites, add), = adds
+            names = "、".join(where(s) for s in group.steps) + f"（各只有 {sites} 个调查点，各需再增 {add} 个）"
+        else:
+            names = "、".join(f"{where(s)}（{s.count} 个点，需再增 {getattr(s, 'sites_to_add', 0) or 1} 个）" for s in group.steps)
+        return (f"以下 {group.size} 个乡镇（街道）的“{title}”问卷调查点不足，不能单独判定：{names}。"
+                "在同一调查点多收问卷帮助不大，如需乡镇层面的结论，请增加调查点（每点按计划样本量收集）。")
+    if group.kind == "behind_quota":
+        names = "、".join(f"{s.stratum} {s.site_name}（{s.site_code}）差 {s.count} 份" for s in group.steps)
+        return f"以下 {group.size} 个调查点的“{title}”问卷未达到计划样本量：{names}。"
+    return "；".join(next_step_zh(results, s) for s in group.steps)
 
 
 def questionnaire_blocks(q) -> list[Any]:  # noqa: ANN001

@@ -149,6 +149,69 @@ STRINGS = {
         "zh": "{stratum} {site} 的“{questionnaire}”问卷还差 {count} 份达到计划样本量。",
         "en": "{site} ({stratum}) is {count} “{questionnaire}” responses short of its quota.",
     },
+    # next steps, grouped (one line per kind and questionnaire; per indicator for more responses)
+    "dash.next.group.no_responses": {
+        "zh": "以下 {n} 个调查点尚未收到“{questionnaire}”问卷：{names}。请张贴二维码或安排调查员。",
+        "en": "{n} sites have no “{questionnaire}” response yet: {names}. Put up the poster or send a surveyor.",
+    },
+    "dash.next.group.more": {
+        "zh": "{indicator}：以下 {n} 处还需更多“{questionnaire}”问卷才能得出明确结论：{names}。",
+        "en": "{indicator}: {n} places need more “{questionnaire}” responses to be conclusive: {names}.",
+    },
+    "dash.next.group.close_call": {
+        "zh": "{indicator}：以下 {n} 处与达标线非常接近，增加样本也难以得出结论：{names}；请如实报告点估计和置信区间。",
+        "en": "{indicator}: {n} places sit very close to the threshold, where more data will hardly settle it: {names}. "
+              "Report the estimate and interval as they are.",
+    },
+    "dash.next.group.few_sites": {
+        "zh": "以下 {n} 个乡镇（街道）的“{questionnaire}”问卷调查点不足，不能单独判定：{names}。在同一调查点多收问卷帮助不大，"
+              "如需乡镇层面的结论，请增加调查点。",
+        "en": "{n} townships have too few sites with “{questionnaire}” responses to be judged on their own: {names}. More "
+              "responses at the same sites hardly help; add sites where a township needs its own conclusion.",
+    },
+    "dash.next.group.behind": {
+        "zh": "以下 {n} 个调查点的“{questionnaire}”问卷未达到计划样本量：{names}。",
+        "en": "{n} sites are short of their “{questionnaire}” quota: {names}.",
+    },
+    "dash.next.group.low_contact": {
+        "zh": "以下 {n} 个村入户接触率低：{names}。请改在傍晚或周末入户，或请村委会告知村民在家的时间。",
+        "en": "{n} villages have a low contact rate: {names}. Visit in the evening or at weekends, or ask the village "
+              "committee when people are at home.",
+    },
+    "dash.next.group.high_refusal": {
+        "zh": "以下 {n} 个村拒访率高：{names}。请村委会或村医事先介绍调查，并安排有经验的调查员回访。",
+        "en": "{n} villages have many refusals: {names}. Ask the village committee or the village doctor to introduce "
+              "the survey, and send an experienced surveyor.",
+    },
+    "dash.next.name.more": {"zh": "{where}约 {count} 份", "en": "{where} about {count}"},
+    "dash.next.name.behind": {"zh": "{site}差 {count} 份", "en": "{site} {count} to go"},
+    "dash.next.name.few_sites": {"zh": "{stratum}（{count} 个点，需再增 {add} 个）", "en": "{stratum} ({count} sites, add {add})"},
+    "dash.next.name.few_sites_each": {"zh": "（各只有 {count} 个调查点，各需再增 {add} 个）",
+                                      "en": " ({count} sites each; add {add} each)"},
+    "dash.next.name.rate": {"zh": "{site}（{rate}）", "en": "{site} ({rate})"},
+    "dash.next.list_more": {"zh": "等 {n} 处", "en": "and {n} more"},
+    "dash.next.count.no_responses": {"zh": "{n} 个调查点尚无应答", "en": "{n} sites with no response"},
+    "dash.next.count.more_responses": {"zh": "{n} 处需补充样本", "en": "{n} places needing more responses"},
+    "dash.next.count.few_sites": {"zh": "{n} 个乡镇（街道）调查点不足", "en": "{n} townships with too few sites"},
+    "dash.next.count.behind_quota": {"zh": "{n} 个调查点未完成计划样本量", "en": "{n} sites behind their quota"},
+    "dash.next.count.low_contact": {"zh": "{n} 个村接触率低", "en": "{n} villages with low contact"},
+    "dash.next.count.high_refusal": {"zh": "{n} 个村拒访率高", "en": "{n} villages with many refusals"},
+    "dash.next.rest_lines": {"zh": "其余 {n} 条：{kinds}", "en": "{n} more lines: {kinds}"},
+    # report files, one at a time
+    "dash.col.verdict.help": {
+        "zh": "判定：按判定所用区间与达标线比较得出；调查点不足的乡镇（街道）不单独判定。",
+        "en": "Verdict: the interval used for judging compared with the threshold; a township with too few sites "
+              "is not judged on its own.",
+    },
+    "dash.export.make": {"zh": "生成{file}", "en": "Make: {file}"},
+    "dash.export.file.xlsx": {"zh": "Excel 工作簿", "en": "Excel workbook"},
+    "dash.export.file.docx": {"zh": "Word 报告", "en": "Word report"},
+    "dash.export.file.pdf": {"zh": "PDF 报告（含图）", "en": "PDF report (with charts)"},
+    "dash.export.file.csv_estimates": {"zh": "估计结果 CSV", "en": "Estimates (CSV)"},
+    "dash.export.file.csv_responses": {"zh": "“{questionnaire}”问卷数据 CSV", "en": "“{questionnaire}” responses (CSV)"},
+    "dash.export.making": {"zh": "正在生成：{file}…", "en": "Making: {file}…"},
+    "dash.export.made": {"zh": "已生成：{file}（{seconds:.1f} 秒）", "en": "Made: {file} ({seconds:.1f} s)"},
+    "dash.export.stale": {"zh": "数据或选项已变化，请重新生成。", "en": "The data or choices changed: make the file again."},
     "dash.county": {"zh": "全县（区）", "en": "County"},
     "dash.col.stratum": {"zh": "乡镇（街道）", "en": "Township"},
     "dash.col.site": {"zh": "调查点", "en": "Site"},
@@ -233,6 +296,7 @@ STRINGS = {
         "within {alpha}. They are hints, not verdicts; a township with too few sites to be judged gets no hint. "
         "The verdicts are under “Results and verdicts” only.",
     },
+    "dash.watch.computing": {"zh": "正在计算监测提示…", "en": "Computing the watching flags…"},
     # exports
     "dash.export.intro": {
         "zh": "报告与数据按上面选定的加权和计入规则生成。Word 报告便于修改并粘贴到创建材料中。",

@@ -228,3 +228,25 @@ def test_every_report_prints_the_bundles_fingerprint(bundles, campaign):
         sheet = design_sheet(report).set_index("item")["value"]
         assert sheet["fingerprint_sha256"] == bundle.fingerprint.sha256 and "R survey" in sheet["reference"]
     assert bundles[False][0].fingerprint.sha256 != bundles[True][0].fingerprint.sha256  # the options differ
+
+
+def test_the_frame_digest_encodes_each_cell_as_before():
+    """Remembering the JSON of repeated plain values changes no byte of the digested CSV."""
+    import hashlib
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    from analysis.fingerprint import _frame_digest, _plain
+
+    frame = pd.DataFrame({
+        "a": ["是", "否", "是", None, 3, 3.5, -0.0, 0.0, True, 1, np.nan, ["x", "y"], {"k": 1}, "是"],
+        "b": [pd.Timestamp("2026-01-01T00:00Z"), pd.Timestamp("2026-01-01T08:00+08:00"), *[None] * 12],
+    })
+    frame["b"] = frame["b"].astype(object)
+    out = frame.copy()
+    for column in out.columns:
+        out[column] = out[column].map(lambda v: json.dumps(_plain(v), ensure_ascii=False, default=str))
+    expected = hashlib.sha256(out.to_csv(index=False, lineterminator="\n", na_rep="").encode("utf-8")).hexdigest()
+    assert _frame_digest(frame) == expected

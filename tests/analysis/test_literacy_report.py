@@ -110,6 +110,9 @@ def test_dashboard_shows_literacy_dimensions_reach_and_the_mean(monkeypatch, tmp
         next(b for b in at.button if b.label == "登录").click().run()
         at.switch_page("app/pages/dashboard.py").run()
         assert not at.exception, at.exception
+        at.session_state["dash.view"] = "结果与判定"  # one view at a time
+        at.run()
+        assert not at.exception, at.exception
         headings = [s.value for s in at.subheader]
         for label in ("中医药健康文化素养水平 · 达标线 25%", "中医药公众适宜方法素养水平", "中医药健康文化知识信任率",
                       "中医药健康文化素养得分（得分率） · 以均值为官方口径"):

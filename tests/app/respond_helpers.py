@@ -65,3 +65,17 @@ def make_campaign(store: Store, *, extra: list[Questionnaire] = (), site_name: s
 def token_for(campaign, site_code: str, questionnaire_id: str) -> str:
     short_id = campaign.instrument_for(questionnaire_id).short_id
     return make_token(SECRET.encode(), campaign.id, site_code, short_id)
+
+
+def open_view(at, label: str):  # noqa: ANN001, ANN201
+    """Open one view (tab) of the dashboard by its label and rerun: only the open view runs."""
+    at.session_state["dash.view"] = label
+    return at.run()
+
+
+def make_files(at) -> list[str]:  # noqa: ANN001
+    """In the dashboard's 报告与数据下载 view, make every file (one button each); their keys."""
+    keys = [b.key for b in at.button if str(b.key).startswith("dash.export.make.")]
+    for key in keys:
+        at.button(key=key).click().run()
+    return keys

@@ -15,7 +15,7 @@ from survey.questionnaire.catalog import shipped_questionnaires
 from survey.demo import create_demo, demo_sites
 from survey.storage import Store
 
-from .respond_helpers import ROOT, SECRET
+from .respond_helpers import ROOT, SECRET, make_files, open_view
 
 PASSWORD = "evaluator-pass-1"
 
@@ -88,13 +88,16 @@ def test_empty_campaign_shows_an_empty_state(store):
     assert not at.exception, at.exception
     shown = texts(at)
     assert "还没有收到问卷" in shown
-    assert "尚未收到“居民中医药服务调查”问卷" in shown  # what to do next: every site needs responses
+    assert "以下 3 个调查点尚未收到“居民中医药服务调查”问卷" in shown  # what to do next: one line for every site
 
 
 def test_dashboard_numbers_are_the_engines_and_follow_the_weighting(store):
     campaign = create_demo(store, responses=200, seed=4).campaign
     at = signed_in("eva")
     at.switch_page("app/pages/dashboard.py").run()
+    assert not at.exception, at.exception
+    assert not [d for d in at.dataframe if "估计值" in d.value.columns]  # one view at a time: progress first
+    open_view(at, "结果与判定")
     assert not at.exception, at.exception
     results = compute_results(load_campaign_data(store, campaign.id))
     o = results.overall().set_index("var").loc["knowledge"]
@@ -114,13 +117,17 @@ def test_dashboard_numbers_are_the_engines_and_follow_the_weighting(store):
     assert not at.exception, at.exception
     at.toggle(key="dash.lqas").set_value(True).run()
     assert any("LQAS 判定" in d.value.columns for d in at.dataframe)
+    open_view(at, "调查期间监测")
     watch = next(d.value for d in at.dataframe if "范围" in d.value.columns and "估计值" not in d.value.columns)
     # "—": a township where no response is in the indicator's denominator yet (e.g. no TCM staff)
     assert set(watch.iloc[:, 1]) <= {"监测提示：趋向达标", "监测提示：趋向未达标", "继续观察", "调查点不足，不作提示", "—"}
     assert not any("已可判定" in str(v) for v in watch.to_numpy().ravel())  # a hint, never a verdict's words
-    at.button(key="dash.export.prepare").click().run()
+    open_view(at, "报告与数据下载")
+    assert not at.get("download_button")  # nothing made before it is asked for
+    at.button(key="dash.export.make.csv_estimates").click().run()
     assert not at.exception, at.exception
-    assert "文件已生成" in texts(at)
+    assert [d.key for d in at.get("download_button")] == ["dash.export.csv_estimates"]  # only the file asked for
+    assert at.button(key="dash.export.make.pdf")  # the others still to make
 
 
 def test_dashboard_reads_the_responses_once_and_its_files_come_from_collect(store, monkeypatch):
@@ -141,9 +148,11 @@ def test_dashboard_reads_the_responses_once_and_its_files_come_from_collect(stor
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
     assert calls == [campaign.id]
-    at.button(key="dash.export.prepare").click().run()
+    open_view(at, "报告与数据下载")
+    made = make_files(at)
     assert not at.exception, at.exception
-    assert "文件已生成" in texts(at) and calls == [campaign.id]
+    assert len(made) == 6 and calls == [campaign.id]  # workbook, Word, PDF, estimates, one CSV per questionnaire
+    assert len(at.get("download_button")) == 6
     page = ast.parse((ROOT / "app" / "pages" / "dashboard.py").read_text(encoding="utf-8"))
     called = {n.func.id if isinstance(n.func, ast.Name) else getattr(n.func, "attr", None)
               for n in ast.walk(page) if isinstance(n, ast.Call)}
@@ -169,3 +178,27 @@ def test_import_page_previews_and_imports_once(store, tmp_path):
     assert not at.exception, at.exception
     assert at.title[0].value == "导入问卷数据"
     assert at.selectbox(key="imp.campaign").value == campaign.id
+
+
+def test_next_steps_are_grouped_and_the_expander_says_what_it_holds(store):
+    """59 next steps read as 9 lines: 6 shown, the rest behind an expander naming what it holds."""
+    from analysis.campaign import group_next_steps
+
+    campaign = create_demo(store, responses=60, seed=6).campaign
+    steps = compute_results(load_campaign_data(store, campaign.id)).next_steps
+    groups = group_next_steps(steps)
+    at = signed_in("eva")
+    at.switch_page("app/pages/dashboard.py").run()
+    assert not at.exception, at.exception
+    lists = [m.value for m in at.markdown if m.value.startswith("- ")]
+    lines = [line for block in lists for line in block.splitlines()]
+    assert len(lines) == len(groups) < len(steps)
+    assert sum(line.startswith("- 以下 ") for line in lines) == sum(not g.single for g in groups)
+    empty = next(g for g in groups if g.kind == "no_responses")
+    assert f"- 以下 {empty.size} 个调查点尚未收到" in lines[0]
+    assert all(s.site_name in lines[0] for s in empty.steps)  # every site named in the one line
+    rest = groups[6:]
+    behind = sum(g.size for g in rest if g.kind == "behind_quota")
+    (expander,) = [e for e in at.expander if e.label.startswith("其余")]
+    assert expander.label.startswith(f"其余 {len(rest)} 条：")
+    assert f"{behind} 个调查点未完成计划样本量" in expander.label

@@ -93,18 +93,20 @@ def test_evaluator_dashboard_weighting_and_downloads(browser, server, screenshot
 
     page.get_by_role("tab", name="报告与数据下载").click()
     settle(page)
-    page.get_by_role("button", name="生成报告与数据文件").click()
-    settle(page)
-    page.get_by_text("文件已生成").wait_for(timeout=120_000)
-    full_screenshot(page, screenshot_dir / "dashboard-6-downloads.png")
     got = {}
-    for label in ("下载 Excel 工作簿", "下载 Word 报告", "下载 PDF 报告", "下载估计结果 CSV",
-                  "下载“居民中医药服务调查”问卷数据 CSV"):
+    for make, label in (("生成 Excel 工作簿", "下载 Excel 工作簿"), ("生成 Word 报告", "下载 Word 报告"),
+                        ("生成 PDF 报告（含图）", "下载 PDF 报告"), ("生成估计结果 CSV", "下载估计结果 CSV"),
+                        ("生成“居民中医药服务调查”问卷数据 CSV", "下载“居民中医药服务调查”问卷数据 CSV")):
+        assert page.get_by_role("button", name=label).count() == 0  # made only when asked for
+        page.get_by_role("button", name=make).click()
+        settle(page)
+        page.get_by_role("button", name=label).wait_for(timeout=120_000)
         with page.expect_download(timeout=60_000) as info:
             page.get_by_role("button", name=label).click()
         path = tmp_path / info.value.suggested_filename
         info.value.save_as(path)
         got[label] = path.read_bytes()
+    full_screenshot(page, screenshot_dir / "dashboard-6-downloads.png")
     assert got["下载 PDF 报告"].startswith(b"%PDF")
     assert got["下载 Word 报告"].startswith(b"PK")
     book = openpyxl.load_workbook(io.BytesIO(got["下载 Excel 工作簿"]), read_only=True)

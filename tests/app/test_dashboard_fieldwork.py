@@ -7,7 +7,7 @@ import datetime as dt
 
 from survey.collect.households import HouseholdSpec
 
-from .respond_helpers import make_campaign
+from .respond_helpers import make_campaign, open_view
 from .test_dashboard import signed_in, store, texts  # noqa: F401  (the store fixture)
 
 # the village of issue 19: 6 completes, 2 refusals, 1 non-contact after 3 visits, 1 not eligible
@@ -44,6 +44,8 @@ def test_the_village_shows_rr1_six_ninths_and_its_refusals_are_a_next_step(store
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
     assert "入户调查" in [tab.label for tab in at.tabs]
+    assert "太阳村镇 太阳村镇卫生院：已结束的 10 户中拒访率达 22\\.2%" in texts(at)  # a next step, in the progress view
+    open_view(at, "入户调查")
     table = sites_table(at)
     village = table[table["村（社区）"] == "太阳村镇卫生院（01A）"].iloc[0]
     assert village["乡镇"] == "太阳村镇"
@@ -56,7 +58,6 @@ def test_the_village_shows_rr1_six_ninths_and_its_refusals_are_a_next_step(store
                      and "已分派户数" in d.value.columns)
     assert townships["乡镇"].tolist() == ["太阳村镇", "柳南街道", "全县"]
     shown = texts(at)
-    assert "太阳村镇 太阳村镇卫生院：已结束的 10 户中拒访率达 22\\.2%" in shown
     assert "接触率低于 70% 时提示" in shown and "拒访率高于 20% 时提示" in shown
 
 
@@ -73,9 +74,13 @@ def test_a_failing_fieldwork_panel_hides_nothing_else(store, monkeypatch):  # no
     at = signed_in("eva")
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
-    assert any("入户调查数据暂时无法显示" in e.value for e in at.error)
     assert [tab.label for tab in at.tabs] == ["进度", "结果与判定", "调查期间监测", "题目分析", "报告与数据下载", "入户调查"]
     assert any("下一步工作" == s.value for s in at.subheader)  # the progress tab is still there
+    assert "broken household record" not in texts(at)
+    open_view(at, "入户调查")
+    assert not at.exception, at.exception
+    assert any("入户调查数据暂时无法显示" in e.value for e in at.error)
+    assert [tab.label for tab in at.tabs][-1] == "入户调查"
     assert "broken household record" not in texts(at)
 
 
@@ -84,5 +89,6 @@ def test_the_fieldwork_tab_in_english(store):  # noqa: F811
     at = signed_in("eva", language="en")
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
+    open_view(at, "Fieldwork")
     table = next(d.value for d in at.dataframe if "Village (community)" in d.value.columns)
     assert "66.7%" in table["Response rate RR1"].tolist()

@@ -15,7 +15,7 @@ from survey.storage import Store
 
 from ..analysis import integrity_data
 from ..survey.storage.helpers import MINI
-from .respond_helpers import ROOT, SECRET
+from .respond_helpers import ROOT, SECRET, make_files, open_view
 
 PASSWORD = "evaluator-pass-1"
 
@@ -65,18 +65,25 @@ def test_every_tab_works_while_every_response_awaits_review(store):
     assert not at.error, [e.value for e in at.error]
     shown = texts(at)
     assert "小问卷" in shown and "第二问卷" in shown  # the progress tab
+    open_view(at, "结果与判定")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    shown = texts(at)
     assert "满意率 · 达标线 90%" in shown  # the results tab
     assert "“小问卷”的 3 份问卷都待审核" not in shown
     assert "知晓率的 3 份问卷都待审核：排除后没有可用的问卷，暂无判定" in shown
     assert "—–—" not in shown and "None的" not in shown  # the county named, not None
+    open_view(at, "调查期间监测")
     watch = next(d.value for d in at.dataframe if d.value.columns[0] == "范围" or "全县（区）" in list(d.value.iloc[:, 0]))
     assert "全县（区）" in list(watch.iloc[:, 0])
-    assert at.button(key="dash.export.prepare")  # the download tab
+    for view in ("题目分析", "报告与数据下载"):
+        open_view(at, view)
+        assert not at.exception and not at.error, (view, [e.value for e in at.error])
+    assert at.button(key="dash.export.make.xlsx")  # the download tab
     at.checkbox(key="dash.exclude_flagged").check().run()  # the flagged left out: the first questionnaire is empty
     assert not at.exception and not at.error, [e.value for e in at.error]
-    at.button(key="dash.export.prepare").click().run()
+    assert len(make_files(at)) == 6  # workbook, Word, PDF, estimates, one CSV per questionnaire
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert "文件已生成，可以下载。" in texts(at)
+    assert len(at.get("download_button")) == 6
 
 
 def test_one_failing_panel_leaves_the_others(store, monkeypatch):
@@ -89,7 +96,10 @@ def test_one_failing_panel_leaves_the_others(store, monkeypatch):
     at = signed_in()
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
+    assert not at.error and "下一步工作" in texts(at)  # the progress
+    open_view(at, "结果与判定")
+    assert not at.exception, at.exception
     assert len(at.error) == 1 and "编号" in at.error[0].value  # the incident number, in the panel's place
-    shown = texts(at)
-    assert "满意率 · 达标线 90%" in shown and "下一步工作" in shown  # the results, the progress
-    assert at.button(key="dash.export.prepare")
+    assert "满意率 · 达标线 90%" in texts(at)  # the results
+    open_view(at, "报告与数据下载")
+    assert not at.error and at.button(key="dash.export.make.xlsx")

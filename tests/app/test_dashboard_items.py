@@ -9,6 +9,7 @@ from analysis.report.data import counted_items
 from analysis.report.items import distinct
 from survey.demo import create_demo
 
+from .respond_helpers import open_view
 from .test_dashboard import signed_in, store, texts  # noqa: F401 - the fixture
 
 
@@ -17,6 +18,7 @@ def test_the_items_tab_shows_each_analysis(store):  # noqa: F811
     at = signed_in("eva")
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
+    open_view(at, "题目分析")
     data = load_campaign_data(store, campaign.id)
     groups = distinct(counted_items(data, compute_results(data)))
     tables = [d.value for d in at.dataframe if "校正题总相关" in d.value.columns]
@@ -37,5 +39,6 @@ def test_the_items_tab_in_english(store):  # noqa: F811
     at = signed_in("admin", "admin-password-1", language="en")
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
+    open_view(at, "Item analysis")
     assert any("Corrected item-total r" in d.value.columns for d in at.dataframe)
     assert "internal consistency α" in texts(at)

@@ -12,7 +12,7 @@ from accounts import create_account
 from survey.storage import Store
 
 from ..analysis.integrity_data import build
-from .respond_helpers import ROOT, SECRET
+from .respond_helpers import ROOT, SECRET, open_view
 
 PASSWORD = "evaluator-pass-1"
 ADMIN_PASSWORD = "admin-password-1"
@@ -119,6 +119,7 @@ def test_exclude_then_the_dashboard_shows_the_reduced_set(store, tmp_path):
     reference_store.close()
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
+    open_view(at, "结果与判定")
     table = result_tables(at)[1]  # satisfaction, knowledge
     k = reference.loc["knowledge"]
     assert table.iloc[0]["样本量"] == int(k["n"]) == 140
@@ -132,6 +133,7 @@ def test_dashboard_shows_both_sets_and_can_leave_the_flags_out(store):
     at = signed_in("eva")
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
+    open_view(at, "结果与判定")
     shown = texts(at)
     assert "共 150 份问卷，被标记 30 份，待审核 30 份，已排除 0 份。" in shown
     assert "排除 30 份可疑问卷后，知晓率" in shown

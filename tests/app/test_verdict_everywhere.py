@@ -22,6 +22,7 @@ from analysis.report import collect, render
 from survey.demo import create_demo
 from survey.storage import Store
 
+from .respond_helpers import open_view
 from .test_dashboard import signed_in, store  # noqa: F401 - the fixture
 
 WORDS = {"met": "达标", "not_met": "未达标", "inconclusive": "尚不能确定", "few_sites": "调查点不足，不能单独判定"}
@@ -120,6 +121,8 @@ def test_cli_dashboard_pdf_word_and_excel_agree_on_every_row(store, tmp_path, ca
     st.cache_data.clear()
     at = signed_in("eva")
     at.switch_page("app/pages/dashboard.py").run()
+    assert not at.exception, at.exception
+    open_view(at, "结果与判定")
     assert not at.exception, at.exception
     frames = [d.value for d in at.dataframe if "估计值" in d.value.columns]
     interval = "90%置信区间（单侧95%界限）"

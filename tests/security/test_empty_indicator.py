@@ -13,6 +13,7 @@ from survey.questionnaire.answers import check_answers
 from survey.questionnaire.catalog import shipped_questionnaires
 from survey.demo import create_demo
 from survey.collect.simulate import simulate_answers
+from tests.app.respond_helpers import make_files, open_view
 from tests.app.test_dashboard import signed_in, texts
 
 
@@ -55,6 +56,8 @@ def test_dashboard_shows_no_usable_response(app_store, campaign):
     at = signed_in("eva")
     at.switch_page("app/pages/dashboard.py").run()
     assert not at.exception, at.exception
+    open_view(at, "结果与判定")
     assert "暂无可用答卷" in texts(at)
-    at.button(key="dash.export.prepare").click().run()
+    open_view(at, "报告与数据下载")
+    assert make_files(at)
     assert not at.exception, at.exception
