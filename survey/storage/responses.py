@@ -136,6 +136,43 @@ def insert_response(
     existing = _existing(connection, campaign_id, nonce)
     if existing is not None:
         return SubmitResult(existing[0], True, existing[1] == dict(answers), existing[2])
+    values = new_row(
+        connection, row, campaign_id=campaign_id, site_code=site_code, version_hash=version_hash, nonce=nonce, source=source,
+        answers=answers, scores=scores, submitted_at=submitted_at, language=language, simulated=simulated,
+        enforce_window=enforce_window, paradata=paradata, household_id=household_id, memo=memo,
+    )
+    receipt = values["receipt"]
+    # one statement per dialect, the values as parameters: no statement built and keyed per call
+    new_id = connection.execute(_insert_statement(connection.dialect.name), values).scalar()
+    if new_id is not None:
+        return SubmitResult(int(new_id), False, True, receipt)
+    existing = _existing(connection, campaign_id, nonce)  # a concurrent attempt won the race
+    if existing is None:  # pragma: no cover - the conflicting row must exist once we see the conflict
+        raise CampaignError(f"nonce {nonce!r} conflicted but no row was found")
+    return SubmitResult(existing[0], True, existing[1] == dict(answers), existing[2])
+
+
+def new_row(
+    connection: Connection,
+    row: Mapping[str, Any],
+    *,
+    campaign_id: int,
+    site_code: str,
+    version_hash: str,
+    nonce: str,
+    source: str,
+    answers: Mapping[str, Any],
+    scores: Mapping[str, Any],
+    submitted_at: dt.datetime,
+    language: str | None = None,
+    simulated: bool = False,
+    enforce_window: bool = True,
+    paradata: Mapping[str, Any] | None = None,
+    household_id: int | None = None,
+    memo: dict | None = None,
+) -> dict[str, Any]:
+    """The column values of a new response of the campaign ``row`` (with a fresh receipt), once its
+    site, instrument, window and household pass (else SubmitError)."""
     site_id = _looked_up(memo, ("site", campaign_id, site_code), lambda: connection.execute(
         sa.select(sites.c.id).where(sites.c.campaign_id == campaign_id, sites.c.code == site_code)
     ).scalar())
@@ -155,8 +192,7 @@ def insert_response(
             raise SubmitError(refusal, f"campaign {campaign_id} is {refusal.replace('_', ' ')} at {submitted_at.isoformat()}", campaign)
     if household_id is not None:
         _check_household(connection, campaign_id, site_id, household_id)
-    receipt = new_receipt()
-    values = dict(
+    return dict(
         campaign_id=campaign_id,
         site_id=site_id,
         version_hash=version_hash,
@@ -167,18 +203,10 @@ def insert_response(
         language=language,
         submitted_at=submitted_at,
         simulated=simulated,
-        receipt=receipt,
+        receipt=new_receipt(),
         household_id=household_id,
         **{k: v for k, v in (paradata or {}).items() if k in PARADATA_COLUMNS},
     )
-    # one statement per dialect, the values as parameters: no statement built and keyed per call
-    new_id = connection.execute(_insert_statement(connection.dialect.name), values).scalar()
-    if new_id is not None:
-        return SubmitResult(int(new_id), False, True, receipt)
-    existing = _existing(connection, campaign_id, nonce)  # a concurrent attempt won the race
-    if existing is None:  # pragma: no cover - the conflicting row must exist once we see the conflict
-        raise CampaignError(f"nonce {nonce!r} conflicted but no row was found")
-    return SubmitResult(existing[0], True, existing[1] == dict(answers), existing[2])
 
 
 def _looked_up(memo: dict | None, key: tuple, fetch):  # noqa: ANN001, ANN202
