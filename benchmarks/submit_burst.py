@@ -6,9 +6,10 @@ temporary folder and run from there in its own process, in the same run and on t
 
 1. ``web``: one ``streamlit run`` server per side, each with its own SQLite file. ``--phones``
    (200) forms are filled up to their last part beforehand (plain HTTP, as a phone without
-   scripts posts), then all submitted at once (threads released by a barrier); the latency of a
-   submit is from just before its POST to its answer read (the thank-you page is checked by a
-   substring, not parsed, so the client's own work stays small). ``--rounds`` bursts of fresh
+   scripts posts), then all submitted at once: one thread per phone, each with its connection
+   open, released by a barrier; the latency of a submit is from just before its POST is sent to
+   its whole answer read, over a plain socket (the pages are checked afterwards), so the client's
+   own work, in a process of its own, stays out of the figure as far as it can. ``--rounds`` bursts of fresh
    forms per side, the sides taking turns; then one burst of the same submits again (a retry: every
    answer "already stored", no new row). Also the server's CPU time per submit (from /proc).
 2. ``store``: the same number of threads calling ``Store.submit`` at once in one process, without
@@ -29,8 +30,10 @@ if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[1] == "--store-chil
     sys.path.insert(0, sys.argv[2])  # the side's code first: this process measures that code
 
 import argparse
+import gzip
 import json
 import os
+import socket
 import statistics
 import subprocess
 import tarfile
@@ -39,6 +42,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,6 +75,44 @@ def checkout(commit: str, folder: Path) -> Path:
 
 
 # ------------------------------------------------------------------------------------------- web
+
+
+def raw_request(port: int, respondent: Any, fields: list) -> bytes:
+    """The bytes of the form's submit POST, as a phone sends it (its cookies, gzip accepted; the
+    connection closed after the answer)."""
+    from tests.app.web.form_client import _encode
+
+    body = _encode([("csrf", respondent.page.hidden.get("csrf", "")), ("state", respondent.page.hidden.get("state", "")),
+                    ("action", "submit"), *fields])
+    cookies = "; ".join(f"{name}={value}" for name, value in respondent.client.cookies.items())
+    head = (f"POST {respondent.url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nCookie: {cookies}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n")
+    return head.encode("latin-1") + body
+
+
+def raw_post(connection: socket.socket, request: bytes) -> bytes:
+    """Send ``request`` on an open connection and read the whole answer (until the server closes).
+
+    A plain socket rather than an HTTP library: the 200 client threads share one process and one
+    GIL with each other (not with the server), and a light client keeps its own queueing out of
+    the latency measured."""
+    connection.sendall(request)
+    chunks = []
+    while True:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def thanked(answer: bytes) -> bool:
+    """True for a 200 answer whose page is the thank-you page (gzip or plain)."""
+    head, _, body = answer.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 200"):
+        return False
+    if b"content-encoding: gzip" in head.lower():
+        body = gzip.decompress(body)
+    return b'data-page="thanks"' in body
 
 
 class Side:
@@ -109,30 +151,29 @@ class Side:
             return list(pool.map(lambda i: fill_to_last_part(base, tokens[i % len(tokens)], seed + i), range(count)))
 
     def burst(self, forms: list, label: str) -> None:
+        """Post the last part of every form in ``forms`` at the same instant (see :func:`raw_post`)."""
         from app_common import stored
 
-        from tests.app.web.form_client import _encode
-
+        requests = [raw_request(self.server.port, respondent, fields) for respondent, fields in forms]
         barrier = threading.Barrier(len(forms))
         latencies = [0.0] * len(forms)
+        answers: list[bytes] = [b""] * len(forms)
         failures: list[str] = []
 
         def run(index: int) -> None:
-            respondent, fields = forms[index]
-            data = [("csrf", respondent.page.hidden.get("csrf", "")), ("state", respondent.page.hidden.get("state", "")),
-                    ("action", "submit"), *fields]
-            body = _encode(data)
-            barrier.wait()
-            started = time.perf_counter()
             try:
-                response = respondent.client.post(respondent.url, content=body,
-                                                  headers={"content-type": "application/x-www-form-urlencoded"})
-                latencies[index] = (time.perf_counter() - started) * 1000
-                if response.status_code != 200 or 'data-page="thanks"' not in response.text:
-                    failures.append(f"{index}: {response.status_code}")
-            except Exception as exc:  # noqa: BLE001 - counted and printed
-                latencies[index] = (time.perf_counter() - started) * 1000
+                connection = socket.create_connection(("127.0.0.1", self.server.port), timeout=120)  # open, as a phone's page
+            except OSError as exc:
                 failures.append(f"{index}: {exc}")
+                return
+            with connection:
+                barrier.wait()
+                started = time.perf_counter()
+                try:
+                    answers[index] = raw_post(connection, requests[index])
+                except OSError as exc:
+                    failures.append(f"{index}: {exc}")
+                latencies[index] = (time.perf_counter() - started) * 1000
 
         cpu_before = self.server.cpu_seconds()
         threads = [threading.Thread(target=run, args=(i,)) for i in range(len(forms))]
@@ -141,6 +182,8 @@ class Side:
         for thread in threads:
             thread.join()
         cpu = (self.server.cpu_seconds() - cpu_before) * 1000 / len(forms)
+        failed = {int(f.split(":")[0]) for f in failures}
+        failures += [f"{i}: {answer[:12]!r}" for i, answer in enumerate(answers) if i not in failed and not thanked(answer)]
         rows, nonces = stored(self.db, self.campaign_id)
         print(f"  {self.label:6s} {label}: {len(forms)} submits at once: {figures(latencies)}; server CPU {cpu:.1f} ms per submit; "
               f"{len(failures)} failed {failures[:2]}; stored {rows} rows, {nonces} nonces", flush=True)
