@@ -15,18 +15,17 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from survey.storage.responses import (
     SubmitError,
     SubmitResult,
     _existing,
-    _looked_up,
+    campaign_row,
     check_submission,
     new_row,
 )
-from survey.storage.schema import campaigns, responses
+from survey.storage.schema import responses
 
 ROWS_PER_INSERT = 500  # x 21 columns: well below SQLite's 32,766 parameters of a statement
 
@@ -51,9 +50,7 @@ def insert_responses(connection: Connection, items: Sequence[Mapping[str, Any]],
         try:
             check_submission(item["nonce"], item["source"])
             campaign_id = item["campaign_id"]
-            row = _looked_up(memo, ("campaign", campaign_id), lambda c=campaign_id: connection.execute(
-                sa.select(campaigns).where(campaigns.c.id == c)).mappings().first())
-            if row is None:
+            if campaign_row(connection, campaign_id, memo) is None:
                 raise SubmitError("unknown_campaign", f"no campaign with id {campaign_id!r}")
         except SubmitError as exc:
             out[position] = exc

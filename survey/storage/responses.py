@@ -129,8 +129,7 @@ def insert_response(
     campaign, site and instrument up once; they cannot change while the transaction holds the write lock.
     """
     check_submission(nonce, source)
-    row = _looked_up(memo, ("campaign", campaign_id), lambda: connection.execute(
-        sa.select(campaigns).where(campaigns.c.id == campaign_id)).mappings().first())
+    row = campaign_row(connection, campaign_id, memo)
     if row is None:
         raise SubmitError("unknown_campaign", f"no campaign with id {campaign_id!r}")
     existing = _existing(connection, campaign_id, nonce)
@@ -174,15 +173,11 @@ def new_row(
     """The column values of a new response of the campaign ``row`` (with a fresh receipt), once its
     site, instrument, window and household pass (else SubmitError)."""
     site_id = _looked_up(memo, ("site", campaign_id, site_code), lambda: connection.execute(
-        sa.select(sites.c.id).where(sites.c.campaign_id == campaign_id, sites.c.code == site_code)
-    ).scalar())
+        _statements()["site"], {"campaign_id": campaign_id, "code": site_code}).scalar())
     if site_id is None:
         raise SubmitError("unknown_site", f"campaign {campaign_id} has no site {site_code!r}")
     in_campaign = _looked_up(memo, ("instrument", campaign_id, version_hash), lambda: connection.execute(
-        sa.select(campaign_instruments.c.short_id).where(
-            campaign_instruments.c.campaign_id == campaign_id, campaign_instruments.c.version_hash == version_hash
-        )
-    ).first())
+        _statements()["instrument"], {"campaign_id": campaign_id, "version_hash": version_hash}).first())
     if in_campaign is None:
         raise SubmitError("unknown_instrument", f"instrument version {version_hash[:12]} is not part of campaign {campaign_id}")
     if enforce_window:
@@ -209,6 +204,26 @@ def new_row(
     )
 
 
+def campaign_row(connection: Connection, campaign_id: int, memo: dict | None = None) -> Mapping[str, Any] | None:
+    """The campaign's stored row (once per ``memo``: a group commit's transaction), or None."""
+    return _looked_up(memo, ("campaign", campaign_id), lambda: connection.execute(
+        _statements()["campaign"], {"campaign_id": campaign_id}).mappings().first())
+
+
+@functools.cache
+def _statements() -> dict[str, Any]:
+    """The look-ups of a submit, built once (their values are parameters): no expression built per call."""
+    campaign_id = sa.bindparam("campaign_id")
+    return {
+        "campaign": sa.select(campaigns).where(campaigns.c.id == campaign_id),
+        "site": sa.select(sites.c.id).where(sites.c.campaign_id == campaign_id, sites.c.code == sa.bindparam("code")),
+        "instrument": sa.select(campaign_instruments.c.short_id).where(
+            campaign_instruments.c.campaign_id == campaign_id, campaign_instruments.c.version_hash == sa.bindparam("version_hash")),
+        "existing": sa.select(responses.c.id, responses.c.answers, responses.c.receipt).where(
+            responses.c.campaign_id == campaign_id, responses.c.nonce == sa.bindparam("nonce")),
+    }
+
+
 def _looked_up(memo: dict | None, key: tuple, fetch):  # noqa: ANN001, ANN202
     if memo is None:
         return fetch()
@@ -225,11 +240,7 @@ def _insert_statement(dialect_name: str):  # noqa: ANN202
 
 
 def _existing(connection: Connection, campaign_id: int, nonce: str) -> tuple[int, dict[str, Any], str] | None:
-    row = connection.execute(
-        sa.select(responses.c.id, responses.c.answers, responses.c.receipt).where(
-            responses.c.campaign_id == campaign_id, responses.c.nonce == nonce
-        )
-    ).first()
+    row = connection.execute(_statements()["existing"], {"campaign_id": campaign_id, "nonce": nonce}).first()
     if row is None:
         return None
     receipt = row[2]
