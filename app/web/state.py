@@ -31,7 +31,7 @@ import json
 import time
 import zlib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -126,6 +126,9 @@ class Target:
         return f"/field/h/{self.campaign.id}/{self.household_id}" if self.household_id else ""
 
 
+_FIELDS = tuple(f.name for f in fields(FormState))
+
+
 def draft_fields(text: Any) -> list[tuple[str, str]]:
     """The section fields of a draft kept on the phone (JSON ``[[name, value], ...]``; anything else: none)."""
     try:
@@ -148,7 +151,7 @@ def _tag(key: bytes, binding: str, body: bytes) -> str:
 
 def seal(state: FormState, secret: bytes, binding: str) -> str:
     """``state`` as tamper-evident text for a hidden field, bound to ``binding`` (the token)."""
-    payload = asdict(state)
+    payload = {name: getattr(state, name) for name in _FIELDS}  # shallow: json.dumps copies, no deep asdict walk
     payload["answers"] = dict(state.answers)
     payload["section_seconds"] = dict(state.section_seconds)
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

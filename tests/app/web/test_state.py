@@ -43,3 +43,19 @@ def test_paradata_of_a_finished_form() -> None:
     assert own == {"opened_at": "1970-01-01T00:01:40+00:00", "duration_s": 60.5, "section_seconds": {"background": 30.0},
                    "language": "en", "resumed": True, "mode": "self", "surveyor": None, "device_id": "d" * 32}
     assert state.paradata(surveyor="zhang", device_id=None, now=160.5)["mode"] == "paper"
+
+
+def test_the_sealed_payload_is_every_field_as_plain_json() -> None:
+    """Pages sealed by earlier versions still open: the payload is each field of the state, as JSON."""
+    import base64
+    import json
+    import zlib
+    from dataclasses import fields
+
+    state = replace(FormState.new(now=5.0), nonce="n0nce-for-the-test", answers={"k": ("a", "b"), "n": 3}, step=1, mode="paper",
+                    paper_number="P-7", interview_date="2026-05-01").timed("s1", 9.25)
+    body = seal(state, KEY, "1.01A.r.x").split(".")[0]
+    payload = json.loads(zlib.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))))
+    assert list(payload) == [f.name for f in fields(FormState)]
+    assert payload["answers"] == {"k": ["a", "b"], "n": 3} and payload["section_seconds"] == {"s1": 4.25}
+    assert payload["paper_number"] == "P-7" and payload["step"] == 1 and payload["nonce"] == "n0nce-for-the-test"
