@@ -13,8 +13,10 @@ measured alone:
    SQLite) and every row stored once.
 3. The worst case: the same number of forms filled up to their last part, then all submitted in
    the same instant (threads released by a barrier), then the same submits again (a retry
-   after a lost answer): every row once, no new row on the retry. The store writes one
-   response per SQLite transaction (each commit waits for the disk), so a burst queues.
+   after a lost answer): every row once, no new row on the retry. On SQLite the submits of a
+   burst share group commits (one transaction, one fsync and one multi-row insert for all that
+   queued meanwhile); ``benchmarks/submit_burst.py`` measures this burst alone, against an
+   earlier commit's code in the same run.
 4. Memory per open form: the server's resident memory before and after the 200 forms were
    opened (the form keeps its state in the page; there is no server session to hold).
 

@@ -1,13 +1,16 @@
 """Fault benchmark: writer processes killed with SIGKILL in the middle of a burst.
 
 Each round starts 4 writer processes that submit responses as fast as they can (the shipped
-resident questionnaire, simulated answers) and print ``ack <nonce> <id>`` after each commit. At a
+resident questionnaire, simulated answers) and print ``ack <nonce> <id>`` after each commit; each
+process submits from ``--threads`` threads (default 8), so on SQLite its submits share group
+commits (one transaction and one fsync for all queued submits, inserted as one batch). At a
 random moment (0.3-1.5 s in) one writer is killed with SIGKILL, most likely inside a transaction;
 the others are stopped the same way a moment later. Afterwards: every acknowledged nonce must be
 stored with the id it was acknowledged with (0 lost), no row may be incomplete (answers, scores,
 site, instrument all present and the answers still valid), and SQLite's integrity check must pass.
 Prints, per backend: rounds, writes acknowledged, rows stored, lost, partial, and the rows that
-were committed but not yet acknowledged when the kill came (allowed: at most one per kill).
+were committed but not yet acknowledged when the kill came (allowed: at most one group per kill,
+that is ``--threads`` rows).
 
 Run: ``.venv/bin/python benchmarks/storage_sigkill.py [--rounds 5]``
      ``bash -c 'source scripts/test.d/postgres.sh && .venv/bin/python benchmarks/storage_sigkill.py'``
@@ -39,25 +42,36 @@ from survey.questionnaire.catalog import shipped_questionnaires  # noqa: E402
 from survey.storage import Store  # noqa: E402
 
 
-def writer(url: str, campaign_id: int, prefix: str) -> None:
+def writer(url: str, campaign_id: int, prefix: str, threads: int) -> None:
     import numpy as np
 
     from survey.collect.simulate import simulate_answers
 
     questionnaire = shipped_questionnaires()["resident"]
     store = Store.open(url, upgrade=False)
-    rng = np.random.default_rng(abs(hash(prefix)) % 2**32)
+    out = threading.Lock()
+
+    def run(thread: int) -> None:
+        rng = np.random.default_rng(abs(hash((prefix, thread))) % 2**32)
+        i = 0
+        while True:
+            nonce = f"{prefix}-t{thread}-{i:06d}"
+            answers = simulate_answers(questionnaire, rng)
+            result = store.submit(campaign_id, f"{i % 5 + 1:02d}", questionnaire, answers, nonce=nonce)
+            with out:  # one whole line per acknowledgement
+                sys.stdout.write(f"ack {nonce} {result.response_id}\n")
+                sys.stdout.flush()
+            i += 1
+
     print("ready", flush=True)
-    i = 0
-    while True:
-        nonce = f"{prefix}-{i:06d}"
-        answers = simulate_answers(questionnaire, rng)
-        result = store.submit(campaign_id, f"{i % 5 + 1:02d}", questionnaire, answers, nonce=nonce)
-        print(f"ack {nonce} {result.response_id}", flush=True)
-        i += 1
+    workers = [threading.Thread(target=run, args=(t,), daemon=True) for t in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
 
 
-def run_backend(url: str, label: str, rounds: int, writers: int) -> bool:
+def run_backend(url: str, label: str, rounds: int, writers: int, threads: int) -> bool:
     questionnaire = shipped_questionnaires()["resident"]
     store = Store.open(url)
     today = dt.date.today()
@@ -72,7 +86,7 @@ def run_backend(url: str, label: str, rounds: int, writers: int) -> bool:
         procs = []
         for w in range(writers):
             proc = subprocess.Popen(
-                [sys.executable, __file__, "--writer", url, str(campaign.id), f"r{round_number}w{w}"],
+                [sys.executable, __file__, "--writer", url, str(campaign.id), f"r{round_number}w{w}", "--threads", str(threads)],
                 stdout=subprocess.PIPE,
                 text=True,
                 cwd=ROOT,
@@ -119,11 +133,11 @@ def run_backend(url: str, label: str, rounds: int, writers: int) -> bool:
     store.close()
     unacknowledged = len(set(stored) - set(acknowledged))
     print(
-        f"{label:10s} rounds {rounds} x {writers} writers killed (SIGKILL): acknowledged {len(acknowledged)}, "
+        f"{label:10s} rounds {rounds} x {writers} writers x {threads} threads killed (SIGKILL): acknowledged {len(acknowledged)}, "
         f"stored {len(stored)}, lost {len(lost)}, partial {len(partial)}, "
-        f"committed but not yet acknowledged {unacknowledged} (<= {kills} kills), integrity {integrity}"
+        f"committed but not yet acknowledged {unacknowledged} (<= {kills} kills x {threads} threads), integrity {integrity}"
     )
-    return not lost and not partial and unacknowledged <= kills and integrity in ("ok", "n/a")
+    return not lost and not partial and unacknowledged <= kills * threads and integrity in ("ok", "n/a")
 
 
 def main() -> int:
@@ -131,18 +145,19 @@ def main() -> int:
     parser.add_argument("--db", action="append", help="database URL (repeatable); default: temporary SQLite + TCM_SURVEY_TEST_PG")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--writers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8, help="submitting threads per writer process")
     parser.add_argument("--writer", nargs=3, metavar=("URL", "CAMPAIGN", "PREFIX"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.writer:
-        writer(args.writer[0], int(args.writer[1]), args.writer[2])
+        writer(args.writer[0], int(args.writer[1]), args.writer[2], args.threads)
         return 0
     ok = True
     if args.db:
         for url in args.db:
-            ok &= run_backend(url, sa.engine.make_url(url).get_backend_name(), args.rounds, args.writers)
+            ok &= run_backend(url, sa.engine.make_url(url).get_backend_name(), args.rounds, args.writers, args.threads)
     else:
         with tempfile.TemporaryDirectory() as folder:
-            ok &= run_backend(f"sqlite:///{folder}/kill.sqlite", "sqlite", args.rounds, args.writers)
+            ok &= run_backend(f"sqlite:///{folder}/kill.sqlite", "sqlite", args.rounds, args.writers, args.threads)
         base = os.environ.get("TCM_SURVEY_TEST_PG")
         if base:
             admin = sa.create_engine(base)
@@ -151,7 +166,7 @@ def main() -> int:
                 connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
             url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
             try:
-                ok &= run_backend(url.render_as_string(hide_password=False), "postgresql", args.rounds, args.writers)
+                ok &= run_backend(url.render_as_string(hide_password=False), "postgresql", args.rounds, args.writers, args.threads)
             finally:
                 with admin.begin() as connection:
                     connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")

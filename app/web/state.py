@@ -35,7 +35,7 @@ import os
 import time
 import zlib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -46,6 +46,7 @@ from survey.questionnaire import Questionnaire
 MAX_SEALED_CHARS = 24_000  # far above any real questionnaire; a larger field is refused
 MODES = ("self", "read_aloud", "paper")
 _CONTEXT = b"tcm-survey/form-state/v2"
+_CONTEXT_V1 = b"tcm-survey/form-state/v1"  # signed, not encrypted: a page open during an upgrade still opens
 _CIPHER_CONTEXT = b"tcm-survey/form-state/cipher/v2"
 IV_BYTES = 12
 
@@ -135,6 +136,9 @@ class Target:
         return f"/field/h/{self.campaign.id}/{self.household_id}" if self.household_id else ""
 
 
+_FIELDS = tuple(f.name for f in fields(FormState))
+
+
 def draft_fields(text: Any) -> list[tuple[str, str]]:
     """The section fields of a draft kept on the phone (JSON ``[[name, value], ...]``; anything else: none)."""
     try:
@@ -146,12 +150,12 @@ def draft_fields(text: Any) -> list[tuple[str, str]]:
     return [(str(p[0]), str(p[1])) for p in pairs[:2000] if isinstance(p, list) and len(p) == 2]
 
 
-def _key(secret: bytes) -> bytes:
-    return hmac.new(secret, _CONTEXT, hashlib.sha256).digest()
+def _key(secret: bytes, context: bytes = _CONTEXT) -> bytes:
+    return hmac.new(secret, context, hashlib.sha256).digest()
 
 
-def _tag(key: bytes, binding: str, body: bytes) -> str:
-    digest = hmac.new(_key(key), binding.encode() + b"|" + body, hashlib.sha256).digest()[:16]
+def _tag(key: bytes, binding: str, body: bytes, context: bytes = _CONTEXT) -> str:
+    digest = hmac.new(_key(key, context), binding.encode() + b"|" + body, hashlib.sha256).digest()[:16]
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
@@ -166,7 +170,7 @@ def _crypt(secret: bytes, iv: bytes, data: bytes) -> bytes:
 
 def seal(state: FormState, secret: bytes, binding: str) -> str:
     """``state`` as tamper-evident text for a hidden field, bound to ``binding`` (the token)."""
-    payload = asdict(state)
+    payload = {name: getattr(state, name) for name in _FIELDS}  # shallow: json.dumps copies, no deep asdict walk
     payload["answers"] = dict(state.answers)
     payload["section_seconds"] = dict(state.section_seconds)
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -181,12 +185,14 @@ def open_state(text: object, secret: bytes, binding: str) -> FormState | None:
         return None
     body_text, tag = text.split(".")
     body = body_text.encode("ascii", "replace")
-    if not hmac.compare_digest(tag, _tag(secret, binding, body)):
+    encrypted = hmac.compare_digest(tag, _tag(secret, binding, body))
+    if not encrypted and not hmac.compare_digest(tag, _tag(secret, binding, body, _CONTEXT_V1)):
         return None
     try:
         sealed = base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4))
-        iv, cipher = sealed[:IV_BYTES], sealed[IV_BYTES:]
-        raw = zlib.decompress(_crypt(secret, iv, cipher), bufsize=65536)
+        if encrypted:
+            sealed = _crypt(secret, sealed[:IV_BYTES], sealed[IV_BYTES:])
+        raw = zlib.decompress(sealed, bufsize=65536)
         payload = json.loads(raw.decode("utf-8"))
         state = FormState(**payload)
     except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError, TypeError):

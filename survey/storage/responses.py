@@ -132,23 +132,58 @@ def insert_response(
     campaign, site and instrument up once; they cannot change while the transaction holds the write lock.
     """
     check_submission(nonce, source)
-    row = _looked_up(memo, ("campaign", campaign_id), lambda: connection.execute(
-        sa.select(campaigns).where(campaigns.c.id == campaign_id)).mappings().first())
+    row = campaign_row(connection, campaign_id, memo)
     if row is None:
         raise SubmitError("unknown_campaign", f"no campaign with id {campaign_id!r}")
     existing = _existing(connection, campaign_id, nonce)
     if existing is not None:
         return SubmitResult(existing[0], True, existing[1] == dict(answers), existing[2])
+    values = new_row(
+        connection, row, campaign_id=campaign_id, site_code=site_code, version_hash=version_hash, nonce=nonce, source=source,
+        answers=answers, scores=scores, submitted_at=submitted_at, language=language, simulated=simulated,
+        enforce_window=enforce_window, paradata=paradata, household_id=household_id, memo=memo,
+    )
+    receipt = values["receipt"]
+    # one statement per dialect, the values as parameters: no statement built and keyed per call
+    new_id = connection.execute(_insert_statement(connection.dialect.name), values).scalar()
+    if new_id is not None:
+        return SubmitResult(int(new_id), False, True, receipt)
+    existing = _existing(connection, campaign_id, nonce)  # a concurrent attempt won the race
+    paper_number = (paradata or {}).get("paper_number")
+    if existing is None and paper_number is not None:  # ... or one of the same paper form with another nonce
+        _check_paper_number(connection, campaign_id, paper_number)
+    if existing is None:  # pragma: no cover - the conflicting row must exist once we see the conflict
+        raise CampaignError(f"nonce {nonce!r} conflicted but no row was found")
+    return SubmitResult(existing[0], True, existing[1] == dict(answers), existing[2])
+
+
+def new_row(
+    connection: Connection,
+    row: Mapping[str, Any],
+    *,
+    campaign_id: int,
+    site_code: str,
+    version_hash: str,
+    nonce: str,
+    source: str,
+    answers: Mapping[str, Any],
+    scores: Mapping[str, Any],
+    submitted_at: dt.datetime,
+    language: str | None = None,
+    simulated: bool = False,
+    enforce_window: bool = True,
+    paradata: Mapping[str, Any] | None = None,
+    household_id: int | None = None,
+    memo: dict | None = None,
+) -> dict[str, Any]:
+    """The column values of a new response of the campaign ``row`` (with a fresh receipt), once its
+    site, instrument, window and household pass (else SubmitError)."""
     site_id = _looked_up(memo, ("site", campaign_id, site_code), lambda: connection.execute(
-        sa.select(sites.c.id).where(sites.c.campaign_id == campaign_id, sites.c.code == site_code)
-    ).scalar())
+        _statements()["site"], {"campaign_id": campaign_id, "code": site_code}).scalar())
     if site_id is None:
         raise SubmitError("unknown_site", f"campaign {campaign_id} has no site {site_code!r}")
     in_campaign = _looked_up(memo, ("instrument", campaign_id, version_hash), lambda: connection.execute(
-        sa.select(campaign_instruments.c.short_id).where(
-            campaign_instruments.c.campaign_id == campaign_id, campaign_instruments.c.version_hash == version_hash
-        )
-    ).first())
+        _statements()["instrument"], {"campaign_id": campaign_id, "version_hash": version_hash}).first())
     if in_campaign is None:
         raise SubmitError("unknown_instrument", f"instrument version {version_hash[:12]} is not part of campaign {campaign_id}")
     if enforce_window:
@@ -161,8 +196,7 @@ def insert_response(
     paper_number = (paradata or {}).get("paper_number")
     if paper_number is not None:
         _check_paper_number(connection, campaign_id, paper_number)
-    receipt = new_receipt()
-    values = dict(
+    return dict(
         campaign_id=campaign_id,
         site_id=site_id,
         version_hash=version_hash,
@@ -173,20 +207,30 @@ def insert_response(
         language=language,
         submitted_at=submitted_at,
         simulated=simulated,
-        receipt=receipt,
+        receipt=new_receipt(),
         household_id=household_id,
         **{k: v for k, v in (paradata or {}).items() if k in PARADATA_COLUMNS},
     )
-    # one statement per dialect, the values as parameters: no statement built and keyed per call
-    new_id = connection.execute(_insert_statement(connection.dialect.name), values).scalar()
-    if new_id is not None:
-        return SubmitResult(int(new_id), False, True, receipt)
-    existing = _existing(connection, campaign_id, nonce)  # a concurrent attempt won the race
-    if existing is None and paper_number is not None:  # ... or one of the same paper form with another nonce
-        _check_paper_number(connection, campaign_id, paper_number)
-    if existing is None:  # pragma: no cover - the conflicting row must exist once we see the conflict
-        raise CampaignError(f"nonce {nonce!r} conflicted but no row was found")
-    return SubmitResult(existing[0], True, existing[1] == dict(answers), existing[2])
+
+
+def campaign_row(connection: Connection, campaign_id: int, memo: dict | None = None) -> Mapping[str, Any] | None:
+    """The campaign's stored row (once per ``memo``: a group commit's transaction), or None."""
+    return _looked_up(memo, ("campaign", campaign_id), lambda: connection.execute(
+        _statements()["campaign"], {"campaign_id": campaign_id}).mappings().first())
+
+
+@functools.cache
+def _statements() -> dict[str, Any]:
+    """The look-ups of a submit, built once (their values are parameters): no expression built per call."""
+    campaign_id = sa.bindparam("campaign_id")
+    return {
+        "campaign": sa.select(campaigns).where(campaigns.c.id == campaign_id),
+        "site": sa.select(sites.c.id).where(sites.c.campaign_id == campaign_id, sites.c.code == sa.bindparam("code")),
+        "instrument": sa.select(campaign_instruments.c.short_id).where(
+            campaign_instruments.c.campaign_id == campaign_id, campaign_instruments.c.version_hash == sa.bindparam("version_hash")),
+        "existing": sa.select(responses.c.id, responses.c.answers, responses.c.receipt).where(
+            responses.c.campaign_id == campaign_id, responses.c.nonce == sa.bindparam("nonce")),
+    }
 
 
 def _check_paper_number(connection: Connection, campaign_id: int, paper_number: str) -> None:
@@ -215,11 +259,7 @@ def _insert_statement(dialect_name: str):  # noqa: ANN202
 
 
 def _existing(connection: Connection, campaign_id: int, nonce: str) -> tuple[int, dict[str, Any], str] | None:
-    row = connection.execute(
-        sa.select(responses.c.id, responses.c.answers, responses.c.receipt).where(
-            responses.c.campaign_id == campaign_id, responses.c.nonce == nonce
-        )
-    ).first()
+    row = connection.execute(_statements()["existing"], {"campaign_id": campaign_id, "nonce": nonce}).first()
     if row is None:
         return None
     receipt = row[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.web.state import MAX_SEALED_CHARS, FormState, draft_fields, open_state, seal
+from app.web.state import _CONTEXT_V1, IV_BYTES, MAX_SEALED_CHARS, FormState, _crypt, _tag, draft_fields, open_state, seal
 
 KEY = b"state-test-secret-0123456789abcdef"
 
@@ -64,3 +64,26 @@ def test_a_sealed_state_hides_its_answers_and_differs_each_time() -> None:
             continue
         assert "中医馆" not in text and "61" not in text
     assert "中医馆".encode() not in raw
+
+
+def test_the_sealed_payload_is_every_field_as_json() -> None:
+    """The payload, once decrypted, is each field of the state, as JSON; a page sealed by the
+    previous version (signed, not encrypted) still opens."""
+    import base64
+    import json
+    import zlib
+    from dataclasses import fields
+
+    state = replace(FormState.new(now=5.0), nonce="n0nce-for-the-test", answers={"k": ("a", "b"), "n": 3}, step=1, mode="paper",
+                    paper_number="P-7", interview_date="2026-05-01").timed("s1", 9.25)
+    body = seal(state, KEY, "1.01A.r.x").split(".")[0]
+    sealed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    raw = zlib.decompress(_crypt(KEY, sealed[:IV_BYTES], sealed[IV_BYTES:]))
+    payload = json.loads(raw)
+    assert list(payload) == [f.name for f in fields(FormState)]
+    assert payload["answers"] == {"k": ["a", "b"], "n": 3} and payload["section_seconds"] == {"s1": 4.25}
+    assert payload["paper_number"] == "P-7" and payload["step"] == 1 and payload["nonce"] == "n0nce-for-the-test"
+    old_body = base64.urlsafe_b64encode(zlib.compress(raw, 6)).rstrip(b"=")
+    old = old_body.decode("ascii") + "." + _tag(KEY, "1.01A.r.x", old_body, _CONTEXT_V1)
+    assert open_state(old, KEY, "1.01A.r.x") == open_state(seal(state, KEY, "1.01A.r.x"), KEY, "1.01A.r.x") is not None
+    assert open_state(old, KEY, "1.02A.r.x") is None
