@@ -32,6 +32,7 @@ from analysis.report.cells import (
     safe_cell,
     safe_frame,
 )
+from analysis.report import excel
 from analysis.report.data import ReportData, responses_frame
 from analysis.report.document import (
     CALIBRATION_ZH,
@@ -53,27 +54,7 @@ from analysis.verdict import rule_text, verdict_word
 SUMMARY_SHEET = "结果汇总"
 PERCENT = "0.0%"
 #: Chinese header of each English column name used in the data sheets
-COLUMN_ZH = {
-    "campaign": "调查活动编号", "instrument": "问卷", "questionnaire_id": "问卷", "indicator": "指标", "var": "指标",
-    "scope": "范围", "domain": "乡镇（街道）", "n": "样本量", "estimate": "估计值", "se": "标准误",
-    "ci_low": "判定区间下限", "ci_high": "判定区间上限", "deff": "设计效应", "df": "自由度", "threshold": "达标线",
-    "verdict": "判定", "point_reaches": "点估计是否达到达标线", "more_responses": "约需再收问卷数", "missing": "缺失数",
-    "ci_method": "区间方法", "level": "置信水平（单侧）", "bounds": "区间类型", "coverage": "区间覆盖概率（双侧）",
-    "two_sided_low": "双侧置信区间下限（参考）", "two_sided_high": "双侧置信区间上限（参考）", "note": "备注",
-    "weighting": "加权方法", "response_id": "问卷编号", "version_hash": "问卷版本指纹", "site": "调查点代码",
-    "site_code": "调查点代码", "site_name": "调查点名称", "stratum": "乡镇（街道）", "psu": "初级抽样单位",
-    "source": "来源", "simulated": "模拟数据", "submitted_at": "提交时间", "weight": "分析权重",
-    "design_weight": "设计权重", "base_weight": "基础权重", "kind": "类型", "quota": "计划样本量",
-    "responses": "已收问卷", "remaining": "尚差", "share": "完成比例", "last_response": "最近一份", "site_kind": "调查点类型",
-    "version": "版本", "section": "部分", "question": "题目编号", "type": "题型", "label_zh": "名称（中文）",
-    "label_en": "名称（英文）", "required": "必答", "relevant": "显示条件", "answer_key": "正确答案",
-    "choice_value": "选项值", "choice_zh": "选项（中文）", "choice_en": "选项（英文）", "rule": "计算规则",
-    "applies_if": "适用条件", "items": "题目", "successes": "“是”的份数", "psus": "调查点数",
-    "unweighted_deff": "未加权设计效应（不低于1）",
-    "log_evidence_pass": "达标证据（对数）", "log_evidence_fail": "未达标证据（对数）", "flag": "监测提示",
-    "looks": "查看次数", "alpha": "α", "evidence_needed": "所需证据", "n_rule": "LQAS 样本量", "d_rule": "判定阈值 d",
-    "sampled": "已取样本", "classification": "LQAS 判定", "item": "项目", "value": "取值", "language": "语言",
-}
+COLUMN_ZH = excel.COLUMN_ZH  # the column names are data, not the writer: shared with today's writer
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _NOTE_FONT = Font(size=9, italic=True, color="666666")
 
