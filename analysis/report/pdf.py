@@ -20,7 +20,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
-from . import fonts
+import analysis.report.fonts as fonts  # the module, not the package: no import circle through analysis.report
 from .data import ReportData
 from .document import (
     Bullets,
