@@ -7,7 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sequential import FAILED, OPEN, PASSED, design_effects, mixture_log_evidence, monitor, sequential_flags
+from analysis.sequential import (
+    FAILED,
+    OPEN,
+    PASSED,
+    design_effects,
+    mixture_log_evidence,
+    monitor,
+    sequential_flags,
+)
 
 
 def reference(data: pd.DataFrame, var: str, threshold: float, *, order: str, by: str | None, psu: str | None,

@@ -9,7 +9,13 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from analysis.campaign import Filters, ResultOptions, compute_results, load_campaign_data, with_watch
+from analysis.campaign import (
+    Filters,
+    ResultOptions,
+    compute_results,
+    load_campaign_data,
+    with_watch,
+)
 from analysis.campaign.results import WATCH_COLUMNS, watch_flags
 
 
