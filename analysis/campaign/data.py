@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
 __all__ = ["CampaignData", "ResponseCache", "background_questions", "load_campaign_data", "response_answers"]
 
 
