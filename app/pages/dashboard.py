@@ -223,13 +223,18 @@ if tab_watch.open:
         with st.spinner(t("dash.watch.computing")):  # the first look after new data: about 0.1 s
             watch = watched().watch
         if len(watch):
+            # (questionnaire, indicator, township or None) -> flag, read once (the first row of each, as before)
+            flags: dict[tuple, str] = {}
+            for qid, var, scope, domain, flag in zip(watch["questionnaire_id"], watch["var"], watch["scope"],
+                                                      watch["domain"], watch["flag"]):
+                flags.setdefault((qid, var, None if scope == "overall" else domain), flag)
+            words = {flag: t(f"dash.flag.{flag}") for flag in set(flags.values())}
             rows = []
             for domain in [None, *results.strata]:
                 row = {t("dash.col.domain"): t("dash.county") if domain is None else domain}
                 for questionnaire_id, indicator in results.indicators:
-                    w = watch[(watch["questionnaire_id"] == questionnaire_id) & (watch["var"] == indicator)]
-                    w = w[w["scope"] == "overall"] if domain is None else w[w["domain"] == domain]
-                    row[names.indicator(questionnaire_id, indicator)] = t(f"dash.flag.{w.iloc[0]['flag']}") if len(w) else "—"
+                    flag = flags.get((questionnaire_id, indicator, domain))
+                    row[names.indicator(questionnaire_id, indicator)] = "—" if flag is None else words[flag]
                 rows.append(row)
             st.dataframe(pd.DataFrame(rows), hide_index=True, key="dash.watch.table")
 
