@@ -26,6 +26,7 @@ from analysis.campaign import (
 )
 from analysis.integrity import load_quality, sensitivity
 from analysis.intervals import CI_METHODS
+from analysis.sequential import FEW_SITES
 from analysis.formatting import in_china, indicator_labels, local_stamp
 from analysis.verdict import MIN_DF
 from app import export_panel, fieldwork_panel, items_panel, progress_panel, results_panel, services
@@ -229,14 +230,19 @@ if tab_watch.open:
                                                       watch["domain"], watch["flag"]):
                 flags.setdefault((qid, var, None if scope == "overall" else domain), flag)
             words = {flag: t(f"dash.flag.{flag}") for flag in set(flags.values())}
-            rows = []
+            rows, quiet = [], []
             for domain in [None, *results.strata]:
+                cells = [flags.get((qid, indicator, domain)) for qid, indicator in results.indicators]
+                if domain is not None and FEW_SITES in cells and set(cells) <= {FEW_SITES, None}:
+                    quiet.append(domain)  # no hint on any indicator: named once below, not a row of repeats
+                    continue
                 row = {t("dash.col.domain"): t("dash.county") if domain is None else domain}
-                for questionnaire_id, indicator in results.indicators:
-                    flag = flags.get((questionnaire_id, indicator, domain))
+                for (questionnaire_id, indicator), flag in zip(results.indicators, cells):
                     row[names.indicator(questionnaire_id, indicator)] = "—" if flag is None else words[flag]
                 rows.append(row)
             st.dataframe(pd.DataFrame(rows), hide_index=True, key="dash.watch.table")
+            if quiet:
+                st.caption(t("dash.watch.quiet", n=len(quiet), names=("、" if lang == "zh" else ", ").join(quiet)))
 
 if tab_items.open:
     with tab_items:

@@ -302,6 +302,10 @@ STRINGS = {
         "The verdicts are under “Results and verdicts” only.",
     },
     "dash.watch.computing": {"zh": "正在计算监测提示…", "en": "Computing the watching flags…"},
+    "dash.watch.quiet": {
+        "zh": "以下 {n} 个乡镇（街道）调查点不足，各项指标均不作提示（表中从略）：{names}。",
+        "en": "{n} townships have too few sites for any hint on any indicator (left out of the table): {names}.",
+    },
     # exports
     "dash.export.intro": {
         "zh": "报告与数据按上面选定的加权和计入规则生成。Word 报告便于修改并粘贴到创建材料中。",

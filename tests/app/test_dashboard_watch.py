@@ -1,6 +1,6 @@
 """The dashboard's 监测 view shows, cell by cell, the watching flags :func:`compute_results`
-computes with its estimates (the view adds them to the results already shown), and the files get
-the same flags."""
+computes with its estimates (the view adds them to the results already shown); townships without
+any hint are named once under the table."""
 
 from __future__ import annotations
 
@@ -43,4 +43,12 @@ def test_watch_view_shows_the_flags_computed_with_the_results(store, exclude_fla
             assert row[names.get((qid, var), var)] == want, (row["范围"], qid, var)
             shown += 1
     assert shown == len(table) * len(results.indicators)
+    # townships with no hint on any indicator (too few sites): named once under the table, not a row each
+    quiet = [c.value for c in at.caption if "各项指标均不作提示" in str(c.value)]
+    named = quiet[0].split("：", 1)[1].rstrip("。").split("、") if quiet else []
+    assert sorted([*table["范围"].iloc[1:], *named]) == sorted(results.strata)
+    assert named  # the demo at 300 responses: townships of two sites
+    for township in named:
+        assert set(watch.loc[watch["domain"] == township, "flag"]) == {"few_sites"}, township
+    assert table["范围"].iloc[0] == "全县（区）"
 
