@@ -186,24 +186,51 @@ def monitor(
     unit_domain[unit_codes] = domain_codes
     order_values = frame[order].to_numpy()
     unit_done = pd.Series(order_values).groupby(unit_codes).max().reindex(range(k)).to_numpy()
-    rows = []
     cutoff = np.log(1.0 / alpha)
     deffs = design_effects(frame, var, psu=psu, strata=strata, by=by) if psu else {}
-    for d, name in enumerate(domains):
-        members = np.flatnonzero(unit_domain == d)
-        members = members[np.argsort(unit_done[members], kind="stable")]
-        x, n = unit_x[members], unit_n[members]
-        deff = deffs.get(name, 1.0)
-        cum_x, cum_n = np.cumsum(x) / deff, np.cumsum(n) / deff
-        flags = sequential_flags(cum_x, cum_n, threshold, alpha=alpha) if len(members) else np.array([OPEN])
-        evidence_pass = float(mixture_log_evidence(cum_x[-1:], cum_n[-1:], threshold, direction="above")[0]) if len(members) else 0.0
-        evidence_fail = float(mixture_log_evidence(cum_x[-1:], cum_n[-1:], threshold, direction="below")[0]) if len(members) else 0.0
-        rows.append(
-            MonitorRow(name, int(n.sum()), int(x.sum()), len(members), deff, evidence_pass, evidence_fail,
-                       str(flags[-1]), len(members))
-        )
-    out = pd.DataFrame([r.__dict__ for r in rows])
+    rows = _domain_flags(unit_x, unit_n, unit_domain, unit_done, list(domains), deffs, threshold, cutoff)
+    out = pd.DataFrame(rows)
     out["threshold"] = threshold
     out["alpha"] = alpha
     out["evidence_needed"] = float(cutoff)
     return out
+
+
+def _domain_flags(unit_x: NDArray[np.float64], unit_n: NDArray[np.float64], unit_domain: NDArray[np.int_],
+                  unit_done: NDArray, domains: list, deffs: dict, threshold: float, cutoff: float) -> dict[str, list]:
+    """:func:`monitor`'s rows, all domains in one pass: each domain's units (PSUs) in order of
+    completion, cumulative effective counts, the evidence at every look and the flag at the last
+    (as :func:`sequential_flags` per domain, which it equals). Columns of :class:`MonitorRow`."""
+    k, d = len(unit_x), len(domains)
+    by_done = np.argsort(unit_done, kind="stable")  # completion order, ties by unit
+    rank = by_done[np.argsort(unit_domain[by_done], kind="stable")]  # then by domain
+    group = unit_domain[rank]
+    psus = np.bincount(group, minlength=d)
+    starts = np.concatenate([[0], np.cumsum(psus)[:-1]]).astype(np.int64)
+    deff = np.array([deffs.get(name, 1.0) for name in domains], dtype=float)
+    x, n = unit_x[rank], unit_n[rank]
+    # cumulative counts within each domain (whole numbers: a running total less the domain's start is exact)
+    run_x, run_n = np.cumsum(x), np.cumsum(n)
+    before_x = np.concatenate([[0.0], run_x])[starts]
+    before_n = np.concatenate([[0.0], run_n])[starts]
+    cum_x = (run_x - before_x[group]) / deff[group]
+    cum_n = (run_n - before_n[group]) / deff[group]
+    above = mixture_log_evidence(cum_x, cum_n, threshold, direction="above")
+    below = mixture_log_evidence(cum_x, cum_n, threshold, direction="below")
+    look = np.arange(k) - starts[group]
+    never = np.iinfo(np.int64).max
+    first_pass = np.full(d, never)
+    first_fail = np.full(d, never)
+    np.minimum.at(first_pass, group, np.where(above >= cutoff, look, never))
+    np.minimum.at(first_fail, group, np.where(below >= cutoff, look, never))
+    flag = np.full(d, OPEN, dtype=object)
+    flag[(first_pass < never) & (first_pass <= first_fail)] = PASSED
+    flag[(first_fail < never) & (first_fail < first_pass)] = FAILED
+    last = starts + psus - 1
+    has = psus > 0
+    evidence_pass = np.where(has, above[np.where(has, last, 0)] if k else 0.0, 0.0)
+    evidence_fail = np.where(has, below[np.where(has, last, 0)] if k else 0.0, 0.0)
+    return {"domain": list(domains), "n": np.bincount(unit_domain, weights=unit_n, minlength=d).astype(int).tolist(),
+            "successes": np.bincount(unit_domain, weights=unit_x, minlength=d).astype(int).tolist(),
+            "psus": psus.tolist(), "unweighted_deff": deff.tolist(), "log_evidence_pass": evidence_pass.tolist(),
+            "log_evidence_fail": evidence_fail.tolist(), "flag": [str(f) for f in flag], "looks": psus.tolist()}

@@ -47,7 +47,8 @@ def step_text(step: Any, names: Names) -> str:
     if step.kind == "no_responses":
         return t("dash.next.no_responses", stratum=step.stratum, site=step.site_name, questionnaire=title, count=step.count)
     if step.kind == "more_responses":
-        key = "dash.next.close_call" if step.close_call else "dash.next.more"
+        key = ("dash.next.beyond_reach" if getattr(step, "beyond_reach", False) else "dash.next.close_call") \
+            if step.close_call else "dash.next.more"
         return t(key, where=where(step), count=step.count, questionnaire=title,
                  indicator=names.indicator(step.questionnaire_id, step.indicator))
     if step.kind == "few_sites":
@@ -60,8 +61,8 @@ def step_text(step: Any, names: Names) -> str:
 
 def _name(step: Any) -> str:
     site = f"{step.stratum or ''} {step.site_name or step.site_code or ''}".strip()
-    if step.kind == "more_responses":
-        return t("dash.next.name.more", where=where(step), count=step.count)
+    if step.kind == "more_responses":  # beyond reach: the place only (its count means nothing to act on)
+        return where(step) if getattr(step, "beyond_reach", False) else t("dash.next.name.more", where=where(step), count=step.count)
     if step.kind == "few_sites":
         return t("dash.next.name.few_sites", stratum=where(step), count=step.count, add=getattr(step, "sites_to_add", 0) or 1)
     if step.kind == "behind_quota":

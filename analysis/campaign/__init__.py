@@ -19,7 +19,8 @@ Modules, one concept each:
 ``fieldwork``   door-to-door households per village and township: assigned, visited, response rates
 ``next_steps``  what to do next (:class:`NextStep`), fieldwork's too (:func:`fieldwork_steps`), grouped
                 (:func:`group_next_steps`)
-``results``     :func:`compute_results` and :class:`CampaignResults`
+``results``     :func:`compute_results` and :class:`CampaignResults`; :func:`with_watch` adds the
+                watching flags to results computed without them
 ==============  ==============================================================================
 """
 
@@ -29,7 +30,7 @@ from .next_steps import FEW_DF, NextStep, StepGroup, fieldwork_steps, group_next
 from .options import CI_DEFAULT, WEIGHTINGS, Filters, ResultOptions
 from .population import Population, PopulationError, read_population
 from .progress import progress_by_stratum
-from .results import OVERALL, CampaignResults, compute_results
+from .results import OVERALL, CampaignResults, compute_results, with_watch
 
 __all__ = [
     "CI_DEFAULT",
@@ -54,4 +55,5 @@ __all__ = [
     "progress_by_stratum",
     "read_population",
     "response_answers",
+    "with_watch",
 ]

@@ -15,9 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
-
-from ..formatting import missing
 
 __all__ = ["CampaignData", "ResponseCache", "background_questions", "load_campaign_data", "response_answers"]
 
@@ -116,6 +115,12 @@ def _households_key(households: pd.DataFrame | None) -> tuple[int, ...]:
     return (len(households), int(households["visits"].sum()), int(households["response_id"].notna().sum()))
 
 
+def _missing(values: np.ndarray) -> np.ndarray:
+    """Which values of an object array are None, NA, NaT or NaN (:func:`analysis.formatting.missing`
+    of each, vectorised; a list answer is given)."""
+    return np.asarray(pd.isna(values), dtype=bool)
+
+
 def response_answers(data: CampaignData, response_ids: Iterable[int]) -> tuple[dict[int, dict[str, Any]], dict[int, Any]]:
     """The answers (question id -> answer, unanswered left out) and the form language of the
     responses ``response_ids`` of a campaign, for the response sheets of the exports, from the
@@ -126,9 +131,14 @@ def response_answers(data: CampaignData, response_ids: Iterable[int]) -> tuple[d
     frame = data.table
     frame = frame[frame["response_id"].isin(wanted)]
     questions = [c for c in data.questions if c in frame.columns]
-    answers: dict[int, dict[str, Any]] = {}
-    for rid, *values in frame[["response_id", *questions]].itertuples(index=False, name=None):
-        answers[int(rid)] = {q: v for q, v in zip(questions, values) if not missing(v)}
+    # all answers as one object array and where they are given (not None/NA/NaT/NaN), then one
+    # dict per row of its given answers, in question order
+    values = frame[questions].to_numpy(dtype=object)
+    given = ~_missing(values)
+    names = np.array(questions, dtype=object)
+    ids = frame["response_id"].astype(int).tolist()
+    answers: dict[int, dict[str, Any]] = {rid: dict(zip(names[has].tolist(), row[has].tolist()))
+                                          for rid, row, has in zip(ids, values, given)}
     languages = dict(zip(frame["response_id"].astype(int).tolist(), frame["language"].tolist()))
     return answers, languages
 

@@ -11,12 +11,17 @@ import pandas as pd
 
 from ..verdict import MIN_DF
 
-__all__ = ["FEW_DF", "HIGH_REFUSAL", "LOW_CONTACT", "MIN_FINISHED", "NextStep", "StepGroup", "fieldwork_steps",
-           "group_next_steps", "next_steps"]
+__all__ = ["BEYOND_REACH", "FEW_DF", "HIGH_REFUSAL", "LOW_CONTACT", "MIN_FINISHED", "NextStep", "StepGroup",
+           "fieldwork_steps", "group_next_steps", "next_steps"]
 
 #: Townships with fewer design degrees of freedom (PSUs - 1) than this get no verdict of their own
 #: (verdict ``few_sites``) and a "few sites" next step (the profile's ``min_df`` overrides it).
 FEW_DF = MIN_DF
+
+#: A close call's count of responses still needed is "beyond reach" above this many times the
+#: responses so far (or when they and the responses so far exceed the population, N_h): the app and the reports then say in words that
+#: the estimate sits too close to the threshold for more responses to settle it, not a number.
+BEYOND_REACH = 10
 
 #: Door-to-door fieldwork (:func:`fieldwork_steps`): a village is judged once this many of its
 #: households are finished (no more visits due: a complete, a refusal, not eligible, or the
@@ -56,6 +61,9 @@ class NextStep:
     #: the rate sits so close to the threshold that more than five times the current responses
     #: would be needed: more data will hardly settle it (say so instead of a huge number)
     close_call: bool = False
+    #: more than :data:`BEYOND_REACH` times the responses so far, or more than the population holds: the
+    #: count means nothing to act on, word the step without it (``close_call`` is then set too)
+    beyond_reach: bool = False
     #: few_sites: sites with responses to add in the township before it can be judged on its own
     sites_to_add: int = 0
     #: low_contact, high_refusal: the village's CON1 or REF1 among its finished households
@@ -79,6 +87,19 @@ def _applicable(estimates: pd.DataFrame, table: pd.DataFrame) -> dict[tuple, flo
     return out
 
 
+def _populations(table: pd.DataFrame) -> dict[tuple, float]:
+    """Population (N_h, ``stratum_population``) per questionnaire and township, and per questionnaire
+    (the sum over its townships, key stratum None); NaN where a township's is not known."""
+    if not len(table) or "stratum_population" not in table.columns:
+        return {}
+    size = pd.to_numeric(table["stratum_population"], errors="coerce").astype(float)
+    first = size.groupby([table["questionnaire_id"], table["stratum"]], sort=False).first()
+    out = {key: float(v) for key, v in first.items()}
+    for qid, values in first.groupby(level=0, sort=False):
+        out[(qid, None)] = float(values.sum()) if values.notna().all() else math.nan
+    return out
+
+
 def next_steps(estimates: pd.DataFrame, progress: pd.DataFrame, table: pd.DataFrame, *,
                min_df: int = FEW_DF) -> list[NextStep]:
     """The next steps, most urgent first (priority, then the easier more-responses first)."""
@@ -86,6 +107,7 @@ def next_steps(estimates: pd.DataFrame, progress: pd.DataFrame, table: pd.DataFr
     applicable = _applicable(estimates, table)
     sizes = table.groupby(["questionnaire_id", "stratum"]).size().to_dict() if len(table) else {}
     totals = table.groupby("questionnaire_id").size().to_dict() if len(table) else {}
+    populations = _populations(table)
     for p in progress.itertuples(index=False):
         if p.quota > 0 and p.responses == 0:
             steps.append(NextStep("no_responses", p.questionnaire_id, p.stratum, p.site_code, p.site_name, None,
@@ -109,9 +131,11 @@ def next_steps(estimates: pd.DataFrame, progress: pd.DataFrame, table: pd.DataFr
         share = applicable.get((e.questionnaire_id, stratum, e.var), 1.0)
         n_rows = sizes.get((e.questionnaire_id, stratum), 0) if stratum is not None else totals.get(e.questionnaire_id, 0)
         more = int(math.ceil(int(e.more_responses) / share)) if share > 0 else int(e.more_responses)
-        close = more > 5 * max(n_rows, 1)
+        population = populations.get((e.questionnaire_id, stratum), math.nan)
+        beyond = more > BEYOND_REACH * max(n_rows, 1) or (population > 0 and n_rows + more > population)
+        close = beyond or more > 5 * max(n_rows, 1)
         steps.append(NextStep("more_responses", e.questionnaire_id, stratum, None, None, e.var, more,
-                              1 if stratum is None else 2, close_call=close))
+                              1 if stratum is None else 2, close_call=close, beyond_reach=beyond))
     behind = progress[(progress["remaining"] > 0) & (progress["responses"] > 0)]
     for p in behind.sort_values("remaining", ascending=False).itertuples(index=False):
         steps.append(NextStep("behind_quota", p.questionnaire_id, p.stratum, p.site_code, p.site_name, None,

@@ -29,7 +29,7 @@ from .options import ResultOptions
 from .progress import progress, timeline
 from .weights import LONELY_PSU, campaign_design
 
-__all__ = ["OVERALL", "CampaignResults", "compute_results"]
+__all__ = ["OVERALL", "CampaignResults", "compute_results", "watch_flags", "with_watch"]
 
 #: The ``domain`` value of the county-wide (overall) row in result tables.
 OVERALL = None
@@ -113,14 +113,47 @@ def _watch(rows: pd.DataFrame, qid: str, thresholds: Mapping[str, float], level:
 def _few_sites_quiet(flags: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
     """A domain whose verdict is ``few_sites`` gets the flag ``few_sites``: no hint where no verdict
     can be had (the dashboard and the workbook never show a hint beside a row they do not judge)."""
-    few = {(r.var, r.scope, None if r.scope == "overall" else r.domain)
-           for r in estimates.itertuples(index=False) if isinstance(r.verdict, str) and r.verdict == FEW_SITES}
-    if not few or not len(flags) or "domain" not in flags:
+    if not len(flags) or "domain" not in flags or not len(estimates):
         return flags
+    verdicts = estimates["verdict"].to_numpy(dtype=object)
+    mask = np.fromiter((isinstance(v, str) and v == FEW_SITES for v in verdicts), dtype=bool, count=len(verdicts))
+    if not mask.any():
+        return flags
+    scopes = estimates["scope"].to_numpy(dtype=object)[mask]
+    few = set(zip(estimates["var"].to_numpy(dtype=object)[mask], scopes,
+                  [None if s == "overall" else d for s, d in zip(scopes, estimates["domain"].to_numpy(dtype=object)[mask])]))
     keys = zip(flags["var"], flags["scope"], [None if s == "overall" else d for s, d in zip(flags["scope"], flags["domain"])])
     quiet = np.fromiter(((k in few) for k in keys), dtype=bool, count=len(flags))
     flags.loc[quiet, "flag"] = FEW_SITES
     return flags
+
+
+def watch_flags(results: CampaignResults, data: CampaignData) -> pd.DataFrame:
+    """The watching flags of ``results`` computed without them (``ResultOptions(watch=False)``):
+    the table :func:`compute_results` puts in ``watch`` when asked, made from the results' own
+    counted responses and estimates (no estimate is computed again). Columns: ``WATCH_COLUMNS``."""
+    out: list[pd.DataFrame] = []
+    table = results.responses
+    estimates = results.estimates
+    for qid in data.questionnaires:
+        indicators = [i for i in data.indicators(qid) if i in table.columns]
+        thresholds = {i: data.threshold(i) for i in indicators if data.threshold(i) is not None}
+        if not thresholds or not len(table):
+            continue
+        wanted = ["stratum", "psu", "submitted_at", *thresholds]
+        rows = table.loc[(table["questionnaire_id"] == qid).to_numpy(), wanted].reset_index(drop=True)
+        if not len(rows):
+            continue
+        both = estimates[(estimates["questionnaire_id"] == qid).to_numpy()] if len(estimates) else estimates
+        out.extend(_few_sites_quiet(w, both) for w in _watch(rows, qid, thresholds, results.level))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=WATCH_COLUMNS)
+
+
+def with_watch(results: CampaignResults, data: CampaignData) -> CampaignResults:
+    """``results`` (computed with ``watch=False``) with their watching flags, as if computed with them."""
+    from dataclasses import replace
+
+    return replace(results, watch=watch_flags(results, data), options=replace(results.options, watch=True))
 
 
 def _analysis_columns(data: CampaignData) -> pd.DataFrame:

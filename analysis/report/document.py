@@ -343,6 +343,8 @@ def next_step_zh(results: CampaignResults, step) -> str:  # noqa: ANN001
     if step.kind == "more_responses":
         where = step.stratum or "全县（区）"
         label = indicator_label(results, step.questionnaire_id, step.indicator)
+        if step.close_call and getattr(step, "beyond_reach", False):  # a count beyond reach: words, not a number
+            return f"{where}的{label}估计值紧贴达标线，再增加问卷也难以判定；请以点估计和置信区间如实报告。"
         if step.close_call:
             return f"{where}的{label}与达标线非常接近，增加样本也难以得出结论（约需再收 {step.count} 份）；请以点估计和置信区间如实报告。"
         return f"{where}约需再收 {step.count} 份“{title}”问卷，{label}才能得出明确结论。"
@@ -368,7 +370,8 @@ def next_step_group_zh(results: CampaignResults, group) -> str:  # noqa: ANN001
         return f"以下 {group.size} 个调查点尚未收到“{title}”问卷：{names}。请尽快张贴二维码或安排调查员。"
     if group.kind == "more_responses":
         label = indicator_label(results, qid, group.indicator)
-        names = "、".join(f"{where(s)}约 {s.count} 份" for s in group.steps)
+        names = "、".join(where(s) if getattr(s, "beyond_reach", False) else f"{where(s)}约 {s.count} 份"
+                         for s in group.steps)
         if group.close_call:
             return f"{label}：以下 {group.size} 处与达标线非常接近，增加样本也难以得出结论（{names}）；请以点估计和置信区间如实报告。"
         return f"{label}：以下 {group.size} 处还需更多“{title}”问卷才能得出明确结论：{names}。"

@@ -139,6 +139,11 @@ STRINGS = {
         "en": "{where}: the {indicator} sits very close to the threshold; more data will hardly settle it (about {count} "
         "more). Report the estimate and interval as they are.",
     },
+    "dash.next.beyond_reach": {
+        "zh": "{where}的{indicator}估计值紧贴达标线，再增加问卷也难以判定；请如实报告点估计和置信区间。",
+        "en": "{where}: the {indicator} estimate sits too close to the threshold for more responses to settle it. "
+        "Report the estimate and interval as they are.",
+    },
     "dash.next.few_sites": {
         "zh": "{stratum}的“{questionnaire}”问卷只来自 {count} 个调查点，不能单独判定；在同一调查点多收问卷帮助不大，"
         "如需乡镇层面的结论，请再增加 {add} 个调查点。",
@@ -297,6 +302,10 @@ STRINGS = {
         "The verdicts are under “Results and verdicts” only.",
     },
     "dash.watch.computing": {"zh": "正在计算监测提示…", "en": "Computing the watching flags…"},
+    "dash.watch.quiet": {
+        "zh": "以下 {n} 个乡镇（街道）调查点不足，各项指标均不作提示（表中从略）：{names}。",
+        "en": "{n} townships have too few sites for any hint on any indicator (left out of the table): {names}.",
+    },
     # exports
     "dash.export.intro": {
         "zh": "报告与数据按上面选定的加权和计入规则生成。Word 报告便于修改并粘贴到创建材料中。",
