@@ -48,8 +48,8 @@ st.caption(t("dash.intro"))
 
 
 @st.cache_resource(show_spinner=False)
-def response_cache(campaign_id: int) -> ResponseCache:
-    """One incremental cache per campaign and process: a refresh reads only new responses."""
+def response_cache(database: str, campaign_id: int) -> ResponseCache:
+    """One incremental cache per database, campaign and process: a refresh reads only new responses."""
     return ResponseCache(campaign_id)
 
 
@@ -78,12 +78,13 @@ def labels(prefix: str):  # noqa: ANN201
     return label
 
 
-cache = response_cache(int(campaign_picker(store.campaigns(), key="dash.campaign").id))
+cache = response_cache(store.url, int(campaign_picker(store.campaigns(), key="dash.campaign").id))
 try:
     data = cache.refresh(store)
 except Exception as exc:  # a broken stored questionnaire or profile: say what, do not crash the page
     st.error(t("dash.error", message=plain(exc)))
     st.stop()
+data_version = (store.url, *cache.version)  # the database too: one process may open several (tests do)
 campaign = data.campaign
 if campaign.demo:
     st.warning(t("dash.demo_note"), icon=":material/science:")
@@ -148,9 +149,9 @@ options_key = (effective, None if population is None else tuple(sorted(populatio
 latest = store.audit_log(campaign.id, limit=1)
 review_key = (latest[0].id if latest else 0,)
 try:
-    quality = cached_quality(campaign.id, cache.version, review_key, store, data)
+    quality = cached_quality(campaign.id, data_version, review_key, store, data)
     # the watching flags only where they are shown (the 监测 view and the files), added to these results
-    compared = cached_sensitivity(campaign.id, cache.version, review_key, (*options_key, "no watch"), data, quality,
+    compared = cached_sensitivity(campaign.id, data_version, review_key, (*options_key, "no watch"), data, quality,
                                   replace(options, watch=False))
     results = compared.results_clean if exclude_flagged else compared.results_all
 except AnalysisError as exc:
@@ -170,7 +171,7 @@ elif results.is_empty:
 
 names = Names(questionnaire_title, indicator_names)
 min_df = int(getattr(data.profile, "min_df", MIN_DF)) if data.profile is not None else MIN_DF
-view_key = (cache.version, review_key, options_key, exclude_flagged)  # what every view's numbers depend on
+view_key = (data_version, review_key, options_key, exclude_flagged)  # what every view's numbers depend on
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
