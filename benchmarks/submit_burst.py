@@ -78,12 +78,13 @@ def checkout(commit: str, folder: Path) -> Path:
 
 
 def raw_request(port: int, respondent: Any, fields: list) -> bytes:
-    """The bytes of the form's submit POST, as a phone sends it (its cookies, gzip accepted; the
+    """The bytes of the form's submit POST, as a phone with the script sends it (``js=1``: answered
+    with the thank-you page itself, not a redirect to it; its cookies, gzip accepted; the
     connection closed after the answer)."""
     from tests.app.web.form_client import _encode
 
     body = _encode([("csrf", respondent.page.hidden.get("csrf", "")), ("state", respondent.page.hidden.get("state", "")),
-                    ("action", "submit"), *fields])
+                    ("action", "submit"), ("js", "1"), *fields])
     cookies = "; ".join(f"{name}={value}" for name, value in respondent.client.cookies.items())
     head = (f"POST {respondent.url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
             f"Content-Length: {len(body)}\r\nCookie: {cookies}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n")
