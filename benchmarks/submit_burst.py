@@ -19,7 +19,10 @@ Prints p50/p95/max per burst and the best of the rounds per side, with the machi
 (``uptime``) before and after; other people's work on this machine moves the figures, so compare
 the sides of one run. Asserts nothing (rows are counted and printed).
 
-Run: ``.venv/bin/python benchmarks/submit_burst.py [--phones 200] [--rounds 3] [--before 1a89a25] [--part web|store|both]``
+Run: ``.venv/bin/python benchmarks/submit_burst.py [--phones 200] [--rounds 3] [--before 1a89a25] [--part web|store|both]
+[--now-path DIR]`` (``--now-path``: where this checkout's added requirements were installed when the
+environment is shared, e.g. ``pip install --target DIR httptools==0.8.0``; each side prints the HTTP
+parser its server uses).
 """
 
 from __future__ import annotations
@@ -119,17 +122,20 @@ def thanked(answer: bytes) -> bool:
 class Side:
     """One server (this checkout's code or an earlier commit's) with its own database and forms."""
 
-    def __init__(self, label: str, code: Path, folder: Path, phones: int, rounds: int) -> None:
+    def __init__(self, label: str, code: Path, folder: Path, phones: int, rounds: int, path: str = "") -> None:
         from app_common import (SECRET, TCM_ENV_SECRET, Server, free_port,  # noqa: I001 - one line
                                 make_campaign, wait_healthy)
 
         self.label = label
+        self.path = path
         folder.mkdir()
         self.db = f"sqlite:///{folder / 'bench.sqlite'}"
         self.campaign_id, self.tokens = make_campaign(self.db, sites=20)
         port = free_port()
         log = folder / "server.log"
         env = {**os.environ, TCM_ENV_SECRET: SECRET, "TCM_SURVEY_DB": self.db, "TCM_SURVEY_ADMIN_PASSWORD": "benchmark-admin"}
+        if path:  # packages this side's requirements add to the shared environment (pip install --target DIR)
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (path, env.get("PYTHONPATH", "")) if p)
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(code / "streamlit_app.py"), "--server.port", str(port),
              "--server.headless", "true", "--server.address", "127.0.0.1"],
@@ -192,14 +198,23 @@ class Side:
             self.p95.append(percentile(latencies, 0.95))
             self.cpu.append(cpu)
 
+    def http_parser(self) -> str:
+        """``httptools`` or ``h11``: the one uvicorn picks in the server's environment (httptools when importable)."""
+        env = {**os.environ, **({"PYTHONPATH": self.path} if self.path else {})}
+        found = subprocess.run([sys.executable, "-c", "import httptools"], env=env, check=False, capture_output=True)
+        return "httptools" if found.returncode == 0 else "h11 (pure Python)"
+
     def stop(self) -> None:
         self.server.stop()
 
 
-def web(sides: dict[str, Path], folder: Path, phones: int, rounds: int) -> None:
+def web(sides: dict[str, Path], folder: Path, phones: int, rounds: int, now_path: str = "") -> None:
     print(f"web: {phones} phones submit at once to one streamlit process each (SQLite, synchronous=FULL); "
           f"{rounds} rounds per side, sides taking turns; load {uptime()}", flush=True)
-    opened = {label: Side(label, code, folder / f"web-{label}", phones, rounds) for label, code in sides.items()}
+    opened = {label: Side(label, code, folder / f"web-{label}", phones, rounds, now_path if label == "now" else "")
+              for label, code in sides.items()}
+    for side in opened.values():
+        print(f"  {side.label:6s} HTTP parser: {side.http_parser()}", flush=True)
     try:
         for side in opened.values():
             side.burst(side.forms[:side.warm_up], "warm-up (not counted)")
@@ -282,6 +297,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", default="1a89a25", help="the earlier commit to compare with ('' for none)")
     parser.add_argument("--part", choices=["web", "store", "both"], default="both")
+    parser.add_argument("--now-path", default="", help="a folder first on the now side's PYTHONPATH: packages its requirements add "
+                        "that this environment lacks (e.g. pip install --target DIR httptools==...)")
     args = parser.parse_args()
     sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
     with tempfile.TemporaryDirectory(prefix="tcm-bench-burst-") as name:
@@ -293,7 +310,7 @@ def main() -> None:
         if args.part in ("store", "both"):
             store_part(sides, folder, args.phones, args.rounds)
         if args.part in ("web", "both"):
-            web(sides, folder, args.phones, args.rounds)
+            web(sides, folder, args.phones, args.rounds, args.now_path)
 
 
 if __name__ == "__main__":
