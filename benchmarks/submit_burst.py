@@ -1,8 +1,9 @@
 """Benchmark: 200 phones submitting in the same instant to one server process (SQLite), now and before.
 
 Two parts, each run for this checkout ("now") and for the code of an earlier commit ("before",
-default 1a89a25: the group commit with a savepoint per submit), taken with ``git archive`` into a
-temporary folder and run from there in its own process, in the same run and on the same load:
+default c8fb092: the group commit with one multi-row insert per group, before the per-request
+CPU work; the older default 1a89a25 now answers the benchmark's forms with 无法打开问卷), taken with
+``git archive`` into a temporary folder and run from there in its own process, in the same run and on the same load:
 
 1. ``web``: one ``streamlit run`` server per side, each with its own SQLite file. ``--phones``
    (200) forms are filled up to their last part beforehand (plain HTTP, as a phone without
@@ -19,7 +20,7 @@ Prints p50/p95/max per burst and the best of the rounds per side, with the machi
 (``uptime``) before and after; other people's work on this machine moves the figures, so compare
 the sides of one run. Asserts nothing (rows are counted and printed).
 
-Run: ``.venv/bin/python benchmarks/submit_burst.py [--phones 200] [--rounds 3] [--before 1a89a25] [--part web|store|both]
+Run: ``.venv/bin/python benchmarks/submit_burst.py [--phones 200] [--rounds 3] [--before c8fb092] [--part web|store|both]
 [--now-path DIR]`` (``--now-path``: where this checkout's added requirements were installed when the
 environment is shared, e.g. ``pip install --target DIR httptools==0.8.0``; each side prints the HTTP
 parser its server uses).
@@ -295,7 +296,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--before", default="1a89a25", help="the earlier commit to compare with ('' for none)")
+    parser.add_argument("--before", default="c8fb092", help="the earlier commit to compare with ('' for none)")
     parser.add_argument("--part", choices=["web", "store", "both"], default="both")
     parser.add_argument("--now-path", default="", help="a folder first on the now side's PYTHONPATH: packages its requirements add "
                         "that this environment lacks (e.g. pip install --target DIR httptools==...)")
