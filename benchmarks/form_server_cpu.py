@@ -44,10 +44,12 @@ RETRIES = [0]
 class Client:
     """A phone's HTTP client. A request that meets a kept-alive connection the server has just
     closed (uvicorn closes idle ones after 5 s) is sent once more on a new connection, as
-    browsers do; a submit sent again carries the same state, so the same nonce."""
+    browsers do; a submit sent again carries the same state, so the same nonce. Redirects are
+    followed: a POST without ``js=1`` (a phone without the script) is answered ``303`` to the
+    screen's address (``app.web.done``), as a browser would GET it."""
 
     def __init__(self, base: str) -> None:
-        self.http = httpx.Client(base_url=base, timeout=120)
+        self.http = httpx.Client(base_url=base, timeout=120, follow_redirects=True)
         self.cookies = self.http.cookies
 
     def _send(self, method: str, url: str, **kwargs):  # noqa: ANN003, ANN202

@@ -1,8 +1,9 @@
 """Benchmark: 200 phones submitting in the same instant to one server process (SQLite), now and before.
 
 Two parts, each run for this checkout ("now") and for the code of an earlier commit ("before",
-default 1a89a25: the group commit with a savepoint per submit), taken with ``git archive`` into a
-temporary folder and run from there in its own process, in the same run and on the same load:
+default c8fb092: the group commit with one multi-row insert per group, before the per-request
+CPU work; the older default 1a89a25 now answers the benchmark's forms with 无法打开问卷), taken with
+``git archive`` into a temporary folder and run from there in its own process, in the same run and on the same load:
 
 1. ``web``: one ``streamlit run`` server per side, each with its own SQLite file. ``--phones``
    (200) forms are filled up to their last part beforehand (plain HTTP, as a phone without
@@ -19,7 +20,10 @@ Prints p50/p95/max per burst and the best of the rounds per side, with the machi
 (``uptime``) before and after; other people's work on this machine moves the figures, so compare
 the sides of one run. Asserts nothing (rows are counted and printed).
 
-Run: ``.venv/bin/python benchmarks/submit_burst.py [--phones 200] [--rounds 3] [--before 1a89a25] [--part web|store|both]``
+Run: ``.venv/bin/python benchmarks/submit_burst.py [--phones 200] [--rounds 3] [--before c8fb092] [--part web|store|both]
+[--now-path DIR]`` (``--now-path``: where this checkout's added requirements were installed when the
+environment is shared, e.g. ``pip install --target DIR httptools==0.8.0``; each side prints the HTTP
+parser its server uses).
 """
 
 from __future__ import annotations
@@ -78,12 +82,13 @@ def checkout(commit: str, folder: Path) -> Path:
 
 
 def raw_request(port: int, respondent: Any, fields: list) -> bytes:
-    """The bytes of the form's submit POST, as a phone sends it (its cookies, gzip accepted; the
+    """The bytes of the form's submit POST, as a phone with the script sends it (``js=1``: answered
+    with the thank-you page itself, not a redirect to it; its cookies, gzip accepted; the
     connection closed after the answer)."""
     from tests.app.web.form_client import _encode
 
     body = _encode([("csrf", respondent.page.hidden.get("csrf", "")), ("state", respondent.page.hidden.get("state", "")),
-                    ("action", "submit"), *fields])
+                    ("action", "submit"), ("js", "1"), *fields])
     cookies = "; ".join(f"{name}={value}" for name, value in respondent.client.cookies.items())
     head = (f"POST {respondent.url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
             f"Content-Length: {len(body)}\r\nCookie: {cookies}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n")
@@ -118,17 +123,20 @@ def thanked(answer: bytes) -> bool:
 class Side:
     """One server (this checkout's code or an earlier commit's) with its own database and forms."""
 
-    def __init__(self, label: str, code: Path, folder: Path, phones: int, rounds: int) -> None:
+    def __init__(self, label: str, code: Path, folder: Path, phones: int, rounds: int, path: str = "") -> None:
         from app_common import (SECRET, TCM_ENV_SECRET, Server, free_port,  # noqa: I001 - one line
                                 make_campaign, wait_healthy)
 
         self.label = label
+        self.path = path
         folder.mkdir()
         self.db = f"sqlite:///{folder / 'bench.sqlite'}"
         self.campaign_id, self.tokens = make_campaign(self.db, sites=20)
         port = free_port()
         log = folder / "server.log"
         env = {**os.environ, TCM_ENV_SECRET: SECRET, "TCM_SURVEY_DB": self.db, "TCM_SURVEY_ADMIN_PASSWORD": "benchmark-admin"}
+        if path:  # packages this side's requirements add to the shared environment (pip install --target DIR)
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (path, env.get("PYTHONPATH", "")) if p)
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(code / "streamlit_app.py"), "--server.port", str(port),
              "--server.headless", "true", "--server.address", "127.0.0.1"],
@@ -191,14 +199,23 @@ class Side:
             self.p95.append(percentile(latencies, 0.95))
             self.cpu.append(cpu)
 
+    def http_parser(self) -> str:
+        """``httptools`` or ``h11``: the one uvicorn picks in the server's environment (httptools when importable)."""
+        env = {**os.environ, **({"PYTHONPATH": self.path} if self.path else {})}
+        found = subprocess.run([sys.executable, "-c", "import httptools"], env=env, check=False, capture_output=True)
+        return "httptools" if found.returncode == 0 else "h11 (pure Python)"
+
     def stop(self) -> None:
         self.server.stop()
 
 
-def web(sides: dict[str, Path], folder: Path, phones: int, rounds: int) -> None:
+def web(sides: dict[str, Path], folder: Path, phones: int, rounds: int, now_path: str = "") -> None:
     print(f"web: {phones} phones submit at once to one streamlit process each (SQLite, synchronous=FULL); "
           f"{rounds} rounds per side, sides taking turns; load {uptime()}", flush=True)
-    opened = {label: Side(label, code, folder / f"web-{label}", phones, rounds) for label, code in sides.items()}
+    opened = {label: Side(label, code, folder / f"web-{label}", phones, rounds, now_path if label == "now" else "")
+              for label, code in sides.items()}
+    for side in opened.values():
+        print(f"  {side.label:6s} HTTP parser: {side.http_parser()}", flush=True)
     try:
         for side in opened.values():
             side.burst(side.forms[:side.warm_up], "warm-up (not counted)")
@@ -279,8 +296,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--before", default="1a89a25", help="the earlier commit to compare with ('' for none)")
+    parser.add_argument("--before", default="c8fb092", help="the earlier commit to compare with ('' for none)")
     parser.add_argument("--part", choices=["web", "store", "both"], default="both")
+    parser.add_argument("--now-path", default="", help="a folder first on the now side's PYTHONPATH: packages its requirements add "
+                        "that this environment lacks (e.g. pip install --target DIR httptools==...)")
     args = parser.parse_args()
     sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
     with tempfile.TemporaryDirectory(prefix="tcm-bench-burst-") as name:
@@ -292,7 +311,7 @@ def main() -> None:
         if args.part in ("store", "both"):
             store_part(sides, folder, args.phones, args.rounds)
         if args.part in ("web", "both"):
-            web(sides, folder, args.phones, args.rounds)
+            web(sides, folder, args.phones, args.rounds, args.now_path)
 
 
 if __name__ == "__main__":

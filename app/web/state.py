@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -150,8 +151,17 @@ def draft_fields(text: Any) -> list[tuple[str, str]]:
     return [(str(p[0]), str(p[1])) for p in pairs[:2000] if isinstance(p, list) and len(p) == 2]
 
 
+@functools.lru_cache(maxsize=16)
 def _key(secret: bytes, context: bytes = _CONTEXT) -> bytes:
+    """The key of ``context`` derived from the app secret (worked out once per secret)."""
     return hmac.new(secret, context, hashlib.sha256).digest()
+
+
+@functools.lru_cache(maxsize=16)
+def _cipher(secret: bytes) -> hmac.HMAC:
+    """HMAC-SHA256 keyed with the cipher key, never updated: each keystream block is a copy of it
+    (the key's pads are worked out once, not once per 32-byte block)."""
+    return hmac.new(_key(secret, _CIPHER_CONTEXT), digestmod=hashlib.sha256)
 
 
 def _tag(key: bytes, binding: str, body: bytes, context: bytes = _CONTEXT) -> str:
@@ -162,9 +172,13 @@ def _tag(key: bytes, binding: str, body: bytes, context: bytes = _CONTEXT) -> st
 def _crypt(secret: bytes, iv: bytes, data: bytes) -> bytes:
     """``data`` XOR the keystream HMAC-SHA256(k, iv || counter) for counter = 0, 1, ...: encrypts
     and decrypts alike (``k`` derived from ``secret``; a fresh random ``iv`` per seal)."""
-    key = hmac.new(secret, _CIPHER_CONTEXT, hashlib.sha256).digest()
-    blocks = (len(data) + 31) // 32
-    stream = b"".join(hmac.new(key, iv + i.to_bytes(4, "big"), hashlib.sha256).digest() for i in range(blocks))
+    keyed = _cipher(secret).copy()
+    keyed.update(iv)
+    stream = bytearray()
+    for i in range((len(data) + 31) // 32):
+        block = keyed.copy()
+        block.update(i.to_bytes(4, "big"))
+        stream += block.digest()
     return (int.from_bytes(data, "big") ^ int.from_bytes(stream[: len(data)], "big")).to_bytes(len(data), "big")
 
 

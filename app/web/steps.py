@@ -206,7 +206,7 @@ def submit(post: Post, state: FormState, form_view: FormView) -> Response:
             source="surveyor" if target.surveyor else "qr", language=state.lang,
             paradata=state.paradata(surveyor=target.surveyor, device_id=device_id(post.request), now=post.now,
                                     option_orders=option_orders(target.questionnaire, state.nonce, form_view.shown)),
-            household_id=target.household_id,
+            household_id=target.household_id, checked=form_view.checked,  # the view walked these answers: no second walk
         )
         if target.household_id is not None and target.surveyor:  # its complete visit, once (nonce from the response's)
             interview_done(services.store(), target.campaign.id, target.household_id, state.nonce, target.surveyor)

@@ -34,8 +34,11 @@ STATIC = HERE / "static"
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
+    """The form's templates, each compiled once per process (no ``stat`` of its file per page:
+    the templates change only with a new release, which restarts the server)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

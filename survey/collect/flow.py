@@ -13,10 +13,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from survey.collect.submission import NONCE  # noqa: F401 - the form's nonce rule (app.web.state)
+from survey.collect.submission import NONCE, Checked  # noqa: F401 - NONCE: the form's nonce rule (app.web.state)
 from survey.errors import AnswerProblem
 from survey.questionnaire import Questionnaire, QuestionType
-from survey.questionnaire.answers import check_answers
+from survey.questionnaire.answers import AnswerCheck, check_answers
 from survey.questionnaire.expressions import Value
 
 INTRO = -1  # the step before the first section
@@ -34,6 +34,18 @@ class FormView:
     by_section: Mapping[int, Mapping[str, AnswerProblem]]  # section -> question id -> its first problem
     ended_by: str | None  # the screen-out question that ended the form, if any
     sections: tuple[int, ...]  # indices of the sections with a question shown
+    version_hash: str = ""  # the questionnaire's (``checked``)
+
+    @property
+    def checked(self) -> Checked | None:
+        """``clean`` with this walk, for the store to score without walking again (None with problems).
+
+        One walk of the answers as given is the walk of ``clean`` (hidden answers never count in
+        skip logic), so ``check_answers(questionnaire, clean)`` would give these shown questions
+        and values, with no problem."""
+        if self.problems:
+            return None
+        return Checked(self.clean, self.version_hash, AnswerCheck(dict(self.shown), dict(self.values), [], self.ended_by))
 
     def at(self, step: int) -> FormView:
         """The same answers seen from another section (no walk)."""
@@ -91,7 +103,8 @@ def view(questionnaire: Questionnaire, answers: Mapping[str, Any], step: int = I
     for problem in problems:
         by_section.setdefault(section_of[problem.question_id], {}).setdefault(problem.question_id, problem)
     sections = tuple(i for i, s in enumerate(questionnaire.sections) if any(shown.get(qid) for qid in s.question_ids))
-    return FormView(step, shown, clean, check.clean, problems, dict(sorted(by_section.items())), check.ended_by, sections)
+    return FormView(step, shown, clean, check.clean, problems, dict(sorted(by_section.items())), check.ended_by, sections,
+                    questionnaire.version_hash)
 
 
 def with_section(

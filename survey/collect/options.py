@@ -15,6 +15,7 @@ by value, so scoring never sees the order.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 from collections.abc import Mapping
@@ -35,9 +36,14 @@ def option_order(question: Question, nonce: str) -> tuple[str, ...]:
     values = question.choice_values
     if not shuffles(question):
         return values
-    last = [v for v in values if v == DONT_KNOW or v in question.exclusive]
+    return _shuffled(values, tuple(question.exclusive), question.id, nonce)
+
+
+@functools.lru_cache(maxsize=16_384)  # a form's pages and its submit ask for the same orders: about 1,500 recent forms' worth
+def _shuffled(values: tuple[str, ...], exclusive: tuple[str, ...], question_id: str, nonce: str) -> tuple[str, ...]:
+    last = [v for v in values if v == DONT_KNOW or v in exclusive]
     body = [v for v in values if v not in last]
-    seed = hashlib.sha256(f"tcm-survey/option-order/v1\0{nonce}\0{question.id}".encode("utf-8")).digest()
+    seed = hashlib.sha256(f"tcm-survey/option-order/v1\0{nonce}\0{question_id}".encode("utf-8")).digest()
     random.Random(int.from_bytes(seed[:16], "big")).shuffle(body)
     return tuple(body + last)
 

@@ -36,6 +36,19 @@ class Submission:
     paradata: Mapping[str, Any] | Paradata | None = None
 
 
+@dataclass(frozen=True, eq=False)
+class Checked:
+    """Answers already walked and found valid (the form's last view, ``survey.collect.flow.view``),
+    with that walk: :func:`clean_and_score` scores them without walking the questionnaire again.
+
+    It holds only for the very mapping ``answers`` (by identity) and the questionnaire of
+    ``version_hash``; with any other answers or questionnaire the answers are checked as usual."""
+
+    answers: Mapping[str, Any]
+    version_hash: str
+    check: answer_rules.AnswerCheck
+
+
 @dataclass(frozen=True)
 class ImportRow:
     """One checked response of an import: clean answers, their scores, paradata as stored columns."""
@@ -49,11 +62,14 @@ class ImportRow:
 
 
 def clean_and_score(
-    questionnaire: Questionnaire, answers: Mapping[str, Any], profile: Any = None
+    questionnaire: Questionnaire, answers: Mapping[str, Any], profile: Any = None, checked: Checked | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The normalised answers and their indicator scores under ``profile`` (the campaign's), from
-    one walk of the questionnaire (AnswerError listing every problem)."""
-    check = answer_rules.check_answers(questionnaire, answers)
+    one walk of the questionnaire (AnswerError listing every problem); no walk when ``checked`` is
+    the walk of these very answers (:class:`Checked`)."""
+    reuse = (checked is not None and checked.answers is answers and checked.version_hash == questionnaire.version_hash
+             and not checked.check.problems)
+    check = checked.check if reuse else answer_rules.check_answers(questionnaire, answers)  # type: ignore[union-attr]
     if check.problems:
         raise AnswerError(check.problems, questionnaire.id)
     return check.clean, score_check(questionnaire, check, profile=profile)

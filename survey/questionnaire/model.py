@@ -8,6 +8,7 @@ them, so a stored response is tied to exactly the text that was shown.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -86,8 +87,9 @@ class Question:
     def takes_answer(self) -> bool:
         return self.type is not QuestionType.NOTE
 
-    @property
+    @functools.cached_property
     def choice_values(self) -> tuple[str, ...]:
+        """The choices' values in order (worked out once per question: every answer check reads them)."""
         return tuple(choice.value for choice in self.choices)
 
     def choice_label(self, value: str, language: str) -> str:

@@ -266,6 +266,11 @@ def load_profiles() -> dict[str, Profile]:
     Cached: the files are parsed again only when one is added, removed or changed (path, size and
     modification time), so a page refresh or a submission costs a ``stat`` per file, not a parse.
     """
+    return dict(_profiles())  # a copy: callers may not change the cache
+
+
+def _profiles() -> dict[str, Profile]:
+    """The cached profiles by id (not to be changed), parsed again when a file changed."""
     stamp = []
     for path in profile_files():
         try:
@@ -274,17 +279,19 @@ def load_profiles() -> dict[str, Profile]:
             continue
         stamp.append((str(path), stat.st_mtime_ns, stat.st_size))
     key = tuple(stamp)
-    if key not in _CACHE:
+    parsed = _CACHE.get(key)
+    if parsed is None:
+        parsed = _parse_profiles()
         _CACHE.clear()
-        _CACHE[key] = _parse_profiles()
-    return dict(_CACHE[key])  # a copy: callers may not change the cache
+        _CACHE[key] = parsed
+    return parsed
 
 
 def find_profile(profile_id: str) -> Profile | None:
     """The valid profile with this id, or None: the one way to get a campaign's profile
     (``find_profile(campaign.profile_id)``; ``Store.campaign_profile`` uses it), cached as
     :func:`load_profiles`."""
-    return load_profiles().get(profile_id)
+    return _profiles().get(profile_id)
 
 
 def load_profile(profile_id: str) -> Profile:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,9 @@ if TYPE_CHECKING:
     from survey.campaign.tokens import TokenCheck
 
 
+PROFILE_RECHECK_SECONDS = 1.0  # a profile file changed on disk counts for new submits within a second
+
+
 class Store(Submitting, Importing, Fieldwork, Complaints, AccountStore):
     """Campaigns, sites, instrument texts and responses in SQLite or PostgreSQL."""
 
@@ -61,6 +65,7 @@ class Store(Submitting, Importing, Fieldwork, Complaints, AccountStore):
         self._secret = secret  # keys the device hashes of paradata; None: survey.campaign.keys.load_secret() when needed
         self._questionnaires: dict[str, Questionnaire] = {}
         self._profile_ids: dict[int, str] = {}  # campaign id -> its (immutable) profile id
+        self._profiles_seen: dict[int, tuple[float, Any]] = {}  # campaign id -> (monotonic s when looked up, profile)
         self._lock = threading.Lock()
         # SQLite has one writer at a time and its busy handler polls with growing sleeps, which
         # starves some of many waiting threads; queue this process's writers on a lock instead,
@@ -277,7 +282,20 @@ class Store(Submitting, Importing, Fieldwork, Complaints, AccountStore):
 
     def campaign_profile(self, campaign_id: int):  # noqa: ANN201 - survey.questionnaire.profiles.Profile | None
         """The jurisdiction profile a campaign's responses are scored under (None when the campaign or
-        its profile is unknown: the instruments' own rules apply); its fixed id is read once per store."""
+        its profile is unknown: the instruments' own rules apply); its fixed id is read once per store,
+        and the profile files are looked at (``find_profile``: a ``stat`` each) at most once per
+        PROFILE_RECHECK_SECONDS per campaign, not on every submit."""
+        seen = self._profiles_seen.get(campaign_id)
+        now = time.monotonic()
+        if seen is not None and now - seen[0] < PROFILE_RECHECK_SECONDS:
+            return seen[1]
+        profile = self._campaign_profile(campaign_id)
+        if len(self._profiles_seen) > 1024:
+            self._profiles_seen.clear()
+        self._profiles_seen[campaign_id] = (now, profile)
+        return profile
+
+    def _campaign_profile(self, campaign_id: int):  # Profile | None
         from survey.questionnaire.profiles import find_profile
         from survey.storage.schema import campaigns
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from survey.collect.submission import Submission, clean_and_score
+from survey.collect.submission import Checked, Submission, clean_and_score
 from survey.storage import audit
 from survey.storage.audit import AuditError
 from survey.storage.engine import StorageError
@@ -68,6 +68,7 @@ class Submitting:
         enforce_window: bool | None = None,
         paradata: Mapping[str, Any] | Paradata | None = None,
         household_id: int | None = None,
+        checked: Checked | None = None,
     ) -> SubmitResult:
         """Validate, score and store one response, exactly once per ``(campaign, nonce)``.
 
@@ -96,6 +97,10 @@ class Submitting:
         household_id
             The household of a door-to-door interview (``Store.households``): it must belong to the
             site, and a household has one interview (a second nonce is refused with ``household_done``).
+        checked
+            The walk that already found ``answers`` valid (``FormView.checked`` of the form's last
+            view, ``survey.collect.submission.Checked``): used instead of walking them again when
+            it is of this very ``answers`` object and questionnaire; otherwise ignored.
 
         Raises
         ------
@@ -105,7 +110,7 @@ class Submitting:
         submitted_at = submitted_at or dt.datetime.now(dt.timezone.utc)
         if submitted_at.tzinfo is None:
             raise ValueError("submitted_at must be timezone-aware")
-        cleaned, scores = clean_and_score(questionnaire, answers, self.campaign_profile(campaign_id))
+        cleaned, scores = clean_and_score(questionnaire, answers, self.campaign_profile(campaign_id), checked)
         stored_paradata, language = self._paradata_columns(paradata, language)
         if enforce_window is None:
             enforce_window = source != "import"

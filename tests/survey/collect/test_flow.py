@@ -124,6 +124,11 @@ def test_view_agrees_with_walking_the_clean_answers(data):
     assert seen.problems == tuple(walked.problems) and seen.ended_by == walked.ended_by
     assert seen.values == walked.clean and seen.shown == walked.shown
     assert view(questionnaire, seen.clean) == seen
+    checked = seen.checked  # what the store scores without a second walk: exactly the walk of the clean answers
+    assert (checked is None) == bool(walked.problems)
+    if checked is not None:
+        assert checked.answers is seen.clean and checked.version_hash == questionnaire.version_hash
+        assert checked.check == walked
     shown = check_answers(questionnaire, answers).shown
     sections = [i for i, s in enumerate(questionnaire.sections) if any(shown.get(q) for q in s.question_ids)]
     assert list(seen.sections) == sections == shown_sections(questionnaire, answers)

@@ -84,3 +84,20 @@ def test_views_draw_the_respondents_order_and_scoring_is_by_value():
         assert [c["value"] for c in shown["k_aims"]["choices"]] == list(option_order(q, nonce))
         checked = [c["value"] for c in shown["k_aims"]["choices"] if c["checked"]]
         assert checked == ["strengthen_prevent_prolong"]  # the answer is kept by value, wherever it sits
+
+
+def test_a_remembered_order_is_the_one_drawn_afresh():
+    """Orders are kept for recent forms (their pages and submit ask again): the same as drawn anew,
+    and a question with other choices under the same id gets its own."""
+    from dataclasses import replace
+
+    from survey.collect import options
+
+    q = RESIDENT.question("k_aims")
+    first = [option_order(q, n) for n in NONCES]
+    options._shuffled.cache_clear()
+    assert [option_order(q, n) for n in NONCES] == first
+    assert options._shuffled.cache_info().hits == 0
+    assert [option_order(q, n) for n in NONCES] == first and options._shuffled.cache_info().hits == len(NONCES)
+    fewer = replace(q, choices=q.choices[1:])
+    assert all(set(option_order(fewer, n)) == set(fewer.choice_values) for n in NONCES)
