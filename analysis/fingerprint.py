@@ -137,9 +137,31 @@ def _frame_digest(frame: pd.DataFrame) -> str:
         if series.dtype == object:  # answers: lists (multiple choice), texts, numbers, None
             out[column] = series.map(_json_cell())
         elif isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
-            out[column] = series.map(lambda v: None if pd.isna(v) else v.isoformat())
-    text = out.to_csv(index=False, lineterminator="\n", na_rep="")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+            out[column] = _isoformat(series)
+    digest = _Digest()
+    out.to_csv(digest, index=False, lineterminator="\n", na_rep="")  # written in chunks, never one whole text
+    return digest.hexdigest()
+
+
+class _Digest:
+    """A text file that only hashes what is written to it (UTF-8), for ``DataFrame.to_csv``."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+
+    def write(self, text: str) -> int:
+        self._sha.update(text.encode("utf-8"))
+        return len(text)
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+
+def _isoformat(series: pd.Series) -> pd.Series:
+    """``Timestamp.isoformat()`` of each time (None where missing), each distinct time formatted once."""
+    codes, uniques = pd.factorize(series)
+    made = [v.isoformat() for v in uniques]
+    return pd.Series([None if c < 0 else made[c] for c in codes.tolist()], index=series.index, dtype=object)
 
 
 def options_record(options, level: float, exclude_flagged: bool) -> dict[str, Any]:  # noqa: ANN001
