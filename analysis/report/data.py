@@ -159,7 +159,7 @@ def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:
         "psu": rows["psu"].to_numpy(),
         "source": rows["source"].to_numpy(),
         "simulated": rows["simulated"].to_numpy(),
-        "submitted_at": rows["submitted_at"].dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M:%S%z").to_numpy(),
+        "submitted_at": local_texts(rows["submitted_at"], tz, offset=True),
         "weight": rows["weight"].to_numpy() if "weight" in rows else None,
     })
     if "paper_number" in rows:  # a paper form entered by a surveyor: its number and interview day (纸质问卷编号, 访问日期)
@@ -187,4 +187,21 @@ def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:
     for indicator in q.indicators:
         if indicator.id in rows:
             out[indicator.id] = rows[indicator.id].to_numpy()
+    return out
+
+
+def local_texts(times: pd.Series, tz: str, *, offset: bool = False) -> np.ndarray:
+    """UTC ``times`` as local wall-clock texts, ``Series.dt.strftime("%Y-%m-%d %H:%M:%S")`` (with ``%z``,
+    e.g. ``+0800``, when ``offset``) over the whole column at once; NaN where a time is missing."""
+    wall = times.dt.tz_convert(tz).dt.tz_localize(None)
+    seconds = wall.to_numpy(dtype="datetime64[ns]").astype("datetime64[s]")
+    out = np.char.replace(np.datetime_as_string(seconds, unit="s"), "T", " ").astype(object)
+    if offset:  # each distinct UTC offset written once, e.g. +0800
+        utc = times.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+        shift = (wall.to_numpy(dtype="datetime64[ns]") - utc).astype("timedelta64[s]").astype(np.int64)
+        codes, shifts = pd.factorize(shift)
+        words = np.array([f"{'-' if v < 0 else '+'}{abs(v) // 3600:02d}{abs(v) % 3600 // 60:02d}" for v in shifts.tolist()],
+                         dtype=object)
+        out = out + words[codes]
+    out[times.isna().to_numpy()] = np.nan
     return out

@@ -45,3 +45,18 @@ def test_the_response_sheets_are_those_of_the_answers_by_response(report) -> Non
         pd.testing.assert_frame_equal(mine, given)
         for column in mine.columns:
             assert [type(v) for v in mine[column]] == [type(v) for v in given[column]], column
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"])
+def test_local_texts_are_strftimes(zone) -> None:
+    import numpy as np
+
+    from analysis.report.data import local_texts
+
+    rng = np.random.default_rng(3)
+    times = pd.Series(pd.to_datetime(rng.integers(0, 2 * 10**18, 3000), utc=True))  # 1970-2033, any nanosecond
+    times.iloc[[0, 7]] = pd.NaT
+    for offset, pattern in ((False, "%Y-%m-%d %H:%M:%S"), (True, "%Y-%m-%d %H:%M:%S%z")):
+        mine, given = local_texts(times, zone, offset=offset), times.dt.tz_convert(zone).dt.strftime(pattern).to_numpy()
+        assert [None if isinstance(v, float) else v for v in mine] == [None if isinstance(v, float) else v for v in given]
+        assert all(isinstance(v, float) and v != v for v in mine[[0, 7]])
