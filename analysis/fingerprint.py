@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["PARTS", "Fingerprint", "campaign_fingerprint", "fingerprint", "options_record"]
@@ -126,6 +127,18 @@ def _json_cell() -> Callable[[Any], str]:
 _CACHEABLE = frozenset({str, int, bool, float, type(None)})
 
 
+def _json_column(series: pd.Series) -> pd.Series:
+    """Each cell's canonical JSON (:func:`_json_cell`); a column of texts and missing values only (no
+    two distinct values equal, as 1 and 1.0 are) has each distinct text encoded once, without a call per cell."""
+    encode = _json_cell()
+    values = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return series.map(encode)
+    codes, uniques = pd.factorize(values)  # missing values (None, NaN, NA, NaT): code -1, all JSON null
+    made = np.asarray([encode(u) for u in uniques.tolist()] + [encode(None)], dtype=object)
+    return pd.Series(made[codes], index=series.index, dtype=object)
+
+
 def _frame_digest(frame: pd.DataFrame) -> str:
     """SHA-256 of a table's canonical CSV (sorted columns; floats written in round-trip form)."""
     if not len(frame.columns):
@@ -135,7 +148,7 @@ def _frame_digest(frame: pd.DataFrame) -> str:
     for column in out.columns:
         series = out[column]
         if series.dtype == object:  # answers: lists (multiple choice), texts, numbers, None
-            out[column] = series.map(_json_cell())
+            out[column] = _json_column(series)
         elif isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
             out[column] = _isoformat(series)
     digest = _Digest()
