@@ -143,8 +143,7 @@ def _frame_digest(frame: pd.DataFrame) -> str:
     """SHA-256 of a table's canonical CSV (sorted columns; floats written in round-trip form)."""
     if not len(frame.columns):
         return hashlib.sha256(b"").hexdigest()
-    frame = frame[sorted(frame.columns)]
-    out = frame.copy()
+    out = frame[sorted(frame.columns)]  # copy on write (pandas 3): the columns replaced below are the copy's alone
     for column in out.columns:
         series = out[column]
         if series.dtype == object:  # answers: lists (multiple choice), texts, numbers, None
@@ -200,7 +199,10 @@ def fingerprint(data, reviews, quality_parameters: Mapping[str, Any] | None, opt
     """The fingerprint of ``data`` (an ``analysis.campaign.CampaignData``), the review decisions
     (``Store.reviews``: objects with ``response_id`` and ``decision``), the campaign's quality
     parameters and the options (:func:`options_record`)."""
-    table = data.table.sort_values("response_id", kind="stable").reset_index(drop=True)
+    table = data.table
+    if not table["response_id"].is_monotonic_increasing:  # the store reads them in id order: usually no copy
+        table = table.sort_values("response_id", kind="stable")
+    table = table.reset_index(drop=True)
     responses = table[[c for c in table.columns if c not in _NOT_RESPONSE]]
     campaign = data.campaign
     sites = [{c: getattr(s, c, None) for c in SITE_COLUMNS} for s in sorted(campaign.sites, key=lambda s: s.code)]
