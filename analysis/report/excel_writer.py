@@ -197,8 +197,14 @@ def column_xml(column: pd.Series, cells: _Cells) -> list[str | None]:
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
         values = column.to_numpy(dtype=np.float64, na_value=np.nan)
         if pd.api.types.is_integer_dtype(dtype) and np.isfinite(values).all():
-            return [f"{cells.style}><v>{v}</v></c>" for v in column.to_numpy().tolist()]
-        return [cells.number(v) for v in values.tolist()]
+            codes, uniques = pd.factorize(column.to_numpy())  # each distinct number written once
+            made = np.asarray([f"{cells.style}><v>{v}</v></c>" for v in uniques.tolist()], dtype=object)
+            return made[codes].tolist()
+        if np.signbit(values[values == 0]).any():  # -0.0 (written as such) is equal to 0.0 for factorize
+            return [cells.number(v) for v in values.tolist()]
+        codes, uniques = pd.factorize(values)  # NaN: code -1, the blank after the distinct numbers
+        made = np.asarray([cells.number(v) for v in uniques.tolist()] + [cells.blank], dtype=object)
+        return made[codes].tolist()
     values = column.to_numpy(dtype=object)
     out = np.full(len(values), None, dtype=object)
     texts = np.fromiter((isinstance(v, str) for v in values.tolist()), dtype=bool, count=len(values))
