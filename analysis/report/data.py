@@ -193,6 +193,8 @@ def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:
 def local_texts(times: pd.Series, tz: str, *, offset: bool = False) -> np.ndarray:
     """UTC ``times`` as local wall-clock texts, ``Series.dt.strftime("%Y-%m-%d %H:%M:%S")`` (with ``%z``,
     e.g. ``+0800``, when ``offset``) over the whole column at once; NaN where a time is missing."""
+    if not len(times):
+        return np.array([], dtype=object)
     wall = times.dt.tz_convert(tz).dt.tz_localize(None)
     seconds = wall.to_numpy(dtype="datetime64[ns]").astype("datetime64[s]")
     out = np.char.replace(np.datetime_as_string(seconds, unit="s"), "T", " ").astype(object)

@@ -249,7 +249,8 @@ def embedded(font: TTFFont) -> Embedded:
         cached = _subsets.get(key + ".cff"), _subsets.get(key + ".gids")
     if None in cached:
         cached = _read_disk(f"{key}.cff"), _read_disk(f"{key}.gids")
-    if None in cached:
+    ids = _glyph_ids(cached[1], wanted)
+    if cached[0] is None or ids is None:  # not kept, or a file from elsewhere: made again (and written again)
         ttfont = ttLib.TTFont(io.BytesIO(cut), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
         try:
             options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True)  # fpdf2's, in _add_fonts
@@ -265,7 +266,18 @@ def embedded(font: TTFFont) -> Embedded:
         _write_disk(f"{key}.gids", cached[1])
     _remember(key + ".cff", cached[0])
     _remember(key + ".gids", cached[1])
-    return Embedded(json.loads(cached[1]), cached[0])
+    return Embedded(ids, cached[0])
+
+
+def _glyph_ids(stored: bytes | None, names: list[str]) -> dict[str, int] | None:
+    """The glyph ids kept as JSON, when they are those of exactly ``names``; else None."""
+    try:
+        ids = json.loads(stored) if stored is not None else None
+    except ValueError:
+        return None
+    if not isinstance(ids, dict) or sorted(ids) != names or not all(type(v) is int for v in ids.values()):
+        return None
+    return ids
 
 
 def cache_dir() -> Path | None:

@@ -60,3 +60,4 @@ def test_local_texts_are_strftimes(zone) -> None:
         mine, given = local_texts(times, zone, offset=offset), times.dt.tz_convert(zone).dt.strftime(pattern).to_numpy()
         assert [None if isinstance(v, float) else v for v in mine] == [None if isinstance(v, float) else v for v in given]
         assert all(isinstance(v, float) and v != v for v in mine[[0, 7]])
+        assert local_texts(times.iloc[:0], zone, offset=offset).tolist() == []

@@ -6,6 +6,7 @@ forest plots are drawn once for the Word and the PDF file."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -218,3 +219,14 @@ def test_the_cached_writer_subset_gives_the_same_bytes(report, cache, monkeypatc
     monkeypatch.setattr(fonts, "embedded", lambda font: fonts.ttLib.TTFont(
         io.BytesIO(fonts.subset_bytes(font)), lazy=True, recalcTimestamp=False, recalcBBoxes=False))
     assert render_pdf(data, document) == first
+
+
+def test_a_damaged_kept_writer_subset_is_made_again(report, cache):
+    data, document, folder = report
+    first = render_pdf(data, document)
+    for kept in cache.glob("*.gids"):
+        kept.write_bytes(b'{"cid00001": "not a glyph id"')  # cut short
+    fonts._subsets.clear()
+    again = render_pdf(data, document)
+    assert _text(again, folder, "damaged.pdf") == _text(first, folder, "undamaged.pdf")
+    assert all(fonts._glyph_ids(kept.read_bytes(), sorted(json.loads(kept.read_bytes()))) for kept in cache.glob("*.gids"))
