@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["PARTS", "Fingerprint", "campaign_fingerprint", "fingerprint", "options_record"]
@@ -126,20 +127,53 @@ def _json_cell() -> Callable[[Any], str]:
 _CACHEABLE = frozenset({str, int, bool, float, type(None)})
 
 
+def _json_column(series: pd.Series) -> pd.Series:
+    """Each cell's canonical JSON (:func:`_json_cell`); a column of texts and missing values only (no
+    two distinct values equal, as 1 and 1.0 are) has each distinct text encoded once, without a call per cell."""
+    encode = _json_cell()
+    values = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return series.map(encode)
+    codes, uniques = pd.factorize(values)  # missing values (None, NaN, NA, NaT): code -1, all JSON null
+    made = np.asarray([encode(u) for u in uniques.tolist()] + [encode(None)], dtype=object)
+    return pd.Series(made[codes], index=series.index, dtype=object)
+
+
 def _frame_digest(frame: pd.DataFrame) -> str:
     """SHA-256 of a table's canonical CSV (sorted columns; floats written in round-trip form)."""
     if not len(frame.columns):
         return hashlib.sha256(b"").hexdigest()
-    frame = frame[sorted(frame.columns)]
-    out = frame.copy()
+    out = frame[sorted(frame.columns)]  # copy on write (pandas 3): the columns replaced below are the copy's alone
     for column in out.columns:
         series = out[column]
         if series.dtype == object:  # answers: lists (multiple choice), texts, numbers, None
-            out[column] = series.map(_json_cell())
+            out[column] = _json_column(series)
         elif isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
-            out[column] = series.map(lambda v: None if pd.isna(v) else v.isoformat())
-    text = out.to_csv(index=False, lineterminator="\n", na_rep="")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+            out[column] = _isoformat(series)
+    digest = _Digest()
+    out.to_csv(digest, index=False, lineterminator="\n", na_rep="")  # written in chunks, never one whole text
+    return digest.hexdigest()
+
+
+class _Digest:
+    """A text file that only hashes what is written to it (UTF-8), for ``DataFrame.to_csv``."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+
+    def write(self, text: str) -> int:
+        self._sha.update(text.encode("utf-8"))
+        return len(text)
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+
+def _isoformat(series: pd.Series) -> pd.Series:
+    """``Timestamp.isoformat()`` of each time (None where missing), each distinct time formatted once."""
+    codes, uniques = pd.factorize(series)
+    made = [v.isoformat() for v in uniques]
+    return pd.Series([None if c < 0 else made[c] for c in codes.tolist()], index=series.index, dtype=object)
 
 
 def options_record(options, level: float, exclude_flagged: bool) -> dict[str, Any]:  # noqa: ANN001
@@ -165,7 +199,10 @@ def fingerprint(data, reviews, quality_parameters: Mapping[str, Any] | None, opt
     """The fingerprint of ``data`` (an ``analysis.campaign.CampaignData``), the review decisions
     (``Store.reviews``: objects with ``response_id`` and ``decision``), the campaign's quality
     parameters and the options (:func:`options_record`)."""
-    table = data.table.sort_values("response_id", kind="stable").reset_index(drop=True)
+    table = data.table
+    if not table["response_id"].is_monotonic_increasing:  # the store reads them in id order: usually no copy
+        table = table.sort_values("response_id", kind="stable")
+    table = table.reset_index(drop=True)
     responses = table[[c for c in table.columns if c not in _NOT_RESPONSE]]
     campaign = data.campaign
     sites = [{c: getattr(s, c, None) for c in SITE_COLUMNS} for s in sorted(campaign.sites, key=lambda s: s.code)]

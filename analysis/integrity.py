@@ -180,12 +180,24 @@ class Sensitivity:
         return out
 
 
-def sensitivity(data, quality: CampaignQuality, options=None) -> Sensitivity:  # noqa: ANN001
-    """Results with and without the open flags (both without the excluded), compared per indicator."""
-    from .campaign import compute_results
+def sensitivity(data, quality: CampaignQuality, options=None, *, watch_clean: bool = True) -> Sensitivity:  # noqa: ANN001
+    """Results with and without the open flags (both without the excluded), compared per indicator.
 
-    results_all = compute_results(analysis_data(data, quality), options)
-    results_clean = compute_results(analysis_data(data, quality, exclude_flagged=True), options)
+    When no counted response has an open flag, the results without them are the same object as
+    those with them (computed once). ``watch_clean=False``: the results without the open flags skip
+    the watching flags (their ``watch`` is empty), for a caller that shows only the other's."""
+    from dataclasses import replace
+
+    from .campaign import ResultOptions, compute_results
+
+    counted = analysis_data(data, quality)
+    clean = analysis_data(data, quality, exclude_flagged=True)
+    results_all = compute_results(counted, options)
+    if len(clean.table) == len(counted.table):  # the clean rows are a subset: the same rows
+        results_clean = results_all
+    else:
+        clean_options = options if watch_clean else replace(options or ResultOptions(), watch=False)
+        results_clean = compute_results(clean, clean_options)
     keys = ["questionnaire_id", "var"]
     columns = ["n", "estimate", "ci_low", "ci_high", "verdict"]
     a = results_all.overall()

@@ -83,18 +83,50 @@ def _plain(value: float) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
+class _Coded:
+    """An answer column coded once: each row's code into ``keys``, one key per distinct answer (a text
+    as it is; a list or tuple as ``("L", its values as texts)``; anything else as ``("S", str(value))``),
+    so every choice is tested once per distinct answer instead of once per row."""
+
+    def __init__(self, column: pd.Series) -> None:
+        index: dict[Any, int] = {}
+        self.codes = np.fromiter((index.setdefault(v if type(v) is str else _key(v), len(index))
+                                  for v in column.to_numpy(dtype=object).tolist()), np.intp, len(column))
+        self.keys = list(index)
+
+    def chosen(self, value: str) -> np.ndarray:
+        """Whether each answer chose ``value`` (a single answer equal to it, or a list holding it)."""
+        hit = [k == value if type(k) is str else (value in k[1] if k[0] == "L" else k[1] == value) for k in self.keys]
+        return np.asarray(hit, bool)[self.codes] if hit else np.zeros(len(self.codes), bool)
+
+    def ticked_any(self) -> np.ndarray:
+        """Whether each answer is a list with at least one value."""
+        hit = [type(k) is not str and k[0] == "L" and len(k[1]) > 0 for k in self.keys]
+        return np.asarray(hit, bool)[self.codes] if hit else np.zeros(len(self.codes), bool)
+
+
+def _key(value: Any) -> tuple[str, Any]:
+    return ("L", tuple(map(str, value))) if isinstance(value, (list, tuple)) else ("S", str(value))
+
+
 def _chosen(column: pd.Series, value: str) -> np.ndarray:
     """Whether each answer chose ``value`` (a single answer equal to it, or a list holding it)."""
-    values = column.to_numpy(dtype=object)
-    lists = np.fromiter((isinstance(v, (list, tuple)) for v in values), bool, len(values))
-    out = np.zeros(len(values), bool)
-    out[~lists] = values[~lists].astype(str) == value
-    if lists.any():
-        out[lists] = np.fromiter((value in map(str, v) for v in values[lists]), bool, int(lists.sum()))
-    return out
+    return _Coded(column).chosen(value)
 
 
-def item_scores(rows: pd.DataFrame, questions: Sequence[Any], points: Mapping[str, float] | None = None) -> np.ndarray:
+def _coded(rows: pd.DataFrame, question_id: str, cache: dict[str, _Coded] | None = None) -> _Coded:
+    """The coded answer column of a question (all missing when ``rows`` lacks it), once per ``cache``."""
+    if cache is not None and question_id in cache:
+        return cache[question_id]
+    column = rows[question_id] if question_id in rows else pd.Series([None] * len(rows), dtype=object)
+    made = _Coded(column)
+    if cache is not None:
+        cache[question_id] = made
+    return made
+
+
+def item_scores(rows: pd.DataFrame, questions: Sequence[Any], points: Mapping[str, float] | None = None,
+                cache: dict[str, _Coded] | None = None) -> np.ndarray:
     """The n x k matrix of item scores: the item's points where the answer matches its key, else 0.
 
     ``questions``: the keyed ``survey.questionnaire.Question`` objects; ``points``: the profile's
@@ -102,18 +134,14 @@ def item_scores(rows: pd.DataFrame, questions: Sequence[Any], points: Mapping[st
     out = np.zeros((len(rows), len(questions)))
     for j, q in enumerate(questions):
         worth = float((points or {}).get(str(q.type), q.points))
-        column = rows[q.id] if q.id in rows else pd.Series([None] * len(rows), dtype=object)
+        coded = _coded(rows, q.id, cache)
         if str(q.type) == "multiple":
             keyed = set(map(str, q.answer))
-            options = list(q.choice_values)
-            ticks = {value: _chosen(column, value) for value in options}
-            right = np.ones(len(rows), bool)
-            for value, ticked in ticks.items():
-                right &= ticked == (value in keyed)
-            right &= np.fromiter((isinstance(v, (list, tuple)) and len(v) > 0 for v in column.to_numpy(dtype=object)),
-                                 bool, len(rows))
+            right = coded.ticked_any()
+            for value in q.choice_values:
+                right &= coded.chosen(value) == (value in keyed)
         else:
-            right = _chosen(column, str(q.answer))
+            right = coded.chosen(str(q.answer))
         out[:, j] = np.where(right, worth, 0.0)
     return out
 
@@ -149,15 +177,16 @@ def item_analysis(rows: pd.DataFrame, questionnaire: Any, indicator_id: str,
                  if q.answer is not None and str(q.type) in KEYED]
     counted = rows[np.isfinite(rows[indicator_id].to_numpy(dtype=float))] if indicator_id in rows else rows.iloc[:0]
     n = len(counted)
-    scores = item_scores(counted, questions, points)
+    cache: dict[str, _Coded] = {}
+    scores = item_scores(counted, questions, points, cache)
     full = np.asarray([float((points or {}).get(str(q.type), q.points)) for q in questions])
     correct = (scores >= full).mean(axis=0) if n else np.full(len(questions), np.nan)
     discrimination = _corrected_item_total(scores) if n else np.full(len(questions), np.nan)
     total = scores.sum(axis=1)
     stats = []
     for j, q in enumerate(questions):
-        column = counted[q.id] if q.id in counted else pd.Series([None] * n, dtype=object)
-        options = {v: float(_chosen(column, v).mean()) if n else float("nan") for v in q.choice_values}
+        coded = _coded(counted, q.id, cache)
+        options = {v: float(coded.chosen(v).mean()) if n else float("nan") for v in q.choice_values}
         keyed = set(map(str, q.answer)) if str(q.type) == "multiple" else {str(q.answer)}
         flags = []
         if n and correct[j] > TOO_EASY:

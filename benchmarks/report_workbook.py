@@ -7,13 +7,16 @@ Timed, each variant in its own child process (so each peak RSS is its own), best
 * after: ``analysis.report.excel.render_xlsx``, the streaming writer (XlsxWriter ``constant_memory``);
 * before: the previous openpyxl writer, one ``cell()`` call at a time, kept as the reference in
   ``tests/analysis/excel_reference.py`` (it shares today's ``cells.safe_frame``, which got faster too);
-* the whole command, ``python -m analysis report --db URL --campaign ID --out x.xlsx`` (wall clock).
+* the whole command, ``python -m analysis report --db URL --campaign ID --out x.xlsx`` in a fresh
+  process: wall clock, CPU seconds (user + system) and peak RSS (``ru_maxrss``, from ``os.wait4``),
+  against the target (at most 2 s and 200 MB for 5,000 responses); with ``--before REV`` also the
+  command of that revision's code (``git archive``), run in turn with this code's.
 
 Each child reports the seconds to assemble the report (``collect``: results, quality flags, item
 analysis, fingerprint) and to write the workbook, its RSS before writing and its peak RSS (VmHWM).
 Prints the figures and the machine load (``uptime``); asserts nothing.
 
-Run: ``.venv/bin/python benchmarks/report_workbook.py [--responses 5000] [--repeat 3]``
+Run: ``.venv/bin/python benchmarks/report_workbook.py [--responses 5000] [--repeat 3] [--before REV]``
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -60,6 +64,39 @@ def child(variant: str, url: str, campaign_id: int, out: str) -> None:
                       "peak_rss_mb": peak, "bytes": len(content)}))
 
 
+TARGET_S, TARGET_MB = 2.0, 200.0
+
+
+def run_command(code: Path, url: str, campaign_id: int, out: str) -> dict[str, float]:
+    """``python -m analysis report --out x.xlsx`` of the code in ``code``, in a fresh process: wall s,
+    CPU s (user + system) and peak RSS MB."""
+    env = dict(os.environ, PYTHONPATH=str(code))
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "analysis", "report", "--db", url, "--campaign", str(campaign_id),
+                              "--out", out], cwd=code, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"the report command failed in {code}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024}
+
+
+def unpack(revision: str, folder: str) -> Path:
+    """The tree of ``revision`` (``git archive``) unpacked under ``folder``."""
+    archive = Path(folder) / "before.tar"
+    with archive.open("wb") as handle:
+        subprocess.run(["git", "archive", revision], cwd=ROOT, stdout=handle, check=True)
+    target = Path(folder) / "before-code"
+    target.mkdir()
+    with tarfile.open(archive) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
 def _run(args: list[str]) -> tuple[float, str]:
     start = time.perf_counter()
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)
@@ -72,6 +109,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--db", help="an existing database URL (with --campaign) instead of a new demo")
     parser.add_argument("--campaign", type=int)
+    parser.add_argument("--before", help="git revision whose report command is timed too (e.g. the commit before a change)")
     parser.add_argument("--child", choices=("after", "before"), help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -93,15 +131,18 @@ def main() -> None:
     print(f"cpus: {os.cpu_count()}; load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     python = sys.executable
     figures: dict[str, list[dict]] = {"after": [], "before": []}
-    command: list[float] = []
+    codes = {"this code": ROOT}
+    if args.before:
+        codes[f"code of {args.before}"] = unpack(args.before, folder)
+    commands: dict[str, list[dict[str, float]]] = {name: [] for name in codes}
+    print(f"load: {uptime()}")
     for _ in range(args.repeat):
         for variant in ("after", "before"):
             out = f"{folder}/{variant}.xlsx"
             _, stdout = _run([python, __file__, "--child", variant, "--db", url, "--campaign", str(campaign_id), "--out", out])
             figures[variant].append(json.loads(stdout.strip().splitlines()[-1]))
-        seconds, _ = _run([python, "-m", "analysis", "report", "--db", url, "--campaign", str(campaign_id),
-                           "--out", f"{folder}/command.xlsx"])
-        command.append(seconds)
+        for name, code in codes.items():  # in turn, so both meet the same load
+            commands[name].append(run_command(code, url, campaign_id, f"{folder}/command.xlsx"))
     for variant, runs in figures.items():
         write = [r["write_s"] for r in runs]
         collect = [r["collect_s"] for r in runs]
@@ -111,8 +152,14 @@ def main() -> None:
               f"collect best {min(collect):.2f} s; peak RSS best {min(peak):.0f} MB "
               f"(RSS before writing {min(before):.0f} MB, writing adds {min(p - b for p, b in zip(peak, before)):.0f} MB); "
               f"{runs[0]['bytes']:,} bytes")
-    print(f"command: python -m analysis report --out x.xlsx best {min(command):.2f} s (median {statistics.median(command):.2f} s)")
-    print(f"load after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for name, runs in commands.items():
+        wall = [r["wall"] for r in runs]
+        peak = min(r["peak_rss_mb"] for r in runs)
+        print(f"command ({name}): python -m analysis report --out x.xlsx best {min(wall):.2f} s wall "
+              f"(median {statistics.median(wall):.2f} s), CPU best {min(r['cpu'] for r in runs):.2f} s, "
+              f"peak RSS best {peak:.0f} MB; target at most {TARGET_S:.0f} s and {TARGET_MB:.0f} MB: "
+              f"{'met' if min(wall) <= TARGET_S and peak <= TARGET_MB else 'not met'} (best of {len(runs)})")
+    print(f"load after: {uptime()}")
 
 
 if __name__ == "__main__":

@@ -102,12 +102,14 @@ def move_long_texts(frame: pd.DataFrame, sheet: str, long_texts: list[dict[str, 
         column = frame[name]
         if column.dtype != object:
             continue
-        moved = np.fromiter((too_long(v) for v in column.tolist()), dtype=bool, count=len(column))
-        if not moved.any():
+        values = column.tolist()
+        half = EXCEL_CELL_MAX // 2  # a text of at most this many characters fits, however Excel counts it
+        moved = [row for row, v in enumerate(values) if isinstance(v, str) and len(v) > half and too_long(v)]
+        if not moved:
             continue
         if out is frame:
             out = frame.copy()
-        for row in moved.nonzero()[0]:
+        for row in moved:
             text = column.iat[row]
             parts = text_parts(text)
             first = len(long_texts) + 2  # the sheet's header is row 1

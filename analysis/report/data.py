@@ -7,13 +7,15 @@ downloads): one read of the campaign (``Store.response_frame`` with every answer
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ..campaign import CampaignData, CampaignResults, ResultOptions, compute_results, load_campaign_data, response_answers
+from ..campaign import CampaignData, CampaignResults, ResultOptions, compute_results, load_campaign_data
+from ..formatting import missing
 
 
 @dataclass(frozen=True)
@@ -63,20 +65,65 @@ def collect(store, campaign_id: int, options: ResultOptions | None = None, *, da
 
         state = flags if flags is not None else load_quality(store, campaign_id, data)
         if compared is None:
-            compared = sensitivity(data, state, options)
+            compared = sensitivity(data, state, options, watch_clean=exclude_flagged)  # the report shows one result's watching flags
         integrity = Integrity(state, compared, exclude_flagged)
         results = compared.results_clean if exclude_flagged else compared.results_all
     else:
         results = compute_results(data, options)
-    by_id: dict[int, Mapping[str, Any]] = {}
+    by_id: Mapping[int, Mapping[str, Any]] = {}
     languages: dict[int, str | None] = {}
     if answers and not results.is_empty:
-        by_id, languages = response_answers(data, results.responses["response_id"])
+        by_id = AnswerTable(data, results.responses["response_id"])
+        languages = by_id.languages()
     from ..fingerprint import campaign_fingerprint
 
     printed = campaign_fingerprint(store, data, options, exclude_flagged=exclude_flagged)
     return ReportData(results, by_id, languages, integrity=integrity, fingerprint=printed,
                       items=counted_items(data, results) if items is None else tuple(items))
+
+
+class AnswerTable(Mapping[int, Mapping[str, Any]]):
+    """The answers of the counted responses: response id -> {question id: answer} (unanswered left
+    out), as ``analysis.campaign.response_answers`` gives them, read from ``data.table`` (no copy);
+    a response's mapping is made when asked for, and :meth:`column` gives one question's answers of
+    many responses at once (the response sheets)."""
+
+    def __init__(self, data: CampaignData, response_ids: Sequence[int] | pd.Series) -> None:
+        table = data.table
+        wanted = set(int(i) for i in response_ids)
+        self._rows = np.flatnonzero(table["response_id"].isin(wanted).to_numpy())
+        self._table = table
+        self._ids = pd.Index(table["response_id"].to_numpy()[self._rows])
+        self.questions = [c for c in data.questions if c in table.columns]
+
+    def languages(self) -> dict[int, str | None]:
+        """Response id -> the form's language."""
+        rows = self._table.iloc[self._rows]
+        return dict(zip(rows["response_id"].astype(int).tolist(), rows["language"].tolist()))
+
+    def __getitem__(self, response_id: int) -> dict[str, Any]:
+        at = self._ids.get_indexer([response_id])[0]
+        if at < 0:
+            raise KeyError(response_id)
+        row = self._rows[at]
+        values = ((q, self._table[q].iat[row]) for q in self.questions)
+        return {q: v.item() if isinstance(v, np.generic) else v for q, v in values if not missing(v)}
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids.astype(int).tolist())
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def column(self, question_id: str, response_ids: Sequence[int] | np.ndarray) -> list[Any]:
+        """The answers of ``question_id`` for ``response_ids`` in order: a multiple choice's values
+        joined by spaces, ``None`` where unanswered (or not one of these responses)."""
+        at = self._ids.get_indexer(np.asarray(response_ids))
+        if question_id not in self.questions:
+            return [None] * len(at)
+        values = self._table[question_id].to_numpy(dtype=object)[self._rows[np.maximum(at, 0)]]
+        values[(at < 0) | pd.isna(values)] = None
+        return [" ".join(map(str, v)) if isinstance(v, list) else v for v in values.tolist()]
 
 
 def counted_items(data: CampaignData, results: CampaignResults) -> tuple:
@@ -112,7 +159,7 @@ def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:
         "psu": rows["psu"].to_numpy(),
         "source": rows["source"].to_numpy(),
         "simulated": rows["simulated"].to_numpy(),
-        "submitted_at": rows["submitted_at"].dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M:%S%z").to_numpy(),
+        "submitted_at": local_texts(rows["submitted_at"], tz, offset=True),
         "weight": rows["weight"].to_numpy() if "weight" in rows else None,
     })
     if "paper_number" in rows:  # a paper form entered by a surveyor: its number and interview day (纸质问卷编号, 访问日期)
@@ -124,16 +171,39 @@ def responses_frame(data: ReportData, questionnaire_id: str) -> pd.DataFrame:
         ids = rows["response_id"].to_numpy()
         out["flagged"] = flags["open"].reindex(ids).fillna(False).to_numpy(dtype=bool)
         out["flag_reasons"] = [" ".join(r) if isinstance(r, tuple) else "" for r in flags["reasons"].reindex(ids)]
-    answers = [data.answers.get(int(i), {}) for i in rows["response_id"]]
+    table = data.answers if isinstance(data.answers, AnswerTable) else None
+    answers = [] if table is not None else [data.answers.get(int(i), {}) for i in rows["response_id"]]
     for question in q.questions:
         if not question.takes_answer:
             continue
-        values = []
-        for a in answers:
-            v = a.get(question.id)
-            values.append(" ".join(map(str, v)) if isinstance(v, list) else v)
+        if table is not None:  # the whole column at once
+            values = table.column(question.id, rows["response_id"].to_numpy())
+        else:
+            values = []
+            for a in answers:
+                v = a.get(question.id)
+                values.append(" ".join(map(str, v)) if isinstance(v, list) else v)
         out[question.id] = pd.Series(values, index=out.index, dtype=object)
     for indicator in q.indicators:
         if indicator.id in rows:
             out[indicator.id] = rows[indicator.id].to_numpy()
+    return out
+
+
+def local_texts(times: pd.Series, tz: str, *, offset: bool = False) -> np.ndarray:
+    """UTC ``times`` as local wall-clock texts, ``Series.dt.strftime("%Y-%m-%d %H:%M:%S")`` (with ``%z``,
+    e.g. ``+0800``, when ``offset``) over the whole column at once; NaN where a time is missing."""
+    if not len(times):
+        return np.array([], dtype=object)
+    wall = times.dt.tz_convert(tz).dt.tz_localize(None)
+    seconds = wall.to_numpy(dtype="datetime64[ns]").astype("datetime64[s]")
+    out = np.char.replace(np.datetime_as_string(seconds, unit="s"), "T", " ").astype(object)
+    if offset:  # each distinct UTC offset written once, e.g. +0800
+        utc = times.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+        shift = (wall.to_numpy(dtype="datetime64[ns]") - utc).astype("timedelta64[s]").astype(np.int64)
+        codes, shifts = pd.factorize(shift)
+        words = np.array([f"{'-' if v < 0 else '+'}{abs(v) // 3600:02d}{abs(v) % 3600 // 60:02d}" for v in shifts.tolist()],
+                         dtype=object)
+        out = out + words[codes]
+    out[times.isna().to_numpy()] = np.nan
     return out

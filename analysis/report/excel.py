@@ -34,7 +34,7 @@ from ..formatting import (
 from ..quality import RULE_WORDS
 from ..verdict import rule_text, verdict_word
 from .cells import LONG_COLUMNS, LONG_SHEET
-from .data import ReportData, responses_frame
+from .data import ReportData, local_texts, responses_frame
 from .document import (
     CALIBRATION_ZH,
     CI_ZH,
@@ -290,7 +290,7 @@ def quality_sheets(data: ReportData, sheet) -> None:
     flags = integrity.quality.flags.copy()
     flags["reasons"] = flags["reasons"].map(" ".join)
     for column in ("submitted_at", "opened_at"):
-        flags[column] = flags[column].dt.tz_convert(integrity.quality.timezone).dt.strftime("%Y-%m-%d %H:%M:%S")
+        flags[column] = local_texts(flags[column], integrity.quality.timezone)
     sheet("质量标记", flags, labels=QUALITY_ZH, formats={"duration_s": "0.0"})
     sheet("各调查点质量", integrity.quality.by_site, labels=QUALITY_ZH,
           formats={"share_flagged": PERCENT, "per_day": "0.0", "median_duration_s": "0.0"})

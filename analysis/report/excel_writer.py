@@ -35,6 +35,7 @@ HEAD = {"bold": True, "bg_color": "#DDEBF7", "pattern": 1}
 NOTE = {"font_size": 9, "italic": True, "font_color": "#666666"}
 WRAP = {"text_wrap": True, "valign": "top"}
 DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
+ROWS_AT_ONCE = 500  # rows whose cell XML is made before they are written (memory, not speed)
 
 
 class SafeSheet(Worksheet):
@@ -196,8 +197,14 @@ def column_xml(column: pd.Series, cells: _Cells) -> list[str | None]:
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
         values = column.to_numpy(dtype=np.float64, na_value=np.nan)
         if pd.api.types.is_integer_dtype(dtype) and np.isfinite(values).all():
-            return [f"{cells.style}><v>{v}</v></c>" for v in column.to_numpy().tolist()]
-        return [cells.number(v) for v in values.tolist()]
+            codes, uniques = pd.factorize(column.to_numpy())  # each distinct number written once
+            made = np.asarray([f"{cells.style}><v>{v}</v></c>" for v in uniques.tolist()], dtype=object)
+            return made[codes].tolist()
+        if np.signbit(values[values == 0]).any():  # -0.0 (written as such) is equal to 0.0 for factorize
+            return [cells.number(v) for v in values.tolist()]
+        codes, uniques = pd.factorize(values)  # NaN: code -1, the blank after the distinct numbers
+        made = np.asarray([cells.number(v) for v in uniques.tolist()] + [cells.blank], dtype=object)
+        return made[codes].tolist()
     values = column.to_numpy(dtype=object)
     out = np.full(len(values), None, dtype=object)
     texts = np.fromiter((isinstance(v, str) for v in values.tolist()), dtype=bool, count=len(values))
@@ -218,14 +225,19 @@ def write_rows(book: StreamBook, sheet: SafeSheet, frame: pd.DataFrame, first_ro
     if not len(frame.columns) or not len(frame):
         return
     date_xf = book.format(num_format=DATETIME_FORMAT)._get_xf_index()
-    numbers = [str(r) for r in range(first_row + 1, first_row + 1 + len(frame))]
-    columns = []
-    for j, cell_format in enumerate(formats):
-        parts = column_xml(frame.iloc[:, j], _Cells(cell_format._get_xf_index() if cell_format else None, date_xf))
-        letter = xl_col_to_name(j)
-        columns.append([f'<c r="{letter}{r}"{part}' if part is not None else "" for r, part in zip(numbers, parts)])
-    sheet.write_xml_rows(first_row, (f'<row r="{r}">{"".join(row)}</row>' for r, row in zip(numbers, zip(*columns))),
-                         first_row + len(frame) - 1, len(columns) - 1)
+    parts = [column_xml(frame.iloc[:, j], _Cells(cell_format._get_xf_index() if cell_format else None, date_xf))
+             for j, cell_format in enumerate(formats)]
+    letters = [xl_col_to_name(j) for j in range(len(parts))]
+
+    def rows() -> Iterable[str]:  # a few hundred rows' cells at a time, not the whole sheet's
+        for start in range(0, len(frame), ROWS_AT_ONCE):
+            stop = min(start + ROWS_AT_ONCE, len(frame))
+            numbers = [str(first_row + 1 + i) for i in range(start, stop)]
+            columns = [[f'<c r="{letter}{r}"{part}' if part is not None else "" for r, part in zip(numbers, column[start:stop])]
+                       for letter, column in zip(letters, parts)]
+            yield from (f'<row r="{r}">{"".join(row)}</row>' for r, row in zip(numbers, zip(*columns)))
+
+    sheet.write_xml_rows(first_row, rows(), first_row + len(frame) - 1, len(parts) - 1)
 
 
 def display_width(text: str) -> int:

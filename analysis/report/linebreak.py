@@ -35,6 +35,9 @@ def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
     """``text`` in lines of at most ``width`` (a token wider than a line is cut by character)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
+        if measure(paragraph) <= width:  # fits whole: every token would join the line (widths add up)
+            lines.append(paragraph)
+            continue
         line: list[str] = []
         for token in _tokens(paragraph):
             if not line or measure("".join(line) + token) <= width:

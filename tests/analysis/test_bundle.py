@@ -250,3 +250,16 @@ def test_the_frame_digest_encodes_each_cell_as_before():
         out[column] = out[column].map(lambda v: json.dumps(_plain(v), ensure_ascii=False, default=str))
     expected = hashlib.sha256(out.to_csv(index=False, lineterminator="\n", na_rep="").encode("utf-8")).hexdigest()
     assert _frame_digest(frame) == expected
+
+
+@pytest.mark.parametrize("values", [
+    ["a", None, "b", "a", float("nan"), "中文", '"quoted", comma'],
+    ["1", None, pd.NA, "x"],
+    [None, None],
+    ["a", 1, 1.0, True, None, ["p", "q"], {"k": 1}, float("nan"), -0.0, 0.0],
+])
+def test_a_text_column_is_encoded_as_cell_by_cell(values) -> None:
+    from analysis.fingerprint import _json_cell, _json_column
+
+    column = pd.Series(values, dtype=object)
+    assert _json_column(column).tolist() == column.map(_json_cell()).tolist()

@@ -103,3 +103,23 @@ def test_approved_responses_count_again(campaign) -> None:
     assert quality.open_ids == frozenset() and quality.excluded_ids == frozenset()
     compared = sensitivity(load_campaign_data(store, cid), quality)
     assert (compared.table["removed"] == 0).all() and not compared.depends and compared.sentences("zh") == []
+
+
+def test_without_open_flags_the_results_are_computed_once(campaign) -> None:
+    store, cid = campaign
+    quality = load_quality(store, cid)
+    store.review(cid, sorted(quality.open_ids), "approved", reason="核实", actor="admin")
+    data, quality = load_campaign_data(store, cid), load_quality(store, cid)
+    compared = sensitivity(data, quality)
+    assert compared.results_clean is compared.results_all  # the same rows: the same results
+    alone = compute_results(analysis_data(data, quality))
+    pd.testing.assert_frame_equal(compared.results_all.estimates, alone.estimates)
+
+
+def test_the_clean_results_may_skip_the_watching_flags(campaign) -> None:
+    store, cid = campaign
+    data, quality = load_campaign_data(store, cid), load_quality(store, cid)
+    full, quiet = sensitivity(data, quality), sensitivity(data, quality, watch_clean=False)
+    pd.testing.assert_frame_equal(full.table, quiet.table)  # the comparison does not read them
+    pd.testing.assert_frame_equal(full.results_all.watch, quiet.results_all.watch)
+    assert len(full.results_clean.watch) and not len(quiet.results_clean.watch)

@@ -6,6 +6,7 @@ forest plots are drawn once for the Word and the PDF file."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -188,3 +189,44 @@ def test_cache_folder_names(monkeypatch, tmp_path):
     assert fonts._read_disk("metrics-x.json") is None
     fonts._write_disk("metrics-x.json", b"{}")
     assert not Path("relative").exists()
+
+
+def test_the_cached_writer_subset_gives_the_same_bytes(report, cache, monkeypatch):
+    """The CID-keyed CFF font as fpdf2's writer subsets it, kept (memory, then disk): the same file,
+    byte for byte, as fpdf2 subsetting the cut-down font itself, and fontTools' subsetter is skipped."""
+    data, document, _ = report
+    import datetime as dt
+
+    from fontTools import subset as ftsubset
+
+    init = _ReportPDF.__init__
+
+    def fixed_date(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.creation_date = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+    monkeypatch.setattr(_ReportPDF, "__init__", fixed_date)
+    first = render_pdf(data, document)  # makes and keeps the writer's subset
+    assert list(cache.glob("*.cff")) and list(cache.glob("*.gids"))
+    runs = []
+    real = ftsubset.Subsetter.subset
+    monkeypatch.setattr(ftsubset.Subsetter, "subset", lambda self, font: runs.append(font) or real(self, font))
+    fonts._subsets.clear()  # another process: from the files on disk
+    second = render_pdf(data, document)
+    assert second == first
+    assert len(runs) == 1  # fontTools subsets only the TrueType fallback (HanaMinB); the CJK faces come as kept
+    # fpdf2 alone: its writer subsets the cut-down font itself
+    monkeypatch.setattr(fonts, "embedded", lambda font: fonts.ttLib.TTFont(
+        io.BytesIO(fonts.subset_bytes(font)), lazy=True, recalcTimestamp=False, recalcBBoxes=False))
+    assert render_pdf(data, document) == first
+
+
+def test_a_damaged_kept_writer_subset_is_made_again(report, cache):
+    data, document, folder = report
+    first = render_pdf(data, document)
+    for kept in cache.glob("*.gids"):
+        kept.write_bytes(b'{"cid00001": "not a glyph id"')  # cut short
+    fonts._subsets.clear()
+    again = render_pdf(data, document)
+    assert _text(again, folder, "damaged.pdf") == _text(first, folder, "undamaged.pdf")
+    assert all(fonts._glyph_ids(kept.read_bytes(), sorted(json.loads(kept.read_bytes()))) for kept in cache.glob("*.gids"))

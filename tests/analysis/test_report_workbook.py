@@ -137,3 +137,16 @@ def _one_sheet_workbook(text: str) -> bytes:
     content = book.bytes()
     assert not folder.exists()  # and it is gone once the workbook is written
     return content
+
+
+@pytest.mark.parametrize("values", [[1.0, np.nan, -0.0, 0.0, np.inf, 2.5, 1.0], [0.0, 0.1 + 0.2, np.nan, -np.inf], [3, 1, 3, -2]])
+def test_numbers_written_once_per_distinct_value_are_those_written_cell_by_cell(values) -> None:
+    import pandas as pd
+
+    from analysis.report.excel_writer import _Cells, column_xml
+
+    cells = _Cells(5, 7)
+    column = pd.Series(values)
+    one_by_one = ([f'{cells.style}><v>{v}</v></c>' for v in values] if column.dtype.kind == "i"
+                  else [cells.number(float(v)) for v in values])
+    assert column_xml(column, cells) == one_by_one
