@@ -93,6 +93,16 @@ def unpack(revision: str, folder: str) -> Path:
     return target
 
 
+def demo_in(code: Path, path: str, responses: int) -> tuple[str, int]:
+    """A demo campaign of ``responses`` (seed 2026) made by the code in ``code``: its URL and id."""
+    url = f"sqlite:///{path}"
+    script = ("from survey.storage import Store\nfrom survey.demo import create_demo\n"
+              f"with Store.open({url!r}) as store:\n    print(create_demo(store, responses={responses}, seed=2026).campaign.id)")
+    done = subprocess.run([sys.executable, "-c", script], cwd=code, env={**os.environ, "PYTHONPATH": str(code)},
+                          capture_output=True, text=True, check=True)
+    return url, int(done.stdout.strip().splitlines()[-1])
+
+
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
 
@@ -134,6 +144,10 @@ def main() -> None:
     codes = {"this code": ROOT}
     if args.before:
         codes[f"code of {args.before}"] = unpack(args.before, folder)
+    databases = {name: (url, campaign_id) for name in codes}
+    for name, code in codes.items():
+        if code != ROOT and args.db is None:  # an older tree may not read today's schema: its own demo, same seed
+            databases[name] = demo_in(code, f"{folder}/before.sqlite", args.responses)
     commands: dict[str, list[dict[str, float]]] = {name: [] for name in codes}
     print(f"load: {uptime()}")
     for _ in range(args.repeat):
@@ -142,7 +156,7 @@ def main() -> None:
             _, stdout = _run([python, __file__, "--child", variant, "--db", url, "--campaign", str(campaign_id), "--out", out])
             figures[variant].append(json.loads(stdout.strip().splitlines()[-1]))
         for name, code in codes.items():  # in turn, so both meet the same load
-            commands[name].append(run_command(code, url, campaign_id, f"{folder}/command.xlsx"))
+            commands[name].append(run_command(code, *databases[name], f"{folder}/command.xlsx"))
     for variant, runs in figures.items():
         write = [r["write_s"] for r in runs]
         collect = [r["collect_s"] for r in runs]
