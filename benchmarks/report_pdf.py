@@ -112,6 +112,17 @@ def unpack(revision: str, folder: Path) -> Path:
     return target
 
 
+def demo_in(code: Path, path: Path, responses: int) -> tuple[str, int]:
+    """A demo campaign (seed 2026) made by the code in ``code`` (an older tree may not read today's
+    schema): its URL and id."""
+    url = f"sqlite:///{path}"
+    script = ("from survey.storage import Store\nfrom survey.demo import create_demo\n"
+              f"with Store.open({url!r}) as store:\n    print(create_demo(store, responses={responses}, seed=2026).campaign.id)")
+    done = subprocess.run([sys.executable, "-c", script], cwd=code, env={**os.environ, "PYTHONPATH": str(code)},
+                          capture_output=True, text=True, check=True)
+    return url, int(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=5000)
@@ -129,6 +140,7 @@ def main() -> int:
             campaign = create_demo(store, responses=args.responses, seed=2026).campaign.id
         revision = args.before or before_revision()
         before = unpack(revision, folder)
+        urls = {ROOT: (url, campaign), before: demo_in(before, folder / "before.sqlite", args.responses)}
         print(f"load: {uptime()}")
         print(f"demo campaign, {args.responses} responses; before = {revision}; best of {args.repeat} fresh processes")
         rows = []
@@ -138,10 +150,10 @@ def main() -> int:
             for attempt in range(args.repeat):
                 cache = folder / f"cache-{name[:5]}-{'warm' if warm_cache else attempt}"
                 if warm_cache and not cache.exists():
-                    run_command(code, cache, url, campaign, folder / "fill.pdf")
-                commands.append(run_command(code, cache, url, campaign, folder / f"{name[:5]}.pdf"))
+                    run_command(code, cache, *urls[code], folder / "fill.pdf")
+                commands.append(run_command(code, cache, *urls[code], folder / f"{name[:5]}.pdf"))
                 cache = folder / f"cache-{name[:5]}-{'warm' if warm_cache else f'steps{attempt}'}"
-                steps.append(run_steps(code, cache, url, campaign))
+                steps.append(run_steps(code, cache, *urls[code]))
             rows.append((name, commands, steps))
         print(f"load: {uptime()}")
         print()
