@@ -15,6 +15,8 @@ takes the write lock at once instead of failing on a lock upgrade under contenti
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +35,21 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 class StorageError(SurveyError):
     """The database cannot be reached, opened or upgraded."""
+
+
+def _write_ahead_log(cursor, attempts: int = 600, pause_s: float = 0.05) -> None:  # noqa: ANN001
+    """``PRAGMA journal_mode = WAL``, retried: on a new file that several processes open at once
+    (a first start), switching the journal takes a lock that SQLite does not wait for (the busy
+    timeout does not apply), so "database is locked" comes back at once; up to 30 s in all."""
+    for attempt in range(attempts):
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(pause_s)
 
 
 def database_url(url: str | URL | None = None) -> URL:
@@ -112,7 +129,7 @@ def _sqlite_engine(url: URL, **kwargs: object) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
             if not memory:
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _write_ahead_log(cursor)
                 cursor.execute("PRAGMA synchronous = FULL")
         finally:
             cursor.close()
