@@ -84,6 +84,18 @@ def settle(page, timeout_ms: int = 90_000) -> None:
     page.wait_for_timeout(400)
 
 
+def handed_off(page, wait_ms: int = 30_000) -> None:
+    """After signing in, wait for the login page's handoff (a POST to ``/desk/session`` that sets
+    the session cookie and reloads the page) to finish, so a click does not land on a page that is
+    being replaced."""
+    deadline = wait_ms
+    while deadline > 0 and not any(c["name"] == "tcm_session" for c in page.context.cookies()):
+        page.wait_for_timeout(200)
+        deadline -= 200
+    page.wait_for_load_state("load")
+    settle(page)
+
+
 @pytest.fixture(scope="session")
 def streamlit_server(tmp_path_factory) -> Iterator[StreamlitServer]:
     server = start_streamlit(tmp_path_factory.mktemp("streamlit"))

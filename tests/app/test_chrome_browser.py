@@ -13,7 +13,7 @@ from accounts import create_account
 from survey.campaign.keys import ENV_SECRET
 from survey.demo import create_demo
 from survey.storage import Store
-from tests.conftest import full_screenshot, settle, start_streamlit, stop_streamlit
+from tests.conftest import full_screenshot, handed_off, settle, start_streamlit, stop_streamlit
 
 from .respond_helpers import SECRET
 
@@ -87,6 +87,7 @@ def sign_in(page, server) -> None:
     page.get_by_role("button", name="登录").click()
     settle(page)
     page.get_by_text("已登录：admin").wait_for(timeout=60_000)
+    handed_off(page)  # the session cookie is set: the pages below are opened by address
 
 
 def drawn(page) -> None:

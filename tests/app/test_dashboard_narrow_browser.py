@@ -10,7 +10,7 @@ from accounts import create_account
 from survey.campaign.keys import ENV_SECRET
 from survey.demo import create_demo
 from survey.storage import Store
-from tests.conftest import full_screenshot, settle, start_streamlit, stop_streamlit
+from tests.conftest import full_screenshot, handed_off, settle, start_streamlit, stop_streamlit
 
 from .respond_helpers import SECRET
 
@@ -56,6 +56,7 @@ def test_the_verdict_column_stays_on_a_360_px_screen(browser, server, screenshot
     page.get_by_role("button", name="登录").click()
     settle(page)
     page.get_by_text("已登录：eva").wait_for(timeout=30_000)
+    handed_off(page)  # the session cookie is set: a new address stays signed in
     page.goto(f"{server.url}/dashboard")
     settle(page)
     page.get_by_text("下一步工作").wait_for(timeout=60_000)

@@ -9,7 +9,7 @@ import pytest
 from accounts import create_account
 from survey.campaign.keys import ENV_SECRET
 from survey.storage import Store
-from tests.conftest import full_screenshot, settle, start_streamlit, stop_streamlit
+from tests.conftest import full_screenshot, handed_off, settle, start_streamlit, stop_streamlit
 
 from ..analysis.integrity_data import build
 from .respond_helpers import SECRET
@@ -31,18 +31,6 @@ def server(tmp_path_factory):
     started.db, started.campaign_id = db, campaign_id
     yield started
     stop_streamlit(started)
-
-
-def handed_off(page, wait_ms: int = 30_000) -> None:
-    """After signing in, wait for the login page's handoff (a POST to ``/desk/session`` that sets
-    the session cookie and reloads the page) to finish, so a click does not land on a page that is
-    being replaced."""
-    deadline = wait_ms
-    while deadline > 0 and not any(c["name"] == "tcm_session" for c in page.context.cookies()):
-        page.wait_for_timeout(200)
-        deadline -= 200
-    page.wait_for_load_state("load")
-    settle(page)
 
 
 def open_page(page, name: str) -> None:
