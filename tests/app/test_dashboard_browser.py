@@ -14,7 +14,7 @@ from accounts import create_account
 from survey.demo import create_demo
 from survey.campaign.keys import ENV_SECRET
 from survey.storage import Store
-from tests.conftest import full_screenshot, settle, start_streamlit, stop_streamlit
+from tests.conftest import full_screenshot, handed_off, settle, start_streamlit, stop_streamlit
 
 from .respond_helpers import SECRET
 
@@ -47,6 +47,7 @@ def sign_in(page, server, username: str, password: str) -> None:
     page.get_by_role("button", name="登录").click()
     settle(page)
     page.get_by_text(f"已登录：{username}").wait_for(timeout=30_000)
+    handed_off(page)  # the session cookie is set before any link is followed
 
 
 def test_evaluator_dashboard_weighting_and_downloads(browser, server, screenshot_dir, tmp_path):

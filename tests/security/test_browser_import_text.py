@@ -13,7 +13,7 @@ from survey.demo import create_demo
 from survey.campaign.keys import ENV_SECRET
 from survey.storage import Store
 from tests.app.respond_helpers import SECRET
-from tests.conftest import free_port, full_screenshot, settle, start_streamlit, stop_streamlit
+from tests.conftest import free_port, full_screenshot, handed_off, settle, start_streamlit, stop_streamlit
 
 pytestmark = pytest.mark.browser
 ADMIN_PASSWORD = "admin-password-1"
@@ -66,6 +66,7 @@ def test_uploaded_texts_are_not_markdown(browser, app_server, trap, screenshot_d
     page.get_by_label("密码").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="登录").click()
     settle(page)
+    handed_off(page)  # the session cookie is set before the link is followed
     page.get_by_role("link", name="导入问卷数据").first.click()
     settle(page)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(upload))
