@@ -104,8 +104,10 @@ def read_response_frame(
 ) -> pandas.DataFrame:
     """The frame of the module docstring for ``campaign`` (responses with id > ``after_id``).
 
-    One query; scores and the chosen answers are extracted from the stored JSON in SQL, and the
-    rows are transposed to columns once, so the cost per response is the database's alone.
+    One query; scores and the chosen answers are extracted from the stored JSON in SQL. The rows
+    are fetched ``_CHUNK`` at a time and each chunk turned into column arrays (equal strings shared,
+    multiple-choice JSON decoded once per distinct text), so the rows and their strings are never
+    all held at once (about half the peak memory of fetching every row first, same frame).
     """
     import pandas as pd
 
@@ -142,13 +144,23 @@ def read_response_frame(
     )
     if after_id is not None:
         query = query.where(responses.c.id > after_id)
-    rows = connection.execute(query.order_by(responses.c.id)).fetchall()
-    n = len(rows)
-    raw = list(zip(*rows)) if rows else [()] * len(query_columns)  # transpose in C: no per-row pandas work
+    kinds = _answer_kinds(questionnaires)
+    answer_kinds = [kinds.get(name, "text") for name in answers]
+    result = connection.execute(query.order_by(responses.c.id))
+    chunks: list[list[object]] = []
+    interned: dict[str, str] = {}  # one str object per distinct text (codes, names, answers)
+    while rows := result.fetchmany(_CHUNK):  # a chunk of rows at a time: never every row object at once
+        chunks.append(_chunk_columns(rows, len(indicators), answer_kinds, interned))
+        del rows
+    if not chunks:
+        chunks.append(_chunk_columns([], len(indicators), answer_kinds, interned))
+    raw = [_concat([c[k] for c in chunks]) for k in range(len(query_columns))]
+    del chunks, interned
+    n = len(raw[0])
 
     sites = list(campaign.sites)
     position = {s.id: k for k, s in enumerate(sites)}
-    site_codes, site_ids = pd.factorize(np.asarray(raw[1], dtype=np.int64))  # hashing, not sorting
+    site_codes, site_ids = pd.factorize(raw[1])  # hashing, not sorting
     unknown = sorted(set(site_ids.tolist()) - set(position))
     if unknown:  # pragma: no cover - a foreign key: a response's site belongs to its campaign
         raise StorageError(f"campaign {campaign.id}: responses point to unknown sites {unknown}")
@@ -162,11 +174,11 @@ def read_response_frame(
         return per_site([np.nan if v is None else float(v) for v in values], float)
 
     by_hash = {i.version_hash: i.questionnaire_id for i in campaign.instruments}
-    hashes = np.asarray(raw[2], dtype=object)
+    hashes = raw[2]
     hash_codes, hash_values = pd.factorize(hashes)
     questionnaire_of = np.asarray([by_hash.get(h, "") for h in hash_values] + [""], dtype=object)[hash_codes]
     columns: dict[str, object] = {
-        "response_id": np.asarray(raw[0], dtype=np.int64),
+        "response_id": raw[0],
         "questionnaire_id": questionnaire_of,
         "version_hash": hashes,
         "site_code": per_site([s.code for s in sites]),
@@ -179,35 +191,80 @@ def read_response_frame(
         "stratum_population": floats([stratum_population.get(s.stratum) for s in sites]),
         "stratum_psus": floats([s.stratum_psus for s in sites]),
         "household_prob": floats([s.household_prob for s in sites]),
-        "household_id": np.asarray(raw[14], dtype=float) if n else np.zeros(0),  # None -> NaN
-        "eligible_members": np.asarray(raw[15], dtype=float) if n else np.zeros(0),
-        "source": np.asarray(raw[3], dtype=object),
-        "simulated": np.asarray(raw[4], dtype=bool) if n else np.zeros(0, dtype=bool),
-        "language": np.asarray(raw[5], dtype=object),
-        "submitted_at": pd.to_datetime(pd.Series(raw[6], dtype=object), utc=True, format="ISO8601")
-        if n else pd.Series([], dtype="datetime64[ns, UTC]"),
-        "opened_at": pd.to_datetime(pd.Series(raw[7], dtype=object), utc=True, format="ISO8601")
-        if n else pd.Series([], dtype="datetime64[ns, UTC]"),
-        "duration_s": np.asarray(raw[8], dtype=float) if n else np.zeros(0),  # None -> NaN
-        "resumed": np.asarray(raw[9], dtype=object),
-        "mode": np.asarray(raw[10], dtype=object),
-        "surveyor": np.asarray(raw[11], dtype=object),
-        "device_hash": np.asarray(raw[12], dtype=object),
-        "paper_number": np.asarray(raw[16], dtype=object),
-        "interviewed_on": np.asarray(raw[17], dtype=object),
-        "review": np.asarray(raw[13], dtype=object),
+        "household_id": raw[14],
+        "eligible_members": raw[15],
+        "source": raw[3],
+        "simulated": raw[4],
+        "language": raw[5],
+        "submitted_at": raw[6],
+        "opened_at": raw[7],
+        "duration_s": raw[8],
+        "resumed": raw[9],
+        "mode": raw[10],
+        "surveyor": raw[11],
+        "device_hash": raw[12],
+        "paper_number": raw[16],
+        "interviewed_on": raw[17],
+        "review": raw[13],
     }
     offset = len(query_columns) - len(indicators) - len(answers)
-    for k, name in enumerate(indicators):
-        columns[name] = np.asarray(raw[offset + k], dtype=float) if n else np.zeros(0)  # None -> NaN
-    offset += len(indicators)
-    kinds = _answer_kinds(questionnaires)
-    for k, name in enumerate(answers):
-        columns[name] = _answer_column(raw[offset + k], kinds.get(name, "text"))
-    frame = pd.DataFrame(columns)
-    for column in ("submitted_at", "opened_at"):
-        frame[column] = frame[column].dt.as_unit("ns") if n else frame[column]
-    return frame
+    for k, name in enumerate(indicators + answers):
+        columns[name] = raw[offset + k]
+    return pd.DataFrame(columns)
+
+
+_CHUNK = 1000  # rows fetched and turned into column arrays at a time
+_TEXT = (2, 3, 5, 10, 11, 12, 13, 16)  # the design columns read as text (shared str objects)
+
+
+def _chunk_columns(rows: Sequence[Sequence[object]], indicators: int, kinds: Sequence[str],
+                   interned: dict[str, str]) -> list[object]:
+    """One chunk of query rows as one array (or Series) per query column, in query order."""
+    import pandas as pd
+
+    width = 18 + indicators + len(kinds)
+    raw = list(zip(*rows)) if rows else [()] * width  # transpose in C: no per-row pandas work
+    out: list[object] = [None] * width
+    out[0] = np.asarray(raw[0], dtype=np.int64)
+    out[1] = np.asarray(raw[1], dtype=np.int64)
+    for k in _TEXT:  # str or None (String columns): every value through the one dict
+        out[k] = _objects(list(map(interned.setdefault, raw[k], raw[k])))
+    out[4] = np.asarray(raw[4], dtype=bool)
+    for k in (6, 7):  # ISO text -> tz-aware UTC nanoseconds
+        out[k] = pd.to_datetime(pd.Series(raw[k], dtype=object), utc=True, format="ISO8601").dt.as_unit("ns")
+    for k in (8, 14, 15):
+        out[k] = np.asarray(raw[k], dtype=float)  # None -> NaN
+    out[9] = np.asarray(raw[9], dtype=object)
+    out[17] = np.asarray(raw[17], dtype=object)
+    for k in range(18, 18 + indicators):
+        out[k] = np.asarray(raw[k], dtype=float)  # None -> NaN
+    for k, kind in enumerate(kinds, start=18 + indicators):
+        values = raw[k] if kind != "text" else _texts(raw[k], interned)
+        out[k] = _answer_column(values, kind)
+    return out
+
+
+def _texts(values: Sequence[object], interned: dict[str, str]) -> np.ndarray:
+    """An object array of ``values`` with equal strings as one shared str (others as they are)."""
+    return _objects([interned.setdefault(v, v) if type(v) is str else v for v in values])
+
+
+def _objects(values: list[object]) -> np.ndarray:
+    """A 1-D object array of ``values`` (never split into a second dimension)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _concat(parts: list[object]) -> object:
+    """The chunks of one column joined (numpy arrays or pandas Series)."""
+    import pandas as pd
+
+    if len(parts) == 1:
+        return parts[0]
+    if isinstance(parts[0], np.ndarray):
+        return np.concatenate(parts)
+    return pd.concat(parts, ignore_index=True)
 
 
 def _answer_kinds(questionnaires: Sequence[Questionnaire]) -> dict[str, str]:
@@ -234,8 +291,10 @@ def _answer_column(values: Sequence[object], kind: str) -> pandas.Series:
 
     if kind == "number":
         return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
-    if kind == "list":
-        values = [v if v is None or isinstance(v, list) else json.loads(v) for v in values]
+    if kind == "list":  # each distinct JSON text decoded once; every row its own list
+        decoded: dict[str, list] = {}
+        values = [v if v is None or isinstance(v, list) else list(decoded[v] if v in decoded else decoded.setdefault(v, json.loads(v)))
+                  for v in values]
     return pd.Series(values, dtype=object)  # answers stored as JSON strings come back as str
 
 

@@ -170,3 +170,20 @@ def test_multiple_choice_and_number_answers(store: Store) -> None:
     assert frame["ways"].tolist() == [["tv", "web"], ["web"]]
     assert frame["visits"].iloc[0] == 3.0 and np.isnan(frame["visits"].iloc[1])
     assert frame["any_way"].tolist() == [1.0, 1.0]
+
+
+def test_chunked_read_gives_the_same_frame(store: Store, design_campaign, mini, monkeypatch) -> None:
+    """The rows are read a few at a time; any chunk size gives the one frame (values, dtypes, order)."""
+    from survey.storage import frame as frame_module
+
+    for k in range(7):
+        answers = GOOD_ANSWERS if k % 2 else {"used": "no", "know": "false"}
+        store.submit(design_campaign.id, f"0{1 + k % 5}", mini, answers, nonce=f"nonce-chunk-{k}",
+                     language=None if k == 3 else "zh")
+    whole = store.response_frame(design_campaign.id, with_answers=True)
+    monkeypatch.setattr(frame_module, "_CHUNK", 2)
+    chunked = store.response_frame(design_campaign.id, with_answers=True)
+    pd.testing.assert_frame_equal(chunked, whole)
+    assert len(chunked) == 7 and chunked["response_id"].is_monotonic_increasing
+    assert chunked["language"].isna().tolist() == [k == 3 for k in range(7)]
+    assert chunked["submitted_at"].dtype == whole["submitted_at"].dtype == "datetime64[ns, UTC]"
