@@ -89,6 +89,11 @@ class _Coded:
     so every choice is tested once per distinct answer instead of once per row."""
 
     def __init__(self, column: pd.Series) -> None:
+        if isinstance(column.dtype, pd.StringDtype):  # texts and missing only: hashed in C, same keys
+            codes, uniques = pd.factorize(column)
+            self.keys = [*uniques.to_numpy(dtype=object).tolist(), ("S", str(column.dtype.na_value))]
+            self.codes = np.where(codes < 0, len(self.keys) - 1, codes).astype(np.intp)
+            return
         index: dict[Any, int] = {}
         self.codes = np.fromiter((index.setdefault(v if type(v) is str else _key(v), len(index))
                                   for v in column.to_numpy(dtype=object).tolist()), np.intp, len(column))

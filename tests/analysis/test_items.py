@@ -150,3 +150,18 @@ def test_command_line_on_the_demo(tmp_path) -> None:
     missing = subprocess.run([sys.executable, "-m", "analysis", "items", "--db", url, "--campaign", "1", "--indicator", "nope"],
                              capture_output=True, text=True)
     assert missing.returncode == 1 and "nope" in missing.stderr
+
+
+def test_coded_text_column_same_as_object_column() -> None:
+    """A column of texts (pandas' str dtype, hashed in C) codes its answers as an object column does."""
+    import pandas as pd
+
+    from analysis.items import _Coded
+
+    values = ["yes", None, "no", "yes", "nan", None, "maybe"]
+    as_text = _Coded(pd.Series(values, dtype="str"))
+    as_object = _Coded(pd.Series([float("nan") if v is None else v for v in values], dtype=object))
+    for value in ("yes", "no", "maybe", "nan", "absent"):
+        assert as_text.chosen(value).tolist() == as_object.chosen(value).tolist()
+    assert as_text.chosen("yes").tolist() == [True, False, False, True, False, False, False]
+    assert as_text.ticked_any().tolist() == [False] * 7
