@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:  # Pillow is imported when a plot is drawn: a workbook or JSON summary draws none
+    from PIL import ImageFont
 
-if TYPE_CHECKING:
     from survey.campaign.posters import FontFile
 
 VERDICT_COLOURS = {"met": (26, 127, 55), "not_met": (196, 40, 40), "inconclusive": (110, 110, 110),
@@ -37,6 +37,8 @@ class ForestRow:
 
 
 def _font(face: FontFile, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     path, index = (face.bold_path, face.bold_index) if bold and face.bold_path else (face.path, face.index)
     return ImageFont.truetype(str(path), size=size, index=index)
 
@@ -60,6 +62,8 @@ def _forest_png(rows: tuple[ForestRow, ...], threshold: float | None, title: str
     label_w, text_w = int(210 * s), int(250 * s)
     plot_l, plot_r = label_w + int(10 * s), width - text_w - int(10 * s)
     height = top + row_h * len(rows) + bottom
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     from survey.campaign.posters import find_cjk_font

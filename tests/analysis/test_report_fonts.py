@@ -230,3 +230,14 @@ def test_a_damaged_kept_writer_subset_is_made_again(report, cache):
     again = render_pdf(data, document)
     assert _text(again, folder, "damaged.pdf") == _text(first, folder, "undamaged.pdf")
     assert all(fonts._glyph_ids(kept.read_bytes(), sorted(json.loads(kept.read_bytes()))) for kept in cache.glob("*.gids"))
+
+
+def test_workbook_writer_does_not_import_pillow():
+    """Pillow is imported when a forest plot is drawn, not by the workbook writer."""
+    import sys
+
+    code = "import sys, analysis.report.excel; print('PIL' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "False"
+    assert forest.forest_png([forest.ForestRow("县", 0.5, 0.4, 0.6, "met", "50%")], 0.45)[:8] == b"\x89PNG\r\n\x1a\n"
