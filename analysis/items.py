@@ -89,14 +89,21 @@ class _Coded:
     so every choice is tested once per distinct answer instead of once per row."""
 
     def __init__(self, column: pd.Series) -> None:
-        if isinstance(column.dtype, pd.StringDtype):  # texts and missing only: hashed in C, same keys
-            codes, uniques = pd.factorize(column)
-            self.keys = [*uniques.to_numpy(dtype=object).tolist(), ("S", str(column.dtype.na_value))]
-            self.codes = np.where(codes < 0, len(self.keys) - 1, codes).astype(np.intp)
+        values = column.to_numpy(dtype=object)
+        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):  # texts and missing only
+            codes, uniques = pd.factorize(values)  # the texts hashed in C; a missing value: -1
+            codes = codes.astype(np.intp)
+            missing = np.flatnonzero(codes < 0)
+            self.keys = uniques.tolist()
+            if len(missing):  # None, NaN, NA: each its own key ("S", str(value)), as below
+                marks, words = pd.factorize(np.asarray([str(v) for v in values[missing].tolist()], dtype=object))
+                codes[missing] = len(self.keys) + marks
+                self.keys += [("S", w) for w in words.tolist()]
+            self.codes = codes
             return
         index: dict[Any, int] = {}
         self.codes = np.fromiter((index.setdefault(v if type(v) is str else _key(v), len(index))
-                                  for v in column.to_numpy(dtype=object).tolist()), np.intp, len(column))
+                                  for v in values.tolist()), np.intp, len(column))
         self.keys = list(index)
 
     def chosen(self, value: str) -> np.ndarray:

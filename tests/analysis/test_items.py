@@ -152,16 +152,19 @@ def test_command_line_on_the_demo(tmp_path) -> None:
     assert missing.returncode == 1 and "nope" in missing.stderr
 
 
-def test_coded_text_column_same_as_object_column() -> None:
-    """A column of texts (pandas' str dtype, hashed in C) codes its answers as an object column does."""
-    import pandas as pd
-
+def test_coded_text_columns_keep_every_answer_apart() -> None:
+    """A column of texts and missing values (coded with one factorize) codes as a row-by-row lookup
+    would: a text is its own key, a missing value ``str(value)`` (so "None" and "nan" stay apart)."""
     from analysis.items import _Coded
 
-    values = ["yes", None, "no", "yes", "nan", None, "maybe"]
-    as_text = _Coded(pd.Series(values, dtype="str"))
-    as_object = _Coded(pd.Series([float("nan") if v is None else v for v in values], dtype=object))
-    for value in ("yes", "no", "maybe", "nan", "absent"):
-        assert as_text.chosen(value).tolist() == as_object.chosen(value).tolist()
-    assert as_text.chosen("yes").tolist() == [True, False, False, True, False, False, False]
-    assert as_text.ticked_any().tolist() == [False] * 7
+    values = ["yes", None, "no", "yes", "nan", float("nan"), "maybe", "None", None]
+    for column in (pd.Series(values, dtype=object), pd.Series(values, dtype="str"),
+                   pd.Series([*values, ["yes"]], dtype=object)):  # the last one the row-by-row lookup
+        coded = _Coded(column)
+        as_text = [v if isinstance(v, str) else None if isinstance(v, list) else str(v) for v in column.tolist()]
+        for value in ("yes", "no", "maybe", "nan", "None", "absent"):
+            expected = [t == value or (isinstance(v, list) and value in v) for t, v in zip(as_text, column.tolist())]
+            assert coded.chosen(value).tolist() == expected, (column.dtype, value)
+        assert coded.ticked_any().tolist() == [isinstance(v, list) for v in column.tolist()]
+    assert _Coded(pd.Series([], dtype=object)).chosen("yes").tolist() == []
+    assert _Coded(pd.Series([None, None], dtype=object)).chosen("None").tolist() == [True, True]
