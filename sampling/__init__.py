@@ -30,110 +30,58 @@ errors
     The exception tree.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING
-
+from .allocation import Allocation, allocate
 from .errors import FrameError, InfeasibleError, InputError, SamplingError
-
-if TYPE_CHECKING:
-    from .allocation import Allocation, allocate
-    from .frame import Frame, frame_data
-    from .household import eligible, kish_order, member_words, select_member
-    from .households import (
-        RANDOM_WALK_RULE,
-        draw_households,
-        household_prob,
-        household_stage,
-        member_weights,
-        select_households,
-    )
-    from .lqas import LqasRule, lqas_risks, lqas_rule
-    from .plan import PLAN_COLUMNS, Plan, draw_plan
-    from .sample_size import (
-        DomainSizes,
-        SampleSize,
-        curve_rates,
-        domain_sample_sizes,
-        sample_size,
-        size_curve,
-    )
-
-# each name from its module when first used: ``import sampling.lqas`` (the analysis does, for its
-# rule) loads the LQAS rule alone, not the plan, frame and sample-size modules
-_LAZY = {
-    "Allocation": "allocation",
-    "allocate": "allocation",
-    "Frame": "frame",
-    "frame_data": "frame",
-    "eligible": "household",
-    "kish_order": "household",
-    "member_words": "household",
-    "select_member": "household",
-    "RANDOM_WALK_RULE": "households",
-    "draw_households": "households",
-    "household_prob": "households",
-    "household_stage": "households",
-    "member_weights": "households",
-    "select_households": "households",
-    "LqasRule": "lqas",
-    "lqas_risks": "lqas",
-    "lqas_rule": "lqas",
-    "PLAN_COLUMNS": "plan",
-    "Plan": "plan",
-    "draw_plan": "plan",
-    "DomainSizes": "sample_size",
-    "SampleSize": "sample_size",
-    "curve_rates": "sample_size",
-    "domain_sample_sizes": "sample_size",
-    "sample_size": "sample_size",
-    "size_curve": "sample_size",
-}
+from .frame import Frame, frame_data
+from .household import eligible, kish_order, member_words, select_member
+from .households import (
+    RANDOM_WALK_RULE,
+    draw_households,
+    household_prob,
+    household_stage,
+    member_weights,
+    select_households,
+)
+from .lqas import LqasRule, lqas_risks, lqas_rule
+from .plan import PLAN_COLUMNS, Plan, draw_plan
+from .sample_size import (
+    DomainSizes,
+    SampleSize,
+    curve_rates,
+    domain_sample_sizes,
+    sample_size,
+    size_curve,
+)
 
 __all__ = [
-    "PLAN_COLUMNS",
-    "RANDOM_WALK_RULE",
     "Allocation",
-    "DomainSizes",
-    "Frame",
+    "allocate",
+    "SamplingError",
+    "InputError",
     "FrameError",
     "InfeasibleError",
-    "InputError",
-    "LqasRule",
-    "Plan",
-    "SampleSize",
-    "SamplingError",
-    "allocate",
-    "curve_rates",
-    "domain_sample_sizes",
-    "draw_households",
-    "draw_plan",
-    "eligible",
+    "Frame",
     "frame_data",
-    "household_prob",
-    "household_stage",
-    "kish_order",
-    "lqas_risks",
+    "LqasRule",
     "lqas_rule",
-    "member_weights",
-    "member_words",
+    "lqas_risks",
+    "Plan",
+    "PLAN_COLUMNS",
+    "draw_plan",
+    "SampleSize",
+    "DomainSizes",
     "sample_size",
-    "select_households",
-    "select_member",
+    "domain_sample_sizes",
     "size_curve",
+    "curve_rates",
+    "select_member",
+    "kish_order",
+    "member_words",
+    "eligible",
+    "select_households",
+    "household_prob",
+    "member_weights",
+    "household_stage",
+    "draw_households",
+    "RANDOM_WALK_RULE",
 ]
-
-
-def __getattr__(name: str) -> object:
-    """A public name of a submodule, imported on first use (PEP 562)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
