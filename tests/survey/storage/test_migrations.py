@@ -96,26 +96,32 @@ def test_migrate_again_does_nothing(db_url: str) -> None:
     engine.dispose()
 
 
-def test_concurrent_first_start_migrates_once(db_url: str) -> None:
-    engines = [create_engine(db_url) for _ in range(4)]
+def _first_starts(db_url: str, engines: int = 4) -> tuple[list[list[int]], list[BaseException]]:
+    """``engines`` engines migrating ``db_url`` at the same instant: the versions each applied, and the errors."""
+    started = [create_engine(db_url) for _ in range(engines)]
     results: list[list[int]] = []
     errors: list[BaseException] = []
-    barrier = threading.Barrier(len(engines))
+    barrier = threading.Barrier(len(started))
 
     def run(engine: sa.Engine) -> None:
         barrier.wait()
         try:
             results.append(migrate(engine))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # noqa: BLE001 - reported by the caller
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
+    threads = [threading.Thread(target=run, args=(e,)) for e in started]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    for engine in engines:
+    for engine in started:
         engine.dispose()
+    return results, errors
+
+
+def test_concurrent_first_start_migrates_once(db_url: str) -> None:
+    results, errors = _first_starts(db_url)
     assert not errors
     assert sorted(v for r in results for v in r) == list(range(1, SCHEMA_VERSION + 1))
 
@@ -166,22 +172,5 @@ def test_many_first_starts_of_a_new_sqlite_file_never_report_a_lock(tmp_path) ->
     """Switching a new file to WAL takes a lock SQLite does not wait for: four engines opening the
     same new file at once used to fail one start in about twenty with "database is locked"."""
     for attempt in range(60):
-        engines = [create_engine(f"sqlite:///{tmp_path / f'first-{attempt}.sqlite'}") for _ in range(4)]
-        errors: list[BaseException] = []
-        barrier = threading.Barrier(len(engines))
-
-        def run(engine: sa.Engine) -> None:
-            barrier.wait()
-            try:
-                migrate(engine)
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=run, args=(e,)) for e in engines]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        for engine in engines:
-            engine.dispose()
+        _, errors = _first_starts(f"sqlite:///{tmp_path / f'first-{attempt}.sqlite'}")
         assert not errors, (attempt, errors)
