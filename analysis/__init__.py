@@ -17,7 +17,6 @@ numbers are those of R's survey package (Lumley) for the same design; see tests/
 0      0.75  inconclusive       0.9
 """
 
-from .design import LONELY_PSU_RULES, SurveyDesign
 from .errors import (
     AnalysisError,
     CalibrationError,
@@ -27,11 +26,31 @@ from .errors import (
     LonelyPSUError,
     OptionError,
 )
-from .estimates import Estimate
-from .intervals import CI_METHODS, ConfidenceInterval, proportion_interval
-from .response_rates import outcome_rates, response_rate_table
-from .variance import design_variance
-from .verdict import Verdict, verdicts
+
+#: the other public names and their modules, imported on first use (PEP 562), so that ``python -m
+#: analysis`` can choose how pandas starts before anything imports it (``analysis.arrowless``)
+_LAZY = {
+    "LONELY_PSU_RULES": "design", "SurveyDesign": "design", "Estimate": "estimates",
+    "CI_METHODS": "intervals", "ConfidenceInterval": "intervals", "proportion_interval": "intervals",
+    "outcome_rates": "response_rates", "response_rate_table": "response_rates",
+    "design_variance": "variance", "Verdict": "verdict", "verdicts": "verdict",
+}
+
+
+def __getattr__(name: str):  # noqa: ANN202 - PEP 562
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CI_METHODS",

@@ -29,7 +29,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import pandas as pd
+if __name__ == "__main__":  # the command line: pandas starts without Arrow unless Parquet is read
+    from .arrowless import start_without_arrow
+
+    start_without_arrow(sys.argv[1:])
+
+import pandas as pd  # noqa: E402 - after the choice above
 
 from .design import LONELY_PSU_RULES, SurveyDesign
 from .errors import AnalysisError
