@@ -180,24 +180,30 @@ class Sensitivity:
         return out
 
 
-def sensitivity(data, quality: CampaignQuality, options=None, *, watch_clean: bool = True) -> Sensitivity:  # noqa: ANN001
+def sensitivity(data, quality: CampaignQuality, options=None, *, watch_clean: bool = True,  # noqa: ANN001
+                shown: str | None = None) -> Sensitivity:
     """Results with and without the open flags (both without the excluded), compared per indicator.
 
     When no counted response has an open flag, the results without them are the same object as
     those with them (computed once). ``watch_clean=False``: the results without the open flags skip
-    the watching flags (their ``watch`` is empty), for a caller that shows only the other's."""
+    the watching flags (their ``watch`` is empty), for a caller that shows only the other's.
+    ``shown`` (``"all"`` or ``"clean"``): the caller shows only those results, so the other side is
+    computed for the comparison alone (``compute_results(overall_only=True)``); the table is the same."""
     from dataclasses import replace
 
     from .campaign import ResultOptions, compute_results
 
     counted = analysis_data(data, quality)
     clean = analysis_data(data, quality, exclude_flagged=True)
-    results_all = compute_results(counted, options)
-    if len(clean.table) == len(counted.table):  # the clean rows are a subset: the same rows
+    if shown not in (None, "all", "clean"):
+        raise ValueError(f"shown must be 'all', 'clean' or None, not {shown!r}")
+    same = len(clean.table) == len(counted.table)  # the clean rows are a subset: the same rows
+    results_all = compute_results(counted, options, overall_only=shown == "clean" and not same)
+    if same:
         results_clean = results_all
     else:
         clean_options = options if watch_clean else replace(options or ResultOptions(), watch=False)
-        results_clean = compute_results(clean, clean_options)
+        results_clean = compute_results(clean, clean_options, overall_only=shown == "all")
     keys = ["questionnaire_id", "var"]
     columns = ["n", "estimate", "ci_low", "ci_high", "verdict"]
     a = results_all.overall()

@@ -10,7 +10,8 @@ Timed, each variant in its own child process (so each peak RSS is its own), best
 * the whole command, ``python -m analysis report --db URL --campaign ID --out x.xlsx`` in a fresh
   process: wall clock, CPU seconds (user + system) and peak RSS (``ru_maxrss``, from ``os.wait4``),
   against the target (at most 2 s and 200 MB for 5,000 responses); with ``--before REV`` also the
-  command of that revision's code (``git archive``), run in turn with this code's.
+  command of that revision's code (``git archive``), run in turn with this code's. Each tree's
+  modules are compiled to bytecode first, as ``scripts/install-python.sh`` does after installing.
 
 Each child reports the seconds to assemble the report (``collect``: results, quality flags, item
 analysis, fingerprint) and to write the workbook, its RSS before writing and its peak RSS (VmHWM).
@@ -103,6 +104,17 @@ def demo_in(code: Path, path: str, responses: int) -> tuple[str, int]:
     return url, int(done.stdout.strip().splitlines()[-1])
 
 
+PACKAGES = ("accounts", "analysis", "app", "sampling", "survey", "tabular")
+
+
+def compile_tree(code: Path) -> None:
+    """The tree's modules as bytecode (``compileall``), as ``scripts/install-python.sh`` leaves them: the command
+    is timed as it runs after an install, not compiling its modules anew (``PYTHONDONTWRITEBYTECODE``)."""
+    present = [name for name in PACKAGES if (code / name).is_dir()]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", *present], cwd=code, stdout=subprocess.DEVNULL,
+                   check=True)
+
+
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
 
@@ -148,6 +160,8 @@ def main() -> None:
     for name, code in codes.items():
         if code != ROOT and args.db is None:  # an older tree may not read today's schema: its own demo, same seed
             databases[name] = demo_in(code, f"{folder}/before.sqlite", args.responses)
+    for code in codes.values():
+        compile_tree(code)
     commands: dict[str, list[dict[str, float]]] = {name: [] for name in codes}
     print(f"load: {uptime()}")
     for _ in range(args.repeat):

@@ -167,8 +167,13 @@ def _analysis_columns(data: CampaignData) -> pd.DataFrame:
     return data.table[base + [c for c in background if c in data.table.columns]]
 
 
-def compute_results(data: CampaignData, options: ResultOptions | None = None) -> CampaignResults:
-    """Progress, estimates, verdicts, watching flags, LQAS and next steps for a campaign."""
+def compute_results(data: CampaignData, options: ResultOptions | None = None, *,
+                    overall_only: bool = False) -> CampaignResults:
+    """Progress, estimates, verdicts, watching flags, LQAS and next steps for a campaign.
+
+    ``overall_only``: the whole-campaign estimates and the design notes alone (no strata, means,
+    watching flags, LQAS or next steps; ``design_notes["overall_only"]`` says so), for a comparison
+    that reads nothing else (``analysis.integrity.sensitivity``'s other side)."""
     options = options or ResultOptions()
     campaign = data.campaign
     level = float(options.level if options.level is not None else data.level)
@@ -179,6 +184,8 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
     estimates, watch_rows, lqas_rows, weighted, means = [], [], [], [], []
     notes: dict[str, Any] = {"ci": options.ci, "level": level, "weighting": options.weighting,
                              "lonely_psu": LONELY_PSU, "questionnaires": {}}
+    if overall_only:
+        notes["overall_only"] = True
     for qid, questionnaire in data.questionnaires.items():
         indicators = [i for i in data.indicators(qid) if i in table.columns]
         background = background_questions(questionnaire)
@@ -201,6 +208,11 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
                     calibrated=weighted_design.calibrated, fpc=weighted_design.fpc,
                     df=design.df, weight_min=float(np.min(design.weights)), weight_max=float(np.max(design.weights)),
                     design_effect=float(deffs.median()) if len(deffs) else None)
+        if overall_only:
+            overall.insert(0, "questionnaire_id", qid)
+            overall["mode"] = weighted_design.mode
+            estimates.append(overall)
+            continue
         by = design.proportion(indicators, by="stratum", ci=options.ci, level=level, threshold=threshold,
                                min_df=data.min_df)
         by["scope"] = "stratum"
@@ -237,7 +249,7 @@ def compute_results(data: CampaignData, options: ResultOptions | None = None) ->
     progress_df = progress(campaign, table)
     watch_df = pd.concat(watch_rows, ignore_index=True) if watch_rows else pd.DataFrame(columns=WATCH_COLUMNS)
     lqas_df = pd.DataFrame(lqas_rows, columns=list(LQAS_COLUMNS))
-    steps = next_steps(estimates_df, progress_df, table, min_df=data.min_df)
+    steps = () if overall_only else next_steps(estimates_df, progress_df, table, min_df=data.min_df)
     return CampaignResults(campaign, data.questionnaires, data.profile, options, level, responses, estimates_df,
                            progress_df, timeline(table, campaign.timezone), watch_df, lqas_df, tuple(steps), notes,
                            excluded, pd.concat(means, ignore_index=True) if means else pd.DataFrame(columns=MEAN_COLUMNS))

@@ -57,10 +57,26 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: what ``pandas.api.types.infer_dtype(skipna=True)`` calls an array whose present values hold no text
+NO_TEXT = frozenset({"empty", "integer", "floating", "mixed-integer-float", "decimal", "complex", "boolean",
+                     "datetime64", "datetime", "date", "timedelta64", "timedelta", "time", "period", "interval", "bytes"})
+
+
+def text_mask(values: np.ndarray) -> np.ndarray:
+    """Which values of an object array are texts (``str``), the whole array at once where pandas can tell
+    its kind (``infer_dtype``: texts and missing values only, or no text at all), else value by value."""
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "string":  # every present value is a text
+        return ~pd.isna(values)
+    if kind in NO_TEXT:
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter((isinstance(v, str) for v in values.tolist()), dtype=bool, count=len(values))
+
+
 def safe_values(values: np.ndarray) -> np.ndarray:
     """An object array with :func:`safe_cell` applied to its texts, once per distinct text; other values as they are."""
     out = values.copy()
-    texts = np.fromiter((isinstance(v, str) for v in values.tolist()), dtype=bool, count=len(values))
+    texts = text_mask(values)
     if texts.any():
         codes, uniques = pd.factorize(values[texts])
         made = np.empty(len(uniques), dtype=object)
@@ -102,9 +118,11 @@ def move_long_texts(frame: pd.DataFrame, sheet: str, long_texts: list[dict[str, 
         column = frame[name]
         if column.dtype != object:
             continue
-        values = column.tolist()
+        values = column.to_numpy(dtype=object)
+        texts = np.flatnonzero(text_mask(values))
+        lengths = np.fromiter(map(len, values[texts]), dtype=np.int64, count=len(texts))
         half = EXCEL_CELL_MAX // 2  # a text of at most this many characters fits, however Excel counts it
-        moved = [row for row, v in enumerate(values) if isinstance(v, str) and len(v) > half and too_long(v)]
+        moved = [row for row in texts[lengths > half].tolist() if too_long(values[row])]
         if not moved:
             continue
         if out is frame:

@@ -65,7 +65,8 @@ def collect(store, campaign_id: int, options: ResultOptions | None = None, *, da
 
         state = flags if flags is not None else load_quality(store, campaign_id, data)
         if compared is None:
-            compared = sensitivity(data, state, options, watch_clean=exclude_flagged)  # the report shows one result's watching flags
+            # the report shows one side's results: the other is computed for the comparison alone
+            compared = sensitivity(data, state, options, shown="clean" if exclude_flagged else "all")
         integrity = Integrity(state, compared, exclude_flagged)
         results = compared.results_clean if exclude_flagged else compared.results_all
     else:

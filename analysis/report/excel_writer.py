@@ -28,7 +28,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet, _preserve_whitespace
 
 from ..formatting import missing
-from .cells import move_long_texts, safe_cell, safe_frame
+from .cells import move_long_texts, safe_cell, safe_frame, text_mask
 
 #: the header row's fill and the variable-name row's font (formats as XlsxWriter properties)
 HEAD = {"bold": True, "bg_color": "#DDEBF7", "pattern": 1}
@@ -64,7 +64,7 @@ class SafeSheet(Worksheet):
         self.fh.write(f'<c{attr} t="inlineStr"><is><t{space}>{text}</t></is></c>')
 
     def write_xml_rows(self, first_row: int, rows: Iterable[str], last_row: int, last_column: int) -> None:
-        """Rows already made as ``<row>`` XML, 0-based ``first_row`` to ``last_row``, after every row above
+        """Rows already made as ``<row>`` XML (each part one or more whole rows), 0-based ``first_row`` to ``last_row``, after every row above
         them: the pending row is flushed, the rows go straight into the row file (``constant_memory``)."""
         self._write_single_row(first_row)
         self._check_dimensions(first_row, 0)
@@ -207,13 +207,15 @@ def column_xml(column: pd.Series, cells: _Cells) -> list[str | None]:
         return made[codes].tolist()
     values = column.to_numpy(dtype=object)
     out = np.full(len(values), None, dtype=object)
-    texts = np.fromiter((isinstance(v, str) for v in values.tolist()), dtype=bool, count=len(values))
+    texts = text_mask(values)
     if texts.any():  # each distinct text made once
         codes, uniques = pd.factorize(values[texts])
         made = np.empty(len(uniques), dtype=object)
         made[:] = [cells.text(u) if u else cells.blank for u in uniques]
         out[texts] = made[codes]
-    for i in np.flatnonzero(~texts).tolist():
+    absent = pd.isna(values) & ~texts  # None, NaN, NaT, pd.NA: no cell, or a blank one in the column's format
+    out[absent] = cells.blank
+    for i in np.flatnonzero(~(texts | absent)).tolist():
         out[i] = cells.any(values[i])
     return out.tolist()
 
@@ -235,7 +237,7 @@ def write_rows(book: StreamBook, sheet: SafeSheet, frame: pd.DataFrame, first_ro
             numbers = [str(first_row + 1 + i) for i in range(start, stop)]
             columns = [[f'<c r="{letter}{r}"{part}' if part is not None else "" for r, part in zip(numbers, column[start:stop])]
                        for letter, column in zip(letters, parts)]
-            yield from (f'<row r="{r}">{"".join(row)}</row>' for r, row in zip(numbers, zip(*columns)))
+            yield "".join([f'<row r="{r}">{"".join(row)}</row>' for r, row in zip(numbers, zip(*columns))])
 
     sheet.write_xml_rows(first_row, rows(), first_row + len(frame) - 1, len(parts) - 1)
 
@@ -251,7 +253,11 @@ def column_widths(headers: Sequence[str], frame: pd.DataFrame | None = None, *, 
     for j, header in enumerate(headers):
         longest = display_width(str(header))
         if frame is not None and len(frame):
-            sample = frame.iloc[:200, j]
+            sample = frame.iloc[:200, j].tolist()
+            try:
+                sample = dict.fromkeys(sample)  # each distinct value measured once
+            except TypeError:  # an unhashable value (a list): each measured
+                pass
             # a text's first ``cap`` characters are as wide as ``cap`` or wider when it has more
             longest = max([longest, *(min(display_width(str(v)[:cap]), cap) for v in sample if v is not None and v is not pd.NA)])
         widths.append(min(max(8, longest + 2), cap + 2))

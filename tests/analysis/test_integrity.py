@@ -123,3 +123,20 @@ def test_the_clean_results_may_skip_the_watching_flags(campaign) -> None:
     pd.testing.assert_frame_equal(full.table, quiet.table)  # the comparison does not read them
     pd.testing.assert_frame_equal(full.results_all.watch, quiet.results_all.watch)
     assert len(full.results_clean.watch) and not len(quiet.results_clean.watch)
+
+
+def test_the_side_not_shown_is_computed_for_the_comparison_alone(campaign) -> None:
+    store, cid = campaign
+    data, quality = load_campaign_data(store, cid), load_quality(store, cid)
+    full = sensitivity(data, quality)
+    for shown, kept, other in (("all", "results_all", "results_clean"), ("clean", "results_clean", "results_all")):
+        part = sensitivity(data, quality, shown=shown)
+        pd.testing.assert_frame_equal(full.table, part.table)  # the same comparison
+        pd.testing.assert_frame_equal(getattr(full, kept).estimates, getattr(part, kept).estimates)
+        pd.testing.assert_frame_equal(getattr(full, kept).watch, getattr(part, kept).watch)
+        alone = getattr(part, other)
+        assert alone.design_notes.get("overall_only") and set(alone.estimates["scope"]) == {"overall"}
+        pd.testing.assert_frame_equal(getattr(full, other).overall(), alone.overall())
+        assert not len(alone.watch) and not alone.next_steps
+    with pytest.raises(ValueError, match="shown"):
+        sensitivity(data, quality, shown="both")
