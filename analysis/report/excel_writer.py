@@ -16,12 +16,14 @@ import datetime as dt
 import io
 import math
 import tempfile
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.workbook
 from xlsxwriter.format import Format
 from xlsxwriter.utility import _datetime_to_excel_datetime as datetime_to_excel_datetime
 from xlsxwriter.utility import xl_col_to_name
@@ -36,6 +38,26 @@ NOTE = {"font_size": 9, "italic": True, "font_color": "#666666"}
 WRAP = {"text_wrap": True, "valign": "top"}
 DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
 ROWS_AT_ONCE = 500  # rows whose cell XML is made before they are written (memory, not speed)
+#: zlib level of the workbook's parts: 1 deflates a 5,000-response workbook's 21 MB of XML in about
+#: 0.07 s instead of level 6's 0.17 s, for a file about a quarter larger (2.4 MB instead of 1.9 MB)
+ZIP_LEVEL = 1
+
+
+class WorkbookBuffer(io.BytesIO):
+    """The bytes of a :class:`StreamBook`: XlsxWriter zips into it at :data:`ZIP_LEVEL`."""
+
+
+class LevelZipFile(zipfile.ZipFile):
+    """XlsxWriter's ``ZipFile``: a :class:`WorkbookBuffer` is deflated at :data:`ZIP_LEVEL`, any other target as
+    before (XlsxWriter has no option for the level; its module's ``ZipFile`` is this class, set below)."""
+
+    def __init__(self, file: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(file, WorkbookBuffer):
+            kwargs.setdefault("compresslevel", ZIP_LEVEL)
+        super().__init__(file, *args, **kwargs)
+
+
+xlsxwriter.workbook.ZipFile = LevelZipFile
 
 
 class SafeSheet(Worksheet):
@@ -79,7 +101,7 @@ class StreamBook:
     """One XlsxWriter workbook written into memory (``bytes()``), its formats made once each."""
 
     def __init__(self) -> None:
-        self.buffer = io.BytesIO()
+        self.buffer = WorkbookBuffer()
         self.folder = tempfile.TemporaryDirectory(prefix="tcm-xlsx-")  # 0700: the rows hold respondents' answers
         self.book = xlsxwriter.Workbook(self.buffer, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,

@@ -150,3 +150,22 @@ def test_numbers_written_once_per_distinct_value_are_those_written_cell_by_cell(
     one_by_one = ([f'{cells.style}><v>{v}</v></c>' for v in values] if column.dtype.kind == "i"
                   else [cells.number(float(v)) for v in values])
     assert column_xml(column, cells) == one_by_one
+
+
+def test_only_the_report_workbook_is_deflated_at_the_fast_level() -> None:
+    import zipfile
+
+    import xlsxwriter.workbook
+
+    from analysis.report.excel_writer import ZIP_LEVEL, LevelZipFile, StreamBook, WorkbookBuffer
+
+    assert xlsxwriter.workbook.ZipFile is LevelZipFile
+    with LevelZipFile(WorkbookBuffer(), "w") as ours, LevelZipFile(io.BytesIO(), "w") as other:
+        assert ours.compresslevel == ZIP_LEVEL and other.compresslevel is None  # zlib's default for anything else
+    book = StreamBook()
+    sheet = book.sheet("数据")
+    sheet.write_string(0, 0, "满意 " * 5_000)
+    content = book.bytes()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert archive.testzip() is None and b"xl/worksheets/sheet1.xml" in b"".join(n.encode() for n in archive.namelist())
+    assert openpyxl.load_workbook(io.BytesIO(content))["数据"]["A1"].value == "满意 " * 5_000
