@@ -34,7 +34,7 @@ from .document import (
     build_document,
 )
 from .linebreak import wrap
-from .pdf_layout import PrewrappedTable, add_png
+from .pdf_layout import PrewrappedTable, add_png, prewrapped_multi_cell
 
 FALLBACK_FONTS = (
     Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),  # CJK extension B (U+20000-2A6DF) and beyond
@@ -53,15 +53,17 @@ def _printable(char: str, covered: set[int]) -> str:
 
 
 class _ReportPDF(FPDF):
-    def __init__(self, title: str, *, shared_fonts: bool = True) -> None:
+    def __init__(self, title: str, *, shared_fonts: bool = True, quick: bool = True) -> None:
         """``shared_fonts``: fonts parsed once per process (:mod:`analysis.report.fonts`), fallbacks
         added only when a character needs them; ``False``: fpdf2's ``add_font`` of every font for this
-        file alone (the slower way, kept to check the other against)."""
+        file alone (the slower way, kept to check the other against). ``quick``: pre-broken text is
+        written without fpdf2's line breaker (:meth:`multi_cell`)."""
         from survey.campaign.posters import find_cjk_font
 
         super().__init__(orientation="P", unit="mm", format="A4")
         font = find_cjk_font()
         self._shared_fonts = shared_fonts
+        self.quick = quick
         add = fonts.add_font if shared_fonts else self._add_font_here
         add(self, "cjk", "", font.path, font.index)
         if font.bold_path is not None:
@@ -143,6 +145,16 @@ class _ReportPDF(FPDF):
             total = sum(map(known.__getitem__, text))
         return total * self.font_size_pt * 0.001 / self.k
 
+    def multi_cell(self, w, h=None, text="", **options):  # fpdf2's signature
+        """fpdf2's ``multi_cell``; a text already broken into lines that fit is cut at its line breaks
+        instead of measured character by character (:func:`analysis.report.pdf_layout.prewrapped_multi_cell`,
+        when ``quick``): the same lines, written the same way."""
+        if self.quick:
+            done = prewrapped_multi_cell(self, w, h, text, **options)
+            if done is not None:
+                return done
+        return super().multi_cell(w, h, text, **options)
+
     def output(self, *args, **kwargs):  # fpdf2's signature
         if self._shared_fonts:
             kwargs.setdefault("output_producer_class", fonts.OutlineProducer)
@@ -169,7 +181,7 @@ def render_pdf(data: ReportData, document: Document | None = None, *, shared_fon
     lets fpdf2 measure every table cell and read every image itself (:mod:`analysis.report.pdf_layout`);
     both slower, kept so the tests can check the ways give the same text and pages."""
     document = document or build_document(data)
-    pdf = _ReportPDF(document.title, shared_fonts=shared_fonts)
+    pdf = _ReportPDF(document.title, shared_fonts=shared_fonts, quick=quick)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     for block in document.blocks:
