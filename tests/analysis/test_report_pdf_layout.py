@@ -210,3 +210,22 @@ def test_only_plain_pngs_go_in_as_they_are(tmp_path):
         assert got and len(got) == len(want)  # with a soft mask for the transparent one
         for one, other in zip(got, want, strict=True):
             assert ImageChops.difference(one, other).getbbox() is None
+
+
+def test_plots_drawn_on_threads_are_those_drawn_in_turn(report):
+    from analysis.report import forest
+
+    data, document = report
+    plots = [b.png for b in document.blocks if isinstance(b, Image)]
+    forest._forest_png.cache_clear()
+    with forest.PlotDrawer(threads=1) as drawer:  # no thread
+        rows = [forest.ForestRow("县", 0.5, 0.4, 0.6, "met", "50%"), forest.ForestRow("乡", 0.7, 0.5, 0.8, "few_sites", "—")]
+        alone = drawer.draw(rows, 0.45, title="图").result()
+    forest._forest_png.cache_clear()
+    with forest.PlotDrawer(threads=2) as drawer:
+        assert drawer.draw(rows, 0.45, title="图").result() == alone
+    forest._forest_png.cache_clear()
+    again = [b.png for b in build_document(data).blocks if isinstance(b, Image)]
+    assert len(plots) > 1 and again == plots  # the same PNGs, in the same places
+    with forest.PlotDrawer(threads=2) as drawer, pytest.raises(TypeError):
+        drawer.draw([forest.ForestRow("县", "not a number", 0.4, 0.6, "met", "50%")], 0.45).result()  # type: ignore[arg-type]
