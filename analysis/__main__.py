@@ -31,8 +31,10 @@ from pathlib import Path
 
 if __name__ == "__main__":  # the command line: pandas starts without Arrow unless Parquet is read
     from .arrowless import start_without_arrow
+    from .blas_threads import start_single_threaded_blas
 
     start_without_arrow(sys.argv[1:])
+    start_single_threaded_blas(sys.argv[1:])  # a report's small sums on one BLAS thread, no spinning
 
 import pandas as pd  # noqa: E402 - after the choice above
 
