@@ -20,8 +20,9 @@ numbers, formatted here once from the engine's results:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,21 +138,31 @@ ESTIMATE_WIDTHS = (1.5, 0.8, 0.9, 1.0, 1.0, 1.0, 0.9, 0.7, 3.1, 1.2)
 
 
 @dataclass(frozen=True)
-class _PlotToCome:
-    """An :class:`Image` whose PNG a :class:`PlotDrawer` thread is drawing."""
+class PlotToCome:
+    """An :class:`Image` whose PNG a :class:`PlotDrawer` thread is drawing (:func:`document_drawing`)."""
 
     png: Future[bytes]
     width_mm: float
     caption: str
 
+    def image(self) -> Image:
+        """The image, once drawn (waits for it)."""
+        return Image(self.png.result(), self.width_mm, self.caption)
+
 
 def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: bool = True) -> Document:
     """The report's blocks; the forest plots are drawn on threads while the other blocks are made."""
+    with document_drawing(data, with_appendix=with_appendix, with_plots=with_plots) as document:
+        return Document(document.title, tuple(b.image() if isinstance(b, PlotToCome) else b for b in document.blocks))
+
+
+@contextmanager
+def document_drawing(data: ReportData, *, with_appendix: bool = True, with_plots: bool = True) -> Iterator[Document]:
+    """The report's blocks with a :class:`PlotToCome` for each forest plot, drawn on threads meanwhile
+    (a writer takes each when it comes to it: the PDF lays out the pages before it); the threads
+    end with the ``with`` block."""
     with PlotDrawer(threads=None if with_plots else 1) as drawer:
-        document = _build_document(data, drawer, with_appendix=with_appendix, with_plots=with_plots)
-        blocks = tuple(Image(b.png.result(), b.width_mm, b.caption) if isinstance(b, _PlotToCome) else b
-                       for b in document.blocks)
-    return Document(document.title, blocks)
+        yield _build_document(data, drawer, with_appendix=with_appendix, with_plots=with_plots)
 
 
 def _build_document(data: ReportData, drawer: PlotDrawer, *, with_appendix: bool, with_plots: bool) -> Document:
@@ -323,7 +334,7 @@ def _build_document(data: ReportData, drawer: PlotDrawer, *, with_appendix: bool
                             for e in township.itertuples(index=False)]
             png = drawer.draw(forest_rows, _f(thr) if has_thr else None, title=f"{label}：估计值与{interval_label(level)}",
                               threshold_label=f"达标线 {pct(thr, 0)}" if has_thr else "")
-            blocks.append(_PlotToCome(png, 165.0, caption=f"图：森林图（方块为估计值，横线为判定所用的{interval_label(level)}，红色虚线为达标线；"
+            blocks.append(PlotToCome(png, 165.0, caption=f"图：森林图（方块为估计值，横线为判定所用的{interval_label(level)}，红色虚线为达标线；"
                                                     "绿色达标、红色未达标、灰色尚不能确定；空心方块和浅灰细线为调查点不足、不单独判定的乡镇（街道））"))
         lq = results.lqas[(results.lqas["questionnaire_id"] == questionnaire_id) & (results.lqas["var"] == indicator)] if len(results.lqas) else results.lqas
         if len(lq):
@@ -456,4 +467,4 @@ def tables(document: Document, key_prefix: str = "") -> list[Table]:
     return [b for b in document.blocks if isinstance(b, Table) and b.key.startswith(key_prefix)]
 
 
-__all__: Sequence[str] = ("Document", "build_document", "document_text", "pct", "tables")
+__all__: Sequence[str] = ("Document", "PlotToCome", "build_document", "document_drawing", "document_text", "pct", "tables")

@@ -30,8 +30,9 @@ from .document import (
     Image,
     PageBreak,
     Paragraph,
+    PlotToCome,
     Table,
-    build_document,
+    document_drawing,
 )
 from .linebreak import wrap
 from .pdf_layout import PrewrappedTable, add_png, prewrapped_multi_cell
@@ -180,7 +181,9 @@ def render_pdf(data: ReportData, document: Document | None = None, *, shared_fon
     """The PDF file's bytes; ``shared_fonts=False`` parses every font for this file alone, ``quick=False``
     lets fpdf2 measure every table cell and read every image itself (:mod:`analysis.report.pdf_layout`);
     both slower, kept so the tests can check the ways give the same text and pages."""
-    document = document or build_document(data)
+    if document is None:
+        with document_drawing(data) as drawing:  # the forest plots drawn on threads while the pages are laid out
+            return render_pdf(data, drawing, shared_fonts=shared_fonts, quick=quick)
     pdf = _ReportPDF(document.title, shared_fonts=shared_fonts, quick=quick)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
@@ -222,7 +225,9 @@ def render_pdf(data: ReportData, document: Document | None = None, *, shared_fon
             pdf.ln(1.5)
         elif isinstance(block, Table):
             _table(pdf, block, width, PrewrappedTable if quick else FpdfTable)
-        elif isinstance(block, Image):
+        elif isinstance(block, (Image, PlotToCome)):
+            if isinstance(block, PlotToCome):
+                block = block.image()
             if pdf.get_y() > pdf.h - 60:
                 pdf.add_page()
             if quick:

@@ -229,3 +229,12 @@ def test_plots_drawn_on_threads_are_those_drawn_in_turn(report):
     assert len(plots) > 1 and again == plots  # the same PNGs, in the same places
     with forest.PlotDrawer(threads=2) as drawer, pytest.raises(TypeError):
         drawer.draw([forest.ForestRow("县", "not a number", 0.4, 0.6, "met", "50%")], 0.45).result()  # type: ignore[arg-type]
+
+
+def test_plots_taken_as_the_pages_come_give_the_same_pdf(report):
+    """render_pdf without a document lays out the pages while the plots are drawn: the same file."""
+    from analysis.report import forest
+
+    data, document = report
+    forest._forest_png.cache_clear()
+    assert _stable(render_pdf(data)) == _stable(render_pdf(data, document))
