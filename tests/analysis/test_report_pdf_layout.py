@@ -238,3 +238,11 @@ def test_plots_taken_as_the_pages_come_give_the_same_pdf(report):
     data, document = report
     forest._forest_png.cache_clear()
     assert _stable(render_pdf(data)) == _stable(render_pdf(data, document))
+
+
+def test_the_font_collections_are_read_once():
+    from survey.campaign import posters
+
+    first = posters.find_cjk_font()
+    misses = posters._collection_face_index.cache_info().misses
+    assert posters.find_cjk_font() == first and posters._collection_face_index.cache_info().misses == misses
