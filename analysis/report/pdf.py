@@ -35,7 +35,7 @@ from .document import (
     document_drawing,
 )
 from .linebreak import wrap
-from .pdf_layout import PrewrappedTable, add_png, prewrapped_multi_cell
+from .pdf_layout import PrewrappedTable, add_png, prewrapped_multi_cell, quick_layout
 
 FALLBACK_FONTS = (
     Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),  # CJK extension B (U+20000-2A6DF) and beyond
@@ -184,6 +184,7 @@ def render_pdf(data: ReportData, document: Document | None = None, *, shared_fon
     if document is None:
         with document_drawing(data) as drawing:  # the forest plots drawn on threads while the pages are laid out
             return render_pdf(data, drawing, shared_fonts=shared_fonts, quick=quick)
+    quick = quick and quick_layout()  # fpdf2's own layout for an fpdf2 these ways were not checked with
     pdf = _ReportPDF(document.title, shared_fonts=shared_fonts, quick=quick)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin

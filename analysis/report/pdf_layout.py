@@ -21,6 +21,7 @@ import struct
 import zlib
 from typing import Any
 
+import fpdf
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 from fpdf.image_datastructures import RasterImageInfo
 from fpdf.line_break import (
@@ -34,7 +35,11 @@ from fpdf.line_break import (
 from fpdf.table import Cell, Table
 from fpdf.util import Padding
 
-__all__ = ["PrewrappedTable", "add_png", "png_raster", "prewrapped_multi_cell"]
+__all__ = ["FPDF2_CHECKED", "PrewrappedTable", "add_png", "png_raster", "prewrapped_multi_cell", "quick_layout"]
+
+#: the fpdf2 whose table and multi_cell these functions follow (requirements.txt pins it); another one
+#: lays out every cell itself until the tests (tests/analysis/test_report_pdf_layout.py) pass with it
+FPDF2_CHECKED = "2.8.9"
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: chunks that change nothing of the pixels fpdf2 would embed (it ignores resolution, text and time)
@@ -90,6 +95,11 @@ class PrewrappedTable(Table):
 QUICK_OPTIONS = frozenset({"align", "link", "max_line_height", "new_x", "new_y", "wrapmode", "output", "padding",
                            "border", "fill", "markdown", "print_sh", "dry_run", "center"})
 _SPECIAL = frozenset(NBSP + SOFT_HYPHEN + FORM_FEED + "\r")
+
+
+def quick_layout() -> bool:
+    """Whether the installed fpdf2 is the one these quicker ways were checked against."""
+    return fpdf.__version__ == FPDF2_CHECKED
 
 
 def prewrapped_multi_cell(pdf: Any, w: float, h: float | None, text: str, **options: Any) -> Any:

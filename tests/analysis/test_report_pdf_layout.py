@@ -246,3 +246,24 @@ def test_the_font_collections_are_read_once():
     first = posters.find_cjk_font()
     misses = posters._collection_face_index.cache_info().misses
     assert posters.find_cjk_font() == first and posters._collection_face_index.cache_info().misses == misses
+
+
+def test_the_quick_ways_run_with_the_pinned_fpdf2(monkeypatch):
+    """With the fpdf2 of requirements.txt the quick ways are taken (a new fpdf2 needs these tests to pass
+    with it and FPDF2_CHECKED moved); with another, fpdf2 lays out everything itself."""
+    import fpdf
+
+    from analysis.report import pdf_layout
+
+    pinned = next(line.split("==")[1].strip() for line in (Path(__file__).parents[2] / "requirements.txt").read_text().splitlines()
+                  if line.startswith("fpdf2=="))
+    assert pdf_layout.FPDF2_CHECKED == pinned == fpdf.__version__ and pdf_layout.quick_layout()
+    pdf = _ReportPDF("版式")
+    pdf.add_page()
+    pdf.set_font("cjk", "", 10)
+    assert pdf_layout.prewrapped_multi_cell(pdf, 100, 5, "一行\n两行", align="L") is not None
+    used = []
+    monkeypatch.setattr(report_pdf, "prewrapped_multi_cell", lambda *a, **k: used.append(a))
+    monkeypatch.setattr(fpdf, "__version__", "9.9.9")
+    render_pdf(None, Document("版式", (Paragraph("一段文字"),)))  # type: ignore[arg-type]
+    assert used == []
