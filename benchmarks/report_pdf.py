@@ -8,8 +8,11 @@ file in a temporary folder. Timed, each the best of ``--repeat`` fresh processes
 
 * the command: ``python -m analysis report --db URL --campaign ID --out x.pdf`` in a child process,
   wall seconds, CPU seconds (user + system) and peak RSS (the child's ``ru_maxrss``, from ``os.wait4``);
-* inside one process: import, ``collect``, the first PDF (cold: fonts parsed, subsets made), a second
-  PDF (warm) and then the Word file (the dashboard writes both), in wall and CPU seconds.
+* inside one process: import, ``collect``, the first PDF (cold: fonts parsed, subsets made, forest
+  plots drawn), a second PDF (warm: the plots kept) and then the Word file (the dashboard writes both),
+  in wall and CPU seconds. This process is a library caller (``python -c``): what the command line
+  does at its start and end (``analysis.blas_threads``, ``gc.freeze`` in ``analysis.__main__``) shows
+  in the command's figures only.
 
 "Before" and "after" each run twice: with an empty font cache folder (``TCM_SURVEY_CACHE``; the first
 report on a machine) and with the one its earlier run filled (every later process; the code before
