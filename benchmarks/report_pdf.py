@@ -8,15 +8,22 @@ file in a temporary folder. Timed, each the best of ``--repeat`` fresh processes
 
 * the command: ``python -m analysis report --db URL --campaign ID --out x.pdf`` in a child process,
   wall seconds, CPU seconds (user + system) and peak RSS (the child's ``ru_maxrss``, from ``os.wait4``);
-* inside one process: import, ``collect``, the first PDF (cold: fonts parsed, subsets made), a second
-  PDF (warm) and then the Word file (the dashboard writes both), in wall and CPU seconds.
+* inside one process: import, ``collect``, the first PDF (cold: fonts parsed, subsets made, forest
+  plots drawn), a second PDF (warm: the plots kept) and then the Word file (the dashboard writes both),
+  in wall and CPU seconds. This process is a library caller (``python -c``): what the command line
+  does at its start and end (``analysis.blas_threads``, ``gc.freeze`` in ``analysis.__main__``) shows
+  in the command's figures only.
 
 "Before" and "after" each run twice: with an empty font cache folder (``TCM_SURVEY_CACHE``; the first
 report on a machine) and with the one its earlier run filled (every later process; the code before
 the fonts cache has none to fill). Prints the machine load
 (``uptime``) and the figures; asserts nothing. The machine is shared: CPU seconds vary less than wall.
 
-Run: ``.venv/bin/python benchmarks/report_pdf.py [--responses 5000] [--repeat 3] [--before REV]``
+Python's compiled modules: each tree's are kept in a folder of its own (``PYTHONPYCACHEPREFIX``), made by
+one untimed run first, as an installed package has them; ``--no-bytecode`` times every process
+compiling the project's modules anew (``PYTHONDONTWRITEBYTECODE=1``, about 0.1 s more per process).
+
+Run: ``.venv/bin/python benchmarks/report_pdf.py [--responses 5000] [--repeat 3] [--before REV] [--no-bytecode]``
 """
 
 from __future__ import annotations
@@ -61,9 +68,17 @@ print(json.dumps(marks))
 """
 
 
+BYTECODE: dict[Path, Path] = {}  # code tree -> its folder of compiled modules (none: not written)
+
+
 def _env(code: Path, cache: Path) -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=str(code), TCM_SURVEY_CACHE=str(cache))
     env.pop("PYTHONHASHSEED", None)
+    if code in BYTECODE:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(BYTECODE[code])
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 
@@ -128,6 +143,7 @@ def main() -> int:
     parser.add_argument("--responses", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--before", help="git revision of the 'before' code (default: the commit before the fonts cache)")
+    parser.add_argument("--no-bytecode", action="store_true", help="no compiled modules kept: each process compiles anew")
     args = parser.parse_args()
 
     from survey.demo import create_demo
@@ -141,8 +157,13 @@ def main() -> int:
         revision = args.before or before_revision()
         before = unpack(revision, folder)
         urls = {ROOT: (url, campaign), before: demo_in(before, folder / "before.sqlite", args.responses)}
+        if not args.no_bytecode:
+            for number, code in enumerate((before, ROOT)):
+                BYTECODE[code] = folder / f"bytecode-{number}"
+                run_command(code, folder / f"cache-compile-{number}", *urls[code], folder / "compile.pdf")  # untimed
         print(f"load: {uptime()}")
-        print(f"demo campaign, {args.responses} responses; before = {revision}; best of {args.repeat} fresh processes")
+        print(f"demo campaign, {args.responses} responses; before = {revision}; best of {args.repeat} fresh processes; "
+              f"compiled modules {'not kept' if args.no_bytecode else 'kept (made by an untimed run)'}")
         rows = []
         for name, code, warm_cache in (("before", before, False), ("before, font cache filled", before, True),
                                        ("after, empty font cache", ROOT, False), ("after, font cache filled", ROOT, True)):

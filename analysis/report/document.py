@@ -20,7 +20,10 @@ numbers, formatted here once from the engine's results:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -35,7 +38,7 @@ from ..formatting import indicator_label as _label
 from ..verdict import MIN_DF, interval_label, rule_text, verdict_word
 from .blocks import Bullets, Document, Heading, Image, PageBreak, Paragraph, Table, count, num, pct, reading, se_pp
 from .data import ReportData
-from .forest import ForestRow, forest_png
+from .forest import ForestRow, PlotDrawer
 from .integrity import paradata_blocks, sensitivity_blocks
 from .items import item_blocks
 from .means import mean_section_blocks, mean_summary_blocks
@@ -134,7 +137,35 @@ ESTIMATE_HEADER = estimate_header(0.95)
 ESTIMATE_WIDTHS = (1.5, 0.8, 0.9, 1.0, 1.0, 1.0, 0.9, 0.7, 3.1, 1.2)
 
 
+@dataclass(frozen=True)
+class PlotToCome:
+    """An :class:`Image` whose PNG a :class:`PlotDrawer` thread is drawing (:func:`document_drawing`)."""
+
+    png: Future[bytes]
+    width_mm: float
+    caption: str
+
+    def image(self) -> Image:
+        """The image, once drawn (waits for it)."""
+        return Image(self.png.result(), self.width_mm, self.caption)
+
+
 def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: bool = True) -> Document:
+    """The report's blocks; the forest plots are drawn on threads while the other blocks are made."""
+    with document_drawing(data, with_appendix=with_appendix, with_plots=with_plots) as document:
+        return Document(document.title, tuple(b.image() if isinstance(b, PlotToCome) else b for b in document.blocks))
+
+
+@contextmanager
+def document_drawing(data: ReportData, *, with_appendix: bool = True, with_plots: bool = True) -> Iterator[Document]:
+    """The report's blocks with a :class:`PlotToCome` for each forest plot, drawn on threads meanwhile
+    (a writer takes each when it comes to it: the PDF lays out the pages before it); the threads
+    end with the ``with`` block."""
+    with PlotDrawer(threads=None if with_plots else 1) as drawer:
+        yield _build_document(data, drawer, with_appendix=with_appendix, with_plots=with_plots)
+
+
+def _build_document(data: ReportData, drawer: PlotDrawer, *, with_appendix: bool, with_plots: bool) -> Document:
     results = data.results
     campaign = results.campaign
     profile = results.profile
@@ -301,9 +332,9 @@ def build_document(data: ReportData, *, with_appendix: bool = True, with_plots: 
             forest_rows += [ForestRow(str(e.domain), _f(e.estimate), _f(e.ci_low), _f(e.ci_high), e.verdict,
                                       "调查点不足" if not judged_alone(e) else f"{pct(e.estimate)}（{interval(e.ci_low, e.ci_high, n=e.n, verdict=e.verdict)}）")
                             for e in township.itertuples(index=False)]
-            png = forest_png(forest_rows, _f(thr) if has_thr else None, title=f"{label}：估计值与{interval_label(level)}",
-                             threshold_label=f"达标线 {pct(thr, 0)}" if has_thr else "")
-            blocks.append(Image(png, 165.0, caption=f"图：森林图（方块为估计值，横线为判定所用的{interval_label(level)}，红色虚线为达标线；"
+            png = drawer.draw(forest_rows, _f(thr) if has_thr else None, title=f"{label}：估计值与{interval_label(level)}",
+                              threshold_label=f"达标线 {pct(thr, 0)}" if has_thr else "")
+            blocks.append(PlotToCome(png, 165.0, caption=f"图：森林图（方块为估计值，横线为判定所用的{interval_label(level)}，红色虚线为达标线；"
                                                     "绿色达标、红色未达标、灰色尚不能确定；空心方块和浅灰细线为调查点不足、不单独判定的乡镇（街道））"))
         lq = results.lqas[(results.lqas["questionnaire_id"] == questionnaire_id) & (results.lqas["var"] == indicator)] if len(results.lqas) else results.lqas
         if len(lq):
@@ -436,4 +467,4 @@ def tables(document: Document, key_prefix: str = "") -> list[Table]:
     return [b for b in document.blocks if isinstance(b, Table) and b.key.startswith(key_prefix)]
 
 
-__all__: Sequence[str] = ("Document", "build_document", "document_text", "pct", "tables")
+__all__: Sequence[str] = ("Document", "PlotToCome", "build_document", "document_drawing", "document_text", "pct", "tables")

@@ -35,6 +35,7 @@ import tempfile
 import threading
 from collections import OrderedDict, defaultdict
 from pathlib import Path
+from typing import Any
 
 import fontTools
 import fpdf
@@ -45,7 +46,7 @@ from fpdf.enums import FontDescriptorFlags, TextEmphasis
 from fpdf.fonts import PDFFontDescriptor, SubsetMap, TTFFont
 from fpdf.output import OutputProducer
 
-__all__ = ["CACHE_ENV", "Embedded", "OutlineProducer", "add_font", "cache_dir", "coverage", "metrics_from_json", "metrics_json",
+__all__ = ["CACHE_ENV", "Embedded", "OutlineProducer", "ReportFont", "add_font", "cache_dir", "coverage", "metrics_from_json", "metrics_json",
            "open_outlines", "subset_bytes"]
 
 CACHE_ENV = "TCM_SURVEY_CACHE"  # folder for cached font subsets (default: $XDG_CACHE_HOME or ~/.cache, /tcm-survey)
@@ -146,11 +147,38 @@ def coverage(path: str | Path, index: int = 0) -> frozenset[int]:
     return _coverage(*_stat(path), index)
 
 
+class ReportFont(TTFFont):
+    """A report's copy of a parsed font (:func:`add_font`) that keeps the width of each text it measured:
+    fpdf2's line breaker measures a line again for each character it adds (``CurrentLine.width``), so
+    a text one character longer than one measured costs one addition. The same sums as fpdf2's
+    (added in the same order), so the same widths and the same layout."""
+
+    __slots__ = ("_sums",)
+    MAX_SUMS = 200_000  # texts kept per font and report; the memory is freed beyond that
+
+    def get_text_width(self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None) -> tuple[int, float]:
+        """``(characters, width in 1/1000 em times font_size_pt)`` as :meth:`TTFFont.get_text_width`."""
+        if text_shaping_params or self.is_symbol:
+            return super().get_text_width(text, font_size_pt, text_shaping_params)
+        self.biggest_size_pt = max(self.biggest_size_pt, font_size_pt)
+        sums = self._sums
+        total = sums.get(text)
+        if total is None:
+            widths = self.cw
+            before = sums.get(text[:-1]) if len(text) > 1 else None
+            total = before + widths[ord(text[-1])] if before is not None else sum(widths[ord(c)] for c in text)
+            if len(sums) >= self.MAX_SUMS:
+                sums.clear()
+            sums[text] = total
+        return len(text), total * font_size_pt * 0.001
+
+
 def add_font(pdf: FPDF, family: str, style: str, path: str | Path, index: int = 0) -> TTFFont:
     """Add face ``index`` of ``path`` to ``pdf`` as ``family``/``style`` (as ``FPDF.add_font`` does),
-    from the process's parse of that face; return the report's copy."""
+    from the process's parse of that face; return the report's copy (a :class:`ReportFont`)."""
     shared = _metrics(*_stat(path), index)
-    font = TTFFont.__new__(TTFFont)
+    font = ReportFont.__new__(ReportFont)
+    font._sums = {}
     for name in TTFFont.__slots__:
         if hasattr(shared, name):
             setattr(font, name, getattr(shared, name))

@@ -19,6 +19,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
+from fpdf.table import Table as FpdfTable
 
 import analysis.report.fonts as fonts  # the module, not the package: no import circle through analysis.report
 from .data import ReportData
@@ -29,10 +30,12 @@ from .document import (
     Image,
     PageBreak,
     Paragraph,
+    PlotToCome,
     Table,
-    build_document,
+    document_drawing,
 )
 from .linebreak import wrap
+from .pdf_layout import PrewrappedTable, add_png, prewrapped_multi_cell, quick_layout
 
 FALLBACK_FONTS = (
     Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),  # CJK extension B (U+20000-2A6DF) and beyond
@@ -51,15 +54,17 @@ def _printable(char: str, covered: set[int]) -> str:
 
 
 class _ReportPDF(FPDF):
-    def __init__(self, title: str, *, shared_fonts: bool = True) -> None:
+    def __init__(self, title: str, *, shared_fonts: bool = True, quick: bool = True) -> None:
         """``shared_fonts``: fonts parsed once per process (:mod:`analysis.report.fonts`), fallbacks
         added only when a character needs them; ``False``: fpdf2's ``add_font`` of every font for this
-        file alone (the slower way, kept to check the other against)."""
+        file alone (the slower way, kept to check the other against). ``quick``: pre-broken text is
+        written without fpdf2's line breaker (:meth:`multi_cell`)."""
         from survey.campaign.posters import find_cjk_font
 
         super().__init__(orientation="P", unit="mm", format="A4")
         font = find_cjk_font()
         self._shared_fonts = shared_fonts
+        self.quick = quick
         add = fonts.add_font if shared_fonts else self._add_font_here
         add(self, "cjk", "", font.path, font.index)
         if font.bold_path is not None:
@@ -68,6 +73,7 @@ class _ReportPDF(FPDF):
         self._fallback_paths = [p for p in FALLBACK_FONTS if p.exists()]
         self._fallbacks: dict[int, str] = {}  # position in _fallback_paths -> font name, those added
         self._covered: set[int] = set()
+        self._char_widths: dict[str, dict[str, int]] = {}  # font key -> character -> width (1/1000 em), for text_width
         for key in self.fonts:
             self._covered.update(self.fonts[key].cmap)
         if not shared_fonts:
@@ -127,10 +133,28 @@ class _ReportPDF(FPDF):
         cmap = getattr(font, "cmap", None)
         alias = self.str_alias_nb_pages
         if (cmap is None or self.text_shaping or self._fallback_font_ids or self.font_stretching != 100
-                or self.char_spacing != 0 or (alias and alias in text) or not all(ord(c) in cmap for c in text)):
+                or self.char_spacing != 0 or (alias and alias in text)):
             return self.get_string_width(text)
-        widths = font.cw
-        return sum(widths[ord(c)] for c in text) * self.font_size_pt * 0.001 / self.k
+        known = self._char_widths.setdefault(font.fontkey, {})  # the characters of the font met so far
+        try:
+            total = sum(map(known.__getitem__, text))
+        except KeyError:
+            if not all(ord(c) in cmap for c in text):
+                return self.get_string_width(text)
+            widths = font.cw
+            known.update((c, widths[ord(c)]) for c in text)
+            total = sum(map(known.__getitem__, text))
+        return total * self.font_size_pt * 0.001 / self.k
+
+    def multi_cell(self, w, h=None, text="", **options):  # fpdf2's signature
+        """fpdf2's ``multi_cell``; a text already broken into lines that fit is cut at its line breaks
+        instead of measured character by character (:func:`analysis.report.pdf_layout.prewrapped_multi_cell`,
+        when ``quick``): the same lines, written the same way."""
+        if self.quick:
+            done = prewrapped_multi_cell(self, w, h, text, **options)
+            if done is not None:
+                return done
+        return super().multi_cell(w, h, text, **options)
 
     def output(self, *args, **kwargs):  # fpdf2's signature
         if self._shared_fonts:
@@ -152,11 +176,16 @@ def _lines(pdf: _ReportPDF, width: float, text: str) -> str:
     return "\n".join(wrap(text, width - 2 * pdf.c_margin - 0.01, pdf.text_width))
 
 
-def render_pdf(data: ReportData, document: Document | None = None, *, shared_fonts: bool = True) -> bytes:
-    """The PDF file's bytes; ``shared_fonts=False`` parses every font for this file alone (slower;
-    the tests check the two ways give the same text)."""
-    document = document or build_document(data)
-    pdf = _ReportPDF(document.title, shared_fonts=shared_fonts)
+def render_pdf(data: ReportData, document: Document | None = None, *, shared_fonts: bool = True,
+               quick: bool = True) -> bytes:
+    """The PDF file's bytes; ``shared_fonts=False`` parses every font for this file alone, ``quick=False``
+    lets fpdf2 measure every table cell and read every image itself (:mod:`analysis.report.pdf_layout`);
+    both slower, kept so the tests can check the ways give the same text and pages."""
+    if document is None:
+        with document_drawing(data) as drawing:  # the forest plots drawn on threads while the pages are laid out
+            return render_pdf(data, drawing, shared_fonts=shared_fonts, quick=quick)
+    quick = quick and quick_layout()  # fpdf2's own layout for an fpdf2 these ways were not checked with
+    pdf = _ReportPDF(document.title, shared_fonts=shared_fonts, quick=quick)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     for block in document.blocks:
@@ -196,10 +225,14 @@ def render_pdf(data: ReportData, document: Document | None = None, *, shared_fon
                 pdf.ln(0.6)
             pdf.ln(1.5)
         elif isinstance(block, Table):
-            _table(pdf, block, width)
-        elif isinstance(block, Image):
+            _table(pdf, block, width, PrewrappedTable if quick else FpdfTable)
+        elif isinstance(block, (Image, PlotToCome)):
+            if isinstance(block, PlotToCome):
+                block = block.image()
             if pdf.get_y() > pdf.h - 60:
                 pdf.add_page()
+            if quick:
+                add_png(pdf, block.png)  # the PNG's own compressed rows, when fpdf2 would embed the same pixels
             pdf.image(io.BytesIO(block.png), x=pdf.l_margin + (width - block.width_mm) / 2, w=block.width_mm)
             if block.caption:
                 pdf.set_font("cjk", "", 8.5)
@@ -208,7 +241,7 @@ def render_pdf(data: ReportData, document: Document | None = None, *, shared_fon
     return bytes(pdf.output())
 
 
-def _table(pdf: _ReportPDF, block: Table, width: float) -> None:
+def _table(pdf: _ReportPDF, block: Table, width: float, kind: type[FpdfTable] = PrewrappedTable) -> None:
     columns = len(block.header)
     size = 8.5 if columns <= 6 else 7.5
     pdf.set_font("cjk", "", size)
@@ -219,15 +252,16 @@ def _table(pdf: _ReportPDF, block: Table, width: float) -> None:
     def cell_text(j: int, text: str) -> str:  # broken by the Chinese rules before fpdf2 would break it anywhere
         return "\n".join(wrap(str(text), inner[j], pdf.text_width))
 
-    with pdf.table(col_widths=widths, width=width, line_height=size * 0.55, text_align="CENTER",
-                   headings_style=heading, padding=0.8, first_row_as_headings=True) as table:
+    table = kind(pdf, col_widths=widths, width=width, line_height=size * 0.55, text_align="CENTER",
+                 headings_style=heading, padding=0.8, first_row_as_headings=True)  # as pdf.table() makes it
+    row = table.row()
+    for j, text in enumerate(block.header):
+        row.cell(cell_text(j, text))
+    for values in block.rows:
         row = table.row()
-        for j, text in enumerate(block.header):
+        for j, text in enumerate(values):
             row.cell(cell_text(j, text))
-        for values in block.rows:
-            row = table.row()
-            for j, text in enumerate(values):
-                row.cell(cell_text(j, text))
+    table.render()
     if block.caption:
         pdf.set_font("cjk", "", 8.5)
         pdf.multi_cell(width, 4.5, _lines(pdf, width, block.caption), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -13,6 +13,7 @@ file named by ``TCM_SURVEY_FONT``. The PDF therefore shows real glyphs on any ma
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 import datetime as dt
@@ -82,8 +83,17 @@ def find_cjk_font() -> FontFile:
 
 
 def _face_index(path: Path, family: str | None) -> int:
+    """The number of ``family``'s face in the collection ``path`` (0 when not found or not a collection);
+    read once per process and file version (the PDF report and each forest plot ask again)."""
     if family is None or path.suffix.lower() != ".ttc":
         return 0
+    info = path.stat()
+    return _collection_face_index(str(path), info.st_size, info.st_mtime_ns, family)
+
+
+@functools.lru_cache(maxsize=16)
+def _collection_face_index(path: str, size: int, mtime_ns: int, family: str) -> int:
+    del size, mtime_ns  # in the key: a collection replaced on disk is read again
     from fontTools.ttLib import TTCollection
 
     collection = TTCollection(str(path), lazy=True)
