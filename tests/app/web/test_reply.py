@@ -28,6 +28,31 @@ def test_the_thank_you_page_names_the_hotline_and_offers_a_reply_only_after_a_co
     assert said.page.has("reply") and 'name="reply_consent"' in said.page.html and "号码与问卷答案分开保存" in said.page.html
 
 
+def test_the_thank_you_page_seals_the_state_only_when_it_carries_it(client, resident_token, store, campaign, monkeypatch) -> None:
+    """Sealing costs CPU on every submit: a thank-you page without the reply form does not seal."""
+    import app.web.state as state_module
+
+    sealed: list[str] = []
+    real_seal = state_module.seal
+
+    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        sealed.append(real_seal(*args, **kwargs))
+        return sealed[-1]
+
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    answers = resident_answers(5, used_tcm="yes", suggestions="")
+    last = respondent.fill(answers, submit=False)
+    monkeypatch.setattr(state_module, "seal", counting)
+    assert respondent.post("submit", section_fields(last, answers)).page == "thanks"
+    assert sealed == [] and 'name="state"' not in respondent.page.html
+    said = _thanks(client, resident_token, suggestions="中医馆候诊太久")
+    assert said.page.hidden["state"] in sealed  # the reply form's state is the one sealed for it
+    page = said.post("reply", [("reply_phone", MOBILE)])
+    assert "请先勾选同意" in page.html and page.hidden["state"]  # and it opens again: the reply is read
+
+
 def test_without_its_own_consent_no_number_is_kept(client, resident_token, store, campaign) -> None:
     respondent = _thanks(client, resident_token, suggestions="药价偏高")
     page = respondent.post("reply", [("reply_phone", MOBILE)])
