@@ -35,7 +35,7 @@ def test_the_thank_you_page_seals_the_state_only_when_it_carries_it(client, resi
     sealed: list[str] = []
     real_seal = state_module.seal
 
-    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def counting(*args, **kwargs):
         sealed.append(real_seal(*args, **kwargs))
         return sealed[-1]
 
