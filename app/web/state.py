@@ -226,7 +226,7 @@ def open_state(text: object, secret: bytes, binding: str) -> FormState | None:
         sealed = base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4))
         if encrypted:
             sealed = _crypt(secret, sealed[:IV_BYTES], sealed[IV_BYTES:])
-        raw = zlib.decompress(sealed, bufsize=65536)
+        raw = zlib.decompress(sealed, bufsize=max(1024, 4 * len(sealed)))  # grows if need be
         payload = json.loads(raw.decode("utf-8"))
         state = FormState(**payload)
     except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError, TypeError):
