@@ -195,3 +195,19 @@ def test_a_household_interview_in_a_group_goes_on_its_own(sqlite_store: Store, c
     out = _run_group(store, works)
     assert isinstance(out[0], SubmitError) and out[0].reason == "unknown_household"
     assert not out[1].repeat and not out[2].repeat and store._group_commit.fallbacks == 0
+
+
+def test_as_json_gives_plain_json_data_as_the_database_gives_it_back() -> None:
+    import json
+
+    import numpy as np
+
+    plain = {"sex": "female", "age": 45, "score": 0.8333333333333334, "used": True, "note": None, "k": ("a", "b"), "m": ["x"]}
+    assert as_json(plain) == json.loads(json.dumps(plain)) and as_json(plain)["k"] == ["a", "b"]
+    assert as_json(plain) is not plain and as_json(plain)["m"] is not plain["m"]
+    day = dt.date(2026, 5, 1)
+    mixed = {"day": day, "tags": {"b", "a"}, "n": np.int64(3), "x": np.float64(0.5), 1: "one", "deep": {"a": (1, 2)}}
+    assert as_json(mixed) == {"day": "2026-05-01", "tags": ["a", "b"], "n": 3, "x": 0.5, "1": "one", "deep": {"a": [1, 2]}}
+    assert type(as_json({"n": np.int64(3)})["n"]) is int and as_json([("a", day)]) == [["a", "2026-05-01"]]
+    with pytest.raises(TypeError, match="cannot store object"):
+        as_json({"o": [object()]})
