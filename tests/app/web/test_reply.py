@@ -101,3 +101,15 @@ def test_a_campaign_without_a_phone_shows_no_hotline(client, store) -> None:
                                      [SiteSpec("01A", "某卫生院", "某镇", "township_centre")], actor="test")
     respondent = _thanks(client, token_for(campaign, "01A", "resident"), suggestions="很好")
     assert 'id="hotline"' not in respondent.page.html and respondent.page.has("reply")
+
+
+def test_wrote_feedback_is_feedback_text_not_empty() -> None:
+    from app.web.reply import wrote_feedback
+    from survey.collect.complaints import feedback_questions, feedback_text
+    from survey.questionnaire.catalog import shipped_questionnaires
+
+    for questionnaire in shipped_questionnaires().values():
+        for qid in (*feedback_questions(questionnaire), "no_such_question"):
+            for value in ("中医馆候诊太久", "  ", "", None, 0, 3):
+                answers = {qid: value}
+                assert wrote_feedback(questionnaire, answers) == bool(feedback_text(questionnaire, answers)), (qid, value)
