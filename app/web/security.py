@@ -16,8 +16,9 @@
 :class:`Compression` gzips every response of at least :data:`MIN_GZIP_BYTES` whose client
 accepts it, Streamlit's static assets included (Streamlit's own gzip leaves them out), except
 media (range requests) and responses already encoded. A smaller one (the short thank-you page, a
-notice) fits in one TCP segment with its headers either way: it goes as it is. Compressed static assets are kept in memory by path: they never change while
-the process runs (their names carry a content hash).
+notice) fits in one TCP segment with its headers either way: it goes as it is. Compressed static
+assets are kept in memory by path: they never change while the process runs (their names carry a
+content hash).
 
 CSRF: :func:`csrf_ok` checks a double-submit token (cookie ``tcm_csrf`` = form field ``csrf``)
 and that the ``Origin`` header, when a browser sends one, is this host. Both cookies the form sets

@@ -245,8 +245,8 @@ class GroupCommit:
     any other item inside its own ``SAVEPOINT`` (an item that raises is rolled back to its
     savepoint alone and gets its own exception; the others go on), and commits once. Should the
     batch fail as a whole, its transaction (which it opened) is rolled back and a new one runs
-    each item of the group on its own savepoint instead, so one bad row does not sink the others. The callers
-    whose items it carried find them done when they get the lock and return their own result.
+    each item of the group on its own savepoint instead, so one bad row does not sink the others.
+    The callers whose items it carried find them done when they get the lock and return their own result.
     Items that arrive while a commit is under way wait for it and form the next group, so a burst
     of ``m`` submits needs a handful of commits, not ``m``; a lone submit commits at once (no
     waiting window). If the commit itself fails, no item of the group is acknowledged: each raises.
@@ -303,8 +303,9 @@ class GroupCommit:
         """One write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) for ``group``: the responses
         ``batch`` first, together (``response_batch.insert_responses``: a few statements for them
         all; a lone item goes the usual way, which is as quick), then every item still unanswered
-        on its own savepoint (a group of one item: in the transaction itself, rolled back if it raises). The batch opens the transaction, so should it fail as a whole, the
-        transaction is rolled back (no savepoint needed for that) and :class:`_BatchFailed` raised."""
+        on its own savepoint (a group of one item: in the transaction itself, rolled back if it
+        raises). The batch opens the transaction, so should it fail as a whole, the transaction is
+        rolled back (no savepoint needed for that) and :class:`_BatchFailed` raised."""
         with self.engine.connect() as connection:
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
             with connection.begin() as transaction:
