@@ -21,7 +21,6 @@ from app.web.skiplogic import tree
 from survey.collect.flow import INTRO, FormView
 from survey.questionnaire import Questionnaire
 
-
 _TAILS: dict[str, frozenset[int]] = {}  # version hash -> its optional tail (a version never changes)
 
 
