@@ -315,3 +315,22 @@ def test_a_draft_kept_on_the_phone_resumes_with_its_answers(client, resident_tok
     assert checked["sex"] == ["female"] and checked["used_tcm"] == ["yes"]
     page = respondent.post("resume", extra={"fields": "not json"})
     assert page.page == "section" and not any(checked for b in page.boxes for checked in b.inputs if "checked" in checked)
+
+
+def test_form_requests_run_in_the_forms_own_worker_threads(client, resident_token, monkeypatch) -> None:
+    """The form's pool (one queue; busy workers take the next request without being woken), not anyio's."""
+    import threading
+
+    from starlette.responses import PlainTextResponse
+
+    from app.web import routes
+
+    seen: list[str] = []
+
+    def handle_get(request, token):  # noqa: ANN001, ANN202
+        seen.append(threading.current_thread().name)
+        return PlainTextResponse(token)
+
+    monkeypatch.setattr(routes, "_handle_get", handle_get)
+    response = client.get(f"/?t={resident_token}")
+    assert response.text == resident_token and seen and seen[0].startswith("form")
