@@ -20,7 +20,13 @@ Prints p50/p95/max per burst and the best of the rounds per side, with the machi
 (``uptime``) before and after; other people's work on this machine moves the figures, so compare
 the sides of one run. Asserts nothing (rows are counted and printed).
 
-Run: ``.venv/bin/python benchmarks/submit_burst.py [--phones 200] [--rounds 3] [--before c8fb092] [--part web|store|both]
+3. ``profile`` (not part of ``both``): ``--rounds`` bursts against this checkout's server with ``py-spy``
+   (``--py-spy PATH``, default the one on ``PATH``; ``pip install py-spy``) recording it, only the
+   thread holding the GIL sampled: where the server's CPU per submit goes, as the share of the
+   samples under each function (top ``--top``) and the event loop's share against the request
+   threads'.
+
+Run: ``.venv/bin/python benchmarks/submit_burst.py [--phones 200] [--rounds 3] [--before c8fb092] [--part web|store|both|profile]
 [--now-path DIR]`` (``--now-path``: where this checkout's added requirements were installed when the
 environment is shared, e.g. ``pip install --target DIR httptools==0.8.0``; each side prints the HTTP
 parser its server uses).
@@ -234,6 +240,57 @@ def web(sides: dict[str, Path], folder: Path, phones: int, rounds: int, now_path
     print(f"  load after: {uptime()}", flush=True)
 
 
+# ---------------------------------------------------------------------------------------- profile
+
+
+def profile_part(folder: Path, phones: int, rounds: int, spy: str, top: int, now_path: str = "") -> None:
+    """``rounds`` bursts of ``phones`` submits against this checkout's server while py-spy records it (GIL holder only)."""
+    import collections
+    import shutil
+
+    spy = spy or shutil.which("py-spy") or ""
+    if not spy:
+        raise SystemExit("py-spy not found: pip install py-spy (or --py-spy PATH)")
+    print(f"profile: {rounds} bursts of {phones} phones submitting at once to this checkout's server, py-spy sampling the "
+          f"thread holding the GIL; load {uptime()}", flush=True)
+    side = Side("now", ROOT, folder / "profile", phones, rounds, now_path)
+    raw = folder / "profile.txt"
+    try:
+        side.burst(side.forms[:side.warm_up], "warm-up (not counted)")
+        recorder = subprocess.Popen([spy, "record", "--pid", str(side.server.process.pid), "--gil", "--rate", "2000", "--format", "raw",
+                                     "--output", str(raw), "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(2)  # py-spy attached
+        for number in range(rounds):
+            start = side.warm_up + number * phones
+            side.burst(side.forms[start:start + phones], f"burst {number + 1} (profiled)")
+        time.sleep(0.5)
+        recorder.send_signal(2)
+        recorder.wait(60)
+    finally:
+        side.stop()
+    inclusive: collections.Counter = collections.Counter()
+    total = loop = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        samples = int(count)
+        total += samples
+        loop += samples if "run_asgi_app" in stack else 0  # uvicorn's event loop (the main thread)
+        names = {frame.split(" (")[0] + " (" + frame.split(" (")[1].split(":")[0].rsplit("/", 1)[-1] + ")"
+                 for frame in stack.split(";") if " (" in frame}
+        inclusive.update(dict.fromkeys(names, samples))
+    if not total:
+        raise SystemExit(f"py-spy recorded nothing: {recorder.stderr.read().decode() if recorder.stderr else ''}")
+    print(f"  {total} samples; event loop thread {100 * loop / total:.0f}%, request threads {100 * (total - loop) / total:.0f}%")
+    skip = ("_bootstrap", "run_module", "_run_code", "<module>", "click", "main_run", "run_asgi_app", "Runner.run", "run_until_complete",
+            "run_forever", "asyncio_run", "Server.run", "UvicornRunner", "Command.", "Context.invoke", "Group.invoke", "WorkerThread.run")
+    shown = [(name, n) for name, n in inclusive.most_common() if not any(s in name for s in skip)][:top]
+    for name, samples in shown:
+        print(f"  {100 * samples / total:5.1f}%  {name}")
+    print(f"  load after: {uptime()}", flush=True)
+
+
 # ------------------------------------------------------------------------------------------ store
 
 
@@ -297,13 +354,18 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", default="c8fb092", help="the earlier commit to compare with ('' for none)")
-    parser.add_argument("--part", choices=["web", "store", "both"], default="both")
+    parser.add_argument("--part", choices=["web", "store", "both", "profile"], default="both")
+    parser.add_argument("--py-spy", default="", help="py-spy to profile with (--part profile); default: the one on PATH")
+    parser.add_argument("--top", type=int, default=30, help="functions shown by --part profile")
     parser.add_argument("--now-path", default="", help="a folder first on the now side's PYTHONPATH: packages its requirements add "
                         "that this environment lacks (e.g. pip install --target DIR httptools==...)")
     args = parser.parse_args()
     sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
     with tempfile.TemporaryDirectory(prefix="tcm-bench-burst-") as name:
         folder = Path(name)
+        if args.part == "profile":
+            profile_part(folder, args.phones, args.rounds, args.py_spy, args.top, args.now_path)
+            return
         sides = {"now": ROOT}
         if args.before:
             sides = {"before": checkout(args.before, folder), "now": ROOT}

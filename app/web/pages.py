@@ -21,7 +21,7 @@ from app.web.parts import Parts
 from app.web.skiplogic import tree
 from app.web.quiz import key_note, quiz_score
 from app.web.security import FORM_CSP
-from app.web.state import FormState, Target, seal
+from app.web.state import FormState, Sealed, Target, seal
 from app.web.views import Context, earlier_answers, intro_values, quiz_result, render, section_questions
 from survey.campaign import Campaign
 from survey.campaign.tokens import REASONS
@@ -145,7 +145,7 @@ def thanks(target: Target, state: FormState, csrf: str, result, replied=None, *,
     with_key = target.campaign.shows_answer_key()
     items = quiz_result(q, state.answers, lang, with_key=True)[1] if with_key else []
     result_score = quiz_score(q, state.answers, target.campaign.profile_id)
-    ctx = Context(lang, csrf=csrf, sealed=seal(state, services.secret(), target.binding))
+    ctx = Context(lang, csrf=csrf, sealed=Sealed(state, services.secret(), target.binding))  # sealed if the page carries it
     return render("thanks.html", ctx, page="thanks", title=pick(q.title, lang), repeat=result.repeat, again=again,
                   receipt=result.receipt or state.nonce[:8].upper(), score=result_score.line(lang) if result_score else "",
                   grades=items, key_note=key_note(target.campaign.answer_key, with_key, lang),

@@ -13,6 +13,7 @@ it. The script updates the count on the page as soon as that answer is tapped (`
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -20,9 +21,15 @@ from app.web.skiplogic import tree
 from survey.collect.flow import INTRO, FormView
 from survey.questionnaire import Questionnaire
 
+_TAILS: dict[str, frozenset[int]] = {}  # version hash -> its optional tail (a version never changes)
+
 
 def optional_tail(questionnaire: Questionnaire) -> frozenset[int]:
-    """The trailing sections whose answerable questions are all optional (they join the part before)."""
+    """The trailing sections whose answerable questions are all optional (they join the part before);
+    worked out once per instrument version (a form's request asks several times)."""
+    known = _TAILS.get(questionnaire.version_hash)
+    if known is not None:
+        return known
     tail: set[int] = set()
     for index in range(len(questionnaire.sections) - 1, 0, -1):
         questions = [questionnaire.question(qid) for qid in questionnaire.sections[index].question_ids]
@@ -30,7 +37,8 @@ def optional_tail(questionnaire: Questionnaire) -> frozenset[int]:
         if not answerable or any(q.required for q in answerable):
             break
         tail.add(index)
-    return frozenset(tail)
+    _TAILS[questionnaire.version_hash] = frozenset(tail)
+    return _TAILS[questionnaire.version_hash]
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,7 @@ class Parts:
     questionnaire: Questionnaire
     form: FormView
 
-    @property
+    @functools.cached_property
     def steps(self) -> tuple[int, ...]:
         """The first section of each part shown (a tail section joins the part before it)."""
         tail = optional_tail(self.questionnaire)

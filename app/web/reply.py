@@ -16,7 +16,8 @@ from typing import Any
 
 from app.i18n import translate
 from app.web.state import FormState, Target
-from survey.collect.complaints import ComplaintError, PhoneError, feedback_text, parse_phone
+from survey.collect.complaints import ComplaintError, PhoneError, feedback_questions, parse_phone
+from survey.questionnaire import Questionnaire
 from survey.storage import SubmitResult
 
 MAX_PHONE_FIELD = 40
@@ -29,12 +30,24 @@ def thanks_values(target: Target, state: FormState, reply: Mapping[str, Any] | N
         "hotline": target.campaign.contact_phone,
         "hotline_tel": _dialable(target.campaign.contact_phone),
         "hotline_owner": target.campaign.organizer or translate("respond.organiser.unknown", state.lang),
-        "offer_reply": bool(feedback_text(target.questionnaire, state.answers)),
+        "offer_reply": wrote_feedback(target.questionnaire, state.answers),
         "reply_sent": bool(reply.get("sent")),
         "reply_problem": reply.get("problem", ""),
         "reply_phone": reply.get("phone", ""),
         "reply_consent": bool(reply.get("consent")),
     }
+
+
+_FEEDBACK: dict[str, tuple[str, ...]] = {}  # version hash -> its feedback questions (a version never changes)
+
+
+def wrote_feedback(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> bool:
+    """True when ``answers`` hold a complaint or suggestion: ``feedback_text`` is not empty (its
+    questions worked out once per instrument version, not on every thank-you page)."""
+    ids = _FEEDBACK.get(questionnaire.version_hash)
+    if ids is None:
+        ids = _FEEDBACK[questionnaire.version_hash] = feedback_questions(questionnaire)
+    return any(str(answers.get(qid) or "").strip() for qid in ids)
 
 
 def _dialable(phone: str) -> str:
@@ -54,7 +67,7 @@ def reply(store, target: Target, state: FormState, form: Mapping[str, Any]) -> t
     phone = raw.strip()[:MAX_PHONE_FIELD] if isinstance(raw, str) else ""
     outcome: dict[str, Any] = {"phone": phone, "consent": consent}
     receipt = state.nonce[:8].upper()
-    if not feedback_text(target.questionnaire, state.answers):
+    if not wrote_feedback(target.questionnaire, state.answers):
         outcome["problem"] = translate("reply.nothing_written", lang)
     elif not consent:
         outcome["problem"] = translate("reply.need_consent", lang)
@@ -70,4 +83,4 @@ def reply(store, target: Target, state: FormState, form: Mapping[str, Any]) -> t
     return SubmitResult(0, False, receipt=receipt), outcome
 
 
-__all__ = ["reply", "thanks_values"]
+__all__ = ["reply", "thanks_values", "wrote_feedback"]

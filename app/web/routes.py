@@ -22,9 +22,14 @@ and asks how the form is being filled (paradata ``mode``).
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from urllib.parse import parse_qs, unquote_plus, urlencode
 
@@ -85,6 +90,33 @@ class _Campaigns:
 CAMPAIGNS = _Campaigns()
 
 
+class _Targets:
+    """The target of a respondent's own form by its token, for as long as its campaign read is
+    reused (CAMPAIGN_SECONDS): a form's later POSTs skip the token's MAC and the look-ups of its
+    site, instrument and questionnaire (about 40 us each). The same token text under the same
+    secret checks the same way; the campaign's dates are checked again on every use, and the
+    store refuses a closed campaign at submit whatever this holds."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[int, bytes, str], tuple[float, object, Target]] = {}  # the store kept: its id is not reused
+
+    def remember(self, store, secret: bytes, target: Target) -> None:  # noqa: ANN001 (a survey.storage.Store)
+        with self._lock:
+            if len(self._cache) > 1024:
+                self._cache.clear()
+            self._cache[(id(store), secret, target.token)] = (time.monotonic(), store, target)
+
+    def recent(self, store, secret: bytes, token: str) -> Target | None:  # noqa: ANN001
+        hit = self._cache.get((id(store), secret, token))
+        if hit is None or hit[1] is not store or time.monotonic() - hit[0] >= CAMPAIGN_SECONDS:
+            return None
+        return hit[2] if hit[2].campaign.accepts() is None else None  # its dates, as check_token reads them
+
+
+TARGETS = _Targets()
+
+
 # ------------------------------------------------------------------------------ responses
 
 
@@ -103,16 +135,25 @@ def _target(request: Request, token: str, lang: str) -> Target | Response:
 
 
 def _cached_target(request: Request, token: str, lang: str) -> Target | Response:
-    """As :func:`_target`, reusing a campaign read in the last few seconds (later screens)."""
+    """As :func:`_target`, reusing a campaign read in the last few seconds (later screens); a
+    respondent's own form (no surveyor, no household) reuses its whole target (:data:`TARGETS`)."""
+    plain = "by" not in request.query_params and "hh" not in request.query_params
+    store = services.store()
+    secret = services.secret()
+    if plain:
+        target = TARGETS.recent(store, secret, token)
+        if target is not None:
+            return target
     parsed = parse_token(token)
     if parsed is not None:
-        store = services.store()
         campaign = CAMPAIGNS.recent(store, parsed[0].campaign_id)
         if campaign is not None:
-            secret = services.secret()
             check = check_token(token, secret, lambda _id: campaign)
             if check.ok:
-                return _target_from(request, token, check, store, secret, lang)
+                target = _target_from(request, token, check, store, secret, lang)
+                if plain and isinstance(target, Target):
+                    TARGETS.remember(store, secret, target)
+                return target
     return _target(request, token, lang)
 
 
@@ -224,6 +265,18 @@ async def _form_data(request: Request) -> FormData:
     return await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=MAX_FIELD_BYTES)
 
 
+FORM_THREADS = 32  # the form's requests at once in worker threads (they wait on the store; the rest is CPU under the GIL)
+_FORM_POOL = ThreadPoolExecutor(FORM_THREADS, thread_name_prefix="form")
+
+
+async def _in_form_thread(func: Callable[..., Response], *args: object) -> Response:
+    """``func(*args)`` in the form's worker threads: one queue that busy workers take the next request
+    from without sleeping, so a burst of requests wakes no thread per request (anyio's pool hands
+    each call to an idle thread of its own and wakes it: two context switches a request)."""
+    context = contextvars.copy_context()
+    return await asyncio.get_running_loop().run_in_executor(_FORM_POOL, functools.partial(context.run, func, *args))
+
+
 async def form(request: Request) -> Response:
     """``GET``/``POST`` ``/?t=<token>``: one screen of the form."""
     token = request.query_params.get("t", "")
@@ -233,8 +286,8 @@ async def form(request: Request) -> Response:
                 form_data = await _form_data(request)
             except (HTTPException, MultiPartException, TooLarge):  # a file part, 401 fields, a huge part or body
                 return too_large(Context(_lang(request.query_params.get("lang"))))
-            return _with_device(await run_in_threadpool(_handle_post, request, token, form_data), request)
-        return await run_in_threadpool(_handle_get, request, token)
+            return _with_device(await _in_form_thread(_handle_post, request, token, form_data), request)
+        return await _in_form_thread(_handle_get, request, token)
     except SurveyError:
         log.exception("the form could not reach the store")
         lang = _lang(request.query_params.get("lang"))

@@ -193,6 +193,26 @@ def seal(state: FormState, secret: bytes, binding: str) -> str:
     return body.decode("ascii") + "." + _tag(secret, binding, body)
 
 
+class Sealed:
+    """:func:`seal` of a state, worked out only when a template writes it (``{{ ctx.sealed }}``):
+    the thank-you page carries the state only in its reply form or a surveyor's "next form"
+    button, so most thank-you pages never seal (about 0.1 ms of CPU per submit)."""
+
+    __slots__ = ("_args", "_text")
+
+    def __init__(self, state: FormState, secret: bytes, binding: str) -> None:
+        self._args = (state, secret, binding)
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = seal(*self._args)
+        return self._text
+
+    def __html__(self) -> str:  # Jinja's autoescape: base64url and ".", nothing to escape
+        return str(self)
+
+
 def open_state(text: object, secret: bytes, binding: str) -> FormState | None:
     """The state sealed in ``text`` for ``binding``; None when missing, damaged, edited or foreign."""
     if not isinstance(text, str) or not text or len(text) > MAX_SEALED_CHARS or text.count(".") != 1:
@@ -206,7 +226,7 @@ def open_state(text: object, secret: bytes, binding: str) -> FormState | None:
         sealed = base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4))
         if encrypted:
             sealed = _crypt(secret, sealed[:IV_BYTES], sealed[IV_BYTES:])
-        raw = zlib.decompress(sealed, bufsize=65536)
+        raw = zlib.decompress(sealed, bufsize=max(1024, 4 * len(sealed)))  # grows if need be
         payload = json.loads(raw.decode("utf-8"))
         state = FormState(**payload)
     except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError, TypeError):
@@ -216,4 +236,4 @@ def open_state(text: object, secret: bytes, binding: str) -> FormState | None:
     return state
 
 
-__all__ = ["MODES", "FormState", "Target", "draft_fields", "open_state", "seal"]
+__all__ = ["MODES", "FormState", "Sealed", "Target", "draft_fields", "open_state", "seal"]

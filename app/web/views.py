@@ -20,7 +20,7 @@ import jinja2
 
 from app.i18n import translate
 from app.web.skiplogic import tree
-from app.web.state import MODES, FormState
+from app.web.state import MODES, FormState, Sealed
 from survey.campaign import Campaign, Site
 from survey.collect.flow import FormView
 from survey.collect.options import option_order
@@ -63,7 +63,7 @@ class Context:
 
     lang: str
     csrf: str = ""
-    sealed: str = ""
+    sealed: str | Sealed = ""  # Sealed: sealed when a template first writes it
 
     def t(self, key: str, **values: object) -> str:
         return translate(key, self.lang, **values)

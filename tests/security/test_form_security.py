@@ -120,6 +120,44 @@ def test_gzip_for_form_pages_assets_and_streamlit(client, resident_token) -> Non
     assert raw.headers.get("content-encoding") is None and "evaluate" in raw.text
 
 
+def test_a_response_under_a_kilobyte_goes_uncompressed_with_its_security_headers() -> None:
+    """Gzip saves no packet below MIN_GZIP_BYTES (headers and body fit in one TCP segment)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from starlette.responses import HTMLResponse
+
+    from app.web.security import MIN_GZIP_BYTES, Compression, Hardening
+
+    async def answer(scope, receive, send) -> None:
+        await HTMLResponse("x" * int(scope["query_string"]))(scope, receive, send)
+
+    async def fetch(size: int) -> tuple[dict, bytes]:
+        sent: list[dict] = []
+
+        async def send(message) -> None:
+            sent.append(message)
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        scope = {"type": "http", "method": "GET", "path": "/x", "query_string": str(size).encode(),
+                 "headers": [(b"accept-encoding", b"gzip, deflate")]}
+        await Hardening(Compression(answer))(scope, receive, send)
+        return {k.decode(): v.decode() for k, v in sent[0]["headers"]}, b"".join(m.get("body", b"") for m in sent[1:])
+
+    def run(size: int) -> tuple[dict, bytes]:  # a loop of its own: other tests may leave one running here
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, fetch(size)).result()
+
+    small, body = run(MIN_GZIP_BYTES - 1)
+    assert "content-encoding" not in small and len(body) == int(small["content-length"]) == MIN_GZIP_BYTES - 1
+    assert small["x-content-type-options"] == "nosniff"
+    large, body = run(MIN_GZIP_BYTES)
+    assert large["content-encoding"] == "gzip" and len(body) == int(large["content-length"]) < 100
+    assert large["vary"] == "Accept-Encoding" and large["x-content-type-options"] == "nosniff"
+
+
 def test_public_preview_shows_questions_and_skip_rules_but_no_keys(client, store) -> None:
     """Issue 14 item 6: the preview gave every answer key away without a login."""
     page = client.get("/form/preview/staff_policy").text

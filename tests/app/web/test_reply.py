@@ -28,6 +28,31 @@ def test_the_thank_you_page_names_the_hotline_and_offers_a_reply_only_after_a_co
     assert said.page.has("reply") and 'name="reply_consent"' in said.page.html and "号码与问卷答案分开保存" in said.page.html
 
 
+def test_the_thank_you_page_seals_the_state_only_when_it_carries_it(client, resident_token, store, campaign, monkeypatch) -> None:
+    """Sealing costs CPU on every submit: a thank-you page without the reply form does not seal."""
+    import app.web.state as state_module
+
+    sealed: list[str] = []
+    real_seal = state_module.seal
+
+    def counting(*args, **kwargs):
+        sealed.append(real_seal(*args, **kwargs))
+        return sealed[-1]
+
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    answers = resident_answers(5, used_tcm="yes", suggestions="")
+    last = respondent.fill(answers, submit=False)
+    monkeypatch.setattr(state_module, "seal", counting)
+    assert respondent.post("submit", section_fields(last, answers)).page == "thanks"
+    assert sealed == [] and 'name="state"' not in respondent.page.html
+    said = _thanks(client, resident_token, suggestions="中医馆候诊太久")
+    assert said.page.hidden["state"] in sealed  # the reply form's state is the one sealed for it
+    page = said.post("reply", [("reply_phone", MOBILE)])
+    assert "请先勾选同意" in page.html and page.hidden["state"]  # and it opens again: the reply is read
+
+
 def test_without_its_own_consent_no_number_is_kept(client, resident_token, store, campaign) -> None:
     respondent = _thanks(client, resident_token, suggestions="药价偏高")
     page = respondent.post("reply", [("reply_phone", MOBILE)])
@@ -76,3 +101,15 @@ def test_a_campaign_without_a_phone_shows_no_hotline(client, store) -> None:
                                      [SiteSpec("01A", "某卫生院", "某镇", "township_centre")], actor="test")
     respondent = _thanks(client, token_for(campaign, "01A", "resident"), suggestions="很好")
     assert 'id="hotline"' not in respondent.page.html and respondent.page.has("reply")
+
+
+def test_wrote_feedback_is_feedback_text_not_empty() -> None:
+    from app.web.reply import wrote_feedback
+    from survey.collect.complaints import feedback_questions, feedback_text
+    from survey.questionnaire.catalog import shipped_questionnaires
+
+    for questionnaire in shipped_questionnaires().values():
+        for qid in (*feedback_questions(questionnaire), "no_such_question"):
+            for value in ("中医馆候诊太久", "  ", "", None, 0, 3):
+                answers = {qid: value}
+                assert wrote_feedback(questionnaire, answers) == bool(feedback_text(questionnaire, answers)), (qid, value)

@@ -206,6 +206,32 @@ def test_closed_while_open_is_refused_at_submit(client, resident_token, store, c
     assert "已经结束" in page.html and store.responses(campaign.id) == []
 
 
+def test_later_posts_of_a_form_reuse_its_target_and_its_campaign_dates_still_hold(client, resident_token, store, campaign,
+                                                                                     monkeypatch) -> None:
+    """A form's POSTs within a few seconds skip the token's MAC and look-ups (routes.TARGETS), but not
+    the campaign's dates; a campaign closed by hand meanwhile is still refused at submit."""
+    from app.web import routes
+    from survey.campaign import Campaign
+
+    respondent = FormRespondent(client, resident_token)
+    respondent.open()
+    respondent.start()
+    answers = resident_answers(9)
+    page = respondent.fill(answers, submit=False)
+
+    def no_check(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("the token was checked again")
+
+    real_check = routes.check_token
+    monkeypatch.setattr(routes, "check_token", no_check)
+    assert respondent.post("lang_en", section_fields(page, answers)).page == "section"  # the cached target
+    monkeypatch.setattr(routes, "check_token", real_check)
+    monkeypatch.setattr(Campaign, "accepts", lambda self, at=None: "closed")  # its last day went by meanwhile
+    page = respondent.post("submit", section_fields(respondent.page, answers))
+    assert "has ended" in page.html or "已经结束" in page.html
+    assert store.responses(campaign.id) == []
+
+
 def test_edited_state_is_refused(client, resident_token, store, campaign) -> None:
     respondent = FormRespondent(client, resident_token)
     respondent.open()
@@ -289,3 +315,22 @@ def test_a_draft_kept_on_the_phone_resumes_with_its_answers(client, resident_tok
     assert checked["sex"] == ["female"] and checked["used_tcm"] == ["yes"]
     page = respondent.post("resume", extra={"fields": "not json"})
     assert page.page == "section" and not any(checked for b in page.boxes for checked in b.inputs if "checked" in checked)
+
+
+def test_form_requests_run_in_the_forms_own_worker_threads(client, resident_token, monkeypatch) -> None:
+    """The form's pool (one queue; busy workers take the next request without being woken), not anyio's."""
+    import threading
+
+    from starlette.responses import PlainTextResponse
+
+    from app.web import routes
+
+    seen: list[str] = []
+
+    def handle_get(request, token):  # noqa: ANN001, ANN202
+        seen.append(threading.current_thread().name)
+        return PlainTextResponse(token)
+
+    monkeypatch.setattr(routes, "_handle_get", handle_get)
+    response = client.get(f"/?t={resident_token}")
+    assert response.text == resident_token and seen and seen[0].startswith("form")

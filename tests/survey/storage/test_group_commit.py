@@ -152,6 +152,27 @@ def test_an_item_failing_after_its_insert_is_undone_alone(store: Store, campaign
     assert _rows(store) == {n: 1 for i, n in enumerate(nonces) if i != 2}  # rolled back to its savepoint
 
 
+def test_a_lone_item_failing_after_its_insert_is_undone_and_the_store_goes_on(store: Store, campaign, mini) -> None:
+    """A group of one runs without a savepoint: an error rolls its transaction back whole."""
+    _sqlite_only(store)
+    nonce = uuid.uuid4().hex
+    insert_then_fail = _insert(campaign.id, mini, nonce)
+
+    def broken(connection, memo=None):  # noqa: ANN001, ANN202
+        insert_then_fail(connection, memo)
+        raise RuntimeError("after the insert")
+
+    before = store._group_commit.groups
+    with pytest.raises(RuntimeError, match="after the insert"):
+        store._group_commit.run(broken)
+    assert _rows(store) == {} and store._group_commit.groups == before + 1
+    with pytest.raises(SubmitError) as refused:  # a refusal alone: its own answer, nothing stored
+        store.submit(campaign.id, "99", mini, GOOD_ANSWERS, nonce=nonce)
+    assert refused.value.reason == "unknown_site" and _rows(store) == {}
+    assert not store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce=nonce).repeat
+    assert store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce=nonce).repeat and _rows(store) == {nonce: 1}
+
+
 class _Crash(BaseException):
     pass
 

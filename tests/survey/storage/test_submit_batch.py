@@ -143,6 +143,29 @@ def test_refused_submits_in_a_batch_leave_the_others_stored(sqlite_store: Store,
     assert stored == {nonces[0], nonces[3]}
 
 
+def test_a_group_takes_five_statements_whatever_its_size(sqlite_store: Store, campaign, mini) -> None:
+    """BEGIN, the campaign, one look-up (stored nonces, sites, versions), one INSERT ... RETURNING, COMMIT;
+    an instrument version that is not the campaign's is refused on its own."""
+    store = sqlite_store
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:  # noqa: ANN001, ANN002
+        statements.append(statement.split()[0].upper())
+
+    nonces = [uuid.uuid4().hex for _ in range(12)]
+    works = [_work(campaign.id, mini, n, site="01" if i % 2 else "02") for i, n in enumerate(nonces)]
+    works[7].kwargs["version_hash"] = "f" * 64
+    sa.event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        out = _run_group(store, works)
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", seen)
+    assert isinstance(out[7], SubmitError) and out[7].reason == "unknown_instrument"
+    assert all(not r.repeat for i, r in enumerate(out) if i != 7) and store._group_commit.fallbacks == 0
+    assert statements.count("SELECT") == 2 and statements.count("INSERT") == 1 and "SAVEPOINT" not in statements
+    assert _row(store, nonces[0])["site_id"] != _row(store, nonces[1])["site_id"] == _row(store, nonces[3])["site_id"]
+
+
 def test_a_nonce_whose_first_submit_is_refused_is_stored_by_its_next(sqlite_store: Store, campaign, mini) -> None:
     store = sqlite_store
     nonce, other = uuid.uuid4().hex, uuid.uuid4().hex
@@ -172,3 +195,19 @@ def test_a_household_interview_in_a_group_goes_on_its_own(sqlite_store: Store, c
     out = _run_group(store, works)
     assert isinstance(out[0], SubmitError) and out[0].reason == "unknown_household"
     assert not out[1].repeat and not out[2].repeat and store._group_commit.fallbacks == 0
+
+
+def test_as_json_gives_plain_json_data_as_the_database_gives_it_back() -> None:
+    import json
+
+    import numpy as np
+
+    plain = {"sex": "female", "age": 45, "score": 0.8333333333333334, "used": True, "note": None, "k": ("a", "b"), "m": ["x"]}
+    assert as_json(plain) == json.loads(json.dumps(plain)) and as_json(plain)["k"] == ["a", "b"]
+    assert as_json(plain) is not plain and as_json(plain)["m"] is not plain["m"]
+    day = dt.date(2026, 5, 1)
+    mixed = {"day": day, "tags": {"b", "a"}, "n": np.int64(3), "x": np.float64(0.5), 1: "one", "deep": {"a": (1, 2)}}
+    assert as_json(mixed) == {"day": "2026-05-01", "tags": ["a", "b"], "n": 3, "x": 0.5, "1": "one", "deep": {"a": [1, 2]}}
+    assert type(as_json({"n": np.int64(3)})["n"]) is int and as_json([("a", day)]) == [["a", "2026-05-01"]]
+    with pytest.raises(TypeError, match="cannot store object"):
+        as_json({"o": [object()]})
