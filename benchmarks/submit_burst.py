@@ -243,8 +243,9 @@ def web(sides: dict[str, Path], folder: Path, phones: int, rounds: int, now_path
 # ---------------------------------------------------------------------------------------- profile
 
 
-def profile_part(folder: Path, phones: int, rounds: int, spy: str, top: int, now_path: str = "") -> None:
-    """``rounds`` bursts of ``phones`` submits against this checkout's server while py-spy records it (GIL holder only)."""
+def profile_part(folder: Path, phones: int, rounds: int, spy: str, top: int, now_path: str = "", keep: str = "") -> None:
+    """``rounds`` bursts of ``phones`` submits against this checkout's server while py-spy records it (GIL holder
+    only); ``keep``: a path to copy py-spy's raw stacks to (one line per stack and its sample count)."""
     import collections
     import shutil
 
@@ -280,6 +281,8 @@ def profile_part(folder: Path, phones: int, rounds: int, spy: str, top: int, now
         names = {frame.split(" (")[0] + " (" + frame.split(" (")[1].split(":")[0].rsplit("/", 1)[-1] + ")"
                  for frame in stack.split(";") if " (" in frame}
         inclusive.update(dict.fromkeys(names, samples))
+    if keep:
+        shutil.copyfile(raw, keep)
     if not total:
         raise SystemExit(f"py-spy recorded nothing: {recorder.stderr.read().decode() if recorder.stderr else ''}")
     print(f"  {total} samples; event loop thread {100 * loop / total:.0f}%, request threads {100 * (total - loop) / total:.0f}%")
@@ -357,6 +360,7 @@ def main() -> None:
     parser.add_argument("--part", choices=["web", "store", "both", "profile"], default="both")
     parser.add_argument("--py-spy", default="", help="py-spy to profile with (--part profile); default: the one on PATH")
     parser.add_argument("--top", type=int, default=30, help="functions shown by --part profile")
+    parser.add_argument("--keep-raw", default="", help="--part profile: copy py-spy's raw stacks to this file")
     parser.add_argument("--now-path", default="", help="a folder first on the now side's PYTHONPATH: packages its requirements add "
                         "that this environment lacks (e.g. pip install --target DIR httptools==...)")
     args = parser.parse_args()
@@ -364,7 +368,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tcm-bench-burst-") as name:
         folder = Path(name)
         if args.part == "profile":
-            profile_part(folder, args.phones, args.rounds, args.py_spy, args.top, args.now_path)
+            profile_part(folder, args.phones, args.rounds, args.py_spy, args.top, args.now_path, args.keep_raw)
             return
         sides = {"now": ROOT}
         if args.before:

@@ -22,14 +22,9 @@ and asks how the form is being filled (paradata ``mode``).
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
-import functools
 import logging
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from urllib.parse import parse_qs, unquote_plus, urlencode
 
@@ -53,6 +48,7 @@ from app.web.pages import too_large
 from app.web.security import CSRF_COOKIE, TooLarge, csrf_ok
 from app.web.state import FormState, Target, open_state
 from app.web.views import STATIC, Context, preview_sections, render
+from app.web.workers import Workers
 from survey.campaign import Campaign
 from survey.errors import SurveyError
 from survey.questionnaire import pick
@@ -266,15 +262,7 @@ async def _form_data(request: Request) -> FormData:
 
 
 FORM_THREADS = 32  # the form's requests at once in worker threads (they wait on the store; the rest is CPU under the GIL)
-_FORM_POOL = ThreadPoolExecutor(FORM_THREADS, thread_name_prefix="form")
-
-
-async def _in_form_thread(func: Callable[..., Response], *args: object) -> Response:
-    """``func(*args)`` in the form's worker threads: one queue that busy workers take the next request
-    from without sleeping, so a burst of requests wakes no thread per request (anyio's pool hands
-    each call to an idle thread of its own and wakes it: two context switches a request)."""
-    context = contextvars.copy_context()
-    return await asyncio.get_running_loop().run_in_executor(_FORM_POOL, functools.partial(context.run, func, *args))
+_FORM_WORKERS = Workers(FORM_THREADS, "form")
 
 
 async def form(request: Request) -> Response:
@@ -286,8 +274,8 @@ async def form(request: Request) -> Response:
                 form_data = await _form_data(request)
             except (HTTPException, MultiPartException, TooLarge):  # a file part, 401 fields, a huge part or body
                 return too_large(Context(_lang(request.query_params.get("lang"))))
-            return _with_device(await _in_form_thread(_handle_post, request, token, form_data), request)
-        return await _in_form_thread(_handle_get, request, token)
+            return _with_device(await _FORM_WORKERS.run(_handle_post, request, token, form_data), request)
+        return await _FORM_WORKERS.run(_handle_get, request, token)
     except SurveyError:
         log.exception("the form could not reach the store")
         lang = _lang(request.query_params.get("lang"))

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.web.state import _CONTEXT_V1, IV_BYTES, MAX_SEALED_CHARS, FormState, _crypt, _tag, draft_fields, open_state, seal
+from app.web.state import (
+    _CONTEXT_V1,
+    _CONTEXT_V2,
+    IV_BYTES,
+    MAX_SEALED_CHARS,
+    FormState,
+    _crypt,
+    _crypt_v2,
+    _tag,
+    draft_fields,
+    open_state,
+    seal,
+)
 
 KEY = b"state-test-secret-0123456789abcdef"
 
@@ -89,9 +101,27 @@ def test_the_sealed_payload_is_every_field_as_json() -> None:
     assert open_state(old, KEY, "1.02A.r.x") is None
 
 
-def test_the_keystream_is_hmac_sha256_of_iv_and_counter_per_block() -> None:
-    """The cipher (one keyed HMAC copied per block) gives the same bytes as the plain formula, so a
-    state sealed before keeps opening."""
+def test_the_keystream_is_shake256_of_the_derived_key_and_iv() -> None:
+    """The cipher XORs SHAKE-256(k || iv) in (k: HMAC-SHA256 of the secret and the v3 cipher context)."""
+    import hashlib
+    import hmac
+    import os
+
+    from app.web.state import _STREAM_CONTEXT
+
+    key = hmac.new(KEY, _STREAM_CONTEXT, hashlib.sha256).digest()
+    for size in (0, 1, 31, 32, 33, 64, 1999):
+        iv, data = os.urandom(IV_BYTES), os.urandom(size)
+        stream = hashlib.shake_256(key + iv).digest(size)
+        assert _crypt(KEY, iv, data) == bytes(a ^ b for a, b in zip(data, stream, strict=True))
+        assert _crypt(KEY, iv, _crypt(KEY, iv, data)) == data
+    assert _crypt(KEY, b"\0" * IV_BYTES, b"x" * 40) != _crypt(KEY + b"!", b"\0" * IV_BYTES, b"x" * 40)
+    assert _crypt(KEY, b"\0" * IV_BYTES, b"x" * 40) != _crypt(KEY, b"\1" + b"\0" * (IV_BYTES - 1), b"x" * 40)
+
+
+def test_the_v2_keystream_is_hmac_sha256_of_iv_and_counter_per_block() -> None:
+    """The v2 cipher (one keyed HMAC copied per block) gives the same bytes as the plain formula, so a
+    page sealed by v2 keeps opening."""
     import hashlib
     import hmac
     import os
@@ -102,6 +132,25 @@ def test_the_keystream_is_hmac_sha256_of_iv_and_counter_per_block() -> None:
     for size in (0, 1, 31, 32, 33, 64, 1999):
         iv, data = os.urandom(IV_BYTES), os.urandom(size)
         stream = b"".join(hmac.new(key, iv + i.to_bytes(4, "big"), hashlib.sha256).digest() for i in range((size + 31) // 32))
-        assert _crypt(KEY, iv, data) == bytes(a ^ b for a, b in zip(data, stream, strict=False))
-        assert _crypt(KEY, iv, _crypt(KEY, iv, data)) == data
-    assert _crypt(KEY, b"\0" * IV_BYTES, b"x" * 40) != _crypt(KEY + b"!", b"\0" * IV_BYTES, b"x" * 40)
+        assert _crypt_v2(KEY, iv, data) == bytes(a ^ b for a, b in zip(data, stream, strict=False))
+        assert _crypt_v2(KEY, iv, _crypt_v2(KEY, iv, data)) == data
+
+
+def test_a_page_sealed_by_v2_still_opens_for_its_own_token_only() -> None:
+    """A state sealed the v2 way (HMAC counter-mode keystream, tag context v2) opens as it was;
+    its v2 ciphertext under a v3 tag (or the reverse) does not."""
+    import base64
+    import json
+    import os
+    import zlib
+
+    state = replace(FormState.new(now=5.0), answers={"k": ["a"], "n": 3}, step=2)
+    raw = json.loads(json.dumps({name: getattr(state, name) for name in state.__dataclass_fields__}))
+    iv = os.urandom(IV_BYTES)
+    body = base64.urlsafe_b64encode(iv + _crypt_v2(KEY, iv, zlib.compress(json.dumps(raw).encode(), 6))).rstrip(b"=")
+    v2 = body.decode("ascii") + "." + _tag(KEY, "1.01A.r.x", body, _CONTEXT_V2)
+    assert open_state(v2, KEY, "1.01A.r.x") == state
+    assert open_state(v2, KEY, "1.02A.r.x") is None
+    assert open_state(body.decode("ascii") + "." + _tag(KEY, "1.01A.r.x", body), KEY, "1.01A.r.x") is None  # v3 tag, v2 cipher
+
+
