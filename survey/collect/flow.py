@@ -98,7 +98,7 @@ def view(questionnaire: Questionnaire, answers: Mapping[str, Any], step: int = I
 
     clean = {k: v for k, v in answers.items() if kept(k) and not _empty(v)}
     problems = tuple(p for p in check.problems if kept(p.question_id))
-    section_of = {qid: i for i, s in enumerate(questionnaire.sections) for qid in s.question_ids}
+    section_of = questionnaire.section_of
     by_section: dict[int, dict[str, AnswerProblem]] = {}
     for problem in problems:
         by_section.setdefault(section_of[problem.question_id], {}).setdefault(problem.question_id, problem)

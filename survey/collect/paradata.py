@@ -30,6 +30,7 @@ the phone, and changes when the secret changes. No IP address or user agent is c
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import math
@@ -46,7 +47,7 @@ KEYS = ("opened_at", "duration_s", "section_seconds", "language", "resumed", "mo
 PAPER_NUMBER_CHARS = 40
 FIRST_INTERVIEW_DAY = dt.date(2000, 1, 1)
 MAX_OPTIONS = 100
-CHOICE_VALUE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+CHOICE_LIST = re.compile(r"[A-Za-z0-9_.-]{1,64}(?:,[A-Za-z0-9_.-]{1,64})*")  # choice values joined by ",": one match per order
 MAX_DURATION_S = 7 * 86400.0
 MAX_SECTIONS = 200
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
@@ -98,8 +99,9 @@ class Paradata:
         }
 
 
+@functools.lru_cache(maxsize=16)
 def device_key(secret: bytes) -> bytes:
-    """The key of device hashes: HMAC-SHA256(secret, :data:`DEVICE_KEY_LABEL`)."""
+    """The key of device hashes: HMAC-SHA256(secret, :data:`DEVICE_KEY_LABEL`) (worked out once per secret)."""
     return hmac.new(secret, DEVICE_KEY_LABEL, hashlib.sha256).digest()
 
 
@@ -214,8 +216,9 @@ def _orders(value: Any) -> dict[str, tuple[str, ...]]:
     for question, order in value.items():
         if not isinstance(question, str) or not SECTION_ID.match(question):
             raise ParadataError("option_orders", f"question id {question!r} must be 1-64 letters, digits, '_', '.', '-'")
-        if (not isinstance(order, (list, tuple)) or not order or len(order) > MAX_OPTIONS
-                or not all(isinstance(v, str) and CHOICE_VALUE.match(v) for v in order) or len(set(order)) != len(order)):
+        joined = ",".join(order) if isinstance(order, (list, tuple)) and all(isinstance(v, str) for v in order) else None
+        if (joined is None or not order or len(order) > MAX_OPTIONS or joined.count(",") != len(order) - 1
+                or not CHOICE_LIST.fullmatch(joined) or len(set(order)) != len(order)):
             raise ParadataError(f"option_orders.{question}", "expected a list of distinct choice values")
         out[question] = tuple(order)
     return out

@@ -76,8 +76,8 @@ def check_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> A
     for key in answers:
         if not questionnaire.has_question(str(key)):
             problems.append(AnswerProblem(str(key), "unknown_question", "no such question in this questionnaire"))
+    context = EvaluationContext(answers=clean)  # sees each answer as it is added to ``clean``
     for section in questionnaire.sections:
-        context = EvaluationContext(answers=clean)
         section_shown = section.relevant is None or section.relevant.is_true(context)
         for qid in section.question_ids:
             question = questionnaire.question(qid)
@@ -85,7 +85,7 @@ def check_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> A
             if isinstance(raw, str) and not raw.strip():
                 raw = None  # blank text is no answer
             visible = ended_by is None and section_shown and (
-                question.relevant is None or question.relevant.is_true(EvaluationContext(clean))
+                question.relevant is None or question.relevant.is_true(context)
             )
             shown[qid] = visible
             if not question.takes_answer:
@@ -119,6 +119,9 @@ def check_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> A
     return AnswerCheck(shown, clean, problems, ended_by)
 
 
+_ONE_CHOICE = frozenset({QuestionType.SINGLE, QuestionType.YES_NO, QuestionType.TRUE_FALSE})
+
+
 def normalise_answer(question: Question, raw: Any) -> tuple[Value, AnswerProblem | None]:
     """The answer in its stored form, or a problem naming what is wrong with it."""
     qid = question.id
@@ -127,7 +130,9 @@ def normalise_answer(question: Question, raw: Any) -> tuple[Value, AnswerProblem
         return None, AnswerProblem(qid, code, detail)
 
     qtype = question.type
-    if qtype in (QuestionType.SINGLE, QuestionType.YES_NO, QuestionType.TRUE_FALSE):
+    if qtype in _ONE_CHOICE:
+        if type(raw) is str and raw in question.choice_values:  # as a form posts it: nothing to convert
+            return raw, None
         if isinstance(raw, (list, tuple, dict)):
             return bad("invalid_type", "expected one choice")
         value = _choice_text(raw)

@@ -150,6 +150,11 @@ class Questionnaire:
     def has_question(self, question_id: str) -> bool:
         return question_id in self._by_id
 
+    @functools.cached_property
+    def section_of(self) -> Mapping[str, int]:
+        """Question id -> index of its section (worked out once per questionnaire)."""
+        return {qid: i for i, s in enumerate(self.sections) for qid in s.question_ids}
+
     def indicator(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
             if indicator.id == indicator_id:

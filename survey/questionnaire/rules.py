@@ -6,6 +6,7 @@ unanswered counts as not correct. ``correct_share() = correct items / shown keye
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 
 from survey.questionnaire.expressions import Value, is_empty
@@ -51,6 +52,52 @@ def item_points(question: Question, points_by_type: Mapping[str, float] | None =
     return question.points
 
 
+class _Items:
+    """One response's view of an indicator's items, each part worked out on first use: a rule that
+    counts correct answers never converts the answers to numbers, and the other way round."""
+
+    def __init__(self, items: Sequence[Question], answers: Mapping[str, Value], shown: Mapping[str, bool],
+                 points_by_type: Mapping[str, float] | None) -> None:
+        self.answers = answers
+        self.points_by_type = points_by_type
+        self.visible = [q for q in items if shown.get(q.id, False)]
+
+    @functools.cached_property
+    def keyed(self) -> list[Question]:
+        return [q for q in self.visible if q.is_scored]
+
+    @functools.cached_property
+    def correct(self) -> list[Question]:
+        return [q for q in self.keyed if is_correct(q, self.answers.get(q.id))]
+
+    @functools.cached_property
+    def numbers(self) -> list[float]:
+        return [v for v in (_numeric(self.answers.get(q.id)) for q in self.visible) if v is not None]
+
+    def correct_count(self) -> Value:
+        return len(self.correct)
+
+    def correct_share(self) -> Value:
+        return len(self.correct) / len(self.keyed) if self.keyed else None
+
+    def points(self) -> Value:
+        return float(sum(item_points(q, self.points_by_type) for q in self.correct))
+
+    def max_points(self) -> Value:
+        return float(sum(item_points(q, self.points_by_type) for q in self.keyed))
+
+    def answered_count(self) -> Value:
+        return sum(not is_empty(self.answers.get(q.id)) for q in self.visible)
+
+    def item_mean(self) -> Value:
+        return sum(self.numbers) / len(self.numbers) if self.numbers else None
+
+    def item_share_at_least(self, cutoff: Value) -> Value:
+        if not self.numbers or _numeric(cutoff) is None:
+            return None
+        return sum(v >= float(cutoff) for v in self.numbers) / len(self.numbers)
+
+
 def rule_functions(
     items: Sequence[Question],
     answers: Mapping[str, Value],
@@ -60,30 +107,7 @@ def rule_functions(
     """Bind the rule functions to one response's answers for the given items.
 
     ``points_by_type`` (from a jurisdiction profile, e.g. ``{"multiple": 2}``) replaces the
-    items' own ``points`` for the types it names.
+    items' own ``points`` for the types it names. Each count is made when a rule first asks for it.
     """
-    visible = [q for q in items if shown.get(q.id, False)]
-    keyed = [q for q in visible if q.is_scored]
-    correct = [q for q in keyed if is_correct(q, answers.get(q.id))]
-    numbers = [v for v in (_numeric(answers.get(q.id)) for q in visible) if v is not None]
-
-    def correct_share() -> Value:
-        return len(correct) / len(keyed) if keyed else None
-
-    def item_mean() -> Value:
-        return sum(numbers) / len(numbers) if numbers else None
-
-    def item_share_at_least(cutoff: Value) -> Value:
-        if not numbers or _numeric(cutoff) is None:
-            return None
-        return sum(v >= float(cutoff) for v in numbers) / len(numbers)
-
-    return {
-        "correct_count": lambda: len(correct),
-        "correct_share": correct_share,
-        "points": lambda: float(sum(item_points(q, points_by_type) for q in correct)),
-        "max_points": lambda: float(sum(item_points(q, points_by_type) for q in keyed)),
-        "answered_count": lambda: sum(not is_empty(answers.get(q.id)) for q in visible),
-        "item_mean": item_mean,
-        "item_share_at_least": item_share_at_least,
-    }
+    bound = _Items(items, answers, shown, points_by_type)
+    return {name: getattr(bound, name) for name in RULE_FUNCTION_ARITY}

@@ -67,6 +67,7 @@ def score_clean(
     """Score answers that ``validate_answers`` already accepted (with their visibility); with
     ``only``, just those indicator ids."""
     out: dict[str, IndicatorValue] = {}
+    bound: dict[tuple, dict] = {}
     for indicator in questionnaire.indicators:
         if only is not None and indicator.id not in only:
             continue
@@ -76,8 +77,11 @@ def score_clean(
         if applies_if is not None and not applies_if.is_true(EvaluationContext(clean)):
             out[indicator.id] = None
             continue
-        items = [questionnaire.question(qid) for qid in indicator.items]
-        functions = rule_functions(items, clean, shown, scope.points if scope is not None else None)
+        points = scope.points if scope is not None else None
+        key = (indicator.items, tuple(sorted(points.items())) if points else ())
+        functions = bound.get(key)
+        if functions is None:  # indicators over the same items (a pass mark and a score) share their counts
+            functions = bound[key] = rule_functions([questionnaire.question(qid) for qid in indicator.items], clean, shown, points)
         context = EvaluationContext(answers=clean, functions=functions)
         value = rule.evaluate(context)
         if indicator.kind is IndicatorKind.BINARY:

@@ -50,6 +50,15 @@ def test_offset_times_become_utc_and_none_is_empty() -> None:
         ({"device_id": "short"}, "device_id"),
         ({"ip": "10.0.0.1"}, "ip"),  # nothing but the contract's keys
         ({"user_agent": "Mozilla/5.0"}, "user_agent"),
+        ({"option_orders": {"q 1": ["a"]}}, "option_orders"),
+        ({"option_orders": {"q1": []}}, "option_orders.q1"),
+        ({"option_orders": {"q1": "ab"}}, "option_orders.q1"),
+        ({"option_orders": {"q1": ["a", "a"]}}, "option_orders.q1"),
+        ({"option_orders": {"q1": ["a,b", "c"]}}, "option_orders.q1"),  # a comma is no choice value's
+        ({"option_orders": {"q1": ["a", ""]}}, "option_orders.q1"),
+        ({"option_orders": {"q1": ["a", "b\n"]}}, "option_orders.q1"),
+        ({"option_orders": {"q1": ["a", 2]}}, "option_orders.q1"),
+        ({"option_orders": {"q1": ["x" * 65]}}, "option_orders.q1"),
     ],
 )
 def test_bad_values_name_the_key(value, key) -> None:
