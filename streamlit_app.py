@@ -25,5 +25,6 @@ if __name__ == "__main__":
         incidents.report(exc)
 else:
     from app.web.routes import middleware, routes
+    from app.web.startup import lifespan
 
-    app = st.App("streamlit_app.py", routes=routes(), middleware=middleware())
+    app = st.App("streamlit_app.py", routes=routes(), middleware=middleware(), lifespan=lifespan)
