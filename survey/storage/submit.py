@@ -226,30 +226,37 @@ class ResponseInsert:
 
 
 class _Pending:
-    __slots__ = ("work", "result", "error", "done")
+    __slots__ = ("work", "result", "error", "done", "wake")
 
     def __init__(self, work: Callable[..., SubmitResult]) -> None:
         self.work = work
         self.result: SubmitResult | None = None
         self.error: BaseException | None = None
         self.done = False
+        self.wake = threading.Lock()  # held until the item is done or its thread is to lead the next group
+        self.wake.acquire()
 
 
 class GroupCommit:
     """Concurrent writes of one process share one transaction and one fsync (SQLite).
 
-    A caller queues its work (a function of the connection), then takes the store's write lock.
-    Whoever holds the lock is the leader: it takes every queued item, opens ``BEGIN IMMEDIATE``,
-    stores the group's responses (:class:`ResponseInsert` items) together in a few statements
-    (``response_batch.insert_responses``: each still gets its own answer, repeat or refusal), runs
-    any other item inside its own ``SAVEPOINT`` (an item that raises is rolled back to its
-    savepoint alone and gets its own exception; the others go on), and commits once. Should the
-    batch fail as a whole, its transaction (which it opened) is rolled back and a new one runs
-    each item of the group on its own savepoint instead, so one bad row does not sink the others.
-    The callers whose items it carried find them done when they get the lock and return their own result.
-    Items that arrive while a commit is under way wait for it and form the next group, so a burst
-    of ``m`` submits needs a handful of commits, not ``m``; a lone submit commits at once (no
+    A caller queues its work (a function of the connection). The first caller while no group is
+    under way is the leader: it takes the store's write lock, takes every queued item, opens
+    ``BEGIN IMMEDIATE``, stores the group's responses (:class:`ResponseInsert` items) together in
+    a few statements (``response_batch.insert_responses``: each still gets its own answer, repeat
+    or refusal), runs any other item inside its own ``SAVEPOINT`` (an item that raises is rolled
+    back to its savepoint alone and gets its own exception; the others go on), and commits once.
+    Should the batch fail as a whole, its transaction (which it opened) is rolled back and a new
+    one runs each item of the group on its own savepoint instead, so one bad row does not sink
+    the others. Then it wakes each caller of the group (each returns its own result) and hands
+    the lead to the first item queued meanwhile, whose caller forms the next group; so a burst
+    of ``m`` submits needs a handful of commits, not ``m``, and a lone submit commits at once (no
     waiting window). If the commit itself fails, no item of the group is acknowledged: each raises.
+
+    The callers of a group wait on a lock of their own, each released by the leader: they do not
+    queue for the write lock one after another just to find their item done (with busy request
+    threads, each such hand-over could wait for the GIL, and the next group's leader waited
+    behind them all).
     """
 
     def __init__(self, engine: Any, lock: threading.Lock) -> None:
@@ -257,6 +264,7 @@ class GroupCommit:
         self.lock = lock  # the store's write lock: group commits and other writes take turns
         self._queue: list[_Pending] = []
         self._queue_lock = threading.Lock()
+        self._leader: _Pending | None = None  # the item whose caller leads the group under way (None: none)
         self.groups = 0  # commits made (for tests and benchmarks)
         self.fallbacks = 0  # groups whose batch insert failed and whose items were stored one by one
 
@@ -266,16 +274,33 @@ class GroupCommit:
         item = _Pending(work)
         with self._queue_lock:
             self._queue.append(item)
-        with self.lock:
-            if not item.done:
-                with self._queue_lock:
-                    group, self._queue = self._queue, []
-                if item not in group:  # pragma: no cover - a failed leader cleared the queue
-                    group.append(item)
-                self._commit(group)
+            if self._leader is None:
+                self._leader = item
+        if self._leader is not item:
+            item.wake.acquire()  # done by a leader, or made the next leader
+        if not item.done:
+            self._lead()
         if item.error is not None:
             raise item.error
         return item.result  # type: ignore[return-value]
+
+    def _lead(self) -> None:
+        """Commit every queued item (this caller's among them), wake their callers, and hand the
+        lead to the first item queued since (or to nobody)."""
+        group: list[_Pending] = []
+        try:
+            with self.lock:
+                with self._queue_lock:
+                    group, self._queue = self._queue, []
+                self._commit(group)
+        finally:
+            with self._queue_lock:
+                following = self._leader = self._queue[0] if self._queue else None
+            for item in group:
+                if item.wake.locked():
+                    item.wake.release()
+            if following is not None:
+                following.wake.release()
 
     def _commit(self, group: list[_Pending]) -> None:
         try:

@@ -190,3 +190,32 @@ def test_when_the_shared_transaction_fails_no_item_is_acknowledged(store: Store,
     assert _rows(store) == {}
     # the store goes on working afterwards
     assert not store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce=nonces[0]).repeat
+
+
+def test_the_lead_passes_on_while_submits_keep_arriving_and_other_writes_take_turns(store: Store, campaign, mini) -> None:
+    """Waves of submits, with writes that take the store's write lock directly among them: every
+    caller returns (no wake-up lost when the lead passes to an item queued during a commit), each
+    nonce is stored once, and the group's lead ends with nobody holding it."""
+    _sqlite_only(store)
+    nonces = [uuid.uuid4().hex for _ in range(160)]
+    out: list = [None] * len(nonces)
+
+    def submit(i: int) -> None:
+        time.sleep((i % 8) * 0.002)  # arrivals spread over a few commits
+        out[i] = store.submit(campaign.id, "01", mini, GOOD_ANSWERS, nonce=nonces[i])
+
+    def other_write() -> None:
+        for _ in range(5):
+            with store._write_lock:
+                time.sleep(0.002)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(len(nonces))] + [threading.Thread(target=other_write)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert all(r is not None and not r.repeat for r in out)
+    assert _rows(store) == {n: 1 for n in nonces}
+    assert store._group_commit._leader is None and store._group_commit._queue == []
+    assert store._group_commit.groups < len(nonces)  # they shared commits
