@@ -10,6 +10,7 @@ answers. Without the consent ticked, nothing is stored.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -50,6 +51,7 @@ def wrote_feedback(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> 
     return any(str(answers.get(qid) or "").strip() for qid in ids)
 
 
+@functools.lru_cache(maxsize=64)
 def _dialable(phone: str) -> str:
     """The hotline as a ``tel:`` target (digits only), or '' when it is not a plain phone number."""
     try:

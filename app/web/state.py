@@ -123,15 +123,16 @@ class Target:
     surveyor: str | None
     household_id: int | None = None  # a door-to-door interview (the field app's households)
 
-    @property
+    @functools.cached_property
     def binding(self) -> str:
+        """What the sealed state is bound to (worked out once: a request reads it several times)."""
         return self.token + ("|surveyor" if self.surveyor else "") + (f"|hh={self.household_id}" if self.household_id else "")
 
     @property
     def draft_key(self) -> str:
         return "tcm_form:" + self.binding
 
-    @property
+    @functools.cached_property
     def url(self) -> str:
         query = {"t": self.token, **({"by": "surveyor"} if self.surveyor else {}),
                  **({"hh": str(self.household_id)} if self.household_id else {})}
