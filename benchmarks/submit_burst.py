@@ -24,7 +24,8 @@ the sides of one run. Asserts nothing (rows are counted and printed).
    (``--py-spy PATH``, default the one on ``PATH``; ``pip install py-spy``) recording it, only the
    thread holding the GIL sampled: where the server's CPU per submit goes, as the share of the
    samples under each function (top ``--top``) and the event loop's share against the request
-   threads'.
+   threads'. ``--keep-raw FILE`` keeps py-spy's raw stacks (one line per stack and its sample count)
+   for a closer look at one function's callees.
 
 Run: ``.venv/bin/python benchmarks/submit_burst.py [--phones 200] [--rounds 3] [--before c8fb092] [--part web|store|both|profile]
 [--now-path DIR]`` (``--now-path``: where this checkout's added requirements were installed when the
