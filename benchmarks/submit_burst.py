@@ -24,7 +24,8 @@ the sides of one run. Asserts nothing (rows are counted and printed).
    (``--py-spy PATH``, default the one on ``PATH``; ``pip install py-spy``) recording it, only the
    thread holding the GIL sampled: where the server's CPU per submit goes, as the share of the
    samples under each function (top ``--top``) and the event loop's share against the request
-   threads'. ``--keep-raw FILE`` keeps py-spy's raw stacks (one line per stack and its sample count)
+   threads'. ``--retry`` profiles bursts of forms already stored (every submit answered as a repeat).
+   ``--keep-raw FILE`` keeps py-spy's raw stacks (one line per stack and its sample count)
    for a closer look at one function's callees.
 
 Run: ``.venv/bin/python benchmarks/submit_burst.py [--phones 200] [--rounds 3] [--before c8fb092] [--part web|store|both|profile]
@@ -244,9 +245,11 @@ def web(sides: dict[str, Path], folder: Path, phones: int, rounds: int, now_path
 # ---------------------------------------------------------------------------------------- profile
 
 
-def profile_part(folder: Path, phones: int, rounds: int, spy: str, top: int, now_path: str = "", keep: str = "") -> None:
+def profile_part(folder: Path, phones: int, rounds: int, spy: str, top: int, now_path: str = "", keep: str = "",
+                 retry: bool = False) -> None:
     """``rounds`` bursts of ``phones`` submits against this checkout's server while py-spy records it (GIL holder
-    only); ``keep``: a path to copy py-spy's raw stacks to (one line per stack and its sample count)."""
+    only); ``keep``: a path to copy py-spy's raw stacks to (one line per stack and its sample count); ``retry``:
+    the bursts are of forms already submitted once (each answered "already stored"), not fresh ones."""
     import collections
     import shutil
 
@@ -259,12 +262,15 @@ def profile_part(folder: Path, phones: int, rounds: int, spy: str, top: int, now
     raw = folder / "profile.txt"
     try:
         side.burst(side.forms[:side.warm_up], "warm-up (not counted)")
+        for number in range(rounds if retry else 0):
+            start = side.warm_up + number * phones
+            side.burst(side.forms[start:start + phones], f"burst {number + 1} (stored first, not profiled)")
         recorder = subprocess.Popen([spy, "record", "--pid", str(side.server.process.pid), "--gil", "--rate", "2000", "--format", "raw",
                                      "--output", str(raw), "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(2)  # py-spy attached
         for number in range(rounds):
             start = side.warm_up + number * phones
-            side.burst(side.forms[start:start + phones], f"burst {number + 1} (profiled)")
+            side.burst(side.forms[start:start + phones], f"{'retry of ' if retry else ''}burst {number + 1} (profiled)")
         time.sleep(0.5)
         recorder.send_signal(2)
         recorder.wait(60)
@@ -362,6 +368,7 @@ def main() -> None:
     parser.add_argument("--py-spy", default="", help="py-spy to profile with (--part profile); default: the one on PATH")
     parser.add_argument("--top", type=int, default=30, help="functions shown by --part profile")
     parser.add_argument("--keep-raw", default="", help="--part profile: copy py-spy's raw stacks to this file")
+    parser.add_argument("--retry", action="store_true", help="--part profile: profile bursts of forms already stored (every submit a repeat)")
     parser.add_argument("--now-path", default="", help="a folder first on the now side's PYTHONPATH: packages its requirements add "
                         "that this environment lacks (e.g. pip install --target DIR httptools==...)")
     args = parser.parse_args()
@@ -369,7 +376,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tcm-bench-burst-") as name:
         folder = Path(name)
         if args.part == "profile":
-            profile_part(folder, args.phones, args.rounds, args.py_spy, args.top, args.now_path, args.keep_raw)
+            profile_part(folder, args.phones, args.rounds, args.py_spy, args.top, args.now_path, args.keep_raw, args.retry)
             return
         sides = {"now": ROOT}
         if args.before:
