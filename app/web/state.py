@@ -165,14 +165,9 @@ def _key(secret: bytes, context: bytes = _CONTEXT) -> bytes:
 
 
 @functools.lru_cache(maxsize=16)
-def _cipher(secret: bytes) -> hmac.HMAC:
-    """HMAC-SHA256 keyed with the v2 cipher key, never updated: each keystream block is a copy of it."""
-    return hmac.new(_key(secret, _CIPHER_CONTEXT), digestmod=hashlib.sha256)
-
-
-@functools.lru_cache(maxsize=16)
 def _mac(secret: bytes, context: bytes) -> hmac.HMAC:
-    """HMAC-SHA256 keyed with the tag key of ``context``, never updated: each tag starts from a copy."""
+    """HMAC-SHA256 keyed with the key of ``context``, never updated: each tag (and each v2 keystream
+    block) starts from a copy."""
     return hmac.new(_key(secret, context), digestmod=hashlib.sha256)
 
 
@@ -195,7 +190,7 @@ def _crypt(secret: bytes, iv: bytes, data: bytes) -> bytes:
 def _crypt_v2(secret: bytes, iv: bytes, data: bytes) -> bytes:
     """The v2 cipher (pages sealed before v3): ``data`` XOR the keystream HMAC-SHA256(k, iv ||
     counter) for counter = 0, 1, ..."""
-    keyed = _cipher(secret).copy()
+    keyed = _mac(secret, _CIPHER_CONTEXT).copy()
     keyed.update(iv)
     stream = bytearray()
     for i in range((len(data) + 31) // 32):
