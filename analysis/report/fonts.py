@@ -7,17 +7,18 @@ in place, so the parse cannot be kept for the next report. Here the parse is don
 :func:`cache_dir` too, so a new process reads it in about 0.03 s) and each report gets its
 own light copy of it (:func:`add_font`): the maps are shared, read-only; what a report changes
 (widths met, the subset, the descriptor) is its own. Just before the file is written
-(:func:`open_outlines`, from fpdf2's writer, once every page is laid out) each copy gets a fresh
-fontTools font already cut down to the glyphs the report used (:func:`subset_bytes`), which fpdf2
-subsets again (quick: nothing more to remove) and embeds as before (CID-keyed CFF for Noto Sans CJK,
-TrueType for the fallbacks). That cut-down font is kept in memory (the last :data:`CACHED_SUBSETS`)
-and on disk under :func:`cache_dir` (``fonts/<key>.otf``, at most :data:`CACHED_FILES` files), keyed
-by the font file (path, size, modification time and the checksum of each of its tables, which the
-file's table directory holds), the fontTools and fpdf2 versions and the sorted glyph names; a report
-of the same characters as an earlier one, in this process or another, skips the full font's
-subsetting (about 0.3 s per face).
-The font bounding box is not recomputed when writing (``recalcBBoxes=False``): the box of the cut-down
-font is kept, which bounds the report's subset too.
+(:func:`open_outlines`, from fpdf2's writer, once every page is laid out) each copy gets the glyphs
+the report used: a CID-keyed CFF face (Noto Sans CJK) gets what fpdf2's writer would embed of it,
+subset from the whole file as fpdf2 subsets it (:func:`embedded`), a TrueType fallback a fresh
+fontTools font already cut down to those glyphs (:func:`subset_bytes`), which fpdf2 subsets again
+(quick: nothing more to remove) and embeds as before. Both are kept in memory (the last
+:data:`CACHED_SUBSETS`) and on disk under :func:`cache_dir` (``fonts/<key>.cff`` and ``.gids``, or
+``<key>.otf``; at most :data:`CACHED_FILES` files of each kind), keyed by the font file (path, size,
+modification time and the checksum of each of its tables, which the file's table directory holds),
+the fontTools and fpdf2 versions and the sorted glyph names; a report of the same characters as an
+earlier one, in this process or another, skips fontTools' subsetting (about 0.2-0.4 s per face).
+A TrueType fallback's bounding box is not recomputed when fpdf2 writes it (``recalcBBoxes=False``): the
+box of the cut-down font is kept, which bounds the report's subset too.
 
 Fallback fonts (:data:`analysis.report.pdf.FALLBACK_FONTS`) are read only when a report holds a
 character the main font lacks (:func:`coverage`), and added to that report only then.
@@ -52,6 +53,7 @@ __all__ = ["CACHE_ENV", "Embedded", "OutlineProducer", "ReportFont", "add_font",
 CACHE_ENV = "TCM_SURVEY_CACHE"  # folder for cached font subsets (default: $XDG_CACHE_HOME or ~/.cache, /tcm-survey)
 CACHED_SUBSETS = 16  # cut-down fonts kept in memory (about 250 kB each for a report's 750 glyphs)
 CACHED_FILES = 64  # and on disk; the oldest are removed beyond that
+_TOOLS = f"fontTools {fontTools.version}, fpdf2 {fpdf.__version__}"  # their subsetting and options: part of each key
 #: tables fpdf2's writer drops before subsetting (fpdf/output.py, _add_fonts); dropped here too, so the
 #: glyph closure (no layout substitutions) and the glyphs kept are the same as fpdf2's alone
 FPDF_DROPPED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT",
@@ -267,19 +269,24 @@ def _install_subsetter() -> None:
 
 def embedded(font: TTFFont) -> Embedded:
     """fpdf2's writer's subset of ``font`` (a CID-keyed CFF font), made as it makes it (fpdf2 2.8's
-    options, from :func:`subset_bytes`) and kept like the cut-down fonts (``<key>.cff`` and ``<key>.gids``)."""
+    options, from the whole font file, the subset's FontBBox recomputed) and kept like the cut-down fonts
+    (``<key>.cff`` and ``<key>.gids``, keyed as :func:`subset_bytes` keys them). Made from the whole
+    file at once: no cut-down font is written first (whose save measured every glyph kept three times
+    over, for the head, hhea and vhea tables that a PDF does not embed)."""
     _install_subsetter()
     names = font.subset.get_all_glyph_names()
     wanted = sorted(set(names))
-    cut = subset_bytes(font)
-    key = hashlib.sha256(b"fpdf2 writer subset\n" + hashlib.sha256(cut).digest() + "\n".join(wanted).encode()).hexdigest()
+    path, size, mtime_ns = _stat(font.ttffile)
+    index = font.collection_font_number
+    key = hashlib.sha256("\n".join(["fpdf2 writer subset", _fingerprint(path, size, mtime_ns, index), _TOOLS,
+                                     *wanted]).encode()).hexdigest()
     with _subsets_lock:
         cached = _subsets.get(key + ".cff"), _subsets.get(key + ".gids")
     if None in cached:
         cached = _read_disk(f"{key}.cff"), _read_disk(f"{key}.gids")
     ids = _glyph_ids(cached[1], wanted)
     if cached[0] is None or ids is None:  # not kept, or a file from elsewhere: made again (and written again)
-        ttfont = ttLib.TTFont(io.BytesIO(cut), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+        ttfont = ttLib.TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False)  # as fpdf2 opens it
         try:
             options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True)  # fpdf2's, in _add_fonts
             options.drop_tables += list(FPDF_DROPPED_TABLES)
@@ -382,8 +389,7 @@ def subset_bytes(font: TTFFont) -> bytes:
     names = sorted({name for name in font.subset.get_all_glyph_names()})
     path, size, mtime_ns = _stat(font.ttffile)
     fingerprint = _fingerprint(path, size, mtime_ns, font.collection_font_number)
-    tools = f"fontTools {fontTools.version}, fpdf2 {fpdf.__version__}"  # their subsetting and options
-    key = hashlib.sha256("\n".join([fingerprint, tools, *names]).encode()).hexdigest()
+    key = hashlib.sha256("\n".join([fingerprint, _TOOLS, *names]).encode()).hexdigest()
     with _subsets_lock:
         data = _subsets.get(key)
     if data is None:

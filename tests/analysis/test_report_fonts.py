@@ -95,22 +95,29 @@ def test_fallback_fonts_are_added_only_when_a_character_needs_them(cache):
 
 
 def test_fonts_are_parsed_once_and_subsets_reused(report, cache, monkeypatch):
+    from fontTools import subset as ftsubset
+
     data, document, folder = report
     render_pdf(data, document)  # the process's parse, if no earlier test made it
     parsed = fonts._metrics.cache_info().misses
-    cut = []
-    real = fonts._cut_down
-    monkeypatch.setattr(fonts, "_cut_down", lambda *args: cut.append(args[0]) or real(*args))
+    cut, subsets = [], []
+    real_cut, real_subset = fonts._cut_down, ftsubset.Subsetter.subset
+    monkeypatch.setattr(fonts, "_cut_down", lambda *args: cut.append(Path(args[0]).name) or real_cut(*args))
+    monkeypatch.setattr(ftsubset.Subsetter, "subset", lambda self, font: subsets.append(font) or real_subset(self, font))
     fonts._subsets.clear()
     shutil.rmtree(cache, ignore_errors=True)
     first = render_pdf(data, document)
     faces = 2 if find_cjk_font().bold_path is not None else 1
-    assert len(cut) == faces + 1  # regular, bold and HanaMinB (the rare characters), each cut down once
-    assert len(list(cache.glob("*.otf"))) == faces + 1
+    assert cut == ["HanaMinB.ttf"]  # the TrueType fallback (the rare characters) is cut down once
+    assert len(list(cache.glob("*.otf"))) == 1
+    assert len(list(cache.glob("*.cff"))) == len(list(cache.glob("*.gids"))) == faces  # regular and bold, as embedded
+    # fontTools subsets each CJK face once, HanaMinB once to cut it down and once more in fpdf2's writer (quick)
+    assert len(subsets) == faces + 2
     second = render_pdf(data, document)
     fonts._subsets.clear()  # another process: from the files on disk
     third = render_pdf(data, document)
-    assert len(cut) == faces + 1 and fonts._metrics.cache_info().misses == parsed
+    assert cut == ["HanaMinB.ttf"] and fonts._metrics.cache_info().misses == parsed
+    assert len(subsets) == faces + 4  # then only fpdf2's writer's pass over the cut-down HanaMinB, once per file
     texts = {_text(pdf, folder, f"again{i}.pdf") for i, pdf in enumerate((first, second, third))}
     assert len(texts) == 1
 
@@ -193,7 +200,7 @@ def test_cache_folder_names(monkeypatch, tmp_path):
 
 def test_the_cached_writer_subset_gives_the_same_bytes(report, cache, monkeypatch):
     """The CID-keyed CFF font as fpdf2's writer subsets it, kept (memory, then disk): the same file,
-    byte for byte, as fpdf2 subsetting the cut-down font itself, and fontTools' subsetter is skipped."""
+    byte for byte, as fpdf2 subsetting the whole font file itself, and fontTools' subsetter is skipped."""
     data, document, _ = report
     import datetime as dt
 
@@ -215,7 +222,11 @@ def test_the_cached_writer_subset_gives_the_same_bytes(report, cache, monkeypatc
     second = render_pdf(data, document)
     assert second == first
     assert len(runs) == 1  # fontTools subsets only the TrueType fallback (HanaMinB); the CJK faces come as kept
-    # fpdf2 alone: its writer subsets the cut-down font itself
+    # fpdf2 alone: its writer subsets the whole font file itself (opened as fpdf2's add_font opens it)
+    monkeypatch.setattr(fonts, "embedded", lambda font: fonts.ttLib.TTFont(
+        font.ttffile, fontNumber=font.collection_font_number, lazy=True, recalcTimestamp=False))
+    assert render_pdf(data, document) == first
+    # ... or the cut-down font that the TrueType fallbacks get
     monkeypatch.setattr(fonts, "embedded", lambda font: fonts.ttLib.TTFont(
         io.BytesIO(fonts.subset_bytes(font)), lazy=True, recalcTimestamp=False, recalcBBoxes=False))
     assert render_pdf(data, document) == first
