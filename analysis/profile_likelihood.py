@@ -451,7 +451,6 @@ def _grid(p: np.ndarray, var: np.ndarray, t: np.ndarray, fit: QuasiBinomialFit):
         for a in np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=np.float64)) for x in (
             p, var, t, fit.beta, fit.info, fit.weight_sum, fit.dispersion, fit.rows)))
     )
-    q = 1.0 - p
     # svy.varcoef: design variance of W (y - mu) over (S mu (1 - mu))^2 at the fitted mu; the
     # numerator is v S^2 up to mu - p (about 1e-10 here)
     mu0 = special.expit(beta0)

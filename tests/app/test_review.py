@@ -9,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.campaign import compute_results, load_campaign_data
 from accounts import create_account
-from survey.storage import Store
 
 from ..analysis.integrity_data import build
 from .respond_helpers import ROOT, SECRET, open_view

@@ -20,7 +20,6 @@ from analysis.__main__ import main as analysis_main
 from analysis.campaign import compute_results, load_campaign_data
 from analysis.report import collect, render
 from survey.demo import create_demo
-from survey.storage import Store
 
 from .respond_helpers import open_view
 from .test_dashboard import signed_in, store  # noqa: F401 - the fixture
