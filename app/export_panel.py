@@ -56,10 +56,9 @@ def render(export_key: tuple, report: Callable[[], Any], questionnaires: dict[st
         left, right = st.columns(2, vertical_alignment="center")
         if name not in made:
             spaced = " " + what if language() == "zh" and what[:1].isascii() else what  # 生成 Excel 工作簿, 生成“…”
-            slot = left.empty()  # the button, then in its place the status of the file being made
-            if slot.button(t("dash.export.make", file=spaced), key=f"dash.export.make.{name}", icon=":material/description:",
+            if left.button(t("dash.export.make", file=spaced), key=f"dash.export.make.{name}", icon=":material/description:",
                            width="stretch"):
-                with slot.status(t("dash.export.making", file=what), expanded=False) as status:
+                with left.status(t("dash.export.making", file=what), expanded=False) as status:
                     start = time.perf_counter()
                     made[name] = make_file(report(), name)
                     made[f"{name}.seconds"] = time.perf_counter() - start
