@@ -102,6 +102,7 @@ def test_evaluator_dashboard_weighting_and_downloads(browser, server, screenshot
         page.get_by_role("button", name=make).click()
         settle(page)
         page.get_by_role("button", name=label).wait_for(timeout=120_000)
+        settle(page)  # the run that made the file has ended: the download is clicked on the page as drawn
         with page.expect_download(timeout=60_000) as info:
             page.get_by_role("button", name=label).click()
         path = tmp_path / info.value.suggested_filename
