@@ -26,6 +26,7 @@ import logging
 import threading
 import time
 from dataclasses import replace
+from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -62,55 +63,40 @@ CAMPAIGN_SECONDS = 5.0  # a campaign read from the store is reused this long (cl
 # ------------------------------------------------------------------------------ campaigns
 
 
-class _Campaigns:
-    """Campaigns by id for a few seconds: a form's screens do not each read the campaign."""
+def _now() -> float:
+    """The clock of :class:`_Recent` (monotonic seconds)."""
+    return time.monotonic()
 
-    def __init__(self) -> None:
+
+class _Recent:
+    """Values read from the store, each kept for CAMPAIGN_SECONDS from when it was read (at most
+    ``size``; all dropped beyond that). Keys hold the store itself, whose identity is not reused."""
+
+    def __init__(self, size: int) -> None:
         self._lock = threading.Lock()
-        self._cache: dict[tuple[int, int], tuple[float, Campaign]] = {}
+        self._size = size
+        self._cache: dict[tuple, tuple[float, object]] = {}
 
-    def remember(self, store, campaign: Campaign) -> None:  # noqa: ANN001 (a survey.storage.Store)
+    def remember(self, key: tuple, value: object) -> None:
         with self._lock:
-            if len(self._cache) > 256:
+            if len(self._cache) > self._size:
                 self._cache.clear()
-            self._cache[(id(store), campaign.id)] = (time.monotonic(), campaign)
+            self._cache[key] = (_now(), value)
 
-    def recent(self, store, campaign_id: int) -> Campaign | None:  # noqa: ANN001
-        """The campaign if it was read less than CAMPAIGN_SECONDS ago, else None."""
-        hit = self._cache.get((id(store), campaign_id))
-        if hit is None or time.monotonic() - hit[0] >= CAMPAIGN_SECONDS:
-            return None
-        return hit[1]
+    def recent(self, key: tuple) -> Any:
+        """The value if it was read less than CAMPAIGN_SECONDS ago, else None."""
+        hit = self._cache.get(key)
+        return None if hit is None or _now() - hit[0] >= CAMPAIGN_SECONDS else hit[1]
 
 
-CAMPAIGNS = _Campaigns()
-
-
-class _Targets:
-    """The target of a respondent's own form by its token, for as long as its campaign read is
-    reused (CAMPAIGN_SECONDS): a form's later POSTs skip the token's MAC and the look-ups of its
-    site, instrument and questionnaire (about 40 us each). The same token text under the same
-    secret checks the same way; the campaign's dates are checked again on every use, and the
-    store refuses a closed campaign at submit whatever this holds."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._cache: dict[tuple[int, bytes, str], tuple[float, object, Target]] = {}  # the store kept: its id is not reused
-
-    def remember(self, store, secret: bytes, target: Target) -> None:  # noqa: ANN001 (a survey.storage.Store)
-        with self._lock:
-            if len(self._cache) > 1024:
-                self._cache.clear()
-            self._cache[(id(store), secret, target.token)] = (time.monotonic(), store, target)
-
-    def recent(self, store, secret: bytes, token: str) -> Target | None:  # noqa: ANN001
-        hit = self._cache.get((id(store), secret, token))
-        if hit is None or hit[1] is not store or time.monotonic() - hit[0] >= CAMPAIGN_SECONDS:
-            return None
-        return hit[2] if hit[2].campaign.accepts() is None else None  # its dates, as check_token reads them
-
-
-TARGETS = _Targets()
+#: campaigns by (store, id): a form's screens do not each read the campaign
+CAMPAIGNS = _Recent(256)
+#: the target of a respondent's own form by (store, secret, token): a form's later POSTs skip the
+#: token's MAC and the look-ups of its site, instrument and questionnaire (about 40 us each). The
+#: same token text under the same secret checks the same way; the campaign's dates are checked
+#: again on every use (:func:`_cached_target`), and the store refuses a closed campaign at submit
+#: whatever this holds.
+TARGETS = _Recent(1024)
 
 
 # ------------------------------------------------------------------------------ responses
@@ -126,7 +112,7 @@ def _target(request: Request, token: str, lang: str) -> Target | Response:
     check = store.check_token(token, secret)
     if not check.ok:
         return _refused(lang, check.reason, check.campaign)
-    CAMPAIGNS.remember(store, check.campaign)  # later screens of this form reuse it for a few seconds
+    CAMPAIGNS.remember((store, check.campaign.id), check.campaign)  # later screens of this form reuse it for a few seconds
     return _target_from(request, token, check, store, secret, lang)
 
 
@@ -137,18 +123,18 @@ def _cached_target(request: Request, token: str, lang: str) -> Target | Response
     store = services.store()
     secret = services.secret()
     if plain:
-        target = TARGETS.recent(store, secret, token)
-        if target is not None:
+        target = TARGETS.recent((store, secret, token))
+        if target is not None and target.campaign.accepts() is None:  # its dates, as check_token reads them
             return target
     parsed = parse_token(token)
     if parsed is not None:
-        campaign = CAMPAIGNS.recent(store, parsed[0].campaign_id)
+        campaign = CAMPAIGNS.recent((store, parsed[0].campaign_id))
         if campaign is not None:
             check = check_token(token, secret, lambda _id: campaign)
             if check.ok:
                 target = _target_from(request, token, check, store, secret, lang)
                 if plain and isinstance(target, Target):
-                    TARGETS.remember(store, secret, target)
+                    TARGETS.remember((store, secret, token), target)
                 return target
     return _target(request, token, lang)
 

@@ -213,6 +213,7 @@ def test_later_posts_of_a_form_reuse_its_target_and_its_campaign_dates_still_hol
     from app.web import routes
     from survey.campaign import Campaign
 
+    monkeypatch.setattr(routes, "_now", lambda: 1000.0)  # the clock held still: a slow machine does not end the window
     respondent = FormRespondent(client, resident_token)
     respondent.open()
     respondent.start()
@@ -334,3 +335,19 @@ def test_form_requests_run_in_the_forms_own_worker_threads(client, resident_toke
     monkeypatch.setattr(routes, "_handle_get", handle_get)
     response = client.get(f"/?t={resident_token}")
     assert response.text == resident_token and seen and seen[0].startswith("form")
+
+
+def test_a_value_read_from_the_store_is_reused_for_campaign_seconds_only(monkeypatch) -> None:
+    from app.web import routes
+
+    clock = [100.0]
+    monkeypatch.setattr(routes, "_now", lambda: clock[0])
+    recent = routes._Recent(2)
+    recent.remember(("store", 1), "campaign")
+    clock[0] += routes.CAMPAIGN_SECONDS - 0.001
+    assert recent.recent(("store", 1)) == "campaign" and recent.recent(("store", 2)) is None
+    clock[0] += 0.001
+    assert recent.recent(("store", 1)) is None  # read again from the store
+    for i in range(4):
+        recent.remember(("store", i), i)
+    assert len(recent._cache) <= 3  # bounded: all dropped beyond the size
