@@ -19,17 +19,13 @@ from dataclasses import dataclass
 
 from app.web.skiplogic import tree
 from survey.collect.flow import INTRO, FormView
-from survey.questionnaire import Questionnaire
-
-_TAILS: dict[str, frozenset[int]] = {}  # version hash -> its optional tail (a version never changes)
+from survey.questionnaire import Questionnaire, per_version
 
 
+@per_version
 def optional_tail(questionnaire: Questionnaire) -> frozenset[int]:
     """The trailing sections whose answerable questions are all optional (they join the part before);
     worked out once per instrument version (a form's request asks several times)."""
-    known = _TAILS.get(questionnaire.version_hash)
-    if known is not None:
-        return known
     tail: set[int] = set()
     for index in range(len(questionnaire.sections) - 1, 0, -1):
         questions = [questionnaire.question(qid) for qid in questionnaire.sections[index].question_ids]
@@ -37,8 +33,7 @@ def optional_tail(questionnaire: Questionnaire) -> frozenset[int]:
         if not answerable or any(q.required for q in answerable):
             break
         tail.add(index)
-    _TAILS[questionnaire.version_hash] = frozenset(tail)
-    return _TAILS[questionnaire.version_hash]
+    return frozenset(tail)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 from app.i18n import translate
 from app.web.state import FormState, Target
 from survey.collect.complaints import ComplaintError, PhoneError, feedback_questions, parse_phone
-from survey.questionnaire import Questionnaire
+from survey.questionnaire import Questionnaire, per_version
 from survey.storage import SubmitResult
 
 MAX_PHONE_FIELD = 40
@@ -39,16 +39,13 @@ def thanks_values(target: Target, state: FormState, reply: Mapping[str, Any] | N
     }
 
 
-_FEEDBACK: dict[str, tuple[str, ...]] = {}  # version hash -> its feedback questions (a version never changes)
+_feedback_questions = per_version(feedback_questions)
 
 
 def wrote_feedback(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> bool:
     """True when ``answers`` hold a complaint or suggestion: ``feedback_text`` is not empty (its
     questions worked out once per instrument version, not on every thank-you page)."""
-    ids = _FEEDBACK.get(questionnaire.version_hash)
-    if ids is None:
-        ids = _FEEDBACK[questionnaire.version_hash] = feedback_questions(questionnaire)
-    return any(str(answers.get(qid) or "").strip() for qid in ids)
+    return any(str(answers.get(qid) or "").strip() for qid in _feedback_questions(questionnaire))
 
 
 @functools.lru_cache(maxsize=64)

@@ -12,5 +12,5 @@ The model's names are re-exported: ``from survey.questionnaire import Questionna
 
 from survey.questionnaire.model import (  # noqa: F401
     CHOICE_TYPES, KEYED_TYPES, Choice, Indicator, IndicatorKind, Question, Questionnaire, QuestionType, Section,
-    Text, pick,
+    Text, per_version, pick,
 )

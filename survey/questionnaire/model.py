@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from survey.errors import UnknownItemError
 from survey.questionnaire.expressions import Expression
@@ -257,3 +257,22 @@ def pick(text: Text | None, language: str, fallback: str = "zh") -> str:
     if not text:
         return ""
     return text.get(language) or text.get(fallback) or next(iter(text.values()), "")
+
+
+_Fact = TypeVar("_Fact")
+
+
+def per_version(work_out: Callable[[Questionnaire], _Fact]) -> Callable[[Questionnaire], _Fact]:
+    """``work_out(questionnaire)`` computed once per instrument version (keyed by ``version_hash``: a
+    version never changes), for facts a form's every request asks of its questionnaire."""
+    known: dict[str, _Fact] = {}
+
+    @functools.wraps(work_out)
+    def once(questionnaire: Questionnaire) -> _Fact:
+        try:
+            return known[questionnaire.version_hash]
+        except KeyError:
+            fact = known[questionnaire.version_hash] = work_out(questionnaire)
+            return fact
+
+    return once
